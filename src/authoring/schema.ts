@@ -1,0 +1,339 @@
+/**
+ * The authoring formats, defined once: TypeBox gives both the JSON Schemas (shipped in schemas/ for
+ * editors, used by ajv at load time) and the TypeScript types, so the two cannot drift.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { evaluationModes, executionFrequencies, messageTypes, ruleParameterTypes } from '../facts/enums.js';
+import { limits } from '../facts/limits.js';
+
+const literalUnion = <T extends readonly string[]>(values: T, description?: string) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    description ? { description } : {},
+  );
+
+const Name = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+  minLength: 1,
+  maxLength: limits.ruleNameLength,
+  description: 'Identifier of this block: letters, digits, ".", "_" and "-".',
+});
+
+/** A value written into a template: numbers and booleans are accepted and written as strings. */
+const ScalarValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
+/** Lists are joined with "," for CSV parameters. */
+const ParameterValue = Type.Union([ScalarValue, Type.Array(ScalarValue)]);
+
+const Frequency = literalUnion(executionFrequencies, 'How often a periodic rule runs.');
+
+export const ExposedParameterSchema = Type.Object(
+  {
+    expose: Type.Optional(
+      Type.Union([Type.Boolean(), Type.String({ pattern: '^[A-Za-z0-9]+$', maxLength: 255 })], {
+        description:
+          'Name of the pack parameter that carries this input (true: derived from the rule and parameter names).',
+      }),
+    ),
+    default: Type.Optional(ParameterValue),
+    description: Type.Optional(Type.String({ maxLength: 4096 })),
+    optional: Type.Optional(
+      Type.Boolean({
+        description: 'An empty value at deploy time drops the key from InputParameters.',
+      }),
+    ),
+    minimum: Type.Optional(Type.Number()),
+    maximum: Type.Optional(Type.Number()),
+    pattern: Type.Optional(Type.String({ description: 'Regular expression the whole value must match.' })),
+    allowedValues: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
+    minItems: Type.Optional(Type.Integer({ minimum: 0, description: 'Minimum number of CSV items.' })),
+    maxItems: Type.Optional(Type.Integer({ minimum: 0, description: 'Maximum number of CSV items.' })),
+  },
+  { additionalProperties: false, description: 'An input exposed as a pack parameter.' },
+);
+
+const RuleParameterSpec = Type.Union([ParameterValue, ExposedParameterSchema]);
+
+export const ScopeSchema = Type.Object(
+  {
+    resourceTypes: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$' }), {
+        maxItems: limits.scopeResourceTypes,
+      }),
+    ),
+    resourceId: Type.Optional(Type.String({ minLength: 1, maxLength: limits.scopeResourceIdLength })),
+    tagKey: Type.Optional(Type.String({ minLength: 1, maxLength: limits.scopeTagKeyLength })),
+    tagValue: Type.Optional(Type.String({ minLength: 1, maxLength: limits.scopeTagValueLength })),
+  },
+  { additionalProperties: false },
+);
+
+const ManagedSource = Type.Object(
+  { managed: Type.String({ minLength: 1, maxLength: limits.sourceIdentifierLength }) },
+  { additionalProperties: false },
+);
+const LambdaSource = Type.Object(
+  {
+    lambda: Type.Object(
+      {
+        arn: Type.String({ pattern: '^arn:aws[a-z-]*:lambda:', maxLength: limits.sourceIdentifierLength }),
+        triggers: Type.Array(literalUnion(messageTypes), { minItems: 1, maxItems: limits.sourceDetails }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+const GuardSource = Type.Object(
+  {
+    guard: Type.Object(
+      {
+        policy: Type.Optional(Type.String({ maxLength: limits.guardPolicyTextLength })),
+        file: Type.Optional(Type.String({ description: 'Path of a .guard file, relative to this file.' })),
+        triggers: Type.Optional(
+          Type.Array(
+            literalUnion([
+              'ConfigurationItemChangeNotification',
+              'OversizedConfigurationItemChangeNotification',
+            ]),
+            { minItems: 1 },
+          ),
+        ),
+        debugLogDelivery: Type.Optional(Type.Boolean()),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const RuleBlockSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    kind: Type.Literal('rule'),
+    name: Name,
+    ruleName: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: limits.ruleNameLength,
+        pattern: '\\S',
+        description: 'ConfigRuleName; defaults to the block name.',
+      }),
+    ),
+    description: Type.Optional(Type.String({ maxLength: limits.ruleDescriptionLength })),
+    source: Type.Union([ManagedSource, LambdaSource, GuardSource]),
+    scope: Type.Optional(ScopeSchema),
+    parameters: Type.Optional(Type.Record(Type.String({ minLength: 1 }), RuleParameterSpec)),
+    maximumExecutionFrequency: Type.Optional(Frequency),
+    evaluationModes: Type.Optional(
+      Type.Array(literalUnion(evaluationModes), { minItems: 1, uniqueItems: true }),
+    ),
+    controls: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { maxItems: limits.controlsPerRule, uniqueItems: true }),
+    ),
+  },
+  { additionalProperties: false, title: 'packsmith rule block' },
+);
+
+const RemediationParameterSpec = Type.Union([
+  ScalarValue,
+  Type.Object({ value: ScalarValue }, { additionalProperties: false }),
+  Type.Object(
+    { values: Type.Array(ScalarValue, { maxItems: limits.staticValues }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ resourceId: Type.Literal(true) }, { additionalProperties: false }),
+  Type.Object({ parameter: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+]);
+
+export const RemediationBlockSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    kind: Type.Literal('remediation'),
+    name: Name,
+    rule: Type.String({ minLength: 1, description: 'Name of the rule block this remediates.' }),
+    runbook: Type.String({ minLength: 1, maxLength: limits.remediationTargetIdLength }),
+    runbookVersion: Type.Optional(Type.String({ minLength: 1 })),
+    resourceType: Type.Optional(Type.String()),
+    automatic: Type.Optional(Type.Boolean()),
+    maximumAutomaticAttempts: Type.Optional(
+      Type.Integer({ minimum: limits.automaticAttempts.min, maximum: limits.automaticAttempts.max }),
+    ),
+    retryAttemptSeconds: Type.Optional(
+      Type.Integer({ minimum: limits.retryAttemptSeconds.min, maximum: limits.retryAttemptSeconds.max }),
+    ),
+    executionControls: Type.Optional(
+      Type.Object(
+        {
+          concurrentExecutionRatePercentage: Type.Optional(
+            Type.Integer({ minimum: limits.ssmPercentage.min, maximum: limits.ssmPercentage.max }),
+          ),
+          errorPercentage: Type.Optional(
+            Type.Integer({ minimum: limits.ssmPercentage.min, maximum: limits.ssmPercentage.max }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    parameters: Type.Optional(
+      Type.Record(
+        Type.String({ minLength: 1, maxLength: limits.remediationParameterNameLength }),
+        RemediationParameterSpec,
+      ),
+    ),
+  },
+  { additionalProperties: false, title: 'packsmith remediation block' },
+);
+
+const RuleInclude = Type.Union([
+  Type.String({ minLength: 1 }),
+  Type.Object(
+    {
+      use: Type.String({ minLength: 1 }),
+      parameters: Type.Optional(Type.Record(Type.String({ minLength: 1 }), RuleParameterSpec)),
+      maximumExecutionFrequency: Type.Optional(Frequency),
+      scope: Type.Optional(ScopeSchema),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+const RemediationInclude = Type.Union([
+  Type.String({ minLength: 1 }),
+  Type.Object(
+    {
+      use: Type.String({ minLength: 1 }),
+      automatic: Type.Optional(Type.Boolean()),
+      parameters: Type.Optional(Type.Record(Type.String({ minLength: 1 }), RemediationParameterSpec)),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+export const PackParameterSchema = Type.Object(
+  {
+    default: Type.Optional(ParameterValue),
+    description: Type.Optional(Type.String({ maxLength: 4096 })),
+    allowedValues: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
+    pattern: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const PackManifestSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    kind: Type.Literal('pack'),
+    name: Type.String({
+      pattern: '^[a-zA-Z][-a-zA-Z0-9]*$',
+      minLength: 1,
+      maxLength: limits.orgPackNameLength,
+      description: 'Conformance pack name (organization packs allow at most 128 characters).',
+    }),
+    description: Type.Optional(Type.String({ maxLength: 4096 })),
+    template: Type.Optional(
+      Type.String({ description: 'Handlebars template to render this pack, relative to this file.' }),
+    ),
+    parameters: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z0-9]+$', maxLength: 255 }), PackParameterSchema),
+    ),
+    rules: Type.Array(RuleInclude, { minItems: 1 }),
+    remediations: Type.Optional(Type.Array(RemediationInclude)),
+  },
+  { additionalProperties: false, title: 'packsmith pack manifest' },
+);
+
+const CatalogRuleEntry = Type.Object(
+  {
+    identifier: Type.String({ pattern: '^[A-Z0-9_]+$' }),
+    name: Type.Optional(Type.String()),
+    triggers: Type.Optional(
+      Type.Object(
+        { configurationChange: Type.Boolean(), periodic: Type.Boolean() },
+        { additionalProperties: false },
+      ),
+    ),
+    resourceTypes: Type.Optional(Type.Array(Type.String())),
+    parameters: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Type.String({ minLength: 1 }),
+            type: literalUnion(ruleParameterTypes),
+            optional: Type.Optional(Type.Boolean()),
+            default: Type.Optional(ScalarValue),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    source: Type.Optional(Type.String({ description: 'Where this fact comes from (a documentation URL).' })),
+  },
+  { additionalProperties: false },
+);
+
+const CatalogRunbookEntry = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    assumeRoleParameter: Type.Optional(Type.String()),
+    resourceIdParameter: Type.Optional(Type.String()),
+    parameters: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Type.String({ minLength: 1 }),
+            type: Type.Optional(Type.String()),
+            required: Type.Optional(Type.Boolean()),
+            default: Type.Optional(ScalarValue),
+            allowedValues: Type.Optional(Type.Array(Type.String())),
+            allowedPattern: Type.Optional(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    source: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const CatalogExtensionSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    kind: Type.Literal('catalog'),
+    rules: Type.Optional(Type.Array(CatalogRuleEntry)),
+    runbooks: Type.Optional(Type.Array(CatalogRunbookEntry)),
+  },
+  {
+    additionalProperties: false,
+    title: 'packsmith catalog extension',
+    description:
+      'Managed rules and runbooks that are newer than, or correct, the catalog shipped with packsmith. ' +
+      'An entry with a known identifier replaces the shipped entry field by field.',
+  },
+);
+
+export type RuleBlock = Static<typeof RuleBlockSchema>;
+export type RemediationBlock = Static<typeof RemediationBlockSchema>;
+export type PackManifest = Static<typeof PackManifestSchema>;
+export type CatalogExtension = Static<typeof CatalogExtensionSchema>;
+export type CatalogRuleEntry = Static<typeof CatalogRuleEntry>;
+export type CatalogRunbookEntry = Static<typeof CatalogRunbookEntry>;
+export type ExposedParameter = Static<typeof ExposedParameterSchema>;
+export type RuleParameterSpec = Static<typeof RuleParameterSpec>;
+export type RemediationParameterSpec = Static<typeof RemediationParameterSpec>;
+export type ScalarValue = Static<typeof ScalarValue>;
+export type ParameterValue = Static<typeof ParameterValue>;
+export type Scope = Static<typeof ScopeSchema>;
+export type PackParameter = Static<typeof PackParameterSchema>;
+export type RuleInclude = Static<typeof RuleInclude>;
+export type RemediationInclude = Static<typeof RemediationInclude>;
+
+/** The file kinds and their schemas; the file name in schemas/ is `<kind>.schema.json`. */
+export const authoringSchemas = {
+  rule: RuleBlockSchema,
+  remediation: RemediationBlockSchema,
+  pack: PackManifestSchema,
+  catalog: CatalogExtensionSchema,
+} as const satisfies Record<string, TSchema>;
+export type AuthoringKind = keyof typeof authoringSchemas;
+export const authoringKinds = Object.keys(authoringSchemas) as AuthoringKind[];

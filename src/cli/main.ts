@@ -1,0 +1,59 @@
+/**
+ * packsmith's entry point. Only commander and the command definitions load here; each command
+ * imports what it needs (yaml, ajv, the catalog, the AWS SDK) when it runs, so `--help` starts fast.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { CliError, ExitCode } from './errors.js';
+import { processOutput } from './output.js';
+import { commands } from './commands/index.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export function createProgram(): Command {
+  const program = new Command('packsmith')
+    .description('Author, validate and roll out AWS Config conformance packs across an AWS Organization.')
+    .version(version(), '-V, --version')
+    .addOption(new Option('--debug', 'print stack traces of unexpected errors'))
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false })
+    .exitOverride();
+  for (const register of commands) register(program);
+  // Every subcommand inherits exit handling so usage errors exit with 2, not commander's 1.
+  program.commands.forEach(function inherit(cmd: Command) {
+    cmd.exitOverride();
+    cmd.showHelpAfterError('(run with --help for usage)');
+    cmd.commands.forEach(inherit);
+  });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = createProgram();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+      if (error.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    const out = processOutput();
+    if (error instanceof CliError) {
+      out.err(`packsmith: ${error.message}`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    out.err(`packsmith: unexpected error: ${message}`);
+    if (debug && error instanceof Error && error.stack) out.err(error.stack);
+    else out.err('(run again with --debug for details)');
+    return ExitCode.failure;
+  }
+}

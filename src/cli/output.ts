@@ -1,0 +1,26 @@
+import { painter, useColor, type Painter } from './terminal.js';
+
+/** Version of every `--format json` document; bumped on a breaking change to any output schema. */
+export const outputSchemaVersion = 1;
+
+export type OutputFormat = 'text' | 'json';
+
+/** Where a command writes: injectable so commands are tested without a process. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+  paint: Painter;
+}
+
+export function processOutput(): Output {
+  return {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    paint: painter(useColor(process.stdout)),
+  };
+}
+
+/** A JSON report: `kind` names its schema in schemas/output/, `schemaVersion` its version. */
+export function jsonDocument<T extends object>(kind: string, data: T): string {
+  return `${JSON.stringify({ schemaVersion: outputSchemaVersion, kind, ...data }, null, 2)}\n`;
+}

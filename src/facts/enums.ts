@@ -1,0 +1,54 @@
+/**
+ * Enumerations of the AWS Config API, exactly as the botocore model spells them
+ * ([BC] = `config/2014-11-12/service-2.json`, botocore 1.43.11).
+ */
+
+/** [BC:MaximumExecutionFrequency] */
+export const executionFrequencies = [
+  'One_Hour',
+  'Three_Hours',
+  'Six_Hours',
+  'Twelve_Hours',
+  'TwentyFour_Hours',
+] as const;
+export type ExecutionFrequency = (typeof executionFrequencies)[number];
+
+/** [BC:MessageType] */
+export const messageTypes = [
+  'ConfigurationItemChangeNotification',
+  'ConfigurationSnapshotDeliveryCompleted',
+  'ScheduledNotification',
+  'OversizedConfigurationItemChangeNotification',
+] as const;
+export type MessageType = (typeof messageTypes)[number];
+
+/** [BC:Owner] */
+export const ruleOwners = ['AWS', 'CUSTOM_LAMBDA', 'CUSTOM_POLICY'] as const;
+export type RuleOwner = (typeof ruleOwners)[number];
+
+/** [BC:EvaluationModeConfiguration] */
+export const evaluationModes = ['DETECTIVE', 'PROACTIVE'] as const;
+export type EvaluationMode = (typeof evaluationModes)[number];
+
+/** [BC:EventSource] */
+export const eventSources = ['aws.config'] as const;
+
+/** [BC:RemediationTargetType] / [BC:ResourceValueType] */
+export const remediationTargetTypes = ['SSM_DOCUMENT'] as const;
+export const resourceValueTypes = ['RESOURCE_ID'] as const;
+
+/** Parameter types of managed rules as the Config developer guide writes them. */
+export const ruleParameterTypes = ['String', 'CSV', 'int', 'double', 'boolean', 'StringMap'] as const;
+export type RuleParameterType = (typeof ruleParameterTypes)[number];
+
+/** The only resource types a conformance pack template may contain ([BC:PutConformancePackRequest]). */
+export const packResourceTypes = [
+  'AWS::Config::ConfigRule',
+  'AWS::Config::RemediationConfiguration',
+] as const;
+
+/**
+ * Managed-rule identifier of manual "process check" controls ([DG:process-checks]). It has no
+ * managed-rule page, so it is not in the catalog data, yet it is valid in every pack.
+ */
+export const processCheckIdentifier = 'AWS_CONFIG_PROCESS_CHECK';

@@ -1,0 +1,72 @@
+/**
+ * AWS Config conformance pack limits: the one place where these numbers live.
+ * Sources are the keys of the project's fact sheet: [BC:Shape] = botocore service model
+ * `config/2014-11-12/service-2.json` (1.43.11), [QUOTAS] = "AWS Config endpoints and quotas".
+ */
+export const limits = {
+  /** [BC:TemplateBody] inline template body, UTF-8 bytes. Larger templates must be deployed from S3. */
+  templateBodyBytes: 51_200,
+  /** [BC:TemplateS3Uri] template object behind TemplateS3Uri: 300 KB (read as 300 × 1024 bytes). */
+  templateS3Bytes: 300 * 1024,
+  /**
+   * [QUOTAS] 130 rules per pack. Whether remediations count is unverified (fact sheet §6): AWS's
+   * error says "Number of resources", so packsmith counts rules plus remediations, the safe reading.
+   */
+  resourcesPerPack: 130,
+  /** [BC:ConformancePackInputParameters] at most 60 input parameters can be passed at deploy time. */
+  inputParameters: 60,
+  /** [BC:ConformancePackInputParameter] */
+  inputParameterNameLength: 255,
+  inputParameterValueLength: 4096,
+  /** [BC:ConformancePackName] single-account pack name. */
+  packNameLength: 256,
+  /** [BC:OrganizationConformancePackName] org pack name: packsmith packs deploy to organizations. */
+  orgPackNameLength: 128,
+  /** [BC:ConfigRuleName] 1–128 characters, pattern `.*\S.*`. */
+  ruleNameLength: 128,
+  /**
+   * [BC:ConformancePackConfigRuleNames] the compliance filter APIs take rule names of at most 64
+   * characters; fact sheet §6 marks the effective in-pack limit unverified, so longer names warn.
+   */
+  ruleNameRecommendedLength: 64,
+  /** [BC:ConfigRule] */
+  ruleDescriptionLength: 256,
+  /** [BC:ConfigRule] InputParameters is a JSON string of 1–1024 characters once serialised. */
+  inputParametersJsonLength: 1024,
+  /** [BC:Scope] */
+  scopeResourceTypes: 100,
+  scopeResourceTypeLength: 256,
+  scopeResourceIdLength: 768,
+  scopeTagKeyLength: 128,
+  scopeTagValueLength: 256,
+  /** [BC:Source] */
+  sourceIdentifierLength: 256,
+  sourceDetails: 25,
+  /** [BC:CustomPolicyDetails] */
+  guardPolicyTextLength: 10_000,
+  /** [BC:RemediationConfiguration] SSM document name. */
+  remediationTargetIdLength: 256,
+  /** [BC:RemediationParameters] */
+  remediationParameters: 25,
+  remediationParameterNameLength: 256,
+  /** [BC:StaticValue] */
+  staticValues: 25,
+  staticValueLength: 256,
+  /** [BC:AutoRemediationAttempts] */
+  automaticAttempts: { min: 1, max: 25 },
+  /** [BC:AutoRemediationAttemptSeconds] */
+  retryAttemptSeconds: { min: 1, max: 2_678_000 },
+  /** [BC:SsmControls] */
+  ssmPercentage: { min: 1, max: 100 },
+  /** Resource-level Controls in AWS's sample packs; [BC:DescribeConformancePackCompliance] lists 0–20. */
+  controlsPerRule: 20,
+  /** [BC:ExcludedAccounts] */
+  excludedAccounts: 1000,
+} as const;
+
+/** [BC:ConformancePackName] / [BC:OrganizationConformancePackName] */
+export const packNamePattern = /^[a-zA-Z][-a-zA-Z0-9]*$/;
+/** [BC:ConfigRuleName] */
+export const ruleNamePattern = /.*\S.*/;
+/** [BC:CustomPolicyDetails] PolicyRuntime */
+export const guardRuntimePattern = /^guard-2\.x\.x$/;
