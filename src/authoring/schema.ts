@@ -2,7 +2,7 @@
  * The authoring formats, defined once: TypeBox gives both the JSON Schemas (shipped in schemas/ for
  * editors, used by ajv at load time) and the TypeScript types, so the two cannot drift.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { evaluationModes, executionFrequencies, messageTypes, ruleParameterTypes } from '../facts/enums.js';
 import { limits } from '../facts/limits.js';
 
@@ -10,7 +10,7 @@ const literalUnion = <T extends readonly string[]>(values: T, description?: stri
   Type.Union(
     values.map((v) => Type.Literal(v)),
     description ? { description } : {},
-  );
+  ) as unknown as TUnion<Array<TLiteral<T[number]>>>;
 
 const Name = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
@@ -94,7 +94,7 @@ const GuardSource = Type.Object(
             literalUnion([
               'ConfigurationItemChangeNotification',
               'OversizedConfigurationItemChangeNotification',
-            ]),
+            ] as const),
             { minItems: 1 },
           ),
         ),

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
+import { registerBuild } from './build.js';
 import { registerCatalog } from './catalog.js';
 
-/** Every command, in the order `packsmith --help` lists them. One command per file. */
-export const commands: ReadonlyArray<(program: Command) => void> = [registerCatalog];
+/**
+ * Every command, in the order `packsmith --help` lists them. One command per file: the file
+ * declares the command and its options and loads its implementation (src/cli/run/) only when run.
+ */
+export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerCatalog];

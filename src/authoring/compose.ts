@@ -1,0 +1,781 @@
+/**
+ * Composition: blocks + a pack manifest → a ComposedPack, with every problem found on the way
+ * reported at the authoring file and line that holds it. Pure: reads only the Repository.
+ *
+ * Block-level problems (a rule's identifier, its own parameter values) are found once per block,
+ * whether or not a pack uses it; pack-level problems (overrides, duplicates, remediation links)
+ * once per pack. Nothing is reported twice, and a broken block does not cascade into more errors.
+ */
+import type { Catalog, ManagedRule, ManagedRuleParameter, Runbook } from '../catalog/types.js';
+import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
+import { processCheckIdentifier, type MessageType } from '../facts/enums.js';
+import { limits } from '../facts/limits.js';
+import type {
+  ComposedCondition,
+  ComposedPack,
+  ComposedParameter,
+  ComposedRemediation,
+  ComposedRule,
+  ComposedSource,
+  InputValue,
+  ParameterConstraints,
+  RemediationValue,
+} from './model.js';
+import { authoringChecks, type AuthoringCheckName } from './problems.js';
+import type { Located, Repository } from './repository.js';
+import { resolveBeside } from './repository.js';
+import type {
+  ExposedParameter,
+  PackManifest,
+  RemediationBlock,
+  RemediationParameterSpec,
+  RuleBlock,
+  RuleParameterSpec,
+} from './schema.js';
+import { constraintProblem, lowerFirst, pascalCase, templateString, typeProblem, upperFirst } from './values.js';
+import type { YamlPath, YamlSource } from './yaml-source.js';
+import { closest } from '../util/similar.js';
+
+export interface CompositionResult {
+  packs: ComposedPack[];
+  diagnostics: Diagnostic[];
+}
+
+type Report = (
+  check: AuthoringCheckName,
+  message: string,
+  where: { source: YamlSource; path: YamlPath; part?: 'key' | 'value' },
+) => void;
+
+const defaultRoleParameter = 'AutomationAssumeRole';
+
+/** Composes the named packs (all when `names` is empty) and checks every block of the repository. */
+export function composeRepository(repo: Repository, names: readonly string[] = []): CompositionResult {
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const report: Report = (check, message, { source, path, part }) => {
+    const meta = authoringChecks[check];
+    const location = source.locate(path, part);
+    const key = `${meta.id}|${location.file}|${location.line}|${location.column}|${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    diagnostics.push({ checkId: meta.id, severity: meta.severity, message, fix: meta.fix, location });
+  };
+
+  for (const rule of repo.rules.values()) checkRuleBlock(rule, repo, report);
+  for (const remediation of repo.remediations.values()) checkRemediationBlock(remediation, repo, report);
+
+  const selected = names.length ? names : [...repo.packs.keys()];
+  const packs: ComposedPack[] = [];
+  for (const name of selected) {
+    const manifest = repo.packs.get(name);
+    if (!manifest) continue; // the command reports unknown pack names
+    const pack = composePack(manifest, repo, report);
+    if (pack) packs.push(pack);
+  }
+  return { packs, diagnostics };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule blocks
+
+function managedRuleOf(block: RuleBlock, catalog: Catalog): ManagedRule | undefined {
+  return 'managed' in block.source ? catalog.rule(block.source.managed) : undefined;
+}
+
+function isExposed(spec: RuleParameterSpec): spec is ExposedParameter {
+  return typeof spec === 'object' && spec !== null && !Array.isArray(spec);
+}
+
+function checkRuleBlock(rule: Located<RuleBlock>, repo: Repository, report: Report): void {
+  const { value: block, source } = rule;
+  const catalog = repo.catalog;
+
+  if ('managed' in block.source) {
+    const id = block.source.managed;
+    if (!catalog.isKnownRuleIdentifier(id)) {
+      const suggestions = catalog.suggestRules(id, 1);
+      const hint = suggestions.length ? ` (did you mean ${suggestions[0]}?)` : '';
+      report('unknown-managed-rule', `unknown managed rule identifier "${id}"${hint}`, {
+        source,
+        path: ['source', 'managed'],
+      });
+    }
+  }
+  if ('guard' in block.source) checkGuard(rule, repo, report);
+
+  const managed = managedRuleOf(block, catalog);
+  checkParameterSpecs(block.parameters ?? {}, managed, { source, path: ['parameters'] }, report);
+  if (managed) {
+    const given = new Set(Object.keys(block.parameters ?? {}));
+    const missing = managed.parameters.filter((p) => !p.optional && p.default === undefined && !given.has(p.name));
+    for (const p of missing) {
+      const where = block.parameters ? ['parameters'] : ['source', 'managed'];
+      report(
+        'missing-required-parameter',
+        `${managed.identifier} requires the parameter "${p.name}" (${p.type}); it has no value`,
+        { source, path: where, part: block.parameters ? 'key' : 'value' },
+      );
+    }
+  }
+  if (block.maximumExecutionFrequency !== undefined) {
+    checkFrequency(block, managed, { source, path: ['maximumExecutionFrequency'] }, report);
+  }
+  checkScope(block.scope, { source, path: ['scope'] }, report);
+  const ruleName = block.ruleName ?? block.name;
+  if (ruleName.length > limits.ruleNameRecommendedLength) {
+    report(
+      'rule-name-length',
+      `rule name "${ruleName}" has ${ruleName.length} characters; keep it to ${limits.ruleNameRecommendedLength}`,
+      { source, path: [block.ruleName ? 'ruleName' : 'name'] },
+    );
+  }
+}
+
+function checkGuard(rule: Located<RuleBlock>, repo: Repository, report: Report): void {
+  const { value: block, source } = rule;
+  if (!('guard' in block.source)) return;
+  const guard = block.source.guard;
+  const at = { source, path: ['source', 'guard'] as YamlPath, part: 'key' as const };
+  if (guard.policy !== undefined && guard.file !== undefined) {
+    report('guard-policy', 'give the Guard policy inline (policy) or as a file (file), not both', at);
+    return;
+  }
+  if (guard.policy === undefined && guard.file === undefined) {
+    report('guard-policy', 'a Guard custom policy needs its policy text (policy) or a .guard file (file)', at);
+    return;
+  }
+  const text = guardText(rule, repo);
+  if (text instanceof Error) {
+    report('guard-policy', `cannot read the Guard policy file "${guard.file}": ${text.message}`, {
+      source,
+      path: ['source', 'guard', 'file'],
+    });
+  } else if (text.trim() === '') {
+    report('guard-policy', 'the Guard policy is empty', { source, path: ['source', 'guard', guard.file ? 'file' : 'policy'] });
+  } else if (text.length > limits.guardPolicyTextLength) {
+    report(
+      'guard-policy',
+      `the Guard policy has ${text.length} characters; AWS allows at most ${limits.guardPolicyTextLength}`,
+      { source, path: ['source', 'guard', guard.file ? 'file' : 'policy'] },
+    );
+  }
+}
+
+function guardText(rule: Located<RuleBlock>, repo: Repository): string | Error {
+  const source = rule.value.source;
+  if (!('guard' in source)) return '';
+  if (source.guard.policy !== undefined) return source.guard.policy;
+  const path = resolveBeside(rule.path, source.guard.file ?? '');
+  return repo.attachments.get(path) ?? new Error('file not found');
+}
+
+/** Checks names, types, constraints and lengths of a set of rule parameter specs. */
+function checkParameterSpecs(
+  specs: Record<string, RuleParameterSpec>,
+  managed: ManagedRule | undefined,
+  at: { source: YamlSource; path: YamlPath },
+  report: Report,
+): void {
+  for (const [name, spec] of Object.entries(specs)) {
+    const here = [...at.path, name];
+    const known = managed?.parameters.find((p) => p.name === name);
+    if (managed && !known) {
+      const suggestion = closest(name, managed.parameters.map((p) => p.name), 1)[0];
+      const hint = suggestion
+        ? ` (did you mean "${suggestion}"?)`
+        : managed.parameters.length
+          ? ` (it takes: ${managed.parameters.map((p) => p.name).join(', ')})`
+          : ' (it takes no parameters)';
+      report('unknown-parameter', `${managed.identifier} has no parameter "${name}"${hint}`, {
+        source: at.source,
+        path: here,
+        part: 'key',
+      });
+      continue;
+    }
+    const valuePath = isExposed(spec) ? [...here, 'default'] : here;
+    const raw = isExposed(spec) ? spec.default : spec;
+    if (raw === undefined) continue;
+    const value = templateString(raw);
+    if (known) {
+      const problem = typeProblem(value, known.type);
+      if (problem) {
+        report('parameter-type', `"${name}" is ${known.type}: ${JSON.stringify(value)} is not ${problem}`, {
+          source: at.source,
+          path: valuePath,
+        });
+        continue;
+      }
+    }
+    if (value.length > limits.inputParameterValueLength) {
+      report(
+        'value-length',
+        `the value of "${name}" has ${value.length} characters; at most ${limits.inputParameterValueLength} are allowed`,
+        { source: at.source, path: valuePath },
+      );
+      continue;
+    }
+    if (isExposed(spec)) {
+      const problem = constraintProblem(value, constraintsOf(spec));
+      if (problem) {
+        report('parameter-constraint', `the default of "${name}" ${problem}`, { source: at.source, path: valuePath });
+      }
+    }
+  }
+}
+
+function constraintsOf(spec: ExposedParameter): ParameterConstraints {
+  const c: ParameterConstraints = {};
+  if (spec.minimum !== undefined) c.minimum = spec.minimum;
+  if (spec.maximum !== undefined) c.maximum = spec.maximum;
+  if (spec.pattern !== undefined) c.pattern = spec.pattern;
+  if (spec.allowedValues !== undefined) c.allowedValues = spec.allowedValues;
+  if (spec.minItems !== undefined) c.minItems = spec.minItems;
+  if (spec.maxItems !== undefined) c.maxItems = spec.maxItems;
+  return c;
+}
+
+function checkFrequency(
+  block: RuleBlock,
+  managed: ManagedRule | undefined,
+  at: { source: YamlSource; path: YamlPath },
+  report: Report,
+): void {
+  const source = block.source;
+  if ('managed' in source) {
+    if (managed && managed.triggers.configurationChange && !managed.triggers.periodic) {
+      report(
+        'frequency-on-change-triggered-rule',
+        `${managed.identifier} runs only on configuration changes; it takes no maximumExecutionFrequency`,
+        at,
+      );
+    }
+  } else if ('lambda' in source) {
+    const periodic: MessageType[] = ['ScheduledNotification', 'ConfigurationSnapshotDeliveryCompleted'];
+    if (!source.lambda.triggers.some((t) => periodic.includes(t))) {
+      report(
+        'frequency-on-change-triggered-rule',
+        'this Lambda rule has no periodic trigger (ScheduledNotification); it takes no maximumExecutionFrequency',
+        at,
+      );
+    }
+  } else {
+    report(
+      'frequency-on-change-triggered-rule',
+      'Guard custom policy rules run only on configuration changes; they take no maximumExecutionFrequency',
+      at,
+    );
+  }
+}
+
+function checkScope(
+  scope: RuleBlock['scope'],
+  at: { source: YamlSource; path: YamlPath },
+  report: Report,
+): void {
+  if (!scope) return;
+  if (scope.resourceId !== undefined && scope.resourceTypes?.length !== 1) {
+    report('scope-shape', 'a scope with resourceId needs exactly one resource type in resourceTypes', {
+      ...at,
+      path: [...at.path, 'resourceId'],
+      part: 'key',
+    });
+  }
+  if (scope.tagValue !== undefined && scope.tagKey === undefined) {
+    report('scope-shape', 'tagValue needs a tagKey', { ...at, path: [...at.path, 'tagValue'], part: 'key' });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remediation blocks
+
+function roleParameterOf(runbook: Runbook | undefined): string {
+  return runbook?.assumeRoleParameter ?? defaultRoleParameter;
+}
+
+function checkRemediationBlock(remediation: Located<RemediationBlock>, repo: Repository, report: Report): void {
+  const { value: block, source } = remediation;
+  if (!repo.rules.has(block.rule) && !repo.broken.rule.has(block.rule)) {
+    report('unknown-block', unknownBlockMessage('rule block', block.rule, repo.rules.keys()), {
+      source,
+      path: ['rule'],
+    });
+  }
+  const runbook = repo.catalog.runbook(block.runbook);
+  if (!runbook) {
+    const suggestion = repo.catalog.suggestRunbooks(block.runbook, 1)[0];
+    const hint = suggestion ? ` (did you mean ${suggestion}?)` : '';
+    report(
+      'unknown-runbook',
+      `runbook "${block.runbook}" is not in the catalog${hint}; its parameters cannot be checked`,
+      { source, path: ['runbook'] },
+    );
+  }
+  checkRemediationParameters(block.parameters ?? {}, runbook, { source, path: ['parameters'] }, report);
+  const params = block.parameters ?? {};
+  const role = roleParameterOf(runbook);
+  if (block.automatic && params[role] === undefined) {
+    report('automatic-remediation-role', `automatic remediation needs the ${role} parameter (a role ARN)`, {
+      source,
+      path: ['automatic'],
+    });
+  }
+  const bindsResource = Object.values(params).some((v) => typeof v === 'object' && 'resourceId' in v);
+  if (!bindsResource && runbook && runbook.resourceIdParameterCandidates.length > 0) {
+    report(
+      'remediation-resource-id',
+      `no parameter receives the resource id; ${block.runbook} probably takes it as ${runbook.resourceIdParameterCandidates
+        .map((c) => `"${c}"`)
+        .join(' or ')} (a guess from the parameter names)`,
+      { source, path: block.parameters ? ['parameters'] : ['runbook'], part: block.parameters ? 'key' : 'value' },
+    );
+  }
+}
+
+function checkRemediationParameters(
+  params: Record<string, RemediationParameterSpec>,
+  runbook: Runbook | undefined,
+  at: { source: YamlSource; path: YamlPath },
+  report: Report,
+): void {
+  const role = roleParameterOf(runbook);
+  for (const [name, spec] of Object.entries(params)) {
+    const here = [...at.path, name];
+    if (runbook && !runbook.parameters.some((p) => p.name === name)) {
+      const suggestion = closest(name, runbook.parameters.map((p) => p.name), 1)[0];
+      const hint = suggestion ? ` (did you mean "${suggestion}"?)` : '';
+      report(
+        'unknown-runbook-parameter',
+        `${runbook.name} documents no parameter "${name}"${hint} (catalog snapshot of May 2021)`,
+        { source: at.source, path: here, part: 'key' },
+      );
+    }
+    const value = remediationValue(spec);
+    if (name === role) {
+      if (value.kind !== 'static') {
+        report(
+          'remediation-role-not-literal',
+          `${name} must be a literal role ARN: AWS allows no parameter reference or resource id here`,
+          { source: at.source, path: here },
+        );
+      } else if (value.values.length !== 1 || !value.values[0]!.startsWith('arn:')) {
+        report('remediation-role-not-literal', `${name} must be one role ARN (arn:aws:iam::ACCOUNT:role/NAME)`, {
+          source: at.source,
+          path: here,
+        });
+      }
+    }
+    if (value.kind === 'static') {
+      const long = value.values.find((v) => v.length > limits.staticValueLength);
+      if (long !== undefined) {
+        report(
+          'value-length',
+          `a static value of "${name}" has ${long.length} characters; at most ${limits.staticValueLength} are allowed`,
+          { source: at.source, path: here },
+        );
+      }
+    }
+  }
+}
+
+export function remediationValue(spec: RemediationParameterSpec): RemediationValue {
+  if (typeof spec !== 'object') return { kind: 'static', values: [templateString(spec)] };
+  if ('value' in spec) return { kind: 'static', values: [templateString(spec.value)] };
+  if ('values' in spec) return { kind: 'static', values: spec.values.map((v) => templateString(v)) };
+  if ('resourceId' in spec) return { kind: 'resource-id' };
+  return { kind: 'parameter', parameter: spec.parameter };
+}
+
+function unknownBlockMessage(what: string, name: string, known: Iterable<string>): string {
+  const suggestion = closest(name, known, 1)[0];
+  return `there is no ${what} named "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packs
+
+interface ParameterDraft extends ComposedParameter {
+  optional: boolean;
+}
+
+function composePack(
+  manifestFile: Located<PackManifest>,
+  repo: Repository,
+  report: Report,
+): ComposedPack | undefined {
+  const { value: manifest, source } = manifestFile;
+  const parameters = new Map<string, ParameterDraft>();
+  const conditions = new Map<string, ComposedCondition>();
+  const rules: ComposedRule[] = [];
+  const remediations: ComposedRemediation[] = [];
+  const usedLogicalIds = new Set<string>();
+  const ruleNames = new Map<string, number>();
+  const rulesByBlock = new Map<string, ComposedRule>();
+  let complete = true;
+
+  // Pack-level parameter declarations come first and win over what rules expose.
+  for (const [name, decl] of Object.entries(manifest.parameters ?? {})) {
+    const p: ParameterDraft = {
+      name,
+      constraints: {},
+      optional: false,
+      origin: source.locate(['parameters', name], 'key'),
+    };
+    if (decl.default !== undefined) p.default = templateString(decl.default);
+    if (decl.description !== undefined) p.description = decl.description;
+    if (decl.allowedValues) {
+      p.allowedValues = decl.allowedValues;
+      p.constraints.allowedValues = decl.allowedValues;
+    }
+    if (decl.pattern !== undefined) {
+      p.allowedPattern = decl.pattern;
+      p.constraints.pattern = decl.pattern;
+    }
+    if (p.default !== undefined) {
+      const problem = constraintProblem(p.default, p.constraints);
+      if (problem) {
+        report('parameter-constraint', `the default of pack parameter "${name}" ${problem}`, {
+          source,
+          path: ['parameters', name, 'default'],
+        });
+      }
+    }
+    parameters.set(name, p);
+    usedLogicalIds.add(name);
+  }
+  const declared = new Set(parameters.keys());
+
+  manifest.rules.forEach((include, index) => {
+    const includePath: YamlPath = typeof include === 'string' ? ['rules', index] : ['rules', index, 'use'];
+    const blockName = typeof include === 'string' ? include : include.use;
+    const rule = repo.rules.get(blockName);
+    if (!rule) {
+      complete = false;
+      if (!repo.broken.rule.has(blockName)) {
+        report('unknown-block', unknownBlockMessage('rule block', blockName, repo.rules.keys()), {
+          source,
+          path: includePath,
+        });
+      }
+      return;
+    }
+    const block = rule.value;
+    const managed = managedRuleOf(block, repo.catalog);
+    if ('managed' in block.source && !repo.catalog.isKnownRuleIdentifier(block.source.managed)) complete = false;
+    const override = typeof include === 'string' ? undefined : include;
+
+    // Overrides are checked where they are written: in the manifest.
+    if (override?.parameters) {
+      checkParameterSpecs(override.parameters, managed, { source, path: ['rules', index, 'parameters'] }, report);
+    }
+    if (override?.maximumExecutionFrequency !== undefined) {
+      checkFrequency(block, managed, { source, path: ['rules', index, 'maximumExecutionFrequency'] }, report);
+    }
+    if (override?.scope) checkScope(override.scope, { source, path: ['rules', index, 'scope'] }, report);
+
+    const ruleName = block.ruleName ?? block.name;
+    const firstIndex = ruleNames.get(ruleName);
+    if (firstIndex !== undefined) {
+      report(
+        'duplicate-rule-name',
+        `rule name "${ruleName}" is already used by rules[${firstIndex}] of this pack`,
+        { source, path: includePath },
+      );
+      complete = false;
+      return;
+    }
+    ruleNames.set(ruleName, index);
+
+    const logicalId = uniqueId(pascalCase(ruleName), usedLogicalIds);
+    const blockAt = (path: YamlPath, part: 'key' | 'value' = 'value') => rule.source.locate(path, part);
+    const origins: Record<string, SourceLocation> = {
+      '': source.locate(includePath),
+      'Properties/ConfigRuleName': blockAt(block.ruleName ? ['ruleName'] : ['name']),
+      'Properties/Source': blockAt(['source']),
+    };
+
+    // Parameters: the block's, with the pack's overrides replacing whole entries.
+    const specs: Record<string, { spec: RuleParameterSpec; from: 'block' | 'pack' }> = {};
+    for (const [k, v] of Object.entries(block.parameters ?? {})) specs[k] = { spec: v, from: 'block' };
+    for (const [k, v] of Object.entries(override?.parameters ?? {})) specs[k] = { spec: v, from: 'pack' };
+    const inputParameters: Array<{ name: string; value: InputValue }> = [];
+    for (const [name, { spec, from }] of Object.entries(specs)) {
+      const known = managed?.parameters.find((p) => p.name === name);
+      if (managed && !known) continue; // reported as unknown-parameter
+      const path: YamlPath = from === 'pack' ? ['rules', index, 'parameters', name] : ['parameters', name];
+      const at = from === 'pack' ? source.locate(path) : blockAt(path);
+      origins[`Properties/InputParameters/${name}`] = at;
+      if (!isExposed(spec)) {
+        inputParameters.push({ name, value: { kind: 'literal', value: templateString(spec) } });
+        continue;
+      }
+      const parameterName =
+        typeof spec.expose === 'string' ? spec.expose : `${pascalCase(ruleName)}Param${upperFirst(name)}`;
+      const optional = spec.optional ?? isOptionalInput(known, managed === undefined);
+      const draft = exposeParameter(parameterName, spec, known, optional, at);
+      const existing = parameters.get(parameterName);
+      if (existing && !declared.has(parameterName)) {
+        if (existing.default !== draft.default || existing.description !== draft.description) {
+          report(
+            'pack-parameter-conflict',
+            `pack parameter "${parameterName}" is also exposed at ${existing.origin.file}:${existing.origin.line} with a different default or description`,
+            { source: from === 'pack' ? source : rule.source, path },
+          );
+        }
+        existing.optional = existing.optional && optional;
+      } else if (!existing) {
+        if (usedLogicalIds.has(parameterName)) {
+          report('pack-parameter-conflict', `"${parameterName}" is already the logical id of a resource`, {
+            source: from === 'pack' ? source : rule.source,
+            path,
+          });
+        }
+        parameters.set(parameterName, draft);
+        usedLogicalIds.add(parameterName);
+      }
+      inputParameters.push({ name, value: { kind: 'parameter', parameter: parameterName } });
+    }
+
+    const composed: ComposedRule = {
+      logicalId,
+      ruleName,
+      block: block.name,
+      source: composeSource(rule, repo),
+      inputParameters,
+      controls: block.controls ?? [],
+      origins,
+    };
+    if (block.description !== undefined) {
+      composed.description = block.description;
+      origins['Properties/Description'] = blockAt(['description']);
+    }
+    const scope = override?.scope ?? block.scope;
+    if (scope) {
+      composed.scope = { ...scope };
+      origins['Properties/Scope'] = override?.scope ? source.locate(['rules', index, 'scope']) : blockAt(['scope']);
+    }
+    const frequency = override?.maximumExecutionFrequency ?? block.maximumExecutionFrequency;
+    if (frequency) {
+      composed.maximumExecutionFrequency = frequency;
+      origins['Properties/MaximumExecutionFrequency'] = override?.maximumExecutionFrequency
+        ? source.locate(['rules', index, 'maximumExecutionFrequency'])
+        : blockAt(['maximumExecutionFrequency']);
+    }
+    if (block.evaluationModes) {
+      composed.evaluationModes = block.evaluationModes;
+      origins['Properties/EvaluationModes'] = blockAt(['evaluationModes']);
+    }
+    if (block.controls) origins['Controls'] = blockAt(['controls']);
+    rules.push(composed);
+    rulesByBlock.set(block.name, composed);
+  });
+
+  // Optional exposed inputs: an empty value drops the key (Condition + Fn::If + AWS::NoValue).
+  for (const rule of rules) {
+    for (const input of rule.inputParameters) {
+      if (input.value.kind !== 'parameter') continue;
+      const p = parameters.get(input.value.parameter);
+      if (!p?.optional) continue;
+      const conditionName = lowerFirst(p.name) === p.name ? `${p.name}IsSet` : lowerFirst(p.name);
+      conditions.set(conditionName, { name: conditionName, parameter: p.name });
+      input.value = { ...input.value, condition: conditionName };
+    }
+  }
+
+  (manifest.remediations ?? []).forEach((include, index) => {
+    const includePath: YamlPath =
+      typeof include === 'string' ? ['remediations', index] : ['remediations', index, 'use'];
+    const blockName = typeof include === 'string' ? include : include.use;
+    const located = repo.remediations.get(blockName);
+    if (!located) {
+      complete = false;
+      if (!repo.broken.remediation.has(blockName)) {
+        report('unknown-block', unknownBlockMessage('remediation block', blockName, repo.remediations.keys()), {
+          source,
+          path: includePath,
+        });
+      }
+      return;
+    }
+    const block = located.value;
+    const target = rulesByBlock.get(block.rule);
+    if (!target) {
+      complete = false;
+      if (repo.rules.has(block.rule)) {
+        report(
+          'remediation-rule-not-in-pack',
+          `remediation "${block.name}" fixes rule "${block.rule}", which this pack does not include`,
+          { source, path: includePath },
+        );
+      }
+      return;
+    }
+    const override = typeof include === 'string' ? undefined : include;
+    const runbook = repo.catalog.runbook(block.runbook);
+    if (override?.parameters) {
+      checkRemediationParameters(
+        override.parameters,
+        runbook,
+        { source, path: ['remediations', index, 'parameters'] },
+        report,
+      );
+    }
+    const params: Record<string, { spec: RemediationParameterSpec; at: SourceLocation; path: YamlPath; src: YamlSource }> =
+      {};
+    for (const [k, v] of Object.entries(block.parameters ?? {})) {
+      params[k] = { spec: v, at: located.source.locate(['parameters', k]), path: ['parameters', k], src: located.source };
+    }
+    for (const [k, v] of Object.entries(override?.parameters ?? {})) {
+      const path = ['remediations', index, 'parameters', k];
+      params[k] = { spec: v, at: source.locate(path), path, src: source };
+    }
+    const origins: Record<string, SourceLocation> = {
+      '': source.locate(includePath),
+      'Properties/TargetId': located.source.locate(['runbook']),
+    };
+    const parametersOut: ComposedRemediation['parameters'] = [];
+    for (const [name, { spec, at, path, src }] of Object.entries(params)) {
+      const value = remediationValue(spec);
+      origins[`Properties/Parameters/${name}`] = at;
+      if (value.kind === 'parameter' && !parameters.has(value.parameter)) {
+        complete = false;
+        report(
+          'pack-parameter-conflict',
+          `"${value.parameter}" is not a parameter of pack "${manifest.name}"; declare it under the pack's parameters`,
+          { source: src, path },
+        );
+      }
+      parametersOut.push({ name, value });
+    }
+    const remediation: ComposedRemediation = {
+      logicalId: uniqueId(`${target.logicalId}Remediation`, usedLogicalIds),
+      block: block.name,
+      ruleLogicalId: target.logicalId,
+      ruleName: target.ruleName,
+      targetId: block.runbook,
+      automatic: override?.automatic ?? block.automatic ?? false,
+      parameters: parametersOut,
+      origins,
+    };
+    if (block.runbookVersion !== undefined) remediation.targetVersion = block.runbookVersion;
+    if (block.resourceType !== undefined) remediation.resourceType = block.resourceType;
+    if (block.maximumAutomaticAttempts !== undefined) {
+      remediation.maximumAutomaticAttempts = block.maximumAutomaticAttempts;
+    }
+    if (block.retryAttemptSeconds !== undefined) remediation.retryAttemptSeconds = block.retryAttemptSeconds;
+    if (block.executionControls) remediation.executionControls = { ...block.executionControls };
+    if (remediation.automatic && params[roleParameterOf(runbook)] === undefined && override?.automatic) {
+      report(
+        'automatic-remediation-role',
+        `automatic remediation needs the ${roleParameterOf(runbook)} parameter (a role ARN)`,
+        { source, path: ['remediations', index, 'automatic'] },
+      );
+    }
+    remediations.push(remediation);
+  });
+
+  if (!complete) return undefined;
+  const pack: ComposedPack = {
+    name: manifest.name,
+    manifest: source.file,
+    manifestPath: manifestFile.path,
+    parameters: [...parameters.values()].map(({ optional: _optional, ...p }) => p),
+    conditions: [...conditions.values()],
+    rules,
+    remediations,
+    origin: source.locate(['name']),
+  };
+  if (manifest.description !== undefined) pack.description = manifest.description;
+  if (manifest.template !== undefined) pack.template = resolveBeside(manifestFile.path, manifest.template);
+  checkInputParametersLength(pack, report, manifestFile, repo);
+  return pack;
+}
+
+/** Whether an exposed input may be left empty: the rule does not require it. */
+function isOptionalInput(known: ManagedRuleParameter | undefined, custom: boolean): boolean {
+  // Custom rules have no catalog entry: their inputs are always passed.
+  if (!known || custom) return false;
+  return known.optional || known.default !== undefined;
+}
+
+function exposeParameter(
+  name: string,
+  spec: ExposedParameter,
+  known: ManagedRuleParameter | undefined,
+  optional: boolean,
+  origin: SourceLocation,
+): ParameterDraft {
+  const p: ParameterDraft = { name, constraints: constraintsOf(spec), optional, origin };
+  if (spec.default !== undefined) p.default = templateString(spec.default);
+  else if (optional) p.default = '';
+  if (spec.description !== undefined) p.description = spec.description;
+  if (spec.allowedValues) p.allowedValues = optional ? ['', ...spec.allowedValues] : spec.allowedValues;
+  if (spec.pattern !== undefined) p.allowedPattern = optional ? `^$|^(?:${spec.pattern})$` : `^(?:${spec.pattern})$`;
+  if (known) p.ruleParameterType = known.type;
+  return p;
+}
+
+function composeSource(rule: Located<RuleBlock>, repo: Repository): ComposedSource {
+  const source = rule.value.source;
+  if ('managed' in source) return { owner: 'AWS', identifier: source.managed };
+  if ('lambda' in source) return { owner: 'CUSTOM_LAMBDA', arn: source.lambda.arn, messageTypes: source.lambda.triggers };
+  const text = guardText(rule, repo);
+  const composed: Extract<ComposedSource, { owner: 'CUSTOM_POLICY' }> = {
+    owner: 'CUSTOM_POLICY',
+    policyText: typeof text === 'string' ? text : '',
+    runtime: 'guard-2.x.x',
+    messageTypes: source.guard.triggers ?? [
+      'ConfigurationItemChangeNotification',
+      'OversizedConfigurationItemChangeNotification',
+    ],
+  };
+  if (source.guard.debugLogDelivery !== undefined) composed.debugLogDelivery = source.guard.debugLogDelivery;
+  return composed;
+}
+
+/** InputParameters are stored as one JSON string of at most 1024 characters (defaults stand in for parameters). */
+function checkInputParametersLength(
+  pack: ComposedPack,
+  report: Report,
+  manifestFile: Located<PackManifest>,
+  repo: Repository,
+): void {
+  for (const rule of pack.rules) {
+    const object: Record<string, string> = {};
+    for (const input of rule.inputParameters) {
+      object[input.name] =
+        input.value.kind === 'literal'
+          ? input.value.value
+          : (pack.parameters.find((p) => p.name === (input.value as { parameter: string }).parameter)?.default ?? '');
+    }
+    const length = JSON.stringify(object).length;
+    if (length > limits.inputParametersJsonLength) {
+      const block = repo.rules.get(rule.block);
+      report(
+        'input-parameters-length',
+        `the input parameters of rule "${rule.ruleName}" take ${length} characters as JSON; AWS allows ${limits.inputParametersJsonLength}`,
+        block ? { source: block.source, path: ['parameters'], part: 'key' } : { source: manifestFile.source, path: ['rules'] },
+      );
+    }
+  }
+}
+
+function uniqueId(base: string, used: Set<string>): string {
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}${n}`;
+  used.add(id);
+  return id;
+}
+
+/** The Guard policy, Lambda or managed identifier a rule evaluates with, for docs and messages. */
+export function describeSource(source: ComposedSource): string {
+  switch (source.owner) {
+    case 'AWS':
+      return source.identifier === processCheckIdentifier ? 'process check (manual)' : source.identifier;
+    case 'CUSTOM_LAMBDA':
+      return `Lambda ${source.arn}`;
+    case 'CUSTOM_POLICY':
+      return 'Guard custom policy';
+  }
+}

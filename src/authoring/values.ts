@@ -1,0 +1,80 @@
+/**
+ * Values as templates carry them: every InputParameters value is a string ([DG] and every AWS
+ * sample quote numbers and booleans), and the managed-rule type says what the string must parse as.
+ */
+import type { RuleParameterType } from '../facts/enums.js';
+import type { ParameterConstraints } from './model.js';
+import type { ParameterValue } from './schema.js';
+
+/** The string a template carries for an authored value; lists are joined with "," (CSV). */
+export function templateString(value: ParameterValue): string {
+  if (Array.isArray(value)) return value.map((v) => templateString(v)).join(',');
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  return String(value);
+}
+
+const intPattern = /^[+-]?\d+$/;
+const doublePattern = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const booleanPattern = /^(true|false)$/i;
+
+/** Why `value` does not parse as `type`, or undefined when it does. Empty values are not typed. */
+export function typeProblem(value: string, type: RuleParameterType | string): string | undefined {
+  if (value === '') return undefined;
+  switch (type) {
+    case 'int':
+      return intPattern.test(value.trim()) ? undefined : 'an integer';
+    case 'double':
+      return doublePattern.test(value.trim()) ? undefined : 'a number';
+    case 'boolean':
+      return booleanPattern.test(value.trim()) ? undefined : "'true' or 'false'";
+    case 'CSV':
+    case 'StringMap':
+      // Lists are comma-separated; an empty item (",," or a leading/trailing comma) is a typo.
+      return value.split(',').some((item) => item.trim() === '')
+        ? `a comma-separated list without empty items`
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Why `value` violates `constraints`, or undefined when it satisfies them. */
+export function constraintProblem(value: string, c: ParameterConstraints): string | undefined {
+  if (c.allowedValues && !c.allowedValues.includes(value)) {
+    return `must be one of ${c.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  if (c.pattern !== undefined) {
+    let re: RegExp;
+    try {
+      re = new RegExp(`^(?:${c.pattern})$`, 'u');
+    } catch {
+      return `has a pattern that is not a valid regular expression: ${c.pattern}`;
+    }
+    if (!re.test(value)) return `must match the pattern ${c.pattern}`;
+  }
+  if (c.minimum !== undefined || c.maximum !== undefined) {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) return 'must be a number';
+    if (c.minimum !== undefined && n < c.minimum) return `must be at least ${c.minimum}`;
+    if (c.maximum !== undefined && n > c.maximum) return `must be at most ${c.maximum}`;
+  }
+  if (c.minItems !== undefined || c.maxItems !== undefined) {
+    const count = value === '' ? 0 : value.split(',').length;
+    if (c.minItems !== undefined && count < c.minItems) return `must list at least ${c.minItems} item(s)`;
+    if (c.maxItems !== undefined && count > c.maxItems) return `must list at most ${c.maxItems} item(s)`;
+  }
+  return undefined;
+}
+
+/** `s3-bucket-versioning-enabled` → `S3BucketVersioningEnabled`: a CloudFormation logical id. */
+export function pascalCase(name: string): string {
+  const id = name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+  return id === '' ? 'Rule' : id;
+}
+
+export const upperFirst = (s: string): string => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+export const lowerFirst = (s: string): string => (s ? s[0]!.toLowerCase() + s.slice(1) : s);

@@ -1,0 +1,108 @@
+/**
+ * A parsed YAML file that remembers where every value came from, so any problem found later can
+ * be reported at file:line:column. A BOM is dropped and CRLF is read like LF, so positions match
+ * what an editor shows whatever the file's encoding details.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
+import { authoringChecks } from './problems.js';
+
+export type YamlPath = ReadonlyArray<string | number>;
+
+export interface YamlSource {
+  /** Display path (relative, `/`). */
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  /** The parsed value as plain data (undefined when the file had syntax errors). */
+  value: unknown;
+  /** YAML syntax errors, already located. */
+  syntaxErrors: Diagnostic[];
+  /** Location of the node at `path`; `key` locates the map key instead of the value. */
+  locate(path: YamlPath, part?: 'key' | 'value'): SourceLocation;
+  /** Whether a node exists at `path`. */
+  has(path: YamlPath): boolean;
+}
+
+export function parseYamlSource(file: string, rawText: string): YamlSource {
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+
+  const at = (offset: number, end?: number): SourceLocation => {
+    const start = lineCounter.linePos(Math.min(offset, text.length));
+    const loc: SourceLocation = { file, line: start.line, column: start.col };
+    if (end !== undefined && end > offset) {
+      const stop = lineCounter.linePos(Math.min(end, text.length));
+      loc.endLine = stop.line;
+      loc.endColumn = stop.col;
+    }
+    return loc;
+  };
+
+  const syntaxErrors: Diagnostic[] = doc.errors.map((error) => ({
+    checkId: authoringChecks['yaml-syntax'].id,
+    severity: 'error',
+    message: `YAML syntax error: ${firstLine(error.message)}`,
+    fix: yamlFix(error.code),
+    location: at(error.pos[0], error.pos[1]),
+  }));
+
+  /** Walk towards `path`; returns the deepest node reached and the key node of its last step. */
+  const walk = (path: YamlPath): { node: Node | null; key: Node | null; complete: boolean } => {
+    let node: Node | null = doc.contents;
+    let key: Node | null = null;
+    for (const step of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
+        if (!pair) return { node, key, complete: false };
+        key = isScalar(pair.key) ? pair.key : null;
+        node = (pair.value as Node | null) ?? key;
+      } else if (isSeq(node) && typeof step === 'number') {
+        const item = node.items[step] as Node | undefined;
+        if (!item) return { node, key, complete: false };
+        key = null;
+        node = item;
+      } else {
+        return { node, key, complete: false };
+      }
+    }
+    return { node, key, complete: true };
+  };
+
+  const locate = (path: YamlPath, part: 'key' | 'value' = 'value'): SourceLocation => {
+    const { node, key } = walk(path);
+    const target = part === 'key' && key ? key : node;
+    const range = target?.range;
+    if (!range) return { file, line: 1, column: 1 };
+    return at(range[0], range[1]);
+  };
+
+  return {
+    file,
+    text,
+    doc,
+    value: syntaxErrors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined,
+    syntaxErrors,
+    locate,
+    has: (path) => walk(path).complete,
+  };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function yamlFix(code: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'remove or rename one of the two keys';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'check the indentation and the closing bracket or quote of this value';
+    case 'TAB_AS_INDENT':
+      return 'indent with spaces, not tabs';
+    default:
+      return 'fix the YAML syntax at this position';
+  }
+}

@@ -1,0 +1,20 @@
+import type { Severity } from '../diagnostics/diagnostic.js';
+
+/**
+ * What every check declares about itself. The docs page (docs/checks.md) is generated from these,
+ * SARIF rule metadata too, so a check's id, severity and doc live in exactly one place.
+ */
+export interface CheckMeta {
+  /** Stable id, `PS` + three digits; never reused. */
+  id: string;
+  /** Short kebab-case name. */
+  name: string;
+  /** Default severity; a repository may change it. */
+  severity: Severity;
+  /** One sentence: what the check finds. */
+  summary: string;
+  /** Why it matters: what AWS does with such a template. */
+  rationale: string;
+  /** The one-line fix shown with each finding. */
+  fix: string;
+}

@@ -1,0 +1,121 @@
+/**
+ * Build: compose every selected pack, render its template and Markdown page, and check the
+ * deploy-time limits on the bytes that will be written. Pure given a template reader.
+ */
+import { composeRepository } from '../authoring/compose.js';
+import type { ComposedPack } from '../authoring/model.js';
+import { authoringChecks, type AuthoringCheckName } from '../authoring/problems.js';
+import type { Repository } from '../authoring/repository.js';
+import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { limits } from '../facts/limits.js';
+import { displayPath } from '../util/paths.js';
+import { renderPackReadme, renderPackTemplate } from './render.js';
+
+export interface BuiltPack {
+  name: string;
+  manifest: string;
+  /** The conformance pack template, LF, no BOM. */
+  template: string;
+  /** The Markdown page. */
+  readme: string;
+  bytes: number;
+  resources: number;
+  parameters: number;
+  pack: ComposedPack;
+}
+
+export interface BuildResult {
+  built: BuiltPack[];
+  diagnostics: Diagnostic[];
+}
+
+export interface TemplateSource {
+  /** Absolute path of the default pack template and Markdown template. */
+  defaultPackTemplate: string;
+  defaultReadmeTemplate: string;
+  /** Reads a template file; throws when it cannot. */
+  read(path: string): string;
+}
+
+export function buildRepository(repo: Repository, names: readonly string[], templates: TemplateSource): BuildResult {
+  const composition = composeRepository(repo, names);
+  const diagnostics = [...repo.diagnostics, ...composition.diagnostics];
+  const built: BuiltPack[] = [];
+  for (const pack of composition.packs) {
+    const templatePath = pack.template ?? templates.defaultPackTemplate;
+    let templateText: string;
+    try {
+      templateText = templates.read(templatePath);
+    } catch (error) {
+      const manifest = repo.packs.get(pack.name)!;
+      diagnostics.push(problem('template-render', `cannot read the pack template: ${(error as Error).message}`, manifest.source.locate(['template'])));
+      continue;
+    }
+    const rendered = renderPackTemplate(pack, templateText, displayPath(templatePath));
+    const readme = renderPackReadme(
+      pack,
+      templates.read(templates.defaultReadmeTemplate),
+      displayPath(templates.defaultReadmeTemplate),
+    );
+    diagnostics.push(...rendered.diagnostics, ...readme.diagnostics);
+    if (rendered.text === undefined || readme.text === undefined) continue;
+    const result: BuiltPack = {
+      name: pack.name,
+      manifest: pack.manifest,
+      template: rendered.text,
+      readme: readme.text,
+      bytes: Buffer.byteLength(rendered.text, 'utf8'),
+      resources: pack.rules.length + pack.remediations.length,
+      parameters: pack.parameters.length,
+      pack,
+    };
+    diagnostics.push(...limitProblems(result));
+    built.push(result);
+  }
+  return { built, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** The deploy-time limits, checked on what will be written. */
+export function limitProblems(built: BuiltPack): Diagnostic[] {
+  const at = built.pack.origin;
+  const out: Diagnostic[] = [];
+  if (built.resources > limits.resourcesPerPack) {
+    out.push(
+      problem(
+        'pack-resource-limit',
+        `pack "${built.name}" has ${built.resources} resources (${built.pack.rules.length} rules, ${built.pack.remediations.length} remediations); AWS allows ${limits.resourcesPerPack}`,
+        at,
+      ),
+    );
+  }
+  if (built.bytes > limits.templateS3Bytes) {
+    out.push(
+      problem('pack-size-limit', `the template of pack "${built.name}" is ${built.bytes} bytes; AWS allows ${limits.templateS3Bytes}`, at),
+    );
+  } else if (built.bytes > limits.templateBodyBytes) {
+    out.push(
+      problem(
+        'pack-inline-size',
+        `the template of pack "${built.name}" is ${built.bytes} bytes, over the ${limits.templateBodyBytes}-byte inline limit: deploy it from S3`,
+        at,
+      ),
+    );
+  }
+  if (built.parameters > limits.inputParameters) {
+    out.push(
+      problem(
+        'pack-parameter-count',
+        `pack "${built.name}" declares ${built.parameters} parameters; at most ${limits.inputParameters} values can be passed at deploy time`,
+        at,
+      ),
+    );
+  }
+  return out;
+}
+
+function problem(check: AuthoringCheckName, message: string, location: Diagnostic['location']): Diagnostic {
+  const meta = authoringChecks[check];
+  const d: Diagnostic = { checkId: meta.id, severity: meta.severity, message, fix: meta.fix };
+  if (location) d.location = location;
+  return d;
+}

@@ -1,0 +1,139 @@
+/**
+ * ComposedPack → the conformance pack template as data. This object is the truth the rendered
+ * YAML is compared with: whatever a handlebars template prints must parse back to exactly this.
+ */
+import type { ComposedPack, ComposedRemediation, ComposedRule, InputValue } from '../authoring/model.js';
+import type { JsonValue } from './yaml-emit.js';
+
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface ConformancePackTemplate {
+  Parameters?: JsonObject;
+  Conditions?: JsonObject;
+  Resources: JsonObject;
+}
+
+export function toTemplate(pack: ComposedPack): ConformancePackTemplate {
+  const template: ConformancePackTemplate = { Resources: {} };
+  if (pack.parameters.length) {
+    template.Parameters = Object.fromEntries(pack.parameters.map((p) => [p.name, parameterOf(p)]));
+  }
+  if (pack.conditions.length) {
+    template.Conditions = Object.fromEntries(
+      pack.conditions.map((c) => [c.name, { 'Fn::Not': [{ 'Fn::Equals': ['', { Ref: c.parameter }] }] }]),
+    );
+  }
+  for (const rule of pack.rules) template.Resources[rule.logicalId] = ruleResource(rule);
+  for (const remediation of pack.remediations) {
+    template.Resources[remediation.logicalId] = remediationResource(remediation);
+  }
+  return template;
+}
+
+function parameterOf(p: ComposedPack['parameters'][number]): JsonObject {
+  const out: JsonObject = { Type: 'String' };
+  if (p.default !== undefined) out.Default = p.default;
+  if (p.description !== undefined) out.Description = p.description;
+  if (p.allowedValues) out.AllowedValues = p.allowedValues;
+  if (p.allowedPattern !== undefined) out.AllowedPattern = p.allowedPattern;
+  return out;
+}
+
+export function ruleProperties(rule: ComposedRule): JsonObject {
+  const props: JsonObject = { ConfigRuleName: rule.ruleName };
+  if (rule.description !== undefined) props.Description = rule.description;
+  if (rule.scope) {
+    const scope: JsonObject = {};
+    if (rule.scope.resourceTypes) scope.ComplianceResourceTypes = rule.scope.resourceTypes;
+    if (rule.scope.resourceId !== undefined) scope.ComplianceResourceId = rule.scope.resourceId;
+    if (rule.scope.tagKey !== undefined) scope.TagKey = rule.scope.tagKey;
+    if (rule.scope.tagValue !== undefined) scope.TagValue = rule.scope.tagValue;
+    props.Scope = scope;
+  }
+  const source = rule.source;
+  switch (source.owner) {
+    case 'AWS':
+      props.Source = { Owner: 'AWS', SourceIdentifier: source.identifier };
+      break;
+    case 'CUSTOM_LAMBDA':
+      props.Source = {
+        Owner: 'CUSTOM_LAMBDA',
+        SourceIdentifier: source.arn,
+        SourceDetails: source.messageTypes.map((t) => ({ EventSource: 'aws.config', MessageType: t })),
+      };
+      break;
+    case 'CUSTOM_POLICY': {
+      const details: JsonObject = { PolicyRuntime: source.runtime, PolicyText: source.policyText };
+      if (source.debugLogDelivery !== undefined) details.EnableDebugLogDelivery = source.debugLogDelivery;
+      props.Source = {
+        Owner: 'CUSTOM_POLICY',
+        SourceDetails: source.messageTypes.map((t) => ({ EventSource: 'aws.config', MessageType: t })),
+        CustomPolicyDetails: details,
+      };
+      break;
+    }
+  }
+  if (rule.inputParameters.length) {
+    props.InputParameters = Object.fromEntries(rule.inputParameters.map((i) => [i.name, inputValue(i.value)]));
+  }
+  if (rule.maximumExecutionFrequency) props.MaximumExecutionFrequency = rule.maximumExecutionFrequency;
+  if (rule.evaluationModes) props.EvaluationModes = rule.evaluationModes.map((Mode) => ({ Mode }));
+  return props;
+}
+
+function inputValue(value: InputValue): JsonValue {
+  if (value.kind === 'literal') return value.value;
+  const ref = { Ref: value.parameter };
+  return value.condition ? { 'Fn::If': [value.condition, ref, { Ref: 'AWS::NoValue' }] } : ref;
+}
+
+function ruleResource(rule: ComposedRule): JsonObject {
+  const resource: JsonObject = { Type: 'AWS::Config::ConfigRule' };
+  if (rule.controls.length) resource.Controls = rule.controls;
+  resource.Properties = ruleProperties(rule);
+  return resource;
+}
+
+export function remediationProperties(r: ComposedRemediation): JsonObject {
+  const props: JsonObject = {
+    ConfigRuleName: r.ruleName,
+    TargetType: 'SSM_DOCUMENT',
+    TargetId: r.targetId,
+  };
+  if (r.targetVersion !== undefined) props.TargetVersion = r.targetVersion;
+  if (r.resourceType !== undefined) props.ResourceType = r.resourceType;
+  if (r.parameters.length) {
+    props.Parameters = Object.fromEntries(
+      r.parameters.map(({ name, value }) => {
+        switch (value.kind) {
+          case 'static':
+            return [name, { StaticValue: { Values: value.values } }];
+          case 'resource-id':
+            return [name, { ResourceValue: { Value: 'RESOURCE_ID' } }];
+          case 'parameter':
+            return [name, { StaticValue: { Values: [{ Ref: value.parameter }] } }];
+        }
+      }),
+    );
+  }
+  props.Automatic = r.automatic;
+  if (r.maximumAutomaticAttempts !== undefined) props.MaximumAutomaticAttempts = r.maximumAutomaticAttempts;
+  if (r.retryAttemptSeconds !== undefined) props.RetryAttemptSeconds = r.retryAttemptSeconds;
+  if (r.executionControls) {
+    const ssm: JsonObject = {};
+    if (r.executionControls.concurrentExecutionRatePercentage !== undefined) {
+      ssm.ConcurrentExecutionRatePercentage = r.executionControls.concurrentExecutionRatePercentage;
+    }
+    if (r.executionControls.errorPercentage !== undefined) ssm.ErrorPercentage = r.executionControls.errorPercentage;
+    props.ExecutionControls = { SsmControls: ssm };
+  }
+  return props;
+}
+
+function remediationResource(r: ComposedRemediation): JsonObject {
+  return {
+    Type: 'AWS::Config::RemediationConfiguration',
+    DependsOn: r.ruleLogicalId,
+    Properties: remediationProperties(r),
+  };
+}
