@@ -6,8 +6,9 @@
  * whether or not a pack uses it; pack-level problems (overrides, duplicates, remediation links)
  * once per pack. Nothing is reported twice, and a broken block does not cascade into more errors.
  */
+import { unknownRuleMessage, unknownRunbookMessage } from '../catalog/extensions.js';
 import type { Catalog, ManagedRule, ManagedRuleParameter, Runbook } from '../catalog/types.js';
-import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { processCheckIdentifier, type MessageType } from '../facts/enums.js';
 import { limits } from '../facts/limits.js';
 import type {
@@ -18,6 +19,7 @@ import type {
   ComposedRule,
   ComposedSource,
   InputValue,
+  Origin,
   ParameterConstraints,
   RemediationValue,
 } from './model.js';
@@ -32,9 +34,17 @@ import type {
   RuleBlock,
   RuleParameterSpec,
 } from './schema.js';
-import { constraintProblem, lowerFirst, pascalCase, templateString, typeProblem, upperFirst } from './values.js';
+import {
+  constraintProblem,
+  lowerFirst,
+  pascalCase,
+  templateString,
+  typeProblem,
+  upperFirst,
+} from './values.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
-import { closest } from '../util/similar.js';
+import { closest } from '../util/suggest.js';
+import { characters } from '../util/text.js';
 
 export interface CompositionResult {
   packs: ComposedPack[];
@@ -45,6 +55,7 @@ type Report = (
   check: AuthoringCheckName,
   message: string,
   where: { source: YamlSource; path: YamlPath; part?: 'key' | 'value' },
+  fix?: string,
 ) => void;
 
 const defaultRoleParameter = 'AutomationAssumeRole';
@@ -53,13 +64,13 @@ const defaultRoleParameter = 'AutomationAssumeRole';
 export function composeRepository(repo: Repository, names: readonly string[] = []): CompositionResult {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
-  const report: Report = (check, message, { source, path, part }) => {
+  const report: Report = (check, message, { source, path, part }, fix) => {
     const meta = authoringChecks[check];
     const location = source.locate(path, part);
     const key = `${meta.id}|${location.file}|${location.line}|${location.column}|${message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    diagnostics.push({ checkId: meta.id, severity: meta.severity, message, fix: meta.fix, location });
+    diagnostics.push({ checkId: meta.id, severity: meta.severity, message, fix: fix ?? meta.fix, location });
   };
 
   for (const rule of repo.rules.values()) checkRuleBlock(rule, repo, report);
@@ -94,12 +105,8 @@ function checkRuleBlock(rule: Located<RuleBlock>, repo: Repository, report: Repo
   if ('managed' in block.source) {
     const id = block.source.managed;
     if (!catalog.isKnownRuleIdentifier(id)) {
-      const suggestions = catalog.suggestRules(id, 1);
-      const hint = suggestions.length ? ` (did you mean ${suggestions[0]}?)` : '';
-      report('unknown-managed-rule', `unknown managed rule identifier "${id}"${hint}`, {
-        source,
-        path: ['source', 'managed'],
-      });
+      const { message, fix } = unknownRuleMessage(id, catalog);
+      report('unknown-managed-rule', message, { source, path: ['source', 'managed'] }, fix);
     }
   }
   if ('guard' in block.source) checkGuard(rule, repo, report);
@@ -108,7 +115,9 @@ function checkRuleBlock(rule: Located<RuleBlock>, repo: Repository, report: Repo
   checkParameterSpecs(block.parameters ?? {}, managed, { source, path: ['parameters'] }, report);
   if (managed) {
     const given = new Set(Object.keys(block.parameters ?? {}));
-    const missing = managed.parameters.filter((p) => !p.optional && p.default === undefined && !given.has(p.name));
+    const missing = managed.parameters.filter(
+      (p) => !p.optional && p.default === undefined && !given.has(p.name),
+    );
     for (const p of missing) {
       const where = block.parameters ? ['parameters'] : ['source', 'managed'];
       report(
@@ -123,10 +132,10 @@ function checkRuleBlock(rule: Located<RuleBlock>, repo: Repository, report: Repo
   }
   checkScope(block.scope, { source, path: ['scope'] }, report);
   const ruleName = block.ruleName ?? block.name;
-  if (ruleName.length > limits.ruleNameRecommendedLength) {
+  if (characters(ruleName) > limits.ruleNameRecommendedLength) {
     report(
       'rule-name-length',
-      `rule name "${ruleName}" has ${ruleName.length} characters; keep it to ${limits.ruleNameRecommendedLength}`,
+      `rule name "${ruleName}" has ${characters(ruleName)} characters; keep it to ${limits.ruleNameRecommendedLength}`,
       { source, path: [block.ruleName ? 'ruleName' : 'name'] },
     );
   }
@@ -142,7 +151,11 @@ function checkGuard(rule: Located<RuleBlock>, repo: Repository, report: Report):
     return;
   }
   if (guard.policy === undefined && guard.file === undefined) {
-    report('guard-policy', 'a Guard custom policy needs its policy text (policy) or a .guard file (file)', at);
+    report(
+      'guard-policy',
+      'a Guard custom policy needs its policy text (policy) or a .guard file (file)',
+      at,
+    );
     return;
   }
   const text = guardText(rule, repo);
@@ -152,11 +165,14 @@ function checkGuard(rule: Located<RuleBlock>, repo: Repository, report: Report):
       path: ['source', 'guard', 'file'],
     });
   } else if (text.trim() === '') {
-    report('guard-policy', 'the Guard policy is empty', { source, path: ['source', 'guard', guard.file ? 'file' : 'policy'] });
-  } else if (text.length > limits.guardPolicyTextLength) {
+    report('guard-policy', 'the Guard policy is empty', {
+      source,
+      path: ['source', 'guard', guard.file ? 'file' : 'policy'],
+    });
+  } else if (characters(text) > limits.guardPolicyTextLength) {
     report(
       'guard-policy',
-      `the Guard policy has ${text.length} characters; AWS allows at most ${limits.guardPolicyTextLength}`,
+      `the Guard policy has ${characters(text)} characters; AWS allows at most ${limits.guardPolicyTextLength}`,
       { source, path: ['source', 'guard', guard.file ? 'file' : 'policy'] },
     );
   }
@@ -181,7 +197,11 @@ function checkParameterSpecs(
     const here = [...at.path, name];
     const known = managed?.parameters.find((p) => p.name === name);
     if (managed && !known) {
-      const suggestion = closest(name, managed.parameters.map((p) => p.name), 1)[0];
+      const suggestion = closest(
+        name,
+        managed.parameters.map((p) => p.name),
+        1,
+      )[0];
       const hint = suggestion
         ? ` (did you mean "${suggestion}"?)`
         : managed.parameters.length
@@ -208,10 +228,10 @@ function checkParameterSpecs(
         continue;
       }
     }
-    if (value.length > limits.inputParameterValueLength) {
+    if (characters(value) > limits.inputParameterValueLength) {
       report(
         'value-length',
-        `the value of "${name}" has ${value.length} characters; at most ${limits.inputParameterValueLength} are allowed`,
+        `the value of "${name}" has ${characters(value)} characters; at most ${limits.inputParameterValueLength} are allowed`,
         { source: at.source, path: valuePath },
       );
       continue;
@@ -219,7 +239,10 @@ function checkParameterSpecs(
     if (isExposed(spec)) {
       const problem = constraintProblem(value, constraintsOf(spec));
       if (problem) {
-        report('parameter-constraint', `the default of "${name}" ${problem}`, { source: at.source, path: valuePath });
+        report('parameter-constraint', `the default of "${name}" ${problem}`, {
+          source: at.source,
+          path: valuePath,
+        });
       }
     }
   }
@@ -294,7 +317,11 @@ function roleParameterOf(runbook: Runbook | undefined): string {
   return runbook?.assumeRoleParameter ?? defaultRoleParameter;
 }
 
-function checkRemediationBlock(remediation: Located<RemediationBlock>, repo: Repository, report: Report): void {
+function checkRemediationBlock(
+  remediation: Located<RemediationBlock>,
+  repo: Repository,
+  report: Report,
+): void {
   const { value: block, source } = remediation;
   if (!repo.rules.has(block.rule) && !repo.broken.rule.has(block.rule)) {
     report('unknown-block', unknownBlockMessage('rule block', block.rule, repo.rules.keys()), {
@@ -304,12 +331,12 @@ function checkRemediationBlock(remediation: Located<RemediationBlock>, repo: Rep
   }
   const runbook = repo.catalog.runbook(block.runbook);
   if (!runbook) {
-    const suggestion = repo.catalog.suggestRunbooks(block.runbook, 1)[0];
-    const hint = suggestion ? ` (did you mean ${suggestion}?)` : '';
+    const { message, fix } = unknownRunbookMessage(block.runbook, repo.catalog);
     report(
       'unknown-runbook',
-      `runbook "${block.runbook}" is not in the catalog${hint}; its parameters cannot be checked`,
+      `${message}; its parameters cannot be checked`,
       { source, path: ['runbook'] },
+      fix,
     );
   }
   checkRemediationParameters(block.parameters ?? {}, runbook, { source, path: ['parameters'] }, report);
@@ -328,7 +355,11 @@ function checkRemediationBlock(remediation: Located<RemediationBlock>, repo: Rep
       `no parameter receives the resource id; ${block.runbook} probably takes it as ${runbook.resourceIdParameterCandidates
         .map((c) => `"${c}"`)
         .join(' or ')} (a guess from the parameter names)`,
-      { source, path: block.parameters ? ['parameters'] : ['runbook'], part: block.parameters ? 'key' : 'value' },
+      {
+        source,
+        path: block.parameters ? ['parameters'] : ['runbook'],
+        part: block.parameters ? 'key' : 'value',
+      },
     );
   }
 }
@@ -343,7 +374,11 @@ function checkRemediationParameters(
   for (const [name, spec] of Object.entries(params)) {
     const here = [...at.path, name];
     if (runbook && !runbook.parameters.some((p) => p.name === name)) {
-      const suggestion = closest(name, runbook.parameters.map((p) => p.name), 1)[0];
+      const suggestion = closest(
+        name,
+        runbook.parameters.map((p) => p.name),
+        1,
+      )[0];
       const hint = suggestion ? ` (did you mean "${suggestion}"?)` : '';
       report(
         'unknown-runbook-parameter',
@@ -360,18 +395,22 @@ function checkRemediationParameters(
           { source: at.source, path: here },
         );
       } else if (value.values.length !== 1 || !value.values[0]!.startsWith('arn:')) {
-        report('remediation-role-not-literal', `${name} must be one role ARN (arn:aws:iam::ACCOUNT:role/NAME)`, {
-          source: at.source,
-          path: here,
-        });
+        report(
+          'remediation-role-not-literal',
+          `${name} must be one role ARN (arn:aws:iam::ACCOUNT:role/NAME)`,
+          {
+            source: at.source,
+            path: here,
+          },
+        );
       }
     }
     if (value.kind === 'static') {
-      const long = value.values.find((v) => v.length > limits.staticValueLength);
+      const long = value.values.find((v) => characters(v) > limits.staticValueLength);
       if (long !== undefined) {
         report(
           'value-length',
-          `a static value of "${name}" has ${long.length} characters; at most ${limits.staticValueLength} are allowed`,
+          `a static value of "${name}" has ${characters(long)} characters; at most ${limits.staticValueLength} are allowed`,
           { source: at.source, path: here },
         );
       }
@@ -420,7 +459,7 @@ function composePack(
       name,
       constraints: {},
       optional: false,
-      origin: source.locate(['parameters', name], 'key'),
+      origin: originAt(source, ['parameters', name], 'key'),
     };
     if (decl.default !== undefined) p.default = templateString(decl.default);
     if (decl.description !== undefined) p.description = decl.description;
@@ -432,7 +471,13 @@ function composePack(
       p.allowedPattern = decl.pattern;
       p.constraints.pattern = decl.pattern;
     }
-    if (p.default !== undefined) {
+    if (p.default !== undefined && characters(p.default) > limits.inputParameterValueLength) {
+      report(
+        'value-length',
+        `the default of pack parameter "${name}" has ${characters(p.default)} characters; at most ${limits.inputParameterValueLength} are allowed`,
+        { source, path: ['parameters', name, 'default'] },
+      );
+    } else if (p.default !== undefined) {
       const problem = constraintProblem(p.default, p.constraints);
       if (problem) {
         report('parameter-constraint', `the default of pack parameter "${name}" ${problem}`, {
@@ -462,12 +507,18 @@ function composePack(
     }
     const block = rule.value;
     const managed = managedRuleOf(block, repo.catalog);
-    if ('managed' in block.source && !repo.catalog.isKnownRuleIdentifier(block.source.managed)) complete = false;
+    if ('managed' in block.source && !repo.catalog.isKnownRuleIdentifier(block.source.managed))
+      complete = false;
     const override = typeof include === 'string' ? undefined : include;
 
     // Overrides are checked where they are written: in the manifest.
     if (override?.parameters) {
-      checkParameterSpecs(override.parameters, managed, { source, path: ['rules', index, 'parameters'] }, report);
+      checkParameterSpecs(
+        override.parameters,
+        managed,
+        { source, path: ['rules', index, 'parameters'] },
+        report,
+      );
     }
     if (override?.maximumExecutionFrequency !== undefined) {
       checkFrequency(block, managed, { source, path: ['rules', index, 'maximumExecutionFrequency'] }, report);
@@ -488,9 +539,9 @@ function composePack(
     ruleNames.set(ruleName, index);
 
     const logicalId = uniqueId(pascalCase(ruleName), usedLogicalIds);
-    const blockAt = (path: YamlPath, part: 'key' | 'value' = 'value') => rule.source.locate(path, part);
-    const origins: Record<string, SourceLocation> = {
-      '': source.locate(includePath),
+    const blockAt = (path: YamlPath, part: 'key' | 'value' = 'value') => originAt(rule.source, path, part);
+    const origins: Record<string, Origin> = {
+      '': originAt(source, includePath),
       'Properties/ConfigRuleName': blockAt(block.ruleName ? ['ruleName'] : ['name']),
       'Properties/Source': blockAt(['source']),
     };
@@ -504,7 +555,7 @@ function composePack(
       const known = managed?.parameters.find((p) => p.name === name);
       if (managed && !known) continue; // reported as unknown-parameter
       const path: YamlPath = from === 'pack' ? ['rules', index, 'parameters', name] : ['parameters', name];
-      const at = from === 'pack' ? source.locate(path) : blockAt(path);
+      const at = from === 'pack' ? originAt(source, path) : blockAt(path);
       origins[`Properties/InputParameters/${name}`] = at;
       if (!isExposed(spec)) {
         inputParameters.push({ name, value: { kind: 'literal', value: templateString(spec) } });
@@ -519,7 +570,7 @@ function composePack(
         if (existing.default !== draft.default || existing.description !== draft.description) {
           report(
             'pack-parameter-conflict',
-            `pack parameter "${parameterName}" is also exposed at ${existing.origin.file}:${existing.origin.line} with a different default or description`,
+            `pack parameter "${parameterName}" is also exposed at ${existing.origin.locate().file}:${existing.origin.locate().line} with a different default or description`,
             { source: from === 'pack' ? source : rule.source, path },
           );
         }
@@ -553,13 +604,15 @@ function composePack(
     const scope = override?.scope ?? block.scope;
     if (scope) {
       composed.scope = { ...scope };
-      origins['Properties/Scope'] = override?.scope ? source.locate(['rules', index, 'scope']) : blockAt(['scope']);
+      origins['Properties/Scope'] = override?.scope
+        ? originAt(source, ['rules', index, 'scope'])
+        : blockAt(['scope']);
     }
     const frequency = override?.maximumExecutionFrequency ?? block.maximumExecutionFrequency;
     if (frequency) {
       composed.maximumExecutionFrequency = frequency;
       origins['Properties/MaximumExecutionFrequency'] = override?.maximumExecutionFrequency
-        ? source.locate(['rules', index, 'maximumExecutionFrequency'])
+        ? originAt(source, ['rules', index, 'maximumExecutionFrequency'])
         : blockAt(['maximumExecutionFrequency']);
     }
     if (block.evaluationModes) {
@@ -591,10 +644,14 @@ function composePack(
     if (!located) {
       complete = false;
       if (!repo.broken.remediation.has(blockName)) {
-        report('unknown-block', unknownBlockMessage('remediation block', blockName, repo.remediations.keys()), {
-          source,
-          path: includePath,
-        });
+        report(
+          'unknown-block',
+          unknownBlockMessage('remediation block', blockName, repo.remediations.keys()),
+          {
+            source,
+            path: includePath,
+          },
+        );
       }
       return;
     }
@@ -621,18 +678,25 @@ function composePack(
         report,
       );
     }
-    const params: Record<string, { spec: RemediationParameterSpec; at: SourceLocation; path: YamlPath; src: YamlSource }> =
-      {};
+    const params: Record<
+      string,
+      { spec: RemediationParameterSpec; at: Origin; path: YamlPath; src: YamlSource }
+    > = {};
     for (const [k, v] of Object.entries(block.parameters ?? {})) {
-      params[k] = { spec: v, at: located.source.locate(['parameters', k]), path: ['parameters', k], src: located.source };
+      params[k] = {
+        spec: v,
+        at: originAt(located.source, ['parameters', k]),
+        path: ['parameters', k],
+        src: located.source,
+      };
     }
     for (const [k, v] of Object.entries(override?.parameters ?? {})) {
       const path = ['remediations', index, 'parameters', k];
-      params[k] = { spec: v, at: source.locate(path), path, src: source };
+      params[k] = { spec: v, at: originAt(source, path), path, src: source };
     }
-    const origins: Record<string, SourceLocation> = {
-      '': source.locate(includePath),
-      'Properties/TargetId': located.source.locate(['runbook']),
+    const origins: Record<string, Origin> = {
+      '': originAt(source, includePath),
+      'Properties/TargetId': originAt(located.source, ['runbook']),
     };
     const parametersOut: ComposedRemediation['parameters'] = [];
     for (const [name, { spec, at, path, src }] of Object.entries(params)) {
@@ -684,7 +748,7 @@ function composePack(
     conditions: [...conditions.values()],
     rules,
     remediations,
-    origin: source.locate(['name']),
+    origin: originAt(source, ['name']),
   };
   if (manifest.description !== undefined) pack.description = manifest.description;
   if (manifest.template !== undefined) pack.template = resolveBeside(manifestFile.path, manifest.template);
@@ -704,14 +768,15 @@ function exposeParameter(
   spec: ExposedParameter,
   known: ManagedRuleParameter | undefined,
   optional: boolean,
-  origin: SourceLocation,
+  origin: Origin,
 ): ParameterDraft {
   const p: ParameterDraft = { name, constraints: constraintsOf(spec), optional, origin };
   if (spec.default !== undefined) p.default = templateString(spec.default);
   else if (optional) p.default = '';
   if (spec.description !== undefined) p.description = spec.description;
   if (spec.allowedValues) p.allowedValues = optional ? ['', ...spec.allowedValues] : spec.allowedValues;
-  if (spec.pattern !== undefined) p.allowedPattern = optional ? `^$|^(?:${spec.pattern})$` : `^(?:${spec.pattern})$`;
+  if (spec.pattern !== undefined)
+    p.allowedPattern = optional ? `^$|^(?:${spec.pattern})$` : `^(?:${spec.pattern})$`;
   if (known) p.ruleParameterType = known.type;
   return p;
 }
@@ -719,7 +784,8 @@ function exposeParameter(
 function composeSource(rule: Located<RuleBlock>, repo: Repository): ComposedSource {
   const source = rule.value.source;
   if ('managed' in source) return { owner: 'AWS', identifier: source.managed };
-  if ('lambda' in source) return { owner: 'CUSTOM_LAMBDA', arn: source.lambda.arn, messageTypes: source.lambda.triggers };
+  if ('lambda' in source)
+    return { owner: 'CUSTOM_LAMBDA', arn: source.lambda.arn, messageTypes: source.lambda.triggers };
   const text = guardText(rule, repo);
   const composed: Extract<ComposedSource, { owner: 'CUSTOM_POLICY' }> = {
     owner: 'CUSTOM_POLICY',
@@ -747,18 +813,25 @@ function checkInputParametersLength(
       object[input.name] =
         input.value.kind === 'literal'
           ? input.value.value
-          : (pack.parameters.find((p) => p.name === (input.value as { parameter: string }).parameter)?.default ?? '');
+          : (pack.parameters.find((p) => p.name === (input.value as { parameter: string }).parameter)
+              ?.default ?? '');
     }
-    const length = JSON.stringify(object).length;
+    const length = characters(JSON.stringify(object));
     if (length > limits.inputParametersJsonLength) {
       const block = repo.rules.get(rule.block);
       report(
         'input-parameters-length',
         `the input parameters of rule "${rule.ruleName}" take ${length} characters as JSON; AWS allows ${limits.inputParametersJsonLength}`,
-        block ? { source: block.source, path: ['parameters'], part: 'key' } : { source: manifestFile.source, path: ['rules'] },
+        block
+          ? { source: block.source, path: ['parameters'], part: 'key' }
+          : { source: manifestFile.source, path: ['rules'] },
       );
     }
   }
+}
+
+function originAt(source: YamlSource, path: YamlPath, part?: 'key' | 'value'): Origin {
+  return { locate: () => source.locate(path, part) };
 }
 
 function uniqueId(base: string, used: Set<string>): string {

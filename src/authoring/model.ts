@@ -5,6 +5,14 @@
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
 import type { EvaluationMode, ExecutionFrequency, MessageType } from '../facts/enums.js';
 
+/**
+ * Where a value was written. Resolved to file:line:column only when a report needs it: finding
+ * positions means a slower, position-keeping parse of the file, which a clean build never needs.
+ */
+export interface Origin {
+  locate(): SourceLocation;
+}
+
 /** A value of an input: written literally, or taken from a pack parameter. */
 export type InputValue =
   | { kind: 'literal'; value: string }
@@ -23,7 +31,7 @@ export interface ComposedParameter {
   constraints: ParameterConstraints;
   /** The managed-rule type of the input(s) it feeds, when known. */
   ruleParameterType?: string;
-  origin: SourceLocation;
+  origin: Origin;
 }
 
 export interface ParameterConstraints {
@@ -72,13 +80,11 @@ export interface ComposedRule {
   evaluationModes?: EvaluationMode[];
   controls: string[];
   /** Where each property came from, keyed by its path below the resource (e.g. `Properties/Scope`). */
-  origins: Record<string, SourceLocation>;
+  origins: Record<string, Origin>;
 }
 
 export type RemediationValue =
-  | { kind: 'static'; values: string[] }
-  | { kind: 'resource-id' }
-  | { kind: 'parameter'; parameter: string };
+  { kind: 'static'; values: string[] } | { kind: 'resource-id' } | { kind: 'parameter'; parameter: string };
 
 export interface ComposedRemediation {
   logicalId: string;
@@ -94,7 +100,7 @@ export interface ComposedRemediation {
   retryAttemptSeconds?: number;
   executionControls?: { concurrentExecutionRatePercentage?: number; errorPercentage?: number };
   parameters: Array<{ name: string; value: RemediationValue }>;
-  origins: Record<string, SourceLocation>;
+  origins: Record<string, Origin>;
 }
 
 export interface ComposedPack {
@@ -110,5 +116,5 @@ export interface ComposedPack {
   conditions: ComposedCondition[];
   rules: ComposedRule[];
   remediations: ComposedRemediation[];
-  origin: SourceLocation;
+  origin: Origin;
 }

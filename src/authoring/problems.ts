@@ -58,13 +58,15 @@ export const authoringChecks = define({
     id: 'PS113',
     severity: 'error',
     summary: 'A required parameter of the managed rule has no value.',
-    rationale: 'AWS rejects the rule with InvalidParameterValueException at deploy time (aws-config-rules#407).',
+    rationale:
+      'AWS rejects the rule with InvalidParameterValueException at deploy time (aws-config-rules#407).',
     fix: 'Give the parameter a value, or expose it as a pack parameter with a default.',
   },
   'parameter-type': {
     id: 'PS114',
     severity: 'error',
-    summary: "A value does not parse as the parameter's documented type (int, double, boolean, CSV, StringMap).",
+    summary:
+      "A value does not parse as the parameter's documented type (int, double, boolean, CSV, StringMap).",
     rationale: 'The rule fails to evaluate, or AWS rejects the parameter, when the string does not parse.',
     fix: "Write a value of the parameter's type, e.g. '90' for int, 'true' for boolean.",
   },
@@ -85,15 +87,18 @@ export const authoringChecks = define({
   'parameter-constraint': {
     id: 'PS117',
     severity: 'error',
-    summary: "A parameter value violates the constraints declared for it (minimum, maximum, pattern, allowed values, list size).",
-    rationale: 'Constraints are checked at build time against defaults and at deploy time against every Region.',
+    summary:
+      'A parameter value violates the constraints declared for it (minimum, maximum, pattern, allowed values, list size).',
+    rationale:
+      'Constraints are checked at build time against defaults and at deploy time against every Region.',
     fix: 'Change the value or the constraint.',
   },
   'remediation-role-not-literal': {
     id: 'PS118',
     severity: 'error',
     summary: 'The automation role parameter of a remediation is bound to something other than a literal ARN.',
-    rationale: 'AWS allows no intrinsic function for the AutomationAssumeRole of a conformance pack remediation.',
+    rationale:
+      'AWS allows no intrinsic function for the AutomationAssumeRole of a conformance pack remediation.',
     fix: 'Write the role ARN as a static value: AutomationAssumeRole: arn:aws:iam::123456789012:role/NAME.',
   },
   'unknown-runbook': {
@@ -127,7 +132,8 @@ export const authoringChecks = define({
   'pack-parameter-conflict': {
     id: 'PS123',
     severity: 'error',
-    summary: 'One pack parameter is declared twice with different defaults or descriptions, or is used but not declared.',
+    summary:
+      'One pack parameter is declared twice with different defaults or descriptions, or is used but not declared.',
     rationale: 'A template declares each parameter once.',
     fix: 'Give the exposed inputs different names, or the same default; declare pack parameters under `parameters`.',
   },
@@ -156,7 +162,8 @@ export const authoringChecks = define({
     id: 'PS127',
     severity: 'warning',
     summary: `A rule name is longer than ${limits.ruleNameRecommendedLength} characters.`,
-    rationale: 'Compliance filter APIs take rule names of at most 64 characters (the in-pack limit is unverified).',
+    rationale:
+      'Compliance filter APIs take rule names of at most 64 characters (the in-pack limit is unverified).',
     fix: `Shorten the rule name to ${limits.ruleNameRecommendedLength} characters or fewer.`,
   },
   'input-parameters-length': {
@@ -177,7 +184,8 @@ export const authoringChecks = define({
     id: 'PS130',
     severity: 'error',
     summary: `The pack has more than ${limits.resourcesPerPack} resources (rules plus remediations).`,
-    rationale: 'AWS rejects the template: "Number of resources provided in the template exceeds the allowed limit".',
+    rationale:
+      'AWS rejects the template: "Number of resources provided in the template exceeds the allowed limit".',
     fix: 'Split the pack into two packs.',
   },
   'pack-size-limit': {
@@ -204,8 +212,10 @@ export const authoringChecks = define({
   'template-render': {
     id: 'PS140',
     severity: 'error',
-    summary: 'A pack template (handlebars) is unsafe or renders a document that differs from the composed pack.',
-    rationale: 'Every value must go through a YAML-safe helper so no value can change the document structure.',
+    summary:
+      'A pack template (handlebars) is unsafe or renders a document that differs from the composed pack.',
+    rationale:
+      'Every value must go through a YAML-safe helper so no value can change the document structure.',
     fix: 'Interpolate values only with {{str x}}, {{key x}}, {{block x N}} or {{comment x}}.',
   },
 });

@@ -100,6 +100,12 @@ export function parseRepository(
     const source = parseYamlSource(displayPath(file.path), file.text);
     if (source.syntaxErrors.length) {
       diagnostics.push(...source.syntaxErrors);
+      // Keep the name when it can still be read, so references to the block do not cascade.
+      const kind = source.doc.get('kind');
+      const name = source.doc.get('name');
+      if ((kind === 'rule' || kind === 'remediation' || kind === 'pack') && typeof name === 'string') {
+        broken[kind].add(name);
+      }
       continue;
     }
     const value = source.value as { kind?: unknown; name?: unknown } | null;
@@ -109,7 +115,12 @@ export function parseRepository(
     const problems = validateAuthoringFile(source);
     if (problems.length) {
       diagnostics.push(...problems);
-      if (value && isAuthoringKind(value.kind) && value.kind !== 'catalog' && typeof value.name === 'string') {
+      if (
+        value &&
+        isAuthoringKind(value.kind) &&
+        value.kind !== 'catalog' &&
+        typeof value.name === 'string'
+      ) {
         broken[value.kind].add(value.name);
       }
       continue;

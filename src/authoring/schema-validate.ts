@@ -3,21 +3,17 @@
  * errors into located, readable diagnostics. Unions (`anyOf`) report only the branch the value
  * came closest to, the way a person reads "you probably meant this shape".
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { authoringChecks } from './problems.js';
-import { authoringKinds, authoringSchemas, type AuthoringKind } from './schema.js';
+import { authoringKinds, type AuthoringKind } from './schema.js';
+import * as precompiled from './validators.generated.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
-import { closest } from '../util/similar.js';
+import { closest } from '../util/suggest.js';
 
-let validators: Map<AuthoringKind, ValidateFunction> | undefined;
-
+/** Validators compiled ahead of time from the schemas (scripts/generate-validators.ts). */
 function validatorFor(kind: AuthoringKind): ValidateFunction {
-  if (!validators) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    validators = new Map(authoringKinds.map((k) => [k, ajv.compile(authoringSchemas[k])]));
-  }
-  return validators.get(kind)!;
+  return (precompiled as unknown as Record<AuthoringKind, ValidateFunction>)[kind];
 }
 
 export function isAuthoringKind(kind: unknown): kind is AuthoringKind {
@@ -78,7 +74,11 @@ function describe(
       return { message: `unknown field \`${extra}\` in ${where}${hint}`, at: [...path, extra], part: 'key' };
     }
     case 'required':
-      return { message: `${where} is missing the required field \`${String(p.missingProperty)}\``, at: path, part: 'key' };
+      return {
+        message: `${where} is missing the required field \`${String(p.missingProperty)}\``,
+        at: path,
+        part: 'key',
+      };
     case 'const':
       return { message: `${where} must be ${JSON.stringify(p.allowedValue)}`, at: path, part: 'value' };
     case 'enum':
@@ -138,7 +138,8 @@ function bestErrors(errors: ErrorObject[]): ErrorObject[] {
       ];
     } else {
       const depth = (es: ErrorObject[]) => Math.max(...es.map((e) => e.instancePath.split('/').length));
-      const typeOnly = (es: ErrorObject[]) => es.every((e) => e.keyword === 'type' && e.instancePath === union.instancePath);
+      const typeOnly = (es: ErrorObject[]) =>
+        es.every((e) => e.keyword === 'type' && e.instancePath === union.instancePath);
       const candidates = branches.filter((es) => !typeOnly(es));
       const pool = candidates.length ? candidates : branches;
       pool.sort((a, b) => depth(b) - depth(a) || a.length - b.length);

@@ -2,15 +2,10 @@
  * The authoring formats, defined once: TypeBox gives both the JSON Schemas (shipped in schemas/ for
  * editors, used by ajv at load time) and the TypeScript types, so the two cannot drift.
  */
-import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { literalUnion } from '../util/typebox.js';
 import { evaluationModes, executionFrequencies, messageTypes, ruleParameterTypes } from '../facts/enums.js';
 import { limits } from '../facts/limits.js';
-
-const literalUnion = <T extends readonly string[]>(values: T, description?: string) =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    description ? { description } : {},
-  ) as unknown as TUnion<Array<TLiteral<T[number]>>>;
 
 const Name = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
@@ -35,7 +30,7 @@ export const ExposedParameterSchema = Type.Object(
       }),
     ),
     default: Type.Optional(ParameterValue),
-    description: Type.Optional(Type.String({ maxLength: 4096 })),
+    description: Type.Optional(Type.String({ maxLength: limits.parameterDescriptionLength })),
     optional: Type.Optional(
       Type.Boolean({
         description: 'An empty value at deploy time drops the key from InputParameters.',
@@ -56,7 +51,7 @@ const RuleParameterSpec = Type.Union([ParameterValue, ExposedParameterSchema]);
 export const ScopeSchema = Type.Object(
   {
     resourceTypes: Type.Optional(
-      Type.Array(Type.String({ pattern: '^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$' }), {
+      Type.Array(Type.String({ pattern: '^[A-Za-z0-9]+::[A-Za-z0-9]*::[A-Za-z0-9]+$' }), {
         maxItems: limits.scopeResourceTypes,
       }),
     ),
@@ -212,7 +207,7 @@ const RemediationInclude = Type.Union([
 export const PackParameterSchema = Type.Object(
   {
     default: Type.Optional(ParameterValue),
-    description: Type.Optional(Type.String({ maxLength: 4096 })),
+    description: Type.Optional(Type.String({ maxLength: limits.parameterDescriptionLength })),
     allowedValues: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
     pattern: Type.Optional(Type.String()),
   },
@@ -229,7 +224,7 @@ export const PackManifestSchema = Type.Object(
       maxLength: limits.orgPackNameLength,
       description: 'Conformance pack name (organization packs allow at most 128 characters).',
     }),
-    description: Type.Optional(Type.String({ maxLength: 4096 })),
+    description: Type.Optional(Type.String({ maxLength: limits.packDescriptionLength })),
     template: Type.Optional(
       Type.String({ description: 'Handlebars template to render this pack, relative to this file.' }),
     ),

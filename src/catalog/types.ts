@@ -6,7 +6,11 @@ export type CatalogOrigin = 'aws' | 'repository';
 export interface ManagedRuleParameter {
   name: string;
   type: RuleParameterType;
-  /** True when the documentation marks it "(Optional)". A parameter with a default is not optional. */
+  /**
+   * True when the documentation marks it "(Optional)". `optional: false` with a `default` means the
+   * parameter has a default (the documentation only marks "(Optional)"); some optional parameters
+   * also document a default.
+   */
   optional: boolean;
   /** The documented default, as the string a template would carry. */
   default?: string;
@@ -22,7 +26,12 @@ export interface ManagedRule {
   resourceTypes: string[];
   parameters: ManagedRuleParameter[];
   origin: CatalogOrigin;
-  /** Where each fact came from (documentation page, snapshot, repository file). */
+  /**
+   * Where each fact came from (documentation page, snapshot, repository file). Keys: `source` (the
+   * page the entry was read from), `triggers`, `resourceTypes`, `parameters`, optionally
+   * `triggerText` (the documentation's own words for the trigger), `alsoIn` (another page with the
+   * same rule) and `extension` (the catalog extension file that corrected or added the entry).
+   */
   provenance: Record<string, string>;
 }
 
@@ -36,6 +45,21 @@ export interface RunbookParameter {
   allowedPattern?: string;
 }
 
+/** One use of a runbook in AWS's sample conformance packs (the only confirmed parameter bindings). */
+export interface RunbookSampleUse {
+  /** Sample pack file name. */
+  pack: string;
+  /** SourceIdentifier of the rule the remediation is attached to. */
+  configRule: string;
+  /** Parameters bound to RESOURCE_ID in that sample. */
+  resourceIdParameter: string[];
+  /** Parameters given a StaticValue in that sample. */
+  staticParameters: string[];
+  targetType: string;
+  /** `null` when the sample does not set `Automatic`. */
+  automatic: boolean | null;
+}
+
 export interface Runbook {
   /** SSM document name, e.g. `AWS-EnableS3BucketEncryption`. */
   name: string;
@@ -44,7 +68,25 @@ export interface Runbook {
   assumeRoleParameter?: string;
   /** A name-based guess at the parameter that takes the non-compliant resource's id; not a documented fact. */
   resourceIdParameterCandidates: string[];
+  /**
+   * The parameter that takes the resource id when it is confirmed: every use in AWS's sample packs
+   * binds it, or a catalog extension declares it (`resourceIdParameter`). Absent otherwise.
+   */
+  resourceIdParameter?: string;
+  /** Document name prefix: `AWS`, `AWSConfigRemediation`, `AWSSupport`, `AWSEC2`, ... */
+  family?: string;
+  /** SSM document type when the documentation states it (`Automation`). */
+  documentType?: string;
+  /** Uses of this runbook in AWS's sample conformance packs, when any were seen. */
+  observedInSamplePacks?: RunbookSampleUse[];
   origin: CatalogOrigin;
+  /**
+   * Where each fact came from. Keys: `source` (the documentation page), `snapshot`, `parameters`,
+   * `resourceIdParameterCandidates`, optionally `resourceIdParameter`, `parseWarnings` (problems the
+   * documentation parser reported, joined with "; "), `parameters.<name>.type` and
+   * `parameters.<name>.required` (for parameters whose type or required flag was not documented),
+   * `assumeRoleParameter` and `extension` (the catalog extension file that corrected or added it).
+   */
   provenance: Record<string, string>;
 }
 

@@ -10,14 +10,22 @@ export function formatDiagnosticsText(diagnostics: readonly Diagnostic[], paint:
   for (const d of diagnostics) {
     const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.column}` : '(no file)';
     const severity =
-      d.severity === 'error' ? paint.red('error') : d.severity === 'warning' ? paint.yellow('warning') : paint.cyan('info');
+      d.severity === 'error'
+        ? paint.red('error')
+        : d.severity === 'warning'
+          ? paint.yellow('warning')
+          : paint.cyan('info');
     lines.push(`${paint.bold(where)}  ${severity}  ${paint.dim(d.checkId)}  ${d.message}`);
     if (d.fix) lines.push(`    ${paint.dim('fix:')} ${d.fix}`);
   }
   return lines.join('\n');
 }
 
-export function summarize(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number; infos: number } {
+export function summarize(diagnostics: readonly Diagnostic[]): {
+  errors: number;
+  warnings: number;
+  infos: number;
+} {
   return {
     errors: diagnostics.filter((d) => d.severity === 'error').length,
     warnings: diagnostics.filter((d) => d.severity === 'warning').length,

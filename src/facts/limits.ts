@@ -31,6 +31,10 @@ export const limits = {
   ruleNameRecommendedLength: 64,
   /** [BC:ConfigRule] */
   ruleDescriptionLength: 256,
+  /** CloudFormation template anatomy, Parameters: a Description is a string of up to 4000 characters. */
+  parameterDescriptionLength: 4000,
+  /** packsmith's own bound: a pack description is written only as a comment in the template. */
+  packDescriptionLength: 4096,
   /** [BC:ConfigRule] InputParameters is a JSON string of 1–1024 characters once serialised. */
   inputParametersJsonLength: 1024,
   /** [BC:Scope] */

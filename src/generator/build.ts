@@ -16,7 +16,7 @@ export interface BuiltPack {
   manifest: string;
   /** The conformance pack template, LF, no BOM. */
   template: string;
-  /** The Markdown page. */
+  /** The Markdown page (empty when pages were not asked for). */
   readme: string;
   bytes: number;
   resources: number;
@@ -37,7 +37,13 @@ export interface TemplateSource {
   read(path: string): string;
 }
 
-export function buildRepository(repo: Repository, names: readonly string[], templates: TemplateSource): BuildResult {
+export function buildRepository(
+  repo: Repository,
+  names: readonly string[],
+  templates: TemplateSource,
+  options: { readme?: boolean } = {},
+): BuildResult {
+  const wantReadme = options.readme ?? true;
   const composition = composeRepository(repo, names);
   const diagnostics = [...repo.diagnostics, ...composition.diagnostics];
   const built: BuiltPack[] = [];
@@ -48,15 +54,23 @@ export function buildRepository(repo: Repository, names: readonly string[], temp
       templateText = templates.read(templatePath);
     } catch (error) {
       const manifest = repo.packs.get(pack.name)!;
-      diagnostics.push(problem('template-render', `cannot read the pack template: ${(error as Error).message}`, manifest.source.locate(['template'])));
+      diagnostics.push(
+        problem(
+          'template-render',
+          `cannot read the pack template: ${(error as Error).message}`,
+          manifest.source.locate(['template']),
+        ),
+      );
       continue;
     }
     const rendered = renderPackTemplate(pack, templateText, displayPath(templatePath));
-    const readme = renderPackReadme(
-      pack,
-      templates.read(templates.defaultReadmeTemplate),
-      displayPath(templates.defaultReadmeTemplate),
-    );
+    const readme = wantReadme
+      ? renderPackReadme(
+          pack,
+          templates.read(templates.defaultReadmeTemplate),
+          displayPath(templates.defaultReadmeTemplate),
+        )
+      : { text: '', diagnostics: [] };
     diagnostics.push(...rendered.diagnostics, ...readme.diagnostics);
     if (rendered.text === undefined || readme.text === undefined) continue;
     const result: BuiltPack = {
@@ -77,7 +91,7 @@ export function buildRepository(repo: Repository, names: readonly string[], temp
 
 /** The deploy-time limits, checked on what will be written. */
 export function limitProblems(built: BuiltPack): Diagnostic[] {
-  const at = built.pack.origin;
+  const at = () => built.pack.origin.locate();
   const out: Diagnostic[] = [];
   if (built.resources > limits.resourcesPerPack) {
     out.push(
@@ -90,7 +104,11 @@ export function limitProblems(built: BuiltPack): Diagnostic[] {
   }
   if (built.bytes > limits.templateS3Bytes) {
     out.push(
-      problem('pack-size-limit', `the template of pack "${built.name}" is ${built.bytes} bytes; AWS allows ${limits.templateS3Bytes}`, at),
+      problem(
+        'pack-size-limit',
+        `the template of pack "${built.name}" is ${built.bytes} bytes; AWS allows ${limits.templateS3Bytes}`,
+        at,
+      ),
     );
   } else if (built.bytes > limits.templateBodyBytes) {
     out.push(
@@ -113,9 +131,14 @@ export function limitProblems(built: BuiltPack): Diagnostic[] {
   return out;
 }
 
-function problem(check: AuthoringCheckName, message: string, location: Diagnostic['location']): Diagnostic {
+function problem(
+  check: AuthoringCheckName,
+  message: string,
+  location: Diagnostic['location'] | (() => Diagnostic['location']),
+): Diagnostic {
   const meta = authoringChecks[check];
   const d: Diagnostic = { checkId: meta.id, severity: meta.severity, message, fix: meta.fix };
-  if (location) d.location = location;
+  const where = typeof location === 'function' ? location() : location;
+  if (where) d.location = where;
   return d;
 }

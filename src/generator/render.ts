@@ -1,19 +1,50 @@
 /**
  * Renders packs through handlebars templates. Two guarantees: a template may interpolate values
  * only through the YAML-safe (or Markdown-safe) helpers, checked on the template's syntax tree
- * before it runs; and the rendered YAML must parse back, under both YAML 1.1 and 1.2 rules, to
- * exactly the template data composed from the blocks. Either failure is reported, never written.
+ * before it runs; and the rendered YAML must parse back to exactly the template data composed from
+ * the blocks. Either failure is reported, never written.
+ *
+ * YAML 1.1 readers (CloudFormation's among them) type more plain scalars than YAML 1.2 readers do
+ * (`yes`, `on`, `012`, `1:30`). The helpers quote every such value, so only a template's own
+ * literal text could read differently; that text is checked once per template, and every rendered
+ * document is parsed back with a YAML 1.2 reader.
  */
-import Handlebars from 'handlebars';
-import { parse } from 'yaml';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type HandlebarsCompiler from 'handlebars';
+import HandlebarsRuntimeModule from 'handlebars/runtime.js';
+import jsyaml from 'js-yaml';
 import { describeSource } from '../authoring/compose.js';
 import type { ComposedPack } from '../authoring/model.js';
 import { authoringChecks } from '../authoring/problems.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { remediationProperties, ruleProperties, toTemplate, type ConformancePackTemplate } from './template.js';
+import {
+  remediationProperties,
+  ruleProperties,
+  toTemplate,
+  type ConformancePackTemplate,
+} from './template.js';
+import { precompiled } from './templates.generated.js';
 import { block, comment, key, scalar, type JsonValue } from './yaml-emit.js';
 
-type HelperSet = Record<string, Handlebars.HelperDelegate>;
+type HelperSet = Record<string, HandlebarsCompiler.HelperDelegate>;
+/** The handlebars runtime: renders precompiled templates (its typings only re-export the compiler's). */
+const HandlebarsRuntime = HandlebarsRuntimeModule as unknown as typeof HandlebarsCompiler;
+type HelperKind = 'yaml' | 'markdown';
+
+let compiler: typeof HandlebarsCompiler | undefined;
+/** The full handlebars (parser and compiler), loaded only for templates that are not precompiled. */
+const handlebars = (): typeof HandlebarsCompiler =>
+  (compiler ??= createRequire(import.meta.url)('handlebars') as typeof HandlebarsCompiler);
+
+/** Options every pack template is compiled with (precompiled ones too). */
+export const compileOptions = { noEscape: true, strict: true, preventIndent: true } as const;
+
+/** The templates packsmith ships in templates/, precompiled by scripts/generate-templates.ts. */
+export const shippedTemplates: ReadonlyArray<{ file: string; helpers: HelperKind }> = [
+  { file: 'conformance-pack.yaml.hbs', helpers: 'yaml' },
+  { file: 'pack-readme.md.hbs', helpers: 'markdown' },
+];
 const blockHelpers = new Set(['if', 'unless', 'each', 'with']);
 
 const yamlHelpers: HelperSet = {
@@ -27,6 +58,8 @@ const markdownHelpers: HelperSet = {
   md: (value: unknown) => markdownText(value),
   code: (value: unknown) => markdownCode(value),
 };
+
+const helperSets: Record<HelperKind, HelperSet> = { yaml: yamlHelpers, markdown: markdownHelpers };
 
 function asScalar(value: unknown): string | number | boolean {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
@@ -62,7 +95,7 @@ export function unsafeInterpolations(text: string, allowed: ReadonlySet<string>)
   const problems: TemplateProblem[] = [];
   let ast: hbs.AST.Program;
   try {
-    ast = Handlebars.parse(text);
+    ast = handlebars().parse(text);
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? 'syntax error';
     const m = /line (\d+)/.exec((error as Error).message);
@@ -94,7 +127,10 @@ export function unsafeInterpolations(text: string, allowed: ReadonlySet<string>)
         const b = node as hbs.AST.BlockStatement;
         const name = b.path.type === 'PathExpression' ? (b.path as hbs.AST.PathExpression).original : '';
         if (!blockHelpers.has(name)) {
-          problems.push({ message: `block helper {{#${name}}} is not allowed; use if, unless, each or with`, ...at(node) });
+          problems.push({
+            message: `block helper {{#${name}}} is not allowed; use if, unless, each or with`,
+            ...at(node),
+          });
         }
         visit(b.program);
         visit(b.inverse);
@@ -114,10 +150,99 @@ export function unsafeInterpolations(text: string, allowed: ReadonlySet<string>)
   return problems;
 }
 
-function compile(text: string, helpers: HelperSet): Handlebars.TemplateDelegate {
-  const env = Handlebars.create();
-  env.registerHelper(helpers);
-  return env.compile(text, { noEscape: true, strict: true, preventIndent: true });
+const compiled = new Map<string, HandlebarsCompiler.TemplateDelegate>();
+const precompiledByHash = new Map(
+  Object.values(precompiled as Record<string, { sha256: string; spec: unknown }>).map((t) => [
+    t.sha256,
+    t.spec,
+  ]),
+);
+
+/**
+ * A render function for `text`, compiled once per text and helper set: a build renders many packs
+ * with one template. A shipped template found unchanged uses its precompiled form.
+ */
+function compile(text: string, kind: HelperKind): HandlebarsCompiler.TemplateDelegate {
+  const hash = createHash('sha256').update(text).digest('hex');
+  const cacheKey = `${kind}:${hash}`;
+  let fn = compiled.get(cacheKey);
+  if (fn === undefined) {
+    const spec = precompiledByHash.get(hash);
+    if (spec) {
+      const env = HandlebarsRuntime.create();
+      env.registerHelper(helperSets[kind]);
+      fn = env.template(spec as Parameters<typeof HandlebarsCompiler.template>[0]);
+    } else {
+      const env = handlebars().create();
+      env.registerHelper(helperSets[kind]);
+      fn = env.compile(text, compileOptions);
+    }
+    compiled.set(cacheKey, fn);
+  }
+  return fn;
+}
+
+const checked = new Map<string, TemplateProblem[]>();
+
+/**
+ * Safety problems of a template: interpolations without a safe helper and, for YAML, literals
+ * that YAML 1.1 reads differently. Shipped templates were checked when they were precompiled.
+ */
+export function templateProblems(text: string, kind: HelperKind): TemplateProblem[] {
+  const hash = createHash('sha256').update(text).digest('hex');
+  if (precompiledByHash.has(hash)) return [];
+  const cacheKey = `${kind}:${hash}`;
+  let problems = checked.get(cacheKey);
+  if (!problems) {
+    problems = unsafeInterpolations(text, new Set(Object.keys(helperSets[kind])));
+    if (problems.length === 0 && kind === 'yaml') problems = yaml11Hazards(text);
+    checked.set(cacheKey, problems);
+  }
+  return problems;
+}
+
+/** Plain scalars that YAML 1.1 types but YAML 1.2 reads as strings (or the other way round). */
+const yaml11Typed = [
+  /^(?:y|n|yes|no|on|off)$/i,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/,
+  /^[-+]?0[0-7_]+$/,
+  /^[-+]?0b[01_]+$/,
+  /^[-+]?0o[0-7]+$/,
+  /^[-+]?[0-9][0-9_]*_[0-9_]*$/,
+  /^\d{4}-\d\d?-\d\d?(?:[Tt ]|$)/,
+];
+
+/** Literal text of a template whose plain scalars read differently under YAML 1.1 and 1.2. */
+export function yaml11Hazards(text: string): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  const ast = handlebars().parse(text);
+  for (const node of walkContent(ast)) {
+    const lines = node.value.split('\n');
+    lines.forEach((line, i) => {
+      const m = /^(\s*(?:-\s+)*(?:[^\s#'"][^#]*?:\s+|-\s+))([^\s#'"[{|>!&*][^#]*?)\s*(?:#.*)?$/.exec(line);
+      if (!m) return;
+      const scalar = m[2]!;
+      if (yaml11Typed.some((re) => re.test(scalar))) {
+        problems.push({
+          message: `the literal ${JSON.stringify(scalar)} reads differently in YAML 1.1 and 1.2; quote it`,
+          line: node.loc.start.line + i,
+          column: (i === 0 ? node.loc.start.column : 0) + m[1]!.length + 1,
+        });
+      }
+    });
+  }
+  return problems;
+}
+
+function* walkContent(node: hbs.AST.Node | null | undefined): Generator<hbs.AST.ContentStatement> {
+  if (!node) return;
+  if (node.type === 'ContentStatement') yield node as hbs.AST.ContentStatement;
+  else if (node.type === 'Program')
+    for (const child of (node as hbs.AST.Program).body) yield* walkContent(child);
+  else if (node.type === 'BlockStatement') {
+    yield* walkContent((node as hbs.AST.BlockStatement).program);
+    yield* walkContent((node as hbs.AST.BlockStatement).inverse);
+  }
 }
 
 /** The data the pack template sees. */
@@ -158,7 +283,11 @@ export interface RenderedTemplate {
  * Renders the pack's template and proves the output equals the composed model.
  * `templateFile` is the display path used in diagnostics.
  */
-export function renderPackTemplate(pack: ComposedPack, templateText: string, templateFile: string): RenderedTemplate {
+export function renderPackTemplate(
+  pack: ComposedPack,
+  templateText: string,
+  templateFile: string,
+): RenderedTemplate {
   const check = authoringChecks['template-render'];
   const problem = (message: string, line = 1, column = 1): Diagnostic => ({
     checkId: check.id,
@@ -167,45 +296,48 @@ export function renderPackTemplate(pack: ComposedPack, templateText: string, tem
     fix: check.fix,
     location: { file: templateFile, line, column },
   });
-  const unsafe = unsafeInterpolations(templateText, new Set(Object.keys(yamlHelpers)));
+  const unsafe = templateProblems(templateText, 'yaml');
   if (unsafe.length) return { diagnostics: unsafe.map((u) => problem(u.message, u.line, u.column)) };
 
   const model = toTemplate(pack);
   let text: string;
   try {
-    text = compile(templateText, yamlHelpers)(packView(pack, model));
+    text = compile(templateText, 'yaml')(packView(pack, model));
   } catch (error) {
     return { diagnostics: [problem(`rendering failed: ${(error as Error).message.split('\n')[0]}`)] };
   }
   text = normalizeText(text);
-  const expected = JSON.parse(JSON.stringify(model)) as JsonValue;
-  for (const version of ['1.2', '1.1'] as const) {
-    let parsed: unknown;
-    try {
-      parsed = parse(text, { version, uniqueKeys: true, strict: true, prettyErrors: false });
-    } catch (error) {
-      return {
-        diagnostics: [problem(`the rendered template is not valid YAML ${version}: ${(error as Error).message.split('\n')[0]}`)],
-      };
-    }
-    const difference = firstDifference(expected, parsed);
-    if (difference !== undefined) {
-      return {
-        diagnostics: [
-          problem(
-            `the rendered template differs from pack "${pack.name}" at ${difference} (YAML ${version}); the template must not add, drop or change values`,
-          ),
-        ],
-      };
-    }
+  let parsed: unknown;
+  try {
+    parsed = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
+  } catch (error) {
+    return {
+      diagnostics: [
+        problem(`the rendered template is not valid YAML: ${(error as Error).message.split('\n')[0]}`),
+      ],
+    };
+  }
+  const difference = firstDifference(model, parsed);
+  if (difference !== undefined) {
+    return {
+      diagnostics: [
+        problem(
+          `the rendered template differs from pack "${pack.name}" at ${difference}; the template must not add, drop or change values`,
+        ),
+      ],
+    };
   }
   return { text, diagnostics: [] };
 }
 
 /** The Markdown page of a pack. */
-export function renderPackReadme(pack: ComposedPack, templateText: string, templateFile: string): RenderedTemplate {
+export function renderPackReadme(
+  pack: ComposedPack,
+  templateText: string,
+  templateFile: string,
+): RenderedTemplate {
   const check = authoringChecks['template-render'];
-  const unsafe = unsafeInterpolations(templateText, new Set(Object.keys(markdownHelpers)));
+  const unsafe = templateProblems(templateText, 'markdown');
   if (unsafe.length) {
     return {
       diagnostics: unsafe.map((u) => ({
@@ -219,7 +351,8 @@ export function renderPackReadme(pack: ComposedPack, templateText: string, templ
   }
   const parameterDefault = new Map(pack.parameters.map((p) => [p.name, p]));
   const controls = new Map<string, string[]>();
-  for (const r of pack.rules) for (const c of r.controls) controls.set(c, [...(controls.get(c) ?? []), r.ruleName]);
+  for (const r of pack.rules)
+    for (const c of r.controls) controls.set(c, [...(controls.get(c) ?? []), r.ruleName]);
   const view = {
     name: pack.name,
     description: pack.description ?? '',
@@ -234,7 +367,9 @@ export function renderPackReadme(pack: ComposedPack, templateText: string, templ
         ? [
             ...(r.scope.resourceTypes ?? []),
             ...(r.scope.resourceId ? [`id ${r.scope.resourceId}`] : []),
-            ...(r.scope.tagKey ? [`tag ${r.scope.tagKey}${r.scope.tagValue ? `=${r.scope.tagValue}` : ''}`] : []),
+            ...(r.scope.tagKey
+              ? [`tag ${r.scope.tagKey}${r.scope.tagValue ? `=${r.scope.tagValue}` : ''}`]
+              : []),
           ]
         : [],
       frequency: r.maximumExecutionFrequency ?? '',
@@ -257,10 +392,12 @@ export function renderPackReadme(pack: ComposedPack, templateText: string, templ
             : `${name} = parameter ${value.parameter}`,
       ),
     })),
-    controls: [...controls.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, rules]) => ({ id, rules })),
+    controls: [...controls.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([id, rules]) => ({ id, rules })),
   };
   try {
-    return { text: normalizeText(compile(templateText, markdownHelpers)(view)), diagnostics: [] };
+    return { text: normalizeText(compile(templateText, 'markdown')(view)), diagnostics: [] };
   } catch (error) {
     return {
       diagnostics: [

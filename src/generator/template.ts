@@ -74,7 +74,9 @@ export function ruleProperties(rule: ComposedRule): JsonObject {
     }
   }
   if (rule.inputParameters.length) {
-    props.InputParameters = Object.fromEntries(rule.inputParameters.map((i) => [i.name, inputValue(i.value)]));
+    props.InputParameters = Object.fromEntries(
+      rule.inputParameters.map((i) => [i.name, inputValue(i.value)]),
+    );
   }
   if (rule.maximumExecutionFrequency) props.MaximumExecutionFrequency = rule.maximumExecutionFrequency;
   if (rule.evaluationModes) props.EvaluationModes = rule.evaluationModes.map((Mode) => ({ Mode }));
@@ -124,7 +126,8 @@ export function remediationProperties(r: ComposedRemediation): JsonObject {
     if (r.executionControls.concurrentExecutionRatePercentage !== undefined) {
       ssm.ConcurrentExecutionRatePercentage = r.executionControls.concurrentExecutionRatePercentage;
     }
-    if (r.executionControls.errorPercentage !== undefined) ssm.ErrorPercentage = r.executionControls.errorPercentage;
+    if (r.executionControls.errorPercentage !== undefined)
+      ssm.ErrorPercentage = r.executionControls.errorPercentage;
     props.ExecutionControls = { SsmControls: ssm };
   }
   return props;

@@ -12,7 +12,9 @@ interface BuildOptions {
 export function registerBuild(program: Command): void {
   program
     .command('build')
-    .description('Compose packs from their blocks into conformance pack templates (and a Markdown page each).')
+    .description(
+      'Compose packs from their blocks into conformance pack templates (and a Markdown page each).',
+    )
     .argument('[pack...]', 'names of the packs to build (default: every pack)')
     .option('-o, --out <dir>', 'folder for the built templates', 'build')
     .option('--root <dir>', 'pack repository (holds packs/)', '.')

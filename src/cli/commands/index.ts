@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
 import { registerBuild } from './build.js';
 import { registerCatalog } from './catalog.js';
+import { registerInit } from './init.js';
+import { registerAdd } from './add.js';
 
 /**
  * Every command, in the order `packsmith --help` lists them. One command per file: the file
  * declares the command and its options and loads its implementation (src/cli/run/) only when run.
  */
-export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerCatalog];
+export const commands: ReadonlyArray<(program: Command) => void> = [
+  registerBuild,
+  registerCatalog,
+  registerInit,
+  registerAdd,
+];

@@ -8,7 +8,7 @@ import { formatDiagnosticsText, summarize } from '../../diagnostics/format-text.
 import { buildRepository } from '../../generator/build.js';
 import { packageRoot } from '../../util/package-root.js';
 import { displayPath } from '../../util/paths.js';
-import { closest } from '../../util/similar.js';
+import { closest } from '../../util/suggest.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
 
@@ -30,14 +30,25 @@ export async function runBuild(
     }
   }
   const templatesDir = join(packageRoot(), 'templates');
-  const result = buildRepository(repo, names, {
-    defaultPackTemplate: join(templatesDir, 'conformance-pack.yaml.hbs'),
-    defaultReadmeTemplate: join(templatesDir, 'pack-readme.md.hbs'),
-    read: (path) => readFileSync(path, 'utf8'),
-  });
+  const result = buildRepository(
+    repo,
+    names,
+    {
+      defaultPackTemplate: join(templatesDir, 'conformance-pack.yaml.hbs'),
+      defaultReadmeTemplate: join(templatesDir, 'pack-readme.md.hbs'),
+      read: (path) => readFileSync(path, 'utf8'),
+    },
+    { readme: options.docs },
+  );
   const failed = hasErrors(result.diagnostics) || (options.strict === true && result.diagnostics.length > 0);
 
-  const written: Array<{ pack: string; template: string; readme?: string; bytes: number; unchanged: boolean }> = [];
+  const written: Array<{
+    pack: string;
+    template: string;
+    readme?: string;
+    bytes: number;
+    unchanged: boolean;
+  }> = [];
   if (!failed) {
     const outDir = resolve(options.out);
     await mkdir(outDir, { recursive: true });
@@ -71,7 +82,9 @@ export async function runBuild(
   } else {
     if (result.diagnostics.length) io.err(formatDiagnosticsText(result.diagnostics, io.paint));
     for (const w of written) {
-      io.out(`${io.paint.green('built')} ${w.template} (${w.bytes} bytes${w.unchanged ? ', unchanged' : ''})`);
+      io.out(
+        `${io.paint.green('built')} ${w.template} (${w.bytes} bytes${w.unchanged ? ', unchanged' : ''})`,
+      );
     }
     io.err(summaryLine(result.diagnostics, failed, written.length));
   }

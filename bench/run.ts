@@ -1,0 +1,171 @@
+/**
+ * `npm run bench`: packsmith's speed targets, measured in one run on this machine.
+ *
+ *  1. Build 100 packs of 50 rules each (blocks made from the catalog's managed rules, with their
+ *     parameters): CPU seconds of `packsmith build` in a fresh process — loading the repository,
+ *     composing, rendering, verifying and writing every template, and loading the modules this
+ *     needs. Target: under 1 s. The whole process, Node's start-up included, is printed beside it.
+ *  2. `packsmith --help` start-up as a ratio to a bare `node -e ""` start, medians of repeated runs
+ *     measured side by side. Target: at most 3x.
+ *
+ * Absolute figures are printed with the machine they ran on; the start-up target is a ratio.
+ * Exits 1 when a target is missed.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loadCatalog } from '../src/catalog/catalog.js';
+import type { ManagedRule } from '../src/catalog/types.js';
+import { packageRoot } from '../src/util/package-root.js';
+
+const root = packageRoot();
+const bin = join(root, 'dist/cli/bin.js');
+
+interface Result {
+  name: string;
+  value: string;
+  target: string;
+  ok: boolean;
+}
+const results: Result[] = [];
+
+function sampleValue(type: string): string {
+  switch (type) {
+    case 'int':
+      return '30';
+    case 'double':
+      return '0.5';
+    case 'boolean':
+      return 'true';
+    default:
+      return 'example';
+  }
+}
+
+/** A pack repository of `packs` packs with `rulesPerPack` rules each, from real catalog rules. */
+function syntheticRepository(dir: string, packs: number, rulesPerPack: number): void {
+  const rules = loadCatalog()
+    .rules()
+    .filter((r: ManagedRule) => r.parameters.every((p) => p.type !== 'StringMap'));
+  mkdirSync(join(dir, 'packs/rules'), { recursive: true });
+  for (const rule of rules) {
+    const parameters: Record<string, unknown> = {};
+    for (const p of rule.parameters) {
+      if (!p.optional && p.default === undefined) parameters[p.name] = sampleValue(p.type);
+      else if (p.default !== undefined)
+        parameters[p.name] = { default: p.default, description: `${p.name} (${p.type})` };
+    }
+    const block: Record<string, unknown> = {
+      kind: 'rule',
+      name: rule.name,
+      description: `Checks ${rule.name.replace(/-/g, ' ')}.`,
+      source: { managed: rule.identifier },
+      controls: [`BENCH-${rule.identifier.length}`],
+    };
+    if (rule.resourceTypes.length) block.scope = { resourceTypes: rule.resourceTypes.slice(0, 100) };
+    if (Object.keys(parameters).length) block.parameters = parameters;
+    writeFileSync(join(dir, 'packs/rules', `${rule.name}.yaml`), stringify(block));
+  }
+  for (let i = 0; i < packs; i++) {
+    const included = Array.from({ length: rulesPerPack }, (_, j) => rules[(i * 37 + j) % rules.length]!.name);
+    writeFileSync(
+      join(dir, 'packs', `pack-${i}.yaml`),
+      stringify({
+        kind: 'pack',
+        name: `bench-pack-${i}`,
+        description: `Benchmark pack ${i}`,
+        rules: [...new Set(included)],
+      }),
+    );
+  }
+}
+
+/**
+ * Runs `packsmith ARGS` in a fresh Node process and reports, from inside it, the CPU time (user +
+ * system, all threads) of the command itself — from calling the CLI's main() to its end, so the
+ * modules the command loads count — and of the whole process including Node's own start-up.
+ */
+function cpuOfChild(args: string[]): {
+  command: number;
+  process: number;
+  status: number | null;
+  stderr: string;
+} {
+  const main = join(root, 'dist/cli/main.js');
+  const script = `
+    const { main } = await import(${JSON.stringify(`file://${main}`)});
+    const before = process.cpuUsage();
+    const code = await main(${JSON.stringify(args)});
+    const command = process.cpuUsage(before);
+    const total = process.cpuUsage();
+    process.stderr.write('\\nBENCH ' + JSON.stringify({
+      code,
+      command: (command.user + command.system) / 1e6,
+      process: (total.user + total.system) / 1e6,
+    }) + '\\n');
+  `;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  const m = /BENCH (\{.*\})/.exec(child.stderr);
+  if (!m) throw new Error(`benchmark child failed: ${child.stderr}`);
+  const r = JSON.parse(m[1]!) as { code: number; command: number; process: number };
+  return { command: r.command, process: r.process, status: r.code, stderr: child.stderr };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function wallOf(args: string[]): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+// ---- 1. build 100 packs × 50 rules
+const work = mkdtempSync(join(tmpdir(), 'packsmith-bench-'));
+try {
+  syntheticRepository(work, 100, 50);
+  const out = join(work, 'out');
+  const runs = [1, 2, 3].map(() => cpuOfChild(['build', '--root', work, '--out', out, '--no-docs']));
+  const failed = runs.find((r) => r.status !== 0);
+  if (failed) throw new Error(`build failed:\n${failed.stderr.slice(0, 2000)}`);
+  const command = median(runs.map((r) => r.command));
+  results.push({
+    name: 'build 100 packs x 50 rules: CPU of the command in a fresh process (median of 3)',
+    value: `${command.toFixed(3)} s (whole process with Node start-up: ${median(runs.map((r) => r.process)).toFixed(3)} s)`,
+    target: '< 1 s',
+    ok: command < 1,
+  });
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+// ---- 2. start-up ratio, interleaved so both see the same machine load
+const bare: number[] = [];
+const help: number[] = [];
+for (let i = 0; i < 15; i++) {
+  bare.push(wallOf(['-e', '']));
+  help.push(wallOf([bin, '--help']));
+}
+const ratio = median(help) / median(bare);
+results.push({
+  name: '`packsmith --help` start-up / `node -e ""` (median of 15)',
+  value: `${ratio.toFixed(2)}x (${median(help).toFixed(1)} ms vs ${median(bare).toFixed(1)} ms)`,
+  target: '<= 3x',
+  ok: ratio <= 3,
+});
+
+// ---- report
+const cpu = cpus();
+console.log(
+  `machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`,
+);
+const width = Math.max(...results.map((r) => r.name.length));
+for (const r of results) {
+  console.log(`${r.ok ? 'ok  ' : 'MISS'}  ${r.name.padEnd(width)}  ${r.value}  (target ${r.target})`);
+}
+process.exitCode = results.every((r) => r.ok) ? 0 : 1;

@@ -1,0 +1,9 @@
+/** Precompiles the handlebars templates of templates/ into src/generator/templates.generated.ts. */
+import { generatedTemplatesSource } from '../src/generator/templates-source.js';
+import { writeGenerated } from './lib/generated.js';
+
+writeGenerated(
+  'src/generator/templates.generated.ts',
+  generatedTemplatesSource(),
+  'npm run templates:generate',
+);

@@ -1,0 +1,20 @@
+import { Option, type Command } from 'commander';
+import type { OutputFormat } from '../output.js';
+
+interface InitOptions {
+  force?: boolean;
+  format: OutputFormat;
+}
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('Create a pack repository: an example rule and pack, editor schemas, a CI workflow.')
+    .argument('[dir]', 'folder to create the repository in (created when missing)', '.')
+    .option('--force', 'overwrite files that already exist')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .action(async (dir: string, options: InitOptions) => {
+      const { runInit } = await import('../run/init.js');
+      process.exitCode = await runInit(dir, options);
+    });
+}

@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import { DiagnosticSchema, reportHeader, SummarySchema } from './common.js';
+
+/** `packsmith build --format json`. */
+export const BuildOutputSchema = Type.Object(
+  {
+    ...reportHeader('build'),
+    ok: Type.Boolean({
+      description: 'False when an error (or, with --strict, a warning) stopped the build.',
+    }),
+    packs: Type.Array(
+      Type.Object(
+        {
+          pack: Type.String(),
+          template: Type.String({ description: 'Path of the written template.' }),
+          readme: Type.Optional(Type.String({ description: 'Path of the written Markdown page.' })),
+          bytes: Type.Integer({ minimum: 0, description: 'UTF-8 size of the template.' }),
+          unchanged: Type.Boolean({ description: 'The file already had this content.' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    diagnostics: Type.Array(DiagnosticSchema),
+    summary: SummarySchema,
+  },
+  { additionalProperties: false, title: 'packsmith build output' },
+);

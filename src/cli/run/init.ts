@@ -1,0 +1,149 @@
+/**
+ * `packsmith init`: a new pack repository with one rule block and one pack (so `packsmith build`
+ * works at once), editor schemas, a .gitignore, a README and a GitHub Actions workflow.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { loadRepository } from '../../authoring/repository.js';
+import { packManifestYaml, ruleBlockYaml, schemaReference } from '../../authoring/scaffold.js';
+import { authoringKinds } from '../../authoring/schema.js';
+import { loadCatalog } from '../../catalog/catalog.js';
+import { packageRoot } from '../../util/package-root.js';
+import { displayPath } from '../../util/paths.js';
+import { CliError, ExitCode } from '../errors.js';
+import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
+
+export interface InitOptions {
+  force?: boolean;
+  format: OutputFormat;
+}
+
+/** The example rule and pack of a new repository. */
+const exampleRule = 'S3_BUCKET_VERSIONING_ENABLED';
+const examplePack = 'baseline';
+
+interface PlannedFile {
+  /** Path relative to the repository root, with `/`. */
+  path: string;
+  content: string;
+}
+
+export async function runInit(dir: string, options: InitOptions): Promise<number> {
+  const io = processOutput();
+  const root = resolve(dir);
+  if (existsSync(root) && !statSync(root).isDirectory()) {
+    throw new CliError(`${displayPath(root)} exists and is not a folder`);
+  }
+  const files = planFiles(root);
+
+  const existing = files.filter((f) => existsSync(join(root, f.path))).map((f) => f.path);
+  if (existing.length > 0 && !options.force) {
+    const shown =
+      existing.length > 3
+        ? `${existing.slice(0, 3).join(', ')} and ${existing.length - 3} more`
+        : existing.join(', ');
+    throw new CliError(
+      `${displayPath(root)} already has ${shown}; ` +
+        'nothing was written (run again with --force to overwrite these files)',
+    );
+  }
+  await refuseNameClashes(root, files);
+
+  const created: string[] = [];
+  for (const file of files) {
+    const path = join(root, file.path);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.content, { encoding: 'utf8', flag: options.force ? 'w' : 'wx' });
+    created.push(displayPath(path));
+  }
+  const overwritten = existing.map((p) => displayPath(join(root, p)));
+
+  if (options.format === 'json') {
+    io.out(jsonDocument('init', { root: displayPath(root), created, overwritten }));
+  } else {
+    for (const path of created) {
+      io.out(`${io.paint.green(overwritten.includes(path) ? 'overwrote' : 'created')} ${path}`);
+    }
+    const cd = displayPath(root) === '.' ? '' : `cd ${displayPath(root)} && `;
+    io.err(
+      `next: ${cd}packsmith add rule IDENTIFIER --pack ${examplePack}, then packsmith build (see README.md)`,
+    );
+  }
+  return ExitCode.ok;
+}
+
+/** Every file init writes, in the order it writes them. */
+function planFiles(root: string): PlannedFile[] {
+  const pkg = packageRoot();
+  const version = packageVersion(pkg);
+  const schemasDir = join(root, '.packsmith', 'schemas');
+  const rule = loadCatalog().rule(exampleRule);
+  if (!rule) throw new Error(`the catalog has no ${exampleRule}`);
+  const ruleFile = `packs/rules/${rule.name}.yaml`;
+  const template = (name: string) =>
+    readFileSync(join(pkg, 'templates', 'init', name), 'utf8').replaceAll('{{version}}', version);
+
+  const schemas = authoringKinds.map((kind) => {
+    const from = join(pkg, 'schemas', `${kind}.schema.json`);
+    let content: string;
+    try {
+      content = readFileSync(from, 'utf8');
+    } catch (error) {
+      throw new Error(`packsmith's JSON Schemas are missing (${(error as Error).message})`);
+    }
+    return { path: `.packsmith/schemas/${kind}.schema.json`, content };
+  });
+
+  return [
+    {
+      path: ruleFile,
+      content: ruleBlockYaml(rule, {
+        name: rule.name,
+        schemaPath: schemaReference(join(root, 'packs', 'rules'), schemasDir, 'rule'),
+      }),
+    },
+    {
+      path: `packs/${examplePack}.yaml`,
+      content: packManifestYaml({
+        name: examplePack,
+        description: 'Checks every account of the organization should pass.',
+        rules: [rule.name],
+        schemaPath: schemaReference(join(root, 'packs'), schemasDir, 'pack'),
+      }),
+    },
+    ...schemas,
+    { path: '.gitignore', content: template('gitignore') },
+    { path: '.github/workflows/packsmith.yml', content: template('packsmith.yml') },
+    { path: 'README.md', content: template('README.md') },
+  ];
+}
+
+function packageVersion(pkg: string): string {
+  const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/**
+ * A folder that already holds packs may define the example rule block or pack in another file;
+ * writing ours would then make two blocks (or packs) of one name.
+ */
+async function refuseNameClashes(root: string, files: readonly PlannedFile[]): Promise<void> {
+  if (!existsSync(join(root, 'packs'))) return;
+  const repo = await loadRepository(root);
+  const ours = new Set(files.map((f) => resolve(root, f.path)));
+  const clashes: string[] = [];
+  const rule = loadCatalog().rule(exampleRule);
+  const ruleBlock = rule ? repo.rules.get(rule.name) : undefined;
+  if (ruleBlock && !ours.has(ruleBlock.path)) {
+    clashes.push(`rule block "${ruleBlock.value.name}" (${displayPath(ruleBlock.path)})`);
+  }
+  const pack = repo.packs.get(examplePack);
+  if (pack && !ours.has(pack.path)) clashes.push(`pack "${examplePack}" (${displayPath(pack.path)})`);
+  if (clashes.length > 0) {
+    throw new CliError(
+      `${displayPath(join(root, 'packs'))} already defines ${clashes.join(' and ')}; ` +
+        'nothing was written (packsmith add rule adds rules to an existing repository)',
+    );
+  }
+}

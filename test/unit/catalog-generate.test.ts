@@ -1,0 +1,209 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateCatalog, outputFiles } from '../../scripts/generate-catalog.js';
+import type { ManagedRule, Runbook } from '../../src/catalog/types.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const sharedDir = resolve(repoRoot, '../shared/catalog');
+const sharedAbsent = !existsSync(join(sharedDir, 'managed-rules.json'));
+if (sharedAbsent) console.warn(`[skip] generator-vs-committed-data test: ${sharedDir} is absent`);
+
+const temps: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'packsmith-catalog-'));
+  temps.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+/** A tiny input in the shared catalog's format, with the irregular cases the real data has. */
+function writeFixture(dir: string, rules: unknown[], runbooks: unknown[]): void {
+  writeFileSync(join(dir, 'managed-rules.json'), JSON.stringify(rules));
+  writeFileSync(join(dir, 'remediation-documents.json'), JSON.stringify(runbooks));
+}
+
+const fixtureRules = [
+  {
+    identifier: 'Z_RULE',
+    name: 'z-rule',
+    triggers: { configurationChange: false, periodic: true, defaultFrequency: 'TwentyFour_Hours' },
+    triggerText: 'Periodic',
+    resourceTypes: [],
+    parameters: [{ name: 'maxAge', type: 'int', optional: false, default: 90 }],
+    source: 'awsdocs/aws-config-developer-guide:doc_source/z-rule.md@abc1234',
+    provenance: { triggers: 'docs-2023', resourceTypes: 'none-documented', parameters: 'docs-2023' },
+  },
+  {
+    identifier: 'A_RULE_TAGGED',
+    name: 'a-rule-tagged',
+    triggers: { configurationChange: true, periodic: false },
+    triggerText: null,
+    resourceTypes: ['AWS::S3::Bucket'],
+    parameters: [{ name: 'requiredKeyTags', type: 'CSV', optional: true }],
+    source: 'niaid/terraform-aws-managed-config-rules:rules.yaml@def5678',
+    provenance: { triggers: 'pattern:*-tagged', resourceTypes: 'niaid-2026', parameters: 'pattern' },
+  },
+];
+
+const fixtureRunbooks = [
+  {
+    name: 'AWS-Zeta',
+    parseWarnings: ['dropped 2 bullets'],
+    documentType: null,
+    parameters: [
+      { name: 'AutomationAssumeRole', type: 'String', required: false, requiredSource: 'docs-marker' },
+      { name: 'Mode', type: null, required: null, allowedValues: ['a', 'b'], default: 1 },
+    ],
+    family: 'AWS',
+    assumeRoleParameter: 'AutomationAssumeRole',
+    resourceIdParameterCandidates: [],
+    source: 'awsdocs/aws-systems-manager-user-guide:doc_source/zeta.md@a7e29b6',
+  },
+  {
+    name: 'AWS-Alpha',
+    parseWarnings: [],
+    documentType: 'Automation',
+    parameters: [{ name: 'BucketName', type: 'String', required: true, requiredSource: 'docs-marker' }],
+    family: 'AWS',
+    assumeRoleParameter: null,
+    resourceIdParameterCandidates: ['BucketName'],
+    observedInSamplePacks: [
+      {
+        pack: 'sample.yaml',
+        configRule: 'S3_RULE',
+        resourceIdParameter: ['BucketName'],
+        staticParameters: [],
+        targetType: 'SSM_DOCUMENT',
+        automatic: true,
+      },
+    ],
+    source: 'awsdocs/aws-systems-manager-user-guide:doc_source/alpha.md@a7e29b6',
+  },
+];
+
+describe('generate-catalog on a small fixture', () => {
+  const input = tempDir();
+  writeFixture(input, fixtureRules, fixtureRunbooks);
+  const out = tempDir();
+  const result = generateCatalog({ sharedDir: input, outDir: out });
+  const rules = readJson<ManagedRule[]>(join(out, outputFiles.rules));
+  const runbooks = readJson<Runbook[]>(join(out, outputFiles.runbooks));
+
+  it('writes sorted entries in the ManagedRule shape, provenance folded in', () => {
+    expect(result).toMatchObject({ rules: 2, runbooks: 2 });
+    expect(rules.map((r) => r.identifier)).toEqual(['A_RULE_TAGGED', 'Z_RULE']);
+    expect(rules[1]).toEqual({
+      identifier: 'Z_RULE',
+      name: 'z-rule',
+      triggers: { configurationChange: false, periodic: true },
+      resourceTypes: [],
+      parameters: [{ name: 'maxAge', type: 'int', optional: false, default: '90' }],
+      origin: 'aws',
+      provenance: {
+        parameters: 'docs-2023',
+        resourceTypes: 'none-documented',
+        source: 'awsdocs/aws-config-developer-guide:doc_source/z-rule.md@abc1234',
+        triggerText: 'Periodic',
+        triggers: 'docs-2023',
+      },
+    });
+    expect(rules[0]?.provenance.triggerText).toBeUndefined();
+  });
+
+  it('runbooks: untyped → String, unmarked → not required, each with a provenance note', () => {
+    expect(runbooks.map((r) => r.name)).toEqual(['AWS-Alpha', 'AWS-Zeta']);
+    const zeta = runbooks[1] as Runbook;
+    expect(zeta.parameters[1]).toEqual({
+      name: 'Mode',
+      type: 'String',
+      required: false,
+      default: '1',
+      allowedValues: ['a', 'b'],
+    });
+    expect(zeta.provenance['parameters.Mode.type']).toBe('not documented; assumed String');
+    expect(zeta.provenance['parameters.Mode.required']).toMatch(/not marked/);
+    expect(zeta.provenance['parameters.AutomationAssumeRole.required']).toBeUndefined();
+    expect(zeta.provenance.parseWarnings).toBe('dropped 2 bullets');
+    expect(zeta.documentType).toBeUndefined();
+    expect(zeta.origin).toBe('aws');
+  });
+
+  it('a binding seen in every sample-pack use becomes the confirmed resource-id parameter', () => {
+    const alpha = runbooks[0] as Runbook;
+    expect(alpha.resourceIdParameter).toBe('BucketName');
+    expect(alpha.observedInSamplePacks).toHaveLength(1);
+    expect(alpha.assumeRoleParameter).toBeUndefined();
+    expect(alpha.provenance.assumeRoleParameter).toMatch(/no assume-role parameter/);
+    expect((runbooks[1] as Runbook).resourceIdParameter).toBeUndefined();
+  });
+
+  it('one entry per line, LF, trailing newline; README names the inputs', () => {
+    const text = readFileSync(join(out, outputFiles.rules), 'utf8');
+    expect(text.split('\n')).toHaveLength(2 + 2 + 1);
+    expect(text.endsWith('}\n]\n')).toBe(true);
+    expect(text).not.toContain('\r');
+    const readme = readFileSync(join(out, outputFiles.readme), 'utf8');
+    expect(readme).toContain('npm run catalog:generate');
+    expect(readme).toMatch(/`managed-rules\.json` \| `[0-9a-f]{64}`/);
+  });
+
+  it('is deterministic: a second run gives byte-identical files', () => {
+    const again = tempDir();
+    generateCatalog({ sharedDir: input, outDir: again });
+    for (const f of Object.values(outputFiles)) {
+      expect(readFileSync(join(again, f))).toEqual(readFileSync(join(out, f)));
+    }
+  });
+
+  it('fails, naming the entry, on an input it does not understand', () => {
+    const bad = tempDir();
+    writeFixture(
+      bad,
+      [{ ...fixtureRules[0], parameters: [{ name: 'x', type: 'Integer', optional: true }] }],
+      [],
+    );
+    expect(() => generateCatalog({ sharedDir: bad, outDir: tempDir() })).toThrow(
+      /managed-rules\.json\[0\] \(Z_RULE\)\.parameters\[0\]\.type: unknown rule parameter type "Integer"/,
+    );
+    writeFixture(bad, [{ ...fixtureRules[0], deprecated: true }], []);
+    expect(() => generateCatalog({ sharedDir: bad, outDir: tempDir() })).toThrow(
+      /unexpected field "deprecated"/,
+    );
+    writeFixture(bad, [fixtureRules[0], fixtureRules[0]], []);
+    expect(() => generateCatalog({ sharedDir: bad, outDir: tempDir() })).toThrow(/"Z_RULE" appears twice/);
+  });
+
+  it('runs as a script with --shared and --out (npm run catalog:generate)', () => {
+    const dest = tempDir();
+    const stdout = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'scripts/generate-catalog.ts'), '--shared', input, '--out', dest],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
+    expect(stdout).toContain('2 managed rules, 2 runbooks');
+    expect(readFileSync(join(dest, outputFiles.rules))).toEqual(readFileSync(join(out, outputFiles.rules)));
+  });
+});
+
+describe('committed catalog data', () => {
+  it.skipIf(sharedAbsent)(
+    `is what scripts/generate-catalog.ts makes of ../shared/catalog (skipped when absent: ${sharedDir})`,
+    () => {
+      const out = tempDir();
+      generateCatalog({ sharedDir, outDir: out });
+      for (const f of Object.values(outputFiles)) {
+        const committed = readFileSync(join(repoRoot, 'src/catalog/data', f), 'utf8');
+        const generated = readFileSync(join(out, f), 'utf8');
+        expect(generated, `src/catalog/data/${f} is stale: run npm run catalog:generate`).toBe(committed);
+      }
+    },
+  );
+});
