@@ -7,12 +7,16 @@
  *     needs. Target: under 1 s. The whole process, Node's start-up included, is printed beside it.
  *  2. `packsmith --help` start-up as a ratio to a bare `node -e ""` start, medians of repeated runs
  *     measured side by side. Target: at most 3x.
+ *  3. `packsmith validate` over AWS's 122 sample packs (read from ../shared; skipped when absent):
+ *     with cfn-lint and a cold cache as a ratio to one bare `cfn-lint` run over the same files
+ *     (target ≤ 0.7x: parallel batches beat one process), with a warm cache (target ≤ 2 s), and
+ *     packsmith's own checks alone, `--cfn-lint off` (target ≤ 2 s). Wall-clock times.
  *
  * Absolute figures are printed with the machine they ran on; the start-up target is a ratio.
  * Exits 1 when a target is missed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -118,10 +122,20 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function wallOf(args: string[]): number {
+/**
+ * Wall time in ms of `node ARGS` (or of `command` when given), run in `cwd`. Findings (exit 1) are
+ * fine when `findingsAllowed`; any other failure stops the benchmark.
+ */
+function wallOf(args: string[], findingsAllowed = false, command?: [string, string[]], cwd?: string): number {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  const [exe, argv] = command ?? [process.execPath, args];
+  const r = spawnSync(exe, argv, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...(cwd ? { cwd } : {}) });
+  const ok =
+    r.status === 0 ||
+    (findingsAllowed && r.status === 1) ||
+    (command !== undefined && r.status !== null && r.status !== 1);
+  if (!ok)
+    throw new Error(`${exe} ${argv.slice(0, 4).join(' ')} failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
@@ -159,6 +173,51 @@ results.push({
   ok: ratio <= 3,
 });
 
+// ---- 3. validate over the 122 samples
+const samples = join(root, '../shared/samples/aws-conformance-packs');
+const skipped: string[] = [];
+if (!existsSync(samples)) {
+  skipped.push('validate benchmarks: ../shared/samples/aws-conformance-packs is not present');
+} else {
+  const files = readdirSync(samples)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => join(samples, f));
+  const own = median(
+    [1, 2, 3].map(() => wallOf([bin, 'validate', '--cfn-lint', 'off', '--format', 'json', samples], true)),
+  );
+  results.push({
+    name: `validate ${files.length} samples, packsmith's own checks (--cfn-lint off, wall, median of 3)`,
+    value: `${(own / 1000).toFixed(2)} s`,
+    target: '<= 2 s',
+    ok: own <= 2000,
+  });
+  const cfnLintVersion = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+  if (cfnLintVersion.status !== 0) {
+    skipped.push('cfn-lint benchmarks: cfn-lint is not installed');
+  } else {
+    const bare = wallOf(['-e', ''], false, ['cfn-lint', ['--format', 'json', '--', ...files]]);
+    const cacheWork = mkdtempSync(join(tmpdir(), 'packsmith-bench-cache-'));
+    try {
+      const cold = wallOf([bin, 'validate', '--format', 'json', samples], true, undefined, cacheWork);
+      const warm = wallOf([bin, 'validate', '--format', 'json', samples], true, undefined, cacheWork);
+      results.push({
+        name: `validate ${files.length} samples with cfn-lint, cold cache / one bare cfn-lint run`,
+        value: `${(cold / bare).toFixed(2)}x (${(cold / 1000).toFixed(1)} s vs ${(bare / 1000).toFixed(1)} s; ${cfnLintVersion.stdout.trim()})`,
+        target: '<= 0.7x',
+        ok: cold / bare <= 0.7,
+      });
+      results.push({
+        name: `validate ${files.length} samples with cfn-lint, warm cache (wall)`,
+        value: `${(warm / 1000).toFixed(2)} s`,
+        target: '<= 2 s',
+        ok: warm <= 2000,
+      });
+    } finally {
+      rmSync(cacheWork, { recursive: true, force: true });
+    }
+  }
+}
+
 // ---- report
 const cpu = cpus();
 console.log(
@@ -168,4 +227,5 @@ const width = Math.max(...results.map((r) => r.name.length));
 for (const r of results) {
   console.log(`${r.ok ? 'ok  ' : 'MISS'}  ${r.name.padEnd(width)}  ${r.value}  (target ${r.target})`);
 }
+for (const s of skipped) console.log(`skip  ${s}`);
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;

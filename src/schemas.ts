@@ -6,6 +6,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { authoringSchemas } from './authoring/schema.js';
 import { outputSchemas } from './cli/output-schemas/index.js';
+import { ConfigSchema } from './validation/config.js';
 
 const base = 'https://packsmith.dev/schemas';
 
@@ -19,6 +20,7 @@ export function schemaFiles(): Array<[string, string]> {
   for (const [kind, schema] of Object.entries(authoringSchemas)) {
     files.push([`schemas/${kind}.schema.json`, document(`${kind}.schema.json`, schema)]);
   }
+  files.push(['schemas/config.schema.json', document('config.schema.json', ConfigSchema)]);
   for (const [kind, schema] of Object.entries(outputSchemas)) {
     files.push([`schemas/output/${kind}.schema.json`, document(`output/${kind}.schema.json`, schema)]);
   }

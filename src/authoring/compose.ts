@@ -13,6 +13,7 @@ import { processCheckIdentifier, type MessageType } from '../facts/enums.js';
 import { limits } from '../facts/limits.js';
 import type {
   ComposedCondition,
+  ConditionExpression,
   ComposedPack,
   ComposedParameter,
   ComposedRemediation,
@@ -32,17 +33,19 @@ import type {
   RemediationBlock,
   RemediationParameterSpec,
   RuleBlock,
+  RuleIncludeOverride,
   RuleParameterSpec,
 } from './schema.js';
 import {
   constraintProblem,
   lowerFirst,
   pascalCase,
+  setOwn,
   templateString,
   typeProblem,
   upperFirst,
 } from './values.js';
-import type { YamlPath, YamlSource } from './yaml-source.js';
+import type { YamlPath, YamlSource } from '../source/yaml-source.js';
 import { closest } from '../util/suggest.js';
 import { characters } from '../util/text.js';
 
@@ -276,7 +279,8 @@ function checkFrequency(
     }
   } else if ('lambda' in source) {
     const periodic: MessageType[] = ['ScheduledNotification', 'ConfigurationSnapshotDeliveryCompleted'];
-    if (!source.lambda.triggers.some((t) => periodic.includes(t))) {
+    const types = source.lambda.triggers.map((t) => (typeof t === 'string' ? t : t.messageType));
+    if (!types.some((t) => periodic.includes(t))) {
       report(
         'frequency-on-change-triggered-rule',
         'this Lambda rule has no periodic trigger (ScheduledNotification); it takes no maximumExecutionFrequency',
@@ -438,6 +442,16 @@ interface ParameterDraft extends ComposedParameter {
   optional: boolean;
 }
 
+/** An input bound to a pack parameter whose key may be dropped (Fn::If + AWS::NoValue). */
+interface IdiomCandidate {
+  input: { name: string; value: InputValue };
+  /** A condition named in the spec; else one testing "the parameter is not empty" is found or made. */
+  explicit?: string;
+  /** Whether the key is dropped: per input (declared parameters) or per parameter (exposed ones). */
+  optional: boolean | 'parameter';
+  where: { source: YamlSource; path: YamlPath };
+}
+
 function composePack(
   manifestFile: Located<PackManifest>,
   repo: Repository,
@@ -451,6 +465,9 @@ function composePack(
   const usedLogicalIds = new Set<string>();
   const ruleNames = new Map<string, number>();
   const rulesByBlock = new Map<string, ComposedRule>();
+  const idioms: IdiomCandidate[] = [];
+  /** Checks that need every pack parameter known: run after the rules. */
+  const deferred: Array<() => void> = [];
   let complete = true;
 
   // Pack-level parameter declarations come first and win over what rules expose.
@@ -471,6 +488,7 @@ function composePack(
       p.allowedPattern = decl.pattern;
       p.constraints.pattern = decl.pattern;
     }
+    if (decl.constraintDescription !== undefined) p.constraintDescription = decl.constraintDescription;
     if (p.default !== undefined && characters(p.default) > limits.inputParameterValueLength) {
       report(
         'value-length',
@@ -491,6 +509,24 @@ function composePack(
   }
   const declared = new Set(parameters.keys());
 
+  // Pack-level conditions, written as declared; checked once every parameter is known.
+  for (const [name, expression] of Object.entries(manifest.conditions ?? {})) {
+    conditions.set(name, { name, expression: expression as unknown as ConditionExpression });
+  }
+  const declaredConditions = new Set(conditions.keys());
+  /** Reports a reference to a condition the pack does not declare; false when it is unknown. */
+  const knownCondition = (name: string, where: { source: YamlSource; path: YamlPath }): boolean => {
+    if (declaredConditions.has(name)) return true;
+    const suggestion = closest(name, declaredConditions, 1)[0];
+    report(
+      'unknown-condition',
+      `pack "${manifest.name}" declares no condition "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      where,
+    );
+    complete = false;
+    return false;
+  };
+
   manifest.rules.forEach((include, index) => {
     const includePath: YamlPath = typeof include === 'string' ? ['rules', index] : ['rules', index, 'use'];
     const blockName = typeof include === 'string' ? include : include.use;
@@ -509,21 +545,28 @@ function composePack(
     const managed = managedRuleOf(block, repo.catalog);
     if ('managed' in block.source && !repo.catalog.isKnownRuleIdentifier(block.source.managed))
       complete = false;
-    const override = typeof include === 'string' ? undefined : include;
+    const override: RuleIncludeOverride | undefined = typeof include === 'string' ? undefined : include;
+    const overridePath = (...path: YamlPath): YamlPath => ['rules', index, ...path];
 
     // Overrides are checked where they are written: in the manifest.
     if (override?.parameters) {
-      checkParameterSpecs(
-        override.parameters,
-        managed,
-        { source, path: ['rules', index, 'parameters'] },
-        report,
+      const given = Object.fromEntries(
+        Object.entries(override.parameters).filter(
+          (entry): entry is [string, RuleParameterSpec] => entry[1] !== null,
+        ),
       );
+      checkParameterSpecs(given, managed, { source, path: overridePath('parameters') }, report);
     }
-    if (override?.maximumExecutionFrequency !== undefined) {
-      checkFrequency(block, managed, { source, path: ['rules', index, 'maximumExecutionFrequency'] }, report);
+    if (override?.maximumExecutionFrequency) {
+      checkFrequency(block, managed, { source, path: overridePath('maximumExecutionFrequency') }, report);
     }
-    if (override?.scope) checkScope(override.scope, { source, path: ['rules', index, 'scope'] }, report);
+    if (override?.scope) checkScope(override.scope, { source, path: overridePath('scope') }, report);
+    if (override?.condition !== undefined) {
+      knownCondition(override.condition, { source, path: overridePath('condition') });
+    }
+    if (override?.parametersCondition !== undefined) {
+      knownCondition(override.parametersCondition, { source, path: overridePath('parametersCondition') });
+    }
 
     const ruleName = block.ruleName ?? block.name;
     const firstIndex = ruleNames.get(ruleName);
@@ -546,16 +589,20 @@ function composePack(
       'Properties/Source': blockAt(['source']),
     };
 
-    // Parameters: the block's, with the pack's overrides replacing whole entries.
+    // Parameters: the block's, with the pack's overrides replacing whole entries (null: removing them).
     const specs: Record<string, { spec: RuleParameterSpec; from: 'block' | 'pack' }> = {};
-    for (const [k, v] of Object.entries(block.parameters ?? {})) specs[k] = { spec: v, from: 'block' };
-    for (const [k, v] of Object.entries(override?.parameters ?? {})) specs[k] = { spec: v, from: 'pack' };
+    for (const [k, v] of Object.entries(block.parameters ?? {})) setOwn(specs, k, { spec: v, from: 'block' });
+    for (const [k, v] of Object.entries(override?.parameters ?? {})) {
+      if (v === null) delete specs[k];
+      else setOwn(specs, k, { spec: v, from: 'pack' });
+    }
     const inputParameters: Array<{ name: string; value: InputValue }> = [];
     for (const [name, { spec, from }] of Object.entries(specs)) {
       const known = managed?.parameters.find((p) => p.name === name);
       if (managed && !known) continue; // reported as unknown-parameter
-      const path: YamlPath = from === 'pack' ? ['rules', index, 'parameters', name] : ['parameters', name];
-      const at = from === 'pack' ? originAt(source, path) : blockAt(path);
+      const path: YamlPath = from === 'pack' ? overridePath('parameters', name) : ['parameters', name];
+      const specSource = from === 'pack' ? source : rule.source;
+      const at = originAt(specSource, path);
       origins[`Properties/InputParameters/${name}`] = at;
       if (!isExposed(spec)) {
         inputParameters.push({ name, value: { kind: 'literal', value: templateString(spec) } });
@@ -564,28 +611,51 @@ function composePack(
       const parameterName =
         typeof spec.expose === 'string' ? spec.expose : `${pascalCase(ruleName)}Param${upperFirst(name)}`;
       const optional = spec.optional ?? isOptionalInput(known, managed === undefined);
+      const input: { name: string; value: InputValue } = {
+        name,
+        value: { kind: 'parameter', parameter: parameterName },
+      };
+      if (declared.has(parameterName)) {
+        // Declared by the pack: written as declared; the spec says whether the key may be dropped.
+        if (spec.condition !== undefined || optional) {
+          idioms.push({
+            input,
+            explicit: spec.condition,
+            optional: true,
+            where: { source: specSource, path },
+          });
+        }
+        inputParameters.push(input);
+        continue;
+      }
       const draft = exposeParameter(parameterName, spec, known, optional, at);
       const existing = parameters.get(parameterName);
-      if (existing && !declared.has(parameterName)) {
+      if (existing) {
         if (existing.default !== draft.default || existing.description !== draft.description) {
           report(
             'pack-parameter-conflict',
             `pack parameter "${parameterName}" is also exposed at ${existing.origin.locate().file}:${existing.origin.locate().line} with a different default or description`,
-            { source: from === 'pack' ? source : rule.source, path },
+            { source: specSource, path },
           );
         }
         existing.optional = existing.optional && optional;
-      } else if (!existing) {
+      } else {
         if (usedLogicalIds.has(parameterName)) {
           report('pack-parameter-conflict', `"${parameterName}" is already the logical id of a resource`, {
-            source: from === 'pack' ? source : rule.source,
+            source: specSource,
             path,
           });
         }
         parameters.set(parameterName, draft);
         usedLogicalIds.add(parameterName);
       }
-      inputParameters.push({ name, value: { kind: 'parameter', parameter: parameterName } });
+      idioms.push({
+        input,
+        explicit: spec.condition,
+        optional: spec.condition !== undefined ? true : 'parameter',
+        where: { source: specSource, path },
+      });
+      inputParameters.push(input);
     }
 
     const composed: ComposedRule = {
@@ -594,46 +664,85 @@ function composePack(
       block: block.name,
       source: composeSource(rule, repo),
       inputParameters,
-      controls: block.controls ?? [],
+      controls: override?.controls ?? block.controls ?? [],
       origins,
     };
-    if (block.description !== undefined) {
-      composed.description = block.description;
-      origins['Properties/Description'] = blockAt(['description']);
+    const arn = 'lambda' in block.source ? block.source.lambda.arn : undefined;
+    if (arn !== undefined && typeof arn !== 'string') {
+      deferred.push(() => {
+        if (parameters.has(arn.parameter)) return;
+        complete = false;
+        report(
+          'pack-parameter-conflict',
+          `rule block "${block.name}" takes its Lambda ARN from the parameter "${arn.parameter}", which pack "${manifest.name}" does not declare; declare it under the pack's parameters`,
+          { source, path: includePath },
+        );
+      });
     }
-    const scope = override?.scope ?? block.scope;
-    if (scope) {
-      composed.scope = { ...scope };
-      origins['Properties/Scope'] = override?.scope
-        ? originAt(source, ['rules', index, 'scope'])
-        : blockAt(['scope']);
+    const pick = <K extends string, V>(
+      key: K,
+      own: V | undefined,
+      overridden: V | null | undefined,
+    ): { value: V | undefined; origin?: Origin } => {
+      if (overridden === null) return { value: undefined };
+      if (overridden !== undefined) return { value: overridden, origin: originAt(source, overridePath(key)) };
+      return own === undefined ? { value: undefined } : { value: own, origin: blockAt([key]) };
+    };
+    const description = pick('description', block.description, override?.description);
+    if (description.value !== undefined) {
+      composed.description = description.value;
+      origins['Properties/Description'] = description.origin!;
     }
-    const frequency = override?.maximumExecutionFrequency ?? block.maximumExecutionFrequency;
-    if (frequency) {
-      composed.maximumExecutionFrequency = frequency;
-      origins['Properties/MaximumExecutionFrequency'] = override?.maximumExecutionFrequency
-        ? originAt(source, ['rules', index, 'maximumExecutionFrequency'])
-        : blockAt(['maximumExecutionFrequency']);
+    const scope = pick('scope', block.scope, override?.scope);
+    if (scope.value) {
+      composed.scope = { ...scope.value };
+      origins['Properties/Scope'] = scope.origin!;
     }
-    if (block.evaluationModes) {
-      composed.evaluationModes = block.evaluationModes;
-      origins['Properties/EvaluationModes'] = blockAt(['evaluationModes']);
+    const frequency = pick(
+      'maximumExecutionFrequency',
+      block.maximumExecutionFrequency,
+      override?.maximumExecutionFrequency,
+    );
+    if (frequency.value) {
+      composed.maximumExecutionFrequency = frequency.value;
+      origins['Properties/MaximumExecutionFrequency'] = frequency.origin!;
     }
-    if (block.controls) origins['Controls'] = blockAt(['controls']);
+    const modes = pick('evaluationModes', block.evaluationModes, override?.evaluationModes);
+    if (modes.value) {
+      composed.evaluationModes = modes.value;
+      origins['Properties/EvaluationModes'] = modes.origin!;
+    }
+    if (override?.controls) origins['Controls'] = originAt(source, overridePath('controls'));
+    else if (block.controls) origins['Controls'] = blockAt(['controls']);
+    if (override?.condition !== undefined) {
+      composed.condition = override.condition;
+      origins['Condition'] = originAt(source, overridePath('condition'));
+    }
+    if (override?.parametersCondition !== undefined) {
+      composed.inputParametersCondition = override.parametersCondition;
+      origins['Properties/InputParameters'] = originAt(source, overridePath('parametersCondition'));
+    }
     rules.push(composed);
     rulesByBlock.set(block.name, composed);
   });
 
-  // Optional exposed inputs: an empty value drops the key (Condition + Fn::If + AWS::NoValue).
-  for (const rule of rules) {
-    for (const input of rule.inputParameters) {
-      if (input.value.kind !== 'parameter') continue;
-      const p = parameters.get(input.value.parameter);
-      if (!p?.optional) continue;
-      const conditionName = lowerFirst(p.name) === p.name ? `${p.name}IsSet` : lowerFirst(p.name);
-      conditions.set(conditionName, { name: conditionName, parameter: p.name });
-      input.value = { ...input.value, condition: conditionName };
+  // Inputs whose key an empty value drops: Fn::If on a condition, with AWS::NoValue.
+  for (const idiom of idioms) {
+    const value = idiom.input.value;
+    if (value.kind !== 'parameter') continue;
+    if (idiom.explicit !== undefined) {
+      if (
+        knownCondition(idiom.explicit, {
+          source: idiom.where.source,
+          path: [...idiom.where.path, 'condition'],
+        })
+      ) {
+        idiom.input.value = { ...value, condition: idiom.explicit };
+      }
+      continue;
     }
+    if (idiom.optional === 'parameter' && !parameters.get(value.parameter)?.optional) continue;
+    idiom.input.value = { ...value, condition: notEmptyCondition(value.parameter, conditions) };
   }
 
   (manifest.remediations ?? []).forEach((include, index) => {
@@ -671,28 +780,37 @@ function composePack(
     const override = typeof include === 'string' ? undefined : include;
     const runbook = repo.catalog.runbook(block.runbook);
     if (override?.parameters) {
+      const given = Object.fromEntries(
+        Object.entries(override.parameters).filter(
+          (entry): entry is [string, RemediationParameterSpec] => entry[1] !== null,
+        ),
+      );
       checkRemediationParameters(
-        override.parameters,
+        given,
         runbook,
         { source, path: ['remediations', index, 'parameters'] },
         report,
       );
+    }
+    if (override?.condition !== undefined) {
+      knownCondition(override.condition, { source, path: ['remediations', index, 'condition'] });
     }
     const params: Record<
       string,
       { spec: RemediationParameterSpec; at: Origin; path: YamlPath; src: YamlSource }
     > = {};
     for (const [k, v] of Object.entries(block.parameters ?? {})) {
-      params[k] = {
+      setOwn(params, k, {
         spec: v,
         at: originAt(located.source, ['parameters', k]),
         path: ['parameters', k],
         src: located.source,
-      };
+      });
     }
     for (const [k, v] of Object.entries(override?.parameters ?? {})) {
       const path = ['remediations', index, 'parameters', k];
-      params[k] = { spec: v, at: originAt(source, path), path, src: source };
+      if (v === null) delete params[k];
+      else setOwn(params, k, { spec: v, at: originAt(source, path), path, src: source });
     }
     const origins: Record<string, Origin> = {
       '': originAt(source, includePath),
@@ -729,6 +847,10 @@ function composePack(
     }
     if (block.retryAttemptSeconds !== undefined) remediation.retryAttemptSeconds = block.retryAttemptSeconds;
     if (block.executionControls) remediation.executionControls = { ...block.executionControls };
+    if (override?.condition !== undefined) {
+      remediation.condition = override.condition;
+      origins['Condition'] = originAt(source, ['remediations', index, 'condition']);
+    }
     if (remediation.automatic && params[roleParameterOf(runbook)] === undefined && override?.automatic) {
       report(
         'automatic-remediation-role',
@@ -738,6 +860,19 @@ function composePack(
     }
     remediations.push(remediation);
   });
+
+  for (const check of deferred) check();
+  for (const name of declaredConditions) {
+    const problem = conditionProblem(conditions.get(name)!, conditions, parameters);
+    if (problem) {
+      complete = false;
+      report('condition-expression', problem.message, {
+        source,
+        path: ['conditions', name, ...problem.path],
+        part: problem.part,
+      });
+    }
+  }
 
   if (!complete) return undefined;
   const pack: ComposedPack = {
@@ -754,6 +889,183 @@ function composePack(
   if (manifest.template !== undefined) pack.template = resolveBeside(manifestFile.path, manifest.template);
   checkInputParametersLength(pack, report, manifestFile, repo);
   return pack;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditions
+
+/** Whether `expression` is true exactly when `parameter` is not empty: Fn::Not [Fn::Equals ['', Ref]]. */
+export function testsNotEmpty(condition: ComposedCondition, parameter: string): boolean {
+  if ('parameter' in condition) return condition.parameter === parameter;
+  const not = (condition.expression as Record<string, unknown>)['Fn::Not'];
+  if (!Array.isArray(not) || not.length !== 1) return false;
+  const equals = (not[0] as Record<string, unknown> | null)?.['Fn::Equals'];
+  if (!Array.isArray(equals) || equals.length !== 2) return false;
+  const isRef = (v: unknown) =>
+    typeof v === 'object' &&
+    v !== null &&
+    Object.keys(v).length === 1 &&
+    (v as { Ref?: unknown }).Ref === parameter;
+  return (equals[0] === '' && isRef(equals[1])) || (isRef(equals[0]) && equals[1] === '');
+}
+
+/**
+ * The condition "`parameter` is not empty": the first pack condition with that expression, or a
+ * new one named after the parameter.
+ */
+function notEmptyCondition(parameter: string, conditions: Map<string, ComposedCondition>): string {
+  for (const condition of conditions.values()) {
+    if (testsNotEmpty(condition, parameter)) return condition.name;
+  }
+  const base = lowerFirst(parameter) === parameter ? `${parameter}IsSet` : lowerFirst(parameter);
+  let name = base;
+  for (let n = 2; conditions.has(name); n++) name = `${base}${n}`;
+  conditions.set(name, { name, parameter });
+  return name;
+}
+
+/** Pseudo parameters a condition may compare (CloudFormation's, evaluated at deploy time). */
+const pseudoParameters = new Set([
+  'AWS::AccountId',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
+
+export interface ConditionProblem {
+  message: string;
+  /** Below the condition's own node. */
+  path: YamlPath;
+  part?: 'key' | 'value';
+}
+
+/** Names a condition expression may refer to (a Map or a Set). */
+export interface NameSet {
+  has(name: string): boolean;
+  keys(): Iterable<string>;
+}
+
+/** The first problem of a declared condition: its shape, its references, a cycle. */
+function conditionProblem(
+  condition: ComposedCondition,
+  conditions: Map<string, ComposedCondition>,
+  parameters: Map<string, ComposedParameter>,
+): ConditionProblem | undefined {
+  if (!('expression' in condition)) return undefined;
+  const shape = conditionExpressionProblem(condition.expression, conditions, parameters);
+  if (shape) return shape;
+  // A cycle: a condition that refers back to itself through `Condition`.
+  const visiting = new Set<string>();
+  const cycle = (name: string): boolean => {
+    if (visiting.has(name)) return true;
+    const c = conditions.get(name);
+    if (!c || !('expression' in c)) return false;
+    visiting.add(name);
+    const found = conditionReferences(c.expression).some(cycle);
+    visiting.delete(name);
+    return found;
+  };
+  if (cycle(condition.name)) {
+    return {
+      message: `condition "${condition.name}" refers to itself (through Condition)`,
+      path: [],
+      part: 'key',
+    };
+  }
+  return undefined;
+}
+
+function conditionReferences(expression: unknown): string[] {
+  if (typeof expression !== 'object' || expression === null) return [];
+  if (Array.isArray(expression)) return expression.flatMap(conditionReferences);
+  const entries = Object.entries(expression);
+  if (entries.length === 1 && entries[0]![0] === 'Condition' && typeof entries[0]![1] === 'string') {
+    return [entries[0]![1]];
+  }
+  return entries.flatMap(([, v]) => conditionReferences(v));
+}
+
+const logicalOperators = ['Fn::Not', 'Fn::And', 'Fn::Or'] as const;
+
+/**
+ * The first problem of a condition expression: its shape (long-form Fn::Equals, Fn::Not, Fn::And,
+ * Fn::Or, Condition), a Ref to something other than a parameter, a Condition that does not exist.
+ */
+export function conditionExpressionProblem(
+  expression: unknown,
+  conditions: NameSet,
+  parameters: NameSet,
+  path: Array<string | number> = [],
+): ConditionProblem | undefined {
+  const shapes = 'Fn::Equals, Fn::Not, Fn::And, Fn::Or or Condition';
+  if (typeof expression !== 'object' || expression === null || Array.isArray(expression)) {
+    return { message: `a condition must be an object with one of ${shapes}`, path };
+  }
+  const entries = Object.entries(expression);
+  if (entries.length !== 1) {
+    return { message: `a condition has exactly one of ${shapes}; this one has ${entries.length} keys`, path };
+  }
+  const [operator, argument] = entries[0]!;
+  const here = [...path, operator];
+  if (operator === 'Condition') {
+    if (typeof argument !== 'string')
+      return { message: 'Condition takes the name of a condition', path: here };
+    if (!conditions.has(argument)) {
+      const suggestion = closest(argument, conditions.keys(), 1)[0];
+      return {
+        message: `there is no condition "${argument}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+        path: here,
+      };
+    }
+    return undefined;
+  }
+  if (operator === 'Fn::Equals') {
+    if (!Array.isArray(argument) || argument.length !== 2) {
+      return { message: 'Fn::Equals takes a list of two values', path: here };
+    }
+    for (const [i, operand] of argument.entries()) {
+      if (typeof operand === 'string' || typeof operand === 'number' || typeof operand === 'boolean')
+        continue;
+      const ref = refName(operand);
+      if (ref === undefined) {
+        return { message: 'Fn::Equals compares strings and { Ref: PARAMETER } values', path: [...here, i] };
+      }
+      if (!parameters.has(ref) && !pseudoParameters.has(ref)) {
+        const suggestion = closest(ref, parameters.keys(), 1)[0];
+        return {
+          message: `Ref "${ref}" names no parameter of the pack${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+          path: [...here, i, 'Ref'],
+        };
+      }
+    }
+    return undefined;
+  }
+  if ((logicalOperators as readonly string[]).includes(operator)) {
+    const counts = operator === 'Fn::Not' ? [1, 1] : [2, 10];
+    if (!Array.isArray(argument) || argument.length < counts[0]! || argument.length > counts[1]!) {
+      const wanted = operator === 'Fn::Not' ? 'a list of one condition' : 'a list of 2 to 10 conditions';
+      return { message: `${operator} takes ${wanted}`, path: here };
+    }
+    for (const [i, inner] of argument.entries()) {
+      const problem = conditionExpressionProblem(inner, conditions, parameters, [...here, i]);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  return {
+    message: `"${operator}" is not a condition function; use ${shapes}`,
+    path: here,
+    part: 'key',
+  };
+}
+
+function refName(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const ref = (value as { Ref?: unknown }).Ref;
+  return keys.length === 1 && typeof ref === 'string' ? ref : undefined;
 }
 
 /** Whether an exposed input may be left empty: the rule does not require it. */
@@ -784,8 +1096,16 @@ function exposeParameter(
 function composeSource(rule: Located<RuleBlock>, repo: Repository): ComposedSource {
   const source = rule.value.source;
   if ('managed' in source) return { owner: 'AWS', identifier: source.managed };
-  if ('lambda' in source)
-    return { owner: 'CUSTOM_LAMBDA', arn: source.lambda.arn, messageTypes: source.lambda.triggers };
+  if ('lambda' in source) {
+    return {
+      owner: 'CUSTOM_LAMBDA',
+      arn:
+        typeof source.lambda.arn === 'string'
+          ? source.lambda.arn
+          : { parameter: source.lambda.arn.parameter },
+      details: source.lambda.triggers.map((t) => (typeof t === 'string' ? { messageType: t } : { ...t })),
+    };
+  }
   const text = guardText(rule, repo);
   const composed: Extract<ComposedSource, { owner: 'CUSTOM_POLICY' }> = {
     owner: 'CUSTOM_POLICY',
@@ -810,11 +1130,12 @@ function checkInputParametersLength(
   for (const rule of pack.rules) {
     const object: Record<string, string> = {};
     for (const input of rule.inputParameters) {
-      object[input.name] =
+      const value =
         input.value.kind === 'literal'
           ? input.value.value
           : (pack.parameters.find((p) => p.name === (input.value as { parameter: string }).parameter)
               ?.default ?? '');
+      setOwn(object, input.name, value);
     }
     const length = characters(JSON.stringify(object));
     if (length > limits.inputParametersJsonLength) {
@@ -847,7 +1168,7 @@ export function describeSource(source: ComposedSource): string {
     case 'AWS':
       return source.identifier === processCheckIdentifier ? 'process check (manual)' : source.identifier;
     case 'CUSTOM_LAMBDA':
-      return `Lambda ${source.arn}`;
+      return `Lambda ${typeof source.arn === 'string' ? source.arn : `from parameter ${source.arn.parameter}`}`;
     case 'CUSTOM_POLICY':
       return 'Guard custom policy';
   }

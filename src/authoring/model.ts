@@ -27,6 +27,7 @@ export interface ComposedParameter {
   /** Written to the template (AWS's samples use both). */
   allowedValues?: string[];
   allowedPattern?: string;
+  constraintDescription?: string;
   /** Checked by packsmith against defaults (build) and deploy-time values; not written to the template. */
   constraints: ParameterConstraints;
   /** The managed-rule type of the input(s) it feeds, when known. */
@@ -43,15 +44,37 @@ export interface ParameterConstraints {
   maxItems?: number;
 }
 
-export interface ComposedCondition {
-  /** Condition name; true when the parameter is not empty. */
-  name: string;
-  parameter: string;
+/** A value compared by `Fn::Equals`: a literal or a parameter's value. */
+export type ConditionOperand = string | number | boolean | { Ref: string };
+
+/** A condition expression in CloudFormation's long form. */
+export type ConditionExpression =
+  | { 'Fn::Equals': [ConditionOperand, ConditionOperand] }
+  | { 'Fn::Not': [ConditionExpression] }
+  | { 'Fn::And': ConditionExpression[] }
+  | { 'Fn::Or': ConditionExpression[] }
+  | { Condition: string };
+
+export type ComposedCondition =
+  /** Derived for an optional input: true when the parameter is not empty. */
+  | { name: string; parameter: string }
+  /** Declared in the manifest, written as is. */
+  | { name: string; expression: ConditionExpression };
+
+/** A SourceDetails entry of a Lambda rule. */
+export interface ComposedSourceDetail {
+  messageType: MessageType;
+  maximumExecutionFrequency?: ExecutionFrequency;
 }
 
 export type ComposedSource =
   | { owner: 'AWS'; identifier: string }
-  | { owner: 'CUSTOM_LAMBDA'; arn: string; messageTypes: MessageType[] }
+  | {
+      owner: 'CUSTOM_LAMBDA';
+      /** The function ARN, or the pack parameter that holds it. */
+      arn: string | { parameter: string };
+      details: ComposedSourceDetail[];
+    }
   | {
       owner: 'CUSTOM_POLICY';
       policyText: string;
@@ -79,6 +102,10 @@ export interface ComposedRule {
   maximumExecutionFrequency?: ExecutionFrequency;
   evaluationModes?: EvaluationMode[];
   controls: string[];
+  /** Resource-level Condition: the rule exists only when this pack condition is true. */
+  condition?: string;
+  /** InputParameters are written only when this pack condition is true (Fn::If + AWS::NoValue). */
+  inputParametersCondition?: string;
   /** Where each property came from, keyed by its path below the resource (e.g. `Properties/Scope`). */
   origins: Record<string, Origin>;
 }
@@ -100,6 +127,8 @@ export interface ComposedRemediation {
   retryAttemptSeconds?: number;
   executionControls?: { concurrentExecutionRatePercentage?: number; errorPercentage?: number };
   parameters: Array<{ name: string; value: RemediationValue }>;
+  /** Resource-level Condition. */
+  condition?: string;
   origins: Record<string, Origin>;
 }
 

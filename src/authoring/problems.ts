@@ -209,6 +209,39 @@ export const authoringChecks = define({
     rationale: 'An inline TemplateBody may be at most 51,200 bytes; the pack must be deployed from S3.',
     fix: 'Deploy from S3 (packsmith stages large templates in the template bucket).',
   },
+  'unknown-condition': {
+    id: 'PS134',
+    severity: 'error',
+    summary: 'A rule, remediation or input refers to a condition the pack does not declare.',
+    rationale: 'CloudFormation rejects a template whose resources or Fn::If name an undefined condition.',
+    fix: 'Declare the condition under the pack manifest’s `conditions:`, or correct its name.',
+  },
+  'condition-expression': {
+    id: 'PS135',
+    severity: 'error',
+    summary:
+      'A pack condition is not a valid condition expression, refers to an unknown parameter or condition, or refers to itself.',
+    rationale:
+      'Conditions may use only Fn::Equals, Fn::Not, Fn::And, Fn::Or and Condition, over parameters of the template.',
+    fix: 'Write the condition in long form, e.g. Fn::Equals: [{ Ref: CheckForX }, "true"], naming declared parameters.',
+  },
+  'import-template': {
+    id: 'PS150',
+    severity: 'error',
+    summary:
+      'A template cannot be imported: it does not parse, is not a conformance pack, or uses something the authoring formats cannot express.',
+    rationale:
+      'packsmith import writes only blocks and manifests that build back into an equivalent template; anything else is refused, not approximated.',
+    fix: 'Change the template at the reported position as the message says, or author that part by hand.',
+  },
+  'import-dropped': {
+    id: 'PS151',
+    severity: 'warning',
+    summary: 'Part of a template is not carried over by the import (it has no effect on the deployed pack).',
+    rationale:
+      'Resource-level Description or Metadata and AWSTemplateFormatVersion are not part of a rule or remediation; packsmith writes none of them.',
+    fix: 'Nothing to do, unless you relied on it: keep such notes as comments in the blocks.',
+  },
   'template-render': {
     id: 'PS140',
     severity: 'error',

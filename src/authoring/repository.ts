@@ -11,7 +11,7 @@ import { displayPath } from '../util/paths.js';
 import { authoringChecks } from './problems.js';
 import type { CatalogExtension, PackManifest, RemediationBlock, RuleBlock } from './schema.js';
 import { isAuthoringKind, validateAuthoringFile } from './schema-validate.js';
-import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { parseYamlSource, type YamlSource } from '../source/yaml-source.js';
 
 export interface Located<T> {
   value: T;

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { authoringChecks } from './problems.js';
 import { authoringKinds, type AuthoringKind } from './schema.js';
 import * as precompiled from './validators.generated.js';
-import type { YamlPath, YamlSource } from './yaml-source.js';
+import type { YamlPath, YamlSource } from '../source/yaml-source.js';
 import { closest } from '../util/suggest.js';
 
 /** Validators compiled ahead of time from the schemas (scripts/generate-validators.ts). */

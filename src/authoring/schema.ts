@@ -21,6 +21,9 @@ const ParameterValue = Type.Union([ScalarValue, Type.Array(ScalarValue)]);
 
 const Frequency = literalUnion(executionFrequencies, 'How often a periodic rule runs.');
 
+/** A logical id in the template: a parameter or condition name. */
+const LogicalName = Type.String({ pattern: '^[A-Za-z0-9]+$', minLength: 1, maxLength: 255 });
+
 export const ExposedParameterSchema = Type.Object(
   {
     expose: Type.Optional(
@@ -33,7 +36,18 @@ export const ExposedParameterSchema = Type.Object(
     description: Type.Optional(Type.String({ maxLength: limits.parameterDescriptionLength })),
     optional: Type.Optional(
       Type.Boolean({
-        description: 'An empty value at deploy time drops the key from InputParameters.',
+        description:
+          'An empty value at deploy time drops the key from InputParameters (Fn::If on a condition ' +
+          '"parameter is not empty", with AWS::NoValue). Default: whether the managed rule documents ' +
+          'the input as optional or with a default.',
+      }),
+    ),
+    condition: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9]+$',
+        description:
+          'Name of the pack condition (manifest `conditions:`) that keeps the key: ' +
+          'Fn::If [condition, Ref parameter, AWS::NoValue]. Implies optional.',
       }),
     ),
     minimum: Type.Optional(Type.Number()),
@@ -66,12 +80,35 @@ const ManagedSource = Type.Object(
   { managed: Type.String({ minLength: 1, maxLength: limits.sourceIdentifierLength }) },
   { additionalProperties: false },
 );
+/** A reference to a pack parameter (`Ref`), where a literal could be written instead. */
+export const ParameterReferenceSchema = Type.Object(
+  { parameter: LogicalName },
+  { additionalProperties: false, description: 'The value of this pack parameter (Ref).' },
+);
+
+const LambdaTrigger = Type.Union([
+  literalUnion(messageTypes),
+  Type.Object(
+    {
+      messageType: literalUnion(messageTypes),
+      maximumExecutionFrequency: Type.Optional(Frequency),
+    },
+    {
+      additionalProperties: false,
+      description: 'A SourceDetails entry with its own MaximumExecutionFrequency (periodic triggers).',
+    },
+  ),
+]);
+
 const LambdaSource = Type.Object(
   {
     lambda: Type.Object(
       {
-        arn: Type.String({ pattern: '^arn:aws[a-z-]*:lambda:', maxLength: limits.sourceIdentifierLength }),
-        triggers: Type.Array(literalUnion(messageTypes), { minItems: 1, maxItems: limits.sourceDetails }),
+        arn: Type.Union([
+          Type.String({ pattern: '^arn:aws[a-z-]*:lambda:', maxLength: limits.sourceIdentifierLength }),
+          ParameterReferenceSchema,
+        ]),
+        triggers: Type.Array(LambdaTrigger, { minItems: 1, maxItems: limits.sourceDetails }),
       },
       { additionalProperties: false },
     ),
@@ -179,14 +216,50 @@ export const RemediationBlockSchema = Type.Object(
   { additionalProperties: false, title: 'packsmith remediation block' },
 );
 
+/** `null` in a pack's override removes the block's value for that pack. */
+const orNull = <T extends TSchema>(schema: T, what: string) =>
+  Type.Union([schema, Type.Null({ description: `null: this pack has no ${what}.` })]);
+
+/** A reference to a condition declared under the pack's `conditions:`. */
+const conditionRef = (description: string) =>
+  Type.String({ pattern: '^[A-Za-z0-9]+$', maxLength: 255, description });
+const ConditionName = conditionRef('Name of a condition of the template.');
+
 const RuleInclude = Type.Union([
   Type.String({ minLength: 1 }),
   Type.Object(
     {
       use: Type.String({ minLength: 1 }),
-      parameters: Type.Optional(Type.Record(Type.String({ minLength: 1 }), RuleParameterSpec)),
-      maximumExecutionFrequency: Type.Optional(Frequency),
-      scope: Type.Optional(ScopeSchema),
+      description: Type.Optional(
+        orNull(Type.String({ maxLength: limits.ruleDescriptionLength }), 'rule description'),
+      ),
+      parameters: Type.Optional(
+        Type.Record(Type.String({ minLength: 1 }), orNull(RuleParameterSpec, 'value for this input')),
+      ),
+      parametersCondition: Type.Optional(
+        conditionRef(
+          'The rule gets its InputParameters only when this pack condition is true: ' +
+            'Fn::If [condition, {…}, AWS::NoValue].',
+        ),
+      ),
+      maximumExecutionFrequency: Type.Optional(orNull(Frequency, 'maximum execution frequency')),
+      scope: Type.Optional(orNull(ScopeSchema, 'scope')),
+      evaluationModes: Type.Optional(
+        orNull(
+          Type.Array(literalUnion(evaluationModes), { minItems: 1, uniqueItems: true }),
+          'evaluation modes',
+        ),
+      ),
+      controls: Type.Optional(
+        Type.Array(Type.String({ minLength: 1 }), {
+          maxItems: limits.controlsPerRule,
+          uniqueItems: true,
+          description: 'Replaces the block’s controls in this pack ([] for none).',
+        }),
+      ),
+      condition: Type.Optional(
+        conditionRef('The rule is created only when this pack condition is true (resource Condition).'),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -198,7 +271,17 @@ const RemediationInclude = Type.Union([
     {
       use: Type.String({ minLength: 1 }),
       automatic: Type.Optional(Type.Boolean()),
-      parameters: Type.Optional(Type.Record(Type.String({ minLength: 1 }), RemediationParameterSpec)),
+      parameters: Type.Optional(
+        Type.Record(
+          Type.String({ minLength: 1 }),
+          orNull(RemediationParameterSpec, 'value for this runbook parameter'),
+        ),
+      ),
+      condition: Type.Optional(
+        conditionRef(
+          'The remediation is created only when this pack condition is true (resource Condition).',
+        ),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -209,10 +292,29 @@ export const PackParameterSchema = Type.Object(
     default: Type.Optional(ParameterValue),
     description: Type.Optional(Type.String({ maxLength: limits.parameterDescriptionLength })),
     allowedValues: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
-    pattern: Type.Optional(Type.String()),
+    pattern: Type.Optional(Type.String({ description: 'Written as the AllowedPattern of the parameter.' })),
+    constraintDescription: Type.Optional(
+      Type.String({
+        maxLength: limits.parameterDescriptionLength,
+        description: 'What CloudFormation says when a value breaks allowedValues or pattern.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
+
+/**
+ * A condition expression in CloudFormation's long form: `Fn::Equals` (two values, each a string
+ * or `{ Ref: PARAMETER }`), `Fn::Not` (one condition), `Fn::And` / `Fn::Or` (2 to 10 conditions)
+ * or `{ Condition: NAME }`. Checked in full when the pack is composed.
+ */
+export const ConditionExpressionSchema = Type.Record(Type.String(), Type.Unknown(), {
+  minProperties: 1,
+  maxProperties: 1,
+  description:
+    'Fn::Equals [a, b] | Fn::Not [condition] | Fn::And [conditions] | Fn::Or [conditions] | ' +
+    'Condition: NAME, in long form; values are strings or { Ref: PARAMETER }.',
+});
 
 export const PackManifestSchema = Type.Object(
   {
@@ -230,6 +332,11 @@ export const PackManifestSchema = Type.Object(
     ),
     parameters: Type.Optional(
       Type.Record(Type.String({ pattern: '^[A-Za-z0-9]+$', maxLength: 255 }), PackParameterSchema),
+    ),
+    conditions: Type.Optional(
+      Type.Record(ConditionName, ConditionExpressionSchema, {
+        description: 'Conditions of the template, by name, for rule includes to refer to.',
+      }),
     ),
     rules: Type.Array(RuleInclude, { minItems: 1 }),
     remediations: Type.Optional(Type.Array(RemediationInclude)),
@@ -321,6 +428,9 @@ export type ParameterValue = Static<typeof ParameterValue>;
 export type Scope = Static<typeof ScopeSchema>;
 export type PackParameter = Static<typeof PackParameterSchema>;
 export type RuleInclude = Static<typeof RuleInclude>;
+export type RuleIncludeOverride = Exclude<RuleInclude, string>;
+export type LambdaTrigger = Static<typeof LambdaTrigger>;
+export type ParameterReference = Static<typeof ParameterReferenceSchema>;
 export type RemediationInclude = Static<typeof RemediationInclude>;
 
 /** The file kinds and their schemas; the file name in schemas/ is `<kind>.schema.json`. */

@@ -44,12 +44,8 @@ export function constraintProblem(value: string, c: ParameterConstraints): strin
     return `must be one of ${c.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   }
   if (c.pattern !== undefined) {
-    let re: RegExp;
-    try {
-      re = new RegExp(`^(?:${c.pattern})$`, 'u');
-    } catch {
-      return `has a pattern that is not a valid regular expression: ${c.pattern}`;
-    }
+    const re = patternRegExp(c.pattern);
+    if (!re) return `has a pattern that is not a valid regular expression: ${c.pattern}`;
     if (!re.test(value)) return `must match the pattern ${c.pattern}`;
   }
   if (c.minimum !== undefined || c.maximum !== undefined) {
@@ -66,6 +62,22 @@ export function constraintProblem(value: string, c: ParameterConstraints): strin
   return undefined;
 }
 
+/**
+ * A whole-value matcher for an AllowedPattern. CloudFormation patterns are Java regular
+ * expressions; JavaScript's Unicode mode reads most of them, its legacy mode the rest (`{` as a
+ * literal, `\_` as `_`).
+ */
+export function patternRegExp(pattern: string): RegExp | undefined {
+  for (const flags of ['u', '']) {
+    try {
+      return new RegExp(`^(?:${pattern})$`, flags);
+    } catch {
+      // try the next mode
+    }
+  }
+  return undefined;
+}
+
 /** `s3-bucket-versioning-enabled` → `S3BucketVersioningEnabled`: a CloudFormation logical id. */
 export function pascalCase(name: string): string {
   const id = name
@@ -74,6 +86,16 @@ export function pascalCase(name: string): string {
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
     .join('');
   return id === '' ? 'Rule' : id;
+}
+
+/** Sets `key` as an own, enumerable property, even when it is `__proto__`. */
+export function setOwn<T>(object: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** The own property `key` of `object` (never an inherited one such as `__proto__`). */
+export function getOwn<T>(object: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return object !== undefined && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
 }
 
 export const upperFirst = (s: string): string => (s ? s[0]!.toUpperCase() + s.slice(1) : s);

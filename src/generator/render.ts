@@ -263,11 +263,13 @@ export function packView(pack: ComposedPack, model: ConformancePackTemplate) {
     rules: pack.rules.map((r) => ({
       logicalId: r.logicalId,
       ruleName: r.ruleName,
+      condition: r.condition ?? '',
       controls: r.controls,
       properties: ruleProperties(r),
     })),
     remediations: pack.remediations.map((r) => ({
       logicalId: r.logicalId,
+      condition: r.condition ?? '',
       dependsOn: r.ruleLogicalId,
       properties: remediationProperties(r),
     })),

@@ -2,7 +2,13 @@
  * ComposedPack → the conformance pack template as data. This object is the truth the rendered
  * YAML is compared with: whatever a handlebars template prints must parse back to exactly this.
  */
-import type { ComposedPack, ComposedRemediation, ComposedRule, InputValue } from '../authoring/model.js';
+import type {
+  ComposedCondition,
+  ComposedPack,
+  ComposedRemediation,
+  ComposedRule,
+  InputValue,
+} from '../authoring/model.js';
 import type { JsonValue } from './yaml-emit.js';
 
 export type JsonObject = { [key: string]: JsonValue };
@@ -19,9 +25,7 @@ export function toTemplate(pack: ComposedPack): ConformancePackTemplate {
     template.Parameters = Object.fromEntries(pack.parameters.map((p) => [p.name, parameterOf(p)]));
   }
   if (pack.conditions.length) {
-    template.Conditions = Object.fromEntries(
-      pack.conditions.map((c) => [c.name, { 'Fn::Not': [{ 'Fn::Equals': ['', { Ref: c.parameter }] }] }]),
-    );
+    template.Conditions = Object.fromEntries(pack.conditions.map((c) => [c.name, conditionExpression(c)]));
   }
   for (const rule of pack.rules) template.Resources[rule.logicalId] = ruleResource(rule);
   for (const remediation of pack.remediations) {
@@ -30,12 +34,19 @@ export function toTemplate(pack: ComposedPack): ConformancePackTemplate {
   return template;
 }
 
+/** The expression of a condition: as declared, or "the parameter is not empty". */
+export function conditionExpression(c: ComposedCondition): JsonValue {
+  if ('expression' in c) return c.expression as unknown as JsonValue;
+  return { 'Fn::Not': [{ 'Fn::Equals': ['', { Ref: c.parameter }] }] };
+}
+
 function parameterOf(p: ComposedPack['parameters'][number]): JsonObject {
   const out: JsonObject = { Type: 'String' };
   if (p.default !== undefined) out.Default = p.default;
   if (p.description !== undefined) out.Description = p.description;
   if (p.allowedValues) out.AllowedValues = p.allowedValues;
   if (p.allowedPattern !== undefined) out.AllowedPattern = p.allowedPattern;
+  if (p.constraintDescription !== undefined) out.ConstraintDescription = p.constraintDescription;
   return out;
 }
 
@@ -58,8 +69,12 @@ export function ruleProperties(rule: ComposedRule): JsonObject {
     case 'CUSTOM_LAMBDA':
       props.Source = {
         Owner: 'CUSTOM_LAMBDA',
-        SourceIdentifier: source.arn,
-        SourceDetails: source.messageTypes.map((t) => ({ EventSource: 'aws.config', MessageType: t })),
+        SourceIdentifier: typeof source.arn === 'string' ? source.arn : { Ref: source.arn.parameter },
+        SourceDetails: source.details.map((d) => {
+          const detail: JsonObject = { EventSource: 'aws.config', MessageType: d.messageType };
+          if (d.maximumExecutionFrequency) detail.MaximumExecutionFrequency = d.maximumExecutionFrequency;
+          return detail;
+        }),
       };
       break;
     case 'CUSTOM_POLICY': {
@@ -74,9 +89,12 @@ export function ruleProperties(rule: ComposedRule): JsonObject {
     }
   }
   if (rule.inputParameters.length) {
-    props.InputParameters = Object.fromEntries(
+    const inputs: JsonObject = Object.fromEntries(
       rule.inputParameters.map((i) => [i.name, inputValue(i.value)]),
     );
+    props.InputParameters = rule.inputParametersCondition
+      ? { 'Fn::If': [rule.inputParametersCondition, inputs, { Ref: 'AWS::NoValue' }] }
+      : inputs;
   }
   if (rule.maximumExecutionFrequency) props.MaximumExecutionFrequency = rule.maximumExecutionFrequency;
   if (rule.evaluationModes) props.EvaluationModes = rule.evaluationModes.map((Mode) => ({ Mode }));
@@ -91,6 +109,7 @@ function inputValue(value: InputValue): JsonValue {
 
 function ruleResource(rule: ComposedRule): JsonObject {
   const resource: JsonObject = { Type: 'AWS::Config::ConfigRule' };
+  if (rule.condition !== undefined) resource.Condition = rule.condition;
   if (rule.controls.length) resource.Controls = rule.controls;
   resource.Properties = ruleProperties(rule);
   return resource;
@@ -134,9 +153,9 @@ export function remediationProperties(r: ComposedRemediation): JsonObject {
 }
 
 function remediationResource(r: ComposedRemediation): JsonObject {
-  return {
-    Type: 'AWS::Config::RemediationConfiguration',
-    DependsOn: r.ruleLogicalId,
-    Properties: remediationProperties(r),
-  };
+  const resource: JsonObject = { Type: 'AWS::Config::RemediationConfiguration' };
+  if (r.condition !== undefined) resource.Condition = r.condition;
+  resource.DependsOn = r.ruleLogicalId;
+  resource.Properties = remediationProperties(r);
+  return resource;
 }

@@ -99,7 +99,9 @@ function lines(value: JsonValue, indent: number): string[] {
     for (const [k, v] of Object.entries(value)) {
       const simple = inline(v);
       if (simple !== undefined) out.push(`${pad}${key(k)}: ${simple}`);
-      else out.push(`${pad}${key(k)}:`, ...lines(v, indent + 2));
+      // Sequences under a key start at the key's own indentation (compact, as AWS's samples write
+      // them): it keeps templates a little further from the 51,200-byte inline limit.
+      else out.push(`${pad}${key(k)}:`, ...lines(v, Array.isArray(v) ? indent : indent + 2));
     }
   }
   return out;

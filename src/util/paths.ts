@@ -1,8 +1,11 @@
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 
-/** A path as reports show it: relative to `base` when inside it, always with `/`. */
+/**
+ * A path as reports show it: relative to `base` (with `../` when outside it), always with `/`.
+ * Only a path on another drive, which has no relative form, stays absolute.
+ */
 export function displayPath(path: string, base: string = process.cwd()): string {
   const rel = relative(base, path);
-  const shown = rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+  const shown = rel === '' ? '.' : isAbsolute(rel) ? path : rel;
   return sep === '/' ? shown : shown.split(sep).join('/');
 }

@@ -10,6 +10,8 @@ import { generatedValidatorsSource } from '../../src/authoring/validators-source
 import { generatedTemplatesSource } from '../../src/generator/templates-source.js';
 import { schemaFiles } from '../../src/schemas.js';
 import { packageRoot } from '../../src/util/package-root.js';
+import { checkRuleInfo, checksDocPath, formatChecksDoc } from '../../src/validation/format/checks-doc.js';
+import { allChecks } from '../../src/validation/registry.js';
 
 const read = (relative: string) => readFileSync(join(packageRoot(), relative), 'utf8');
 
@@ -19,6 +21,9 @@ describe('generated files are current', () => {
   });
   it('src/authoring/validators.generated.ts (npm run validators:generate)', () => {
     expect(read('src/authoring/validators.generated.ts')).toBe(generatedValidatorsSource());
+  });
+  it('docs/checks.md (npm run docs:generate)', () => {
+    expect(read(checksDocPath)).toBe(formatChecksDoc(allChecks().map(checkRuleInfo)));
   });
   it('src/generator/templates.generated.ts (npm run templates:generate)', () => {
     expect(read('src/generator/templates.generated.ts')).toBe(generatedTemplatesSource());

@@ -3,6 +3,8 @@ import { registerBuild } from './build.js';
 import { registerCatalog } from './catalog.js';
 import { registerInit } from './init.js';
 import { registerAdd } from './add.js';
+import { registerValidate } from './validate.js';
+import { registerImport } from './import.js';
 
 /**
  * Every command, in the order `packsmith --help` lists them. One command per file: the file
@@ -10,7 +12,9 @@ import { registerAdd } from './add.js';
  */
 export const commands: ReadonlyArray<(program: Command) => void> = [
   registerBuild,
+  registerValidate,
   registerCatalog,
   registerInit,
   registerAdd,
+  registerImport,
 ];

@@ -2,10 +2,14 @@ import type { TSchema } from '@sinclair/typebox';
 import { BuildOutputSchema } from './build.js';
 import { catalogOutputSchemas } from './catalog.js';
 import { scaffoldOutputSchemas } from './scaffold.js';
+import { ValidateOutputSchema } from './validate.js';
+import { ImportOutputSchema } from './import.js';
 
 /** Every `--format json` report by its `kind`; schemas/output/<kind>.schema.json is generated from this. */
 export const outputSchemas: Record<string, TSchema> = {
   build: BuildOutputSchema,
   ...catalogOutputSchemas,
   ...scaffoldOutputSchemas,
+  validate: ValidateOutputSchema,
+  import: ImportOutputSchema,
 };

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import type * as YamlLibrary from 'yaml';
 import type { Document, LineCounter, Node } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
-import { authoringChecks } from './problems.js';
+import { authoringChecks } from '../authoring/problems.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -31,12 +31,68 @@ export interface YamlSource {
   has(path: YamlPath): boolean;
 }
 
+/**
+ * CloudFormation's short-form intrinsic tags, read as their long forms (`!Ref X` → `{ Ref: X }`,
+ * `!If [...]` → `{ 'Fn::If': [...] }`), for hand-written templates.
+ */
+const intrinsicTags: ReadonlyArray<[tag: string, longName: string]> = [
+  ['Ref', 'Ref'],
+  ['Condition', 'Condition'],
+  ...[
+    'If',
+    'Equals',
+    'Not',
+    'And',
+    'Or',
+    'ImportValue',
+    'Sub',
+    'GetAtt',
+    'Join',
+    'Select',
+    'Split',
+    'FindInMap',
+    'Base64',
+    'Cidr',
+    'GetAZs',
+    'Transform',
+    'ToJsonString',
+    'Length',
+  ].map((name): [string, string] => [name, `Fn::${name}`]),
+];
+const longNameOfTag = new Map(intrinsicTags.map(([tag, long]) => [`!${tag}`, long]));
+
+let cloudFormationSchema: jsyaml.Schema | undefined;
+function cfnSchema(): jsyaml.Schema {
+  if (!cloudFormationSchema) {
+    const types: jsyaml.Type[] = [];
+    for (const [tag, long] of intrinsicTags) {
+      for (const kind of ['scalar', 'sequence', 'mapping'] as const) {
+        types.push(
+          new jsyaml.Type(`!${tag}`, {
+            kind,
+            construct: (data: unknown) =>
+              // `!GetAtt Resource.Attribute` is the short form of ['Resource', 'Attribute'].
+              ({ [long]: tag === 'GetAtt' && typeof data === 'string' ? data.split('.') : (data ?? '') }),
+          }),
+        );
+      }
+    }
+    cloudFormationSchema = jsyaml.CORE_SCHEMA.extend(types);
+  }
+  return cloudFormationSchema;
+}
+
+export interface YamlSourceOptions {
+  /** Read CloudFormation short-form tags (`!Ref`, `!If`, …) as their long forms. */
+  cloudFormation?: boolean;
+}
+
 let yamlLibrary: typeof YamlLibrary | undefined;
 /** The `yaml` library, loaded on first use: a clean build never needs it. */
 const yamlLib = (): typeof YamlLibrary =>
   (yamlLibrary ??= createRequire(import.meta.url)('yaml') as typeof YamlLibrary);
 
-export function parseYamlSource(file: string, rawText: string): YamlSource {
+export function parseYamlSource(file: string, rawText: string, options: YamlSourceOptions = {}): YamlSource {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   let full: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
   const parsed = () => {
@@ -64,7 +120,10 @@ export function parseYamlSource(file: string, rawText: string): YamlSource {
   let value: unknown;
   let syntaxErrors: Diagnostic[] = [];
   try {
-    value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: file });
+    value = jsyaml.load(text, {
+      schema: options.cloudFormation ? cfnSchema() : jsyaml.CORE_SCHEMA,
+      filename: file,
+    });
   } catch {
     const { doc } = parsed();
     syntaxErrors = doc.errors.map((error) => syntaxError(error, text, at));
@@ -77,6 +136,15 @@ export function parseYamlSource(file: string, rawText: string): YamlSource {
     let key: Node | null = null;
     const { isMap, isPair, isScalar, isSeq } = yamlLib();
     for (const step of path) {
+      // A short-form tag stands for its long-form key: `!If [...]` is the node of `Fn::If`.
+      if (
+        node &&
+        typeof step === 'string' &&
+        node.tag !== undefined &&
+        longNameOfTag.get(node.tag) === step
+      ) {
+        continue;
+      }
       if (isMap(node)) {
         const pair = node.items.find(
           (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step),
@@ -97,6 +165,8 @@ export function parseYamlSource(file: string, rawText: string): YamlSource {
   };
 
   const locate = (path: YamlPath, part: 'key' | 'value' = 'value'): SourceLocation => {
+    // The file as a whole (its size, a missing section): its first line.
+    if (path.length === 0) return { file, line: 1, column: 1 };
     const { node, key } = walk(path);
     const target = part === 'key' && key ? key : node;
     const range = target?.range;

@@ -1,0 +1,42 @@
+import { Option, type Command } from 'commander';
+
+export interface ValidateCommandOptions {
+  format: 'text' | 'json' | 'sarif' | 'junit' | 'github';
+  strict?: boolean;
+  inline?: boolean;
+  cfnLint: 'auto' | 'require' | 'off';
+  cache: boolean;
+  config?: string;
+  output?: string;
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description(
+      'Check authoring files and conformance pack templates offline for what AWS would reject, with cfn-lint where installed.',
+    )
+    .argument('[path...]', 'templates, authoring files or folders (default: the current folder)')
+    .addOption(
+      new Option('--format <format>', 'report format')
+        .choices(['text', 'json', 'sarif', 'junit', 'github'])
+        .default('text'),
+    )
+    .option('--strict', 'fail on warnings too')
+    .option(
+      '--inline',
+      'the templates will be deployed inline (TemplateBody): size and parameter limits become errors',
+    )
+    .addOption(
+      new Option('--cfn-lint <mode>', 'run cfn-lint: auto (when installed), require, off')
+        .choices(['auto', 'require', 'off'])
+        .default('auto'),
+    )
+    .option('--no-cache', 'lint every template again instead of reusing cached cfn-lint results')
+    .option('--config <file>', 'repository configuration (default: ./packsmith.config.yaml when present)')
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .action(async (paths: string[], options: ValidateCommandOptions) => {
+      const { runValidate } = await import('../run/validate.js');
+      process.exitCode = await runValidate(paths, options);
+    });
+}

@@ -1,0 +1,143 @@
+/** `packsmith import`: the shell around src/import (templates in, blocks and manifests out, a report). */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, resolve } from 'node:path';
+import { listYamlFiles } from '../../authoring/repository.js';
+import { formatDiagnosticsText } from '../../diagnostics/format-text.js';
+import { importTemplates, type ImportedFile, type TemplateFile } from '../../import/import.js';
+import { packageRoot } from '../../util/package-root.js';
+import { displayPath } from '../../util/paths.js';
+import { ExitCode, UsageError } from '../errors.js';
+import type { ImportOutput } from '../output-schemas/import.js';
+import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
+
+export interface ImportCommandOptions {
+  into: string;
+  force?: boolean;
+  format: OutputFormat;
+}
+
+const templateExtensions = new Set(['.yaml', '.yml', '.json']);
+
+export async function runImport(args: string[], options: ImportCommandOptions): Promise<number> {
+  const io = processOutput();
+  const paths = await templatePaths(args);
+  const inputs: TemplateFile[] = await Promise.all(
+    paths.map(async (path) => ({ path, file: displayPath(path), text: await readFile(path, 'utf8') })),
+  );
+
+  const into = resolve(options.into);
+  if (existsSync(into) && !statSync(into).isDirectory()) {
+    throw new UsageError(`--into ${options.into}: not a directory`);
+  }
+  const root = dirname(into);
+  const schemasDir = existsSync(join(root, '.packsmith', 'schemas'))
+    ? join(root, '.packsmith', 'schemas')
+    : join(packageRoot(), 'schemas');
+  const existing = await Promise.all(
+    (await listYamlFiles(into)).map(async (path) => ({ path, text: await readFile(path, 'utf8') })),
+  );
+  const { loadCatalog } = await import('../../catalog/catalog.js');
+  const { extendCatalog } = await import('../../catalog/extensions.js');
+  const templatesDir = join(packageRoot(), 'templates');
+  const result = importTemplates(inputs, {
+    into,
+    schemasDir,
+    existing,
+    catalogs: { base: loadCatalog, extend: extendCatalog },
+    templates: {
+      defaultPackTemplate: join(templatesDir, 'conformance-pack.yaml.hbs'),
+      defaultReadmeTemplate: join(templatesDir, 'pack-readme.md.hbs'),
+      read: (path) => readFileSync(path, 'utf8'),
+    },
+  });
+
+  // An existing file with other content is never replaced silently.
+  const before = new Map(existing.map((f) => [f.path, f.text]));
+  const conflicts = result.files.filter((f) => before.has(f.path) && before.get(f.path) !== f.text);
+  const blocked = conflicts.length > 0 && !options.force;
+  const files: ImportOutput['files'] = [];
+  if (!blocked) {
+    for (const file of result.files) {
+      const status = !before.has(file.path)
+        ? 'created'
+        : before.get(file.path) === file.text
+          ? 'unchanged'
+          : 'overwritten';
+      if (status !== 'unchanged') await writeAtomically(file);
+      files.push({ path: displayPath(file.path), kind: file.kind, status });
+    }
+  }
+  const written = files.filter((f) => f.status !== 'unchanged').length;
+  const unchanged = files.length - written;
+  const ok = !blocked && result.summary.failed === 0;
+
+  if (options.format === 'json') {
+    const report: Omit<ImportOutput, 'schemaVersion' | 'kind'> = {
+      ok,
+      into: displayPath(into),
+      templates: result.templates,
+      files,
+      conflicts: blocked ? conflicts.map((f) => displayPath(f.path)) : [],
+      diagnostics: result.diagnostics,
+      summary: { ...result.summary, written, unchanged },
+    };
+    io.out(jsonDocument('import', report));
+    return ok ? ExitCode.ok : ExitCode.failure;
+  }
+
+  if (result.diagnostics.length) io.err(formatDiagnosticsText(result.diagnostics, io.paint));
+  const s = result.summary;
+  if (blocked) {
+    io.err(
+      `${io.paint.red('import refused:')} ${conflicts.length} file(s) exist with other content; ` +
+        'nothing was written (run again with --force to overwrite them):',
+    );
+    for (const f of conflicts) io.err(`  ${displayPath(f.path)}`);
+  } else {
+    io.out(`imported ${s.imported} of ${s.templates} template(s) into ${displayPath(into)}`);
+    io.out(
+      `  ${s.packs} pack(s), ${s.ruleBlocks} rule block(s) for ${s.rules} rule(s), ` +
+        `${s.remediationBlocks} remediation block(s) for ${s.remediations} remediation(s); ` +
+        `${s.sharedBlocks} shared block(s) (used by two or more packs)`,
+    );
+    io.out(`  ${written} file(s) written, ${unchanged} unchanged`);
+  }
+  if (s.failed > 0) {
+    io.err(
+      `${io.paint.red(`${s.failed} template(s) not imported`)}: ` +
+        result.templates
+          .filter((t) => !t.ok)
+          .map((t) => t.file)
+          .join(', '),
+    );
+  }
+  return ok ? ExitCode.ok : ExitCode.failure;
+}
+
+/** The template files the arguments name: files as given, folders by their templates (sorted). */
+async function templatePaths(args: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const arg of args) {
+    const path = resolve(arg);
+    if (!existsSync(path)) throw new UsageError(`${arg}: no such file or folder`);
+    if (statSync(path).isDirectory()) {
+      const entries = (await readdir(path, { withFileTypes: true }))
+        .filter((e) => e.isFile() && templateExtensions.has(extname(e.name).toLowerCase()))
+        .map((e) => join(path, e.name))
+        .sort();
+      if (entries.length === 0)
+        throw new UsageError(`${arg}: the folder has no .yaml, .yml or .json template`);
+      out.push(...entries);
+    } else out.push(path);
+  }
+  return [...new Set(out)];
+}
+
+/** Writes through a temporary file and a rename, creating the folder when needed. */
+async function writeAtomically(file: ImportedFile): Promise<void> {
+  await mkdir(dirname(file.path), { recursive: true });
+  const temp = `${file.path}.${process.pid}.tmp`;
+  await writeFile(temp, file.text, 'utf8');
+  await rename(temp, file.path);
+}

@@ -1,0 +1,279 @@
+/**
+ * Runs cfn-lint over conformance-pack templates: never one process per file. Templates the cache
+ * does not answer are split into byte-balanced batches, one cfn-lint process per batch, run in
+ * parallel; findings are split back by `Filename`, mapped to diagnostics and filtered through the
+ * documented suppressions (suppressions.ts).
+ */
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { RuleInfo } from '../report.js';
+import { planBatches } from './batches.js';
+import { cacheKey, cfnLintEnvironment, readCacheEntry, writeCacheEntry } from './cache.js';
+import { DEFAULT_EXECUTABLE, detectCfnLint } from './detect.js';
+import { parseCfnLintJson, type CfnLintFinding } from './findings.js';
+import { attachFile, MAPPING_VERSION, mapTemplateFindings, type TemplateFindings } from './map.js';
+import { SUPPRESSIONS_VERSION } from './suppressions.js';
+import type { CfnLintOptions, CfnLintResult, LintInput } from './types.js';
+
+export type { CfnLintMode, CfnLintOptions, CfnLintResult, LintInput } from './types.js';
+
+export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+export const DISABLED_REASON = 'disabled (--cfn-lint off)';
+const INSTALL_HINT = 'install it with `pip install cfn-lint`';
+
+/** cfn-lint's exit code is a bitmask of 2 (errors), 4 (warnings) and 8 (informational); 1 is a crash. */
+export function isFindingsExitCode(code: number): boolean {
+  return Number.isInteger(code) && code >= 0 && (code & ~14) === 0;
+}
+
+/**
+ * cfn-lint passes every file name through Python's `glob.glob`: escape `*`, `?` and `[` the way
+ * `glob.escape` does so a name such as `pack[1].yaml` is read literally.
+ */
+export function globEscape(path: string): string {
+  return path.replace(/[[*?]/g, '[$&]');
+}
+
+/** One template cfn-lint reads: the inputs sharing its cache key share its findings. */
+interface LintUnit {
+  key: string;
+  /** The file cfn-lint reads: the input's own path, or a temporary copy of its text. */
+  lintPath: string;
+  bytes: number;
+  inputs: LintInput[];
+}
+
+function listFiles(units: readonly LintUnit[]): string {
+  const names = units.map((u) => u.inputs[0]!.file);
+  const shown = names.slice(0, 20).join(', ');
+  return names.length > 20 ? `${shown} and ${names.length - 20} more` : shown;
+}
+
+function stderrExcerpt(stderr: string): string {
+  const lines = stderr.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 0) return ' It printed nothing on stderr.';
+  const shown = lines.length > 15 ? [...lines.slice(0, 12), '…', ...lines.slice(-3)] : lines;
+  return `\nstderr:\n${shown.map((l) => `  ${l}`).join('\n')}`;
+}
+
+function duration(ms: number): string {
+  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} minute(s)` : `${ms / 1000} s`;
+}
+
+/** Runs one cfn-lint process over a batch and returns its findings by lint path. */
+async function lintBatch(
+  executable: string,
+  units: readonly LintUnit[],
+  cwd: string,
+  timeoutMs: number,
+): Promise<Map<string, CfnLintFinding[]>> {
+  const count = `${units.length} template${units.length === 1 ? '' : 's'}`;
+  const what = `while linting ${count}: ${listFiles(units)}`;
+  const result = await execa(
+    executable,
+    ['--format', 'json', '--', ...units.map((u) => globEscape(u.lintPath))],
+    {
+      reject: false,
+      stdin: 'ignore',
+      cwd,
+      timeout: timeoutMs,
+      maxBuffer: 1024 * 1024 * 1024,
+    },
+  );
+  if (result.timedOut) {
+    throw new Error(`cfn-lint did not finish within ${duration(timeoutMs)} and was stopped, ${what}`);
+  }
+  if (result.exitCode === undefined) {
+    const why = result.signal
+      ? `was killed by ${result.signal}`
+      : `could not run (${result.originalMessage ?? result.shortMessage})`;
+    throw new Error(`cfn-lint ${why}, ${what}.${stderrExcerpt(result.stderr)}`);
+  }
+  if (!isFindingsExitCode(result.exitCode)) {
+    throw new Error(
+      `cfn-lint crashed (exit code ${result.exitCode}) ${what}.${stderrExcerpt(result.stderr)}`,
+    );
+  }
+  let findings: CfnLintFinding[];
+  try {
+    findings = parseCfnLintJson(result.stdout);
+  } catch (error) {
+    throw new Error(
+      `cfn-lint failed (exit code ${result.exitCode}) ${what}: ${(error as Error).message}.${stderrExcerpt(result.stderr)}`,
+    );
+  }
+  const byPath = new Map<string, CfnLintFinding[]>(units.map((u) => [u.lintPath, []]));
+  for (const finding of findings) {
+    if (finding.Filename === null) {
+      throw new Error(
+        `cfn-lint reported a problem tied to no template (${finding.Rule.Id}: ${finding.Message}) ${what}`,
+      );
+    }
+    const list = byPath.get(resolve(cwd, finding.Filename));
+    if (!list) {
+      throw new Error(
+        `cfn-lint reported a finding for ${finding.Filename}, which it was not asked to lint, ${what}`,
+      );
+    }
+    list.push(finding);
+  }
+  return byPath;
+}
+
+/** Whether the file at `path` holds exactly `text` (else cfn-lint must read a copy of `text`). */
+async function diskMatches(path: string, text: string): Promise<boolean> {
+  try {
+    return (await readFile(path, 'utf8')) === text;
+  } catch {
+    return false;
+  }
+}
+
+function emptyResult(reason: string): CfnLintResult {
+  return { diagnostics: [], suppressed: [], rules: [], status: { ran: false, reason } };
+}
+
+/**
+ * Lints the templates with cfn-lint (see CfnLintOptions). Throws when `mode` is `require` and
+ * cfn-lint is missing or broken, and when cfn-lint crashes or times out (naming the templates of the
+ * failed process); never drops a template silently.
+ */
+export async function runCfnLint(inputs: LintInput[], options: CfnLintOptions): Promise<CfnLintResult> {
+  if (options.mode === 'off') return emptyResult(DISABLED_REASON);
+
+  const executable = options.executable ?? DEFAULT_EXECUTABLE;
+  const detection = await detectCfnLint(executable);
+  if (!detection.found) {
+    if (options.mode === 'require') {
+      throw new Error(
+        `cfn-lint is required (--cfn-lint require), but it ${detection.problem}; ${INSTALL_HINT}`,
+      );
+    }
+    return emptyResult(`cfn-lint ${detection.problem}: only packsmith's own checks ran; ${INSTALL_HINT}`);
+  }
+
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const concurrency = options.concurrency ?? availableParallelism();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const warnings: string[] = [];
+  const environment = await cfnLintEnvironment(cwd);
+  const keyOf = (text: string): string =>
+    cacheKey({
+      text,
+      packsmithVersion: options.packsmithVersion,
+      cfnLintVersion: detection.version,
+      suppressionsVersion: SUPPRESSIONS_VERSION,
+      mappingVersion: MAPPING_VERSION,
+      environment,
+    });
+
+  // 1. Cache look-ups; inputs with the same text share one look-up and one lint.
+  const groups = new Map<string, LintInput[]>();
+  for (const input of inputs) {
+    const key = keyOf(input.text);
+    const group = groups.get(key);
+    if (group) group.push(input);
+    else groups.set(key, [input]);
+  }
+  const answers = new Map<string, TemplateFindings>();
+  let cached = 0;
+  const { cacheDir } = options;
+  if (cacheDir !== undefined) {
+    await Promise.all(
+      [...groups].map(async ([key, group]) => {
+        const entry = await readCacheEntry(cacheDir, key);
+        if (entry) {
+          answers.set(key, entry);
+          cached += group.length;
+        }
+      }),
+    );
+  }
+
+  // 2. Lint the rest: byte-balanced batches, one cfn-lint process each, all in parallel.
+  const misses = [...groups].filter(([key]) => !answers.has(key));
+  let processes = 0;
+  let linted = 0;
+  let scratch: string | undefined;
+  let cacheBroken = false;
+  try {
+    const onDisk = await Promise.all(
+      misses.map(([, group]) => diskMatches(resolve(group[0]!.path), group[0]!.text)),
+    );
+    const units: LintUnit[] = [];
+    for (const [index, [key, group]] of misses.entries()) {
+      const first = group[0]!;
+      let lintPath = resolve(first.path);
+      if (!onDisk[index]) {
+        // The file changed since it was read (or is not on disk): lint the text the key describes.
+        scratch ??= await mkdtemp(join(tmpdir(), 'packsmith-cfn-lint-'));
+        const dir = join(scratch, String(index));
+        await mkdir(dir);
+        lintPath = join(dir, basename(first.path) || 'template.yaml');
+        await writeFile(lintPath, first.text, 'utf8');
+      }
+      units.push({ key, lintPath, bytes: Buffer.byteLength(first.text, 'utf8'), inputs: group });
+    }
+    const batches = planBatches(units, (u) => u.bytes, concurrency);
+    processes = batches.length;
+    const settled = await Promise.allSettled(
+      batches.map(async (batch) => {
+        const byPath = await lintBatch(executable, batch.items, cwd, timeoutMs);
+        for (const unit of batch.items) {
+          const findings = mapTemplateFindings(byPath.get(unit.lintPath) ?? []);
+          answers.set(unit.key, findings);
+          linted += unit.inputs.length;
+          if (cacheDir !== undefined && !cacheBroken) {
+            try {
+              await writeCacheEntry(cacheDir, unit.key, findings);
+            } catch (error) {
+              // Reported once; the findings are still returned, only the next run is slower.
+              cacheBroken = true;
+              warnings.push(`cannot write the cfn-lint cache in ${cacheDir}: ${(error as Error).message}`);
+            }
+          }
+        }
+      }),
+    );
+    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
+    if (failures.length === 1) throw failures[0]!;
+    if (failures.length > 1) {
+      throw new Error(
+        `${failures.length} cfn-lint processes failed:\n${failures.map((f) => f.message).join('\n')}`,
+      );
+    }
+  } finally {
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+  }
+
+  // 3. Re-attach each input's display path.
+  const diagnostics: Diagnostic[] = [];
+  const suppressed: CfnLintResult['suppressed'] = [];
+  const rules = new Map<string, RuleInfo>();
+  for (const [key, group] of groups) {
+    const answer = answers.get(key)!;
+    for (const input of group) {
+      for (const d of answer.diagnostics) diagnostics.push(attachFile(d, input.file));
+      for (const s of answer.suppressed)
+        suppressed.push({ diagnostic: attachFile(s.diagnostic, input.file), reason: s.reason });
+    }
+    for (const rule of answer.rules) if (!rules.has(rule.id)) rules.set(rule.id, rule);
+  }
+  const reasons = new Map(suppressed.map((s) => [s.diagnostic, s.reason]));
+  const sortedSuppressed = sortDiagnostics([...reasons.keys()]).map((diagnostic) => ({
+    diagnostic,
+    reason: reasons.get(diagnostic)!,
+  }));
+  const result: CfnLintResult = {
+    diagnostics: sortDiagnostics(diagnostics),
+    suppressed: sortedSuppressed,
+    rules: [...rules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    status: { ran: true, version: detection.version, cached, linted, processes },
+  };
+  if (warnings.length > 0) result.warnings = warnings;
+  return result;
+}

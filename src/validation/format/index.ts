@@ -1,0 +1,36 @@
+/** The report formats of `packsmith validate --format`: each a pure function of the report. */
+import type { Painter } from '../../cli/terminal.js';
+import type { ValidationReport } from '../report.js';
+import { formatGithub } from './github.js';
+import { formatJson } from './json.js';
+import { formatJunit } from './junit.js';
+import { formatSarif, type SarifOptions } from './sarif.js';
+import { formatText, type TextFormatOptions } from './text.js';
+
+export { formatChecksDoc, checkRuleInfo, checkAnchor, checksDocPath } from './checks-doc.js';
+export { formatGithub, formatJson, formatJunit, formatSarif, formatText };
+export type { SarifOptions, TextFormatOptions };
+
+export const validateFormats = ['text', 'json', 'sarif', 'junit', 'github'] as const;
+export type ValidateFormat = (typeof validateFormats)[number];
+
+/** The report in `format`; every format ends with a newline. `paint` is used by `text` only. */
+export function formatReport(
+  format: ValidateFormat,
+  report: ValidationReport,
+  paint: Painter,
+  options: TextFormatOptions & SarifOptions = {},
+): string {
+  switch (format) {
+    case 'text':
+      return formatText(report, paint, options);
+    case 'json':
+      return formatJson(report);
+    case 'sarif':
+      return formatSarif(report, options);
+    case 'junit':
+      return formatJunit(report);
+    case 'github':
+      return formatGithub(report);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Checks a value against a PropertySpec (src/facts/resource-properties.ts). Values computed at
+ * deploy time (intrinsic functions) satisfy any scalar spec: only literals are checked.
+ * CloudFormation passes "10" and "true" on as 10 and true, so numeric and boolean strings count.
+ */
+import type { PropertySpec } from '../facts/resource-properties.js';
+import { characters } from '../util/text.js';
+import { isIntrinsic, isObject } from './template-values.js';
+
+export interface SpecProblem {
+  path: Array<string | number>;
+  message: string;
+  part: 'key' | 'value';
+}
+
+const describe = (path: Array<string | number>) => path.join('.');
+
+export function checkSpec(value: unknown, spec: PropertySpec, path: Array<string | number>): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const here = describe(path);
+  const problem = (message: string, at = path, part: 'key' | 'value' = 'value') =>
+    problems.push({ path: at, message, part });
+  if (isIntrinsic(value) || spec.kind === 'any') return problems;
+  switch (spec.kind) {
+    case 'string': {
+      if (typeof value !== 'string' && typeof value !== 'number') {
+        problem(`${here} must be a string`);
+        break;
+      }
+      const s = String(value);
+      const n = characters(s);
+      if (spec.enum && !spec.enum.includes(s)) {
+        problem(`${here} must be one of ${spec.enum.join(', ')}; it is ${JSON.stringify(s)}`);
+      } else if (spec.min !== undefined && n < spec.min) {
+        problem(
+          spec.min === 1 ? `${here} must not be empty` : `${here} needs at least ${spec.min} characters`,
+        );
+      } else if (spec.max !== undefined && n > spec.max) {
+        problem(`${here} has ${n} characters; at most ${spec.max} are allowed`);
+      } else if (spec.pattern && !spec.pattern.test(s)) {
+        problem(`${here} does not match ${spec.pattern.source}`);
+      }
+      break;
+    }
+    case 'integer': {
+      const n = typeof value === 'string' && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isInteger(n)) problem(`${here} must be an integer`);
+      else if (spec.min !== undefined && n < spec.min) problem(`${here} is ${n}; the minimum is ${spec.min}`);
+      else if (spec.max !== undefined && n > spec.max) problem(`${here} is ${n}; the maximum is ${spec.max}`);
+      break;
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean' && !(typeof value === 'string' && /^(true|false)$/i.test(value))) {
+        problem(`${here} must be true or false`);
+      }
+      break;
+    case 'list':
+      if (!Array.isArray(value)) {
+        problem(`${here} must be a list`);
+        break;
+      }
+      if (spec.max !== undefined && value.length > spec.max) {
+        problem(`${here} has ${value.length} items; at most ${spec.max} are allowed`);
+      }
+      if (spec.min !== undefined && value.length < spec.min)
+        problem(`${here} needs at least ${spec.min} item(s)`);
+      value.forEach((item, i) => problems.push(...checkSpec(item, spec.of, [...path, i])));
+      break;
+    case 'map':
+      if (!isObject(value)) {
+        problem(`${here} must be a mapping`);
+        break;
+      }
+      if (spec.max !== undefined && Object.keys(value).length > spec.max) {
+        problem(`${here} has ${Object.keys(value).length} entries; at most ${spec.max} are allowed`);
+      }
+      for (const [k, v] of Object.entries(value)) {
+        if (spec.keyMax !== undefined && characters(k) > spec.keyMax) {
+          problem(
+            `the name ${JSON.stringify(k)} is longer than ${spec.keyMax} characters`,
+            [...path, k],
+            'key',
+          );
+        }
+        problems.push(...checkSpec(v, spec.of, [...path, k]));
+      }
+      break;
+    case 'object':
+      if (!isObject(value)) {
+        problem(`${here} must be a mapping`);
+        break;
+      }
+      for (const required of spec.required ?? []) {
+        if (!(required in value))
+          problem(`${here} is missing the required property ${required}`, path, 'key');
+      }
+      for (const [k, v] of Object.entries(value)) {
+        const child = spec.props[k];
+        if (!child) {
+          problem(
+            `${here} has no property ${k} (known: ${Object.keys(spec.props).join(', ')})`,
+            [...path, k],
+            'key',
+          );
+          continue;
+        }
+        problems.push(...checkSpec(v, child, [...path, k]));
+      }
+      break;
+  }
+  return problems;
+}

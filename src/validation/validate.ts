@@ -1,0 +1,267 @@
+/**
+ * `packsmith validate`: authoring files and templates in, one ValidationReport out. Reading files
+ * and running cfn-lint happen here; the checks themselves are pure (validate-template.ts,
+ * authoring/compose.ts).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { composeRepository } from '../authoring/compose.js';
+import { loadRepository, type Repository } from '../authoring/repository.js';
+import { isAuthoringKind } from '../authoring/schema-validate.js';
+import type { Catalog } from '../catalog/types.js';
+import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { parseYamlSource, type YamlSource } from '../source/yaml-source.js';
+import { displayPath } from '../util/paths.js';
+import { packsmithVersion } from '../util/version.js';
+import type { CfnLintMode } from './cfn-lint/types.js';
+import type { Config } from './config.js';
+import { checkRuleInfo } from './format/checks-doc.js';
+import { allChecks } from './registry.js';
+import type { RuleInfo, SuppressedFinding, ValidationReport } from './report.js';
+import { builtFromManifest, originOf } from './source-map.js';
+import { applyMarkers, parseMarkers } from './suppress.js';
+import { isObject } from './template-values.js';
+import { checkTemplate, locateFindings } from './validate-template.js';
+
+export interface ValidateOptions {
+  paths: string[];
+  inline: boolean;
+  strict: boolean;
+  cfnLint: CfnLintMode;
+  /** cfn-lint result cache folder; undefined: no cache. */
+  cacheDir?: string;
+  config?: Config;
+}
+
+/** A path that does not exist or cannot be read: a usage problem, not a finding. */
+export class InputError extends Error {}
+
+const templateExtensions = new Set(['.yaml', '.yml', '.json', '.template']);
+
+interface InputFile {
+  path: string;
+  file: string;
+  text: string;
+  source: YamlSource;
+}
+
+export async function validate(options: ValidateOptions): Promise<ValidationReport> {
+  const files = await expandPaths(options.paths.length ? options.paths : ['.']);
+  const authoring: InputFile[] = [];
+  const templates: InputFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+
+  for (const { path, explicit } of files) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new InputError(`cannot read ${displayPath(path)}: ${(error as Error).message}`);
+    }
+    const file = displayPath(path);
+    const source = parseYamlSource(file, text, { cloudFormation: true });
+    const value = source.value;
+    const input = { path, file, text, source };
+    if (isObject(value) && isAuthoringKind(value.kind)) authoring.push(input);
+    else if (isObject(value) && ('Resources' in value || 'AWSTemplateFormatVersion' in value))
+      templates.push(input);
+    else if (source.syntaxErrors.length) {
+      if (repositoryRootOf(path)) authoring.push(input);
+      else {
+        templates.push(input);
+      }
+    } else if (explicit) {
+      diagnostics.push({
+        checkId: 'PS200',
+        severity: 'error',
+        message:
+          'this file is neither a conformance pack template (no Resources) nor a packsmith authoring file (no kind)',
+        fix: 'Pass conformance pack templates or files under packs/.',
+        location: { file, line: 1, column: 1 },
+      });
+    }
+  }
+
+  // Authoring files: each repository is loaded and composed whole, so references resolve; only
+  // the findings in the files asked for are reported.
+  const repositories = new Map<string, Repository>();
+  const repositoryFor = async (root: string) => {
+    let repo = repositories.get(root);
+    if (!repo) repositories.set(root, (repo = await loadRepository(root)));
+    return repo;
+  };
+  const asked = new Set(authoring.map((a) => a.file));
+  for (const root of new Set(authoring.map((a) => repositoryRootOf(a.path) ?? dirname(a.path)))) {
+    const repo = await repositoryFor(root);
+    const composed = composeRepository(repo);
+    for (const d of [...repo.diagnostics, ...composed.diagnostics]) {
+      if (!d.location || asked.has(d.location.file)) diagnostics.push(d);
+    }
+  }
+
+  // Templates: packsmith's own checks, then cfn-lint over all of them at once.
+  const catalog = await catalogFor(authoring, templates, repositoryFor);
+  for (const t of templates) {
+    if (t.source.syntaxErrors.length) {
+      diagnostics.push(...t.source.syntaxErrors);
+      continue;
+    }
+    const findings = checkTemplate(t.source, catalog, { inline: options.inline });
+    const manifest = builtFromManifest(t.text);
+    const pack = manifest ? await builtPack(t.path, manifest, repositoryFor) : undefined;
+    const located = locateFindings(t.source, findings);
+    if (!pack) {
+      diagnostics.push(...located);
+      continue;
+    }
+    findings.forEach((f, i) => {
+      const inTemplate = located[i]!.location!;
+      const origin = originOf(pack, f.path);
+      diagnostics.push({
+        ...located[i]!,
+        message: `${f.message} (in ${inTemplate.file}:${inTemplate.line}:${inTemplate.column})`,
+        ...(origin ? { location: origin } : {}),
+      });
+    });
+  }
+
+  const rules = new Map<string, RuleInfo>(allChecks().map((c) => [c.id, checkRuleInfo(c)]));
+  const { runCfnLint } = await import('./cfn-lint/run.js');
+  const lint = await runCfnLint(
+    templates
+      .filter((t) => t.source.syntaxErrors.length === 0)
+      .map((t) => ({ file: t.file, path: t.path, text: t.text })),
+    {
+      mode: options.cfnLint,
+      packsmithVersion: packsmithVersion(),
+      ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    },
+  );
+  diagnostics.push(...lint.diagnostics);
+  for (const r of lint.rules) rules.set(r.id, r);
+  const suppressed: SuppressedFinding[] = lint.suppressed.map((s) => ({ ...s, by: 'config' as const }));
+
+  // The repository's configuration, then inline markers.
+  const configured = applyConfig(diagnostics, options.config, suppressed);
+  const kept: Diagnostic[] = [];
+  const texts = new Map([...authoring, ...templates].map((f) => [f.file, f.text]));
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of configured) {
+    const file = d.location?.file;
+    if (file === undefined || !texts.has(file)) kept.push(d);
+    else byFile.set(file, [...(byFile.get(file) ?? []), d]);
+  }
+  for (const [file, text] of texts) {
+    const result = applyMarkers(file, parseMarkers(text), byFile.get(file) ?? []);
+    kept.push(...result.kept, ...result.problems);
+    suppressed.push(...result.suppressed.map((s) => ({ ...s, by: 'inline' as const })));
+  }
+
+  return {
+    files: [...new Set([...authoring, ...templates].map((f) => f.file))].sort(),
+    diagnostics: sortDiagnostics(kept),
+    suppressed,
+    rules: [...rules.values()],
+    tool: {
+      version: packsmithVersion(),
+      cfnLint:
+        lint.status.ran === true
+          ? { ran: true, version: lint.status.version }
+          : { ran: false, reason: lint.status.reason },
+    },
+    strict: options.strict,
+  };
+}
+
+/** Severity changes and disabled checks from the configuration; disabled findings count as suppressed. */
+function applyConfig(
+  diagnostics: Diagnostic[],
+  config: Config | undefined,
+  suppressed: SuppressedFinding[],
+): Diagnostic[] {
+  const settings = config?.checks ?? {};
+  const out: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const setting = settings[d.checkId];
+    if (!setting) out.push(d);
+    else if (setting.enabled === false)
+      suppressed.push({ diagnostic: d, reason: setting.reason, by: 'config' });
+    else out.push(setting.severity ? { ...d, severity: setting.severity } : d);
+  }
+  return out;
+}
+
+/** Every template or authoring file a path names; a folder means the files in it, recursively. */
+async function expandPaths(paths: string[]): Promise<Array<{ path: string; explicit: boolean }>> {
+  const out: Array<{ path: string; explicit: boolean }> = [];
+  for (const p of paths) {
+    const abs = resolve(p);
+    if (!existsSync(abs)) throw new InputError(`${p}: no such file or folder`);
+    if (statSync(abs).isDirectory()) {
+      for (const f of await walk(abs)) out.push({ path: f, explicit: false });
+    } else out.push({ path: abs, explicit: true });
+  }
+  const seen = new Set<string>();
+  return out.filter((f) => !seen.has(f.path) && seen.add(f.path));
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await walk(full)));
+    else if (entry.isFile() && templateExtensions.has(extname(entry.name).toLowerCase())) out.push(full);
+  }
+  return out.sort();
+}
+
+/** The repository an authoring file belongs to: the folder holding its `packs/` ancestor. */
+function repositoryRootOf(path: string): string | undefined {
+  const parts = path.split(sep);
+  const i = parts.lastIndexOf('packs');
+  return i > 0 ? parts.slice(0, i).join(sep) || sep : undefined;
+}
+
+/** The catalog with the repository's extensions when the files come from one repository. */
+async function catalogFor(
+  authoring: InputFile[],
+  templates: InputFile[],
+  repositoryFor: (root: string) => Promise<Repository>,
+): Promise<Catalog> {
+  const roots = new Set(
+    [...authoring, ...templates]
+      .map((f) => repositoryRootOf(f.path))
+      .filter((r): r is string => r !== undefined),
+  );
+  const cwdRoot = existsSync(join(process.cwd(), 'packs')) ? process.cwd() : undefined;
+  const root = roots.size === 1 ? [...roots][0]! : cwdRoot;
+  if (root) return (await repositoryFor(root)).catalog;
+  const { loadCatalog } = await import('../catalog/catalog.js');
+  return loadCatalog();
+}
+
+/** The composed pack a packsmith-built template came from, when its repository is at hand. */
+async function builtPack(
+  templatePath: string,
+  manifest: string,
+  repositoryFor: (root: string) => Promise<Repository>,
+) {
+  const candidates = [process.cwd()];
+  for (let dir = dirname(templatePath); ; dir = dirname(dir)) {
+    candidates.push(dir);
+    if (dirname(dir) === dir) break;
+  }
+  for (const base of candidates) {
+    const manifestPath = resolve(base, manifest);
+    if (!existsSync(manifestPath)) continue;
+    const root = repositoryRootOf(manifestPath);
+    if (!root) continue;
+    const repo = await repositoryFor(root);
+    const name = [...repo.packs.values()].find((p) => p.path === manifestPath)?.value.name;
+    if (!name) return undefined;
+    return composeRepository(repo, [name]).packs[0];
+  }
+  return undefined;
+}

@@ -1,0 +1,664 @@
+/**
+ * `packsmith import`: hand-written templates covering every construct import supports are turned
+ * into blocks and manifests, loaded and built again, and compared with the originals under the
+ * equivalence definition of src/import/equivalence.ts. Also: sharing and per-pack overrides across
+ * packs, refusing to overwrite, templates that are not conformance packs, hostile values.
+ */
+import { Ajv } from 'ajv';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { ImportOutputSchema, type ImportOutput } from '../../src/cli/output-schemas/import.js';
+import { runCli } from '../support/cli.js';
+import { differencesByPack, errorsOf, readOriginal, readTree, rebuild, scratch } from './support.js';
+
+const fixtures = resolve(import.meta.dirname, '../fixtures/import');
+
+type Doc = Record<string, unknown>;
+const load = (path: string) => parse(readFileSync(path, 'utf8')) as Doc;
+
+/** Imports `args` into `<scratch>/packs` and rebuilds; the CLI result and the rebuilt packs. */
+async function importInto(args: string[], into?: string) {
+  const packs = into ?? join(scratch(), 'packs');
+  const cli = await runCli(['import', ...args, '--into', packs]);
+  return { cli, packs };
+}
+
+describe('import: every supported construct', () => {
+  const dir = join(fixtures, 'constructs');
+
+  it('imports a template with every construct and rebuilds it into an equivalent template', async () => {
+    const { cli, packs } = await importInto([dir]);
+    expect(cli.stderr).not.toMatch(/error/);
+    expect(cli.code).toBe(0);
+    const rebuilt = await rebuild(packs);
+    expect(errorsOf(rebuilt.diagnostics)).toEqual([]);
+    const differences = differencesByPack(
+      {
+        constructs: readOriginal(join(dir, 'constructs.yaml')),
+        'json-template': readOriginal(join(dir, 'json-template.json')),
+      },
+      rebuilt,
+    );
+    expect(differences).toEqual({ constructs: [], 'json-template': [] });
+
+    // What the equivalence rests on, checked directly on the built template.
+    const built = rebuilt.templates.get('constructs') as {
+      Conditions: Record<string, unknown>;
+      Resources: Record<string, { Condition?: string; Properties: Doc }>;
+    };
+    const byName = (name: string) =>
+      Object.values(built.Resources).find((r) => r.Properties.ConfigRuleName === name)!;
+    expect(built.Conditions[byName('alb-waf-enabled').Condition!]).toEqual({
+      'Fn::Equals': [{ Ref: 'CheckForWaf' }, 'true'],
+    });
+    expect(byName('encrypted-volumes').Properties.InputParameters).toEqual({
+      'Fn::If': ['HasKmsKeyId', { kmsId: { Ref: 'KmsKeyId' } }, { Ref: 'AWS::NoValue' }],
+    });
+    expect(byName('access-keys-rotated').Properties.InputParameters).toEqual({
+      maxAccessKeyAge: { 'Fn::If': ['maxAccessKeyAge', { Ref: 'MaxAccessKeyAge' }, { Ref: 'AWS::NoValue' }] },
+    });
+    expect(byName('vpc-flow-logs-enabled').Properties.InputParameters).toEqual({
+      trafficType: { 'Fn::If': ['IsProd', { Ref: 'Environment' }, { Ref: 'AWS::NoValue' }] },
+    });
+    expect(byName('required-tags').Properties.InputParameters).toEqual({
+      tag1Key: { Ref: 'SharedTagKey' },
+      tag2Key: 'Owner',
+      tag2Value: '42',
+    });
+    expect((byName('custom-periodic').Properties.Source as Doc).SourceDetails).toEqual([
+      {
+        EventSource: 'aws.config',
+        MessageType: 'ScheduledNotification',
+        MaximumExecutionFrequency: 'Six_Hours',
+      },
+      { EventSource: 'aws.config', MessageType: 'ConfigurationItemChangeNotification' },
+    ]);
+    expect((byName('custom-from-parameter').Properties.Source as Doc).SourceIdentifier).toEqual({
+      Ref: 'RuleLambdaArn',
+    });
+  });
+
+  it('writes the format extensions: conditions, overrides, explicit rule names, parameter forms', async () => {
+    const { packs } = await importInto([dir]);
+    const manifest = load(join(packs, 'constructs.yaml'));
+    expect(Object.keys(manifest.conditions as Doc)).toEqual([
+      'loggingBucket',
+      'HasKmsKeyId',
+      'checkWaf',
+      'IsProd',
+      'WafInProd',
+      'WafOrDev',
+      'maxAccessKeyAge',
+    ]);
+    expect((manifest.parameters as Doc).MaxAccessKeyAge).toEqual({
+      default: '90',
+      description: 'Maximum age of an access key, in days.',
+      pattern: '^[0-9]+$',
+      constraintDescription: 'Digits only.',
+    });
+    const rules = manifest.rules as unknown[];
+    expect(rules).toContainEqual({ use: 'alb-waf-enabled', condition: 'checkWaf' });
+    expect(rules).toContainEqual({ use: 'encrypted-volumes', parametersCondition: 'HasKmsKeyId' });
+    expect(manifest.remediations).toEqual([
+      's3-bucket-logging-enabled-remediation',
+      { use: 'alb-waf-enabled-remediation', condition: 'checkWaf' },
+    ]);
+
+    // A rule name that is no block name keeps its name in ruleName.
+    const processCheck = load(join(packs, 'rules/Manual-review-access-3-quarterly.yaml'));
+    expect(processCheck.ruleName).toBe('Manual review: access #3 (quarterly)');
+    expect(processCheck.source).toEqual({ managed: 'AWS_CONFIG_PROCESS_CHECK' });
+    // The standard idiom leaves the condition to composition; another condition is named.
+    expect(load(join(packs, 'rules/access-keys-rotated.yaml')).parameters).toEqual({
+      maxAccessKeyAge: { expose: 'MaxAccessKeyAge', optional: true },
+    });
+    expect(load(join(packs, 'rules/vpc-flow-logs-enabled.yaml')).parameters).toEqual({
+      trafficType: { expose: 'Environment', optional: true, condition: 'IsProd' },
+    });
+    expect(load(join(packs, 'rules/custom-periodic.yaml')).source).toEqual({
+      lambda: {
+        arn: 'arn:aws:lambda:us-east-1:111122223333:function:periodic-check',
+        triggers: [
+          { messageType: 'ScheduledNotification', maximumExecutionFrequency: 'Six_Hours' },
+          'ConfigurationItemChangeNotification',
+        ],
+      },
+    });
+    const remediation = load(join(packs, 'remediations/s3-bucket-logging-enabled-remediation.yaml'));
+    expect(remediation).toMatchObject({
+      runbookVersion: '1',
+      automatic: true,
+      maximumAutomaticAttempts: 5,
+      executionControls: { concurrentExecutionRatePercentage: 10, errorPercentage: 20 },
+      parameters: {
+        AutomationAssumeRole: 'arn:aws:iam::111122223333:role/remediation',
+        BucketName: { resourceId: true },
+        TargetBucket: { parameter: 'LoggingBucket' },
+        GrantedPermission: { values: ['FULL_CONTROL', 'READ'] },
+      },
+    });
+    // Every file names its schema, relative to packsmith's schemas/ (no .packsmith/schemas here).
+    const schemas = resolve(import.meta.dirname, '../../schemas');
+    for (const [rel, text] of Object.entries(readTree(packs))) {
+      const ref = /^# yaml-language-server: \$schema=(\S+)\n/.exec(text)?.[1];
+      expect(ref, rel).toBeDefined();
+      const kind = rel.startsWith('rules/')
+        ? 'rule'
+        : rel.startsWith('remediations/')
+          ? 'remediation'
+          : 'pack';
+      expect(resolve(join(packs, rel, '..'), ref!)).toBe(join(schemas, `${kind}.schema.json`));
+    }
+  });
+
+  it('refers to <root>/.packsmith/schemas when the repository has it, and writes the same bytes every time', async () => {
+    const root = scratch({ '.packsmith/schemas/rule.schema.json': '{}' });
+    const first = await importInto([dir], join(root, 'packs'));
+    const rule = readFileSync(join(root, 'packs/rules/alb-waf-enabled.yaml'), 'utf8');
+    expect(rule.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=../../.packsmith/schemas/rule.schema.json',
+    );
+    const second = await importInto(
+      [dir],
+      join(scratch({ '.packsmith/schemas/rule.schema.json': '{}' }), 'packs'),
+    );
+    expect(readTree(second.packs)).toEqual(readTree(first.packs));
+  });
+});
+
+describe('import: sharing blocks across packs', () => {
+  const rotated = (extra: string) => `
+  Rotated:
+    Type: AWS::Config::ConfigRule
+${extra}`;
+  const a = `Parameters:
+  MaxAge: { Type: String, Default: '90' }
+Conditions:
+  maxAge: !Not [!Equals ['', !Ref MaxAge]]
+Resources:${rotated(`    Controls: [A-1]
+    Properties:
+      ConfigRuleName: access-keys-rotated
+      Description: Rotate keys.
+      InputParameters:
+        maxAccessKeyAge: !If [maxAge, !Ref MaxAge, !Ref AWS::NoValue]
+      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }`)}
+  Mfa:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: root-account-mfa-enabled
+      Source: { Owner: AWS, SourceIdentifier: ROOT_ACCOUNT_MFA_ENABLED }
+  Multi:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: autoscaling-multiple-az
+      Source: { Owner: AWS, SourceIdentifier: AUTOSCALING_MULTIPLE_AZ }
+`;
+  const b = a
+    .replace("Default: '90'", "Default: '60'")
+    .replace('[A-1]', '[B-1]')
+    .replace(
+      'SourceIdentifier: AUTOSCALING_MULTIPLE_AZ',
+      'SourceIdentifier: AUTOSCALING_GROUP_ELB_HEALTHCHECK_REQUIRED',
+    );
+  const c = `Resources:${rotated(`    Properties:
+      ConfigRuleName: access-keys-rotated
+      InputParameters:
+        maxAccessKeyAge: 30
+      Scope:
+        ComplianceResourceTypes: [AWS::IAM::User]
+      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }`)}
+  Mfa:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: root-account-mfa-enabled
+      Source: { Owner: AWS, SourceIdentifier: ROOT_ACCOUNT_MFA_ENABLED }
+`;
+
+  it('gives rules with one name and source one block; the differences are per-pack overrides', async () => {
+    const templates = scratch({ 'a.yaml': a, 'b.yaml': b, 'c.yml': c });
+    const { cli, packs } = await importInto([templates]);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toMatch(/imported 3 of 3 template\(s\)/);
+    expect(cli.stdout).toMatch(/3 pack\(s\), 4 rule block\(s\) for 8 rule\(s\)/);
+    expect(cli.stdout).toMatch(/2 shared block\(s\)/);
+
+    const tree = readTree(packs);
+    expect(
+      Object.keys(tree)
+        .filter((f) => f.startsWith('rules/'))
+        .sort(),
+    ).toEqual([
+      'rules/access-keys-rotated.yaml',
+      'rules/autoscaling-multiple-az-autoscaling-group-elb-healthcheck-required.yaml',
+      'rules/autoscaling-multiple-az.yaml',
+      'rules/root-account-mfa-enabled.yaml',
+    ]);
+    // The block holds what most packs use; absent counts, and a tie leaves the property out.
+    expect(load(join(packs, 'rules/access-keys-rotated.yaml'))).toEqual({
+      kind: 'rule',
+      name: 'access-keys-rotated',
+      description: 'Rotate keys.',
+      source: { managed: 'ACCESS_KEYS_ROTATED' },
+      parameters: { maxAccessKeyAge: { expose: 'MaxAge', optional: true } },
+    });
+    const rules = (pack: string) => load(join(packs, `${pack}.yaml`)).rules;
+    expect(rules('a')).toEqual([
+      { use: 'access-keys-rotated', controls: ['A-1'] },
+      'root-account-mfa-enabled',
+      'autoscaling-multiple-az',
+    ]);
+    expect(rules('b')).toEqual([
+      { use: 'access-keys-rotated', controls: ['B-1'] },
+      'root-account-mfa-enabled',
+      'autoscaling-multiple-az-autoscaling-group-elb-healthcheck-required',
+    ]);
+    expect(rules('c')).toEqual([
+      {
+        use: 'access-keys-rotated',
+        description: null,
+        parameters: { maxAccessKeyAge: '30' },
+        scope: { resourceTypes: ['AWS::IAM::User'] },
+      },
+      'root-account-mfa-enabled',
+    ]);
+    const split = load(
+      join(packs, 'rules/autoscaling-multiple-az-autoscaling-group-elb-healthcheck-required.yaml'),
+    );
+    expect(split.ruleName).toBe('autoscaling-multiple-az');
+
+    const rebuilt = await rebuild(packs);
+    expect(errorsOf(rebuilt.diagnostics)).toEqual([]);
+    expect(
+      differencesByPack(
+        {
+          a: readOriginal(join(templates, 'a.yaml')),
+          b: readOriginal(join(templates, 'b.yaml')),
+          c: readOriginal(join(templates, 'c.yml')),
+        },
+        rebuilt,
+      ),
+    ).toEqual({ a: [], b: [], c: [] });
+  });
+
+  it('writes no two identical block files, and no two blocks for one rule name and source', async () => {
+    const { packs } = await importInto([
+      scratch({ 'a.yaml': a, 'b.yaml': b, 'c.yaml': c }),
+      join(fixtures, 'constructs'),
+    ]);
+    const blocks = Object.entries(readTree(packs)).filter(
+      ([f]) => f.startsWith('rules/') || f.startsWith('remediations/'),
+    );
+    const contents = blocks.map(([, text]) => text);
+    expect(new Set(contents).size).toBe(contents.length);
+    const keys = blocks
+      .filter(([f]) => f.startsWith('rules/'))
+      .map(([, text]) => {
+        const block = parse(text) as Doc;
+        return `${String(block.ruleName ?? block.name)} ${JSON.stringify(block.source)}`;
+      });
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('import: existing files', () => {
+  const dir = join(fixtures, 'constructs');
+
+  it('accepts identical files, refuses to overwrite changed ones (writing nothing), and overwrites them with --force', async () => {
+    const { packs } = await importInto([dir]);
+    const again = await runCli(['import', dir, '--into', packs]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/0 file\(s\) written, 17 unchanged/);
+
+    const changed = join(packs, 'rules/access-keys-rotated.yaml');
+    writeFileSync(
+      changed,
+      'kind: rule\nname: access-keys-rotated\nsource: { managed: ACCESS_KEYS_ROTATED }\n',
+    );
+    rmSync(join(packs, 'json-template.yaml'));
+    const refused = await runCli(['import', dir, '--into', packs]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /import refused: 1 file\(s\) exist with other content; nothing was written/,
+    );
+    expect(refused.stderr).toContain('rules/access-keys-rotated.yaml');
+    expect(readFileSync(changed, 'utf8')).toMatch(/^kind: rule\n/);
+    expect(existsSync(join(packs, 'json-template.yaml'))).toBe(false);
+
+    const forced = await runCli(['import', dir, '--into', packs, '--force', '--format', 'json']);
+    expect(forced.code).toBe(0);
+    const report = JSON.parse(forced.stdout) as ImportOutput;
+    const status = Object.fromEntries(report.files.map((f) => [f.path.replace(/.*\/packs\//, ''), f.status]));
+    expect(status['rules/access-keys-rotated.yaml']).toBe('overwritten');
+    expect(status['json-template.yaml']).toBe('created');
+    expect(status['constructs.yaml']).toBe('unchanged');
+    expect(readFileSync(changed, 'utf8')).toMatch(/^# yaml-language-server/);
+  });
+
+  it('does not reuse the name of a block defined by another file of the repository', async () => {
+    const root = scratch({
+      'packs/rules/custom.yaml':
+        'kind: rule\nname: alb-waf-enabled\nsource: { managed: ALB_WAF_ENABLED }\ndescription: mine\n',
+    });
+    const { cli, packs } = await importInto([dir], join(root, 'packs'));
+    expect(cli.code).toBe(0);
+    expect(existsSync(join(packs, 'rules/alb-waf-enabled.yaml'))).toBe(false);
+    const manifest = load(join(packs, 'constructs.yaml'));
+    expect(manifest.rules).toContainEqual({ use: 'alb-waf-enabled-2', condition: 'checkWaf' });
+    const rebuilt = await rebuild(packs);
+    expect(errorsOf(rebuilt.diagnostics)).toEqual([]);
+    expect(differencesByPack({ constructs: readOriginal(join(dir, 'constructs.yaml')) }, rebuilt)).toEqual({
+      constructs: [],
+    });
+  });
+});
+
+describe('import: templates that are not conformance packs', () => {
+  it('reports each at file:line:column with what to do, and still imports the others', async () => {
+    const { cli, packs } = await importInto([join(fixtures, 'broken')]);
+    expect(cli.code).toBe(1);
+    const at = (file: string, line: number, column: number) =>
+      new RegExp(`test/fixtures/import/broken/${file}:${line}:${column}  error  PS150  `);
+    expect(cli.stderr).toMatch(at('s3-bucket.yaml', 10, 11));
+    expect(cli.stderr).toMatch(/AWS::S3::Bucket is not allowed in a conformance pack/);
+    expect(cli.stderr).toMatch(at('sub-intrinsic.yaml', 11, 28));
+    expect(cli.stderr).toMatch(/not the intrinsic function Fn::Sub/);
+    expect(cli.stderr).toMatch(at('syntax-error.yaml', 5, 23));
+    expect(cli.stderr).toMatch(at('outputs.yaml', 9, 1));
+    expect(cli.stderr).toMatch(/fix: Remove the Outputs section/);
+    expect(cli.stderr).toMatch(/4 template\(s\) not imported/);
+    expect(cli.stdout).toMatch(/imported 1 of 5 template\(s\)/);
+    expect(Object.keys(readTree(packs)).sort()).toEqual(['good.yaml', 'rules/root-account-mfa-enabled.yaml']);
+  });
+
+  it('reports parameters, conditions and values the formats cannot express', async () => {
+    const template = `Parameters:
+  Count: { Type: Number, Default: 3 }
+  Name: { Type: String, NoEcho: true }
+Conditions:
+  Bad: !Equals [!Ref Missing, x]
+Resources:
+  Rule:
+    Type: AWS::Config::ConfigRule
+    DeletionPolicy: Retain
+    Properties:
+      ConfigRuleName: access-keys-rotated
+      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
+      InputParameters:
+        maxAccessKeyAge: !If [Bad, '30', '60']
+`;
+    const dir = scratch({ 'odd.yaml': template });
+    const { cli } = await importInto([join(dir, 'odd.yaml')]);
+    expect(cli.code).toBe(1);
+    const lines = cli.stderr.split('\n').filter((l) => l.includes('PS150'));
+    expect(lines.map((l) => /odd\.yaml:(\d+:\d+)/.exec(l)?.[1])).toEqual([
+      '2:18',
+      '3:25',
+      '5:22',
+      '9:5',
+      '14:30',
+    ]);
+    expect(cli.stderr).toMatch(
+      /parameter type "Number" is not supported: packsmith writes every parameter as Type: String/,
+    );
+    expect(cli.stderr).toMatch(/NoEcho cannot be expressed/);
+    expect(cli.stderr).toMatch(/Ref "Missing" names no parameter/);
+    expect(cli.stderr).toMatch(/DeletionPolicy cannot be expressed/);
+    expect(cli.stderr).toMatch(/Fn::If only as Fn::If \[CONDITION, Ref PARAMETER, Ref AWS::NoValue\]/);
+  });
+});
+
+describe('import: templates whose pack would not build', () => {
+  it('reports the build problem at the resource it comes from and imports the rest', async () => {
+    const dir = scratch({
+      'unknown.yaml': `Resources:
+  Mine:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: my-rule
+      Source: { Owner: AWS, SourceIdentifier: NOT_A_REAL_RULE }
+  Rotated:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: access-keys-rotated
+      InputParameters: { maxAccessKeyAge: abc }
+      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
+`,
+      'ok.yaml': `Resources:
+  Rotated:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: access-keys-rotated
+      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
+`,
+    });
+    const { cli, packs } = await importInto([dir]);
+    expect(cli.code).toBe(1);
+    const lines = cli.stderr.split('\n').filter((l) => l.includes('PS150'));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(
+      'unknown.yaml:2:3  error  PS150  the imported pack does not build: unknown managed rule identifier "NOT_A_REAL_RULE" [PS111]',
+    );
+    expect(lines[1]).toContain(
+      'unknown.yaml:7:3  error  PS150  the imported pack does not build: "maxAccessKeyAge" is int: "abc" is not an integer [PS114]',
+    );
+    // ok.yaml is planned again without the failed template: its rule block has no input.
+    expect(Object.keys(readTree(packs)).sort()).toEqual(['ok.yaml', 'rules/access-keys-rotated.yaml']);
+    expect(load(join(packs, 'ok.yaml')).rules).toEqual(['access-keys-rotated']);
+  });
+});
+
+describe('import: hostile values', () => {
+  const hostile = [
+    'line one\nline two\n',
+    'key: value # not a comment',
+    '# looks like a comment',
+    `it's "quoted" \\ and 'single'`,
+    '{{ handlebars }} {{{ triple }}} {{#if x}}',
+    '!Ref NotAFunction',
+    '- looks like a list item',
+    'ünïcödé ✓ 🚀 日本語 \u202eRTL',
+    'trailing spaces   ',
+    '  leading spaces',
+    'tab\there',
+    '%YAML 1.2',
+    '---',
+    'null',
+    'true',
+    '0x1F',
+    '1e3',
+    '~',
+    '',
+    'line\u2028separator',
+    '*alias &anchor ? key',
+    '@at `backtick` |pipe >fold',
+  ];
+  const long = 'Lorem ipsum: dolor # sit {{amet}} '.repeat(100);
+  const template = {
+    Description: `A hostile pack\n# with a comment line\n${hostile.join(' / ')}`,
+    Parameters: {
+      ...Object.fromEntries(
+        hostile.map((value, i) => [
+          `Hostile${i}`,
+          { Type: 'String', Default: value, Description: `${long}${value}` },
+        ]),
+      ),
+      Choice: {
+        Type: 'String',
+        Default: hostile[1],
+        AllowedValues: hostile.slice(0, 6),
+        ConstraintDescription: hostile[4],
+      },
+      Patterned: {
+        Type: 'String',
+        Default: '',
+        AllowedPattern: '^.*$|: #{{x}}',
+        ConstraintDescription: 'x: y',
+      },
+    },
+    Conditions: {
+      IsHostile: { 'Fn::Equals': [{ Ref: 'Hostile1' }, hostile[3]] },
+    },
+    Resources: {
+      HostileRule: {
+        Type: 'AWS::Config::ConfigRule',
+        Condition: 'IsHostile',
+        Controls: ['a: b', '#c', '{{d}}', '!Ref e', 'ünï ✓'],
+        Properties: {
+          ConfigRuleName: '!Ref rule: #1 {{x}} ✓',
+          Description: hostile.slice(0, 8).join(' ').slice(0, 256),
+          InputParameters: {
+            'weird: key #1': hostile[0],
+            '{{k}}': hostile[4],
+            '!Ref': hostile[5],
+            ünï: hostile[7],
+            fromParameter: { Ref: 'Hostile2' },
+            constructor: 'toString',
+          },
+          Scope: { TagKey: 'key: #x', TagValue: hostile[3] },
+          Source: {
+            Owner: 'CUSTOM_LAMBDA',
+            SourceIdentifier: 'arn:aws:lambda:us-east-1:111122223333:function:hostile',
+            SourceDetails: [
+              { EventSource: 'aws.config', MessageType: 'ConfigurationItemChangeNotification' },
+            ],
+          },
+        },
+      },
+      HostileGuard: {
+        Type: 'AWS::Config::ConfigRule',
+        Properties: {
+          ConfigRuleName: 'guard: {{x}}',
+          Source: {
+            Owner: 'CUSTOM_POLICY',
+            SourceDetails: [
+              { EventSource: 'aws.config', MessageType: 'ConfigurationItemChangeNotification' },
+            ],
+            CustomPolicyDetails: {
+              PolicyRuntime: 'guard-2.x.x',
+              PolicyText: `rule x {\n  # ${hostile[1]}\n  configuration.name == "${hostile[4]}"\n}\n`,
+            },
+          },
+        },
+      },
+      HostileRemediation: {
+        Type: 'AWS::Config::RemediationConfiguration',
+        Properties: {
+          ConfigRuleName: '!Ref rule: #1 {{x}} ✓',
+          TargetType: 'SSM_DOCUMENT',
+          TargetId: 'AWS-PublishSNSNotification',
+          Parameters: {
+            AutomationAssumeRole: { StaticValue: { Values: ['arn:aws:iam::111122223333:role/x'] } },
+            Message: { StaticValue: { Values: hostile.slice(0, 10).map((v) => v || 'empty') } },
+            TopicArn: { StaticValue: { Values: [{ Ref: 'Hostile6' }] } },
+          },
+        },
+      },
+    },
+  };
+
+  // A key that a careless `object[key] = value` would turn into a prototype.
+  Object.defineProperty(template.Resources.HostileRule.Properties.InputParameters, '__proto__', {
+    value: 'not a prototype',
+    enumerable: true,
+  });
+
+  it('keeps every value unchanged through import and build, as JSON and as YAML', async () => {
+    const dir = scratch({
+      'hostile-json.json': JSON.stringify(template, null, 2),
+      'hostile-yaml.yaml': stringify(template),
+    });
+    const { cli, packs } = await importInto([dir]);
+    expect(cli.stderr).not.toMatch(/error/);
+    expect(cli.code).toBe(0);
+    const rebuilt = await rebuild(packs);
+    expect(errorsOf(rebuilt.diagnostics)).toEqual([]);
+    expect(differencesByPack({ 'hostile-json': template, 'hostile-yaml': template }, rebuilt)).toEqual({
+      'hostile-json': [],
+      'hostile-yaml': [],
+    });
+    // Both packs share the blocks; the values are written once and read back exactly.
+    expect(Object.keys(readTree(packs)).filter((f) => f.startsWith('rules/'))).toHaveLength(2);
+    const built = rebuilt.templates.get('hostile-yaml') as typeof template;
+    const parameters = built.Parameters as unknown as Record<
+      string,
+      { Default: string; Description: string }
+    >;
+    hostile.forEach((value, i) => {
+      expect(parameters[`Hostile${i}`]!.Default).toBe(value);
+      expect(parameters[`Hostile${i}`]!.Description).toBe(`${long}${value}`);
+    });
+    const rule = Object.values(built.Resources).find(
+      (r) => (r.Properties as { ConfigRuleName: string }).ConfigRuleName === '!Ref rule: #1 {{x}} ✓',
+    ) as typeof template.Resources.HostileRule;
+    expect(rule.Controls).toEqual(template.Resources.HostileRule.Controls);
+    expect(rule.Properties.InputParameters).toEqual(
+      template.Resources.HostileRule.Properties.InputParameters,
+    );
+    expect(rule.Properties.Description).toBe(template.Resources.HostileRule.Properties.Description);
+    const readme = readFileSync(join(packs, 'hostile-yaml.yaml'), 'utf8');
+    expect(parse(readme)).toMatchObject({ description: template.Description });
+  });
+});
+
+describe('packsmith import (CLI)', () => {
+  it('prints a summary of templates, packs, rule blocks, remediation blocks and shared blocks', async () => {
+    const { cli } = await importInto([join(fixtures, 'constructs')]);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toBe(
+      [
+        'imported 2 of 2 template(s) into ' + cli.stdout.split('\n')[0]!.split(' into ')[1],
+        '  2 pack(s), 13 rule block(s) for 13 rule(s), 2 remediation block(s) for 2 remediation(s); 0 shared block(s) (used by two or more packs)',
+        '  17 file(s) written, 0 unchanged',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('--format json: a report valid against the registered import schema', async () => {
+    const packs = join(scratch(), 'packs');
+    const r = await runCli([
+      'import',
+      join(fixtures, 'broken'),
+      join(fixtures, 'constructs'),
+      '--into',
+      packs,
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as ImportOutput;
+    const validate = new Ajv({ strict: false }).compile(ImportOutputSchema);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report).toMatchObject({ schemaVersion: 1, kind: 'import', ok: false });
+    expect(report.summary).toMatchObject({ templates: 7, imported: 3, failed: 4, packs: 3, ruleBlocks: 14 });
+    expect(report.templates.find((t) => t.file.endsWith('s3-bucket.yaml'))).toEqual({
+      file: 'test/fixtures/import/broken/s3-bucket.yaml',
+      ok: false,
+      rules: 0,
+      remediations: 0,
+    });
+    expect(report.templates.find((t) => t.file.endsWith('constructs.yaml'))).toMatchObject({
+      ok: true,
+      pack: 'constructs',
+      rules: 12,
+      remediations: 2,
+    });
+    expect(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.location?.file)).toEqual([
+      'test/fixtures/import/broken/outputs.yaml',
+      'test/fixtures/import/broken/s3-bucket.yaml',
+      'test/fixtures/import/broken/sub-intrinsic.yaml',
+      'test/fixtures/import/broken/syntax-error.yaml',
+    ]);
+    expect(report.files.every((f) => f.status === 'created')).toBe(true);
+  });
+
+  it('rejects a missing template or an empty folder as a usage error', async () => {
+    expect((await runCli(['import', 'no/such/file.yaml'])).code).toBe(2);
+    const empty = scratch({ 'notes.txt': 'x' });
+    const r = await runCli(['import', empty, '--into', join(empty, 'packs')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/has no \.yaml, \.yml or \.json template/);
+  });
+});
