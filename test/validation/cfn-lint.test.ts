@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import {
   writeCacheEntry,
   type CacheKeyParts,
 } from '../../src/validation/cfn-lint/cache.js';
-import { parseCfnLintVersion } from '../../src/validation/cfn-lint/detect.js';
+import { cfnLintFingerprint, parseCfnLintVersion } from '../../src/validation/cfn-lint/detect.js';
 import { parseCfnLintJson, type CfnLintFinding } from '../../src/validation/cfn-lint/findings.js';
 import { mapFinding, mapTemplateFindings } from '../../src/validation/cfn-lint/map.js';
 import {
@@ -357,6 +357,54 @@ describe('cache', () => {
     };
     await writeFile(cacheFile(dir, key), JSON.stringify({ format: 1, key, findings: bad }), 'utf8');
     expect(await readCacheEntry(dir, key)).toBeUndefined();
+  });
+});
+
+describe('remembered cfn-lint version', () => {
+  it('lets a warm cache answer without starting cfn-lint, until the installation changes', async () => {
+    const dir = await freshDir('remembered');
+    const cacheDir = join(dir, 'cache');
+    const fake = await fakeCfnLint(dir);
+    // Two names for one installation: the per-process detection is keyed by name, the memory by the file.
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => join(dir, `cfn-lint-${n}`));
+    for (const link of [a, b, c]) await symlink(fake.executable, link!);
+    const input = await writeInput(dir, 'pack.yaml', 'Resources: {}\n');
+    const options = (executable: string): CfnLintOptions => ({
+      mode: 'require',
+      packsmithVersion: '0.1.0',
+      executable,
+      cwd: dir,
+      cacheDir,
+    });
+    const lines = async () => (await readFile(fake.log, 'utf8')).split('\n').filter(Boolean).length;
+
+    const cold = await runCfnLint([input], options(a!));
+    expect(cold.status).toMatchObject({ ran: true, version: '9.9.9', linted: 1 });
+    const afterCold = await lines(); // --version and one lint
+    expect(afterCold).toBe(2);
+
+    const warm = await runCfnLint([input], options(b!));
+    expect(warm.status).toMatchObject({ ran: true, version: '9.9.9', cached: 1, linted: 0 });
+    expect(await lines()).toBe(afterCold); // no process at all, not even --version
+
+    // A reinstalled cfn-lint (the script changes) is asked for its version again.
+    await writeFile(fake.executable, `${await readFile(fake.executable, 'utf8')}\n// reinstalled\n`);
+    await runCfnLint([input], options(c!));
+    expect((await readFile(fake.log, 'utf8')).split('\n').filter(Boolean).slice(afterCold)[0]).toBe(
+      '["--version"]',
+    );
+  });
+
+  it('fingerprints the executable found on PATH, and nothing when it is missing', async () => {
+    const dir = await freshDir('fingerprint');
+    const fake = await fakeCfnLint(dir);
+    const env = { PATH: dir };
+    const name = fake.executable.split('/').pop()!;
+    const first = await cfnLintFingerprint(name, env);
+    expect(first).toContain(fake.executable);
+    await writeFile(fake.executable, `${await readFile(fake.executable, 'utf8')}\n`);
+    expect(await cfnLintFingerprint(name, env)).not.toBe(first);
+    expect(await cfnLintFingerprint('no-such-cfn-lint', env)).toBeUndefined();
   });
 });
 

@@ -3,6 +3,10 @@
  * executable.
  */
 import { execa } from 'execa';
+import { constants } from 'node:fs';
+import { access, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, delimiter, join, sep } from 'node:path';
 
 export const DEFAULT_EXECUTABLE = 'cfn-lint';
 
@@ -65,4 +69,57 @@ export function detectCfnLint(executable: string = DEFAULT_EXECUTABLE): Promise<
     detections.set(executable, detection);
   }
   return detection;
+}
+
+/**
+ * What identifies the installed cfn-lint without starting it: the executable found on PATH (its
+ * real path, size and modification time) and, for a pyenv shim, the scripts the shim can run and
+ * the selected Python version. An upgrade rewrites the script, so the fingerprint changes.
+ * Undefined when the executable is not on PATH.
+ */
+export async function cfnLintFingerprint(
+  executable: string = DEFAULT_EXECUTABLE,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  const found = await onPath(executable, env);
+  if (!found) return undefined;
+  const real = await realpath(found);
+  const parts: string[] = [real, await statPart(real)];
+  const head = await readFile(real, 'utf8').then(
+    (t) => t.slice(0, 2048),
+    () => '',
+  );
+  if (/pyenv/.test(head)) {
+    const root = env.PYENV_ROOT ?? join(homedir(), '.pyenv');
+    parts.push(`PYENV_VERSION=${env.PYENV_VERSION ?? ''}`);
+    parts.push(await readFile(join(root, 'version'), 'utf8').catch(() => ''));
+    const versions = await readdir(join(root, 'versions')).catch(() => [] as string[]);
+    for (const v of versions.sort())
+      parts.push(`${v}:${await statPart(join(root, 'versions', v, 'bin', basename(executable)))}`);
+  }
+  return parts.join('|');
+}
+
+async function statPart(path: string): Promise<string> {
+  try {
+    const s = await stat(path);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+async function onPath(executable: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (executable.includes('/') || executable.includes(sep)) return executable;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, executable);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }

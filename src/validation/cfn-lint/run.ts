@@ -12,7 +12,7 @@ import { sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.j
 import type { RuleInfo } from '../report.js';
 import { planBatches } from './batches.js';
 import { cacheKey, cfnLintEnvironment, readCacheEntry, writeCacheEntry } from './cache.js';
-import { DEFAULT_EXECUTABLE, detectCfnLint } from './detect.js';
+import { cfnLintFingerprint, DEFAULT_EXECUTABLE, detectCfnLint, type CfnLintDetection } from './detect.js';
 import { parseCfnLintJson, type CfnLintFinding } from './findings.js';
 import { attachFile, MAPPING_VERSION, mapTemplateFindings, type TemplateFindings } from './map.js';
 import { SUPPRESSIONS_VERSION } from './suppressions.js';
@@ -142,11 +142,36 @@ function emptyResult(reason: string): CfnLintResult {
  * cfn-lint is missing or broken, and when cfn-lint crashes or times out (naming the templates of the
  * failed process); never drops a template silently.
  */
-export async function runCfnLint(inputs: LintInput[], options: CfnLintOptions): Promise<CfnLintResult> {
+export async function runCfnLint(
+  inputs: LintInput[],
+  options: CfnLintOptions,
+  remembered: 'use' | 'ignore' = 'use',
+): Promise<CfnLintResult> {
   if (options.mode === 'off') return emptyResult(DISABLED_REASON);
 
   const executable = options.executable ?? DEFAULT_EXECUTABLE;
-  const detection = await detectCfnLint(executable);
+  // With a cache, an unchanged cfn-lint installation is known by its fingerprint, so a run whose
+  // templates are all cached starts no cfn-lint process (its `--version` alone takes ~1.5 s).
+  const fingerprint = options.cacheDir !== undefined ? await cfnLintFingerprint(executable) : undefined;
+  const memory = options.cacheDir !== undefined ? join(options.cacheDir, 'cfn-lint-version.json') : undefined;
+  let fromMemory = false;
+  let detection: CfnLintDetection | undefined;
+  if (remembered === 'use' && memory && fingerprint) {
+    const known = await readFile(memory, 'utf8').then(
+      (t) => JSON.parse(t) as { fingerprint?: string; version?: string },
+      () => undefined,
+    );
+    if (known?.fingerprint === fingerprint && typeof known.version === 'string') {
+      detection = { found: true, executable, version: known.version };
+      fromMemory = true;
+    }
+  }
+  detection ??= await detectCfnLint(executable);
+  if (detection.found && !fromMemory && memory && fingerprint) {
+    await mkdir(options.cacheDir!, { recursive: true })
+      .then(() => writeFile(memory, JSON.stringify({ fingerprint, version: detection.version })))
+      .catch(() => undefined);
+  }
   if (!detection.found) {
     if (options.mode === 'require') {
       throw new Error(
@@ -196,6 +221,14 @@ export async function runCfnLint(inputs: LintInput[], options: CfnLintOptions): 
 
   // 2. Lint the rest: byte-balanced batches, one cfn-lint process each, all in parallel.
   const misses = [...groups].filter(([key]) => !answers.has(key));
+  if (misses.length > 0 && fromMemory) {
+    // cfn-lint is about to run anyway: confirm the remembered version first.
+    const actual = await detectCfnLint(executable);
+    if (!actual.found || actual.version !== detection.version) {
+      if (memory) await rm(memory, { force: true });
+      return runCfnLint(inputs, options, 'ignore');
+    }
+  }
   let processes = 0;
   let linted = 0;
   let scratch: string | undefined;
