@@ -3,6 +3,7 @@
  * name, plus the catalog extended with the repository's own entries. Reading files is the only
  * I/O here (`loadRepository`); `parseRepository` is pure and tested without a disk.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { Catalog } from '../catalog/types.js';
@@ -53,7 +54,8 @@ export async function loadRepository(root: string, options: { packsDir?: string 
   const absRoot = resolve(root);
   const packsDir = resolve(absRoot, options.packsDir ?? 'packs');
   const paths = await listYamlFiles(packsDir);
-  const files = await Promise.all(paths.map(async (path) => ({ path, text: await readFile(path, 'utf8') })));
+  // Synchronous reads: for hundreds of small files they cost a fraction of promise-based ones.
+  const files = paths.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
   const { loadCatalog } = await import('../catalog/catalog.js');
   const { extendCatalog } = await import('../catalog/extensions.js');
   const repo = parseRepository(absRoot, packsDir, files, { base: loadCatalog, extend: extendCatalog });
