@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { formatJunit, xmlAttr, xmlText } from '../../src/validation/format/junit.js';
-import type { ValidationReport } from '../../src/validation/report.js';
+import { at, report } from '../support/reports.js';
 
 /** A parsed element: enough XML to check what formatJunit writes. */
 interface El {
@@ -74,20 +74,6 @@ function parseXml(xml: string): El {
 
 const all = (el: El, name: string): El[] =>
   el.children.flatMap((c) => [...(c.name === name ? [c] : []), ...all(c, name)]);
-
-const at = (file: string, line: number, column: number) => ({ file, line, column });
-
-function report(over: Partial<ValidationReport> = {}): ValidationReport {
-  return {
-    files: ['packs/a.yaml', 'packs/b.yaml', 'packs/c.yaml'],
-    diagnostics: [],
-    suppressed: [],
-    rules: [],
-    tool: { version: '1.2.3', cfnLint: { ran: true, version: '1.51.0' } },
-    strict: false,
-    ...over,
-  };
-}
 
 const errA: Diagnostic = {
   checkId: 'PS111',

@@ -3,24 +3,10 @@ import { painter } from '../../src/cli/terminal.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { formatDiagnosticsText, summarize } from '../../src/diagnostics/format-text.js';
 import { formatText } from '../../src/validation/format/text.js';
-import type { ValidationReport } from '../../src/validation/report.js';
+import { at, report } from '../support/reports.js';
 
 const plain = painter(false);
 const color = painter(true);
-
-const at = (file: string, line: number, column: number) => ({ file, line, column });
-
-function report(over: Partial<ValidationReport> = {}): ValidationReport {
-  return {
-    files: ['packs/a.yaml', 'packs/b.yaml', 'packs/c.yaml'],
-    diagnostics: [],
-    suppressed: [],
-    rules: [],
-    tool: { version: '1.2.3', cfnLint: { ran: true, version: '1.51.0' } },
-    strict: false,
-    ...over,
-  };
-}
 
 const err: Diagnostic = {
   checkId: 'PS111',
