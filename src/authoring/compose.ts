@@ -587,6 +587,9 @@ function composePack(
       '': originAt(source, includePath),
       'Properties/ConfigRuleName': blockAt(block.ruleName ? ['ruleName'] : ['name']),
       'Properties/Source': blockAt(['source']),
+      ...('managed' in block.source
+        ? { 'Properties/Source/SourceIdentifier': blockAt(['source', 'managed']) }
+        : {}),
     };
 
     // Parameters: the block's, with the pack's overrides replacing whole entries (null: removing them).
