@@ -52,3 +52,24 @@ export const packResourceTypes = [
  * managed-rule page, so it is not in the catalog data, yet it is valid in every pack.
  */
 export const processCheckIdentifier = 'AWS_CONFIG_PROCESS_CHECK';
+
+/**
+ * [BC:OrganizationResourceStatus] / [BC:OrganizationResourceDetailedStatus]: the aggregate and the
+ * per-account status of an organization conformance pack share these nine values.
+ */
+export const organizationResourceStatuses = [
+  'CREATE_SUCCESSFUL',
+  'CREATE_IN_PROGRESS',
+  'CREATE_FAILED',
+  'DELETE_SUCCESSFUL',
+  'DELETE_FAILED',
+  'DELETE_IN_PROGRESS',
+  'UPDATE_SUCCESSFUL',
+  'UPDATE_IN_PROGRESS',
+  'UPDATE_FAILED',
+] as const;
+export type OrganizationResourceStatus = (typeof organizationResourceStatuses)[number];
+
+/** [BC-ORG:AccountStatus] Organizations account status (`organizations/2016-11-28/service-2.json`). */
+export const organizationAccountStatuses = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'] as const;
+export type OrganizationAccountStatus = (typeof organizationAccountStatuses)[number];

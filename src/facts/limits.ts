@@ -74,3 +74,28 @@ export const packNamePattern = /^[a-zA-Z][-a-zA-Z0-9]*$/;
 export const ruleNamePattern = /.*\S.*/;
 /** [BC:CustomPolicyDetails] PolicyRuntime */
 export const guardRuntimePattern = /^guard-2\.x\.x$/;
+
+/** Limits of the organization conformance pack API (fact sheet §1.2, §2.2). */
+export const orgPackApiLimits = {
+  /** [QUOTAS] organization conformance packs per organization, not adjustable. */
+  orgPacksPerOrganization: 50,
+  /** [BC:DescribeOrganizationConformancePacks] OrganizationConformancePackNames: 0–25 names. */
+  describeNames: 25,
+  /** [BC:DescribeOrganizationConformancePacks] / [BC:GetOrganizationConformancePackDetailedStatus] Limit 0–100, 0 = default 100. */
+  pageLimit: 100,
+  /** [BC:PutOrganizationConformancePackRequest] DeliveryS3Bucket 0–63. */
+  deliveryS3BucketLength: 63,
+  /** [BC:DeliveryS3KeyPrefix] 0–1024. */
+  deliveryS3KeyPrefixLength: 1024,
+  /** [BC:TemplateS3Uri] 1–1024, pattern `s3://.*`. */
+  templateS3UriLength: 1024,
+  /** [BC:OrganizationConformancePackDetailedStatus] member-side ConformancePackName, StringWithCharLimit256. */
+  memberPackNameLength: 256,
+} as const;
+
+/** [BC:PutOrganizationConformancePackRequest] an org pack's DeliveryS3Bucket must start with this. */
+export const orgDeliveryBucketPrefix = 'awsconfigconforms';
+/** [BC:ExcludedAccounts] / [BC:ConformancePackComplianceFilters] account IDs. */
+export const accountIdPattern = /^\d{12}$/;
+/** [BC:TemplateS3Uri] */
+export const templateS3UriPattern = /^s3:\/\/.*/;

@@ -1,0 +1,183 @@
+/**
+ * Injectable faults and request statistics. Pure state: the HTTP edge and the engine ask it
+ * what to do; the control API (`POST /__emulator/faults`) and the programmatic API set it.
+ */
+import { EmulatorError } from './errors.js';
+import type { PackOperation } from './status.js';
+import type { Random } from './random.js';
+
+export interface AccountFailure {
+  errorCode: string;
+  errorMessage: string;
+  /** Operations that fail in this account; default CREATE and UPDATE. */
+  operations?: PackOperation[];
+}
+
+export interface FaultConfig {
+  /** Answer this fraction (0–1) of API requests with ThrottlingException "Rate exceeded". */
+  throttle?: { rate: number; operations?: string[] };
+  /** The next N PutOrganizationConformancePack calls fail with ResourceInUseException. */
+  resourceInUseNextPuts?: number;
+  /** Per-account outcome overrides (win over the recorder check); `null` removes an entry. */
+  accountFailures?: Record<string, AccountFailure | null>;
+  /** The aggregate status stays *_IN_PROGRESS after every account has finished. */
+  aggregateStuckInProgress?: boolean;
+}
+
+export interface FaultState {
+  throttle?: { rate: number; operations?: string[] };
+  resourceInUseNextPuts: number;
+  accountFailures: Record<string, AccountFailure>;
+  aggregateStuckInProgress: boolean;
+}
+
+const operationsOf = ['CREATE', 'UPDATE', 'DELETE'];
+
+function bad(message: string): EmulatorError {
+  return new EmulatorError('ValidationException', `Invalid fault configuration: ${message}`);
+}
+
+/** Checks a fault configuration received as JSON. */
+export function parseFaultConfig(value: unknown): FaultConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('expected an object');
+  const v = value as Record<string, unknown>;
+  const known = ['throttle', 'resourceInUseNextPuts', 'accountFailures', 'aggregateStuckInProgress'];
+  const unknown = Object.keys(v).filter((k) => !known.includes(k));
+  if (unknown.length > 0) throw bad(`unknown keys ${unknown.join(', ')}`);
+  const out: FaultConfig = {};
+  if (v.throttle !== undefined && v.throttle !== null) {
+    const t = v.throttle as { rate?: unknown; operations?: unknown };
+    if (typeof t.rate !== 'number' || !(t.rate >= 0 && t.rate <= 1)) throw bad('throttle.rate must be 0–1');
+    if (
+      t.operations !== undefined &&
+      !(Array.isArray(t.operations) && t.operations.every((o) => typeof o === 'string'))
+    ) {
+      throw bad('throttle.operations must be a list of operation names');
+    }
+    out.throttle = {
+      rate: t.rate,
+      ...(t.operations === undefined ? {} : { operations: t.operations as string[] }),
+    };
+  }
+  if (v.resourceInUseNextPuts !== undefined) {
+    const n = v.resourceInUseNextPuts;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+      throw bad('resourceInUseNextPuts must be an integer ≥ 0');
+    out.resourceInUseNextPuts = n;
+  }
+  if (v.aggregateStuckInProgress !== undefined) {
+    if (typeof v.aggregateStuckInProgress !== 'boolean')
+      throw bad('aggregateStuckInProgress must be a boolean');
+    out.aggregateStuckInProgress = v.aggregateStuckInProgress;
+  }
+  if (v.accountFailures !== undefined) {
+    const f = v.accountFailures;
+    if (typeof f !== 'object' || f === null || Array.isArray(f))
+      throw bad('accountFailures must be an object');
+    const failures: Record<string, AccountFailure | null> = {};
+    for (const [id, entry] of Object.entries(f)) {
+      if (entry === null) {
+        failures[id] = null;
+        continue;
+      }
+      const e = entry as Record<string, unknown>;
+      if (typeof e.errorCode !== 'string' || typeof e.errorMessage !== 'string') {
+        throw bad(`accountFailures.${id} needs errorCode and errorMessage strings`);
+      }
+      const ops = e.operations;
+      if (
+        ops !== undefined &&
+        !(Array.isArray(ops) && ops.every((o) => operationsOf.includes(o as string)))
+      ) {
+        throw bad(`accountFailures.${id}.operations must list CREATE, UPDATE or DELETE`);
+      }
+      failures[id] = {
+        errorCode: e.errorCode,
+        errorMessage: e.errorMessage,
+        ...(ops === undefined ? {} : { operations: ops as PackOperation[] }),
+      };
+    }
+    out.accountFailures = failures;
+  }
+  return out;
+}
+
+export class Faults {
+  private state: FaultState = {
+    resourceInUseNextPuts: 0,
+    accountFailures: {},
+    aggregateStuckInProgress: false,
+  };
+
+  constructor(private readonly random: Random) {}
+
+  /** Merges `config` into the current faults (throttle and counters are replaced). */
+  set(config: FaultConfig): void {
+    const c = parseFaultConfig(config);
+    if (c.throttle !== undefined) this.state.throttle = c.throttle;
+    if (c.resourceInUseNextPuts !== undefined) this.state.resourceInUseNextPuts = c.resourceInUseNextPuts;
+    if (c.aggregateStuckInProgress !== undefined)
+      this.state.aggregateStuckInProgress = c.aggregateStuckInProgress;
+    for (const [id, failure] of Object.entries(c.accountFailures ?? {})) {
+      if (failure === null) delete this.state.accountFailures[id];
+      else this.state.accountFailures[id] = failure;
+    }
+  }
+
+  reset(): void {
+    this.state = { resourceInUseNextPuts: 0, accountFailures: {}, aggregateStuckInProgress: false };
+  }
+
+  get(): FaultState {
+    return structuredClone(this.state);
+  }
+
+  shouldThrottle(operation: string): boolean {
+    const t = this.state.throttle;
+    if (t === undefined || t.rate <= 0) return false;
+    if (t.operations !== undefined && !t.operations.includes(operation)) return false;
+    return this.random() < t.rate;
+  }
+
+  takeResourceInUse(): boolean {
+    if (this.state.resourceInUseNextPuts <= 0) return false;
+    this.state.resourceInUseNextPuts -= 1;
+    return true;
+  }
+
+  accountFailure(accountId: string, operation: PackOperation): AccountFailure | undefined {
+    const f = this.state.accountFailures[accountId];
+    if (f === undefined) return undefined;
+    return (f.operations ?? ['CREATE', 'UPDATE']).includes(operation) ? f : undefined;
+  }
+
+  get aggregateStuck(): boolean {
+    return this.state.aggregateStuckInProgress;
+  }
+}
+
+export interface EmulatorStats {
+  /** Requests received per API operation, throttled ones included. */
+  requests: Record<string, number>;
+  /** Requests answered with the throttling fault, per operation. */
+  throttled: Record<string, number>;
+  total: number;
+}
+
+export class StatsCounter {
+  private stats: EmulatorStats = { requests: {}, throttled: {}, total: 0 };
+
+  count(operation: string, throttled: boolean): void {
+    this.stats.requests[operation] = (this.stats.requests[operation] ?? 0) + 1;
+    if (throttled) this.stats.throttled[operation] = (this.stats.throttled[operation] ?? 0) + 1;
+    this.stats.total += 1;
+  }
+
+  get(): EmulatorStats {
+    return structuredClone(this.stats);
+  }
+
+  reset(): void {
+    this.stats = { requests: {}, throttled: {}, total: 0 };
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * The thin HTTP edge: AWS JSON 1.1 (`POST /`, `X-Amz-Target: StarlingDoveService.<Operation>`)
+ * in front of the engine, plus a control API under `/__emulator/`:
+ * - `GET /__emulator/faults`, `POST /__emulator/faults` (merge a FaultConfig), `DELETE /__emulator/faults`
+ * - `GET /__emulator/stats`, `DELETE /__emulator/stats`
+ * - `POST /__emulator/tick` `{"ms": n}` (manual clock only)
+ * Request signatures are not checked.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OrgConformancePackEngine } from './engine.js';
+import type { AccountSource, RecorderSource, TemplateReader } from './engine.js';
+import { EmulatorError } from './errors.js';
+import { Faults, StatsCounter } from './faults.js';
+import type { EmulatorStats, FaultConfig, FaultState } from './faults.js';
+import { seededRandom } from './random.js';
+
+export interface ConfigEmulatorOptions {
+  /** The organization's accounts; only ACTIVE, non-excluded ones get a per-account status. */
+  accounts: AccountSource;
+  /** Default: every account has a recorder. */
+  recorders?: RecorderSource;
+  /** Reads TemplateS3Uri templates; without it such Puts fail with InsufficientPermissionsException. */
+  readTemplate?: TemplateReader;
+  /** Default 0: a free port on 127.0.0.1. */
+  port?: number;
+  /** Default us-east-1. */
+  region?: string;
+  /** Default 123456789012 (moto's default account). */
+  managementAccountId?: string;
+  /** Per-account completion delay; default 1000 ms + up to 500 ms of jitter. */
+  delay?: { baseMs?: number; jitterMs?: number };
+  /** Seeds jitter, name suffixes and throttling; default 1. */
+  seed?: number;
+  /** `manual`: time moves only through `tick(ms)`, starting at `startTime`. Default `real`. */
+  clock?: 'real' | 'manual';
+  /** Manual clock start, epoch ms; default 2026-01-01T00:00:00Z. */
+  startTime?: number;
+  /** How long a deleted pack stays visible as DELETE_SUCCESSFUL; default 0. */
+  retainDeletedMs?: number;
+  /** Faults active from the start. */
+  faults?: FaultConfig;
+}
+
+export interface FaultControl {
+  set(config: FaultConfig): void;
+  reset(): void;
+  get(): FaultState;
+}
+
+export interface ConfigEmulator {
+  endpoint: string;
+  port: number;
+  region: string;
+  close(): Promise<void>;
+  faults: FaultControl;
+  stats(): EmulatorStats;
+  resetStats(): void;
+  /** Names of the stored packs (deleted ones disappear). */
+  packNames(): string[];
+  /** Present with `clock: 'manual'`: advances the emulator's clock. */
+  tick?: (ms: number) => void;
+}
+
+const targetPrefix = 'StarlingDoveService.';
+const jsonType = 'application/x-amz-json-1.1';
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+let requestCounter = 0;
+
+function send(res: http.ServerResponse, status: number, body: unknown, contentType = jsonType): void {
+  requestCounter += 1;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': `emulator-${process.pid}-${requestCounter}`,
+  });
+  res.end(text);
+}
+
+function sendError(res: http.ServerResponse, error: EmulatorError, contentType = jsonType): void {
+  send(res, error.httpStatus, { __type: error.type, message: error.message }, contentType);
+}
+
+function parseJson(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new EmulatorError('SerializationException', 'The request body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new EmulatorError('SerializationException', 'The request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export async function startConfigEmulator(options: ConfigEmulatorOptions): Promise<ConfigEmulator> {
+  const region = options.region ?? 'us-east-1';
+  const random = seededRandom(options.seed ?? 1);
+  // A separate stream for throttling keeps rollout timings independent of the throttle rate.
+  const faults = new Faults(seededRandom(((options.seed ?? 1) ^ 0x5bd1e995) >>> 0));
+  if (options.faults !== undefined) faults.set(options.faults);
+  const stats = new StatsCounter();
+  const manual = options.clock === 'manual';
+  let manualNow = options.startTime ?? Date.UTC(2026, 0, 1);
+  const now = manual ? () => manualNow : () => Date.now();
+  const tick = (ms: number): void => {
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`tick(ms) needs a finite ms ≥ 0, got ${ms}`);
+    manualNow += ms;
+  };
+  const engine = new OrgConformancePackEngine({
+    accounts: options.accounts,
+    recorders: options.recorders ?? (async () => true),
+    ...(options.readTemplate === undefined ? {} : { readTemplate: options.readTemplate }),
+    region,
+    managementAccountId: options.managementAccountId ?? '123456789012',
+    delay: { baseMs: options.delay?.baseMs ?? 1000, jitterMs: options.delay?.jitterMs ?? 500 },
+    retainDeletedMs: options.retainDeletedMs ?? 0,
+    now,
+    random,
+    faults,
+  });
+
+  const control = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    path: string,
+  ): Promise<void> => {
+    const json = 'application/json';
+    const body = parseJson(await readBody(req));
+    if (path === '/__emulator/faults') {
+      if (req.method === 'GET') return send(res, 200, faults.get(), json);
+      if (req.method === 'POST') {
+        faults.set(body as FaultConfig);
+        return send(res, 200, faults.get(), json);
+      }
+      if (req.method === 'DELETE') {
+        faults.reset();
+        return send(res, 200, faults.get(), json);
+      }
+    }
+    if (path === '/__emulator/stats') {
+      if (req.method === 'GET') return send(res, 200, stats.get(), json);
+      if (req.method === 'DELETE') {
+        stats.reset();
+        return send(res, 200, stats.get(), json);
+      }
+    }
+    if (path === '/__emulator/tick' && req.method === 'POST') {
+      if (!manual)
+        throw new EmulatorError('ValidationException', 'tick needs the emulator started with clock: manual');
+      const ms = body.ms;
+      if (typeof ms !== 'number' || !(ms >= 0))
+        throw new EmulatorError('ValidationException', 'tick needs {"ms": n ≥ 0}');
+      tick(ms);
+      return send(res, 200, { now: manualNow }, json);
+    }
+    throw new EmulatorError('NotFound', `No control endpoint ${req.method ?? ''} ${path}`, 404);
+  };
+
+  const api = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const target = req.headers['x-amz-target'];
+    const text = await readBody(req);
+    if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(targetPrefix)) {
+      throw new EmulatorError(
+        'UnknownOperationException',
+        `Expected POST with X-Amz-Target ${targetPrefix}<Operation>`,
+      );
+    }
+    const operation = target.slice(targetPrefix.length);
+    const throttled = faults.shouldThrottle(operation);
+    stats.count(operation, throttled);
+    if (throttled) throw new EmulatorError('ThrottlingException', 'Rate exceeded');
+    send(res, 200, await engine.handle(operation, parseJson(text)));
+  };
+
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const isControl = path.startsWith('/__emulator/');
+    const work = isControl ? control(req, res, path) : api(req, res);
+    work.catch((error: unknown) => {
+      const contentType = isControl ? 'application/json' : jsonType;
+      if (error instanceof EmulatorError) return sendError(res, error, contentType);
+      sendError(
+        res,
+        new EmulatorError('InternalFailure', (error as Error)?.message ?? String(error), 500),
+        contentType,
+      );
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    region,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+    faults: { set: (c) => faults.set(c), reset: () => faults.reset(), get: () => faults.get() },
+    stats: () => stats.get(),
+    resetStats: () => stats.reset(),
+    packNames: () => engine.packNames(),
+    ...(manual ? { tick } : {}),
+  };
+}
