@@ -7,6 +7,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { authoringSchemas } from './authoring/schema.js';
 import { outputSchemas } from './cli/output-schemas/index.js';
 import { ConfigSchema } from './validation/config.js';
+import { DeployConfigSchema } from './org/deploy-config.js';
 
 const base = 'https://packsmith.dev/schemas';
 
@@ -21,6 +22,7 @@ export function schemaFiles(): Array<[string, string]> {
     files.push([`schemas/${kind}.schema.json`, document(`${kind}.schema.json`, schema)]);
   }
   files.push(['schemas/config.schema.json', document('config.schema.json', ConfigSchema)]);
+  files.push(['schemas/deploy.schema.json', document('deploy.schema.json', DeployConfigSchema)]);
   for (const [kind, schema] of Object.entries(outputSchemas)) {
     files.push([`schemas/output/${kind}.schema.json`, document(`output/${kind}.schema.json`, schema)]);
   }

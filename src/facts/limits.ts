@@ -99,3 +99,14 @@ export const orgDeliveryBucketPrefix = 'awsconfigconforms';
 export const accountIdPattern = /^\d{12}$/;
 /** [BC:TemplateS3Uri] */
 export const templateS3UriPattern = /^s3:\/\/.*/;
+
+/** Limits of the Organizations API that discovery depends on (fact sheet §4). */
+export const organizationsApiLimits = {
+  /** [BC-ORG:ListAccounts] List* calls take MaxResults 1–20; pages may be empty while NextToken is set. */
+  listMaxResults: 20,
+} as const;
+
+/** S3 bucket names: 3–63 characters of lower-case letters, digits, `.` and `-` (S3 naming rules). */
+export const s3BucketNamePattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** IAM role names: 1–64 characters of `[\w+=,.@-]` (IAM quotas, role name). */
+export const iamRoleNamePattern = /^[\w+=,.@-]{1,64}$/;

@@ -5,6 +5,7 @@
  */
 import { authoringChecks } from '../authoring/problems.js';
 import type { CheckMeta } from '../checks/meta.js';
+import { deployChecks } from '../org/problems.js';
 import { templateChecks } from './checks/index.js';
 import { suppressionWithoutReason } from './suppress.js';
 
@@ -14,6 +15,7 @@ export function allChecks(): CheckMeta[] {
     suppressionWithoutReason,
     ...Object.values(authoringChecks),
     ...templateChecks.map((c) => c.meta),
+    ...Object.values(deployChecks),
   ]) {
     const seen = byId.get(meta.id);
     if (seen && seen !== meta)

@@ -1,0 +1,441 @@
+/**
+ * The deployment configuration of a pack repository (`packsmith.deploy.yaml` at its root): who
+ * deploys, to which Regions and which part of the organization, with which buckets and parameter
+ * values. One TypeBox definition gives the type and the schema (schemas/deploy.schema.json);
+ * loading reports every problem at once, each at file:line:column. Documented in
+ * docs/deploy-config.md.
+ */
+import { readFileSync } from 'node:fs';
+import { Type, type Static } from '@sinclair/typebox';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { authoringChecks } from '../authoring/problems.js';
+import {
+  accountIdPattern,
+  iamRoleNamePattern,
+  limits,
+  orgDeliveryBucketPrefix,
+  orgPackApiLimits,
+  packNamePattern,
+  s3BucketNamePattern,
+} from '../facts/limits.js';
+import { parseYamlSource, type YamlPath, type YamlSource } from '../source/yaml-source.js';
+import { closest } from '../util/suggest.js';
+import { literalUnion } from '../util/typebox.js';
+import { deployChecks, type DeployCheckName } from './problems.js';
+
+export const deployConfigFileName = 'packsmith.deploy.yaml';
+
+/** Who calls PutOrganizationConformancePack: the management account or a delegated administrator. */
+export const deployRoles = ['management', 'delegated-administrator'] as const;
+export type DeployRole = (typeof deployRoles)[number];
+
+/** Region names such as us-east-1, eu-central-2, us-gov-west-1. */
+export const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** An OU reference: an OU id, the root id, or a path of OU names from the root (`/Root/Prod`). */
+export const ouRefPattern = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\/Root(\/[^/]+)*)$/;
+
+const Region = Type.String({ pattern: regionPattern.source, description: 'An AWS Region, e.g. eu-west-1.' });
+const AccountId = Type.String({ pattern: accountIdPattern.source, description: 'A 12-digit account id.' });
+const OuRef = Type.String({
+  pattern: ouRefPattern.source,
+  description: 'An OU id (ou-…), the root id (r-…) or an OU path from the root (/Root/Prod/Web).',
+});
+const ScalarValue = Type.Union(
+  [Type.String({ maxLength: limits.inputParameterValueLength }), Type.Number(), Type.Boolean()],
+  { description: 'A parameter value; numbers and booleans are passed as strings.' },
+);
+const ParameterValues = Type.Record(
+  Type.String({ minLength: 1, maxLength: limits.inputParameterNameLength }),
+  ScalarValue,
+  {
+    maxProperties: limits.inputParameters,
+    description: 'ConformancePackInputParameters: pack parameter name → value.',
+  },
+);
+
+export const TargetsSchema = Type.Object(
+  {
+    ous: Type.Optional(
+      Type.Array(OuRef, {
+        uniqueItems: true,
+        description:
+          'Deploy to every account in these OUs, nested OUs included. `/Root`: the whole organization.',
+      }),
+    ),
+    accounts: Type.Optional(
+      Type.Array(AccountId, { uniqueItems: true, description: 'Deploy to these accounts.' }),
+    ),
+    excludeOus: Type.Optional(
+      Type.Array(OuRef, {
+        uniqueItems: true,
+        description: 'Leave out every account in these OUs, nested OUs included.',
+      }),
+    ),
+    excludeAccounts: Type.Optional(
+      Type.Array(AccountId, { uniqueItems: true, description: 'Leave out these accounts.' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Which accounts get the pack: (OUs ∪ accounts) − (excluded OUs ∪ excluded accounts). Exclusions win.',
+  },
+);
+
+export const PackDeploymentSchema = Type.Object(
+  {
+    orgPackName: Type.Optional(
+      Type.String({
+        pattern: packNamePattern.source,
+        minLength: 1,
+        maxLength: limits.orgPackNameLength,
+        description: 'OrganizationConformancePackName; defaults to the pack name.',
+      }),
+    ),
+    targets: TargetsSchema,
+    deliveryBucket: Type.Optional(
+      Type.String({
+        pattern: `^${orgDeliveryBucketPrefix}[a-z0-9.-]*$`,
+        maxLength: orgPackApiLimits.deliveryS3BucketLength,
+        description: `DeliveryS3Bucket: an org pack's delivery bucket name must start with "${orgDeliveryBucketPrefix}".`,
+      }),
+    ),
+    deliveryKeyPrefix: Type.Optional(
+      Type.String({
+        maxLength: orgPackApiLimits.deliveryS3KeyPrefixLength,
+        description: 'DeliveryS3KeyPrefix.',
+      }),
+    ),
+    parameters: Type.Optional(ParameterValues),
+    regionParameters: Type.Optional(
+      Type.Record(Type.String({ pattern: regionPattern.source }), ParameterValues, {
+        description: 'Per Region, values that replace those of `parameters`.',
+      }),
+    ),
+    excludeRules: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: regionPattern.source }),
+        Type.Array(Type.String({ minLength: 1, maxLength: limits.ruleNameLength }), { uniqueItems: true }),
+        { description: 'Per Region, rules (ConfigRuleName) left out where they are not available.' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const DeployConfigSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    deployingAccount: Type.String({
+      pattern: accountIdPattern.source,
+      description: 'The account that calls PutOrganizationConformancePack (12 digits).',
+    }),
+    role: literalUnion(
+      deployRoles,
+      'Whether the deploying account is the management account or a delegated administrator.',
+    ),
+    assumeRoleName: Type.Optional(
+      Type.String({
+        pattern: iamRoleNamePattern.source,
+        description: 'Role assumed in the deploying account (none: the current credentials are used).',
+      }),
+    ),
+    regions: Type.Array(Region, { minItems: 1, uniqueItems: true, description: 'Regions to deploy to.' }),
+    templateBuckets: Type.Record(
+      Type.String({ pattern: regionPattern.source }),
+      Type.String({ pattern: s3BucketNamePattern.source }),
+      { description: 'Per Region, the S3 bucket (in that Region) the templates are uploaded to.' },
+    ),
+    packs: Type.Record(
+      Type.String({ pattern: packNamePattern.source, maxLength: limits.orgPackNameLength }),
+      PackDeploymentSchema,
+      { minProperties: 1, description: 'Per pack (by its manifest name), where and how it is deployed.' },
+    ),
+  },
+  { additionalProperties: false, title: 'packsmith deployment configuration' },
+);
+
+export type DeployConfig = Static<typeof DeployConfigSchema>;
+export type PackDeployment = Static<typeof PackDeploymentSchema>;
+export type Targets = Static<typeof TargetsSchema>;
+export type TargetField = keyof Targets;
+
+/** Where a target entry sits in the file, to locate problems found when resolving targets. */
+export const targetPath = (pack: string, field: TargetField, index: number): YamlPath => [
+  'packs',
+  pack,
+  'targets',
+  field,
+  index,
+];
+
+/** The org pack name a pack deploys under. */
+export const orgPackNameOf = (pack: string, deployment: PackDeployment): string =>
+  deployment.orgPackName ?? pack;
+
+export interface LoadedDeployConfig {
+  /** Present when there is no error. */
+  config?: DeployConfig;
+  /** Every problem, sorted by position (warnings too). */
+  problems: Diagnostic[];
+  /** The parsed file, to locate later problems (see targetPath). */
+  source: YamlSource;
+}
+
+/** Reads and checks `path`; `displayPath` is the file name shown in locations (default `path`). */
+export function loadDeployConfig(path: string, displayPath = path): LoadedDeployConfig {
+  return parseDeployConfig(displayPath, readFileSync(path, 'utf8'));
+}
+
+export function parseDeployConfig(file: string, text: string): LoadedDeployConfig {
+  const source = parseYamlSource(file, text);
+  if (source.syntaxErrors.length) return { problems: source.syntaxErrors, source };
+  const value = source.value;
+  const problems: Diagnostic[] = [];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    problems.push(schemaProblem(source, 'the deployment configuration must be a YAML mapping', []));
+    return { problems, source };
+  }
+  const validate = validator();
+  if (!validate(value)) problems.push(...schemaProblems(source, validate.errors ?? []));
+  problems.push(...semanticProblems(source, value as Partial<DeployConfig>));
+  const sorted = sortDiagnostics(problems);
+  return sorted.some((d) => d.severity === 'error')
+    ? { problems: sorted, source }
+    : { config: value as DeployConfig, problems: sorted, source };
+}
+
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  return (compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(
+    DeployConfigSchema,
+  ));
+}
+
+function schemaProblem(
+  source: YamlSource,
+  message: string,
+  path: YamlPath,
+  part: 'key' | 'value' = 'value',
+): Diagnostic {
+  return {
+    checkId: authoringChecks.schema.id,
+    severity: 'error',
+    message,
+    fix: authoringChecks.schema.fix,
+    location: source.locate(path, part),
+  };
+}
+
+function pointerToPath(pointer: string): Array<string | number> {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/**
+ * ajv's errors as located diagnostics. A union (`anyOf`, only of scalars or literals here) becomes
+ * one message; duplicates in lists are left to the semantic check, which points at the repeat.
+ */
+function schemaProblems(source: YamlSource, errors: ErrorObject[]): Diagnostic[] {
+  const unions = errors.filter((e) => e.keyword === 'anyOf');
+  const insideUnion = (e: ErrorObject) => unions.some((u) => e.schemaPath.startsWith(`${u.schemaPath}/`));
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword === 'uniqueItems' || insideUnion(error)) continue;
+    const path = pointerToPath(error.instancePath);
+    const where = path.length ? `\`${path.join('.')}\`` : 'the file';
+    const p = error.params as Record<string, unknown>;
+    let message: string;
+    let at: YamlPath = path;
+    let part: 'key' | 'value' = 'value';
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        const extra = String(p.additionalProperty);
+        const known = Object.keys(
+          (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
+        );
+        const [best] = closest(extra, known, 1);
+        message = `unknown field \`${extra}\` in ${where}${best ? ` (did you mean \`${best}\`?)` : ''}`;
+        at = [...path, extra];
+        part = 'key';
+        break;
+      }
+      case 'required':
+        message = `${where} is missing the required field \`${String(p.missingProperty)}\``;
+        part = 'key';
+        break;
+      case 'propertyNames':
+        continue; // reported through its `pattern` error on the key
+      case 'pattern': {
+        const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
+        if (propertyName !== undefined) {
+          message = `key \`${propertyName}\` in ${where} does not match the pattern ${String(p.pattern)}`;
+          at = [...path, propertyName];
+          part = 'key';
+        } else {
+          message = `${where} (${JSON.stringify(error.data)}) does not match the pattern ${String(p.pattern)}`;
+        }
+        break;
+      }
+      case 'anyOf': {
+        const branches = errors.filter((e) => e.schemaPath.startsWith(`${error.schemaPath}/`));
+        const consts = branches.filter((e) => e.keyword === 'const');
+        message =
+          consts.length === branches.length && consts.length > 0
+            ? `${where} must be one of ${consts.map((e) => JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)).join(', ')}`
+            : `${where} must be a string, a number or a boolean${branches.some((e) => e.keyword === 'maxLength') ? ` (strings of at most ${limits.inputParameterValueLength} characters)` : ''}`;
+        break;
+      }
+      case 'maxLength':
+        message = `${where} is longer than ${String(p.limit)} characters`;
+        break;
+      case 'minLength':
+        message = `${where} must not be empty`;
+        break;
+      default:
+        message = `${where} ${error.message ?? 'is invalid'}`;
+    }
+    const id = `${JSON.stringify(at)}|${message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(schemaProblem(source, message, at, part));
+  }
+  return out;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+const strings = (v: unknown): Array<[string, number]> =>
+  Array.isArray(v)
+    ? v.flatMap((s, i): Array<[string, number]> => (typeof s === 'string' ? [[s, i]] : []))
+    : [];
+
+/** The checks a schema cannot express. They read the value defensively: it may be invalid. */
+function semanticProblems(source: YamlSource, config: Partial<DeployConfig>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const problem = (
+    name: DeployCheckName,
+    message: string,
+    path: YamlPath,
+    part: 'key' | 'value' = 'value',
+  ) => {
+    const check = deployChecks[name];
+    out.push({
+      checkId: check.id,
+      severity: check.severity,
+      message,
+      fix: check.fix,
+      location: source.locate(path, part),
+    });
+  };
+  const duplicatesIn = (list: unknown, path: YamlPath, what: string) => {
+    const first = new Map<string, number>();
+    for (const [item, i] of strings(list)) {
+      const earlier = first.get(item);
+      if (earlier === undefined) first.set(item, i);
+      else
+        problem('deploy-duplicate', `${what} \`${item}\` is listed twice (also item ${earlier + 1})`, [
+          ...path,
+          i,
+        ]);
+    }
+  };
+
+  const regions = new Set(strings(config.regions).map(([r]) => r));
+  duplicatesIn(config.regions, ['regions'], 'Region');
+  const buckets = isRecord(config.templateBuckets) ? config.templateBuckets : undefined;
+  for (const [region, i] of strings(config.regions)) {
+    if (buckets && !(region in buckets)) {
+      problem(
+        'deploy-template-bucket-missing',
+        `no template bucket for Region ${region} in \`templateBuckets\``,
+        ['regions', i],
+      );
+    }
+  }
+  for (const region of Object.keys(buckets ?? {})) {
+    if (!regions.has(region)) {
+      problem(
+        'deploy-unused-template-bucket',
+        `template bucket for ${region}, which is not in \`regions\`${suggestion(region, regions)}`,
+        ['templateBuckets', region],
+        'key',
+      );
+    }
+  }
+
+  const packs = isRecord(config.packs) ? config.packs : {};
+  const orgNames = new Map<string, string>();
+  for (const [pack, raw] of Object.entries(packs)) {
+    if (!isRecord(raw)) continue;
+    const base: YamlPath = ['packs', pack];
+    const orgName = typeof raw.orgPackName === 'string' ? raw.orgPackName : pack;
+    const other = orgNames.get(orgName);
+    if (other !== undefined) {
+      problem(
+        'deploy-org-pack-name',
+        `packs ${other} and ${pack} both deploy as organization conformance pack ${orgName}`,
+        typeof raw.orgPackName === 'string' ? [...base, 'orgPackName'] : base,
+        typeof raw.orgPackName === 'string' ? 'value' : 'key',
+      );
+    } else {
+      orgNames.set(orgName, pack);
+    }
+    for (const field of ['regionParameters', 'excludeRules'] as const) {
+      const byRegion = raw[field];
+      if (!isRecord(byRegion)) continue;
+      for (const region of Object.keys(byRegion)) {
+        if (!regions.has(region)) {
+          problem(
+            'deploy-region-not-deployed',
+            `\`${field}\` of pack ${pack} names Region ${region}, which is not in \`regions\`${suggestion(region, regions)}`,
+            [...base, field, region],
+            'key',
+          );
+        }
+      }
+      if (field === 'excludeRules') {
+        for (const [region, rules] of Object.entries(byRegion)) {
+          duplicatesIn(rules, [...base, field, region], 'rule');
+        }
+      }
+    }
+    const targets = raw.targets;
+    if (!isRecord(targets)) continue;
+    const tbase: YamlPath = [...base, 'targets'];
+    for (const field of ['ous', 'accounts', 'excludeOus', 'excludeAccounts'] as const) {
+      duplicatesIn(targets[field], [...tbase, field], field.endsWith('ccounts') ? 'account' : 'OU');
+    }
+    for (const [include, exclude] of [
+      ['ous', 'excludeOus'],
+      ['accounts', 'excludeAccounts'],
+    ] as const) {
+      const included = new Set(strings(targets[include]).map(([s]) => s));
+      for (const [item, i] of strings(targets[exclude])) {
+        if (included.has(item)) {
+          problem('deploy-duplicate', `\`${item}\` is both in \`${include}\` and in \`${exclude}\``, [
+            ...tbase,
+            exclude,
+            i,
+          ]);
+        }
+      }
+    }
+    if (strings(targets.ous).length === 0 && strings(targets.accounts).length === 0) {
+      problem('deploy-no-targets', `pack ${pack} targets no OU and no account`, tbase, 'key');
+    }
+  }
+  return out;
+}
+
+function suggestion(word: string, candidates: Iterable<string>): string {
+  const [best] = closest(word, candidates, 1);
+  return best ? ` (did you mean ${best}?)` : '';
+}
