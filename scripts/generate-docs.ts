@@ -1,6 +1,6 @@
-/** Writes docs/checks.md: every packsmith check with its id, severity and doc, from the check metadata. */
-import { checkRuleInfo, checksDocPath, formatChecksDoc } from '../src/validation/format/checks-doc.js';
-import { allChecks } from '../src/validation/registry.js';
+/** Writes docs/checks.md: every check with its id, severity and doc, and the cfn-lint suppressions. */
+import { checksDocPath } from '../src/validation/format/checks-doc.js';
+import { checksPage } from '../src/validation/checks-page.js';
 import { writeGenerated } from './lib/generated.js';
 
-writeGenerated(checksDocPath, formatChecksDoc(allChecks().map(checkRuleInfo)), 'npm run docs:generate');
+writeGenerated(checksDocPath, checksPage(), 'npm run docs:generate');
