@@ -1,0 +1,107 @@
+import type { Database } from 'better-sqlite3';
+import { organizationResourceStatuses } from '../facts/enums.js';
+
+/**
+ * Forward-only migrations of the status database. Migration N brings a database at version N-1 to
+ * version N; released migrations are never edited, only appended. `schema_version` keeps one row
+ * per applied migration.
+ */
+
+const statusList = organizationResourceStatuses.map((s) => `'${s}'`).join(', ');
+
+export const migrations: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE deployments (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  pack              TEXT    NOT NULL,
+  org_pack_name     TEXT    NOT NULL,
+  region            TEXT    NOT NULL,
+  operation         TEXT    NOT NULL CHECK (operation IN ('create', 'update', 'delete')),
+  template_sha256   TEXT    CHECK (template_sha256 IS NULL OR (length(template_sha256) = 64
+                                   AND template_sha256 NOT GLOB '*[^0-9a-f]*')),
+  parameters_json   TEXT    NOT NULL CHECK (json_valid(parameters_json)),
+  excluded_accounts INTEGER NOT NULL CHECK (excluded_accounts >= 0),
+  caller_account    TEXT    NOT NULL CHECK (length(caller_account) = 12
+                                   AND caller_account NOT GLOB '*[^0-9]*'),
+  started_at        TEXT    NOT NULL,
+  ended_at          TEXT,
+  outcome           TEXT    CHECK (outcome IS NULL OR outcome IN ('succeeded', 'failed', 'cancelled', 'timed-out')),
+  redacted          INTEGER NOT NULL DEFAULT 0 CHECK (redacted IN (0, 1)),
+  CHECK ((ended_at IS NULL) = (outcome IS NULL))
+);
+CREATE INDEX deployments_pack_region ON deployments (pack, region, id);
+
+CREATE TABLE account_status (
+  deployment_id        INTEGER NOT NULL REFERENCES deployments (id),
+  account_id           TEXT    NOT NULL,
+  status               TEXT    NOT NULL CHECK (status IN (${statusList})),
+  error_code           TEXT,
+  error_message        TEXT,
+  observed_at          TEXT    NOT NULL,
+  aws_last_update_time TEXT,
+  PRIMARY KEY (deployment_id, account_id)
+) WITHOUT ROWID;
+CREATE INDEX account_status_account ON account_status (account_id);
+
+CREATE TABLE status_transitions (
+  id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+  deployment_id        INTEGER NOT NULL REFERENCES deployments (id),
+  account_id           TEXT    NOT NULL CHECK (length(account_id) = 12 AND account_id NOT GLOB '*[^0-9]*'),
+  status               TEXT    NOT NULL CHECK (status IN (${statusList})),
+  previous_status      TEXT    CHECK (previous_status IS NULL OR previous_status IN (${statusList})),
+  error_code           TEXT,
+  error_message        TEXT,
+  observed_at          TEXT    NOT NULL,
+  aws_last_update_time TEXT,
+  redacted             INTEGER NOT NULL DEFAULT 0 CHECK (redacted IN (0, 1))
+);
+CREATE INDEX status_transitions_deployment ON status_transitions (deployment_id, account_id, id);
+`,
+  },
+];
+
+export const latestSchemaVersion = migrations[migrations.length - 1]?.version ?? 0;
+
+export class StatusStoreSchemaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StatusStoreSchemaError';
+  }
+}
+
+function currentVersion(db: Database): number {
+  const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+/**
+ * Brings the database to `latestSchemaVersion`. Each migration runs in its own IMMEDIATE
+ * transaction that re-reads the version, so two processes opening a fresh file do not both migrate.
+ * A database written by a newer packsmith is refused rather than guessed at.
+ */
+export function migrate(db: Database, path: string): number {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+  );
+  const found = currentVersion(db);
+  if (found > latestSchemaVersion) {
+    throw new StatusStoreSchemaError(
+      `status database ${path} has schema version ${found}, but this packsmith understands only up to ` +
+        `version ${latestSchemaVersion}. It was written by a newer packsmith: upgrade packsmith, or point ` +
+        `the state path at another file (a fresh file starts a new history).`,
+    );
+  }
+  for (const migration of migrations) {
+    db.transaction(() => {
+      if (currentVersion(db) >= migration.version) return;
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(
+        migration.version,
+        new Date().toISOString(),
+      );
+    }).immediate();
+  }
+  return currentVersion(db);
+}

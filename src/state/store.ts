@@ -1,0 +1,465 @@
+/**
+ * Per-account status store: an embedded SQLite file (by default `.packsmith/state.db`, git-ignored)
+ * that records every deployment and every account's status transitions.
+ *
+ * The database is a local history, never the source of truth: a machine without it (a CI runner)
+ * plans and deploys from AWS and the S3 deployment records, and opening a missing file simply starts
+ * a new history.
+ *
+ * Durability: WAL journal with `synchronous = FULL`. A killed process (SIGKILL, OOM) loses nothing
+ * that was committed under either NORMAL or FULL in WAL mode, because a commit has reached the
+ * operating system before `recordObservations` returns. FULL additionally fsyncs the WAL at every
+ * commit, so a power loss or kernel crash does not roll back the last polls either. Writes are
+ * batched into one transaction per poll, so that costs one fsync per poll (a few milliseconds every
+ * several seconds), which is why FULL was chosen over NORMAL.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase, Statement, Transaction } from 'better-sqlite3';
+import { organizationResourceStatuses, type OrganizationResourceStatus } from '../facts/enums.js';
+import { redactOptional, redactSecrets } from './redact.js';
+import { migrate } from './schema.js';
+
+export { StatusStoreSchemaError, latestSchemaVersion } from './schema.js';
+
+/** Default location of the store, relative to the pack repository. */
+export const defaultStatePath = '.packsmith/state.db';
+
+export type DeploymentOperation = 'create' | 'update' | 'delete';
+export type DeploymentOutcome = 'succeeded' | 'failed' | 'cancelled' | 'timed-out';
+
+export interface StartDeploymentInput {
+  /** The pack's name in the repository. */
+  pack: string;
+  /** `OrganizationConformancePackName` as deployed. */
+  orgPackName: string;
+  region: string;
+  operation: DeploymentOperation;
+  /** sha256 of the template body (lowercase hex); null for a delete. */
+  templateSha256: string | null;
+  /** `ConformancePackInputParameters` as name → value. Values are checked for credentials. */
+  parameters: Readonly<Record<string, string>>;
+  excludedAccounts: number;
+  /** Account id of the caller (12 digits). Nothing else about the caller's identity is stored. */
+  callerAccount: string;
+  startedAt?: Date;
+}
+
+export interface DeploymentRecord {
+  id: number;
+  pack: string;
+  orgPackName: string;
+  region: string;
+  operation: DeploymentOperation;
+  templateSha256: string | null;
+  parameters: Record<string, string>;
+  excludedAccounts: number;
+  callerAccount: string;
+  startedAt: string;
+  endedAt: string | null;
+  outcome: DeploymentOutcome | null;
+  /** True when a parameter value looked like a credential and was redacted. */
+  redacted: boolean;
+}
+
+/** One account's row of `GetOrganizationConformancePackDetailedStatus`. */
+export interface AccountObservation {
+  accountId: string;
+  status: OrganizationResourceStatus;
+  /** Free text from AWS, stored raw (after the credential guard). */
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  /** `LastUpdateTime` reported by AWS. */
+  lastUpdateTime?: Date | null;
+}
+
+export interface PollResult {
+  /** Rows written to `status_transitions` (observations whose status changed). */
+  transitions: number;
+  /** Observations whose status was unchanged since the last observation: nothing written. */
+  unchanged: number;
+  /** Transitions whose error text was redacted by the credential guard. */
+  redacted: number;
+}
+
+export interface AccountStatusRecord {
+  deploymentId: number;
+  pack: string;
+  orgPackName: string;
+  region: string;
+  accountId: string;
+  status: OrganizationResourceStatus;
+  errorCode: string | null;
+  errorMessage: string | null;
+  observedAt: string;
+  awsLastUpdateTime: string | null;
+}
+
+export interface TransitionRecord {
+  id: number;
+  deploymentId: number;
+  accountId: string;
+  status: OrganizationResourceStatus;
+  previousStatus: OrganizationResourceStatus | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  observedAt: string;
+  awsLastUpdateTime: string | null;
+  redacted: boolean;
+}
+
+export interface StatusStore {
+  readonly path: string;
+  readonly schemaVersion: number;
+  startDeployment(input: StartDeploymentInput): number;
+  /** Records one poll in ONE transaction: all of it or none of it. Only status changes are written. */
+  recordObservations(
+    deploymentId: number,
+    observations: readonly AccountObservation[],
+    observedAt?: Date,
+  ): PollResult;
+  finishDeployment(id: number, outcome: DeploymentOutcome, endedAt?: Date): void;
+  /** The latest known status of each account, per pack and Region (from its latest deployment). */
+  currentStatuses(filter?: { pack?: string; region?: string; account?: string }): AccountStatusRecord[];
+  /** Deployments, newest first (default limit 50). */
+  history(options?: { pack?: string; limit?: number }): DeploymentRecord[];
+  transitions(deploymentId: number, account?: string): TransitionRecord[];
+  close(): void;
+}
+
+export class StatusStoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StatusStoreError';
+  }
+}
+
+const accountIdPattern = /^\d{12}$/;
+const sha256Pattern = /^[0-9a-f]{64}$/;
+const regionPattern = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+const operations: readonly string[] = ['create', 'update', 'delete'];
+const outcomes: readonly string[] = ['succeeded', 'failed', 'cancelled', 'timed-out'];
+const statuses: readonly string[] = organizationResourceStatuses;
+
+interface DeploymentRow {
+  id: number;
+  pack: string;
+  org_pack_name: string;
+  region: string;
+  operation: DeploymentOperation;
+  template_sha256: string | null;
+  parameters_json: string;
+  excluded_accounts: number;
+  caller_account: string;
+  started_at: string;
+  ended_at: string | null;
+  outcome: DeploymentOutcome | null;
+  redacted: number;
+}
+
+interface StatusRow {
+  deployment_id: number;
+  pack: string;
+  org_pack_name: string;
+  region: string;
+  account_id: string;
+  status: OrganizationResourceStatus;
+  error_code: string | null;
+  error_message: string | null;
+  observed_at: string;
+  aws_last_update_time: string | null;
+}
+
+interface TransitionRow {
+  id: number;
+  deployment_id: number;
+  account_id: string;
+  status: OrganizationResourceStatus;
+  previous_status: OrganizationResourceStatus | null;
+  error_code: string | null;
+  error_message: string | null;
+  observed_at: string;
+  aws_last_update_time: string | null;
+  redacted: number;
+}
+
+function toDeployment(row: DeploymentRow): DeploymentRecord {
+  return {
+    id: row.id,
+    pack: row.pack,
+    orgPackName: row.org_pack_name,
+    region: row.region,
+    operation: row.operation,
+    templateSha256: row.template_sha256,
+    parameters: JSON.parse(row.parameters_json) as Record<string, string>,
+    excludedAccounts: row.excluded_accounts,
+    callerAccount: row.caller_account,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    outcome: row.outcome,
+    redacted: row.redacted === 1,
+  };
+}
+
+function toTransition(row: TransitionRow): TransitionRecord {
+  return {
+    id: row.id,
+    deploymentId: row.deployment_id,
+    accountId: row.account_id,
+    status: row.status,
+    previousStatus: row.previous_status,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    observedAt: row.observed_at,
+    awsLastUpdateTime: row.aws_last_update_time,
+    redacted: row.redacted === 1,
+  };
+}
+
+function validDate(value: Date, what: string): string {
+  if (Number.isNaN(value.getTime())) throw new StatusStoreError(`${what} is not a valid date`);
+  return value.toISOString();
+}
+
+function validateStart(input: StartDeploymentInput): void {
+  if (!input.pack) throw new StatusStoreError('deployment needs a pack name');
+  if (!input.orgPackName) throw new StatusStoreError('deployment needs an organization pack name');
+  if (!regionPattern.test(input.region)) throw new StatusStoreError(`not a Region: ${input.region}`);
+  if (!operations.includes(input.operation))
+    throw new StatusStoreError(`unknown operation: ${String(input.operation)}`);
+  if (input.templateSha256 !== null && !sha256Pattern.test(input.templateSha256))
+    throw new StatusStoreError('templateSha256 must be 64 lowercase hex characters');
+  if (!Number.isInteger(input.excludedAccounts) || input.excludedAccounts < 0)
+    throw new StatusStoreError('excludedAccounts must be a non-negative integer');
+  if (!accountIdPattern.test(input.callerAccount))
+    throw new StatusStoreError('callerAccount must be a 12-digit account id (no other identity is stored)');
+}
+
+class SqliteStatusStore implements StatusStore {
+  readonly schemaVersion: number;
+  private readonly db: SqliteDatabase;
+  private readonly insertDeployment: Statement;
+  private readonly selectDeployment: Statement<[number]>;
+  private readonly updateFinish: Statement;
+  private readonly selectCurrentForDeployment: Statement<[number]>;
+  private readonly insertTransition: Statement;
+  private readonly upsertStatus: Statement;
+  private readonly selectTransitions: Statement<[number]>;
+  private readonly selectTransitionsForAccount: Statement<[number, string]>;
+  private readonly selectCurrent: Statement;
+  private readonly selectHistory: Statement;
+  private readonly poll: Transaction<
+    (id: number, observations: readonly AccountObservation[], at: string) => PollResult
+  >;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    try {
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.schemaVersion = migrate(this.db, path);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    const db = this.db;
+    this.insertDeployment = db.prepare(
+      `INSERT INTO deployments (pack, org_pack_name, region, operation, template_sha256, parameters_json,
+         excluded_accounts, caller_account, started_at, redacted)
+       VALUES (@pack, @orgPackName, @region, @operation, @templateSha256, @parametersJson,
+         @excludedAccounts, @callerAccount, @startedAt, @redacted)`,
+    );
+    this.selectDeployment = db.prepare('SELECT * FROM deployments WHERE id = ?');
+    this.updateFinish = db.prepare(
+      'UPDATE deployments SET ended_at = @endedAt, outcome = @outcome WHERE id = @id AND ended_at IS NULL',
+    );
+    this.selectCurrentForDeployment = db.prepare(
+      'SELECT account_id, status FROM account_status WHERE deployment_id = ?',
+    );
+    this.insertTransition = db.prepare(
+      `INSERT INTO status_transitions (deployment_id, account_id, status, previous_status, error_code,
+         error_message, observed_at, aws_last_update_time, redacted)
+       VALUES (@deploymentId, @accountId, @status, @previousStatus, @errorCode, @errorMessage, @observedAt,
+         @awsLastUpdateTime, @redacted)`,
+    );
+    this.upsertStatus = db.prepare(
+      `INSERT INTO account_status (deployment_id, account_id, status, error_code, error_message, observed_at,
+         aws_last_update_time)
+       VALUES (@deploymentId, @accountId, @status, @errorCode, @errorMessage, @observedAt, @awsLastUpdateTime)
+       ON CONFLICT (deployment_id, account_id) DO UPDATE SET status = excluded.status,
+         error_code = excluded.error_code, error_message = excluded.error_message,
+         observed_at = excluded.observed_at, aws_last_update_time = excluded.aws_last_update_time`,
+    );
+    this.selectTransitions = db.prepare(
+      'SELECT * FROM status_transitions WHERE deployment_id = ? ORDER BY id',
+    );
+    this.selectTransitionsForAccount = db.prepare(
+      'SELECT * FROM status_transitions WHERE deployment_id = ? AND account_id = ? ORDER BY id',
+    );
+    // For each (pack, Region, account) the row of the newest deployment that observed the account.
+    this.selectCurrent = db.prepare(
+      `SELECT s.deployment_id, d.pack, d.org_pack_name, d.region, s.account_id, s.status, s.error_code,
+              s.error_message, s.observed_at, s.aws_last_update_time
+         FROM account_status s JOIN deployments d ON d.id = s.deployment_id
+        WHERE (@pack IS NULL OR d.pack = @pack)
+          AND (@region IS NULL OR d.region = @region)
+          AND (@account IS NULL OR s.account_id = @account)
+          AND s.deployment_id = (
+                SELECT max(s2.deployment_id) FROM account_status s2 JOIN deployments d2 ON d2.id = s2.deployment_id
+                 WHERE s2.account_id = s.account_id AND d2.pack = d.pack AND d2.region = d.region)
+        ORDER BY d.pack, d.region, s.account_id`,
+    );
+    this.selectHistory = db.prepare(
+      `SELECT * FROM deployments WHERE (@pack IS NULL OR pack = @pack) ORDER BY id DESC LIMIT @limit`,
+    );
+    this.poll = db.transaction((id: number, observations: readonly AccountObservation[], at: string) =>
+      this.recordPoll(id, observations, at),
+    );
+  }
+
+  startDeployment(input: StartDeploymentInput): number {
+    validateStart(input);
+    let redacted = false;
+    const parameters: Record<string, string> = {};
+    for (const name of Object.keys(input.parameters).sort()) {
+      const value = input.parameters[name];
+      if (typeof value !== 'string') throw new StatusStoreError(`parameter ${name} must be a string`);
+      const safe = redactSecrets(value, name);
+      redacted ||= safe.redacted;
+      parameters[name] = safe.text;
+    }
+    const result = this.insertDeployment.run({
+      pack: input.pack,
+      orgPackName: input.orgPackName,
+      region: input.region,
+      operation: input.operation,
+      templateSha256: input.templateSha256,
+      parametersJson: JSON.stringify(parameters),
+      excludedAccounts: input.excludedAccounts,
+      callerAccount: input.callerAccount,
+      startedAt: validDate(input.startedAt ?? new Date(), 'startedAt'),
+      redacted: redacted ? 1 : 0,
+    });
+    return Number(result.lastInsertRowid);
+  }
+
+  recordObservations(
+    deploymentId: number,
+    observations: readonly AccountObservation[],
+    observedAt: Date = new Date(),
+  ): PollResult {
+    return this.poll.immediate(deploymentId, observations, validDate(observedAt, 'observedAt'));
+  }
+
+  private recordPoll(
+    deploymentId: number,
+    observations: readonly AccountObservation[],
+    at: string,
+  ): PollResult {
+    if (this.selectDeployment.get(deploymentId) === undefined)
+      throw new StatusStoreError(`no deployment ${deploymentId} in ${this.path}`);
+    const current = new Map<string, OrganizationResourceStatus>();
+    for (const row of this.selectCurrentForDeployment.all(deploymentId) as {
+      account_id: string;
+      status: OrganizationResourceStatus;
+    }[])
+      current.set(row.account_id, row.status);
+
+    const result: PollResult = { transitions: 0, unchanged: 0, redacted: 0 };
+    for (const [index, o] of observations.entries()) {
+      if (!accountIdPattern.test(o.accountId))
+        throw new StatusStoreError(`observation ${index}: not a 12-digit account id: ${String(o.accountId)}`);
+      if (!statuses.includes(o.status))
+        throw new StatusStoreError(`observation ${index}: unknown status ${String(o.status)}`);
+      const previous = current.get(o.accountId) ?? null;
+      if (previous === o.status) {
+        result.unchanged++;
+        continue;
+      }
+      const code = redactOptional(o.errorCode);
+      const message = redactOptional(o.errorMessage);
+      const row = {
+        deploymentId,
+        accountId: o.accountId,
+        status: o.status,
+        previousStatus: previous,
+        errorCode: code.text,
+        errorMessage: message.text,
+        observedAt: at,
+        awsLastUpdateTime: o.lastUpdateTime ? validDate(o.lastUpdateTime, 'lastUpdateTime') : null,
+        redacted: code.redacted || message.redacted ? 1 : 0,
+      };
+      this.insertTransition.run(row);
+      const { previousStatus: _p, redacted: _r, ...status } = row;
+      this.upsertStatus.run(status);
+      current.set(o.accountId, o.status);
+      result.transitions++;
+      result.redacted += row.redacted;
+    }
+    return result;
+  }
+
+  finishDeployment(id: number, outcome: DeploymentOutcome, endedAt: Date = new Date()): void {
+    if (!outcomes.includes(outcome)) throw new StatusStoreError(`unknown outcome: ${String(outcome)}`);
+    const changed = this.updateFinish.run({ id, outcome, endedAt: validDate(endedAt, 'endedAt') }).changes;
+    if (changed === 1) return;
+    const row = this.selectDeployment.get(id) as DeploymentRow | undefined;
+    throw new StatusStoreError(
+      row
+        ? `deployment ${id} already finished (${row.outcome} at ${row.ended_at})`
+        : `no deployment ${id} in ${this.path}`,
+    );
+  }
+
+  currentStatuses(filter: { pack?: string; region?: string; account?: string } = {}): AccountStatusRecord[] {
+    const rows = this.selectCurrent.all({
+      pack: filter.pack ?? null,
+      region: filter.region ?? null,
+      account: filter.account ?? null,
+    }) as StatusRow[];
+    return rows.map((r) => ({
+      deploymentId: r.deployment_id,
+      pack: r.pack,
+      orgPackName: r.org_pack_name,
+      region: r.region,
+      accountId: r.account_id,
+      status: r.status,
+      errorCode: r.error_code,
+      errorMessage: r.error_message,
+      observedAt: r.observed_at,
+      awsLastUpdateTime: r.aws_last_update_time,
+    }));
+  }
+
+  history(options: { pack?: string; limit?: number } = {}): DeploymentRecord[] {
+    const limit = options.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1) throw new StatusStoreError('limit must be a positive integer');
+    return (this.selectHistory.all({ pack: options.pack ?? null, limit }) as DeploymentRow[]).map(
+      toDeployment,
+    );
+  }
+
+  transitions(deploymentId: number, account?: string): TransitionRecord[] {
+    const rows =
+      account === undefined
+        ? this.selectTransitions.all(deploymentId)
+        : this.selectTransitionsForAccount.all(deploymentId, account);
+    return (rows as TransitionRow[]).map(toTransition);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Opens (creating folders and file when missing) the status database at `path` and migrates it to
+ * the current schema. Throws `StatusStoreSchemaError` for a database written by a newer packsmith.
+ */
+export function openStatusStore(path: string): StatusStore {
+  return new SqliteStatusStore(path);
+}
