@@ -1,0 +1,171 @@
+/**
+ * The rehearsal sandbox: moto_server (Organizations, STS, S3, Config recorders) plus the Config
+ * emulator (organization conformance packs) wired to it, with an organization built in moto.
+ * `npm run sandbox` (run.ts) is the command-line front; tests call startSandbox() directly.
+ */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import {
+  startConfigEmulator,
+  type ConfigEmulator,
+  type ConfigEmulatorOptions,
+} from './config-emulator/index.js';
+import { FAKE_CREDENTIALS, s3Client, startMoto, type MotoServer } from './moto.js';
+import { createOrganization, type OrgTree } from './organization.js';
+import { motoWiring } from './wiring.js';
+
+export interface SandboxOptions {
+  /** Member accounts besides the management account; default 50. */
+  accounts?: number;
+  /** Regions with recorders; the first is the emulator's (and AWS_REGION). Default us-east-1. */
+  regions?: string[];
+  /** How many member accounts get no recorder (spread over the members); default 0. */
+  withoutRecorder?: number;
+  /** How many member accounts are closed (SUSPENDED); default 0. Taken from the end. */
+  suspended?: number;
+  /** OU levels below the root (default 3) and children per OU (default 2). */
+  depth?: number;
+  fanout?: number;
+  /** Passed to the emulator (per-account delay, seed, clock, faults...). */
+  emulator?: Omit<
+    ConfigEmulatorOptions,
+    'accounts' | 'recorders' | 'readTemplate' | 'region' | 'managementAccountId'
+  >;
+}
+
+export interface Sandbox {
+  moto: MotoServer;
+  emulator: ConfigEmulator;
+  org: OrgTree;
+  region: string;
+  /** Environment to point packsmith (or the AWS CLI) at the sandbox. */
+  env: Record<string, string>;
+  /** Stops the emulator and moto (waits for moto's exit). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** Member names chosen without a recorder: `count` of them spread evenly over members 1..total. */
+export function spreadMembers(count: number, total: number, skip: ReadonlySet<number> = new Set()): number[] {
+  const picked: number[] = [];
+  const candidates = Array.from({ length: total }, (_, i) => i + 1).filter((n) => !skip.has(n));
+  if (count > candidates.length) throw new Error(`cannot pick ${count} of ${candidates.length} accounts`);
+  for (let k = 0; k < count; k++) {
+    const index = Math.floor(((k + 0.5) * candidates.length) / count);
+    picked.push(candidates[index] as number);
+  }
+  return picked;
+}
+
+/** Reads `s3://bucket/key` templates from moto's S3 as the management account. */
+function s3TemplateReader(endpoint: string, accountId: string) {
+  return async (uri: string): Promise<string> => {
+    const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+    if (!m) throw new Error(`not an s3:// URI: ${uri}`);
+    const s3 = s3Client({ endpoint, accountId });
+    try {
+      const r = await s3.send(new GetObjectCommand({ Bucket: m[1], Key: m[2] }));
+      return (await r.Body?.transformToString('utf8')) ?? '';
+    } finally {
+      s3.destroy();
+    }
+  };
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const memberCount = options.accounts ?? 50;
+  const regions = options.regions && options.regions.length > 0 ? options.regions : ['us-east-1'];
+  const region = regions[0] as string;
+  const width = Math.max(2, String(memberCount).length);
+  const name = (n: number) => `member-${pad(n, width)}`;
+  const suspendedCount = options.suspended ?? 0;
+  if (suspendedCount > memberCount)
+    throw new Error(`--suspended ${suspendedCount} exceeds --accounts ${memberCount}`);
+  const suspended = Array.from({ length: suspendedCount }, (_, i) => memberCount - i);
+  const withoutRecorder = spreadMembers(options.withoutRecorder ?? 0, memberCount, new Set(suspended));
+
+  const moto = await startMoto();
+  let emulator: ConfigEmulator | undefined;
+  let wiring: ReturnType<typeof motoWiring> | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      wiring?.destroy();
+      try {
+        await emulator?.close();
+      } finally {
+        await moto.stop();
+      }
+    })());
+  try {
+    const org = await createOrganization({
+      endpoint: moto.endpoint,
+      accounts: memberCount,
+      regions,
+      withoutRecorder: withoutRecorder.map(name),
+      closed: suspended.map(name),
+      ...(options.depth === undefined ? {} : { depth: options.depth }),
+      ...(options.fanout === undefined ? {} : { fanout: options.fanout }),
+    });
+    wiring = motoWiring({ endpoint: moto.endpoint, managementAccountId: org.managementAccountId });
+    emulator = await startConfigEmulator({
+      ...options.emulator,
+      accounts: wiring.accounts,
+      recorders: wiring.recorders,
+      readTemplate: s3TemplateReader(moto.endpoint, org.managementAccountId),
+      region,
+      managementAccountId: org.managementAccountId,
+    });
+    const env = {
+      AWS_ENDPOINT_URL_ORGANIZATIONS: moto.endpoint,
+      AWS_ENDPOINT_URL_STS: moto.endpoint,
+      AWS_ENDPOINT_URL_S3: moto.endpoint,
+      AWS_ENDPOINT_URL_CONFIG_SERVICE: emulator.endpoint,
+      AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
+      AWS_REGION: region,
+    };
+    return { moto, emulator, org, region, env, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+const shellQuote = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+
+/** `export NAME=value` lines for a POSIX shell. */
+export function formatEnv(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([k, v]) => `export ${k}=${shellQuote(v)}`)
+    .join('\n');
+}
+
+/** Management account, OU tree with account counts, accounts without a recorder, suspended ones. */
+export function formatSummary(org: OrgTree): string {
+  const lines: string[] = [];
+  const mgmt = org.accounts.find((a) => a.management);
+  lines.push(`organization ${org.organizationId}, root ${org.rootId}, regions ${org.regions.join(', ')}`);
+  lines.push(`management account: ${org.managementAccountId}${mgmt?.email ? ` (${mgmt.email})` : ''}`);
+  const count = (parentId: string) => org.accounts.filter((a) => a.parentId === parentId).length;
+  lines.push('OU tree:');
+  lines.push(`  Root ${org.rootId} (${count(org.rootId)} accounts)`);
+  const walk = (parentId: string, indent: string) => {
+    for (const ou of org.ous.filter((o) => o.parentId === parentId)) {
+      lines.push(`${indent}${ou.name} ${ou.id} (${count(ou.id)} accounts)`);
+      walk(ou.id, `${indent}  `);
+    }
+  };
+  walk(org.rootId, '    ');
+  const members = org.accounts.filter((a) => !a.management);
+  lines.push(`member accounts: ${members.length}`);
+  const noRecorder = org.accounts.filter((a) => a.status === 'ACTIVE' && !a.hasRecorder);
+  lines.push(`accounts without a recorder (${noRecorder.length}):`);
+  for (const a of noRecorder) lines.push(`  ${a.id} ${a.name} ${a.path}`);
+  const suspended = org.accounts.filter((a) => a.status === 'SUSPENDED');
+  if (suspended.length > 0) {
+    lines.push(`suspended accounts (${suspended.length}):`);
+    for (const a of suspended) lines.push(`  ${a.id} ${a.name} ${a.path}`);
+  }
+  return lines.join('\n');
+}
