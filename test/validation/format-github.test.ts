@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { escapeData, escapeProperty, formatGithub } from '../../src/validation/format/github.js';
 import type { ValidationReport } from '../../src/validation/report.js';
+import { report as baseReport } from '../support/reports.js';
 
 /**
  * How the Actions runner reads a workflow command (ActionCommand.TryParseV2): `::name props::data`,
@@ -45,17 +46,8 @@ const at = (file: string, line: number, column: number, end?: { endLine?: number
   ...end,
 });
 
-function report(over: Partial<ValidationReport> = {}): ValidationReport {
-  return {
-    files: ['packs/a.yaml', 'packs/b.yaml'],
-    diagnostics: [],
-    suppressed: [],
-    rules: [],
-    tool: { version: '1.2.3', cfnLint: { ran: true, version: '1.51.0' } },
-    strict: false,
-    ...over,
-  };
-}
+const report = (over: Partial<ValidationReport> = {}): ValidationReport =>
+  baseReport({ files: ['packs/a.yaml', 'packs/b.yaml'], ...over });
 
 const err: Diagnostic = {
   checkId: 'PS111',

@@ -5,20 +5,12 @@ import { outputSchemaVersion } from '../../src/cli/output.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { formatJson } from '../../src/validation/format/json.js';
 import type { ValidationReport } from '../../src/validation/report.js';
+import { report as baseReport } from '../support/reports.js';
 
 const validate = new Ajv({ strict: false, allErrors: true }).compile(ValidateOutputSchema);
 
-function report(over: Partial<ValidationReport> = {}): ValidationReport {
-  return {
-    files: ['packs/a.yaml', 'packs/b.yaml'],
-    diagnostics: [],
-    suppressed: [],
-    rules: [],
-    tool: { version: '1.2.3', cfnLint: { ran: true, version: '1.51.0' } },
-    strict: false,
-    ...over,
-  };
-}
+const report = (over: Partial<ValidationReport> = {}): ValidationReport =>
+  baseReport({ files: ['packs/a.yaml', 'packs/b.yaml'], ...over });
 
 const err: Diagnostic = {
   checkId: 'PS111',
