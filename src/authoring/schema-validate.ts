@@ -45,14 +45,28 @@ export function validateAuthoringFile(source: YamlSource): Diagnostic[] {
   }
   const validate = validatorFor(kind);
   if (validate(value)) return [];
-  return bestErrors(validate.errors ?? []).map((error) => {
-    const path = pointerToPath(error.instancePath);
-    const { message, at, part } = describe(error, path);
-    return problem(message, at, part);
+  return schemaErrorDiagnostics(source, validate.errors ?? []);
+}
+
+/**
+ * ajv's errors on a YAML file as located diagnostics (PS101): the closest branch of each union,
+ * misspelt keys reported once with the intended name, each at its key or value.
+ */
+export function schemaErrorDiagnostics(source: YamlSource, errors: ErrorObject[]): Diagnostic[] {
+  return bestErrors(errors).map((error) => {
+    const { message, at, part } = describe(error, pointerToPath(error.instancePath));
+    return {
+      checkId: authoringChecks.schema.id,
+      severity: 'error',
+      message,
+      fix: authoringChecks.schema.fix,
+      location: source.locate(at, part),
+    };
   });
 }
 
-function pointerToPath(pointer: string): Array<string | number> {
+/** A JSON pointer (`/checks/PS301`) as a path of keys and indexes. */
+export function pointerToPath(pointer: string): Array<string | number> {
   if (pointer === '') return [];
   return pointer
     .slice(1)

@@ -11,6 +11,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { authoringChecks } from '../authoring/problems.js';
+import { pointerToPath } from '../authoring/schema-validate.js';
 import {
   accountIdPattern,
   iamRoleNamePattern,
@@ -227,15 +228,6 @@ function schemaProblem(
     fix: authoringChecks.schema.fix,
     location: source.locate(path, part),
   };
-}
-
-function pointerToPath(pointer: string): Array<string | number> {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 /**

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
+import { schemaErrorDiagnostics } from '../../authoring/schema-validate.js';
 import { parseYamlSource } from '../../source/yaml-source.js';
 import { ConfigSchema, configFileName, type Config } from '../../validation/config.js';
 import { formatReport } from '../../validation/format/index.js';
@@ -61,15 +62,9 @@ function loadConfig(explicit: string | undefined): Config | undefined {
   }
   const validateConfig = new Ajv({ allErrors: true, strict: false }).compile(ConfigSchema);
   if (!validateConfig(source.value ?? {})) {
-    const problems = (validateConfig.errors ?? []).map((e) => {
-      const steps = e.instancePath.split('/').slice(1);
-      const at = source.locate(
-        steps,
-        e.keyword === 'additionalProperties' || e.keyword === 'required' ? 'key' : 'value',
-      );
-      const extra = e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : '';
-      return `${at.file}:${at.line}:${at.column}: ${e.instancePath || 'the configuration'} ${e.message ?? 'is invalid'}${extra}`;
-    });
+    const problems = schemaErrorDiagnostics(source, validateConfig.errors ?? []).map(
+      (d) => `${d.location!.file}:${d.location!.line}:${d.location!.column}: ${d.message}`,
+    );
     throw new UsageError(
       `invalid configuration:\n${problems.join('\n')}\n(every setting needs a reason: checks: { PS302: { severity: error, reason: "…" } })`,
     );
