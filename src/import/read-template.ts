@@ -379,6 +379,14 @@ class TemplateReader {
   // -------------------------------------------------------------------------------------------
   // Parameters and conditions
 
+  /** A parameter's Description or ConstraintDescription: text within CloudFormation's length; else reported. */
+  private describingText(key: string, v: Json, here: YamlPath): string | undefined {
+    const text = scalarString(v);
+    if (text !== undefined && characters(text) <= limits.parameterDescriptionLength) return text;
+    this.error(`${key} must be a text of at most ${limits.parameterDescriptionLength} characters`, here);
+    return undefined;
+  }
+
   private parameter(name: string, p: Json): PackParameter | undefined {
     const at: YamlPath = ['Parameters', name];
     let ok = true;
@@ -419,14 +427,9 @@ class TemplateReader {
           break;
         }
         case 'Description': {
-          const text = scalarString(v);
-          if (text === undefined || characters(text) > limits.parameterDescriptionLength) {
-            this.error(
-              `Description must be a text of at most ${limits.parameterDescriptionLength} characters`,
-              here,
-            );
-            ok = false;
-          } else out.description = text;
+          const text = this.describingText(key, v, here);
+          if (text === undefined) ok = false;
+          else out.description = text;
           break;
         }
         case 'AllowedValues': {
@@ -444,14 +447,9 @@ class TemplateReader {
           } else out.pattern = v;
           break;
         case 'ConstraintDescription': {
-          const text = scalarString(v);
-          if (text === undefined || characters(text) > limits.parameterDescriptionLength) {
-            this.error(
-              `ConstraintDescription must be a text of at most ${limits.parameterDescriptionLength} characters`,
-              here,
-            );
-            ok = false;
-          } else out.constraintDescription = text;
+          const text = this.describingText(key, v, here);
+          if (text === undefined) ok = false;
+          else out.constraintDescription = text;
           break;
         }
         default:
