@@ -4,6 +4,7 @@
  * CloudFormation passes "10" and "true" on as 10 and true, so numeric and boolean strings count.
  */
 import type { PropertySpec } from '../facts/resource-properties.js';
+import type { CheckContext, TemplateResource } from './check.js';
 import { characters } from '../util/text.js';
 import { isIntrinsic, isObject } from './template-values.js';
 
@@ -109,4 +110,28 @@ export function checkSpec(value: unknown, spec: PropertySpec, path: Array<string
       break;
   }
   return problems;
+}
+
+/**
+ * Reports a resource without Properties, or each way its Properties break `spec`, at the
+ * property's path. False when the resource has no Properties mapping (nothing more to check).
+ */
+export function reportPropertySpec(
+  ctx: CheckContext,
+  resource: TemplateResource,
+  spec: PropertySpec,
+  what: string,
+): boolean {
+  if (!isObject(resource.resource.Properties)) {
+    ctx.report(['Resources', resource.logicalId], `${what} ${resource.logicalId} has no Properties`, {
+      part: 'key',
+    });
+    return false;
+  }
+  for (const p of checkSpec(resource.properties, spec, ['Properties'])) {
+    ctx.report(['Resources', resource.logicalId, 'Properties', ...p.path.slice(1)], p.message, {
+      part: p.part,
+    });
+  }
+  return true;
 }

@@ -1,6 +1,6 @@
 import { configRuleProperties } from '../../facts/resource-properties.js';
 import type { TemplateCheck } from '../check.js';
-import { checkSpec } from '../property-spec.js';
+import { reportPropertySpec } from '../property-spec.js';
 import { isObject } from '../template-values.js';
 import { ruleResources } from './resources.js';
 
@@ -19,13 +19,7 @@ export const configRuleProperty: TemplateCheck = {
   run(ctx) {
     for (const r of ruleResources(ctx)) {
       const base = ['Resources', r.logicalId, 'Properties'];
-      if (!isObject(r.resource.Properties)) {
-        ctx.report(['Resources', r.logicalId], `rule ${r.logicalId} has no Properties`, { part: 'key' });
-        continue;
-      }
-      for (const p of checkSpec(r.properties, configRuleProperties, ['Properties'])) {
-        ctx.report([...base, ...p.path.slice(1)], p.message, { part: p.part });
-      }
+      if (!reportPropertySpec(ctx, r, configRuleProperties, 'rule')) continue;
       const scope = r.properties.Scope;
       if (isObject(scope)) {
         const types = scope.ComplianceResourceTypes;

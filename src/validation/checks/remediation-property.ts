@@ -1,6 +1,6 @@
 import { remediationProperties } from '../../facts/resource-properties.js';
 import type { TemplateCheck } from '../check.js';
-import { checkSpec } from '../property-spec.js';
+import { reportPropertySpec } from '../property-spec.js';
 import { isObject } from '../template-values.js';
 import { remediationResources } from './resources.js';
 
@@ -19,15 +19,7 @@ export const remediationProperty: TemplateCheck = {
   run(ctx) {
     for (const r of remediationResources(ctx)) {
       const base = ['Resources', r.logicalId, 'Properties'];
-      if (!isObject(r.resource.Properties)) {
-        ctx.report(['Resources', r.logicalId], `remediation ${r.logicalId} has no Properties`, {
-          part: 'key',
-        });
-        continue;
-      }
-      for (const p of checkSpec(r.properties, remediationProperties, ['Properties'])) {
-        ctx.report([...base, ...p.path.slice(1)], p.message, { part: p.part });
-      }
+      if (!reportPropertySpec(ctx, r, remediationProperties, 'remediation')) continue;
       const params = r.properties.Parameters;
       if (!isObject(params)) continue;
       for (const [name, value] of Object.entries(params)) {
