@@ -3,22 +3,15 @@
  * imports what it needs (yaml, ajv, the catalog, the AWS SDK) when it runs, so `--help` starts fast.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { CliError, ExitCode } from './errors.js';
 import { processOutput } from './output.js';
 import { commands } from './commands/index.js';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
+import { packsmithVersion } from '../util/version.js';
 
 export function createProgram(): Command {
   const program = new Command('packsmith')
     .description('Author, validate and roll out AWS Config conformance packs across an AWS Organization.')
-    .version(version(), '-V, --version')
+    .version(packsmithVersion(), '-V, --version')
     .addOption(new Option('--debug', 'print stack traces of unexpected errors'))
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
