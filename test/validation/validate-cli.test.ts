@@ -178,7 +178,9 @@ describe('packsmith validate', () => {
     writeFileSync(join(dir, 'packsmith.config.yaml'), 'checks:\n  PS301:\n    enabled: false\n');
     const r = await runCli(['validate', 'pack.yaml'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/packsmith\.config\.yaml:2:3: `checks\.PS301` is missing the required field `reason`/);
+    expect(r.stderr).toMatch(
+      /packsmith\.config\.yaml:2:3: `checks\.PS301` is missing the required field `reason`/,
+    );
   });
 
   it('honours an inline suppression with a reason and reports one without', async () => {
