@@ -143,6 +143,20 @@ export const DeployConfigSchema = Type.Object(
         description: 'Role assumed in the deploying account (none: the current credentials are used).',
       }),
     ),
+    accountCheckRoleName: Type.Optional(
+      Type.String({
+        pattern: iamRoleNamePattern.source,
+        description:
+          'Role assumed in each target account by `packsmith preflight --check-recorders` (no default: checks that need it are refused without it).',
+      }),
+    ),
+    statePath: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'The per-account status database, relative to the repository; default .packsmith/state.db.',
+      }),
+    ),
     regions: Type.Array(Region, { minItems: 1, uniqueItems: true, description: 'Regions to deploy to.' }),
     templateBuckets: Type.Record(
       Type.String({ pattern: regionPattern.source }),

@@ -109,7 +109,12 @@ async function main(): Promise<void> {
   console.log(
     `# moto ${sandbox.moto.endpoint} (pid ${sandbox.moto.pid}), Config emulator ${sandbox.emulator.endpoint}`,
   );
-  console.log("# To give an account a recorder, call moto's PutConfigurationRecorder as that account");
+  console.log(
+    `# the Config emulator serves ${sandbox.regions.join(', ')} on that one endpoint (the Region of each signed request)`,
+  );
+  console.log(
+    "# To give an account a recorder, call moto's PutConfigurationRecorder as that account, in that Region",
+  );
   console.log('# (header x-moto-account-id: ACCOUNT, or credentials from sts assume-role into the account);');
   console.log('# the next Put of an organization conformance pack then succeeds there.');
   console.log(`# ready in ${Date.now() - started} ms; Ctrl-C to stop`);

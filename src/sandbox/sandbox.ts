@@ -16,7 +16,11 @@ import { motoWiring } from './wiring.js';
 export interface SandboxOptions {
   /** Member accounts besides the management account; default 50. */
   accounts?: number;
-  /** Regions with recorders; the first is the emulator's (and AWS_REGION). Default us-east-1. */
+  /**
+   * Regions with recorders, all served by the one emulator endpoint (each request's SigV4 Region
+   * picks its Region; recorders are read from moto in that Region). The first is AWS_REGION and
+   * the emulator's default. Default us-east-1.
+   */
   regions?: string[];
   /** How many member accounts get no recorder (spread over the members); default 0. */
   withoutRecorder?: number;
@@ -28,7 +32,7 @@ export interface SandboxOptions {
   /** Passed to the emulator (per-account delay, seed, clock, faults...). */
   emulator?: Omit<
     ConfigEmulatorOptions,
-    'accounts' | 'recorders' | 'readTemplate' | 'region' | 'managementAccountId'
+    'accounts' | 'recorders' | 'readTemplate' | 'region' | 'regions' | 'managementAccountId'
   >;
 }
 
@@ -36,7 +40,10 @@ export interface Sandbox {
   moto: MotoServer;
   emulator: ConfigEmulator;
   org: OrgTree;
+  /** The first Region (AWS_REGION). */
   region: string;
+  /** Every Region the sandbox serves. */
+  regions: string[];
   /** Environment to point packsmith (or the AWS CLI) at the sandbox. */
   env: Record<string, string>;
   /** Stops the emulator and moto (waits for moto's exit). Safe to call twice. */
@@ -74,7 +81,8 @@ function s3TemplateReader(endpoint: string, accountId: string) {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const memberCount = options.accounts ?? 50;
-  const regions = options.regions && options.regions.length > 0 ? options.regions : ['us-east-1'];
+  const regions =
+    options.regions && options.regions.length > 0 ? [...new Set(options.regions)] : ['us-east-1'];
   const region = regions[0] as string;
   const width = Math.max(2, String(memberCount).length);
   const name = (n: number) => `member-${pad(n, width)}`;
@@ -114,6 +122,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       recorders: wiring.recorders,
       readTemplate: s3TemplateReader(moto.endpoint, org.managementAccountId),
       region,
+      // Another Region would have no recorder in moto anyway; refusing it says so plainly.
+      regions,
       managementAccountId: org.managementAccountId,
     });
     const env = {
@@ -125,7 +135,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
       AWS_REGION: region,
     };
-    return { moto, emulator, org, region, env, stop };
+    return { moto, emulator, org, region, regions, env, stop };
   } catch (e) {
     await stop();
     throw e;
@@ -141,7 +151,10 @@ export function formatEnv(env: Record<string, string>): string {
     .join('\n');
 }
 
-/** Management account, OU tree with account counts, accounts without a recorder, suspended ones. */
+/**
+ * Management account, OU tree with account counts, accounts without a recorder, suspended ones.
+ * Recorders are per Region, and the emulator consults them in the Region of each request.
+ */
 export function formatSummary(org: OrgTree): string {
   const lines: string[] = [];
   const mgmt = org.accounts.find((a) => a.management);
@@ -160,7 +173,9 @@ export function formatSummary(org: OrgTree): string {
   const members = org.accounts.filter((a) => !a.management);
   lines.push(`member accounts: ${members.length}`);
   const noRecorder = org.accounts.filter((a) => a.status === 'ACTIVE' && !a.hasRecorder);
-  lines.push(`accounts without a recorder (${noRecorder.length}):`);
+  lines.push(
+    `accounts without a recorder (${noRecorder.length}), in every Region (${org.regions.join(', ')}):`,
+  );
   for (const a of noRecorder) lines.push(`  ${a.id} ${a.name} ${a.path}`);
   const suspended = org.accounts.filter((a) => a.status === 'SUSPENDED');
   if (suspended.length > 0) {

@@ -125,6 +125,8 @@ export interface StatusStore {
   /** Deployments, newest first (default limit 50). */
   history(options?: { pack?: string; limit?: number }): DeploymentRecord[];
   transitions(deploymentId: number, account?: string): TransitionRecord[];
+  /** Accounts per last observed status in one deployment. */
+  deploymentCounts(deploymentId: number): Partial<Record<OrganizationResourceStatus, number>>;
   close(): void;
 }
 
@@ -449,6 +451,15 @@ class SqliteStatusStore implements StatusStore {
         ? this.selectTransitions.all(deploymentId)
         : this.selectTransitionsForAccount.all(deploymentId, account);
     return (rows as TransitionRow[]).map(toTransition);
+  }
+
+  deploymentCounts(deploymentId: number): Partial<Record<OrganizationResourceStatus, number>> {
+    const rows = this.db
+      .prepare(
+        'SELECT status, count(*) AS n FROM account_status WHERE deployment_id = ? GROUP BY status ORDER BY status',
+      )
+      .all(deploymentId) as Array<{ status: OrganizationResourceStatus; n: number }>;
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
   close(): void {

@@ -9,6 +9,7 @@ import {
   resolveLimit,
 } from '../../src/sandbox/config-emulator/pagination.js';
 import { randomSuffix, seededRandom } from '../../src/sandbox/config-emulator/random.js';
+import { requestRegion } from '../../src/sandbox/config-emulator/server.js';
 import { accountStatus, aggregateStatus } from '../../src/sandbox/config-emulator/status.js';
 import type { AccountDeployment } from '../../src/sandbox/config-emulator/status.js';
 import {
@@ -246,13 +247,48 @@ describe('faults and randomness', () => {
     expect(errorType(() => parseFaultConfig({ typo: true }))).toBe('ValidationException');
   });
 
-  it('counts requests and throttles per operation', () => {
+  it('scopes account failures to Regions when asked', () => {
+    const faults = new Faults(seededRandom(1));
+    faults.set({
+      accountFailures: { '111111111111': { errorCode: 'E', errorMessage: 'm', regions: ['eu-west-1'] } },
+    });
+    expect(faults.accountFailure('111111111111', 'CREATE', 'eu-west-1')?.errorCode).toBe('E');
+    expect(faults.accountFailure('111111111111', 'CREATE', 'us-east-1')).toBeUndefined();
+    expect(
+      errorType(() =>
+        parseFaultConfig({
+          accountFailures: { x: { errorCode: 'E', errorMessage: 'm', regions: 'eu-west-1' } },
+        }),
+      ),
+    ).toBe('ValidationException');
+  });
+
+  it('counts requests and throttles per operation, in total and per Region', () => {
     const stats = new StatsCounter();
-    stats.count('A', false);
-    stats.count('A', true);
-    stats.count('B', false);
-    expect(stats.get()).toEqual({ requests: { A: 2, B: 1 }, throttled: { A: 1 }, total: 3 });
+    stats.count('A', false, 'us-east-1');
+    stats.count('A', true, 'eu-west-1');
+    stats.count('B', false, 'us-east-1');
+    expect(stats.get()).toEqual({
+      requests: { A: 2, B: 1 },
+      throttled: { A: 1 },
+      total: 3,
+      byRegion: {
+        'us-east-1': { requests: { A: 1, B: 1 }, throttled: {}, total: 2 },
+        'eu-west-1': { requests: { A: 1 }, throttled: { A: 1 }, total: 1 },
+      },
+    });
     stats.reset();
-    expect(stats.get().total).toBe(0);
+    expect(stats.get()).toEqual({ requests: {}, throttled: {}, total: 0, byRegion: {} });
+  });
+});
+
+describe('request Region', () => {
+  it('comes from the SigV4 credential scope, else the default', () => {
+    const auth = (region: string) =>
+      `AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/${region}/config/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc`;
+    expect(requestRegion(auth('eu-west-1'), 'us-east-1')).toBe('eu-west-1');
+    expect(requestRegion(auth('ap-southeast-2'), 'us-east-1')).toBe('ap-southeast-2');
+    expect(requestRegion(undefined, 'us-east-1')).toBe('us-east-1');
+    expect(requestRegion('Bearer token', 'eu-central-1')).toBe('eu-central-1');
   });
 });

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConfigServiceClient,
+  DeleteConfigurationRecorderCommand,
   DescribeOrganizationConformancePackStatusesCommand,
   PutConfigurationRecorderCommand,
   PutOrganizationConformancePackCommand,
@@ -33,11 +34,12 @@ const template = `Resources:
 
 async function detailed(
   client: ConfigServiceClient,
+  name = PACK,
 ): Promise<Map<string, OrganizationConformancePackDetailedStatus>> {
   const out = new Map<string, OrganizationConformancePackDetailedStatus>();
   for await (const page of paginateGetOrganizationConformancePackDetailedStatus(
     { client },
-    { OrganizationConformancePackName: PACK, Limit: 20 },
+    { OrganizationConformancePackName: name, Limit: 20 },
   )) {
     for (const s of page.OrganizationConformancePackDetailedStatuses ?? [])
       if (s.AccountId) out.set(s.AccountId, s);
@@ -46,11 +48,15 @@ async function detailed(
 }
 
 /** Advances the manual clock until the aggregate leaves *_IN_PROGRESS. */
-async function untilDone(sandbox: Sandbox, client: ConfigServiceClient): Promise<string | undefined> {
+async function untilDone(
+  sandbox: Sandbox,
+  client: ConfigServiceClient,
+  name = PACK,
+): Promise<string | undefined> {
   for (let i = 0; i < 20; i++) {
     sandbox.emulator.tick?.(1000);
     const r = await client.send(
-      new DescribeOrganizationConformancePackStatusesCommand({ OrganizationConformancePackNames: [PACK] }),
+      new DescribeOrganizationConformancePackStatusesCommand({ OrganizationConformancePackNames: [name] }),
     );
     const status = r.OrganizationConformancePackStatuses?.[0]?.Status;
     if (status && !status.endsWith('_IN_PROGRESS')) return status;
@@ -89,7 +95,7 @@ describe.skipIf(!available)(`npm run sandbox${motoSkipNote()}`, () => {
     expect(env).toContain('export AWS_REGION=us-east-1');
     const summary = formatSummary(sandbox.org);
     expect(summary).toContain(`management account: ${sandbox.org.managementAccountId}`);
-    expect(summary).toContain('accounts without a recorder (3):');
+    expect(summary).toContain('accounts without a recorder (3), in every Region (us-east-1, eu-west-1):');
     expect(summary).toMatch(/^ {6}ou-1-1 ou-/m);
   });
 
@@ -143,6 +149,76 @@ describe.skipIf(!available)(`npm run sandbox${motoSkipNote()}`, () => {
     for (const s of statuses.values()) expect(s.Status, s.AccountId).toBe('UPDATE_SUCCESSFUL');
   });
 
+  it('consults recorders in the Region of each request, behind one endpoint', async () => {
+    const { org } = sandbox;
+    expect(sandbox.regions).toEqual(['us-east-1', 'eu-west-1']);
+    const active = org.accounts.filter((a) => a.status === 'ACTIVE');
+    const noRecorder = active.filter((a) => !a.hasRecorder).map((a) => a.id);
+    const member = active.find((a) => !a.management && a.hasRecorder);
+    if (!member) throw new Error('no member with a recorder');
+    // The member keeps its us-east-1 recorder and loses the eu-west-1 one, in moto.
+    const config = configClient({
+      endpoint: sandbox.moto.endpoint,
+      accountId: member.id,
+      region: 'eu-west-1',
+    });
+    await config.send(new DeleteConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+    config.destroy();
+    const eu = new ConfigServiceClient({
+      endpoint: sandbox.env.AWS_ENDPOINT_URL_CONFIG_SERVICE,
+      region: 'eu-west-1',
+      credentials: FAKE_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    const other = new ConfigServiceClient({
+      endpoint: sandbox.env.AWS_ENDPOINT_URL_CONFIG_SERVICE,
+      region: 'ap-southeast-2',
+      credentials: FAKE_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    try {
+      const name = 'packsmith-sandbox-regional';
+      const put = new PutOrganizationConformancePackCommand({
+        OrganizationConformancePackName: name,
+        TemplateBody: template,
+        ExcludedAccounts: noRecorder,
+      });
+      const usArn = (await client.send(put)).OrganizationConformancePackArn;
+      const euArn = (await eu.send(put)).OrganizationConformancePackArn;
+      expect(usArn).toContain(':us-east-1:');
+      expect(euArn).toContain(':eu-west-1:');
+      expect(await untilDone(sandbox, client, name)).toBe('CREATE_SUCCESSFUL');
+      expect(await untilDone(sandbox, eu, name)).toBe('CREATE_FAILED');
+      const targets = active
+        .filter((a) => !noRecorder.includes(a.id))
+        .map((a) => a.id)
+        .sort();
+      const us = await detailed(client, name);
+      const euStatuses = await detailed(eu, name);
+      expect([...us.keys()].sort()).toEqual(targets);
+      expect([...euStatuses.keys()].sort()).toEqual(targets);
+      for (const s of us.values()) expect(s.Status, s.AccountId).toBe('CREATE_SUCCESSFUL');
+      for (const s of euStatuses.values()) {
+        if (s.AccountId === member.id) {
+          expect(s).toMatchObject({ Status: 'CREATE_FAILED', ErrorCode: noRecorderFailure.errorCode });
+        } else {
+          expect(s.Status, s.AccountId).toBe('CREATE_SUCCESSFUL');
+        }
+      }
+      expect(sandbox.emulator.packNames('eu-west-1')).toContain(name);
+      expect(sandbox.emulator.stats().byRegion['eu-west-1']?.requests.PutOrganizationConformancePack).toBe(1);
+      // A Region the sandbox was not started with is refused, not silently served.
+      const refused = await other.send(put).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(refused?.name).toBe('UnrecognizedClientException');
+    } finally {
+      eu.destroy();
+      other.destroy();
+    }
+  });
+
   it('stop() leaves no moto process', async () => {
     const other = await startSandbox({ accounts: 2, depth: 1 });
     const pid = other.moto.pid;
@@ -168,7 +244,8 @@ describe.skipIf(!available)(`npm run sandbox${motoSkipNote()}`, () => {
       child.once('exit', (code) => reject(new Error(`sandbox exited early (${code}): ${out}`)));
     });
     expect(out).toMatch(/^export AWS_ENDPOINT_URL_CONFIG_SERVICE=http:\/\/127\.0\.0\.1:\d+$/m);
-    expect(out).toContain('accounts without a recorder (1):');
+    expect(out).toContain('accounts without a recorder (1), in every Region (us-east-1):');
+    expect(out).toContain('the Config emulator serves us-east-1 on that one endpoint');
     const pid = Number(/\(pid (\d+)\)/.exec(out)?.[1]);
     expect(pidAlive(pid)).toBe(true);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

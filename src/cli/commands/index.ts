@@ -5,6 +5,13 @@ import { registerInit } from './init.js';
 import { registerAdd } from './add.js';
 import { registerValidate } from './validate.js';
 import { registerImport } from './import.js';
+import { registerPreflight } from './preflight.js';
+import { registerPlan } from './plan.js';
+import { registerDeploy } from './deploy.js';
+import { registerDestroy } from './destroy.js';
+import { registerStatus } from './status.js';
+import { registerHistory } from './history.js';
+import { registerUnlock } from './unlock.js';
 
 /**
  * Every command, in the order `packsmith --help` lists them. One command per file: the file
@@ -17,4 +24,11 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerInit,
   registerAdd,
   registerImport,
+  registerPreflight,
+  registerPlan,
+  registerDeploy,
+  registerStatus,
+  registerHistory,
+  registerDestroy,
+  registerUnlock,
 ];

@@ -4,6 +4,7 @@ import { catalogOutputSchemas } from './catalog.js';
 import { scaffoldOutputSchemas } from './scaffold.js';
 import { ValidateOutputSchema } from './validate.js';
 import { ImportOutputSchema } from './import.js';
+import { rolloutOutputSchemas } from './rollout.js';
 
 /** Every `--format json` report by its `kind`; schemas/output/<kind>.schema.json is generated from this. */
 export const outputSchemas: Record<string, TSchema> = {
@@ -12,4 +13,5 @@ export const outputSchemas: Record<string, TSchema> = {
   ...scaffoldOutputSchemas,
   validate: ValidateOutputSchema,
   import: ImportOutputSchema,
+  ...rolloutOutputSchemas,
 };

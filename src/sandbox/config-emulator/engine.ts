@@ -1,17 +1,20 @@
 /**
- * The emulated service: organization conformance packs, their per-account deployments and the
- * five operations. Transport-free (the HTTP edge is `server.ts`); statuses are derived from the
- * injected clock on every read (see `status.ts`).
+ * The emulated service in ONE Region: organization conformance packs, their per-account
+ * deployments and the five operations (AWS Config is regional: the same pack name in two Regions
+ * is two packs; `server.ts` keeps one engine per Region). Transport-free; statuses are derived
+ * from the injected clock on every read (see `status.ts`). Sized for 5,000 accounts: each pack
+ * keeps its account IDs sorted and a rollout summary, so a page of detailed status derives only
+ * the statuses it returns and the aggregate costs O(1).
  */
 import type { OrganizationAccountStatus } from '../../facts/enums.js';
 import { limits, orgPackApiLimits } from '../../facts/limits.js';
 import { EmulatorError } from './errors.js';
 import type { Faults } from './faults.js';
-import { paginate } from './pagination.js';
+import { decodeToken, encodeToken, paginate, resolveLimit } from './pagination.js';
 import { randomSuffix } from './random.js';
 import type { Random } from './random.js';
-import { accountStatus, aggregateStatus, isInProgress } from './status.js';
-import type { AccountDeployment, PackOperation } from './status.js';
+import { accountStatus, aggregateFromSummary, summarize } from './status.js';
+import type { AccountDeployment, DerivedStatus, PackOperation, RolloutSummary } from './status.js';
 import {
   validateDescribeNames,
   validateDetailedFilters,
@@ -42,6 +45,7 @@ export interface EngineOptions {
   accounts: AccountSource;
   recorders: RecorderSource;
   readTemplate?: TemplateReader;
+  /** The Region this engine serves: asked of the RecorderSource, written in ARNs. */
   region: string;
   /** The calling (management) account, used in ARNs. */
   managementAccountId: string;
@@ -62,11 +66,32 @@ interface StoredPack {
   operation: PackOperation;
   operationStartedAt: number;
   deployments: Map<string, AccountDeployment>;
+  /** The deployments' account IDs, sorted: the order of GetOrganizationConformancePackDetailedStatus. */
+  order: string[];
+  /** Of the current operation; the aggregate status is derived from it alone. */
+  summary: RolloutSummary;
 }
 
 type Body = Record<string, unknown>;
 
 const seconds = (ms: number): number => ms / 1000;
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Recorder look-ups in flight per Put: 5,000 accounts must not open 5,000 sockets to moto at once. */
+const RECORDER_CONCURRENCY = 16;
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
 
 export class OrgConformancePackEngine {
   private readonly packs = new Map<string, StoredPack>();
@@ -98,14 +123,19 @@ export class OrgConformancePackEngine {
   /** Packs currently stored (after settling deletes), for tests and debugging. */
   packNames(): string[] {
     this.settle();
-    return [...this.packs.keys()].sort();
+    return [...this.packs.keys()].sort(byCodeUnit);
+  }
+
+  /** The true aggregate (the stuck-aggregate fault only shows in DescribeOrganizationConformancePackStatuses). */
+  private aggregate(pack: StoredPack, now: number, stuck = false): DerivedStatus {
+    return aggregateFromSummary(pack.operation, pack.operationStartedAt, pack.summary, now, stuck);
   }
 
   private settle(): void {
     const now = this.options.now();
     for (const [name, pack] of this.packs) {
       if (pack.operation !== 'DELETE') continue;
-      const real = aggregateStatus('DELETE', pack.operationStartedAt, [...pack.deployments.values()], now);
+      const real = this.aggregate(pack, now);
       if (real.status === 'DELETE_SUCCESSFUL' && now >= real.lastUpdateTime + this.options.retainDeletedMs) {
         this.packs.delete(name);
       }
@@ -113,8 +143,7 @@ export class OrgConformancePackEngine {
   }
 
   private inProgress(pack: StoredPack): boolean {
-    const now = this.options.now();
-    return [...pack.deployments.values()].some((d) => isInProgress(accountStatus(d, now).status));
+    return this.options.now() < pack.summary.doneAt;
   }
 
   private resourceInUse(name: string): EmulatorError {
@@ -161,8 +190,9 @@ export class OrgConformancePackEngine {
       const targets = (await this.options.accounts()).filter(
         (a) => a.status === 'ACTIVE' && !excluded.has(a.id),
       );
-      const recorded = await Promise.all(
-        targets.map((a) => this.options.recorders(a.id, this.options.region)),
+      const { region } = this.options;
+      const recorded = await mapLimit(targets, RECORDER_CONCURRENCY, (a) =>
+        this.options.recorders(a.id, region),
       );
       const now = this.options.now();
       const operation: PackOperation = existing === undefined ? 'CREATE' : 'UPDATE';
@@ -172,7 +202,7 @@ export class OrgConformancePackEngine {
       targets.forEach((account, i) => {
         // An account that joined since the last Put gets CREATE_* inside an update.
         const accountOperation: PackOperation = existing?.deployments.has(account.id) ? 'UPDATE' : 'CREATE';
-        const override = this.options.faults.accountFailure(account.id, accountOperation);
+        const override = this.options.faults.accountFailure(account.id, accountOperation, region);
         const failure = override ?? (recorded[i] ? undefined : noRecorderFailure);
         deployments.set(account.id, {
           accountId: account.id,
@@ -188,7 +218,7 @@ export class OrgConformancePackEngine {
       });
       const arn =
         existing?.arn ??
-        `arn:aws:config:${this.options.region}:${this.options.managementAccountId}:organization-conformance-pack/${request.name}-${randomSuffix(this.options.random, 8)}`;
+        `arn:aws:config:${region}:${this.options.managementAccountId}:organization-conformance-pack/${request.name}-${randomSuffix(this.options.random, 8)}`;
       this.packs.set(request.name, {
         request,
         arn,
@@ -197,6 +227,8 @@ export class OrgConformancePackEngine {
         operation,
         operationStartedAt: now,
         deployments,
+        order: [...deployments.keys()].sort(byCodeUnit),
+        summary: summarize(now, deployments.values()),
       });
       return { OrganizationConformancePackArn: arn };
     } finally {
@@ -245,7 +277,7 @@ export class OrgConformancePackEngine {
       });
       return { packs };
     }
-    const all = [...this.packs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const all = [...this.packs.entries()].sort(([a], [b]) => byCodeUnit(a, b));
     const page = paginate(all, scope, body.Limit, body.NextToken);
     return { packs: page.items, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) };
   }
@@ -262,12 +294,10 @@ export class OrgConformancePackEngine {
         ...(pack.request.deliveryS3KeyPrefix === undefined
           ? {}
           : { DeliveryS3KeyPrefix: pack.request.deliveryS3KeyPrefix }),
-        ...(pack.request.inputParameters.length === 0
-          ? {}
-          : { ConformancePackInputParameters: pack.request.inputParameters }),
-        ...(pack.request.excludedAccounts.length === 0
-          ? {}
-          : { ExcludedAccounts: pack.request.excludedAccounts }),
+        // Always present (empty when none were given), so a client can compare them with its desired state.
+        ConformancePackInputParameters: pack.request.inputParameters,
+        ExcludedAccounts: pack.request.excludedAccounts,
+        // The last accepted Put (or Delete), even one with identical input: AWS re-deploys then.
         LastUpdateTime: seconds(pack.lastUpdateTime),
       })),
       ...(nextToken === undefined ? {} : { NextToken: nextToken }),
@@ -279,13 +309,7 @@ export class OrgConformancePackEngine {
     const now = this.options.now();
     return {
       OrganizationConformancePackStatuses: packs.map(([name, pack]) => {
-        const s = aggregateStatus(
-          pack.operation,
-          pack.operationStartedAt,
-          [...pack.deployments.values()],
-          now,
-          this.options.faults.aggregateStuck,
-        );
+        const s = this.aggregate(pack, now, this.options.faults.aggregateStuck);
         return {
           OrganizationConformancePackName: name,
           Status: s.status,
@@ -305,17 +329,36 @@ export class OrgConformancePackEngine {
     const pack = this.packs.get(name);
     if (pack === undefined) throw this.noSuchPack(name);
     const now = this.options.now();
-    const rows = [...pack.deployments.values()]
-      .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
-      .map((d) => ({ d, s: accountStatus(d, now) }))
-      .filter(
-        ({ d, s }) =>
-          (filters.accountId ?? d.accountId) === d.accountId && (filters.status ?? s.status) === s.status,
-      );
-    const scope = `GetOrganizationConformancePackDetailedStatus:${name}:${filters.accountId ?? ''}:${filters.status ?? ''}`;
-    const page = paginate(rows, scope, body.Limit, body.NextToken);
+    // The token's offset is a position in the pack's sorted account IDs (not in the filtered
+    // list), so each page scans only from there: O(page) unfiltered, O(N) in total over all
+    // pages of a status filter, and never a re-sort or a derivation of every status per page.
+    const scope = `GetOrganizationConformancePackDetailedStatus:${this.options.region}:${name}:${filters.accountId ?? ''}:${filters.status ?? ''}`;
+    const limit = resolveLimit(body.Limit);
+    const start =
+      body.NextToken === undefined || body.NextToken === null ? 0 : decodeToken(body.NextToken, scope);
+    const ids =
+      filters.accountId === undefined
+        ? pack.order
+        : pack.deployments.has(filters.accountId)
+          ? [filters.accountId]
+          : [];
+    if (start > ids.length)
+      throw new EmulatorError('InvalidNextTokenException', 'The nextToken provided is invalid');
+    const match = (id: string): { d: AccountDeployment; s: DerivedStatus } | undefined => {
+      const d = pack.deployments.get(id) as AccountDeployment;
+      const s = accountStatus(d, now);
+      return filters.status === undefined || filters.status === s.status ? { d, s } : undefined;
+    };
+    const rows: { d: AccountDeployment; s: DerivedStatus }[] = [];
+    let i = start;
+    for (; i < ids.length && rows.length < limit; i += 1) {
+      const row = match(ids[i] as string);
+      if (row !== undefined) rows.push(row);
+    }
+    // A token only when another row follows, so the last page carries none.
+    while (filters.status !== undefined && i < ids.length && match(ids[i] as string) === undefined) i += 1;
     return {
-      OrganizationConformancePackDetailedStatuses: page.items.map(({ d, s }) => ({
+      OrganizationConformancePackDetailedStatuses: rows.map(({ d, s }) => ({
         AccountId: d.accountId,
         ConformancePackName: d.memberPackName,
         Status: s.status,
@@ -323,7 +366,7 @@ export class OrgConformancePackEngine {
         ...(s.errorMessage === undefined ? {} : { ErrorMessage: s.errorMessage }),
         LastUpdateTime: seconds(s.lastUpdateTime),
       })),
-      ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }),
+      ...(i < ids.length ? { NextToken: encodeToken(scope, i) } : {}),
     };
   }
 
@@ -335,7 +378,7 @@ export class OrgConformancePackEngine {
     if (this.pendingPuts.has(name) || this.inProgress(pack)) throw this.resourceInUse(name);
     const now = this.options.now();
     for (const [id, d] of pack.deployments) {
-      const failure = this.options.faults.accountFailure(id, 'DELETE');
+      const failure = this.options.faults.accountFailure(id, 'DELETE', this.options.region);
       pack.deployments.set(id, {
         accountId: id,
         memberPackName: d.memberPackName,
@@ -351,6 +394,7 @@ export class OrgConformancePackEngine {
     pack.operation = 'DELETE';
     pack.operationStartedAt = now;
     pack.lastUpdateTime = now;
+    pack.summary = summarize(now, pack.deployments.values());
     this.settle();
     return {};
   }

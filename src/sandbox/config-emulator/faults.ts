@@ -1,6 +1,9 @@
 /**
  * Injectable faults and request statistics. Pure state: the HTTP edge and the engine ask it
  * what to do; the control API (`POST /__emulator/faults`) and the programmatic API set it.
+ * Faults are global to the emulator (every Region shares the throttle, the ResourceInUse counter
+ * and the stuck aggregate), because they model the caller's experience of the service rather than
+ * one Region's state; only an account failure can be limited to some Regions.
  */
 import { EmulatorError } from './errors.js';
 import type { PackOperation } from './status.js';
@@ -11,6 +14,8 @@ export interface AccountFailure {
   errorMessage: string;
   /** Operations that fail in this account; default CREATE and UPDATE. */
   operations?: PackOperation[];
+  /** Regions where it fails; default every Region. */
+  regions?: string[];
 }
 
 export interface FaultConfig {
@@ -91,10 +96,18 @@ export function parseFaultConfig(value: unknown): FaultConfig {
       ) {
         throw bad(`accountFailures.${id}.operations must list CREATE, UPDATE or DELETE`);
       }
+      const regions = e.regions;
+      if (
+        regions !== undefined &&
+        !(Array.isArray(regions) && regions.every((r) => typeof r === 'string' && r.length > 0))
+      ) {
+        throw bad(`accountFailures.${id}.regions must be a list of Region names`);
+      }
       failures[id] = {
         errorCode: e.errorCode,
         errorMessage: e.errorMessage,
         ...(ops === undefined ? {} : { operations: ops as PackOperation[] }),
+        ...(regions === undefined ? {} : { regions: regions as string[] }),
       };
     }
     out.accountFailures = failures;
@@ -145,9 +158,11 @@ export class Faults {
     return true;
   }
 
-  accountFailure(accountId: string, operation: PackOperation): AccountFailure | undefined {
+  /** The failure configured for this account, operation and Region (without `region`: any Region). */
+  accountFailure(accountId: string, operation: PackOperation, region?: string): AccountFailure | undefined {
     const f = this.state.accountFailures[accountId];
     if (f === undefined) return undefined;
+    if (region !== undefined && f.regions !== undefined && !f.regions.includes(region)) return undefined;
     return (f.operations ?? ['CREATE', 'UPDATE']).includes(operation) ? f : undefined;
   }
 
@@ -156,7 +171,7 @@ export class Faults {
   }
 }
 
-export interface EmulatorStats {
+export interface OperationCounts {
   /** Requests received per API operation, throttled ones included. */
   requests: Record<string, number>;
   /** Requests answered with the throttling fault, per operation. */
@@ -164,13 +179,25 @@ export interface EmulatorStats {
   total: number;
 }
 
-export class StatsCounter {
-  private stats: EmulatorStats = { requests: {}, throttled: {}, total: 0 };
+/** Totals over every Region, and the same counts per Region (the Region of each request). */
+export interface EmulatorStats extends OperationCounts {
+  byRegion: Record<string, OperationCounts>;
+}
 
-  count(operation: string, throttled: boolean): void {
-    this.stats.requests[operation] = (this.stats.requests[operation] ?? 0) + 1;
-    if (throttled) this.stats.throttled[operation] = (this.stats.throttled[operation] ?? 0) + 1;
-    this.stats.total += 1;
+const emptyCounts = (): OperationCounts => ({ requests: {}, throttled: {}, total: 0 });
+
+function add(counts: OperationCounts, operation: string, throttled: boolean): void {
+  counts.requests[operation] = (counts.requests[operation] ?? 0) + 1;
+  if (throttled) counts.throttled[operation] = (counts.throttled[operation] ?? 0) + 1;
+  counts.total += 1;
+}
+
+export class StatsCounter {
+  private stats: EmulatorStats = { ...emptyCounts(), byRegion: {} };
+
+  count(operation: string, throttled: boolean, region: string): void {
+    add(this.stats, operation, throttled);
+    add((this.stats.byRegion[region] ??= emptyCounts()), operation, throttled);
   }
 
   get(): EmulatorStats {
@@ -178,6 +205,6 @@ export class StatsCounter {
   }
 
   reset(): void {
-    this.stats = { requests: {}, throttled: {}, total: 0 };
+    this.stats = { ...emptyCounts(), byRegion: {} };
   }
 }

@@ -1,7 +1,7 @@
 /** A local emulator of the AWS Config organization conformance pack API (see README.md). */
-export { startConfigEmulator } from './server.js';
+export { requestRegion, startConfigEmulator } from './server.js';
 export type { ConfigEmulator, ConfigEmulatorOptions, FaultControl } from './server.js';
 export { noRecorderFailure } from './engine.js';
 export type { AccountSource, OrganizationAccount, RecorderSource, TemplateReader } from './engine.js';
-export type { AccountFailure, EmulatorStats, FaultConfig, FaultState } from './faults.js';
+export type { AccountFailure, EmulatorStats, FaultConfig, FaultState, OperationCounts } from './faults.js';
 export { EmulatorError } from './errors.js';

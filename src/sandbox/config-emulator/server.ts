@@ -4,7 +4,8 @@
  * - `GET /__emulator/faults`, `POST /__emulator/faults` (merge a FaultConfig), `DELETE /__emulator/faults`
  * - `GET /__emulator/stats`, `DELETE /__emulator/stats`
  * - `POST /__emulator/tick` `{"ms": n}` (manual clock only)
- * Request signatures are not checked.
+ * Request signatures are not checked, but their credential scope names the Region: one endpoint
+ * serves every Region, with one engine per Region created on its first request.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,8 +25,13 @@ export interface ConfigEmulatorOptions {
   readTemplate?: TemplateReader;
   /** Default 0: a free port on 127.0.0.1. */
   port?: number;
-  /** Default us-east-1. */
+  /** The Region of requests without a SigV4 credential scope; default the first of `regions`, else us-east-1. */
   region?: string;
+  /**
+   * Serve only these Regions; a request for another is answered 400 `UnrecognizedClientException`
+   * (AWS has no endpoint there to answer at all). Default: every Region.
+   */
+  regions?: string[];
   /** Default 123456789012 (moto's default account). */
   managementAccountId?: string;
   /** Per-account completion delay; default 1000 ms + up to 500 ms of jitter. */
@@ -51,13 +57,16 @@ export interface FaultControl {
 export interface ConfigEmulator {
   endpoint: string;
   port: number;
+  /** The default Region (of requests without a SigV4 Authorization header). */
   region: string;
+  /** The served Regions when restricted by the `regions` option. */
+  regions?: string[];
   close(): Promise<void>;
   faults: FaultControl;
   stats(): EmulatorStats;
   resetStats(): void;
-  /** Names of the stored packs (deleted ones disappear). */
-  packNames(): string[];
+  /** Names of the stored packs in `region` (default: the default Region); deleted ones disappear. */
+  packNames(region?: string): string[];
   /** Present with `clock: 'manual'`: advances the emulator's clock. */
   tick?: (ms: number) => void;
 }
@@ -91,6 +100,22 @@ function sendError(res: http.ServerResponse, error: EmulatorError, contentType =
   send(res, error.httpStatus, { __type: error.type, message: error.message }, contentType);
 }
 
+/** `Credential=AKID/20260101/eu-west-1/config/aws4_request` → `eu-west-1`. */
+const credentialScope = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/[^/,\s]+\/aws4_request/;
+
+/** The Region of a request: its SigV4 credential scope, else `fallback`. */
+export function requestRegion(authorization: string | undefined, fallback: string): string {
+  return (authorization === undefined ? undefined : credentialScope.exec(authorization)?.[1]) ?? fallback;
+}
+
+/** Per-Region seed: the default Region keeps `seed` itself, others derive theirs from their name. */
+function regionSeed(seed: number, region: string, defaultRegion: string): number {
+  if (region === defaultRegion) return seed;
+  let h = seed >>> 0;
+  for (const c of region) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return h;
+}
+
 function parseJson(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
   let parsed: unknown;
@@ -106,10 +131,16 @@ function parseJson(text: string): Record<string, unknown> {
 }
 
 export async function startConfigEmulator(options: ConfigEmulatorOptions): Promise<ConfigEmulator> {
-  const region = options.region ?? 'us-east-1';
-  const random = seededRandom(options.seed ?? 1);
+  const served = options.regions === undefined ? undefined : [...options.regions];
+  if (served !== undefined && served.length === 0)
+    throw new RangeError('regions, when given, must list a Region');
+  const region = options.region ?? served?.[0] ?? 'us-east-1';
+  if (served !== undefined && !served.includes(region)) {
+    throw new RangeError(`the default region ${region} is not among regions (${served.join(', ')})`);
+  }
+  const seed = options.seed ?? 1;
   // A separate stream for throttling keeps rollout timings independent of the throttle rate.
-  const faults = new Faults(seededRandom(((options.seed ?? 1) ^ 0x5bd1e995) >>> 0));
+  const faults = new Faults(seededRandom((seed ^ 0x5bd1e995) >>> 0));
   if (options.faults !== undefined) faults.set(options.faults);
   const stats = new StatsCounter();
   const manual = options.clock === 'manual';
@@ -119,18 +150,28 @@ export async function startConfigEmulator(options: ConfigEmulatorOptions): Promi
     if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`tick(ms) needs a finite ms ≥ 0, got ${ms}`);
     manualNow += ms;
   };
-  const engine = new OrgConformancePackEngine({
-    accounts: options.accounts,
-    recorders: options.recorders ?? (async () => true),
-    ...(options.readTemplate === undefined ? {} : { readTemplate: options.readTemplate }),
-    region,
-    managementAccountId: options.managementAccountId ?? '123456789012',
-    delay: { baseMs: options.delay?.baseMs ?? 1000, jitterMs: options.delay?.jitterMs ?? 500 },
-    retainDeletedMs: options.retainDeletedMs ?? 0,
-    now,
-    random,
-    faults,
-  });
+  const engines = new Map<string, OrgConformancePackEngine>();
+  // Each Region has its own packs and pending Puts, and its own random stream so its timings do
+  // not depend on the traffic in other Regions.
+  const engineFor = (r: string): OrgConformancePackEngine => {
+    let engine = engines.get(r);
+    if (engine === undefined) {
+      engine = new OrgConformancePackEngine({
+        accounts: options.accounts,
+        recorders: options.recorders ?? (async () => true),
+        ...(options.readTemplate === undefined ? {} : { readTemplate: options.readTemplate }),
+        region: r,
+        managementAccountId: options.managementAccountId ?? '123456789012',
+        delay: { baseMs: options.delay?.baseMs ?? 1000, jitterMs: options.delay?.jitterMs ?? 500 },
+        retainDeletedMs: options.retainDeletedMs ?? 0,
+        now,
+        random: seededRandom(regionSeed(seed, r, region)),
+        faults,
+      });
+      engines.set(r, engine);
+    }
+    return engine;
+  };
 
   const control = async (
     req: http.IncomingMessage,
@@ -179,10 +220,19 @@ export async function startConfigEmulator(options: ConfigEmulatorOptions): Promi
       );
     }
     const operation = target.slice(targetPrefix.length);
+    const auth = req.headers.authorization;
+    const r = requestRegion(typeof auth === 'string' ? auth : undefined, region);
+    // Refused before counting: the request never reached a Region the emulator serves.
+    if (served !== undefined && !served.includes(r)) {
+      throw new EmulatorError(
+        'UnrecognizedClientException',
+        `The Config emulator does not serve Region ${r}; it serves ${served.join(', ')}`,
+      );
+    }
     const throttled = faults.shouldThrottle(operation);
-    stats.count(operation, throttled);
+    stats.count(operation, throttled, r);
     if (throttled) throw new EmulatorError('ThrottlingException', 'Rate exceeded');
-    send(res, 200, await engine.handle(operation, parseJson(text)));
+    send(res, 200, await engineFor(r).handle(operation, parseJson(text)));
   };
 
   const server = http.createServer((req, res) => {
@@ -213,6 +263,7 @@ export async function startConfigEmulator(options: ConfigEmulatorOptions): Promi
     endpoint: `http://127.0.0.1:${port}`,
     port,
     region,
+    ...(served === undefined ? {} : { regions: served }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -221,7 +272,8 @@ export async function startConfigEmulator(options: ConfigEmulatorOptions): Promi
     faults: { set: (c) => faults.set(c), reset: () => faults.reset(), get: () => faults.get() },
     stats: () => stats.get(),
     resetStats: () => stats.reset(),
-    packNames: () => engine.packNames(),
+    // No engine yet means no pack yet; asking does not create one.
+    packNames: (r = region) => engines.get(r)?.packNames() ?? [],
     ...(manual ? { tick } : {}),
   };
 }

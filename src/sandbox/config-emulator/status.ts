@@ -47,6 +47,30 @@ export function accountStatus(deployment: AccountDeployment, now: number): Deriv
 }
 
 /**
+ * What the aggregate needs from a pack's accounts, computed once per operation: every account of a
+ * pack starts its current operation at the same Put/Delete, so the pack is done at the latest
+ * `completesAt` and its outcome is fixed. Reads then cost O(1) however many accounts there are.
+ */
+export interface RolloutSummary {
+  /** When the last account finishes (the operation's start when there is no account). */
+  doneAt: number;
+  failed: number;
+  total: number;
+}
+
+export function summarize(startedAt: number, accounts: Iterable<AccountDeployment>): RolloutSummary {
+  let doneAt = startedAt;
+  let failed = 0;
+  let total = 0;
+  for (const a of accounts) {
+    total += 1;
+    if (a.completesAt > doneAt) doneAt = a.completesAt;
+    if (a.outcome === 'FAILED') failed += 1;
+  }
+  return { doneAt, failed, total };
+}
+
+/**
  * The aggregate status of a pack whose latest operation is `operation`, started at `startedAt`:
  * IN_PROGRESS while any account is, then FAILED if any account failed, else SUCCESSFUL (so
  * SUCCESS needs every account to succeed; no account at all is an immediate success).
@@ -54,6 +78,26 @@ export function accountStatus(deployment: AccountDeployment, now: number): Deriv
  * after every account is done. Account statuses of another operation (a CREATE of an account
  * that joined before an UPDATE) count by their outcome, as AWS does not say otherwise.
  */
+export function aggregateFromSummary(
+  operation: PackOperation,
+  startedAt: number,
+  summary: RolloutSummary,
+  now: number,
+  stuck = false,
+): DerivedStatus {
+  if (now < summary.doneAt || stuck) return { status: `${operation}_IN_PROGRESS`, lastUpdateTime: startedAt };
+  const lastUpdateTime = summary.doneAt;
+  if (summary.failed === 0) return { status: `${operation}_SUCCESSFUL`, lastUpdateTime };
+  return {
+    status: `${operation}_FAILED`,
+    lastUpdateTime,
+    errorMessage:
+      `${operation} failed in ${summary.failed} of ${summary.total} member accounts; ` +
+      'see GetOrganizationConformancePackDetailedStatus for the per-account errors',
+  };
+}
+
+/** `aggregateFromSummary` over a list of accounts (O(N); the engine keeps the summary instead). */
 export function aggregateStatus(
   operation: PackOperation,
   startedAt: number,
@@ -61,17 +105,5 @@ export function aggregateStatus(
   now: number,
   stuck = false,
 ): DerivedStatus {
-  const statuses = accounts.map((a) => accountStatus(a, now));
-  const running = statuses.some((s) => isInProgress(s.status));
-  if (running || stuck) return { status: `${operation}_IN_PROGRESS`, lastUpdateTime: startedAt };
-  const lastUpdateTime = statuses.reduce((max, s) => Math.max(max, s.lastUpdateTime), startedAt);
-  const failed = statuses.filter((s) => s.status.endsWith('_FAILED')).length;
-  if (failed === 0) return { status: `${operation}_SUCCESSFUL`, lastUpdateTime };
-  return {
-    status: `${operation}_FAILED`,
-    lastUpdateTime,
-    errorMessage:
-      `${operation} failed in ${failed} of ${statuses.length} member accounts; ` +
-      'see GetOrganizationConformancePackDetailedStatus for the per-account errors',
-  };
+  return aggregateFromSummary(operation, startedAt, summarize(startedAt, accounts), now, stuck);
 }

@@ -1,0 +1,253 @@
+/**
+ * The AWS edge: SDK clients for the rollout commands, built one way.
+ *
+ * - Credentials: the SDK's standard chain (environment, shared config and credentials files, SSO,
+ *   process, container and instance roles); `profile` selects a named profile like `--profile`.
+ *   With `assumeRole`, every client uses temporary credentials of that role, refreshed before
+ *   they expire.
+ * - Endpoints: the SDK honours `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` itself;
+ *   `endpointUrl` (`--endpoint-url`) overrides every service. S3 then uses path-style addressing,
+ *   which local endpoints need.
+ * - Retries: the SDK's `standard` mode with explicit attempts (deterministic across SDK releases,
+ *   see aws-config-facts.md §4); packsmith's own bounded retries for the errors the SDK does not
+ *   retry live in `retry.ts`.
+ * - Every call is reported to the `onAwsCall` listeners (service, operation, IAM action, Region,
+ *   duration, error name): `--debug` prints them and the IAM policy test collects them. Nothing
+ *   about the request's input, the credentials or the response goes there.
+ */
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  STSClient,
+  type STSClientConfig,
+} from '@aws-sdk/client-sts';
+import { iamActionOf, serviceOf } from './iam-actions.js';
+
+export interface AwsCall {
+  service: string;
+  operation: string;
+  iamAction: string;
+  region: string;
+  durationMs: number;
+  /** The error's name (e.g. `ThrottlingException`) when the call failed after the SDK's retries. */
+  error?: string;
+}
+
+type CallListener = (call: AwsCall) => void;
+const listeners = new Set<CallListener>();
+
+/** Subscribes to every AWS call made through clients of this module; returns the unsubscribe. */
+export function onAwsCall(listener: CallListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+type CredentialProvider = () => Promise<TemporaryCredentials>;
+
+export interface AwsSettings {
+  /** Named profile of the shared config files (`--profile`); default: AWS_PROFILE or `default`. */
+  profile?: string;
+  /** One endpoint for every service (`--endpoint-url`). */
+  endpointUrl?: string;
+  /** Region used for global services and when a command names none. */
+  defaultRegion: string;
+  /** SDK attempts per call (standard retry mode); default 5. */
+  maxAttempts?: number;
+  /** Replaces the SDK's retry strategy (tests use a zero-delay one). */
+  retryStrategy?: STSClientConfig['retryStrategy'];
+  /** Role ARN whose temporary credentials every client uses. */
+  assumeRole?: { roleArn: string; sessionName?: string };
+  /** Explicit credentials (tests and assumed roles); default: the SDK's chain. */
+  credentials?: CredentialProvider;
+}
+
+/** Clients per service and Region, created on first use and shared. */
+export interface Aws {
+  readonly settings: AwsSettings;
+  config(region: string): ConfigServiceClient;
+  organizations(): OrganizationsClient;
+  sts(region?: string): STSClient;
+  s3(region: string): S3Client;
+  /** The caller's account id and ARN (GetCallerIdentity, asked once). */
+  callerIdentity(): Promise<{ account: string; arn: string }>;
+  /** Clients acting as `roleName` in `accountId` (AssumeRole from these credentials). */
+  inAccount(accountId: string, roleName: string): Aws;
+  destroy(): void;
+}
+
+/** Organizations is a global service served from us-east-1 in the commercial partition. */
+const ORGANIZATIONS_REGION = 'us-east-1';
+const DEFAULT_MAX_ATTEMPTS = 5;
+/** Temporary credentials are renewed this long before they expire. */
+const REFRESH_BEFORE_MS = 5 * 60_000;
+
+export function createAws(settings: AwsSettings): Aws {
+  const clients = new Map<string, { destroy(): void }>();
+  const children: Aws[] = [];
+  let identity: Promise<{ account: string; arn: string }> | undefined;
+  let credentials = settings.credentials;
+
+  const base = (region: string) => ({
+    region,
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
+    retryMode: 'standard' as const,
+    maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    ...(settings.retryStrategy ? { retryStrategy: settings.retryStrategy } : {}),
+    ...(credentials ? { credentials } : {}),
+  });
+
+  const cached = <C extends { destroy(): void; middlewareStack: ObservedStack }>(
+    key: string,
+    region: string,
+    make: () => C,
+  ): C => {
+    let client = clients.get(key) as C | undefined;
+    if (!client) {
+      client = observe(make(), region);
+      clients.set(key, client);
+    }
+    return client;
+  };
+
+  if (settings.assumeRole) {
+    const { roleArn, sessionName } = settings.assumeRole;
+    const sourceSts = () =>
+      cached('sts-source', settings.defaultRegion, () => new STSClient(base(settings.defaultRegion)));
+    const source = { sts: sourceSts };
+    credentials = assumedRoleProvider(roleArn, sessionName ?? sessionNameFor(), () => source.sts());
+  }
+
+  const aws: Aws = {
+    settings,
+    config: (region) => cached(`config/${region}`, region, () => new ConfigServiceClient(base(region))),
+    organizations: () =>
+      cached(
+        'organizations',
+        ORGANIZATIONS_REGION,
+        () => new OrganizationsClient(base(ORGANIZATIONS_REGION)),
+      ),
+    sts: (region = settings.defaultRegion) =>
+      cached(`sts/${region}`, region, () => new STSClient(base(region))),
+    s3: (region) =>
+      cached(
+        `s3/${region}`,
+        region,
+        () =>
+          new S3Client({
+            ...base(region),
+            forcePathStyle: Boolean(
+              settings.endpointUrl ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL,
+            ),
+          }),
+      ),
+    callerIdentity() {
+      identity ??= aws
+        .sts()
+        .send(new GetCallerIdentityCommand({}))
+        .then((r) => {
+          if (!r.Account || !r.Arn) throw new Error('GetCallerIdentity returned no account');
+          return { account: r.Account, arn: r.Arn };
+        });
+      return identity;
+    },
+    inAccount(accountId, roleName) {
+      const child = createAws({
+        ...settings,
+        assumeRole: undefined,
+        credentials: assumedRoleProvider(`arn:aws:iam::${accountId}:role/${roleName}`, sessionNameFor(), () =>
+          aws.sts(),
+        ),
+      });
+      children.push(child);
+      return child;
+    },
+    destroy() {
+      for (const c of clients.values()) c.destroy();
+      clients.clear();
+      for (const c of children.splice(0)) c.destroy();
+    },
+  };
+  return aws;
+}
+
+/** A session name that says who is calling, visible in CloudTrail; never a secret. */
+function sessionNameFor(): string {
+  return `packsmith-${process.pid}`.slice(0, 64);
+}
+
+function assumedRoleProvider(roleArn: string, sessionName: string, sts: () => STSClient): CredentialProvider {
+  let current: TemporaryCredentials | undefined;
+  let pending: Promise<TemporaryCredentials> | undefined;
+  return async () => {
+    if (current?.expiration && current.expiration.getTime() - Date.now() > REFRESH_BEFORE_MS) return current;
+    pending ??= sts()
+      .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }))
+      .then((r) => {
+        const c = r.Credentials;
+        if (!c?.AccessKeyId || !c.SecretAccessKey)
+          throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+        current = {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          sessionToken: c.SessionToken,
+          expiration: c.Expiration,
+        };
+        return current;
+      })
+      .finally(() => {
+        pending = undefined;
+      });
+    return pending;
+  };
+}
+
+interface ObservedStack {
+  add(middleware: unknown, options: { step: 'initialize'; name: string; override?: boolean }): void;
+}
+
+/** Adds the call observer to a client's middleware stack. */
+function observe<C extends { middlewareStack: ObservedStack }>(client: C, region: string): C {
+  const middleware =
+    (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
+    async (args: unknown) => {
+      const started = performance.now();
+      const clientName = context.clientName ?? 'UnknownClient';
+      const commandName = context.commandName ?? 'UnknownCommand';
+      const report = (error?: string) => {
+        if (listeners.size === 0) return;
+        const call: AwsCall = {
+          service: serviceOf(clientName),
+          operation: commandName.replace(/Command$/, ''),
+          iamAction: iamActionOf(clientName, commandName),
+          region,
+          durationMs: Math.round(performance.now() - started),
+          ...(error ? { error } : {}),
+        };
+        for (const l of listeners) l(call);
+      };
+      try {
+        const result = await next(args);
+        report();
+        return result;
+      } catch (error) {
+        report(error instanceof Error ? error.name : 'Error');
+        throw error;
+      }
+    };
+  client.middlewareStack.add(middleware, {
+    step: 'initialize',
+    name: 'packsmithCallObserver',
+    override: true,
+  });
+  return client;
+}

@@ -1,0 +1,38 @@
+import { Option, type Command } from 'commander';
+import type { RolloutCommandOptions } from '../run/rollout-context.js';
+import { addRolloutOptions, addTrackingOptions } from './rollout-options.js';
+
+export interface TrackingCommandOptions {
+  timeout: string;
+  pollInterval: string;
+  quiet?: boolean;
+  yes?: boolean;
+  format: 'text' | 'json';
+}
+
+export interface DeployCommandOptions extends RolloutCommandOptions, TrackingCommandOptions {
+  plan?: string;
+  lockWait: string;
+  regionConcurrency: string;
+}
+
+export function registerDeploy(program: Command): void {
+  addTrackingOptions(
+    addRolloutOptions(
+      program
+        .command('deploy')
+        .description(
+          'Run preflight, show the plan, then put each pack in each Region and follow every account to the end.',
+        )
+        .argument('[pack...]', 'packs of the deployment configuration (default: all)'),
+    ),
+  )
+    .option('--plan <file>', 'apply exactly this saved plan (`packsmith plan --out FILE`)')
+    .option('--lock-wait <seconds>', 'wait this long for another deploy of the pack to finish', '0')
+    .option('--region-concurrency <n>', 'Regions deployed at once', '4')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .action(async (packs: string[], options: DeployCommandOptions, command: Command) => {
+      const { runDeploy } = await import('../run/deploy.js');
+      process.exitCode = await runDeploy(packs, { ...options, debug: command.optsWithGlobals().debug });
+    });
+}

@@ -1,0 +1,25 @@
+import { Option, type Command } from 'commander';
+import type { RolloutCommandOptions } from '../run/rollout-context.js';
+import { addRolloutOptions } from './rollout-options.js';
+
+export interface PlanCommandOptions extends RolloutCommandOptions {
+  out?: string;
+  format: 'text' | 'json';
+}
+
+export function registerPlan(program: Command): void {
+  addRolloutOptions(
+    program
+      .command('plan')
+      .description(
+        'Show per Region what deploy would create, update or leave unchanged and why, which accounts gain or lose a pack, drift and orphans.',
+      )
+      .argument('[pack...]', 'packs of the deployment configuration (default: all)'),
+  )
+    .option('-o, --out <file>', 'save the plan; `packsmith deploy --plan FILE` applies exactly it')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .action(async (packs: string[], options: PlanCommandOptions, command: Command) => {
+      const { runPlan } = await import('../run/plan.js');
+      process.exitCode = await runPlan(packs, { ...options, debug: command.optsWithGlobals().debug });
+    });
+}

@@ -1,0 +1,279 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { organizationResourceStatuses } from '../../facts/enums.js';
+import { accountStateNames } from '../../rollout/tracker.js';
+import { literalUnion } from '../../util/typebox.js';
+import { reportHeader } from './common.js';
+
+const AccountId = Type.String({ pattern: '^\\d{12}$' });
+const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
+const Status = literalUnion(organizationResourceStatuses);
+const Parameters = Type.Record(Type.String(), Type.String());
+
+const PlannedAccount = Type.Object(
+  {
+    id: AccountId,
+    name: Type.String(),
+    ouPath: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+export const RegionPlanSchema = Type.Object(
+  {
+    region: Type.String(),
+    action: literalUnion(['create', 'update', 'unchanged'] as const),
+    reasons: Type.Array(Type.String()),
+    template: literalUnion(['new', 'same', 'changed', 'unknown'] as const),
+    parameters: Type.Object(
+      {
+        added: Type.Array(Type.String()),
+        removed: Type.Array(Type.String()),
+        changed: Type.Array(Type.String()),
+      },
+      { additionalProperties: false },
+    ),
+    gains: Type.Array(AccountId, { description: 'Accounts that gain the pack with this deploy.' }),
+    loses: Type.Array(AccountId, { description: 'Accounts that lose it.' }),
+    failedAccounts: Type.Array(AccountId, { description: 'Target accounts whose last status is *_FAILED.' }),
+    inProgressAccounts: Type.Array(AccountId),
+    drift: Type.Object(
+      {
+        outsideTargets: Type.Array(AccountId, {
+          description:
+            'Accounts holding the pack that the targets do not include (e.g. joined the organization later).',
+        }),
+        changedOutside: Type.Boolean({
+          description: 'The pack was put by someone else since packsmith deployed it.',
+        }),
+        recordProblem: Type.Optional(Type.String()),
+      },
+      { additionalProperties: false },
+    ),
+    desired: Type.Object(
+      {
+        templateSha256: Sha256,
+        parameters: Parameters,
+        excludedAccounts: Type.Array(AccountId),
+        includedAccounts: Type.Integer({ minimum: 0 }),
+        deliveryBucket: Type.Optional(Type.String()),
+        deliveryKeyPrefix: Type.Optional(Type.String()),
+        excludedRules: Type.Array(Type.String()),
+      },
+      { additionalProperties: false },
+    ),
+    observedLastUpdateTime: Type.Union([Type.String(), Type.Null()], {
+      description:
+        "The pack's LastUpdateTime when planned: `deploy --plan` refuses to apply if it moved since.",
+    }),
+    templateBody: Type.String({ description: 'The exact template `deploy --plan` puts.' }),
+    included: Type.Array(PlannedAccount, { description: 'The target accounts, tracked by deploy.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const PlanOutputSchema = Type.Object(
+  {
+    ...reportHeader('plan'),
+    createdAt: Type.String(),
+    deployingAccount: AccountId,
+    packs: Type.Array(
+      Type.Object(
+        {
+          pack: Type.String(),
+          orgPackName: Type.String(),
+          regions: Type.Array(RegionPlanSchema),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    orphans: Type.Array(
+      Type.Object(
+        {
+          orgPackName: Type.String(),
+          region: Type.String(),
+          pack: Type.Optional(Type.String()),
+          lastDeployedAt: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        description:
+          'Org packs packsmith deployed that the configuration no longer has: reported, never deleted implicitly.',
+      },
+    ),
+    unmanaged: Type.Array(
+      Type.Object({ orgPackName: Type.String(), region: Type.String() }, { additionalProperties: false }),
+      { description: 'Org packs of the deploying account that packsmith did not deploy.' },
+    ),
+    summary: Type.Object(
+      {
+        create: Type.Integer({ minimum: 0 }),
+        update: Type.Integer({ minimum: 0 }),
+        unchanged: Type.Integer({ minimum: 0 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false, title: 'packsmith plan output (and plan file)' },
+);
+export type PlanDocument = Static<typeof PlanOutputSchema>;
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+const SummaryAccount = Type.Object(
+  {
+    id: AccountId,
+    name: Nullable(Type.String()),
+    ouPath: Nullable(Type.String()),
+    status: Nullable(Status),
+    errorCode: Nullable(Type.String()),
+    errorMessage: Nullable(Type.String()),
+    hint: Nullable(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+const RegionResult = Type.Object(
+  {
+    pack: Type.String(),
+    orgPackName: Type.String(),
+    region: Type.String(),
+    operation: literalUnion(['create', 'update', 'delete', 'none'] as const),
+    outcome: literalUnion([
+      'succeeded',
+      'failed',
+      'timed-out',
+      'cancelled',
+      'put-failed',
+      'unchanged',
+      'skipped',
+    ] as const),
+    error: Type.Optional(
+      Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }),
+    ),
+    hint: Type.Optional(Type.String()),
+    deploymentId: Type.Optional(Type.Integer()),
+    counts: Type.Record(literalUnion(accountStateNames), Type.Integer({ minimum: 0 })),
+    targets: Type.Integer({ minimum: 0 }),
+    failed: Type.Array(SummaryAccount),
+    notReported: Type.Array(SummaryAccount),
+    suspended: Type.Array(SummaryAccount),
+    joined: Type.Array(SummaryAccount),
+    outsideTargets: Type.Array(SummaryAccount),
+  },
+  { additionalProperties: false },
+);
+
+/** `packsmith deploy --format json` and `packsmith destroy --format json`. */
+export const RolloutOutputSchema = Type.Object(
+  {
+    ...reportHeader('rollout'),
+    ok: Type.Boolean({ description: 'False when a put failed, an account failed or was not reported.' }),
+    regions: Type.Array(RegionResult),
+  },
+  { additionalProperties: false, title: 'packsmith deploy / destroy output' },
+);
+export type RolloutDocument = Static<typeof RolloutOutputSchema>;
+
+/** `packsmith status --format json`. */
+export const StatusOutputSchema = Type.Object(
+  {
+    ...reportHeader('status'),
+    accounts: Type.Array(
+      Type.Object(
+        {
+          pack: Type.String(),
+          orgPackName: Type.String(),
+          region: Type.String(),
+          accountId: AccountId,
+          name: Type.Optional(Type.String()),
+          ouPath: Type.Optional(Type.String()),
+          status: Type.Union([Status, Type.Literal('NOT_DEPLOYED')]),
+          errorCode: Type.Optional(Type.String()),
+          errorMessage: Type.Optional(Type.String()),
+          hint: Type.Optional(Type.String()),
+          lastUpdateTime: Type.Optional(Type.String()),
+          target: Type.Boolean({ description: 'The configuration targets this account.' }),
+          history: Type.Object(
+            {
+              recordedStatus: Type.Optional(Status),
+              lastObservedAt: Type.Optional(
+                Type.String({ description: 'When packsmith last recorded a change.' }),
+              ),
+              lastDeploymentId: Type.Optional(Type.Integer()),
+            },
+            { additionalProperties: false, description: 'From the local status database.' },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false, title: 'packsmith status output' },
+);
+
+/** `packsmith history --format json`. */
+export const HistoryOutputSchema = Type.Object(
+  {
+    ...reportHeader('history'),
+    deployments: Type.Array(
+      Type.Object(
+        {
+          id: Type.Integer(),
+          pack: Type.String(),
+          orgPackName: Type.String(),
+          region: Type.String(),
+          operation: literalUnion(['create', 'update', 'delete'] as const),
+          templateSha256: Type.Union([Sha256, Type.Null()]),
+          parameters: Parameters,
+          excludedAccounts: Type.Integer({ minimum: 0 }),
+          callerAccount: AccountId,
+          startedAt: Type.String(),
+          endedAt: Type.Union([Type.String(), Type.Null()]),
+          outcome: Type.Union([
+            literalUnion(['succeeded', 'failed', 'cancelled', 'timed-out'] as const),
+            Type.Null(),
+          ]),
+          counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
+            description: 'Accounts per last observed status in this deployment.',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, title: 'packsmith history output' },
+);
+
+/** `packsmith preflight --format json`. */
+export const PreflightOutputSchema = Type.Object(
+  {
+    ...reportHeader('preflight'),
+    ok: Type.Boolean(),
+    findings: Type.Array(
+      Type.Object(
+        {
+          checkId: Type.String(),
+          severity: literalUnion(['error', 'warning', 'notice'] as const),
+          message: Type.String(),
+          fix: Type.String(),
+          region: Type.Optional(Type.String()),
+          accountId: Type.Optional(Type.String()),
+          accountIds: Type.Optional(Type.Array(Type.String())),
+          pack: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, title: 'packsmith preflight output' },
+);
+
+export const rolloutOutputSchemas = {
+  plan: PlanOutputSchema,
+  rollout: RolloutOutputSchema,
+  status: StatusOutputSchema,
+  history: HistoryOutputSchema,
+  preflight: PreflightOutputSchema,
+};

@@ -1,0 +1,74 @@
+/** `packsmith history [PACK]`: past deployments from the local status database, newest first. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defaultStatePath, openStatusStore } from '../../state/store.js';
+import { deployConfigFileName, loadDeployConfig } from '../../org/deploy-config.js';
+import type { HistoryCommandOptions } from '../commands/history.js';
+import { UsageError } from '../errors.js';
+import { jsonDocument, processOutput } from '../output.js';
+import { table } from './table.js';
+
+export async function runHistory(pack: string | undefined, options: HistoryCommandOptions): Promise<number> {
+  const io = processOutput();
+  const limit = Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+  const root = resolve(options.root);
+  // The configuration may move the database; it is read only for that.
+  let configured: string | undefined;
+  const configPath = resolve(root, deployConfigFileName);
+  if (!options.state && existsSync(configPath)) configured = loadDeployConfig(configPath).config?.statePath;
+  const path = resolve(root, options.state ?? configured ?? defaultStatePath);
+  if (!existsSync(path)) {
+    if (options.format === 'json') io.out(jsonDocument('history', { deployments: [] }));
+    else
+      io.out(`No history yet: ${path} does not exist (it is created by the first deploy on this machine).`);
+    return 0;
+  }
+  const store = openStatusStore(path);
+  try {
+    const deployments = store.history({ ...(pack ? { pack } : {}), limit }).map((d) => ({
+      id: d.id,
+      pack: d.pack,
+      orgPackName: d.orgPackName,
+      region: d.region,
+      operation: d.operation,
+      templateSha256: d.templateSha256,
+      parameters: d.parameters,
+      excludedAccounts: d.excludedAccounts,
+      callerAccount: d.callerAccount,
+      startedAt: d.startedAt,
+      endedAt: d.endedAt,
+      outcome: d.outcome,
+      counts: store.deploymentCounts(d.id) as Record<string, number>,
+    }));
+    if (options.format === 'json') {
+      io.out(jsonDocument('history', { deployments }));
+      return 0;
+    }
+    if (deployments.length === 0) {
+      io.out('No deployments recorded.');
+      return 0;
+    }
+    io.out(
+      table(
+        ['id', 'pack', 'region', 'operation', 'started', 'ended', 'outcome', 'accounts', 'template'],
+        deployments.map((d) => [
+          String(d.id),
+          d.pack,
+          d.region,
+          d.operation,
+          d.startedAt,
+          d.endedAt ?? '(running or interrupted)',
+          d.outcome ?? '-',
+          Object.entries(d.counts)
+            .map(([s, n]) => `${s} ${n}`)
+            .join(', ') || '-',
+          d.templateSha256?.slice(0, 12) ?? '-',
+        ]),
+      ),
+    );
+    return 0;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * Making a plan (shared by `plan` and `deploy`) and showing it. The plan document is at once the
+ * `plan --format json` report and the `plan --out` file that `deploy --plan` applies.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import type { OrgTree } from '../../org/discover.js';
+import type { DesiredPack } from '../../rollout/desired.js';
+import { unconfiguredPacks, observeRegion } from '../../rollout/observe.js';
+import { findOrphans, planRegion, type DesiredRegion, type RegionPlan } from '../../rollout/plan.js';
+import { sha256Hex } from '../../rollout/records.js';
+import { orgPackNameOf } from '../../org/deploy-config.js';
+import { CliError, UsageError } from '../errors.js';
+import { outputSchemaVersion, type Output } from '../output.js';
+import { PlanOutputSchema, type PlanDocument } from '../output-schemas/rollout.js';
+import type { RolloutContext } from './rollout-context.js';
+
+type PlannedRegion = PlanDocument['packs'][number]['regions'][number];
+
+export async function makePlan(
+  ctx: RolloutContext,
+  desired: readonly DesiredPack[],
+  _tree: OrgTree,
+): Promise<PlanDocument> {
+  const owner = ctx.config.deployingAccount;
+  const packs: PlanDocument['packs'] = [];
+  for (const pack of desired) {
+    const regions = await Promise.all(
+      pack.regions.map(async (d): Promise<PlannedRegion> => {
+        const observed = await observeRegion({
+          config: ctx.aws.config(d.region),
+          s3: ctx.aws.s3(d.region),
+          region: d.region,
+          orgPackName: pack.orgPackName,
+          bucket: bucketOf(ctx, d.region),
+          owner,
+        });
+        return withTemplate(planRegion(d, observed), d);
+      }),
+    );
+    packs.push({ pack: pack.pack, orgPackName: pack.orgPackName, regions });
+  }
+  // Orphans are looked for among every pack of the configuration, not only the selected ones.
+  const configured = new Set(Object.entries(ctx.config.packs).map(([name, d]) => orgPackNameOf(name, d)));
+  const found = (
+    await Promise.all(
+      ctx.regions.map((region) =>
+        unconfiguredPacks({
+          config: ctx.aws.config(region),
+          s3: ctx.aws.s3(region),
+          region,
+          bucket: bucketOf(ctx, region),
+          owner,
+          configured,
+        }),
+      ),
+    )
+  ).flat();
+  const orphans = findOrphans(configured, found);
+  const unmanaged = found
+    .filter((f) => !f.record)
+    .map((f) => ({ orgPackName: f.orgPackName, region: f.region }));
+  const all = packs.flatMap((p) => p.regions);
+  return {
+    schemaVersion: outputSchemaVersion,
+    kind: 'plan',
+    createdAt: new Date().toISOString(),
+    deployingAccount: owner,
+    packs,
+    orphans,
+    unmanaged,
+    summary: {
+      create: all.filter((r) => r.action === 'create').length,
+      update: all.filter((r) => r.action === 'update').length,
+      unchanged: all.filter((r) => r.action === 'unchanged').length,
+    },
+  };
+}
+
+export const bucketOf = (ctx: RolloutContext, region: string): string => {
+  const bucket = ctx.config.templateBuckets[region];
+  if (!bucket) throw new CliError(`no template bucket for ${region} in ${ctx.configFile}`);
+  return bucket;
+};
+
+function withTemplate(plan: RegionPlan, desired: DesiredRegion): PlannedRegion {
+  return {
+    ...plan,
+    templateBody: desired.templateBody,
+    included: desired.included.map((a) => ({ id: a.id, name: a.name, ouPath: a.ouPath })),
+  };
+}
+
+/** The desired state a planned Region stands for (for `deploy --plan`). */
+export function desiredOf(planned: PlannedRegion): DesiredRegion {
+  return {
+    region: planned.region,
+    templateBody: planned.templateBody,
+    templateSha256: planned.desired.templateSha256,
+    parameters: planned.desired.parameters,
+    excludedAccounts: planned.desired.excludedAccounts,
+    included: planned.included.map((a) => ({
+      ...a,
+      email: '',
+      status: 'ACTIVE' as const,
+      parentId: '',
+      ancestorIds: [],
+    })),
+    ...(planned.desired.deliveryBucket ? { deliveryBucket: planned.desired.deliveryBucket } : {}),
+    ...(planned.desired.deliveryKeyPrefix ? { deliveryKeyPrefix: planned.desired.deliveryKeyPrefix } : {}),
+    excludedRules: planned.desired.excludedRules,
+  };
+}
+
+/** Reads and checks a saved plan: schema, template hashes, and that it is for this configuration. */
+export function readPlanFile(path: string, ctx: RolloutContext): PlanDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read the plan ${path}: ${(error as Error).message}`);
+  }
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(PlanOutputSchema);
+  if (!validate(value)) {
+    const first = validate.errors?.[0];
+    throw new UsageError(
+      `${path} is not a packsmith plan (${first ? `${first.instancePath || '/'} ${first.message ?? ''}` : 'schema mismatch'}); make one with \`packsmith plan --out FILE\``,
+    );
+  }
+  const plan = value as PlanDocument;
+  if (plan.deployingAccount !== ctx.config.deployingAccount) {
+    throw new UsageError(
+      `the plan is for deploying account ${plan.deployingAccount}, the configuration deploys from ${ctx.config.deployingAccount}`,
+    );
+  }
+  for (const pack of plan.packs) {
+    if (!(pack.pack in ctx.config.packs))
+      throw new UsageError(`the plan deploys pack ${pack.pack}, which is not in ${ctx.configFile}`);
+    for (const r of pack.regions) {
+      if (sha256Hex(r.templateBody) !== r.desired.templateSha256) {
+        throw new UsageError(
+          `the plan's template for ${pack.pack} in ${r.region} does not match its hash: the file was edited`,
+        );
+      }
+    }
+  }
+  return plan;
+}
+
+const short = (ids: readonly string[], max = 10) =>
+  ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
+
+export function formatPlan(plan: PlanDocument, io: Output): string {
+  const p = io.paint;
+  const lines: string[] = [];
+  const actionText = (a: PlannedRegion['action']) =>
+    a === 'create' ? p.green('create') : a === 'update' ? p.yellow('update') : p.dim('unchanged');
+  for (const pack of plan.packs) {
+    lines.push(
+      p.bold(`${pack.pack}`) + (pack.orgPackName !== pack.pack ? ` (org pack ${pack.orgPackName})` : ''),
+    );
+    for (const r of pack.regions) {
+      lines.push(`  ${r.region.padEnd(15)} ${actionText(r.action)}`);
+      for (const reason of r.reasons) lines.push(`      ${reason}`);
+      if (r.action !== 'unchanged') {
+        lines.push(
+          p.dim(
+            `      reaches ${r.desired.includedAccounts} account(s), ${r.desired.excludedAccounts.length} excluded; ` +
+              `template ${r.desired.templateSha256.slice(0, 12)} (${Buffer.byteLength(r.templateBody, 'utf8')} bytes), ` +
+              `${Object.keys(r.desired.parameters).length} parameter value(s)` +
+              (r.desired.excludedRules.length
+                ? `; rules left out here: ${r.desired.excludedRules.join(', ')}`
+                : ''),
+          ),
+        );
+        if (r.action === 'update') {
+          lines.push(
+            p.dim(
+              '      an update reaches every account the pack covers in one put (one template and parameter set per pack)',
+            ),
+          );
+        }
+      }
+      if (r.gains.length)
+        lines.push(p.green(`      + ${r.gains.length} account(s) gain the pack: ${short(r.gains)}`));
+      if (r.loses.length)
+        lines.push(p.red(`      - ${r.loses.length} account(s) lose the pack: ${short(r.loses)}`));
+      if (r.drift.outsideTargets.length) {
+        lines.push(
+          p.yellow(
+            `      drift: ${r.drift.outsideTargets.length} account(s) hold the pack outside the targets ` +
+              `(AWS deploys org packs to accounts that join later): ${short(r.drift.outsideTargets)}`,
+          ),
+        );
+      }
+      if (r.drift.changedOutside) lines.push(p.yellow('      drift: the pack was changed outside packsmith'));
+    }
+  }
+  if (plan.orphans.length) {
+    lines.push(
+      '',
+      p.yellow(
+        'Orphans: deployed by packsmith, no longer in the deployment configuration (never deleted implicitly):',
+      ),
+    );
+    for (const o of plan.orphans) {
+      lines.push(
+        `  ${o.orgPackName} in ${o.region}${o.pack ? ` (pack ${o.pack})` : ''}${o.lastDeployedAt ? `, last deployed ${o.lastDeployedAt}` : ''}`,
+      );
+    }
+    lines.push('  to remove one, put it back in the configuration and run `packsmith destroy PACK`');
+  }
+  if (plan.unmanaged.length) {
+    lines.push('', p.dim('Other org packs of this account, not deployed by packsmith:'));
+    for (const u of plan.unmanaged) lines.push(p.dim(`  ${u.orgPackName} in ${u.region}`));
+  }
+  const s = plan.summary;
+  lines.push(
+    '',
+    `Plan: ${s.create} to create, ${s.update} to update, ${s.unchanged} unchanged (pack × Region).`,
+  );
+  return lines.join('\n');
+}

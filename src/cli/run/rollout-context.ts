@@ -1,0 +1,175 @@
+/**
+ * What every rollout command (preflight, plan, deploy, destroy, status, history, unlock) loads
+ * first: the deployment configuration, the AWS clients, and on demand the built packs, the
+ * organization and the desired state. Problems in the files stop the command with every problem
+ * listed; AWS is only called once the files are right.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createAws, onAwsCall, type Aws } from '../../aws/clients.js';
+import { loadRepository } from '../../authoring/repository.js';
+import type { ComposedPack } from '../../authoring/model.js';
+import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { formatDiagnosticsText } from '../../diagnostics/format-text.js';
+import { buildRepository, type BuiltPack } from '../../generator/build.js';
+import { deployConfigFileName, loadDeployConfig, type DeployConfig } from '../../org/deploy-config.js';
+import { discoverOrganization, type OrgTree } from '../../org/discover.js';
+import type { YamlSource } from '../../source/yaml-source.js';
+import { defaultStatePath, openStatusStore, type StatusStore } from '../../state/store.js';
+import { packageRoot } from '../../util/package-root.js';
+import { displayPath } from '../../util/paths.js';
+import { closest } from '../../util/suggest.js';
+import { desiredState, type DesiredPack } from '../../rollout/desired.js';
+import { CliError, UsageError } from '../errors.js';
+import type { Output } from '../output.js';
+
+/** Options every rollout command takes. */
+export interface RolloutCommandOptions {
+  root: string;
+  config?: string;
+  profile?: string;
+  endpointUrl?: string;
+  region?: string[];
+  state?: string;
+  debug?: boolean;
+}
+
+export interface RolloutContext {
+  root: string;
+  config: DeployConfig;
+  configSource: YamlSource;
+  configFile: string;
+  /** Selected packs (the arguments, or every pack of the configuration). */
+  packs: string[];
+  /** Selected Regions, in the configuration's order. */
+  regions: string[];
+  aws: Aws;
+  statePath: string;
+  close(): void;
+}
+
+export class FindingsError extends CliError {}
+
+/** Prints every diagnostic and stops with exit code 1 when one is an error. */
+export function stopOnErrors(diagnostics: readonly Diagnostic[], io: Output): void {
+  if (diagnostics.length > 0) io.err(formatDiagnosticsText(diagnostics, io.paint));
+  if (hasErrors(diagnostics)) throw new FindingsError('stopped: fix the problems above first');
+}
+
+export function loadRolloutContext(
+  packArgs: readonly string[],
+  options: RolloutCommandOptions,
+  io: Output,
+): RolloutContext {
+  const root = resolve(options.root);
+  const configPath = resolve(root, options.config ?? deployConfigFileName);
+  if (!existsSync(configPath)) {
+    throw new UsageError(
+      `no deployment configuration at ${displayPath(configPath)}: create ${deployConfigFileName} (see docs/deploy-config.md) or pass --config`,
+    );
+  }
+  const loaded = loadDeployConfig(configPath, displayPath(configPath));
+  stopOnErrors(loaded.problems, io);
+  const config = loaded.config as DeployConfig;
+
+  for (const name of packArgs) {
+    if (!(name in config.packs)) {
+      const [hint] = closest(name, Object.keys(config.packs), 1);
+      throw new UsageError(
+        `pack "${name}" is not in ${displayPath(configPath)}${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      );
+    }
+  }
+  for (const region of options.region ?? []) {
+    if (!config.regions.includes(region)) {
+      const [hint] = closest(region, config.regions, 1);
+      throw new UsageError(
+        `Region ${region} is not in the configuration's regions (${config.regions.join(', ')})${hint ? `; did you mean ${hint}?` : ''}`,
+      );
+    }
+  }
+  const regions = options.region?.length
+    ? config.regions.filter((r) => options.region?.includes(r))
+    : config.regions;
+  const aws = createAws({
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    defaultRegion: regions[0] ?? config.regions[0] ?? 'us-east-1',
+    ...(config.assumeRoleName
+      ? { assumeRole: { roleArn: `arn:aws:iam::${config.deployingAccount}:role/${config.assumeRoleName}` } }
+      : {}),
+  });
+  const unsubscribe = options.debug
+    ? onAwsCall((call) =>
+        io.err(
+          io.paint.dim(
+            `aws ${call.iamAction} ${call.region} ${call.durationMs} ms${call.error ? ` ${call.error}` : ''}`,
+          ),
+        ),
+      )
+    : () => undefined;
+  return {
+    root,
+    config,
+    configSource: loaded.source,
+    configFile: displayPath(configPath),
+    packs: packArgs.length ? [...packArgs] : Object.keys(config.packs),
+    regions,
+    aws,
+    statePath: resolve(root, options.state ?? config.statePath ?? defaultStatePath),
+    close() {
+      unsubscribe();
+      aws.destroy();
+    },
+  };
+}
+
+/** Builds the selected packs in memory (what `packsmith build` would write). */
+export async function buildPacks(ctx: RolloutContext, io: Output): Promise<Map<string, BuiltPack>> {
+  const repo = await loadRepository(ctx.root);
+  const templatesDir = join(packageRoot(), 'templates');
+  const names = ctx.packs.filter((p) => repo.packs.has(p) || repo.broken.pack.has(p));
+  const result = buildRepository(
+    repo,
+    names,
+    {
+      defaultPackTemplate: join(templatesDir, 'conformance-pack.yaml.hbs'),
+      defaultReadmeTemplate: join(templatesDir, 'pack-readme.md.hbs'),
+      read: (path) => readFileSync(path, 'utf8'),
+    },
+    { readme: false },
+  );
+  stopOnErrors(result.diagnostics, io);
+  return new Map(result.built.map((b) => [b.name, b]));
+}
+
+export async function discover(ctx: RolloutContext): Promise<OrgTree> {
+  return discoverOrganization(ctx.aws.organizations());
+}
+
+/** The desired state of the selected packs in the selected Regions; stops on any problem. */
+export function desiredPacks(
+  ctx: RolloutContext,
+  built: ReadonlyMap<string, BuiltPack>,
+  tree: OrgTree,
+  io: Output,
+): DesiredPack[] {
+  const templatesDir = join(packageRoot(), 'templates');
+  const state = desiredState({
+    config: { ...ctx.config, regions: ctx.regions },
+    source: ctx.configSource,
+    tree,
+    built,
+    packs: ctx.packs,
+    packTemplate: (pack: ComposedPack) => {
+      const file = pack.template ?? join(templatesDir, 'conformance-pack.yaml.hbs');
+      return { text: readFileSync(file, 'utf8'), file: displayPath(file) };
+    },
+  });
+  stopOnErrors(state.diagnostics, io);
+  return state.packs;
+}
+
+export function openStore(ctx: RolloutContext): StatusStore {
+  return openStatusStore(ctx.statePath);
+}

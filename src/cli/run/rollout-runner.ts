@@ -1,0 +1,248 @@
+/**
+ * The parts `deploy` and `destroy` share: confirmation, the pack lock, Ctrl-C handling, live
+ * progress, and the end-of-run summary (text or JSON).
+ */
+import { hostname, userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { LockHeldError, acquireLock, type Lock } from '../../rollout/lock.js';
+import type { RegionEvent, RegionResult, TrackingSettings } from '../../rollout/apply.js';
+import { hintFor } from '../../rollout/hints.js';
+import { emptyCounts } from '../../rollout/tracker.js';
+import { createProgress, type Progress } from '../progress.js';
+import { formatRolloutSummary, summaryJson } from '../rollout-summary.js';
+import type { RolloutDocument } from '../output-schemas/rollout.js';
+import { CliError, UsageError } from '../errors.js';
+import { jsonDocument, type Output } from '../output.js';
+import { useColor } from '../terminal.js';
+import type { TrackingCommandOptions } from '../commands/deploy.js';
+import { parsePositive } from '../commands/rollout-options.js';
+import type { RolloutContext } from './rollout-context.js';
+
+/** A lock lives this long unless refreshed; a deploy refreshes it every third of that. */
+const LOCK_TTL_MS = 15 * 60_000;
+
+export function trackingSettings(options: TrackingCommandOptions, signal: AbortSignal): TrackingSettings {
+  try {
+    return {
+      intervalMs: parsePositive(options.pollInterval, '--poll-interval') * 1000,
+      timeoutMs: parsePositive(options.timeout, '--timeout') * 60_000,
+      signal,
+    };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Asks on the terminal; without one, `--yes` is required (CI). */
+export async function confirm(question: string, yes: boolean | undefined, io: Output): Promise<boolean> {
+  if (yes) return true;
+  if (!process.stdin.isTTY) {
+    throw new UsageError('this needs confirmation and there is no terminal to ask on: pass --yes (for CI)');
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} Type "yes" to continue: `);
+    if (answer.trim().toLowerCase() === 'yes') return true;
+    io.err('Nothing was changed.');
+    return false;
+  } finally {
+    rl.close();
+  }
+}
+
+/** Who holds a lock, as shown to whoever finds it held: no secrets, just user, host and process. */
+function holderName(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no user database entry (containers)
+  }
+  return `${user}@${hostname()} pid ${process.pid}`;
+}
+
+/** The lock of one org pack, in the template bucket of the configuration's first Region. */
+export async function lockPack(
+  ctx: RolloutContext,
+  orgPackName: string,
+  operation: string,
+  waitSeconds: number,
+): Promise<Lock> {
+  const region = ctx.config.regions[0] as string;
+  try {
+    return await acquireLock(ctx.aws.s3(region), {
+      bucket: ctx.config.templateBuckets[region] as string,
+      owner: ctx.config.deployingAccount,
+      orgPackName,
+      holder: { who: holderName(), operation },
+      ttlMs: LOCK_TTL_MS,
+      ...(waitSeconds > 0 ? { wait: { timeoutMs: waitSeconds * 1000, pollMs: 2_000 } } : {}),
+    });
+  } catch (error) {
+    if (error instanceof LockHeldError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/** Keeps the lock alive while `work` runs; aborts `controller` if the lock is lost. */
+export async function holdingLock<T>(
+  lock: Lock,
+  controller: AbortController,
+  io: Output,
+  work: () => Promise<T>,
+): Promise<T> {
+  const timer = setInterval(() => {
+    lock.refresh().catch((error: unknown) => {
+      io.err(`packsmith: the deploy lock was lost (${(error as Error).message}); stopping`);
+      controller.abort();
+    });
+  }, LOCK_TTL_MS / 3);
+  timer.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    const released = await lock.release().catch(() => undefined);
+    if (released && !released.released)
+      io.err(`packsmith: the lock was ${released.reason} before it could be released`);
+  }
+}
+
+/** Ctrl-C stops tracking cleanly (what was observed stays recorded); a second one exits at once. */
+export function interruptible(io: Output): { controller: AbortController; dispose(): void } {
+  const controller = new AbortController();
+  let count = 0;
+  const onSignal = () => {
+    count += 1;
+    if (count > 1) process.exit(130);
+    io.err(
+      'packsmith: stopping after this poll (the pack keeps rolling out in AWS; Ctrl-C again to quit now)',
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    controller,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+export function progressFor(options: { quiet?: boolean; format: string }, io: Output) {
+  const progress: Progress = createProgress({
+    stream: process.stderr,
+    quiet: Boolean(options.quiet) || options.format === 'json',
+    color: useColor(process.stderr),
+  });
+  const onEvent = (pack: string) => (event: RegionEvent) => {
+    const label = `${pack} ${event.region}`;
+    switch (event.kind) {
+      case 'staged':
+        progress.log(`${label}: template ${event.uploaded ? 'uploaded to' : 'already at'} ${event.uri}`);
+        break;
+      case 'put':
+        progress.log(`${label}: accepted by AWS at ${event.since.toISOString()}; following every account`);
+        break;
+      case 'retry':
+        progress.log(`${label}: ${event.code}, trying again in ${Math.round(event.delayMs / 1000)} s`);
+        break;
+      case 'poll':
+        progress.update(label, event.snapshot.counts, event.snapshot.total);
+        break;
+    }
+  };
+  void io;
+  return { progress, onEvent };
+}
+
+export interface PackRegionResult extends RegionResult {
+  pack: string;
+  orgPackName: string;
+}
+
+const isOk = (r: PackRegionResult | { outcome: string }) =>
+  r.outcome === 'succeeded' || r.outcome === 'unchanged';
+
+/** Prints the end-of-run summary; returns the exit code (1 when any Region or account failed). */
+export function reportResults(
+  results: readonly PackRegionResult[],
+  unchanged: ReadonlyArray<{ pack: string; orgPackName: string; region: string }>,
+  format: string,
+  io: Output,
+): number {
+  const ok = results.every(isOk);
+  if (format === 'json') {
+    const regions: RolloutDocument['regions'] = [
+      ...results.map((r) => {
+        const counts = r.counts ?? emptyCounts();
+        const json = summaryJson({
+          pack: r.pack,
+          region: r.region,
+          operation: r.operation,
+          accounts: r.accounts,
+          counts,
+          outcome: r.outcome === 'put-failed' ? 'failed' : r.outcome,
+        });
+        const hint = r.error ? hintFor(r.error.code, r.error.message) : undefined;
+        return {
+          ...json,
+          orgPackName: r.orgPackName,
+          outcome: r.outcome,
+          ...(r.error ? { error: r.error } : {}),
+          ...(hint ? { hint } : {}),
+          ...(r.deploymentId !== undefined ? { deploymentId: r.deploymentId } : {}),
+        };
+      }),
+      ...unchanged.map((u) => ({
+        pack: u.pack,
+        orgPackName: u.orgPackName,
+        region: u.region,
+        operation: 'none' as const,
+        outcome: 'unchanged' as const,
+        counts: emptyCounts(),
+        targets: 0,
+        failed: [],
+        notReported: [],
+        suspended: [],
+        joined: [],
+        outsideTargets: [],
+      })),
+    ];
+    io.out(jsonDocument('rollout', { ok, regions }));
+    return ok ? 0 : 1;
+  }
+  const color = useColor(process.stdout);
+  const p = io.paint;
+  const blocks: string[] = [];
+  for (const r of results) {
+    if (r.outcome === 'put-failed') {
+      const hint = r.error ? hintFor(r.error.code, r.error.message) : undefined;
+      blocks.push(
+        [
+          `${p.bold(r.pack)} ${r.operation} in ${r.region} ${p.red('was refused by AWS')}: ${r.error?.code ?? ''}`,
+          `  ${r.error?.message ?? ''}`,
+          ...(hint ? [`  ${p.cyan('hint:')} ${hint}`] : []),
+        ].join('\n'),
+      );
+      continue;
+    }
+    blocks.push(
+      formatRolloutSummary({
+        pack: r.pack,
+        region: r.region,
+        operation: r.operation,
+        accounts: r.accounts,
+        counts: r.counts ?? emptyCounts(),
+        outcome: r.outcome,
+        color,
+      }),
+    );
+  }
+  for (const u of unchanged)
+    blocks.push(`${p.bold(u.pack)} in ${u.region}: ${p.dim('unchanged, nothing to do')}`);
+  io.out(blocks.join('\n\n'));
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,123 @@
+/**
+ * `packsmith status`: every account's status per pack and Region as AWS reports it now, merged
+ * with what the local status database recorded (its last recorded change and deployment). Target
+ * accounts without any status are shown as NOT_DEPLOYED.
+ */
+import { existsSync } from 'node:fs';
+import { orgPackNameOf } from '../../org/deploy-config.js';
+import { resolveTargets } from '../../org/targeting.js';
+import { hintFor } from '../../rollout/hints.js';
+import { describePack } from '../../rollout/observe.js';
+import { fetchDetailedStatus } from '../../rollout/poll.js';
+import { openStatusStore, type AccountStatusRecord } from '../../state/store.js';
+import type { StatusCommandOptions } from '../commands/status.js';
+import { UsageError } from '../errors.js';
+import { jsonDocument, processOutput } from '../output.js';
+import type { StatusOutputSchema } from '../output-schemas/rollout.js';
+import type { Static } from '@sinclair/typebox';
+import { discover, loadRolloutContext } from './rollout-context.js';
+import { table } from './table.js';
+
+type StatusRow = Static<typeof StatusOutputSchema>['accounts'][number];
+
+export async function runStatus(packs: string[], options: StatusCommandOptions): Promise<number> {
+  const io = processOutput();
+  for (const id of options.account ?? []) {
+    if (!/^\d{12}$/.test(id)) throw new UsageError(`--account ${id}: an account id has 12 digits`);
+  }
+  const ctx = loadRolloutContext(packs, options, io);
+  try {
+    const tree = await discover(ctx);
+    const byId = new Map(tree.accounts.map((a) => [a.id, a]));
+    const store = existsSync(ctx.statePath) ? openStatusStore(ctx.statePath) : undefined;
+    const wanted = options.account?.length ? new Set(options.account) : undefined;
+    const rows: StatusRow[] = [];
+    try {
+      for (const pack of ctx.packs) {
+        const deployment = ctx.config.packs[pack];
+        if (!deployment) continue;
+        const orgPackName = orgPackNameOf(pack, deployment);
+        const targets = new Set(resolveTargets(tree, deployment.targets).included.map((a) => a.id));
+        for (const region of ctx.regions) {
+          const config = ctx.aws.config(region);
+          const exists = await describePack(config, orgPackName);
+          const aws = exists ? (await fetchDetailedStatus(config, orgPackName)).rows : [];
+          const recorded = new Map<string, AccountStatusRecord>(
+            (store?.currentStatuses({ pack, region }) ?? []).map((r) => [r.accountId, r]),
+          );
+          const ids = new Set([...targets, ...aws.map((r) => r.accountId)]);
+          const fromAws = new Map(aws.map((r) => [r.accountId, r]));
+          for (const id of [...ids].sort()) {
+            if (wanted && !wanted.has(id)) continue;
+            const row = fromAws.get(id);
+            const account = byId.get(id);
+            const rec = recorded.get(id);
+            const hint = row?.status.endsWith('_FAILED')
+              ? hintFor(row.errorCode, row.errorMessage)
+              : undefined;
+            rows.push({
+              pack,
+              orgPackName,
+              region,
+              accountId: id,
+              ...(account ? { name: account.name, ouPath: account.ouPath } : {}),
+              status: row?.status ?? 'NOT_DEPLOYED',
+              ...(row?.errorCode ? { errorCode: row.errorCode } : {}),
+              ...(row?.errorMessage ? { errorMessage: row.errorMessage } : {}),
+              ...(hint ? { hint } : {}),
+              ...(row?.lastUpdateTime ? { lastUpdateTime: row.lastUpdateTime.toISOString() } : {}),
+              target: targets.has(id),
+              history: rec
+                ? {
+                    recordedStatus: rec.status,
+                    lastObservedAt: rec.observedAt,
+                    lastDeploymentId: rec.deploymentId,
+                  }
+                : {},
+            });
+          }
+        }
+      }
+    } finally {
+      store?.close();
+    }
+    const counts: Record<string, number> = {};
+    for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+    if (options.format === 'json') {
+      io.out(jsonDocument('status', { accounts: rows, counts }));
+    } else {
+      const p = io.paint;
+      io.out(
+        table(
+          ['pack', 'region', 'account', 'name', 'OU', 'status', 'since', 'error'],
+          rows.map((r) => [
+            r.pack,
+            r.region,
+            r.accountId + (r.target ? '' : ' *'),
+            r.name ?? '',
+            r.ouPath ?? '',
+            r.status,
+            r.lastUpdateTime ?? '',
+            [r.errorCode, r.errorMessage].filter(Boolean).join(': '),
+          ]),
+        ),
+      );
+      const summary = Object.entries(counts)
+        .sort()
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', ');
+      io.out(`\n${rows.length} account row(s): ${summary || 'none'}`);
+      if (rows.some((r) => !r.target))
+        io.out(p.dim('* not a target of the configuration (joined later, or excluded since)'));
+      for (const r of rows.filter((x) => x.hint))
+        io.out(`${p.cyan('hint')} ${r.accountId} ${r.region}: ${r.hint}`);
+      if (!existsSync(ctx.statePath))
+        io.out(p.dim(`(no local history at ${ctx.statePath}: statuses are AWS's only)`));
+    }
+    return rows.some((r) => r.target && (r.status.endsWith('_FAILED') || r.status === 'NOT_DEPLOYED'))
+      ? 1
+      : 0;
+  } finally {
+    ctx.close();
+  }
+}

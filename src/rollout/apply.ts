@@ -1,0 +1,330 @@
+/**
+ * Applying a plan in one Region: put (or delete) the org pack, write the deployment record, and
+ * track every account to the end, recording each poll in the status store.
+ *
+ * Order matters for a killed process: the deployment row is started before the put (so the
+ * history shows the attempt), and the deployment record is written right after the put is
+ * accepted, before tracking, so that a machine that never saw this run still trusts it.
+ */
+import {
+  DeleteOrganizationConformancePackCommand,
+  DescribeOrganizationConformancePackStatusesCommand,
+  PutOrganizationConformancePackCommand,
+  type ConfigServiceClient,
+} from '@aws-sdk/client-config-service';
+import {
+  awsErrorName,
+  resourceInUseRetry,
+  trustedAccessPropagationRetry,
+  withRetries,
+  type RetryHooks,
+} from '../aws/retry.js';
+import type { DeploymentOutcome, StatusStore } from '../state/store.js';
+import type { OrgAccount } from '../org/discover.js';
+import { describePack } from './observe.js';
+import type { DesiredRegion } from './plan.js';
+import { trackRollout, type PollSnapshot, type RolloutOutcome } from './poll.js';
+import { newDeploymentRecord, stageTemplate, writeDeploymentRecord, type S3Sender } from './records.js';
+import { createTracker, type AccountState, type StateCounts, type Tracker } from './tracker.js';
+
+type ConfigSender = Pick<ConfigServiceClient, 'send'>;
+
+export interface TrackingSettings {
+  intervalMs: number;
+  timeoutMs: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => Date;
+  signal?: AbortSignal;
+  /**
+   * Accounts of the organization that are not ACTIVE now, asked only when some targets were not
+   * reported by the end: accounts closed during the rollout are not failures.
+   */
+  suspendedAccounts?: () => Promise<string[]>;
+}
+
+export interface RegionTarget {
+  pack: string;
+  orgPackName: string;
+  region: string;
+  bucket: string;
+  /** The deploying account: owner of the template bucket, and the caller recorded. */
+  owner: string;
+}
+
+export type RegionEvent =
+  | { kind: 'staged'; region: string; uri: string; uploaded: boolean }
+  | { kind: 'put'; region: string; since: Date }
+  | { kind: 'retry'; region: string; code: string; delayMs: number }
+  | { kind: 'poll'; region: string; snapshot: PollSnapshot };
+
+export interface RegionResult {
+  region: string;
+  operation: 'create' | 'update' | 'delete';
+  outcome: RolloutOutcome | 'put-failed';
+  /** When the put or delete itself failed: the AWS error. */
+  error?: { code: string; message: string };
+  deploymentId?: number;
+  accounts: AccountState[];
+  counts?: StateCounts;
+  polls: number;
+  requests: number;
+}
+
+export interface ApplyRegionInput extends RegionTarget {
+  config: ConfigSender;
+  s3: S3Sender;
+  operation: 'create' | 'update';
+  desired: DesiredRegion;
+  store?: StatusStore;
+  tracking: TrackingSettings;
+  retry?: RetryHooks;
+  onEvent?: (event: RegionEvent) => void;
+}
+
+const targetsOf = (accounts: readonly OrgAccount[]) =>
+  accounts.map((a) => ({ id: a.id, name: a.name, ouPath: a.ouPath }));
+
+const outcomeForStore = (outcome: RegionResult['outcome']): DeploymentOutcome =>
+  outcome === 'put-failed' ? 'failed' : outcome;
+
+function errorOf(error: unknown): { code: string; message: string } {
+  return {
+    code: awsErrorName(error) ?? 'Error',
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+/** Put the pack in one Region and follow it to the end. Never throws for an AWS refusal of the put. */
+export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult> {
+  const { config, s3, desired, store, region, orgPackName } = input;
+  const emit = input.onEvent ?? (() => undefined);
+  const staged = await stageTemplate(s3, {
+    bucket: input.bucket,
+    owner: input.owner,
+    orgPackName,
+    body: desired.templateBody,
+  });
+  emit({ kind: 'staged', region, uri: staged.uri, uploaded: staged.uploaded });
+
+  const deploymentId = store?.startDeployment({
+    pack: input.pack,
+    orgPackName,
+    region,
+    operation: input.operation,
+    templateSha256: desired.templateSha256,
+    parameters: desired.parameters,
+    excludedAccounts: desired.excludedAccounts.length,
+    callerAccount: input.owner,
+  });
+  const finish = (result: Omit<RegionResult, 'region' | 'operation' | 'deploymentId'>): RegionResult => {
+    if (deploymentId !== undefined) store?.finishDeployment(deploymentId, outcomeForStore(result.outcome));
+    return {
+      region,
+      operation: input.operation,
+      ...(deploymentId !== undefined ? { deploymentId } : {}),
+      ...result,
+    };
+  };
+
+  const localPutTime = new Date();
+  try {
+    await withRetries(
+      () =>
+        config.send(
+          new PutOrganizationConformancePackCommand({
+            OrganizationConformancePackName: orgPackName,
+            TemplateS3Uri: staged.uri,
+            ConformancePackInputParameters: Object.entries(desired.parameters).map(
+              ([ParameterName, ParameterValue]) => ({
+                ParameterName,
+                ParameterValue,
+              }),
+            ),
+            ExcludedAccounts: desired.excludedAccounts,
+            ...(desired.deliveryBucket ? { DeliveryS3Bucket: desired.deliveryBucket } : {}),
+            ...(desired.deliveryKeyPrefix ? { DeliveryS3KeyPrefix: desired.deliveryKeyPrefix } : {}),
+          }),
+        ),
+      [resourceInUseRetry, trustedAccessPropagationRetry],
+      {
+        ...input.retry,
+        onRetry: (info) => {
+          input.retry?.onRetry?.(info);
+          emit({ kind: 'retry', region, code: info.code, delayMs: info.delayMs });
+        },
+      },
+    );
+  } catch (error) {
+    return finish({ outcome: 'put-failed', error: errorOf(error), accounts: [], polls: 0, requests: 0 });
+  }
+
+  // AWS's own time for "after this put" when it gives it (second precision; see tracker.ts).
+  const described = await describePack(config, orgPackName).catch(() => undefined);
+  const since = described?.lastUpdateTime ?? localPutTime;
+  emit({ kind: 'put', region, since });
+  await writeDeploymentRecord(s3, {
+    bucket: input.bucket,
+    owner: input.owner,
+    record: newDeploymentRecord({
+      pack: input.pack,
+      orgPackName,
+      region,
+      operation: input.operation,
+      templateSha256: desired.templateSha256,
+      templateKey: staged.key,
+      parameters: desired.parameters,
+      excludedAccounts: desired.excludedAccounts,
+      ...(desired.deliveryBucket ? { deliveryBucket: desired.deliveryBucket } : {}),
+      ...(desired.deliveryKeyPrefix ? { deliveryKeyPrefix: desired.deliveryKeyPrefix } : {}),
+      callerAccount: input.owner,
+      packLastUpdateTime: described?.lastUpdateTime?.toISOString() ?? null,
+    }),
+  });
+
+  const tracker = createTracker({
+    operation: input.operation,
+    since,
+    targets: targetsOf(desired.included),
+    excluded: desired.excludedAccounts,
+  });
+  return finish(await track(input, tracker, deploymentId));
+}
+
+async function track(
+  input: {
+    config: ConfigSender;
+    orgPackName: string;
+    region: string;
+    store?: StatusStore;
+    tracking: TrackingSettings;
+    onEvent?: (e: RegionEvent) => void;
+  },
+  tracker: Tracker,
+  deploymentId: number | undefined,
+): Promise<Omit<RegionResult, 'region' | 'operation' | 'deploymentId'>> {
+  const tracked = await trackRollout({
+    config: input.config,
+    orgPackName: input.orgPackName,
+    tracker,
+    ...(input.store && deploymentId !== undefined
+      ? {
+          store: {
+            deploymentId,
+            recordObservations: (d, o, at) => input.store?.recordObservations(d, o, at),
+          },
+        }
+      : {}),
+    intervalMs: input.tracking.intervalMs,
+    timeoutMs: input.tracking.timeoutMs,
+    ...(input.tracking.sleep ? { sleep: input.tracking.sleep } : {}),
+    ...(input.tracking.now ? { now: input.tracking.now } : {}),
+    ...(input.tracking.signal ? { signal: input.tracking.signal } : {}),
+    onPoll: (snapshot) => input.onEvent?.({ kind: 'poll', region: input.region, snapshot }),
+  });
+  let outcome = tracked.outcome;
+  if (tracker.counts()['not-reported'] > 0 && input.tracking.suspendedAccounts) {
+    const inactive = await input.tracking.suspendedAccounts().catch(() => []);
+    tracker.markSuspended(inactive);
+    if (outcome === 'timed-out' && tracker.counts()['not-reported'] === 0) {
+      outcome = tracker.counts().failed > 0 ? 'failed' : 'succeeded';
+    }
+  }
+  return {
+    outcome,
+    accounts: tracker.accounts(),
+    counts: tracker.counts(),
+    polls: tracked.polls,
+    requests: tracked.requests,
+  };
+}
+
+export interface DestroyRegionInput extends RegionTarget {
+  config: ConfigSender;
+  s3: S3Sender;
+  /** Accounts that hold the pack now (from its detailed status), with names when known. */
+  holders: ReadonlyArray<{ id: string; name: string; ouPath: string }>;
+  store?: StatusStore;
+  tracking: TrackingSettings;
+  retry?: RetryHooks;
+  onEvent?: (event: RegionEvent) => void;
+}
+
+/** Delete the pack in one Region and follow every account's deletion to the end. */
+export async function destroyRegion(input: DestroyRegionInput): Promise<RegionResult> {
+  const { config, s3, store, region, orgPackName } = input;
+  const emit = input.onEvent ?? (() => undefined);
+  const deploymentId = store?.startDeployment({
+    pack: input.pack,
+    orgPackName,
+    region,
+    operation: 'delete',
+    templateSha256: null,
+    parameters: {},
+    excludedAccounts: 0,
+    callerAccount: input.owner,
+  });
+  const finish = (result: Omit<RegionResult, 'region' | 'operation' | 'deploymentId'>): RegionResult => {
+    if (deploymentId !== undefined) store?.finishDeployment(deploymentId, outcomeForStore(result.outcome));
+    return {
+      region,
+      operation: 'delete',
+      ...(deploymentId !== undefined ? { deploymentId } : {}),
+      ...result,
+    };
+  };
+  const localDeleteTime = new Date();
+  try {
+    await withRetries(
+      () =>
+        config.send(
+          new DeleteOrganizationConformancePackCommand({ OrganizationConformancePackName: orgPackName }),
+        ),
+      [resourceInUseRetry],
+      {
+        ...input.retry,
+        onRetry: (info) => {
+          input.retry?.onRetry?.(info);
+          emit({ kind: 'retry', region, code: info.code, delayMs: info.delayMs });
+        },
+      },
+    );
+  } catch (error) {
+    return finish({ outcome: 'put-failed', error: errorOf(error), accounts: [], polls: 0, requests: 0 });
+  }
+  const since = (await aggregateTime(config, orgPackName)) ?? localDeleteTime;
+  emit({ kind: 'put', region, since });
+  // The record says "deleted": plan then sees neither a pack nor a record to trust, and a later
+  // rollback knows the pack had been removed.
+  await writeDeploymentRecord(s3, {
+    bucket: input.bucket,
+    owner: input.owner,
+    record: newDeploymentRecord({
+      pack: input.pack,
+      orgPackName,
+      region,
+      operation: 'delete',
+      templateSha256: null,
+      templateKey: null,
+      parameters: {},
+      excludedAccounts: [],
+      callerAccount: input.owner,
+      packLastUpdateTime: null,
+    }),
+  });
+  const tracker = createTracker({ operation: 'delete', since, targets: input.holders, excluded: [] });
+  return finish(await track(input, tracker, deploymentId));
+}
+
+/** The aggregate status's LastUpdateTime: AWS's time of the delete just accepted. */
+async function aggregateTime(config: ConfigSender, orgPackName: string): Promise<Date | undefined> {
+  try {
+    const r = await config.send(
+      new DescribeOrganizationConformancePackStatusesCommand({
+        OrganizationConformancePackNames: [orgPackName],
+      }),
+    );
+    return r.OrganizationConformancePackStatuses?.[0]?.LastUpdateTime;
+  } catch {
+    return undefined;
+  }
+}

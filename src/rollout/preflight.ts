@@ -1,0 +1,726 @@
+/**
+ * `packsmith preflight` (and the start of every deploy): checks the prerequisites of an
+ * organization conformance pack rollout (fact sheet §0, §3) and reports EVERY problem at once,
+ * before anything is put. Nothing here writes to AWS.
+ *
+ * Checks, each a `deployChecks` entry (src/org/problems.ts, PS520–PS549):
+ * 1. the caller is `deployingAccount` (GetCallerIdentity);
+ * 2. there is an organization with all features (DescribeOrganization, or the given tree);
+ * 3. `role` matches what `deployingAccount` is: the management account, or a registered delegated
+ *    administrator of config-multiaccountsetup.amazonaws.com;
+ * 4. trusted access for that principal is enabled;
+ * 5. template and delivery buckets exist, are in the right Region and are not public;
+ * 6. with `checkRecorders`: in every included account × Region, a recording configuration recorder,
+ *    a recording group that covers the pack's resource types, and a delivery channel.
+ *
+ * A call that is denied turns into a "could not verify" warning; any other failure of one call is
+ * reported as a finding and the other checks still run. The role checks are about the configured
+ * `deployingAccount`, not the caller, so a wrong caller does not cascade into further errors.
+ * The caller builds the clients (and assumes the account check role in `configInAccount`).
+ */
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import {
+  DescribeOrganizationCommand,
+  ListAWSServiceAccessForOrganizationCommand,
+  ListDelegatedAdministratorsCommand,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import {
+  GetBucketLocationCommand,
+  GetBucketPolicyStatusCommand,
+  GetPublicAccessBlockCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  DescribeConfigurationRecordersCommand,
+  DescribeConfigurationRecorderStatusCommand,
+  DescribeDeliveryChannelsCommand,
+  type ConfigServiceClient,
+  type ConfigurationRecorder,
+} from '@aws-sdk/client-config-service';
+import { organizationsApiLimits } from '../facts/limits.js';
+import type { DeployConfig, PackDeployment } from '../org/deploy-config.js';
+import { pages, type OrgAccount, type OrgTree } from '../org/discover.js';
+import { deployChecks, type DeployCheckName } from '../org/problems.js';
+
+/**
+ * The service principal of organization conformance packs: delegated administrators are registered
+ * and trusted access is enabled for it ([BC:PutOrganizationConformancePack], fact sheet §0.6).
+ */
+export const configMultiAccountSetupPrincipal = 'config-multiaccountsetup.amazonaws.com';
+
+/**
+ * The global IAM resource types: `allSupported` records them only with
+ * `includeGlobalResourceTypes: true` (Config API, RecordingGroup.includeGlobalResourceTypes).
+ */
+const globalIamResourceTypes = ['AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Role', 'AWS::IAM::Policy'];
+
+/** packsmith's own bound: up to this many accounts sharing a problem get one finding each. */
+export const aggregateAbove = 20;
+const defaultRecorderConcurrency = 8;
+
+export type PreflightSeverity = 'error' | 'warning' | 'notice';
+
+export interface PreflightFinding {
+  checkId: string;
+  severity: PreflightSeverity;
+  message: string;
+  fix: string;
+  region?: string;
+  accountId?: string;
+  /** Every account when more than `aggregateAbove` accounts share the problem (one finding then). */
+  accountIds?: string[];
+  pack?: string;
+}
+
+export interface PreflightPack {
+  /** The pack's manifest name (the key under `packs`). */
+  name: string;
+  orgPackName: string;
+  deployment: PackDeployment;
+  /** Active accounts it deploys to (resolveTargets). */
+  included: OrgAccount[];
+  templateBody: string;
+  /** What its rules evaluate (resourceTypesEvaluated). */
+  resourceTypes: string[];
+}
+
+export interface PreflightInput {
+  config: DeployConfig;
+  packs: PreflightPack[];
+  /** The discovered organization; without it DescribeOrganization is called. */
+  tree?: OrgTree;
+  /** Check recorders in every included account, through this role; default concurrency 8. */
+  checkRecorders?: { roleName: string; concurrency?: number };
+}
+
+type Sender<C extends { send: unknown }> = Pick<C, 'send'>;
+
+export interface PreflightAws {
+  sts: Sender<STSClient>;
+  organizations: Sender<OrganizationsClient>;
+  s3(region: string): Sender<S3Client>;
+  /** A Config client in `accountId` and `region`, with the account check role assumed. */
+  configInAccount(accountId: string, region: string): Promise<Sender<ConfigServiceClient>>;
+}
+
+export async function runPreflight(input: PreflightInput, aws: PreflightAws): Promise<PreflightFinding[]> {
+  // Independent groups run concurrently; the result keeps this fixed order.
+  const groups = await Promise.all([
+    callerChecks(input.config, aws),
+    organizationChecks(input, aws),
+    bucketChecks(input, aws),
+    input.checkRecorders ? recorderChecks(input, input.checkRecorders, aws) : Promise.resolve([]),
+  ]);
+  return groups.flat();
+}
+
+// ---------------------------------------------------------------------------------------------
+// findings and errors
+
+function finding(
+  name: DeployCheckName,
+  message: string,
+  where: Partial<Pick<PreflightFinding, 'region' | 'accountId' | 'accountIds' | 'pack' | 'severity'>> = {},
+): PreflightFinding {
+  const check = deployChecks[name];
+  const { severity, ...rest } = where;
+  return {
+    checkId: check.id,
+    severity: severity ?? (check.severity === 'info' ? 'notice' : check.severity),
+    message,
+    fix: check.fix,
+    ...rest,
+  };
+}
+
+interface AwsError {
+  name?: string;
+  Code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+const errorName = (e: unknown): string => {
+  const err = e as AwsError;
+  return err?.name ?? err?.Code ?? 'Error';
+};
+
+/** Denied by IAM, an SCP, or S3's ExpectedBucketOwner (which answers 403 too). */
+export function isAccessDenied(e: unknown): boolean {
+  const name = errorName(e);
+  return (
+    name === 'AccessDeniedException' ||
+    name === 'AccessDenied' ||
+    (e as AwsError)?.$metadata?.httpStatusCode === 403
+  );
+}
+
+/** The error's name and message; AWS error messages carry no credentials. */
+const describeError = (e: unknown): string => {
+  const message = (e as AwsError)?.message ?? String(e);
+  return `${errorName(e)}: ${message}`;
+};
+
+const failed = (what: string, e: unknown, where: Parameters<typeof finding>[2] = {}) =>
+  finding('preflight-check-failed', `${what} failed (${describeError(e)})`, where);
+
+const unverified = (what: string, call: string, where: Parameters<typeof finding>[2] = {}) =>
+  finding(
+    'preflight-unverified',
+    `could not verify ${what}: ${call} was denied to the deploying credentials`,
+    where,
+  );
+
+// ---------------------------------------------------------------------------------------------
+// 1. caller identity
+
+async function callerChecks(config: DeployConfig, aws: PreflightAws): Promise<PreflightFinding[]> {
+  try {
+    const identity = await aws.sts.send(new GetCallerIdentityCommand({}));
+    if (identity.Account === config.deployingAccount) return [];
+    // The ARN names the principal (role/session name), never its keys: safe to print.
+    return [
+      finding(
+        'preflight-wrong-caller',
+        `the credentials belong to account ${identity.Account ?? '(unknown)'} (${identity.Arn ?? 'no ARN'}), ` +
+          `but \`deployingAccount\` is ${config.deployingAccount}`,
+      ),
+    ];
+  } catch (e) {
+    return [failed('GetCallerIdentity', e)];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2–4. organization, role, trusted access
+
+async function organizationChecks(input: PreflightInput, aws: PreflightAws): Promise<PreflightFinding[]> {
+  const { config } = input;
+  const out: PreflightFinding[] = [];
+  let org: { id: string; managementAccountId: string; featureSet: string } | undefined;
+  if (input.tree) {
+    org = {
+      id: input.tree.organizationId,
+      managementAccountId: input.tree.managementAccountId,
+      featureSet: input.tree.featureSet,
+    };
+  } else {
+    try {
+      const o = (await aws.organizations.send(new DescribeOrganizationCommand({}))).Organization;
+      if (o?.Id && o.MasterAccountId) {
+        org = { id: o.Id, managementAccountId: o.MasterAccountId, featureSet: o.FeatureSet ?? 'ALL' };
+      } else {
+        out.push(finding('preflight-no-organization', 'DescribeOrganization returned no organization'));
+      }
+    } catch (e) {
+      if (errorName(e) === 'AWSOrganizationsNotInUseException') {
+        out.push(
+          finding(
+            'preflight-no-organization',
+            `not in an organization: account ${config.deployingAccount} is not a member of an AWS Organization`,
+          ),
+        );
+        // Role and trusted access mean nothing without an organization: do not cascade.
+        return out;
+      }
+      out.push(
+        isAccessDenied(e)
+          ? unverified('the organization', 'DescribeOrganization')
+          : failed('DescribeOrganization', e),
+      );
+    }
+  }
+  if (org && org.featureSet !== 'ALL') {
+    out.push(
+      finding(
+        'preflight-not-all-features',
+        `organization ${org.id} has feature set ${org.featureSet}; organization conformance packs need ALL`,
+      ),
+    );
+  }
+
+  const isManagement = org ? org.managementAccountId === config.deployingAccount : undefined;
+  const [role, trusted] = await Promise.all([
+    roleChecks(config, org, isManagement, aws),
+    trustedAccessChecks(config, aws),
+  ]);
+  return [...out, ...role, ...trusted];
+}
+
+const visibilitySplit =
+  'packs put by the management account and by a delegated administrator are invisible to each other, ' +
+  'so deploying under the other role would create a second set of packs beside the first';
+
+async function roleChecks(
+  config: DeployConfig,
+  org: { id: string; managementAccountId: string } | undefined,
+  isManagement: boolean | undefined,
+  aws: PreflightAws,
+): Promise<PreflightFinding[]> {
+  const account = config.deployingAccount;
+  if (config.role === 'management') {
+    if (!org || isManagement) return [];
+    return [
+      finding(
+        'preflight-role-mismatch',
+        `\`role\` is management, but ${account} is not the management account of organization ${org.id} ` +
+          `(${org.managementAccountId}); if it is a delegated administrator, set \`role: delegated-administrator\` ` +
+          `(${visibilitySplit})`,
+      ),
+    ];
+  }
+  if (isManagement) {
+    return [
+      finding(
+        'preflight-role-mismatch',
+        `\`role\` is delegated-administrator, but ${account} is the management account of organization ` +
+          `${org?.id ?? ''}; set \`role: management\` (${visibilitySplit})`,
+      ),
+    ];
+  }
+  try {
+    const admins = await pages('ListDelegatedAdministrators', async (NextToken) => {
+      const r = await aws.organizations.send(
+        new ListDelegatedAdministratorsCommand({
+          ServicePrincipal: configMultiAccountSetupPrincipal,
+          MaxResults: organizationsApiLimits.listMaxResults,
+          NextToken,
+        }),
+      );
+      return { items: r.DelegatedAdministrators ?? [], next: r.NextToken };
+    });
+    if (admins.some((a) => a.Id === account)) return [];
+    const others = admins.map((a) => a.Id).filter((id): id is string => !!id);
+    return [
+      finding(
+        'preflight-not-delegated-admin',
+        `${account} is not a delegated administrator for ${configMultiAccountSetupPrincipal}` +
+          (others.length ? ` (registered: ${others.sort().join(', ')})` : ' (none is registered)'),
+      ),
+    ];
+  } catch (e) {
+    // A delegated administrator may well not be allowed to list them: not an error.
+    if (isAccessDenied(e)) {
+      return [unverified(`that ${account} is a delegated administrator`, 'ListDelegatedAdministrators')];
+    }
+    return [failed('ListDelegatedAdministrators', e)];
+  }
+}
+
+async function trustedAccessChecks(config: DeployConfig, aws: PreflightAws): Promise<PreflightFinding[]> {
+  try {
+    const enabled = await pages('ListAWSServiceAccessForOrganization', async (NextToken) => {
+      const r = await aws.organizations.send(
+        new ListAWSServiceAccessForOrganizationCommand({
+          MaxResults: organizationsApiLimits.listMaxResults,
+          NextToken,
+        }),
+      );
+      return { items: r.EnabledServicePrincipals ?? [], next: r.NextToken };
+    });
+    if (enabled.some((p) => p.ServicePrincipal === configMultiAccountSetupPrincipal)) return [];
+    return [
+      config.role === 'management'
+        ? finding(
+            'preflight-trusted-access',
+            `trusted access for ${configMultiAccountSetupPrincipal} is not enabled; the management account's first deploy enables it`,
+            { severity: 'notice' },
+          )
+        : finding(
+            'preflight-trusted-access',
+            `trusted access for ${configMultiAccountSetupPrincipal} is not enabled: a delegated administrator's deploy fails without it`,
+          ),
+    ];
+  } catch (e) {
+    if (isAccessDenied(e)) {
+      return [
+        unverified(
+          `trusted access for ${configMultiAccountSetupPrincipal}`,
+          'ListAWSServiceAccessForOrganization',
+        ),
+      ];
+    }
+    return [failed('ListAWSServiceAccessForOrganization', e)];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. buckets
+
+/**
+ * GetBucketLocation's LocationConstraint as a Region: null or '' is us-east-1, and the legacy
+ * 'EU' is eu-west-1 (S3 API reference, GetBucketLocation).
+ */
+export function bucketRegion(locationConstraint: string | null | undefined): string {
+  if (!locationConstraint) return 'us-east-1';
+  if (locationConstraint === 'EU') return 'eu-west-1';
+  return locationConstraint;
+}
+
+const elsewhere = '(another Region)';
+
+interface BucketToCheck {
+  bucket: string;
+  kind: 'template' | 'delivery';
+  /** Template bucket: the Regions it serves. Delivery bucket: the deployment Regions. */
+  regions: string[];
+  /** Delivery bucket: the packs that use it. */
+  packs: string[];
+}
+
+async function bucketChecks(input: PreflightInput, aws: PreflightAws): Promise<PreflightFinding[]> {
+  const { config } = input;
+  const template = new Map<string, BucketToCheck>();
+  for (const region of config.regions) {
+    const bucket = config.templateBuckets[region];
+    if (!bucket) continue; // the configuration loader already reports it (PS502)
+    const entry = template.get(bucket) ?? { bucket, kind: 'template', regions: [], packs: [] };
+    entry.regions.push(region);
+    template.set(bucket, entry);
+  }
+  const delivery = new Map<string, BucketToCheck>();
+  for (const pack of input.packs) {
+    const bucket = pack.deployment.deliveryBucket;
+    if (!bucket) continue;
+    const entry = delivery.get(bucket) ?? { bucket, kind: 'delivery', regions: config.regions, packs: [] };
+    entry.packs.push(pack.name);
+    delivery.set(bucket, entry);
+  }
+  const all = [...template.values(), ...delivery.values()];
+  const results = await Promise.all(all.map((b) => checkBucket(b, config.deployingAccount, aws)));
+  return results.flat();
+}
+
+async function checkBucket(
+  b: BucketToCheck,
+  deployingAccount: string,
+  aws: PreflightAws,
+): Promise<PreflightFinding[]> {
+  const out: PreflightFinding[] = [];
+  const first = b.regions[0] as string;
+  const label =
+    b.kind === 'template'
+      ? `template bucket ${b.bucket} (${b.regions.join(', ')})`
+      : `delivery bucket ${b.bucket} of pack ${b.packs.join(', ')}`;
+  const where: Parameters<typeof finding>[2] =
+    b.kind === 'template'
+      ? b.regions.length === 1
+        ? { region: first }
+        : {}
+      : b.packs.length === 1
+        ? { pack: b.packs[0] }
+        : {};
+  // Template buckets must be deployingAccount's, so an upload never lands in a same-named bucket of
+  // someone else. A delivery bucket may live in another (e.g. a log archive) account: no owner.
+  const owner = b.kind === 'template' ? { ExpectedBucketOwner: deployingAccount } : {};
+  const s3 = aws.s3(first);
+
+  let region: string;
+  try {
+    const r = await s3.send(new GetBucketLocationCommand({ Bucket: b.bucket, ...owner }));
+    region = bucketRegion(r.LocationConstraint);
+  } catch (e) {
+    const name = errorName(e);
+    if (name === 'NoSuchBucket' || name === 'NotFound') {
+      return [finding('preflight-bucket-missing', `${label} does not exist`, where)];
+    }
+    if (isAccessDenied(e)) {
+      return [
+        b.kind === 'template'
+          ? finding(
+              'preflight-bucket-access',
+              `${label} cannot be read by the deploying credentials, or is not owned by ${deployingAccount} (GetBucketLocation was denied)`,
+              where,
+            )
+          : unverified(`${label}`, 'GetBucketLocation', where),
+      ];
+    }
+    if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed') {
+      // S3 redirects to the bucket's own Region: it is not in `first`.
+      region = elsewhere;
+    } else {
+      return [failed(`GetBucketLocation of ${label}`, e, where)];
+    }
+  }
+
+  if (b.kind === 'template') {
+    for (const wanted of b.regions) {
+      if (region !== wanted) {
+        out.push(
+          finding(
+            'preflight-bucket-region',
+            `template bucket ${b.bucket} for ${wanted} is in ${region}, not in ${wanted}`,
+            { region: wanted },
+          ),
+        );
+      }
+    }
+  } else if (!b.regions.includes(region)) {
+    // Unverified for org packs (fact sheet §6 style): take the safe side, but only warn.
+    out.push(
+      finding(
+        'preflight-delivery-bucket-region',
+        `${label} is in ${region}, which is none of the deployment Regions (${b.regions.join(', ')})`,
+        where,
+      ),
+    );
+  }
+
+  // The bucket answers only in its own Region: the next calls would fail for that reason alone.
+  if (region === elsewhere) return out;
+
+  const [policy, block] = await Promise.all([
+    s3.send(new GetBucketPolicyStatusCommand({ Bucket: b.bucket, ...owner })).then(
+      (r) => ({ ok: true as const, isPublic: r.PolicyStatus?.IsPublic === true }),
+      (e: unknown) => ({ ok: false as const, e }),
+    ),
+    s3.send(new GetPublicAccessBlockCommand({ Bucket: b.bucket, ...owner })).then(
+      (r) => ({ ok: true as const, config: r.PublicAccessBlockConfiguration }),
+      (e: unknown) => ({ ok: false as const, e }),
+    ),
+  ]);
+  if (policy.ok) {
+    if (policy.isPublic)
+      out.push(finding('preflight-bucket-public', `${label} is public by its bucket policy`, where));
+  } else if (errorName(policy.e) !== 'NoSuchBucketPolicy') {
+    // No policy: not public by policy.
+    out.push(
+      isAccessDenied(policy.e)
+        ? unverified(`whether ${label} is public`, 'GetBucketPolicyStatus', where)
+        : failed(`GetBucketPolicyStatus of ${label}`, policy.e, where),
+    );
+  }
+  if (block.ok) {
+    const c = block.config ?? {};
+    const off = (
+      ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const
+    ).filter((k) => c[k] !== true);
+    if (off.length > 0) {
+      out.push(
+        finding(
+          'preflight-bucket-public-access-block',
+          `${label} does not block public access: ${off.join(', ')} ${off.length === 1 ? 'is' : 'are'} off`,
+          where,
+        ),
+      );
+    }
+  } else if (errorName(block.e) === 'NoSuchPublicAccessBlockConfiguration') {
+    out.push(
+      finding(
+        'preflight-bucket-public-access-block',
+        `${label} has no Block Public Access configuration`,
+        where,
+      ),
+    );
+  } else {
+    out.push(
+      isAccessDenied(block.e)
+        ? unverified(`the Block Public Access settings of ${label}`, 'GetPublicAccessBlock', where)
+        : failed(`GetPublicAccessBlock of ${label}`, block.e, where),
+    );
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. recorders in every included account × Region
+
+/** One account's problem before aggregation; `detail` is the same for every account sharing it. */
+interface AccountProblem {
+  name: DeployCheckName;
+  accountId: string;
+  region?: string;
+  pack?: string;
+  detail: string;
+}
+
+/**
+ * The resource types a recording group records, as a predicate. Covers `allSupported` (the global
+ * IAM types only with includeGlobalResourceTypes), `resourceTypes` (inclusion) and the
+ * EXCLUSION_BY_RESOURCE_TYPES strategy.
+ */
+export function recordsType(
+  recorder: Pick<ConfigurationRecorder, 'recordingGroup'>,
+): (type: string) => boolean {
+  const group = recorder.recordingGroup;
+  // No recording group: Config's default is allSupported without the global types.
+  if (!group) return (t) => !globalIamResourceTypes.includes(t);
+  const strategy = group.recordingStrategy?.useOnly;
+  if (strategy === 'EXCLUSION_BY_RESOURCE_TYPES') {
+    const excluded = new Set<string>(group.exclusionByResourceTypes?.resourceTypes ?? []);
+    return (t) => !excluded.has(t);
+  }
+  if (strategy === 'ALL_SUPPORTED_RESOURCE_TYPES' || (strategy === undefined && group.allSupported)) {
+    const global = group.includeGlobalResourceTypes === true;
+    return (t) => global || !globalIamResourceTypes.includes(t);
+  }
+  const included = new Set<string>(group.resourceTypes ?? []);
+  return (t) => included.has(t);
+}
+
+async function recorderChecks(
+  input: PreflightInput,
+  options: NonNullable<PreflightInput['checkRecorders']>,
+  aws: PreflightAws,
+): Promise<PreflightFinding[]> {
+  const accounts = new Map<string, { account: OrgAccount; packs: PreflightPack[] }>();
+  for (const pack of input.packs) {
+    for (const account of pack.included) {
+      const entry = accounts.get(account.id) ?? { account, packs: [] };
+      entry.packs.push(pack);
+      accounts.set(account.id, entry);
+    }
+  }
+  const ids = [...accounts.keys()].sort();
+  const jobs = ids.flatMap((accountId) => input.config.regions.map((region) => ({ accountId, region })));
+  const assumeFailures = new Map<string, unknown>();
+  const problems: AccountProblem[][] = await mapLimit(
+    jobs,
+    Math.max(1, options.concurrency ?? defaultRecorderConcurrency),
+    async ({ accountId, region }) => {
+      if (assumeFailures.has(accountId)) return [];
+      let config: Sender<ConfigServiceClient>;
+      try {
+        config = await aws.configInAccount(accountId, region);
+      } catch (e) {
+        // One finding per account, whatever the number of Regions.
+        if (!assumeFailures.has(accountId)) assumeFailures.set(accountId, e);
+        return [];
+      }
+      const { packs } = accounts.get(accountId)!;
+      return checkAccountRegion(config, accountId, region, packs, options.roleName);
+    },
+  );
+  const roleProblems: AccountProblem[] = [...assumeFailures.entries()].map(([accountId, e]) => ({
+    name: 'preflight-account-check-role',
+    accountId,
+    detail: `could not assume role ${options.roleName} (${errorName(e)})`,
+  }));
+  const names = new Map([...accounts.values()].map(({ account }) => [account.id, account.name]));
+  return aggregate([...roleProblems, ...problems.flat()], names);
+}
+
+async function checkAccountRegion(
+  config: Sender<ConfigServiceClient>,
+  accountId: string,
+  region: string,
+  packs: PreflightPack[],
+  roleName: string,
+): Promise<AccountProblem[]> {
+  const problem = (name: DeployCheckName, detail: string, pack?: string): AccountProblem => ({
+    name,
+    accountId,
+    region,
+    detail,
+    ...(pack ? { pack } : {}),
+  });
+  let recorders: ConfigurationRecorder[];
+  let statuses: Array<{ name?: string; recording?: boolean }>;
+  let channels: unknown[];
+  try {
+    [recorders, statuses, channels] = await Promise.all([
+      config.send(new DescribeConfigurationRecordersCommand({})).then((r) => r.ConfigurationRecorders ?? []),
+      config
+        .send(new DescribeConfigurationRecorderStatusCommand({}))
+        .then((r) => r.ConfigurationRecordersStatus ?? []),
+      config.send(new DescribeDeliveryChannelsCommand({})).then((r) => r.DeliveryChannels ?? []),
+    ]);
+  } catch (e) {
+    return [
+      problem(
+        'preflight-account-check-role',
+        isAccessDenied(e)
+          ? `role ${roleName} may not read Config (${errorName(e)}): allow config:DescribeConfigurationRecorders, DescribeConfigurationRecorderStatus and DescribeDeliveryChannels`
+          : `the Config calls failed (${errorName(e)})`,
+      ),
+    ];
+  }
+  const out: AccountProblem[] = [];
+  // Service-linked recorders (with a servicePrincipal) record for one service only: packs need the
+  // account's own, customer-managed recorder.
+  const own = recorders.filter((r) => !(r as { servicePrincipal?: string }).servicePrincipal);
+  const recorder = own[0];
+  if (!recorder) {
+    out.push(
+      problem(
+        'preflight-no-recorder',
+        'has no configuration recorder: the deploy would fail there with NoAvailableConfigurationRecorderException',
+      ),
+    );
+  } else {
+    const status = statuses.find((s) => s.name === recorder.name);
+    if (status?.recording !== true) {
+      out.push(
+        problem(
+          'preflight-recorder-stopped',
+          `configuration recorder ${recorder.name ?? ''} is not recording`,
+        ),
+      );
+    }
+    const records = recordsType(recorder);
+    for (const pack of packs) {
+      const missing = pack.resourceTypes.filter((t) => !records(t));
+      if (missing.length > 0) {
+        out.push(
+          problem(
+            'preflight-recording-gap',
+            `does not record ${missing.join(', ')}, which rules of pack ${pack.name} evaluate: those rules only ever report INSUFFICIENT_DATA`,
+            pack.name,
+          ),
+        );
+      }
+    }
+  }
+  if (channels.length === 0) out.push(problem('preflight-no-delivery-channel', 'has no delivery channel'));
+  return out;
+}
+
+/**
+ * One finding per account, or, when more than `aggregateAbove` accounts share a problem (same
+ * check, Region, pack and detail), one finding that lists every account id compactly; the finding's
+ * `accountIds` has them all. Sorted by check id, Region, pack, then account.
+ */
+function aggregate(problems: AccountProblem[], names: Map<string, string>): PreflightFinding[] {
+  const groups = new Map<string, AccountProblem[]>();
+  for (const p of problems) {
+    const key = JSON.stringify([deployChecks[p.name].id, p.region ?? '', p.pack ?? '', p.detail]);
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const out: PreflightFinding[] = [];
+  for (const key of [...groups.keys()].sort()) {
+    const group = groups.get(key)!.sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+    const { name, region, pack, detail } = group[0]!;
+    const where = { ...(region ? { region } : {}), ...(pack ? { pack } : {}) };
+    const place = region ? ` in ${region}` : '';
+    if (group.length > aggregateAbove) {
+      const ids = group.map((p) => p.accountId);
+      out.push(
+        finding(name, `${ids.length} accounts${place}: ${detail}; accounts: ${ids.join(', ')}`, {
+          ...where,
+          accountIds: ids,
+        }),
+      );
+    } else {
+      for (const p of group) {
+        const label = names.get(p.accountId) ? `${p.accountId} (${names.get(p.accountId)})` : p.accountId;
+        out.push(finding(name, `account ${label}${place}: ${detail}`, { ...where, accountId: p.accountId }));
+      }
+    }
+  }
+  return out;
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,703 @@
+/**
+ * runPreflight against moto (a real organization, buckets, delegated administrators, trusted
+ * access, recorders created as each account, account check role assumed through STS), and against
+ * tiny hand-written `send` fakes for what moto cannot do: denied calls, a public bucket policy,
+ * a role that cannot be assumed, and more than 20 accounts sharing a problem.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import {
+  EnableAWSServiceAccessCommand,
+  RegisterDelegatedAdministratorCommand,
+} from '@aws-sdk/client-organizations';
+import {
+  CreateBucketCommand,
+  PutPublicAccessBlockCommand,
+  type BucketLocationConstraint,
+} from '@aws-sdk/client-s3';
+import {
+  ConfigServiceClient,
+  PutConfigurationRecorderCommand,
+  StopConfigurationRecorderCommand,
+} from '@aws-sdk/client-config-service';
+import { loadCatalog } from '../../src/catalog/catalog.js';
+import type { DeployConfig } from '../../src/org/deploy-config.js';
+import { discoverOrganization, type OrgAccount, type OrgTree } from '../../src/org/discover.js';
+import { deployChecks } from '../../src/org/problems.js';
+import { resolveTargets } from '../../src/org/targeting.js';
+import {
+  aggregateAbove,
+  bucketRegion,
+  configMultiAccountSetupPrincipal,
+  recordsType,
+  runPreflight,
+  type PreflightAws,
+  type PreflightFinding,
+  type PreflightInput,
+} from '../../src/rollout/preflight.js';
+import { resourceTypesEvaluated } from '../../src/rollout/resource-types.js';
+import {
+  configClient,
+  motoSkipNote,
+  motoStatus,
+  organizationsClient,
+  s3Client,
+  stsClient,
+  useMoto,
+} from '../support/moto.js';
+import { createOrganization, type OrgTree as FixtureTree } from '../support/org-fixture.js';
+
+const id = (name: keyof typeof deployChecks) => deployChecks[name].id;
+const ids = (findings: PreflightFinding[]) => findings.map((f) => f.checkId).sort();
+
+const templateBody = `Resources:
+  Versioning:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: s3-versioning
+      Source: { Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED }
+  Volumes:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: volumes
+      Source: { Owner: AWS, SourceIdentifier: ENCRYPTED_VOLUMES }
+`;
+const packTypes = resourceTypesEvaluated(templateBody, loadCatalog()).types;
+
+function deployConfig(over: Partial<DeployConfig> = {}): DeployConfig {
+  return {
+    deployingAccount: '123456789012',
+    role: 'management',
+    regions: ['us-east-1', 'eu-west-1'],
+    templateBuckets: { 'us-east-1': 'tpl-use1', 'eu-west-1': 'tpl-euw1' },
+    packs: { baseline: { targets: { ous: ['/Root'] }, deliveryBucket: 'awsconfigconforms-baseline' } },
+    ...over,
+  } as DeployConfig;
+}
+
+function inputFor(config: DeployConfig, included: OrgAccount[], tree?: OrgTree): PreflightInput {
+  return {
+    config,
+    packs: Object.entries(config.packs).map(([name, deployment]) => ({
+      name,
+      orgPackName: name,
+      deployment,
+      included,
+      templateBody,
+      resourceTypes: packTypes,
+    })),
+    ...(tree ? { tree } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// against moto
+
+describe.skipIf(!motoStatus().available)(`runPreflight against moto${motoSkipNote()}`, () => {
+  const moto = useMoto();
+  const roleName = 'PacksmithAccountCheck';
+  let org: FixtureTree;
+  let tree: OrgTree;
+  let management: string;
+  const acct = (name: string) => org.accounts.find((a) => a.name === name)!.id;
+
+  /** Clients as `caller`; the org client may act as another account (see the moto quirk below). */
+  function awsAs(caller: string, orgAccount = caller): PreflightAws {
+    const sts = stsClient({ endpoint: moto.endpoint, accountId: caller });
+    return {
+      sts,
+      organizations: organizationsClient({ endpoint: moto.endpoint, accountId: orgAccount }),
+      s3: (region) => s3Client({ endpoint: moto.endpoint, accountId: caller, region }),
+      // AssumeRole for real: moto scopes the temporary credentials to the role's account.
+      async configInAccount(accountId, region) {
+        const r = await sts.send(
+          new AssumeRoleCommand({
+            RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
+            RoleSessionName: 'packsmith-preflight',
+          }),
+        );
+        const c = r.Credentials!;
+        return new ConfigServiceClient({
+          endpoint: moto.endpoint,
+          region,
+          maxAttempts: 1,
+          credentials: {
+            accessKeyId: c.AccessKeyId!,
+            secretAccessKey: c.SecretAccessKey!,
+            sessionToken: c.SessionToken!,
+          },
+        });
+      },
+    };
+  }
+
+  async function bucket(
+    name: string,
+    region: string,
+    opts: { owner?: string; blockPublicAccess?: boolean } = {},
+  ): Promise<void> {
+    const s3 = s3Client({ endpoint: moto.endpoint, accountId: opts.owner ?? management, region });
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: name,
+        ...(region === 'us-east-1'
+          ? {}
+          : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+      }),
+    );
+    if (opts.blockPublicAccess !== false) {
+      await s3.send(
+        new PutPublicAccessBlockCommand({
+          Bucket: name,
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            IgnorePublicAcls: true,
+            BlockPublicPolicy: true,
+            RestrictPublicBuckets: true,
+          },
+        }),
+      );
+    }
+  }
+
+  const enableTrustedAccess = () =>
+    organizationsClient({ endpoint: moto.endpoint, accountId: management }).send(
+      new EnableAWSServiceAccessCommand({ ServicePrincipal: configMultiAccountSetupPrincipal }),
+    );
+
+  beforeEach(async () => {
+    org = await createOrganization({
+      endpoint: moto.endpoint,
+      accounts: 4,
+      depth: 1,
+      regions: ['us-east-1', 'eu-west-1'],
+      withoutRecorder: ['member-01', 'member-04'],
+    });
+    management = org.managementAccountId;
+    tree = await discoverOrganization(
+      organizationsClient({ endpoint: moto.endpoint, accountId: management }),
+    );
+  });
+
+  it('finds nothing when every prerequisite is met (recorders aside)', async () => {
+    await bucket('tpl-use1', 'us-east-1');
+    await bucket('tpl-euw1', 'eu-west-1');
+    await bucket('awsconfigconforms-baseline', 'us-east-1');
+    await enableTrustedAccess();
+    const config = deployConfig({ deployingAccount: management });
+    const findings = await runPreflight(inputFor(config, tree.accounts), awsAs(management));
+    expect(findings).toEqual([]);
+  });
+
+  it('reports four problems at once: wrong caller, bucket in the wrong Region, missing delivery bucket, no public access block', async () => {
+    await bucket('tpl-use1', 'us-east-1', { blockPublicAccess: false });
+    await bucket('tpl-euw1', 'us-east-1'); // configured for eu-west-1
+    await enableTrustedAccess();
+    const config = deployConfig({ deployingAccount: management });
+    // The caller is member-01; moto shows trusted access only to the management account, so the
+    // organization client reads as the management account.
+    const caller = acct('member-01');
+    const findings = await runPreflight(inputFor(config, tree.accounts, tree), awsAs(caller, management));
+    expect(ids(findings)).toEqual(
+      [
+        id('preflight-wrong-caller'),
+        id('preflight-bucket-region'),
+        id('preflight-bucket-missing'),
+        id('preflight-bucket-public-access-block'),
+      ].sort(),
+    );
+    const byId = (name: keyof typeof deployChecks) => findings.find((f) => f.checkId === id(name))!;
+    expect(byId('preflight-wrong-caller').message).toContain(caller);
+    expect(byId('preflight-wrong-caller').message).toContain(management);
+    expect(byId('preflight-wrong-caller').message).not.toMatch(/AKIA|ASIA|secret/i);
+    expect(byId('preflight-bucket-region')).toMatchObject({ region: 'eu-west-1', severity: 'error' });
+    expect(byId('preflight-bucket-region').message).toContain('us-east-1');
+    expect(byId('preflight-bucket-missing')).toMatchObject({ pack: 'baseline' });
+    expect(byId('preflight-bucket-missing').message).toContain('awsconfigconforms-baseline');
+    expect(byId('preflight-bucket-public-access-block')).toMatchObject({
+      region: 'us-east-1',
+      severity: 'warning',
+    });
+  });
+
+  it('reads a bucket in eu-west-1 as eu-west-1 and one in us-east-1 (null location) as us-east-1', async () => {
+    await bucket('tpl-use1', 'eu-west-1');
+    await bucket('tpl-euw1', 'eu-west-1');
+    await bucket('awsconfigconforms-baseline', 'ap-southeast-2');
+    await enableTrustedAccess();
+    const findings = await runPreflight(
+      inputFor(deployConfig({ deployingAccount: management }), tree.accounts, tree),
+      awsAs(management),
+    );
+    expect(findings.map((f) => [f.checkId, f.region ?? f.pack])).toEqual([
+      [id('preflight-bucket-region'), 'us-east-1'],
+      [id('preflight-delivery-bucket-region'), 'baseline'],
+    ]);
+  });
+
+  it('management account: trusted access missing is a notice; not being the management account is an error', async () => {
+    await bucket('tpl-use1', 'us-east-1');
+    await bucket('tpl-euw1', 'eu-west-1');
+    await bucket('awsconfigconforms-baseline', 'us-east-1');
+    const ok = await runPreflight(
+      inputFor(deployConfig({ deployingAccount: management }), tree.accounts),
+      awsAs(management),
+    );
+    expect(ok.map((f) => [f.checkId, f.severity])).toEqual([[id('preflight-trusted-access'), 'notice']]);
+
+    const member = acct('member-02');
+    await bucket('member-tpl-use1', 'us-east-1', { owner: member });
+    await bucket('member-tpl-euw1', 'eu-west-1', { owner: member });
+    const wrong = await runPreflight(
+      inputFor(
+        deployConfig({
+          deployingAccount: member,
+          templateBuckets: { 'us-east-1': 'member-tpl-use1', 'eu-west-1': 'member-tpl-euw1' },
+        }),
+        tree.accounts,
+      ),
+      awsAs(member, management),
+    );
+    expect(wrong.map((f) => f.checkId)).toEqual([
+      id('preflight-role-mismatch'),
+      id('preflight-trusted-access'),
+    ]);
+    expect(wrong[0]!.message).toContain(management);
+    expect(wrong[0]!.message).toMatch(/invisible to each other/);
+  });
+
+  it('delegated administrator: not registered and no trusted access are errors; registered and enabled pass', async () => {
+    const admin = acct('member-02');
+    await bucket('adm-tpl-use1', 'us-east-1', { owner: admin });
+    await bucket('adm-tpl-euw1', 'eu-west-1', { owner: admin });
+    const config = deployConfig({
+      deployingAccount: admin,
+      role: 'delegated-administrator',
+      templateBuckets: { 'us-east-1': 'adm-tpl-use1', 'eu-west-1': 'adm-tpl-euw1' },
+      packs: { baseline: { targets: { ous: ['/Root'] } } },
+    });
+    // moto quirk: a delegated administrator sees no delegated administrators and no service
+    // access, so the organization is read as the management account.
+    const aws = awsAs(admin, management);
+    const before = await runPreflight(inputFor(config, tree.accounts, tree), aws);
+    expect(before.map((f) => [f.checkId, f.severity])).toEqual([
+      [id('preflight-not-delegated-admin'), 'error'],
+      [id('preflight-trusted-access'), 'error'],
+    ]);
+    expect(before[0]!.message).toContain(admin);
+
+    await organizationsClient({ endpoint: moto.endpoint, accountId: management }).send(
+      new RegisterDelegatedAdministratorCommand({
+        AccountId: admin,
+        ServicePrincipal: configMultiAccountSetupPrincipal,
+      }),
+    );
+    await enableTrustedAccess();
+    expect(await runPreflight(inputFor(config, tree.accounts, tree), aws)).toEqual([]);
+
+    // The management account configured as a delegated administrator.
+    const asManagement = await runPreflight(
+      inputFor(
+        { ...config, deployingAccount: management, templateBuckets: deployConfig().templateBuckets },
+        tree.accounts,
+        tree,
+      ),
+      awsAs(management),
+    );
+    expect(asManagement.filter((f) => f.severity === 'error').map((f) => f.checkId)).toContain(
+      id('preflight-role-mismatch'),
+    );
+  });
+
+  it('an account outside any organization: "not in an organization", without cascading', async () => {
+    const outsider = '999999999999';
+    await bucket('out-tpl-use1', 'us-east-1', { owner: outsider });
+    await bucket('out-tpl-euw1', 'eu-west-1', { owner: outsider });
+    const config = deployConfig({
+      deployingAccount: outsider,
+      templateBuckets: { 'us-east-1': 'out-tpl-use1', 'eu-west-1': 'out-tpl-euw1' },
+      packs: { baseline: { targets: { ous: ['/Root'] } } },
+    });
+    const findings = await runPreflight(inputFor(config, []), awsAs(outsider));
+    expect(findings.map((f) => f.checkId)).toEqual([id('preflight-no-organization')]);
+    expect(findings[0]!.message).toMatch(/not in an organization/);
+  });
+
+  it('checks recorders in every included account and Region through the assumed role', async () => {
+    await bucket('tpl-use1', 'us-east-1');
+    await bucket('tpl-euw1', 'eu-west-1');
+    await bucket('awsconfigconforms-baseline', 'us-east-1');
+    await enableTrustedAccess();
+    const asAccount = (name: string, region: string) =>
+      configClient({ endpoint: moto.endpoint, accountId: acct(name), region });
+    // member-02: stopped in us-east-1.
+    await asAccount('member-02', 'us-east-1').send(
+      new StopConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }),
+    );
+    // member-03: records only EC2 volumes in eu-west-1 (still recording).
+    await asAccount('member-03', 'eu-west-1').send(
+      new PutConfigurationRecorderCommand({
+        ConfigurationRecorder: {
+          name: 'default',
+          roleARN: `arn:aws:iam::${acct('member-03')}:role/config`,
+          recordingGroup: {
+            allSupported: false,
+            includeGlobalResourceTypes: false,
+            resourceTypes: ['AWS::EC2::Volume'],
+            recordingStrategy: { useOnly: 'INCLUSION_BY_RESOURCE_TYPES' },
+          },
+        },
+      }),
+    );
+    // member-04: a recorder (never started: moto needs a delivery channel) but no delivery channel, in us-east-1.
+    await asAccount('member-04', 'us-east-1').send(
+      new PutConfigurationRecorderCommand({
+        ConfigurationRecorder: {
+          name: 'default',
+          roleARN: `arn:aws:iam::${acct('member-04')}:role/config`,
+          recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+        },
+      }),
+    );
+    const included = resolveTargets(tree, { ous: ['/Root'] }).included;
+    expect(included).toHaveLength(5);
+    const findings = await runPreflight(
+      {
+        ...inputFor(deployConfig({ deployingAccount: management }), included, tree),
+        checkRecorders: { roleName, concurrency: 3 },
+      },
+      awsAs(management),
+    );
+    const got = findings.map((f) => [f.checkId, f.accountId, f.region]).sort();
+    const m = (n: string) => acct(n);
+    expect(got).toEqual(
+      [
+        [id('preflight-no-recorder'), m('member-01'), 'us-east-1'],
+        [id('preflight-no-recorder'), m('member-01'), 'eu-west-1'],
+        [id('preflight-no-delivery-channel'), m('member-01'), 'us-east-1'],
+        [id('preflight-no-delivery-channel'), m('member-01'), 'eu-west-1'],
+        [id('preflight-recorder-stopped'), m('member-02'), 'us-east-1'],
+        [id('preflight-recording-gap'), m('member-03'), 'eu-west-1'],
+        [id('preflight-recorder-stopped'), m('member-04'), 'us-east-1'],
+        [id('preflight-no-delivery-channel'), m('member-04'), 'us-east-1'],
+        [id('preflight-no-recorder'), m('member-04'), 'eu-west-1'],
+        [id('preflight-no-delivery-channel'), m('member-04'), 'eu-west-1'],
+      ].sort(),
+    );
+    const gap = findings.find((f) => f.checkId === id('preflight-recording-gap'))!;
+    expect(gap.pack).toBe('baseline');
+    const missing = packTypes.filter((t) => t !== 'AWS::EC2::Volume');
+    expect(missing.length).toBeGreaterThan(0);
+    for (const t of missing) expect(gap.message).toContain(t);
+    expect(gap.message).not.toContain('AWS::EC2::Volume');
+    const noRecorder = findings.find((f) => f.checkId === id('preflight-no-recorder'))!;
+    expect(noRecorder.message).toMatch(/NoAvailableConfigurationRecorderException/);
+    expect(noRecorder.message).toContain(noRecorder.region!);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// hand-written fakes
+
+type Handler = (input: Record<string, unknown>) => unknown;
+
+/** A `send` that answers by command name; an unexpected command fails the test. */
+function fakeClient(handlers: Record<string, Handler>): { send: never; calls: string[] } {
+  const calls: string[] = [];
+  const send = async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+    const name = command.constructor.name.replace(/Command$/, '');
+    calls.push(name);
+    const handler = handlers[name];
+    if (!handler) throw new Error(`unexpected call ${name}`);
+    return handler(command.input);
+  };
+  return { send: send as never, calls };
+}
+
+function awsError(name: string, status: number): Error {
+  return Object.assign(new Error(`${name}: stub`), { name, $metadata: { httpStatusCode: status } });
+}
+const deny =
+  (name = 'AccessDeniedException') =>
+  () => {
+    throw awsError(name, 403);
+  };
+
+const bucketsOk: Record<string, Handler> = {
+  GetBucketLocation: (i) => ({ LocationConstraint: i.Bucket === 'tpl-euw1' ? 'EU' : undefined }),
+  GetBucketPolicyStatus: () => {
+    throw awsError('NoSuchBucketPolicy', 404);
+  },
+  GetPublicAccessBlock: () => ({
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    },
+  }),
+};
+
+const account = (n: number): OrgAccount => ({
+  id: String(100000000000 + n),
+  name: `member-${n}`,
+  email: `m${n}@example.com`,
+  status: 'ACTIVE',
+  parentId: 'r-root',
+  ouPath: '/Root',
+  ancestorIds: ['r-root'],
+});
+
+const fakeTree = (accounts: OrgAccount[]): OrgTree => ({
+  organizationId: 'o-example',
+  managementAccountId: '123456789012',
+  featureSet: 'ALL',
+  root: { id: 'r-root', name: 'Root', path: '/Root' },
+  ous: [],
+  accounts,
+});
+
+describe('runPreflight with denied calls (fakes)', () => {
+  it('turns denied Organizations and S3 reads into "could not verify" warnings, and still reports a public bucket', async () => {
+    const admin = '222222222222';
+    const organizations = fakeClient({
+      DescribeOrganization: () => ({
+        Organization: { Id: 'o-example', MasterAccountId: '123456789012', FeatureSet: 'ALL' },
+      }),
+      ListDelegatedAdministrators: deny(),
+      ListAWSServiceAccessForOrganization: deny(),
+    });
+    const s3 = fakeClient({
+      ...bucketsOk,
+      GetBucketPolicyStatus: (i) => {
+        if (i.Bucket === 'tpl-use1') throw awsError('AccessDenied', 403);
+        return { PolicyStatus: { IsPublic: i.Bucket === 'awsconfigconforms-baseline' } };
+      },
+      GetPublicAccessBlock: (i) => ({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: i.Bucket !== 'tpl-euw1',
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      }),
+    });
+    const aws: PreflightAws = {
+      sts: fakeClient({
+        GetCallerIdentity: () => ({ Account: admin, Arn: `arn:aws:sts::${admin}:assumed-role/Deploy/s` }),
+      }),
+      organizations,
+      s3: () => s3,
+      configInAccount: () => Promise.reject(new Error('not used')),
+    };
+    const config = deployConfig({ deployingAccount: admin, role: 'delegated-administrator' });
+    const findings = await runPreflight(inputFor(config, []), aws);
+    expect(findings.map((f) => [f.checkId, f.severity])).toEqual([
+      [id('preflight-unverified'), 'warning'], // ListDelegatedAdministrators
+      [id('preflight-unverified'), 'warning'], // ListAWSServiceAccessForOrganization
+      [id('preflight-unverified'), 'warning'], // GetBucketPolicyStatus of tpl-use1
+      [id('preflight-bucket-public-access-block'), 'warning'],
+      [id('preflight-bucket-public'), 'error'],
+    ]);
+    expect(findings[0]!.message).toContain('ListDelegatedAdministrators');
+    expect(findings[1]!.message).toContain('ListAWSServiceAccessForOrganization');
+    expect(findings[2]!.message).toContain('tpl-use1');
+    expect(findings[3]!.message).toMatch(/tpl-euw1.*IgnorePublicAcls/);
+    expect(findings[3]!.message).not.toMatch(/BlockPublicAcls/);
+    expect(findings[4]!.pack).toBe('baseline');
+    // Pages of 20 for the Organizations lists; ExpectedBucketOwner only on template buckets.
+    expect(organizations.calls).toContain('ListDelegatedAdministrators');
+  });
+
+  it('passes MaxResults 20, pages on, and finds the caller on a later page', async () => {
+    const admin = '222222222222';
+    const seen: Array<Record<string, unknown>> = [];
+    const organizations = fakeClient({
+      DescribeOrganization: () => ({
+        Organization: { Id: 'o-example', MasterAccountId: '123456789012', FeatureSet: 'ALL' },
+      }),
+      ListDelegatedAdministrators: (i) => {
+        seen.push(i);
+        // An empty first page that still carries a token, then the admin.
+        return i.NextToken
+          ? { DelegatedAdministrators: [{ Id: admin }] }
+          : { DelegatedAdministrators: [], NextToken: 't1' };
+      },
+      ListAWSServiceAccessForOrganization: (i) =>
+        i.NextToken
+          ? { EnabledServicePrincipals: [{ ServicePrincipal: configMultiAccountSetupPrincipal }] }
+          : { EnabledServicePrincipals: [{ ServicePrincipal: 'other.amazonaws.com' }], NextToken: 'p2' },
+    });
+    const s3Calls: Array<Record<string, unknown>> = [];
+    const s3 = fakeClient(
+      Object.fromEntries(
+        Object.entries(bucketsOk).map(([k, h]) => [
+          k,
+          (i: Record<string, unknown>) => (s3Calls.push({ op: k, ...i }), h(i)),
+        ]),
+      ),
+    );
+    const findings = await runPreflight(
+      inputFor(deployConfig({ deployingAccount: admin, role: 'delegated-administrator' }), []),
+      {
+        sts: fakeClient({ GetCallerIdentity: () => ({ Account: admin }) }),
+        organizations,
+        s3: () => s3,
+        configInAccount: () => Promise.reject(new Error('not used')),
+      },
+    );
+    expect(findings).toEqual([]);
+    expect(seen).toEqual([
+      { ServicePrincipal: configMultiAccountSetupPrincipal, MaxResults: 20, NextToken: undefined },
+      { ServicePrincipal: configMultiAccountSetupPrincipal, MaxResults: 20, NextToken: 't1' },
+    ]);
+    for (const call of s3Calls) {
+      if (call.Bucket === 'awsconfigconforms-baseline') expect(call.ExpectedBucketOwner).toBeUndefined();
+      else expect(call.ExpectedBucketOwner).toBe(admin);
+    }
+  });
+
+  it('reports an unexpected failure of one call and still runs the other checks', async () => {
+    const findings = await runPreflight(inputFor(deployConfig(), []), {
+      sts: fakeClient({ GetCallerIdentity: () => Promise.reject(awsError('ExpiredToken', 400)) }),
+      organizations: fakeClient({
+        DescribeOrganization: () => ({
+          Organization: {
+            Id: 'o-example',
+            MasterAccountId: '123456789012',
+            FeatureSet: 'CONSOLIDATED_BILLING',
+          },
+        }),
+        ListAWSServiceAccessForOrganization: () => ({
+          EnabledServicePrincipals: [{ ServicePrincipal: configMultiAccountSetupPrincipal }],
+        }),
+      }),
+      s3: () => fakeClient(bucketsOk),
+      configInAccount: () => Promise.reject(new Error('not used')),
+    });
+    expect(findings.map((f) => f.checkId)).toEqual([
+      id('preflight-check-failed'),
+      id('preflight-not-all-features'),
+    ]);
+    expect(findings[0]!.message).toContain('ExpiredToken');
+  });
+});
+
+describe('recorder checks with many accounts (fakes)', () => {
+  const count = aggregateAbove + 5;
+  const accounts = Array.from({ length: count }, (_, i) => account(i + 1));
+  const okOrg = () =>
+    fakeClient({
+      ListAWSServiceAccessForOrganization: () => ({
+        EnabledServicePrincipals: [{ ServicePrincipal: configMultiAccountSetupPrincipal }],
+      }),
+    });
+
+  it('aggregates more than 20 accounts sharing a problem into one finding that lists every account', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const noRecorder = fakeClient({
+      DescribeConfigurationRecorders: async () => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+        return { ConfigurationRecorders: [] };
+      },
+      DescribeConfigurationRecorderStatus: () => ({ ConfigurationRecordersStatus: [] }),
+      DescribeDeliveryChannels: () => ({ DeliveryChannels: [{ name: 'default' }] }),
+    });
+    const findings = await runPreflight(
+      {
+        ...inputFor(
+          deployConfig({ regions: ['us-east-1'], templateBuckets: { 'us-east-1': 'tpl-use1' } }),
+          accounts,
+          fakeTree(accounts),
+        ),
+        checkRecorders: { roleName: 'Check', concurrency: 4 },
+      },
+      {
+        sts: fakeClient({ GetCallerIdentity: () => ({ Account: '123456789012' }) }),
+        organizations: okOrg(),
+        s3: () => fakeClient(bucketsOk),
+        configInAccount: async () => noRecorder,
+      },
+    );
+    expect(findings).toHaveLength(1);
+    const [f] = findings;
+    expect(f).toMatchObject({ checkId: id('preflight-no-recorder'), region: 'us-east-1' });
+    expect(f!.accountId).toBeUndefined();
+    expect(f!.accountIds).toEqual(accounts.map((a) => a.id));
+    for (const a of accounts) expect(f!.message).toContain(a.id);
+    expect(f!.message).toContain(String(count));
+    expect(peak).toBeLessThanOrEqual(4);
+    expect(peak).toBeGreaterThan(1);
+  });
+
+  it('reports a role that cannot be assumed once per account (naming the role), not once per Region', async () => {
+    const few = accounts.slice(0, 3);
+    const attempts: string[] = [];
+    const findings = await runPreflight(
+      {
+        ...inputFor(deployConfig(), few, fakeTree(few)),
+        checkRecorders: { roleName: 'PacksmithCheck', concurrency: 1 },
+      },
+      {
+        sts: fakeClient({ GetCallerIdentity: () => ({ Account: '123456789012' }) }),
+        organizations: okOrg(),
+        s3: () => fakeClient(bucketsOk),
+        configInAccount: async (accountId, region) => {
+          attempts.push(`${accountId}/${region}`);
+          throw awsError('AccessDenied', 403);
+        },
+      },
+    );
+    expect(findings.map((f) => [f.checkId, f.accountId])).toEqual(
+      few.map((a) => [id('preflight-account-check-role'), a.id]),
+    );
+    for (const f of findings) expect(f.message).toContain('PacksmithCheck');
+    // With one job at a time, a failed account is not tried again in its second Region.
+    expect(attempts).toHaveLength(few.length);
+  });
+});
+
+describe('recording groups and bucket Regions', () => {
+  it('reads allSupported (global IAM types only when included), inclusion and exclusion', () => {
+    const all = recordsType({ recordingGroup: { allSupported: true, includeGlobalResourceTypes: false } });
+    expect([all('AWS::S3::Bucket'), all('AWS::IAM::Role')]).toEqual([true, false]);
+    const allGlobal = recordsType({
+      recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+    });
+    expect(allGlobal('AWS::IAM::Role')).toBe(true);
+    const only = recordsType({
+      recordingGroup: {
+        allSupported: false,
+        resourceTypes: ['AWS::EC2::Volume'],
+        recordingStrategy: { useOnly: 'INCLUSION_BY_RESOURCE_TYPES' },
+      },
+    });
+    expect([only('AWS::EC2::Volume'), only('AWS::S3::Bucket')]).toEqual([true, false]);
+    const except = recordsType({
+      recordingGroup: {
+        allSupported: false,
+        exclusionByResourceTypes: { resourceTypes: ['AWS::S3::Bucket'] },
+        recordingStrategy: { useOnly: 'EXCLUSION_BY_RESOURCE_TYPES' },
+      },
+    });
+    expect([except('AWS::S3::Bucket'), except('AWS::EC2::Volume'), except('AWS::IAM::Role')]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it("maps GetBucketLocation's empty and legacy answers to Regions", () => {
+    expect([
+      bucketRegion(undefined),
+      bucketRegion(null),
+      bucketRegion(''),
+      bucketRegion('EU'),
+      bucketRegion('ap-south-2'),
+    ]).toEqual(['us-east-1', 'us-east-1', 'us-east-1', 'eu-west-1', 'ap-south-2']);
+  });
+});
