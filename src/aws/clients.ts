@@ -34,6 +34,8 @@ export interface AwsCall {
   durationMs: number;
   /** The error's name (e.g. `ThrottlingException`) when the call failed after the SDK's retries. */
   error?: string;
+  /** `account-check` for calls made with the account check role in a target account. */
+  identity: 'deployer' | 'account-check';
 }
 
 type CallListener = (call: AwsCall) => void;
@@ -68,6 +70,8 @@ export interface AwsSettings {
   assumeRole?: { roleArn: string; sessionName?: string };
   /** Explicit credentials (tests and assumed roles); default: the SDK's chain. */
   credentials?: CredentialProvider;
+  /** Whose calls these clients make, as reported to `onAwsCall`; default `deployer`. */
+  identity?: AwsCall['identity'];
 }
 
 /** Clients per service and Region, created on first use and shared. */
@@ -93,6 +97,8 @@ const REFRESH_BEFORE_MS = 5 * 60_000;
 export function createAws(settings: AwsSettings): Aws {
   const clients = new Map<string, { destroy(): void }>();
   const children: Aws[] = [];
+  /** One child per account and role: its assumed credentials are shared by every Region. */
+  const accounts = new Map<string, Aws>();
   let identity: Promise<{ account: string; arn: string }> | undefined;
   let credentials = settings.credentials;
 
@@ -113,7 +119,7 @@ export function createAws(settings: AwsSettings): Aws {
   ): C => {
     let client = clients.get(key) as C | undefined;
     if (!client) {
-      client = observe(make(), region);
+      client = observe(make(), region, settings.identity ?? 'deployer');
       clients.set(key, client);
     }
     return client;
@@ -161,20 +167,26 @@ export function createAws(settings: AwsSettings): Aws {
       return identity;
     },
     inAccount(accountId, roleName) {
+      const key = `${accountId}/${roleName}`;
+      const existing = accounts.get(key);
+      if (existing) return existing;
       const child = createAws({
         ...settings,
         assumeRole: undefined,
+        identity: 'account-check',
         credentials: assumedRoleProvider(`arn:aws:iam::${accountId}:role/${roleName}`, sessionNameFor(), () =>
           aws.sts(),
         ),
       });
       children.push(child);
+      accounts.set(key, child);
       return child;
     },
     destroy() {
       for (const c of clients.values()) c.destroy();
       clients.clear();
       for (const c of children.splice(0)) c.destroy();
+      accounts.clear();
     },
   };
   return aws;
@@ -216,7 +228,11 @@ interface ObservedStack {
 }
 
 /** Adds the call observer to a client's middleware stack. */
-function observe<C extends { middlewareStack: ObservedStack }>(client: C, region: string): C {
+function observe<C extends { middlewareStack: ObservedStack }>(
+  client: C,
+  region: string,
+  identity: AwsCall['identity'],
+): C {
   const middleware =
     (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
     async (args: unknown) => {
@@ -232,6 +248,7 @@ function observe<C extends { middlewareStack: ObservedStack }>(client: C, region
           region,
           durationMs: Math.round(performance.now() - started),
           ...(error ? { error } : {}),
+          identity,
         };
         for (const l of listeners) l(call);
       };

@@ -168,6 +168,14 @@ export const deployChecks = define({
       'A delegated administrator may not be allowed the Organizations or S3 read calls preflight uses; the deploy may still work, but nothing vouches for it.',
     fix: 'Check the prerequisite by hand, or allow the denied call to the deploying credentials.',
   },
+  'preflight-delegated-admin-exists': {
+    id: 'PS527',
+    severity: 'info',
+    summary: 'The management account deploys while a delegated administrator is registered for Config.',
+    rationale:
+      'Organization packs put by the management account and by a delegated administrator are invisible to each other: packs the delegated administrator deployed do not show in plan or status.',
+    fix: 'Deploy every pack from one of them; to use the delegated administrator, set `role: delegated-administrator` and its `deployingAccount`.',
+  },
   'preflight-trusted-access': {
     id: 'PS526',
     severity: 'error',

@@ -227,7 +227,24 @@ export async function trackRollout(options: TrackRolloutOptions): Promise<TrackR
     if (read.gone && tracker.operation === 'delete') changed.push(...tracker.packGone().changed);
     changed.push(...tracker.observe(read.rows).changed);
     const at = now();
-    store?.recordObservations(store.deploymentId, toObservations(read.rows), at);
+    const observations = toObservations(read.rows);
+    if (tracker.operation === 'delete') {
+      // A deleted account's row (or the whole pack) disappears: record it as deleted, so the
+      // history ends at DELETE_SUCCESSFUL rather than at the last in-progress row.
+      const reported = new Set(read.rows.map((r) => r.accountId));
+      for (const c of changed) {
+        if (c.state === 'succeeded' && !reported.has(c.id)) {
+          observations.push({
+            accountId: c.id,
+            status: 'DELETE_SUCCESSFUL',
+            errorCode: null,
+            errorMessage: null,
+            lastUpdateTime: null,
+          });
+        }
+      }
+    }
+    store?.recordObservations(store.deploymentId, observations, at);
     const done = tracker.done();
     options.onPoll?.({
       poll: polls,

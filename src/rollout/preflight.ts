@@ -260,7 +260,8 @@ async function roleChecks(
 ): Promise<PreflightFinding[]> {
   const account = config.deployingAccount;
   if (config.role === 'management') {
-    if (!org || isManagement) return [];
+    if (!org) return [];
+    if (isManagement) return delegatedAdminNotice(account, aws);
     return [
       finding(
         'preflight-role-mismatch',
@@ -280,18 +281,8 @@ async function roleChecks(
     ];
   }
   try {
-    const admins = await pages('ListDelegatedAdministrators', async (NextToken) => {
-      const r = await aws.organizations.send(
-        new ListDelegatedAdministratorsCommand({
-          ServicePrincipal: configMultiAccountSetupPrincipal,
-          MaxResults: organizationsApiLimits.listMaxResults,
-          NextToken,
-        }),
-      );
-      return { items: r.DelegatedAdministrators ?? [], next: r.NextToken };
-    });
-    if (admins.some((a) => a.Id === account)) return [];
-    const others = admins.map((a) => a.Id).filter((id): id is string => !!id);
+    const others = await listDelegatedAdmins(aws);
+    if (others.includes(account)) return [];
     return [
       finding(
         'preflight-not-delegated-admin',
@@ -306,6 +297,36 @@ async function roleChecks(
     }
     return [failed('ListDelegatedAdministrators', e)];
   }
+}
+
+/** The management account deploys: say so when delegated administrators (whose packs it cannot see) exist. */
+async function delegatedAdminNotice(account: string, aws: PreflightAws): Promise<PreflightFinding[]> {
+  try {
+    const admins = await listDelegatedAdmins(aws);
+    if (admins.length === 0) return [];
+    return [
+      finding(
+        'preflight-delegated-admin-exists',
+        `management account ${account} deploys, but ${admins.sort().join(', ')} ${admins.length === 1 ? 'is a delegated administrator' : 'are delegated administrators'} for ${configMultiAccountSetupPrincipal}: ${visibilitySplit}`,
+      ),
+    ];
+  } catch (e) {
+    return isAccessDenied(e) ? [] : [failed('ListDelegatedAdministrators', e)];
+  }
+}
+
+async function listDelegatedAdmins(aws: PreflightAws): Promise<string[]> {
+  const admins = await pages('ListDelegatedAdministrators', async (NextToken) => {
+    const r = await aws.organizations.send(
+      new ListDelegatedAdministratorsCommand({
+        ServicePrincipal: configMultiAccountSetupPrincipal,
+        MaxResults: organizationsApiLimits.listMaxResults,
+        NextToken,
+      }),
+    );
+    return { items: r.DelegatedAdministrators ?? [], next: r.NextToken };
+  });
+  return admins.map((a) => a.Id).filter((id): id is string => !!id);
 }
 
 async function trustedAccessChecks(config: DeployConfig, aws: PreflightAws): Promise<PreflightFinding[]> {

@@ -9,10 +9,19 @@
  */
 import { parseArgs } from 'node:util';
 import { MotoNotInstalledError } from './moto.js';
-import { formatEnv, formatSummary, startSandbox, type Sandbox, type SandboxOptions } from './sandbox.js';
+import { writeFileSync } from 'node:fs';
+import { loadRepository } from '../authoring/repository.js';
+import {
+  formatEnv,
+  formatSummary,
+  sandboxDeployConfig,
+  startSandbox,
+  type Sandbox,
+  type SandboxOptions,
+} from './sandbox.js';
 
 const usage = `usage: npm run sandbox -- [--accounts N] [--regions r1,r2] [--without-recorder N] [--suspended N]
-                           [--depth N] [--fanout N] [--delay-ms N]`;
+                           [--depth N] [--fanout N] [--delay-ms N] [--write-config FILE]`;
 
 function count(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -21,7 +30,7 @@ function count(value: string | undefined, flag: string, fallback: number): numbe
   return n;
 }
 
-export function parseSandboxArgs(argv: string[]): SandboxOptions {
+export function parseSandboxArgs(argv: string[]): SandboxOptions & { writeConfig?: string } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -32,6 +41,7 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions {
       depth: { type: 'string' },
       fanout: { type: 'string' },
       'delay-ms': { type: 'string' },
+      'write-config': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -52,11 +62,12 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions {
     depth: count(values.depth, '--depth', 3),
     fanout: count(values.fanout, '--fanout', 2),
     emulator: { delay: { baseMs: delayMs, jitterMs: Math.round(delayMs / 2) } },
+    ...(values['write-config'] ? { writeConfig: values['write-config'] } : {}),
   };
 }
 
 async function main(): Promise<void> {
-  let options: SandboxOptions;
+  let options: ReturnType<typeof parseSandboxArgs>;
   try {
     options = parseSandboxArgs(process.argv.slice(2));
   } catch (e) {
@@ -117,6 +128,12 @@ async function main(): Promise<void> {
   );
   console.log('# (header x-moto-account-id: ACCOUNT, or credentials from sts assume-role into the account);');
   console.log('# the next Put of an organization conformance pack then succeeds there.');
+  if (options.writeConfig) {
+    // Every pack of the repository in the current folder, to the whole organization.
+    const repo = await loadRepository('.');
+    writeFileSync(options.writeConfig, sandboxDeployConfig(sandbox, [...repo.packs.keys()].sort()));
+    console.log(`# wrote ${options.writeConfig}: run packsmith with --config ${options.writeConfig}`);
+  }
   console.log(`# ready in ${Date.now() - started} ms; Ctrl-C to stop`);
 }
 

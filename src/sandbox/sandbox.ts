@@ -3,13 +3,14 @@
  * emulator (organization conformance packs) wired to it, with an organization built in moto.
  * `npm run sandbox` (run.ts) is the command-line front; tests call startSandbox() directly.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import { EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
 import {
   startConfigEmulator,
   type ConfigEmulator,
   type ConfigEmulatorOptions,
 } from './config-emulator/index.js';
-import { FAKE_CREDENTIALS, s3Client, startMoto, type MotoServer } from './moto.js';
+import { FAKE_CREDENTIALS, organizationsClient, s3Client, startMoto, type MotoServer } from './moto.js';
 import { createOrganization, type OrgTree } from './organization.js';
 import { motoWiring } from './wiring.js';
 
@@ -35,6 +36,10 @@ export interface SandboxOptions {
     'accounts' | 'recorders' | 'readTemplate' | 'region' | 'regions' | 'managementAccountId'
   >;
 }
+
+/** Buckets the sandbox creates in the management account (private, Block Public Access on). */
+export const sandboxTemplateBucket = (region: string): string => `packsmith-sandbox-templates-${region}`;
+export const SANDBOX_DELIVERY_BUCKET = 'awsconfigconforms-packsmith-sandbox';
 
 export interface Sandbox {
   moto: MotoServer;
@@ -115,6 +120,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(options.depth === undefined ? {} : { depth: options.depth }),
       ...(options.fanout === undefined ? {} : { fanout: options.fanout }),
     });
+    await prepareManagementAccount(moto.endpoint, org.managementAccountId, regions);
     wiring = motoWiring({ endpoint: moto.endpoint, managementAccountId: org.managementAccountId });
     emulator = await startConfigEmulator({
       ...options.emulator,
@@ -125,6 +131,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       // Another Region would have no recorder in moto anyway; refusing it says so plainly.
       regions,
       managementAccountId: org.managementAccountId,
+      // Configuration recorders and delivery channels are moto's.
+      upstream: moto.endpoint,
     });
     const env = {
       AWS_ENDPOINT_URL_ORGANIZATIONS: moto.endpoint,
@@ -140,6 +148,81 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await stop();
     throw e;
   }
+}
+
+/**
+ * What a real organization has before its first rollout: trusted access for Config's multi-account
+ * setup, a template bucket per Region and a delivery bucket, all private.
+ */
+async function prepareManagementAccount(
+  endpoint: string,
+  accountId: string,
+  regions: readonly string[],
+): Promise<void> {
+  const org = organizationsClient({ endpoint, accountId });
+  try {
+    await org.send(
+      new EnableAWSServiceAccessCommand({ ServicePrincipal: 'config-multiaccountsetup.amazonaws.com' }),
+    );
+  } finally {
+    org.destroy();
+  }
+  const buckets = [
+    ...regions.map((region) => ({ bucket: sandboxTemplateBucket(region), region })),
+    { bucket: SANDBOX_DELIVERY_BUCKET, region: regions[0] as string },
+  ];
+  for (const { bucket, region } of buckets) {
+    const s3 = s3Client({ endpoint, accountId, region });
+    try {
+      await s3.send(
+        new CreateBucketCommand({
+          Bucket: bucket,
+          ...(region === 'us-east-1'
+            ? {}
+            : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+        }),
+      );
+      await s3.send(
+        new PutPublicAccessBlockCommand({
+          Bucket: bucket,
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            IgnorePublicAcls: true,
+            BlockPublicPolicy: true,
+            RestrictPublicBuckets: true,
+          },
+        }),
+      );
+    } finally {
+      s3.destroy();
+    }
+  }
+}
+
+/** A `packsmith.deploy.yaml` for the sandbox: every given pack to the whole organization. */
+export function sandboxDeployConfig(
+  sandbox: Pick<Sandbox, 'org' | 'regions'>,
+  packs: readonly string[],
+): string {
+  const lines = [
+    '# yaml-language-server: $schema=./schemas/deploy.schema.json',
+    '# Written by `npm run sandbox`: points packsmith at the rehearsal organization.',
+    `deployingAccount: '${sandbox.org.managementAccountId}'`,
+    'role: management',
+    'regions:',
+    ...sandbox.regions.map((r) => `  - ${r}`),
+    'templateBuckets:',
+    ...sandbox.regions.map((r) => `  ${r}: ${sandboxTemplateBucket(r)}`),
+    'statePath: .packsmith/sandbox-state.db',
+    'packs:',
+    ...packs.flatMap((p) => [
+      `  ${p}:`,
+      '    targets:',
+      '      ous: [/Root]',
+      `    deliveryBucket: ${SANDBOX_DELIVERY_BUCKET}`,
+    ]),
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 const shellQuote = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);

@@ -568,6 +568,7 @@ describe('runPreflight with denied calls (fakes)', () => {
             FeatureSet: 'CONSOLIDATED_BILLING',
           },
         }),
+        ListDelegatedAdministrators: () => ({ DelegatedAdministrators: [] }),
         ListAWSServiceAccessForOrganization: () => ({
           EnabledServicePrincipals: [{ ServicePrincipal: configMultiAccountSetupPrincipal }],
         }),
@@ -588,6 +589,7 @@ describe('recorder checks with many accounts (fakes)', () => {
   const accounts = Array.from({ length: count }, (_, i) => account(i + 1));
   const okOrg = () =>
     fakeClient({
+      ListDelegatedAdministrators: () => ({ DelegatedAdministrators: [] }),
       ListAWSServiceAccessForOrganization: () => ({
         EnabledServicePrincipals: [{ ServicePrincipal: configMultiAccountSetupPrincipal }],
       }),

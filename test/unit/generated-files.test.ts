@@ -12,6 +12,7 @@ import { schemaFiles } from '../../src/schemas.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { checksPage } from '../../src/validation/checks-page.js';
 import { checksDocPath } from '../../src/validation/format/checks-doc.js';
+import { withIamPolicySection } from '../../src/aws/iam-policy.js';
 
 const read = (relative: string) => readFileSync(join(packageRoot(), relative), 'utf8');
 
@@ -24,6 +25,10 @@ describe('generated files are current', () => {
   });
   it('docs/checks.md (npm run docs:generate)', () => {
     expect(read(checksDocPath)).toBe(checksPage());
+  });
+  it('README.md IAM policy section (npm run docs:generate)', () => {
+    const readme = read('README.md');
+    expect(readme).toBe(withIamPolicySection(readme));
   });
   it('src/generator/templates.generated.ts (npm run templates:generate)', () => {
     expect(read('src/generator/templates.generated.ts')).toBe(generatedTemplatesSource());

@@ -12,6 +12,7 @@ import { registerDestroy } from './destroy.js';
 import { registerStatus } from './status.js';
 import { registerHistory } from './history.js';
 import { registerUnlock } from './unlock.js';
+import { registerIamPolicy } from './iam-policy.js';
 
 /**
  * Every command, in the order `packsmith --help` lists them. One command per file: the file
@@ -31,4 +32,5 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerHistory,
   registerDestroy,
   registerUnlock,
+  registerIamPolicy,
 ];

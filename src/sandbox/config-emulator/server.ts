@@ -46,6 +46,11 @@ export interface ConfigEmulatorOptions {
   retainDeletedMs?: number;
   /** Faults active from the start. */
   faults?: FaultConfig;
+  /**
+   * Where every other Config operation goes (e.g. moto, for configuration recorders): one Config
+   * endpoint serves both, as in AWS. Without it such operations are UnknownOperationException.
+   */
+  upstream?: string;
 }
 
 export interface FaultControl {
@@ -80,6 +85,39 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+  });
+}
+
+/** The operations the engine serves; the rest go to `upstream` when there is one. */
+const emulatedOperations = new Set([
+  'PutOrganizationConformancePack',
+  'DescribeOrganizationConformancePacks',
+  'DescribeOrganizationConformancePackStatuses',
+  'GetOrganizationConformancePackDetailedStatus',
+  'DeleteOrganizationConformancePack',
+]);
+
+/** Passes the request through unchanged (signature included) and the answer back. */
+function forward(
+  upstream: string,
+  req: http.IncomingMessage,
+  body: string,
+  res: http.ServerResponse,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(upstream);
+    const headers = { ...req.headers, host: url.host };
+    const out = http.request(
+      { hostname: url.hostname, port: url.port, path: req.url ?? '/', method: req.method ?? 'POST', headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.on('end', resolve);
+        answer.on('error', reject);
+      },
+    );
+    out.on('error', reject);
+    out.end(body);
   });
 }
 
@@ -220,6 +258,9 @@ export async function startConfigEmulator(options: ConfigEmulatorOptions): Promi
       );
     }
     const operation = target.slice(targetPrefix.length);
+    if (options.upstream && !emulatedOperations.has(operation)) {
+      return forward(options.upstream, req, text, res);
+    }
     const auth = req.headers.authorization;
     const r = requestRegion(typeof auth === 'string' ? auth : undefined, region);
     // Refused before counting: the request never reached a Region the emulator serves.
