@@ -12,6 +12,11 @@
  *     (target ≤ 0.7x: parallel batches beat one process), with a warm cache (target ≤ 2 s), and
  *     packsmith's own checks alone, `--cfn-lint off` (target ≤ 2 s). Wall-clock times.
  *
+ *  4. Rollout tracking at 1,000 and 5,000 emulated accounts (bench/rollout-scale.ts; the emulator
+ *     runs in its own process): detailed-status requests per poll counted at the emulator (target
+ *     ⌈N/100⌉), CPU per poll, peak memory (target < 200 MB), and the time from the last account
+ *     finishing to packsmith reporting it (target: within one poll interval); planning for N.
+ *
  * Absolute figures are printed with the machine they ran on; the start-up target is a ratio.
  * Exits 1 when a target is missed.
  */
@@ -216,6 +221,68 @@ if (!existsSync(samples)) {
       rmSync(cacheWork, { recursive: true, force: true });
     }
   }
+}
+
+// ---- 4. rollout tracking at 1,000 and 5,000 emulated accounts (bench/rollout-scale.ts)
+const intervalMs = 1000;
+for (const accounts of [1000, 5000]) {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'bench/rollout-scale.ts'), String(accounts), String(intervalMs)],
+    { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+  );
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  let m: {
+    outcome: string;
+    polls: number;
+    requestsPerPoll: number;
+    cpuMsPerPoll: number;
+    peakRssMb: number;
+    reportLagMs: number;
+    planMs: number;
+  };
+  try {
+    m = JSON.parse(line) as typeof m;
+  } catch {
+    results.push({
+      name: `rollout at ${accounts} accounts`,
+      value: `failed: ${run.stderr.slice(-300)}`,
+      target: 'runs',
+      ok: false,
+    });
+    continue;
+  }
+  const pages = Math.ceil(accounts / 100);
+  results.push({
+    name: `rollout ${accounts} accounts: detailed-status requests per poll (counted at the emulator)`,
+    value: `${m.requestsPerPoll.toFixed(1)} over ${m.polls} polls (${m.outcome})`,
+    target: `<= ${pages}`,
+    ok: m.requestsPerPoll <= pages && m.outcome === 'succeeded',
+  });
+  results.push({
+    name: `rollout ${accounts} accounts: CPU per poll (parse, track, one SQLite transaction)`,
+    value: `${m.cpuMsPerPoll.toFixed(0)} ms`,
+    target: `< poll interval ${intervalMs} ms`,
+    ok: m.cpuMsPerPoll < intervalMs,
+  });
+  results.push({
+    name: `rollout ${accounts} accounts: peak memory of the tracking process`,
+    value: `${m.peakRssMb.toFixed(0)} MB`,
+    target: '< 200 MB',
+    ok: m.peakRssMb < 200,
+  });
+  results.push({
+    name: `rollout ${accounts} accounts: last account finished -> reported`,
+    value: `${m.reportLagMs} ms`,
+    target: `<= one poll interval (${intervalMs} ms)`,
+    ok: m.reportLagMs <= intervalMs,
+  });
+  results.push({
+    name: `plan ${accounts} accounts: targeting, waves and plan (pure)`,
+    value: `${m.planMs.toFixed(0)} ms`,
+    target: '< 1 s',
+    ok: m.planMs < 1000,
+  });
 }
 
 // ---- report

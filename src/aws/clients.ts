@@ -102,15 +102,20 @@ export function createAws(settings: AwsSettings): Aws {
   let identity: Promise<{ account: string; arn: string }> | undefined;
   let credentials = settings.credentials;
 
-  const base = (region: string) => ({
-    region,
-    ...(settings.profile ? { profile: settings.profile } : {}),
-    ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
-    retryMode: 'standard' as const,
-    maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    ...(settings.retryStrategy ? { retryStrategy: settings.retryStrategy } : {}),
-    ...(credentials ? { credentials } : {}),
-  });
+  const base = (region: string, source = false) => {
+    // The client that assumes `assumeRole` signs with the credentials the role is assumed from:
+    // with the assumed-role provider it would wait for its own AssumeRole forever.
+    const signing = source ? settings.credentials : credentials;
+    return {
+      region,
+      ...(settings.profile ? { profile: settings.profile } : {}),
+      ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
+      retryMode: 'standard' as const,
+      maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      ...(settings.retryStrategy ? { retryStrategy: settings.retryStrategy } : {}),
+      ...(signing ? { credentials: signing } : {}),
+    };
+  };
 
   const cached = <C extends { destroy(): void; middlewareStack: ObservedStack }>(
     key: string,
@@ -128,7 +133,7 @@ export function createAws(settings: AwsSettings): Aws {
   if (settings.assumeRole) {
     const { roleArn, sessionName } = settings.assumeRole;
     const sourceSts = () =>
-      cached('sts-source', settings.defaultRegion, () => new STSClient(base(settings.defaultRegion)));
+      cached('sts-source', settings.defaultRegion, () => new STSClient(base(settings.defaultRegion, true)));
     const source = { sts: sourceSts };
     credentials = assumedRoleProvider(roleArn, sessionName ?? sessionNameFor(), () => source.sts());
   }

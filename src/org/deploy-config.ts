@@ -85,6 +85,36 @@ export const TargetsSchema = Type.Object(
   },
 );
 
+/** `2` (accounts) or `'10%'` (of the wave's accounts, rounded down). */
+export const failureTolerancePattern = /^(100|[1-9]?[0-9])(\.[0-9]+)?%$/;
+const FailureToleranceSchema = (description: string) =>
+  Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: failureTolerancePattern.source })], {
+    description,
+  });
+
+/** Wave names: short, readable in plans and reports. */
+export const waveNamePattern = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+export const WaveSchema = Type.Object(
+  {
+    name: Type.String({ pattern: waveNamePattern.source, description: 'Lowercase letters, digits and `-`.' }),
+    ous: Type.Optional(
+      Type.Array(OuRef, { uniqueItems: true, description: 'Target accounts in these OUs (nested OUs too).' }),
+    ),
+    accounts: Type.Optional(
+      Type.Array(AccountId, { uniqueItems: true, description: 'These target accounts.' }),
+    ),
+    failureTolerance: Type.Optional(
+      FailureToleranceSchema('Failed accounts of this wave tolerated before the rollout stops.'),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'A wave: the target accounts it adds (an account named by an earlier wave stays in that one). Accounts that are not targets are ignored.',
+  },
+);
+
 export const PackDeploymentSchema = Type.Object(
   {
     orgPackName: Type.Optional(
@@ -121,6 +151,16 @@ export const PackDeploymentSchema = Type.Object(
         Type.Array(Type.String({ minLength: 1, maxLength: limits.ruleNameLength }), { uniqueItems: true }),
         { description: 'Per Region, rules (ConfigRuleName) left out where they are not available.' },
       ),
+    ),
+    waves: Type.Optional(
+      Type.Array(WaveSchema, {
+        minItems: 1,
+        description:
+          "Ordered waves that stage the pack's reach (its first deployment, or a widening of its targets). Target accounts no wave names form a last wave, `rest`.",
+      }),
+    ),
+    failureTolerance: Type.Optional(
+      FailureToleranceSchema('Failed accounts tolerated per wave unless the wave says otherwise; default 0.'),
     ),
   },
   { additionalProperties: false },
@@ -163,6 +203,13 @@ export const DeployConfigSchema = Type.Object(
       Type.String({ pattern: s3BucketNamePattern.source }),
       { description: 'Per Region, the S3 bucket (in that Region) the templates are uploaded to.' },
     ),
+    regionConcurrency: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'Regions deployed at once (default: all). 1 deploys them one after the other, in the order of `regions`.',
+      }),
+    ),
     packs: Type.Record(
       Type.String({ pattern: packNamePattern.source, maxLength: limits.orgPackNameLength }),
       PackDeploymentSchema,
@@ -175,6 +222,7 @@ export const DeployConfigSchema = Type.Object(
 export type DeployConfig = Static<typeof DeployConfigSchema>;
 export type PackDeployment = Static<typeof PackDeploymentSchema>;
 export type Targets = Static<typeof TargetsSchema>;
+export type Wave = Static<typeof WaveSchema>;
 export type TargetField = keyof Targets;
 
 /** Where a target entry sits in the file, to locate problems found when resolving targets. */
@@ -412,6 +460,22 @@ function semanticProblems(source: YamlSource, config: Partial<DeployConfig>): Di
           duplicatesIn(rules, [...base, field, region], 'rule');
         }
       }
+    }
+    if (Array.isArray(raw.waves)) {
+      const names = raw.waves.map((w) => (isRecord(w) ? w.name : undefined));
+      const first = new Map<string, number>();
+      names.forEach((name, i) => {
+        if (typeof name !== 'string') return;
+        const earlier = first.get(name);
+        if (earlier === undefined) first.set(name, i);
+        else
+          problem('deploy-duplicate', `wave \`${name}\` is named twice (also wave ${earlier + 1})`, [
+            ...base,
+            'waves',
+            i,
+            'name',
+          ]);
+      });
     }
     const targets = raw.targets;
     if (!isRecord(targets)) continue;

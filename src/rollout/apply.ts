@@ -70,11 +70,23 @@ export interface RegionResult {
   requests: number;
 }
 
+/** Which wave of a rollout a put is. */
+export interface WaveContext {
+  rolloutId: string;
+  name: string;
+  index: number;
+  total: number;
+}
+
 export interface ApplyRegionInput extends RegionTarget {
   config: ConfigSender;
   s3: S3Sender;
   operation: 'create' | 'update';
+  /** `excludedAccounts` is this put's; `included` the accounts it follows. */
   desired: DesiredRegion;
+  wave?: WaveContext;
+  /** Accounts holding the pack already that this put does not follow (see tracker.ts). */
+  untracked?: readonly string[];
   store?: StatusStore;
   tracking: TrackingSettings;
   retry?: RetryHooks;
@@ -178,6 +190,17 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
       ...(desired.deliveryKeyPrefix ? { deliveryKeyPrefix: desired.deliveryKeyPrefix } : {}),
       callerAccount: input.owner,
       packLastUpdateTime: described?.lastUpdateTime?.toISOString() ?? null,
+      ...(input.wave
+        ? {
+            rollout: {
+              id: input.wave.rolloutId,
+              wave: input.wave.name,
+              waveIndex: input.wave.index,
+              waves: input.wave.total,
+              state: 'running' as const,
+            },
+          }
+        : {}),
     }),
   });
 
@@ -186,6 +209,7 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
     since,
     targets: targetsOf(desired.included),
     excluded: desired.excludedAccounts,
+    ...(input.untracked ? { untracked: input.untracked } : {}),
   });
   return finish(await track(input, tracker, deploymentId));
 }

@@ -117,16 +117,13 @@ export function desiredState(input: DesiredInput): DesiredState {
     }
 
     const regions: DesiredRegion[] = [];
+    // One problem per parameter, naming every Region that lacks it.
+    const missing = new Map<string, string[]>();
     for (const region of config.regions) {
       const parameters = stringValues({ ...deployment.parameters, ...deployment.regionParameters?.[region] });
       for (const p of built.pack.parameters) {
         if (p.default === undefined && !(p.name in parameters)) {
-          problem(
-            'deploy-missing-parameter',
-            `pack ${pack} needs a value for parameter \`${p.name}\` in ${region} (it has no default)`,
-            ['packs', pack],
-            'key',
-          );
+          missing.set(p.name, [...(missing.get(p.name) ?? []), region]);
         }
       }
       const excludedRules = [...(deployment.excludeRules?.[region] ?? [])]
@@ -152,6 +149,14 @@ export function desiredState(input: DesiredInput): DesiredState {
         ...(deployment.deliveryKeyPrefix ? { deliveryKeyPrefix: deployment.deliveryKeyPrefix } : {}),
         excludedRules,
       });
+    }
+    for (const [name, where] of missing) {
+      problem(
+        'deploy-missing-parameter',
+        `pack ${pack} needs a value for parameter \`${name}\` (it has no default) in ${where.join(', ')}`,
+        ['packs', pack],
+        'key',
+      );
     }
     packs.push({ pack, orgPackName: orgPackNameOf(pack, deployment), deployment, built, regions });
   }

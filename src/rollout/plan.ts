@@ -215,7 +215,11 @@ export function planRegion(desired: DesiredRegion, observed: ObservedRegion): Re
   const gains = desired.included
     .map((a) => a.id)
     .filter((id) => previouslyExcluded.has(id) && !holdingSet.has(id));
-  const loses = holding.filter((id) => !includedIds.has(id) && desired.excludedAccounts.includes(id));
+  // Only accounts this deploy newly excludes: one the last put already excluded is being removed
+  // (or failed to be) whatever this deploy does, and would make an `unchanged` plan list a loss.
+  const loses = holding.filter(
+    (id) => !includedIds.has(id) && desired.excludedAccounts.includes(id) && !previouslyExcluded.has(id),
+  );
   if (exclusionsChanged) {
     const parts = [];
     if (gains.length) parts.push(`${gains.length} account(s) gain the pack`);

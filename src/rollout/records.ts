@@ -39,6 +39,10 @@ export type DeploymentOperation = (typeof deploymentOperations)[number];
 const isoTimePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 const IsoTime = Type.String({ pattern: isoTimePattern.source });
 
+/** running: a wave's put was accepted; stopped: a wave failed beyond its tolerance; done: every wave finished. */
+export const rolloutStates = ['running', 'stopped', 'done', 'rolled-back'] as const;
+export type RolloutState = (typeof rolloutStates)[number];
+
 export const DeploymentRecordSchema = Type.Object(
   {
     schemaVersion: Type.Literal(deploymentRecordSchemaVersion),
@@ -67,6 +71,21 @@ export const DeploymentRecordSchema = Type.Object(
     writtenAt: IsoTime,
     /** The pack's LastUpdateTime read after the Put; null when it could not be read (or a delete). */
     packLastUpdateTime: Type.Union([IsoTime, Type.Null()]),
+    /** A rollout in waves: which wave this put was, and how the rollout stands (for plan and --resume). */
+    rollout: Type.Optional(
+      Type.Object(
+        {
+          id: Type.String({ pattern: '^[0-9a-z-]{1,64}$' }),
+          wave: Type.String({ minLength: 1, maxLength: 64 }),
+          waveIndex: Type.Integer({ minimum: 0 }),
+          waves: Type.Integer({ minimum: 1 }),
+          state: literalUnion(rolloutStates),
+          /** Failed accounts of the wave that stopped the rollout. */
+          failedAccounts: Type.Optional(Type.Array(Type.String({ pattern: accountIdPattern.source }))),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   // Closed: a record can never carry more than this, credentials included.
   { additionalProperties: false },

@@ -54,6 +54,11 @@ export interface TrackerOptions {
   targets: readonly RolloutTarget[];
   /** The `ExcludedAccounts` of the Put. */
   excluded: readonly string[];
+  /**
+   * Accounts that hold the pack already and are not followed by this put (a later wave's put does
+   * not change what they run): their rows are ignored, neither targets nor drift.
+   */
+  untracked?: readonly string[];
 }
 
 /** One account's row of `GetOrganizationConformancePackDetailedStatus`. */
@@ -134,6 +139,7 @@ export function createTracker(options: TrackerOptions): Tracker {
 
   const entries = new Map<string, Entry>();
   const excluded = new Set(options.excluded);
+  const untracked = new Set(options.untracked ?? []);
   const counts = emptyCounts();
   let targetsDone = 0;
   let total = 0;
@@ -186,7 +192,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     const changed: Entry[] = [];
     const now = new Set<string>();
     for (const row of rows) {
-      if (now.has(row.accountId)) continue;
+      if (now.has(row.accountId) || untracked.has(row.accountId)) continue;
       now.add(row.accountId);
       let e = entries.get(row.accountId);
       if (e === undefined) {

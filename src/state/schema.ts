@@ -60,6 +60,14 @@ CREATE TABLE status_transitions (
 CREATE INDEX status_transitions_deployment ON status_transitions (deployment_id, account_id, id);
 `,
   },
+  {
+    // Rollouts in waves: each wave's put is a deployment of its own.
+    version: 2,
+    sql: `
+ALTER TABLE deployments ADD COLUMN wave TEXT;
+ALTER TABLE deployments ADD COLUMN wave_index INTEGER CHECK (wave_index IS NULL OR wave_index >= 0);
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]?.version ?? 0;

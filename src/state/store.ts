@@ -44,6 +44,8 @@ export interface StartDeploymentInput {
   /** Account id of the caller (12 digits). Nothing else about the caller's identity is stored. */
   callerAccount: string;
   startedAt?: Date;
+  /** The wave this put belongs to, in a rollout in waves. */
+  wave?: { name: string; index: number };
 }
 
 export interface DeploymentRecord {
@@ -61,6 +63,8 @@ export interface DeploymentRecord {
   outcome: DeploymentOutcome | null;
   /** True when a parameter value looked like a credential and was redacted. */
   redacted: boolean;
+  wave: string | null;
+  waveIndex: number | null;
 }
 
 /** One account's row of `GetOrganizationConformancePackDetailedStatus`. */
@@ -158,6 +162,8 @@ interface DeploymentRow {
   ended_at: string | null;
   outcome: DeploymentOutcome | null;
   redacted: number;
+  wave: string | null;
+  wave_index: number | null;
 }
 
 interface StatusRow {
@@ -201,6 +207,8 @@ function toDeployment(row: DeploymentRow): DeploymentRecord {
     endedAt: row.ended_at,
     outcome: row.outcome,
     redacted: row.redacted === 1,
+    wave: row.wave,
+    waveIndex: row.wave_index,
   };
 }
 
@@ -271,9 +279,9 @@ class SqliteStatusStore implements StatusStore {
     const db = this.db;
     this.insertDeployment = db.prepare(
       `INSERT INTO deployments (pack, org_pack_name, region, operation, template_sha256, parameters_json,
-         excluded_accounts, caller_account, started_at, redacted)
+         excluded_accounts, caller_account, started_at, redacted, wave, wave_index)
        VALUES (@pack, @orgPackName, @region, @operation, @templateSha256, @parametersJson,
-         @excludedAccounts, @callerAccount, @startedAt, @redacted)`,
+         @excludedAccounts, @callerAccount, @startedAt, @redacted, @wave, @waveIndex)`,
     );
     this.selectDeployment = db.prepare('SELECT * FROM deployments WHERE id = ?');
     this.updateFinish = db.prepare(
@@ -345,6 +353,8 @@ class SqliteStatusStore implements StatusStore {
       callerAccount: input.callerAccount,
       startedAt: validDate(input.startedAt ?? new Date(), 'startedAt'),
       redacted: redacted ? 1 : 0,
+      wave: input.wave?.name ?? null,
+      waveIndex: input.wave?.index ?? null,
     });
     return Number(result.lastInsertRowid);
   }

@@ -69,10 +69,15 @@ describe('status store: deployments and transitions', () => {
       endedAt: null,
       outcome: null,
       redacted: false,
+      wave: null,
+      waveIndex: null,
     });
     store.finishDeployment(id, 'failed', new Date('2026-01-01T01:00:00.000Z'));
     [record] = store.history();
     expect(record).toMatchObject({ endedAt: '2026-01-01T01:00:00.000Z', outcome: 'failed' });
+    // A wave's put carries its wave.
+    const waveId = store.startDeployment(deploymentInput({ wave: { name: 'canary', index: 0 } }));
+    expect(store.history().find((d) => d.id === waveId)).toMatchObject({ wave: 'canary', waveIndex: 0 });
     expect(() => store.finishDeployment(id, 'succeeded')).toThrow(/already finished \(failed/);
     expect(() => store.finishDeployment(id + 100, 'succeeded')).toThrow(StatusStoreError);
     // A delete has no template.

@@ -1,6 +1,7 @@
 /**
- * External tools the suite uses (cfn-lint, moto_server). When one is missing the dependent tests
- * skip with a visible reason; when the CI variable is set, a missing tool fails the run instead.
+ * External tools the suite uses (cfn-lint, moto_server, Debian's chromium). When one is missing the
+ * dependent tests skip with a visible reason; when the CI variable is set, a missing tool fails the
+ * run instead.
  */
 import { execFileSync } from 'node:child_process';
 
@@ -12,19 +13,31 @@ export interface ToolStatus {
 
 const cache = new Map<string, ToolStatus>();
 
-export function tool(name: 'cfn-lint' | 'moto_server', versionArgs: string[] = ['--version']): ToolStatus {
+/** Where `apt-get install chromium` puts the browser that playwright-core drives (it cannot download one). */
+export const chromiumExecutable = '/usr/bin/chromium';
+/** Tools found at a fixed path rather than on PATH. */
+const executables: Record<string, string> = { chromium: chromiumExecutable };
+
+export function tool(
+  name: 'cfn-lint' | 'moto_server' | 'chromium',
+  versionArgs: string[] = ['--version'],
+): ToolStatus {
   const hit = cache.get(name);
   if (hit) return hit;
+  const file = executables[name] ?? name;
   let status: ToolStatus;
   try {
-    const out = execFileSync(name, versionArgs, {
+    const out = execFileSync(file, versionArgs, {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 30_000,
     });
     status = { available: true, version: out.trim() };
   } catch {
-    status = { available: false, reason: `${name} is not installed (not on PATH)` };
+    status = {
+      available: false,
+      reason: `${name} is not installed (${file === name ? 'not on PATH' : `no ${file}`})`,
+    };
     if (process.env.CI) {
       throw new Error(`${name} is required when CI is set, but it is not installed`);
     }

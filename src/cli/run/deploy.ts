@@ -3,14 +3,15 @@
  * record, and follow every account to the end, with the status store recording each poll.
  */
 import { CliError, UsageError } from '../errors.js';
-import { processOutput } from '../output.js';
+import { processOutput, type Output } from '../output.js';
 import type { DeployCommandOptions } from '../commands/deploy.js';
 import { applyRegion } from '../../rollout/apply.js';
 import { describePack } from '../../rollout/observe.js';
+import type { DesiredPack } from '../../rollout/desired.js';
 import { sameSecond } from '../../rollout/plan.js';
 import { discoverOrganization } from '../../org/discover.js';
 import type { PlanDocument } from '../output-schemas/rollout.js';
-import { bucketOf, desiredOf, formatPlan, makePlan, readPlanFile } from './planning.js';
+import { bucketOf, desiredOf, formatPlan, makePlan, planPack, readPlanFile } from './planning.js';
 import { formatFindings, preflightFindings } from './preflight.js';
 import { buildPacks, desiredPacks, discover, loadRolloutContext, openStore } from './rollout-context.js';
 import {
@@ -26,8 +27,6 @@ import {
 
 export async function runDeploy(packs: string[], options: DeployCommandOptions): Promise<number> {
   const io = processOutput();
-  const ctx = loadRolloutContext(packs, options, io);
-  const { controller, dispose } = interruptible(io);
   const regionConcurrency = Number(options.regionConcurrency);
   if (!Number.isInteger(regionConcurrency) || regionConcurrency < 1) {
     throw new UsageError('--region-concurrency must be a positive integer');
@@ -35,8 +34,11 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
   const lockWait = Number(options.lockWait);
   if (!Number.isFinite(lockWait) || lockWait < 0)
     throw new UsageError('--lock-wait must be a number of seconds');
-  const tracking = trackingSettings(options, controller.signal);
+  const ctx = loadRolloutContext(packs, options, io);
+  // From here on, every exit goes through the finally below: no signal handler is left behind.
+  const { controller, dispose } = interruptible(io);
   try {
+    const tracking = trackingSettings(options, controller.signal);
     const built = await buildPacks(ctx, io);
     const tree = await discover(ctx);
     const desired = desiredPacks(ctx, built, tree, io);
@@ -82,9 +84,12 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
       for (const pack of plan.packs) {
         const regions = pack.regions.filter((r) => r.action !== 'unchanged');
         if (regions.length === 0) continue;
-        const lock = await lockPack(ctx, pack.orgPackName, 'deploy', lockWait);
+        const lock = await lockPack(ctx, pack, 'deploy', lockWait);
         await holdingLock(lock, controller, io, async () => {
-          const queue = [...regions];
+          const current = await stillPlanned(ctx, pack, regions, options.plan ? undefined : desired, io);
+          for (const r of current.unchanged)
+            unchanged.push({ pack: pack.pack, orgPackName: pack.orgPackName, region: r });
+          const queue = [...current.work];
           const worker = async () => {
             for (let r = queue.shift(); r; r = queue.shift()) {
               if (controller.signal.aborted) break;
@@ -134,25 +139,75 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
   }
 }
 
+type PlannedPack = PlanDocument['packs'][number];
+type PlannedRegion = PlannedPack['regions'][number];
+
+/** Planned Regions of the pack whose org pack was put or deleted since the plan looked at it. */
+async function movedSincePlan(
+  ctx: ReturnType<typeof loadRolloutContext>,
+  pack: PlannedPack,
+  regions: readonly PlannedRegion[],
+): Promise<Array<{ region: string; message: string }>> {
+  const moved: Array<{ region: string; message: string }> = [];
+  for (const r of regions) {
+    const now = await describePack(ctx.aws.config(r.region), pack.orgPackName);
+    const then = r.observedLastUpdateTime;
+    if (then === null ? now !== undefined : !sameSecond(now?.lastUpdateTime, then)) {
+      moved.push({
+        region: r.region,
+        message: `${pack.orgPackName} in ${r.region} changed since the plan was made (last update ${now?.lastUpdateTime?.toISOString() ?? 'deleted'}, planned against ${then ?? 'no pack'}): run \`packsmith plan\` again`,
+      });
+    }
+  }
+  return moved;
+}
+
 /** `deploy --plan`: refuse when a planned pack changed in AWS since the plan was made. */
 async function checkPlanIsCurrent(
   plan: PlanDocument,
   ctx: ReturnType<typeof loadRolloutContext>,
 ): Promise<void> {
   for (const pack of plan.packs) {
-    for (const r of pack.regions) {
-      if (r.action === 'unchanged') continue;
+    const regions = pack.regions.filter((r) => r.action !== 'unchanged');
+    for (const r of regions) {
       if (!ctx.regions.includes(r.region)) {
         throw new UsageError(`the plan deploys to ${r.region}, which is not among the selected Regions`);
       }
-      const now = await describePack(ctx.aws.config(r.region), pack.orgPackName);
-      const then = r.observedLastUpdateTime;
-      const moved = then === null ? now !== undefined : !sameSecond(now?.lastUpdateTime, then);
-      if (moved) {
-        throw new CliError(
-          `${pack.orgPackName} in ${r.region} changed since the plan was made (last update ${now?.lastUpdateTime?.toISOString() ?? 'deleted'}, planned against ${then ?? 'no pack'}): run \`packsmith plan\` again`,
-        );
-      }
     }
+    const [moved] = await movedSincePlan(ctx, pack, regions);
+    if (moved) throw new CliError(moved.message);
   }
+}
+
+/**
+ * The plan was made before the lock was taken: another deploy may have put the pack while this
+ * one planned or waited for the lock. A saved plan (no `desired`) is then refused; otherwise the
+ * pack is planned again, so that a deploy that waited does not put again what is already there.
+ */
+async function stillPlanned(
+  ctx: ReturnType<typeof loadRolloutContext>,
+  pack: PlannedPack,
+  regions: readonly PlannedRegion[],
+  desired: readonly DesiredPack[] | undefined,
+  io: Output,
+): Promise<{ work: PlannedRegion[]; unchanged: string[] }> {
+  const moved = await movedSincePlan(ctx, pack, regions);
+  if (moved.length === 0) return { work: [...regions], unchanged: [] };
+  const wanted = desired?.find((d) => d.pack === pack.pack);
+  if (!wanted) throw new CliError((moved[0] as { message: string }).message);
+  const names = new Set(regions.map((r) => r.region));
+  const fresh = await planPack(ctx, {
+    ...wanted,
+    regions: wanted.regions.filter((r) => names.has(r.region)),
+  });
+  io.err(
+    `${pack.pack} was changed in AWS while this deploy waited (${moved.map((m) => m.region).join(', ')}); planned again: ` +
+      fresh.regions
+        .map((r) => `${r.region} ${r.action}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`)
+        .join(', '),
+  );
+  return {
+    work: fresh.regions.filter((r) => r.action !== 'unchanged'),
+    unchanged: fresh.regions.filter((r) => r.action === 'unchanged').map((r) => r.region),
+  };
 }

@@ -24,13 +24,14 @@ import {
 
 export async function runDestroy(pack: string, options: DestroyCommandOptions): Promise<number> {
   const io = processOutput();
-  const ctx = loadRolloutContext([pack], options, io);
-  const { controller, dispose } = interruptible(io);
   const lockWait = Number(options.lockWait);
   if (!Number.isFinite(lockWait) || lockWait < 0)
     throw new UsageError('--lock-wait must be a number of seconds');
-  const tracking = trackingSettings(options, controller.signal);
+  const ctx = loadRolloutContext([pack], options, io);
+  // From here on, every exit goes through the finally below: no signal handler is left behind.
+  const { controller, dispose } = interruptible(io);
   try {
+    const tracking = trackingSettings(options, controller.signal);
     const deployment = ctx.config.packs[pack];
     if (!deployment) throw new UsageError(`pack "${pack}" is not in ${ctx.configFile}`);
     const orgPackName = orgPackNameOf(pack, deployment);
@@ -84,7 +85,7 @@ export async function runDestroy(pack: string, options: DestroyCommandOptions): 
     const { progress, onEvent } = progressFor(options, io);
     const results: PackRegionResult[] = [];
     try {
-      const lock = await lockPack(ctx, orgPackName, 'destroy', lockWait);
+      const lock = await lockPack(ctx, { pack, orgPackName }, 'destroy', lockWait);
       await holdingLock(lock, controller, io, async () => {
         await Promise.all(
           present.map(async ({ region, holders }) => {

@@ -24,22 +24,7 @@ export async function makePlan(
 ): Promise<PlanDocument> {
   const owner = ctx.config.deployingAccount;
   const packs: PlanDocument['packs'] = [];
-  for (const pack of desired) {
-    const regions = await Promise.all(
-      pack.regions.map(async (d): Promise<PlannedRegion> => {
-        const observed = await observeRegion({
-          config: ctx.aws.config(d.region),
-          s3: ctx.aws.s3(d.region),
-          region: d.region,
-          orgPackName: pack.orgPackName,
-          bucket: bucketOf(ctx, d.region),
-          owner,
-        });
-        return withTemplate(planRegion(d, observed), d);
-      }),
-    );
-    packs.push({ pack: pack.pack, orgPackName: pack.orgPackName, regions });
-  }
+  for (const pack of desired) packs.push(await planPack(ctx, pack));
   // Orphans are looked for among every pack of the configuration, not only the selected ones.
   const configured = new Set(Object.entries(ctx.config.packs).map(([name, d]) => orgPackNameOf(name, d)));
   const found = (
@@ -75,6 +60,27 @@ export async function makePlan(
       unchanged: all.filter((r) => r.action === 'unchanged').length,
     },
   };
+}
+
+/** One pack's plan in each of its Regions, against what AWS and the deployment records say now. */
+export async function planPack(
+  ctx: RolloutContext,
+  pack: DesiredPack,
+): Promise<PlanDocument['packs'][number]> {
+  const regions = await Promise.all(
+    pack.regions.map(async (d): Promise<PlannedRegion> => {
+      const observed = await observeRegion({
+        config: ctx.aws.config(d.region),
+        s3: ctx.aws.s3(d.region),
+        region: d.region,
+        orgPackName: pack.orgPackName,
+        bucket: bucketOf(ctx, d.region),
+        owner: ctx.config.deployingAccount,
+      });
+      return withTemplate(planRegion(d, observed), d);
+    }),
+  );
+  return { pack: pack.pack, orgPackName: pack.orgPackName, regions };
 }
 
 export const bucketOf = (ctx: RolloutContext, region: string): string => {

@@ -64,7 +64,7 @@ function holderName(): string {
 /** The lock of one org pack, in the template bucket of the configuration's first Region. */
 export async function lockPack(
   ctx: RolloutContext,
-  orgPackName: string,
+  { pack, orgPackName }: { pack: string; orgPackName: string },
   operation: string,
   waitSeconds: number,
 ): Promise<Lock> {
@@ -79,7 +79,11 @@ export async function lockPack(
       ...(waitSeconds > 0 ? { wait: { timeoutMs: waitSeconds * 1000, pollMs: 2_000 } } : {}),
     });
   } catch (error) {
-    if (error instanceof LockHeldError) throw new CliError(error.message);
+    // `unlock` takes the configuration's pack name, which the org pack name need not be.
+    if (error instanceof LockHeldError)
+      throw new CliError(
+        error.message.replace(`packsmith unlock ${orgPackName}\``, `packsmith unlock ${pack}\``),
+      );
     throw error;
   }
 }

@@ -1,0 +1,384 @@
+/**
+ * The self-contained HTML status report (`packsmith status --format html`): one file with inline
+ * CSS and JS and no external reference, so it can be mailed or archived and opened offline.
+ *
+ * Summaries, waves, failures, deployments and the timeline are rendered here through handlebars
+ * (HTML-escaped, readable without JS). The grid of every account × Region is built in the browser
+ * from compact JSON embedded in the page: 5,000 accounts × several Regions would be megabytes of
+ * markup, and data in a JSON block cannot inject markup the way interpolated HTML could.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type HandlebarsCompiler from 'handlebars';
+import { packageRoot } from '../util/package-root.js';
+import {
+  reportAccountStatuses,
+  statusGroup,
+  type ReportAccount,
+  type ReportAccountStatus,
+  type ReportData,
+  type ReportTimelineEvent,
+  type StatusGroup,
+} from './report-data.js';
+
+/** Rows of the timeline, failures and deployments tables beyond which the page notes what it left out. */
+export const reportRowLimit = 2_000;
+
+export interface HtmlReportOptions {
+  /** Default {@link reportRowLimit}. */
+  rowLimit?: number;
+}
+
+/**
+ * The grid's data as embedded in the page. Repeated text (packs, Regions, statuses, OU paths, error
+ * codes, messages, hints, waves, times) is stored once in `strings` and referenced by index, -1 when
+ * absent; this keeps 10,000 cells at a few hundred kilobytes.
+ */
+export interface ReportGridData {
+  strings: string[];
+  /** Pack names in the report's order, as string indexes. */
+  packs: number[];
+  /** Regions per pack, as string indexes, parallel to `packs`. */
+  regions: number[][];
+  /** `[accountId, name, ouPath]`, sorted by account id. */
+  accounts: Array<[string, number, number]>;
+  /**
+   * `[account (index into accounts), pack, region, status, target 1|0, wave, errorCode, errorMessage,
+   * hint, lastUpdateTime]`, sorted by pack, Region, OU path and account id.
+   */
+  cells: Array<[number, number, number, number, 0 | 1, number, number, number, number, number]>;
+}
+
+const groupLabels: Record<StatusGroup, { label: string; glyph: string }> = {
+  succeeded: { label: 'Succeeded', glyph: '✓' },
+  failed: { label: 'Failed', glyph: '✗' },
+  'in-progress': { label: 'In progress', glyph: '…' },
+  'not-deployed': { label: 'Not deployed', glyph: '○' },
+};
+const groups = Object.keys(groupLabels) as StatusGroup[];
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** ISO times from different sources may differ in precision or offset: compare instants, then text. */
+const compareTime = (a: string, b: string): number => {
+  const d = Date.parse(a) - Date.parse(b);
+  return Number.isNaN(d) || d === 0 ? compareText(a, b) : d;
+};
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** Pack and Region order: as the packs list them, then any others the accounts mention, sorted. */
+function layout(data: ReportData): Array<{ pack: string; regions: string[] }> {
+  const out = new Map<string, string[]>();
+  for (const p of data.packs) out.set(p.pack, [...p.regions]);
+  const extra = new Map<string, Set<string>>();
+  for (const a of data.accounts) {
+    const regions = out.get(a.pack);
+    if (regions?.includes(a.region)) continue;
+    if (!extra.has(a.pack)) extra.set(a.pack, new Set());
+    extra.get(a.pack)!.add(a.region);
+  }
+  for (const pack of [...extra.keys()].sort(compareText)) {
+    if (!out.has(pack)) out.set(pack, []);
+    out.get(pack)!.push(...[...extra.get(pack)!].sort(compareText));
+  }
+  return [...out].map(([pack, regions]) => ({ pack, regions }));
+}
+
+function sortedCells(data: ReportData): ReportAccount[] {
+  const order = new Map<string, number>();
+  layout(data).forEach(({ pack, regions }, i) =>
+    regions.forEach((r, j) => order.set(`${pack}\n${r}`, i * 10_000 + j)),
+  );
+  return data.accounts
+    .map((a, i) => ({ a, i }))
+    .sort(
+      (x, y) =>
+        order.get(`${x.a.pack}\n${x.a.region}`)! - order.get(`${y.a.pack}\n${y.a.region}`)! ||
+        compareText(x.a.ouPath ?? '', y.a.ouPath ?? '') ||
+        compareText(x.a.accountId, y.a.accountId) ||
+        x.i - y.i,
+    )
+    .map(({ a }) => a);
+}
+
+/** The compact grid data the page's script reads (see {@link ReportGridData}). */
+export function reportGridData(data: ReportData): ReportGridData {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const str = (s: string | undefined): number => {
+    if (s === undefined || s === '') return -1;
+    let i = index.get(s);
+    if (i === undefined) {
+      i = strings.push(s) - 1;
+      index.set(s, i);
+    }
+    return i;
+  };
+  const packs = layout(data);
+  // Name and OU of an account are the same in every Region; the first one given wins.
+  const accountInfo = new Map<string, { name?: string; ouPath?: string }>();
+  for (const a of data.accounts) {
+    const known = accountInfo.get(a.accountId);
+    if (!known) accountInfo.set(a.accountId, { name: a.name, ouPath: a.ouPath });
+    else {
+      known.name ??= a.name;
+      known.ouPath ??= a.ouPath;
+    }
+  }
+  const accountIds = [...accountInfo.keys()].sort(compareText);
+  const accountIndex = new Map(accountIds.map((id, i) => [id, i]));
+  const grid: ReportGridData = {
+    strings,
+    packs: packs.map((p) => str(p.pack)),
+    regions: packs.map((p) => p.regions.map(str)),
+    accounts: accountIds.map((id) => {
+      const info = accountInfo.get(id)!;
+      return [id, str(info.name), str(info.ouPath)];
+    }),
+    cells: [],
+  };
+  for (const a of sortedCells(data)) {
+    grid.cells.push([
+      accountIndex.get(a.accountId)!,
+      str(a.pack),
+      str(a.region),
+      str(a.status),
+      a.target ? 1 : 0,
+      str(a.wave),
+      str(a.errorCode),
+      str(a.errorMessage),
+      str(a.hint),
+      str(a.lastUpdateTime),
+    ]);
+  }
+  return grid;
+}
+
+/**
+ * JSON that is safe inside `<script type="application/json">`: no `<` (so neither `</script>` nor
+ * `<!--` can end or change the element), no `>` or `&`, and U+2028/2029 escaped for any reader that
+ * treats them as line ends. Only string contents can hold these characters, where `\uXXXX` means the same.
+ */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => {
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+interface StatusCounts {
+  total: number;
+  byGroup: Record<StatusGroup, number>;
+  byStatus: Array<{ status: string; count: number }>;
+}
+
+function countStatuses(statuses: ReportAccountStatus[]): StatusCounts {
+  const byGroup = { succeeded: 0, failed: 0, 'in-progress': 0, 'not-deployed': 0 };
+  const byStatus = new Map<string, number>();
+  for (const s of statuses) {
+    byGroup[statusGroup(s)]++;
+    byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
+  }
+  return {
+    total: statuses.length,
+    byGroup,
+    // Known statuses in legend order, then any AWS may add later, sorted.
+    byStatus: [
+      ...reportAccountStatuses.filter((s) => byStatus.has(s)),
+      ...[...byStatus.keys()].filter((s) => !(reportAccountStatuses as readonly string[]).includes(s)).sort(),
+    ].map((status) => ({ status, count: byStatus.get(status)! })),
+  };
+}
+
+/** The latest `limit` items by time, in time order, and a note when some were left out. */
+function latest<T>(items: T[], at: (item: T) => string, limit: number, what: string) {
+  const sorted = items
+    .map((item, i) => ({ item, i }))
+    .sort((x, y) => compareTime(at(x.item), at(y.item)) || x.i - y.i)
+    .map(({ item }) => item);
+  const rows = sorted.slice(Math.max(0, sorted.length - limit));
+  const note =
+    rows.length < sorted.length
+      ? `Showing the latest ${count(rows.length)} of ${count(sorted.length)} ${what}.`
+      : '';
+  return { rows, total: sorted.length, note };
+}
+
+const timelineEvent = (e: ReportTimelineEvent): string =>
+  e.kind === 'deployment-started'
+    ? 'Deployment started'
+    : e.kind === 'deployment-ended'
+      ? 'Deployment ended'
+      : 'Status';
+
+/** Everything the template shows, already sorted, counted and turned into text. */
+function viewModel(data: ReportData, limit: number) {
+  const cells = sortedCells(data);
+  const byPackRegion = new Map<string, ReportAccount[]>();
+  for (const c of cells) {
+    const key = `${c.pack}\n${c.region}`;
+    if (!byPackRegion.has(key)) byPackRegion.set(key, []);
+    byPackRegion.get(key)!.push(c);
+  }
+  const packInfo = new Map(data.packs.map((p) => [p.pack, p]));
+  const packs = layout(data).map(({ pack, regions }) => {
+    const info = packInfo.get(pack);
+    const regionRows = regions.map((region) => {
+      const c = countStatuses((byPackRegion.get(`${pack}\n${region}`) ?? []).map((a) => a.status));
+      return {
+        region,
+        ...c,
+        ...c.byGroup,
+        inProgress: c.byGroup['in-progress'],
+        notDeployed: c.byGroup['not-deployed'],
+      };
+    });
+    const waves = (info?.waves ?? []).map((w) => {
+      const members = new Set(w.accounts);
+      // Counted per account × Region: a wave's account may fail in one Region and succeed in another.
+      const statuses = regions.flatMap((region) => {
+        const inRegion = new Map(
+          (byPackRegion.get(`${pack}\n${region}`) ?? [])
+            .filter((a) => members.has(a.accountId))
+            .map((a) => [a.accountId, a.status]),
+        );
+        return w.accounts.map((id) => inRegion.get(id) ?? 'NOT_DEPLOYED');
+      });
+      const g = countStatuses(statuses).byGroup;
+      return {
+        name: w.name,
+        accounts: count(members.size),
+        succeeded: g.succeeded,
+        failed: g.failed,
+        inProgress: g['in-progress'],
+        notDeployed: g['not-deployed'],
+      };
+    });
+    return {
+      pack,
+      orgPackName: info?.orgPackName ?? '',
+      regions: regionRows,
+      waves,
+      hasWaves: waves.length > 0,
+    };
+  });
+
+  const allFailures = cells
+    .filter((c) => statusGroup(c.status) === 'failed')
+    .sort(
+      (x, y) =>
+        compareText(x.accountId, y.accountId) ||
+        compareText(x.pack, y.pack) ||
+        compareText(x.region, y.region),
+    );
+  const failureRows = allFailures.slice(0, limit).map((c) => ({
+    accountId: c.accountId,
+    name: c.name ?? '',
+    ouPath: c.ouPath ?? '',
+    pack: c.pack,
+    region: c.region,
+    status: c.status,
+    errorCode: c.errorCode ?? '',
+    errorMessage: c.errorMessage ?? '',
+    hint: c.hint ?? '',
+  }));
+
+  const deployments = latest(data.deployments, (d) => d.startedAt, limit, 'deployments');
+  const timeline = latest(data.timeline, (e) => e.at, limit, 'events');
+  const distinctAccounts = new Set(data.accounts.map((a) => a.accountId)).size;
+
+  return {
+    title: data.title,
+    generatedAt: data.generatedAt,
+    packsmithVersion: data.packsmithVersion,
+    accountsTotal: count(distinctAccounts),
+    cellsTotal: count(data.accounts.length),
+    packs,
+    legend: groups.map((g) => ({
+      group: g,
+      ...groupLabels[g],
+      statuses: reportAccountStatuses.filter((s) => statusGroup(s) === g).join(', '),
+    })),
+    failures: {
+      total: count(allFailures.length),
+      any: allFailures.length > 0,
+      rows: failureRows,
+      note:
+        failureRows.length < allFailures.length
+          ? `Showing the first ${count(failureRows.length)} of ${count(allFailures.length)} failures; the grid's status filter shows all of them.`
+          : '',
+    },
+    deployments: {
+      ...deployments,
+      any: deployments.total > 0,
+      rows: deployments.rows.map((d) => ({
+        id: d.id,
+        pack: d.pack,
+        region: d.region,
+        operation: d.operation,
+        wave: d.wave ?? '',
+        startedAt: d.startedAt,
+        endedAt: d.endedAt ?? '',
+        outcome: d.outcome ?? (d.endedAt === null ? 'running' : ''),
+      })),
+    },
+    timeline: {
+      ...timeline,
+      any: timeline.total > 0,
+      rows: timeline.rows.map((e) => ({
+        at: e.at,
+        kind: e.kind,
+        event: timelineEvent(e),
+        pack: e.pack,
+        region: e.region,
+        accountId: e.accountId ?? '',
+        result: e.status ?? e.outcome ?? '',
+        wave: e.wave ?? '',
+      })),
+    },
+  };
+}
+
+interface CompiledReport {
+  template: HandlebarsCompiler.TemplateDelegate;
+  csp: string;
+}
+let compiled: CompiledReport | undefined;
+
+const sha256Source = (text: string): string =>
+  `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/**
+ * Compiles the template once per process. Its one `<style>` and one script are literal text, so
+ * their hashes can go into the page's Content-Security-Policy: the page may run that script and
+ * nothing else, and may load nothing at all.
+ */
+function compile(): CompiledReport {
+  if (compiled) return compiled;
+  const file = join(packageRoot(), 'templates', 'status-report.html.hbs');
+  const text = readFileSync(file, 'utf8');
+  const style = /<style>([\s\S]*?)<\/style>/.exec(text)?.[1];
+  const script = /<script>([\s\S]*?)<\/script>/.exec(text)?.[1];
+  if (style === undefined || script === undefined || /\{\{/.test(style + script)) {
+    throw new Error(`${file}: needs one literal <style> and one literal <script> (no {{ }} inside)`);
+  }
+  const csp = [
+    "default-src 'none'",
+    `style-src ${sha256Source(style)}`,
+    `script-src ${sha256Source(script)}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  // The full handlebars (with its compiler) loads only when a report is rendered.
+  const handlebars = createRequire(import.meta.url)('handlebars') as typeof HandlebarsCompiler;
+  const template = handlebars.compile(text, { strict: true, knownHelpersOnly: true, preventIndent: true });
+  compiled = { template, csp };
+  return compiled;
+}
+
+/** The report page for `data`: the same data gives the same bytes. */
+export function renderHtmlReport(data: ReportData, options: HtmlReportOptions = {}): string {
+  const { template, csp } = compile();
+  const limit = options.rowLimit ?? reportRowLimit;
+  return template({ ...viewModel(data, limit), csp, dataJson: scriptSafeJson(reportGridData(data)) });
+}

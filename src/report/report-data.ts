@@ -1,0 +1,91 @@
+/**
+ * What the HTML status report shows: one organization rollout, already read from the status store
+ * and the deployment records. Plain data, so the page can be rendered (and tested) without AWS.
+ */
+import { organizationResourceStatuses, type OrganizationResourceStatus } from '../facts/enums.js';
+
+/** A per-account status, or NOT_DEPLOYED for a target AWS has never reported on. */
+export type ReportAccountStatus = OrganizationResourceStatus | 'NOT_DEPLOYED';
+
+/** Every status the report knows, in the order its legend and summaries list them. */
+export const reportAccountStatuses: readonly ReportAccountStatus[] = [
+  ...organizationResourceStatuses,
+  'NOT_DEPLOYED',
+];
+
+/** The coarse outcome a status stands for: what the colours, glyphs and wave counts are built on. */
+export type StatusGroup = 'succeeded' | 'failed' | 'in-progress' | 'not-deployed';
+
+export function statusGroup(status: ReportAccountStatus): StatusGroup {
+  if (status === 'NOT_DEPLOYED') return 'not-deployed';
+  if (status.endsWith('_FAILED')) return 'failed';
+  if (status.endsWith('_IN_PROGRESS')) return 'in-progress';
+  return 'succeeded';
+}
+
+export interface ReportWave {
+  name: string;
+  /** Account ids in this wave. */
+  accounts: string[];
+}
+
+export interface ReportPack {
+  /** The pack's name in the repository. */
+  pack: string;
+  /** The organization conformance pack's name in AWS. */
+  orgPackName: string;
+  regions: string[];
+  waves: ReportWave[];
+}
+
+/** One account in one Region for one pack: a cell of the grid. */
+export interface ReportAccount {
+  pack: string;
+  region: string;
+  accountId: string;
+  name?: string;
+  /** `/Root/…` as src/org/discover.ts writes it. */
+  ouPath?: string;
+  status: ReportAccountStatus;
+  errorCode?: string;
+  errorMessage?: string;
+  hint?: string;
+  lastUpdateTime?: string;
+  wave?: string;
+  /** False for an account that still has a status but is no longer targeted. */
+  target: boolean;
+}
+
+export interface ReportDeployment {
+  id: string;
+  pack: string;
+  region: string;
+  operation: string;
+  startedAt: string;
+  endedAt: string | null;
+  outcome: string | null;
+  wave?: string;
+}
+
+export interface ReportTimelineEvent {
+  /** ISO 8601. */
+  at: string;
+  pack: string;
+  region: string;
+  kind: 'deployment-started' | 'deployment-ended' | 'status';
+  accountId?: string;
+  status?: string;
+  outcome?: string;
+  wave?: string;
+}
+
+export interface ReportData {
+  title: string;
+  /** ISO 8601; the only time in the page, so the same data renders the same bytes. */
+  generatedAt: string;
+  packsmithVersion: string;
+  packs: ReportPack[];
+  accounts: ReportAccount[];
+  deployments: ReportDeployment[];
+  timeline: ReportTimelineEvent[];
+}

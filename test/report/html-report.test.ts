@@ -1,0 +1,240 @@
+/**
+ * The HTML status report without a browser: hostile account names and messages cannot break out of
+ * the page's markup or its embedded JSON, the page references nothing outside itself, the same data
+ * gives the same bytes, and 5,000 accounts × 2 Regions stay a few megabytes.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { organizationResourceStatuses } from '../../src/facts/enums.js';
+import {
+  renderHtmlReport,
+  reportGridData,
+  scriptSafeJson,
+  type ReportGridData,
+} from '../../src/report/html-report.js';
+import type { ReportAccount, ReportData } from '../../src/report/report-data.js';
+
+const regions = ['us-east-1', 'eu-west-1'];
+const hostile = [
+  '</script><script>alert(1)</script>',
+  '<!--<script>',
+  'line\u2028sep\u2029para',
+  '<img src=x onerror=alert(2)>',
+  '"\'&amp;`=${x}{{title}}',
+  '</SCRIPT >',
+];
+
+function report(accountCount: number, mutate?: (a: ReportAccount, i: number) => void): ReportData {
+  const accounts: ReportAccount[] = [];
+  for (let i = 0; i < accountCount; i++) {
+    for (const region of regions) {
+      const a: ReportAccount = {
+        pack: 'baseline',
+        region,
+        accountId: String(200000000000 + i),
+        name: `member-${i}`,
+        ouPath: `/Root/ou-${i % 7}/team-${i % 3}`,
+        status: i % 97 === 5 ? 'CREATE_FAILED' : 'CREATE_SUCCESSFUL',
+        target: true,
+        wave: i % 2 ? 'canary' : 'rest',
+        lastUpdateTime: `2026-11-26T10:${String(i % 60).padStart(2, '0')}:00.000Z`,
+      };
+      if (a.status === 'CREATE_FAILED') {
+        a.errorCode = 'NoAvailableConfigurationRecorder';
+        a.errorMessage = `You must create a configuration recorder in ${region}.`;
+        a.hint = 'Turn on an AWS Config configuration recorder, then deploy again.';
+      }
+      mutate?.(a, i);
+      accounts.push(a);
+    }
+  }
+  const ids = [...new Set(accounts.map((a) => a.accountId))];
+  return {
+    title: 'Rollout of baseline',
+    generatedAt: '2026-11-26T12:00:00.000Z',
+    packsmithVersion: '0.1.0',
+    packs: [
+      {
+        pack: 'baseline',
+        orgPackName: 'packsmith-baseline',
+        regions,
+        waves: [
+          { name: 'canary', accounts: ids.filter((_, i) => i % 2) },
+          { name: 'rest', accounts: ids.filter((_, i) => i % 2 === 0) },
+        ],
+      },
+    ],
+    accounts,
+    deployments: regions.map((region, i) => ({
+      id: `dep-${i}`,
+      pack: 'baseline',
+      region,
+      operation: 'create',
+      startedAt: `2026-11-26T09:0${i}:00.000Z`,
+      endedAt: `2026-11-26T11:0${i}:00.000Z`,
+      outcome: 'succeeded',
+    })),
+    timeline: accounts.map((a) => ({
+      at: a.lastUpdateTime!,
+      pack: a.pack,
+      region: a.region,
+      kind: 'status' as const,
+      accountId: a.accountId,
+      status: a.status,
+    })),
+  };
+}
+
+const embedded = (html: string): string => {
+  const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+  expect(m, 'the embedded data').not.toBeNull();
+  return m![1]!;
+};
+/** Outside the embedded JSON, i.e. the markup that handlebars produced. */
+const markup = (html: string): string => html.replace(embedded(html), '');
+
+describe('renderHtmlReport escaping', () => {
+  const data = report(12, (a, i) => {
+    if (i < hostile.length) {
+      a.name = hostile[i];
+      a.status = 'UPDATE_FAILED';
+      a.errorCode = hostile[(i + 1) % hostile.length];
+      a.errorMessage = hostile[(i + 2) % hostile.length];
+      a.hint = hostile[(i + 3) % hostile.length];
+      a.ouPath = `/Root/${hostile[(i + 4) % hostile.length]}`;
+    }
+  });
+  data.title = hostile[0]!;
+  const html = renderHtmlReport(data);
+
+  it('embeds the data so that no string can end the script element or open a comment', () => {
+    const json = embedded(html);
+    expect(json).not.toMatch(/<|>|\u2028|\u2029/);
+    // Parsing it back gives every hostile string unchanged.
+    const grid = JSON.parse(json) as ReportGridData;
+    expect(grid).toEqual(reportGridData(data));
+    for (const s of hostile) expect(grid.strings).toContain(s);
+    // Exactly two script elements: the JSON and the page's own script.
+    expect(html.match(/<script/gi)).toHaveLength(2);
+    expect(html.match(/<\/script/gi)).toHaveLength(2);
+    expect(html).not.toContain('<!--');
+  });
+
+  it('escapes hostile strings everywhere it writes them as markup', () => {
+    const outside = markup(html);
+    for (const s of hostile.filter((h) => /[<>"'&]/.test(h))) expect(outside).not.toContain(s);
+    expect(outside).not.toMatch(/<img|onerror=/i);
+    expect(outside).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+    // Handlebars syntax inside data is not evaluated a second time.
+    expect(outside).toContain('{{title}}');
+  });
+
+  it('lists every failure server-side, with its account, message and hint', () => {
+    const failed = data.accounts.filter((a) => a.status.endsWith('_FAILED'));
+    const rows = markup(html).match(/<tr data-account="[^"]*" data-region="[^"]*">/g) ?? [];
+    expect(rows).toHaveLength(failed.length);
+    for (const a of failed) {
+      expect(rows).toContain(`<tr data-account="${a.accountId}" data-region="${a.region}">`);
+    }
+  });
+
+  it('escapes U+2028/2029 in any JSON it embeds', () => {
+    const value = { s: '\u2028</script><!--&\u2029' };
+    const safe = scriptSafeJson(value);
+    expect(safe).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(safe)).toEqual(value);
+  });
+});
+
+describe('renderHtmlReport as a self-contained page', () => {
+  const data = report(60);
+  const html = renderHtmlReport(data);
+
+  it('references nothing outside the page: no URL, no src, no link, no import', () => {
+    // A URL inside data (an error message may quote one) is data, not a reference.
+    const withUrl = report(3, (a) => {
+      a.errorMessage = 'see https://docs.aws.amazon.com/config/';
+    });
+    const outside = markup(renderHtmlReport(withUrl));
+    expect(embedded(renderHtmlReport(withUrl))).toContain('https://docs.aws.amazon.com');
+    for (const page of [markup(html), outside.replace(/<tr data-account[\s\S]*?<\/tr>/g, '')]) {
+      expect(page).not.toMatch(/https?:\/\//i);
+      expect(page).not.toMatch(
+        /\ssrc=|<link|<iframe|<img|@import|url\(|\bfetch\(|XMLHttpRequest|\/\/\s*cdn/i,
+      );
+      expect(page).not.toMatch(/<script(?![^>]*type="application\/json")[^>]*\ssrc/i);
+    }
+  });
+
+  it("declares a Content-Security-Policy that allows the page's own style and script and nothing else", () => {
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+    expect(csp).toBeDefined();
+    expect(csp).toContain("default-src 'none'");
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!;
+    expect(csp).toContain(`style-src ${hash(style)}`);
+    expect(csp).toContain(`script-src ${hash(script)}`);
+    expect(csp).not.toContain('unsafe-inline');
+  });
+
+  it('renders the same bytes for the same data, and different bytes for different data', () => {
+    expect(renderHtmlReport(report(60))).toBe(html);
+    const changed = report(60);
+    changed.accounts[7]!.status = 'UPDATE_IN_PROGRESS';
+    expect(renderHtmlReport(changed)).not.toBe(html);
+  });
+
+  it('does not depend on the order the accounts come in', () => {
+    const shuffled = { ...data, accounts: [...data.accounts].reverse() };
+    expect(renderHtmlReport(shuffled)).toBe(html);
+  });
+
+  it('summarises each Region with its counts per status', () => {
+    for (const region of regions) {
+      const inRegion = data.accounts.filter((a) => a.region === region);
+      const row = new RegExp(`<tr data-region="${region}">[\\s\\S]*?</tr>`).exec(html)?.[0];
+      expect(row).toBeDefined();
+      for (const status of organizationResourceStatuses) {
+        const n = inRegion.filter((a) => a.status === status).length;
+        if (n) expect(row).toContain(`${status}: ${n}`);
+        else expect(row).not.toContain(`${status}:`);
+      }
+    }
+  });
+
+  it('caps the timeline and says how many events it left out', () => {
+    const capped = renderHtmlReport(data, { rowLimit: 10 });
+    const rows = [...capped.matchAll(/<tr data-kind="status"><td><time datetime="([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(rows).toHaveLength(10);
+    const latest = data.timeline
+      .map((e) => e.at)
+      .sort()
+      .slice(-10);
+    expect(rows).toEqual(latest);
+    expect(capped).toContain(`Showing the latest 10 of ${data.timeline.length} events.`);
+    expect(html).not.toContain('Showing the latest');
+  });
+});
+
+describe('renderHtmlReport for a large organization', () => {
+  it('keeps 5,000 accounts × 2 Regions well within a few megabytes', () => {
+    const data = report(5_000, (a, i) => {
+      if (i % 50 === 0) {
+        a.status = 'CREATE_FAILED';
+        a.errorCode = 'InternalFailure';
+        a.errorMessage = `Internal failure ${i} while creating the conformance pack in this account.`;
+      }
+    });
+    const html = renderHtmlReport(data);
+    const bytes = Buffer.byteLength(html);
+    expect(bytes).toBeLessThan(3 * 1024 * 1024);
+    const grid = JSON.parse(embedded(html)) as ReportGridData;
+    expect(grid.cells).toHaveLength(10_000);
+    expect(grid.accounts).toHaveLength(5_000);
+    // The timeline (10,000 events) is capped at the default number of rows.
+    expect(html).toContain(`Showing the latest 2,000 of 10,000 events.`);
+  });
+});
