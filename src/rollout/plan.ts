@@ -13,6 +13,7 @@
 import type { OrgAccount } from '../org/discover.js';
 import type { OrganizationResourceStatus } from '../facts/enums.js';
 import type { DetailedRow } from './tracker.js';
+import type { DeploymentRecord } from './records.js';
 
 /** What the repository and the deployment configuration want in one Region. */
 export interface DesiredRegion {
@@ -39,6 +40,7 @@ export interface RecordView {
   writtenAt: string;
   callerAccount: string;
   packsmithVersion?: string;
+  rollout?: DeploymentRecord['rollout'];
 }
 
 /** One account's row of the detailed status, as AWS reports it now. */

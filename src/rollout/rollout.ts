@@ -79,6 +79,8 @@ export interface RegionRolloutResult {
   stoppedAt?: { wave: string; failed: string[]; allowed: number };
   /** What `rollback` did. */
   rolledBack?: { to: 'previous' | 'none'; result: RegionResult };
+  /** Without waves: the one put's result. */
+  single?: RegionResult;
 }
 
 export interface RegionRolloutInput extends RegionTarget {
@@ -136,7 +138,7 @@ export async function runRegionRollout(input: RegionRolloutInput): Promise<Regio
       operation: exists ? 'update' : 'create',
       onEvent: emit,
     });
-    return result(r.outcome === 'succeeded' ? 'succeeded' : r.outcome);
+    return result(r.outcome === 'succeeded' ? 'succeeded' : r.outcome, { single: r });
   }
 
   const record = await readDeploymentRecord(input.s3, {

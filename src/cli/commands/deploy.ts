@@ -13,7 +13,9 @@ export interface TrackingCommandOptions {
 export interface DeployCommandOptions extends RolloutCommandOptions, TrackingCommandOptions {
   plan?: string;
   lockWait: string;
-  regionConcurrency: string;
+  regionConcurrency?: string;
+  resume?: boolean;
+  rollback?: boolean;
 }
 
 export function registerDeploy(program: Command): void {
@@ -29,7 +31,18 @@ export function registerDeploy(program: Command): void {
   )
     .option('--plan <file>', 'apply exactly this saved plan (`packsmith plan --out FILE`)')
     .option('--lock-wait <seconds>', 'wait this long for another deploy of the pack to finish', '0')
-    .option('--region-concurrency <n>', 'Regions deployed at once', '4')
+    .option(
+      '--region-concurrency <n>',
+      'Regions deployed at once (default: regionConcurrency of the configuration, or all)',
+    )
+    .option(
+      '--resume',
+      'continue an interrupted or stopped rollout in waves where it stopped, from AWS and the deployment records',
+    )
+    .option(
+      '--rollback',
+      'when a wave fails beyond its tolerance, put back the previous template and parameters (or remove a new pack)',
+    )
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (packs: string[], options: DeployCommandOptions, command: Command) => {
       const { runDeploy } = await import('../run/deploy.js');

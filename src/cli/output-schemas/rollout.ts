@@ -65,6 +65,48 @@ export const RegionPlanSchema = Type.Object(
       description:
         "The pack's LastUpdateTime when planned: `deploy --plan` refuses to apply if it moved since.",
     }),
+    waves: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          index: Type.Integer({ minimum: 0 }),
+          implicit: Type.Boolean({
+            description: 'The last wave, of target accounts no declared wave names.',
+          }),
+          accounts: Type.Array(AccountId, { description: 'The accounts this wave adds.' }),
+          excludedAccounts: Type.Array(AccountId, { description: "This wave's ExcludedAccounts." }),
+          allowedFailures: Type.Integer({ minimum: 0 }),
+          tolerance: Type.Union([Type.Integer({ minimum: 0 }), Type.String()]),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'Waves still to put, in order; empty when the pack has no waves or nothing to add.' },
+    ),
+    covered: Type.Array(AccountId, { description: 'Target accounts that hold the pack already.' }),
+    followCovered: Type.Boolean({
+      description:
+        'The first put changes what the covered accounts run (template, parameters, delivery, retry of failures).',
+    }),
+    rollout: Type.Optional(
+      Type.Object(
+        {
+          id: Type.String(),
+          wave: Type.String(),
+          waveIndex: Type.Integer({ minimum: 0 }),
+          waves: Type.Integer({ minimum: 1 }),
+          state: literalUnion(['running', 'stopped', 'done', 'rolled-back'] as const),
+          failedAccounts: Type.Optional(Type.Array(AccountId)),
+        },
+        {
+          additionalProperties: false,
+          description: 'The last rollout in waves, from the deployment record.',
+        },
+      ),
+    ),
+    rollbackTo: literalUnion(
+      ['previous', 'none', 'unknown'] as const,
+      'What `--rollback` would restore: the previous deployment, no pack (it had none), or nothing (the deployed template is unknown).',
+    ),
     templateBody: Type.String({ description: 'The exact template `deploy --plan` puts.' }),
     included: Type.Array(PlannedAccount, { description: 'The target accounts, tracked by deploy.' }),
   },
@@ -142,12 +184,40 @@ const RegionResult = Type.Object(
     outcome: literalUnion([
       'succeeded',
       'failed',
+      'stopped',
       'timed-out',
       'cancelled',
       'put-failed',
       'unchanged',
       'skipped',
     ] as const),
+    waves: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Type.String(),
+            accounts: Type.Integer({ minimum: 0, description: 'Accounts the wave adds.' }),
+            failed: Type.Array(AccountId, { description: 'Its accounts that failed or were not reported.' }),
+            allowedFailures: Type.Integer({ minimum: 0 }),
+            outcome: Type.String(),
+            resumed: Type.Boolean({ description: 'Its put was accepted before: followed, not put again.' }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    stoppedAt: Type.Optional(
+      Type.Object(
+        { wave: Type.String(), failed: Type.Array(AccountId), allowedFailures: Type.Integer({ minimum: 0 }) },
+        { additionalProperties: false },
+      ),
+    ),
+    rolledBack: Type.Optional(
+      Type.Object(
+        { to: literalUnion(['previous', 'none'] as const), outcome: Type.String() },
+        { additionalProperties: false },
+      ),
+    ),
     error: Type.Optional(
       Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }),
     ),

@@ -13,7 +13,7 @@ export async function runPlan(packs: string[], options: PlanCommandOptions): Pro
     const built = await buildPacks(ctx, io);
     const tree = await discover(ctx);
     const desired = desiredPacks(ctx, built, tree, io);
-    const plan = await makePlan(ctx, desired, tree);
+    const plan = await makePlan(ctx, desired, tree, io);
     const { schemaVersion: _v, kind: _k, ...body } = plan;
     const document = jsonDocument('plan', body);
     if (options.out) {

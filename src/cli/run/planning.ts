@@ -10,21 +10,25 @@ import { unconfiguredPacks, observeRegion } from '../../rollout/observe.js';
 import { findOrphans, planRegion, type DesiredRegion, type RegionPlan } from '../../rollout/plan.js';
 import { sha256Hex } from '../../rollout/records.js';
 import { orgPackNameOf } from '../../org/deploy-config.js';
+import { deployChecks } from '../../org/problems.js';
+import { resolveWaves, type WaveProblem } from '../../rollout/waves.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { CliError, UsageError } from '../errors.js';
 import { outputSchemaVersion, type Output } from '../output.js';
 import { PlanOutputSchema, type PlanDocument } from '../output-schemas/rollout.js';
-import type { RolloutContext } from './rollout-context.js';
+import { stopOnErrors, type RolloutContext } from './rollout-context.js';
 
 type PlannedRegion = PlanDocument['packs'][number]['regions'][number];
 
 export async function makePlan(
   ctx: RolloutContext,
   desired: readonly DesiredPack[],
-  _tree: OrgTree,
+  tree: OrgTree,
+  io: Output,
 ): Promise<PlanDocument> {
   const owner = ctx.config.deployingAccount;
   const packs: PlanDocument['packs'] = [];
-  for (const pack of desired) packs.push(await planPack(ctx, pack));
+  for (const pack of desired) packs.push(await planPack(ctx, pack, tree, io));
   // Orphans are looked for among every pack of the configuration, not only the selected ones.
   const configured = new Set(Object.entries(ctx.config.packs).map(([name, d]) => orgPackNameOf(name, d)));
   const found = (
@@ -62,11 +66,18 @@ export async function makePlan(
   };
 }
 
-/** One pack's plan in each of its Regions, against what AWS and the deployment records say now. */
+/**
+ * One pack's plan in each of its Regions, against what AWS and the deployment records say now,
+ * with its waves. Wave problems (an unknown OU, more than 1,000 accounts excluded) stop here, every
+ * one reported at its place in the deployment configuration.
+ */
 export async function planPack(
   ctx: RolloutContext,
   pack: DesiredPack,
+  tree: OrgTree,
+  io: Output,
 ): Promise<PlanDocument['packs'][number]> {
+  const diagnostics: Diagnostic[] = [];
   const regions = await Promise.all(
     pack.regions.map(async (d): Promise<PlannedRegion> => {
       const observed = await observeRegion({
@@ -77,10 +88,76 @@ export async function planPack(
         bucket: bucketOf(ctx, d.region),
         owner: ctx.config.deployingAccount,
       });
-      return withTemplate(planRegion(d, observed), d);
+      const plan = planRegion(d, observed);
+      const includedIds = new Set(d.included.map((a) => a.id));
+      // Target accounts the current put already covers: the waves skip them.
+      const notExcluded = observed.pack ? new Set(observed.pack.excludedAccounts) : undefined;
+      const covered = notExcluded
+        ? tree.accounts.map((a) => a.id).filter((id) => !notExcluded.has(id) && includedIds.has(id))
+        : [];
+      const declared = pack.deployment.waves;
+      const resolved = declared
+        ? resolveWaves({
+            tree,
+            included: d.included,
+            waves: declared,
+            ...(pack.deployment.failureTolerance !== undefined
+              ? { defaultTolerance: pack.deployment.failureTolerance }
+              : {}),
+            covered: new Set(covered),
+          })
+        : { waves: [], problems: [] };
+      if (d.region === pack.regions[0]?.region) {
+        diagnostics.push(...waveDiagnostics(ctx, pack.pack, resolved.problems));
+      }
+      const changesCovered =
+        plan.template !== 'same' ||
+        plan.parameters.added.length + plan.parameters.removed.length + plan.parameters.changed.length > 0 ||
+        plan.failedAccounts.length > 0 ||
+        plan.reasons.some((r) => r.startsWith('the delivery'));
+      const record = observed.record;
+      const trusted = plan.template === 'same' || plan.template === 'changed';
+      return {
+        ...withTemplate(plan, d),
+        waves: resolved.waves.map((w) => ({
+          name: w.name,
+          index: w.index,
+          implicit: w.implicit,
+          accounts: w.accounts.map((a) => a.id),
+          excludedAccounts: w.excludedAccounts,
+          allowedFailures: w.tolerance.allowed,
+          tolerance: w.tolerance.spec,
+        })),
+        covered,
+        followCovered: plan.action === 'update' && changesCovered,
+        ...(record?.rollout ? { rollout: record.rollout } : {}),
+        rollbackTo: !observed.pack ? 'none' : trusted ? 'previous' : 'unknown',
+      };
     }),
   );
+  stopOnErrors(diagnostics, io);
   return { pack: pack.pack, orgPackName: pack.orgPackName, regions };
+}
+
+/** Wave problems located in packsmith.deploy.yaml: at the wave's entry, or at `waves` for the limit. */
+function waveDiagnostics(ctx: RolloutContext, pack: string, problems: readonly WaveProblem[]): Diagnostic[] {
+  return problems.map((p) => {
+    const check = deployChecks[p.check];
+    const base = ['packs', pack, 'waves'];
+    const location =
+      p.wave === undefined
+        ? ctx.configSource.locate(base, 'key')
+        : p.field !== undefined && p.index !== undefined
+          ? ctx.configSource.locate([...base, p.wave, p.field, p.index])
+          : ctx.configSource.locate([...base, p.wave]);
+    return {
+      checkId: check.id,
+      severity: p.severity,
+      message: `pack ${pack}: ${p.message}`,
+      fix: check.fix,
+      location,
+    };
+  });
 }
 
 export const bucketOf = (ctx: RolloutContext, region: string): string => {
@@ -89,7 +166,10 @@ export const bucketOf = (ctx: RolloutContext, region: string): string => {
   return bucket;
 };
 
-function withTemplate(plan: RegionPlan, desired: DesiredRegion): PlannedRegion {
+function withTemplate(
+  plan: RegionPlan,
+  desired: DesiredRegion,
+): Omit<PlannedRegion, 'waves' | 'covered' | 'followCovered' | 'rollout' | 'rollbackTo'> {
   return {
     ...plan,
     templateBody: desired.templateBody,
@@ -179,13 +259,31 @@ export function formatPlan(plan: PlanDocument, io: Output): string {
                 : ''),
           ),
         );
-        if (r.action === 'update') {
+        if (r.action === 'update' && r.followCovered) {
           lines.push(
-            p.dim(
-              '      an update reaches every account the pack covers in one put (one template and parameter set per pack)',
+            p.yellow(
+              `      this update reaches all ${r.covered.length} account(s) the pack covers in one put: an organization pack has one template and parameter set, so waves cannot stage it`,
             ),
           );
         }
+        if (r.waves.length > 0) {
+          lines.push(
+            `      waves: ${r.waves
+              .map(
+                (w) =>
+                  `${w.name} +${w.accounts.length} (${w.excludedAccounts.length} excluded, tolerates ${w.allowedFailures})`,
+              )
+              .join(' → ')}`,
+          );
+        }
+      }
+      if (r.rollout && (r.rollout.state === 'running' || r.rollout.state === 'stopped')) {
+        const o = r.rollout;
+        lines.push(
+          p.yellow(
+            `      unfinished rollout: ${o.state === 'stopped' ? `stopped at wave ${o.wave} with ${o.failedAccounts?.length ?? 0} failed account(s)` : `wave ${o.wave} was put but not followed to the end`} (${o.waveIndex + 1} of ${o.waves}); continue with \`packsmith deploy --resume\``,
+          ),
+        );
       }
       if (r.gains.length)
         lines.push(p.green(`      + ${r.gains.length} account(s) gain the pack: ${short(r.gains)}`));

@@ -6,6 +6,7 @@ import { hostname, userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { LockHeldError, acquireLock, type Lock } from '../../rollout/lock.js';
 import type { RegionEvent, RegionResult, TrackingSettings } from '../../rollout/apply.js';
+import type { RegionRolloutResult, WaveEvent } from '../../rollout/rollout.js';
 import { hintFor } from '../../rollout/hints.js';
 import { emptyCounts } from '../../rollout/tracker.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -141,9 +142,24 @@ export function progressFor(options: { quiet?: boolean; format: string }, io: Ou
     quiet: Boolean(options.quiet) || options.format === 'json',
     color: useColor(process.stderr),
   });
-  const onEvent = (pack: string) => (event: RegionEvent) => {
+  const onEvent = (pack: string) => (event: RegionEvent | WaveEvent) => {
     const label = `${pack} ${event.region}`;
     switch (event.kind) {
+      case 'wave-start':
+        progress.log(
+          `${label}: wave ${event.wave} (${event.index + 1} of ${event.total}), ${event.accounts} account(s)`,
+        );
+        break;
+      case 'wave-end':
+        progress.log(
+          `${label}: wave ${event.wave} ${event.stopped ? 'stopped the rollout' : 'done'}: ${event.failed} failed (tolerance ${event.allowed})`,
+        );
+        break;
+      case 'rollback':
+        progress.log(
+          `${label}: rolling back to ${event.to === 'previous' ? 'the previous deployment' : 'no pack'}`,
+        );
+        break;
       case 'staged':
         progress.log(`${label}: template ${event.uploaded ? 'uploaded to' : 'already at'} ${event.uri}`);
         break;
@@ -162,9 +178,12 @@ export function progressFor(options: { quiet?: boolean; format: string }, io: Ou
   return { progress, onEvent };
 }
 
-export interface PackRegionResult extends RegionResult {
+export interface PackRegionResult extends Omit<RegionResult, 'outcome'> {
   pack: string;
   orgPackName: string;
+  outcome: RegionResult['outcome'] | 'stopped';
+  /** A rollout in waves: every wave's result, and where it stopped. */
+  rollout?: RegionRolloutResult;
 }
 
 const isOk = (r: PackRegionResult | { outcome: string }) =>
@@ -188,9 +207,10 @@ export function reportResults(
           operation: r.operation,
           accounts: r.accounts,
           counts,
-          outcome: r.outcome === 'put-failed' ? 'failed' : r.outcome,
+          outcome: r.outcome === 'put-failed' || r.outcome === 'stopped' ? 'failed' : r.outcome,
         });
         const hint = r.error ? hintFor(r.error.code, r.error.message) : undefined;
+        const rollout = r.rollout;
         return {
           ...json,
           orgPackName: r.orgPackName,
@@ -198,6 +218,30 @@ export function reportResults(
           ...(r.error ? { error: r.error } : {}),
           ...(hint ? { hint } : {}),
           ...(r.deploymentId !== undefined ? { deploymentId: r.deploymentId } : {}),
+          ...(rollout && rollout.waves.length
+            ? {
+                waves: rollout.waves.map((w) => ({
+                  name: w.name,
+                  accounts: w.accounts,
+                  failed: w.failedInWave,
+                  allowedFailures: w.allowed,
+                  outcome: w.result.outcome,
+                  resumed: w.resumed,
+                })),
+              }
+            : {}),
+          ...(rollout?.stoppedAt
+            ? {
+                stoppedAt: {
+                  wave: rollout.stoppedAt.wave,
+                  failed: rollout.stoppedAt.failed,
+                  allowedFailures: rollout.stoppedAt.allowed,
+                },
+              }
+            : {}),
+          ...(rollout?.rolledBack
+            ? { rolledBack: { to: rollout.rolledBack.to, outcome: rollout.rolledBack.result.outcome } }
+            : {}),
         };
       }),
       ...unchanged.map((u) => ({
@@ -233,20 +277,54 @@ export function reportResults(
       );
       continue;
     }
-    blocks.push(
-      formatRolloutSummary({
-        pack: r.pack,
-        region: r.region,
-        operation: r.operation,
-        accounts: r.accounts,
-        counts: r.counts ?? emptyCounts(),
-        outcome: r.outcome,
-        color,
-      }),
-    );
+    const summary = formatRolloutSummary({
+      pack: r.pack,
+      region: r.region,
+      operation: r.operation,
+      accounts: r.accounts,
+      counts: r.counts ?? emptyCounts(),
+      outcome: r.outcome === 'stopped' ? 'failed' : r.outcome,
+      color,
+    });
+    blocks.push(r.rollout?.waves.length ? `${summary}\n${formatWaves(r, p)}` : summary);
   }
   for (const u of unchanged)
     blocks.push(`${p.bold(u.pack)} in ${u.region}: ${p.dim('unchanged, nothing to do')}`);
   io.out(blocks.join('\n\n'));
   return ok ? 0 : 1;
+}
+
+/** The waves of a Region's rollout, and what to do when it stopped. */
+function formatWaves(r: PackRegionResult, p: Output['paint']): string {
+  const rollout = r.rollout as RegionRolloutResult;
+  const lines = ['', 'Waves:'];
+  for (const w of rollout.waves) {
+    const failed = w.failedInWave.length;
+    const mark = failed > w.allowed ? p.red('✗') : p.green('✓');
+    lines.push(
+      `  ${mark} ${w.name}: ${w.accounts} account(s), ${failed} failed (tolerance ${w.allowed})${w.resumed ? ', resumed without a new put' : ''}`,
+    );
+  }
+  if (rollout.stoppedAt) {
+    const s = rollout.stoppedAt;
+    lines.push(
+      '',
+      p.red(
+        `The rollout stopped after wave ${s.wave}: ${s.failed.length} of its accounts failed, more than the ${s.allowed} it tolerates.`,
+      ),
+    );
+    if (rollout.rolledBack) {
+      const rb = rollout.rolledBack;
+      lines.push(
+        rb.to === 'previous'
+          ? `Rolled back: the previous template and parameters were put again for the whole organization (${rb.result.outcome}).`
+          : `Rolled back: the pack had no earlier deployment here, so it was deleted (${rb.result.outcome}).`,
+      );
+    } else {
+      lines.push(
+        `The pack stays as it is: the accounts of later waves did not get it. Fix the failed accounts listed above, then run \`packsmith deploy ${r.pack} --resume\`.`,
+      );
+    }
+  }
+  return lines.join('\n');
 }
