@@ -203,6 +203,28 @@ export const DeployConfigSchema = Type.Object(
       Type.String({ pattern: s3BucketNamePattern.source }),
       { description: 'Per Region, the S3 bucket (in that Region) the templates are uploaded to.' },
     ),
+    complianceAggregator: Type.Optional(
+      Type.Object(
+        {
+          name: Type.String({
+            pattern: '^[\\w\\-]+$',
+            minLength: 1,
+            maxLength: 256,
+            description: 'ConfigurationAggregatorName of an organization aggregator.',
+          }),
+          region: Type.Optional(
+            Type.String({
+              pattern: regionPattern.source,
+              description: 'Region of the aggregator; default the first of `regions`.',
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'The AWS Config aggregator `packsmith status --compliance` reads compliance from.',
+        },
+      ),
+    ),
     regionConcurrency: Type.Optional(
       Type.Integer({
         minimum: 1,

@@ -16,7 +16,11 @@ import {
   ConfigServiceClient,
   paginateGetOrganizationConformancePackDetailedStatus,
 } from '@aws-sdk/client-config-service';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
+import { chromiumExecutable, tool } from '../support/tools.js';
 import {
   deployArgs,
   readDatabase,
@@ -25,6 +29,7 @@ import {
 } from '../support/rollout-fixture.js';
 
 const available = motoStatus().available;
+const chromium = tool('chromium');
 const REGIONS = ['us-east-1', 'eu-west-1'];
 
 interface DeployConfigText {
@@ -231,6 +236,47 @@ describe.skipIf(!available)(`rollouts in waves end to end${motoSkipNote()}`, () 
       expect(accounts.n).toBe(200);
     });
   }, 180_000);
+
+  it('status --format html writes one page that shows the rollout in headless Chromium', async () => {
+    withWaves('s3-data-protection', 1);
+    const out = join(f.repo, 'status.html');
+    const r = await f.cli('status', '--format', 'html', '--output', out);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).not.toMatch(/https?:\/\//);
+    if (!chromium.available) {
+      console.warn(`skipped the browser part: ${chromium.reason}`);
+      return;
+    }
+    const { chromium: browserType } = await import('playwright-core');
+    const browser = await browserType.launch({
+      executablePath: chromiumExecutable,
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      await page.route('**/*', (route) => {
+        if (route.request().url().startsWith('file:')) return route.continue();
+        problems.push(route.request().url());
+        return route.abort();
+      });
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.goto(pathToFileURL(out).href);
+      // 200 accounts in two Regions, every one succeeded after the resume.
+      expect((await page.locator('#counter').textContent())?.trim()).toBe(
+        '200 of 200 accounts shown (400 of 400 account × Region statuses)',
+      );
+      expect(await page.locator('#grid .cell').count()).toBe(400);
+      // The waves are named on the page, with their account counts.
+      const waves = await page.locator('body').textContent();
+      for (const name of ['canary', 'ou-1', 'everyone']) expect(waves).toContain(name);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it('with 20 % of Config requests throttled, the recorded statuses equal those of a run without faults', async () => {
     f.writeConfig(f.config);

@@ -4,7 +4,9 @@ import { addRolloutOptions } from './rollout-options.js';
 
 export interface StatusCommandOptions extends RolloutCommandOptions {
   account?: string[];
-  format: 'table' | 'json';
+  format: 'table' | 'json' | 'html' | 'csv';
+  output?: string;
+  compliance?: boolean;
 }
 
 export function registerStatus(program: Command): void {
@@ -17,7 +19,19 @@ export function registerStatus(program: Command): void {
       .argument('[pack...]', 'packs of the deployment configuration (default: all)'),
   )
     .addOption(new Option('--account <id...>', 'only these accounts'))
-    .addOption(new Option('--format <format>', 'report format').choices(['table', 'json']).default('table'))
+    .option(
+      '--compliance',
+      "add each account's conformance pack compliance, read through the configuration's complianceAggregator",
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        'table, json, html (one self-contained page), or csv (with --compliance)',
+      )
+        .choices(['table', 'json', 'html', 'csv'])
+        .default('table'),
+    )
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .action(async (packs: string[], options: StatusCommandOptions, command: Command) => {
       const { runStatus } = await import('../run/status.js');
       process.exitCode = await runStatus(packs, { ...options, debug: command.optsWithGlobals().debug });

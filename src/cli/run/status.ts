@@ -3,7 +3,9 @@
  * with what the local status database recorded (its last recorded change and deployment). Target
  * accounts without any status are shown as NOT_DEPLOYED.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { statusReportData } from './status-report.js';
 import { orgPackNameOf } from '../../org/deploy-config.js';
 import { resolveTargets } from '../../org/targeting.js';
 import { hintFor } from '../../rollout/hints.js';
@@ -24,6 +26,9 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
   const io = processOutput();
   for (const id of options.account ?? []) {
     if (!/^\d{12}$/.test(id)) throw new UsageError(`--account ${id}: an account id has 12 digits`);
+  }
+  if (options.format === 'csv' && !options.compliance) {
+    throw new UsageError('--format csv is the compliance evidence format: use it with --compliance');
   }
   const ctx = loadRolloutContext(packs, options, io);
   try {
@@ -78,16 +83,40 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
           }
         }
       }
-    } finally {
+    } catch (error) {
       store?.close();
+      throw error;
     }
     const counts: Record<string, number> = {};
     for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
-    if (options.format === 'json') {
-      io.out(jsonDocument('status', { accounts: rows, counts }));
+    const emit = (text: string) => {
+      if (options.output) writeFileSync(resolve(options.output), text.endsWith('\n') ? text : `${text}\n`);
+      else io.out(text);
+    };
+    if (options.format === 'html') {
+      try {
+        const { renderHtmlReport } = await import('../../report/html-report.js');
+        const data = statusReportData({
+          config: ctx.config,
+          packs: ctx.packs,
+          regions: ctx.regions,
+          tree,
+          rows,
+          ...(store ? { store } : {}),
+        });
+        emit(renderHtmlReport(data));
+        if (options.output)
+          io.err(`Wrote ${options.output}: open it in a browser (it loads nothing from the network).`);
+      } finally {
+        store?.close();
+      }
+    } else if (options.format === 'json') {
+      store?.close();
+      emit(jsonDocument('status', { accounts: rows, counts }));
     } else {
+      store?.close();
       const p = io.paint;
-      io.out(
+      emit(
         table(
           ['pack', 'region', 'account', 'name', 'OU', 'status', 'since', 'error'],
           rows.map((r) => [

@@ -1,0 +1,112 @@
+/**
+ * The data of `packsmith status --format html`: what AWS reports now (the status rows), the
+ * configuration's waves, and the deployments and status transitions the local database recorded.
+ */
+import { orgPackNameOf, type DeployConfig } from '../../org/deploy-config.js';
+import type { OrgTree } from '../../org/discover.js';
+import { resolveTargets } from '../../org/targeting.js';
+import type { ReportData, ReportTimelineEvent } from '../../report/report-data.js';
+import { resolveWaves } from '../../rollout/waves.js';
+import type { StatusStore } from '../../state/store.js';
+import { packsmithVersion } from '../../util/version.js';
+import type { StatusOutputSchema } from '../output-schemas/rollout.js';
+import type { Static } from '@sinclair/typebox';
+
+type StatusRow = Static<typeof StatusOutputSchema>['accounts'][number];
+
+/** Deployments per pack and Region whose transitions go into the timeline (the latest ones). */
+const DEPLOYMENTS_IN_TIMELINE = 20;
+
+export function statusReportData(input: {
+  config: DeployConfig;
+  packs: readonly string[];
+  regions: readonly string[];
+  tree: OrgTree;
+  rows: readonly StatusRow[];
+  store?: StatusStore;
+  now?: Date;
+}): ReportData {
+  const { config, tree, store } = input;
+  const waveOf = new Map<string, string>();
+  const packs = input.packs.flatMap((pack) => {
+    const deployment = config.packs[pack];
+    if (!deployment) return [];
+    const included = resolveTargets(tree, deployment.targets).included;
+    const waves = deployment.waves
+      ? resolveWaves({ tree, included, waves: deployment.waves }).waves.map((w) => ({
+          name: w.name,
+          accounts: w.accounts.map((a) => a.id),
+        }))
+      : [];
+    for (const w of waves) for (const id of w.accounts) waveOf.set(`${pack} ${id}`, w.name);
+    return [{ pack, orgPackName: orgPackNameOf(pack, deployment), regions: [...input.regions], waves }];
+  });
+  const history = input.packs.flatMap((pack) =>
+    (store?.history({ pack, limit: 500 }) ?? []).filter((d) => input.regions.includes(d.region)),
+  );
+  const timeline: ReportTimelineEvent[] = [];
+  const seen = new Map<string, number>();
+  for (const d of history) {
+    const wave = d.wave ? { wave: d.wave } : {};
+    timeline.push({ at: d.startedAt, pack: d.pack, region: d.region, kind: 'deployment-started', ...wave });
+    if (d.endedAt) {
+      timeline.push({
+        at: d.endedAt,
+        pack: d.pack,
+        region: d.region,
+        kind: 'deployment-ended',
+        ...(d.outcome ? { outcome: d.outcome } : {}),
+        ...wave,
+      });
+    }
+    const key = `${d.pack} ${d.region}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    if (n >= DEPLOYMENTS_IN_TIMELINE) continue;
+    for (const t of store?.transitions(d.id) ?? []) {
+      timeline.push({
+        at: t.observedAt,
+        pack: d.pack,
+        region: d.region,
+        kind: 'status',
+        accountId: t.accountId,
+        status: t.status,
+        ...wave,
+      });
+    }
+  }
+  return {
+    title: `packsmith status: ${input.packs.join(', ')}`,
+    generatedAt: (input.now ?? new Date()).toISOString(),
+    packsmithVersion: packsmithVersion(),
+    packs,
+    accounts: input.rows.map((r) => {
+      const wave = waveOf.get(`${r.pack} ${r.accountId}`);
+      return {
+        pack: r.pack,
+        region: r.region,
+        accountId: r.accountId,
+        ...(r.name !== undefined ? { name: r.name } : {}),
+        ...(r.ouPath !== undefined ? { ouPath: r.ouPath } : {}),
+        status: r.status,
+        ...(r.errorCode ? { errorCode: r.errorCode } : {}),
+        ...(r.errorMessage ? { errorMessage: r.errorMessage } : {}),
+        ...(r.hint ? { hint: r.hint } : {}),
+        ...(r.lastUpdateTime ? { lastUpdateTime: r.lastUpdateTime } : {}),
+        ...(wave ? { wave } : {}),
+        target: r.target,
+      };
+    }),
+    deployments: history.map((d) => ({
+      id: String(d.id),
+      pack: d.pack,
+      region: d.region,
+      operation: d.operation,
+      startedAt: d.startedAt,
+      endedAt: d.endedAt,
+      outcome: d.outcome,
+      ...(d.wave ? { wave: d.wave } : {}),
+    })),
+    timeline,
+  };
+}
