@@ -105,6 +105,19 @@ export function deployerStatements(inputs: PolicyInputs = {}): DescribedStatemen
       },
     },
     {
+      calledBy: 'packsmith',
+      why: '`status --compliance`: read conformance pack and rule compliance through the organization aggregator',
+      statement: {
+        Sid: 'AggregatorCompliance',
+        Effect: 'Allow',
+        Action: [
+          'config:DescribeAggregateComplianceByConfigRules',
+          'config:DescribeAggregateComplianceByConformancePacks',
+        ],
+        Resource: '*',
+      },
+    },
+    {
       calledBy: 'aws',
       why: "PutOrganizationConformancePack enables trusted access for config-multiaccountsetup.amazonaws.com and creates the AWSServiceRoleForConfigMultiAccountSetup service-linked role with the caller's permissions when they are missing (API reference of PutOrganizationConformancePack); a delegated administrator needs neither once the management account has set them up",
       statement: {

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 
+// packsmith pins AWS SDK releases that run on Node 20; the SDK's notice that later releases will
+// need Node 22 is not something a packsmith user can act on. Set the variable to `false` to see it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // A reader that stops early (`packsmith catalog list | head`) closes the pipe: end quietly.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {

@@ -73,3 +73,15 @@ export type OrganizationResourceStatus = (typeof organizationResourceStatuses)[n
 /** [BC-ORG:AccountStatus] Organizations account status (`organizations/2016-11-28/service-2.json`). */
 export const organizationAccountStatuses = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'] as const;
 export type OrganizationAccountStatus = (typeof organizationAccountStatuses)[number];
+
+/** [BC:ComplianceType] a rule's compliance (DescribeAggregateComplianceByConfigRules and others). */
+export const complianceTypes = ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'] as const;
+export type ComplianceType = (typeof complianceTypes)[number];
+
+/**
+ * [BC:ConformancePackComplianceType] a conformance pack's compliance. Compliance filters accept only
+ * COMPLIANT and NON_COMPLIANT (fact sheet §2.3, §2.4): `complianceFilterTypes`.
+ */
+export const conformancePackComplianceTypes = ['COMPLIANT', 'NON_COMPLIANT', 'INSUFFICIENT_DATA'] as const;
+export type ConformancePackComplianceType = (typeof conformancePackComplianceTypes)[number];
+export const complianceFilterTypes = ['COMPLIANT', 'NON_COMPLIANT'] as const;

@@ -110,3 +110,30 @@ export const organizationsApiLimits = {
 export const s3BucketNamePattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** IAM role names: 1–64 characters of `[\w+=,.@-]` (IAM quotas, role name). */
 export const iamRoleNamePattern = /^[\w+=,.@-]{1,64}$/;
+
+/** Limits of the aggregator compliance reads (fact sheet §2.3). */
+export const aggregateComplianceApiLimits = {
+  /** [BC:DescribeAggregateComplianceByConformancePacks] / [BC:GetAggregateConformancePackComplianceSummary] Limit 0–100, 0 = the maximum. */
+  conformancePacksPageLimit: 100,
+  /** [BC:DescribeAggregateComplianceByConfigRules] Limit 0–1000, 0 = the maximum. */
+  configRulesPageLimit: 1000,
+  /** [BC:ConfigurationAggregatorName] 1–256 characters. */
+  aggregatorNameLength: 256,
+  /** [BC:AggregateConformancePackComplianceFilters] / [BC:ConfigRuleComplianceFilters] AwsRegion 1–64. */
+  awsRegionLength: 64,
+} as const;
+/** [BC:ConfigurationAggregatorName] */
+export const aggregatorNamePattern = /^[\w-]+$/;
+
+/**
+ * How AWS names what an organization conformance pack deploys in a member account. Neither format
+ * is specified by the API model; both are observations, so code matching them takes the safe side.
+ * - [DG:compliance-history-conformance-pack] deployed rules: `<ConfigRuleName>-conformance-pack-<id>`
+ *   (older docs also show an `awsconfigconforms-` prefix; fact sheet §1.1).
+ * - Member pack: `OrgConformsPack-<org pack name>-<random>`, as moto mocks it (fact sheet §1.2,
+ *   moto `moto/config/models.py`; a mock, not authoritative).
+ */
+export const orgPackDeployedNames = {
+  ruleSuffixMarker: '-conformance-pack-',
+  memberPackPrefix: 'OrgConformsPack-',
+} as const;

@@ -204,6 +204,9 @@ export async function trackRollout(options: TrackRolloutOptions): Promise<TrackR
 
   for (;;) {
     if (signal?.aborted) return result('cancelled');
+    // Polls start every `interval` (a fixed rate): the time a poll takes is not added to the wait,
+    // so an account is reported at most about one interval after it finished.
+    const pollStarted = now().getTime();
     let read: DetailedStatusResult;
     try {
       read = await readPages(config, orgPackName, () => (requests += 1), signal);
@@ -263,6 +266,7 @@ export async function trackRollout(options: TrackRolloutOptions): Promise<TrackR
       return result('timed-out');
     }
     // The last wait is shortened so that one final poll happens at the deadline.
-    await sleep(Math.min(wait, left), signal);
+    const elapsed = Math.max(0, at.getTime() - pollStarted);
+    await sleep(Math.min(Math.max(0, wait - elapsed), left), signal);
   }
 }

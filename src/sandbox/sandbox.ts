@@ -30,7 +30,7 @@ export interface SandboxOptions {
   /** OU levels below the root (default 3) and children per OU (default 2). */
   depth?: number;
   fanout?: number;
-  /** Passed to the emulator (per-account delay, seed, clock, faults...). */
+  /** Passed to the emulator (per-account delay, seed, clock, faults, aggregators: default [SANDBOX_AGGREGATOR]...). */
   emulator?: Omit<
     ConfigEmulatorOptions,
     'accounts' | 'recorders' | 'readTemplate' | 'region' | 'regions' | 'managementAccountId'
@@ -40,6 +40,11 @@ export interface SandboxOptions {
 /** Buckets the sandbox creates in the management account (private, Block Public Access on). */
 export const sandboxTemplateBucket = (region: string): string => `packsmith-sandbox-templates-${region}`;
 export const SANDBOX_DELIVERY_BUCKET = 'awsconfigconforms-packsmith-sandbox';
+/**
+ * The organization aggregator the sandbox's emulator answers for (`complianceAggregator: {name:
+ * packsmith-sandbox}` in packsmith.deploy.yaml); `emulator.aggregators` replaces the list.
+ */
+export const SANDBOX_AGGREGATOR = 'packsmith-sandbox';
 
 export interface Sandbox {
   moto: MotoServer;
@@ -123,6 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await prepareManagementAccount(moto.endpoint, org.managementAccountId, regions);
     wiring = motoWiring({ endpoint: moto.endpoint, managementAccountId: org.managementAccountId });
     emulator = await startConfigEmulator({
+      aggregators: [SANDBOX_AGGREGATOR],
       ...options.emulator,
       accounts: wiring.accounts,
       recorders: wiring.recorders,
@@ -214,6 +220,8 @@ export function sandboxDeployConfig(
     'templateBuckets:',
     ...sandbox.regions.map((r) => `  ${r}: ${sandboxTemplateBucket(r)}`),
     'statePath: .packsmith/sandbox-state.db',
+    'complianceAggregator:',
+    `  name: ${SANDBOX_AGGREGATOR}`,
     'packs:',
     ...packs.flatMap((p) => [
       `  ${p}:`,

@@ -4,6 +4,10 @@
  * `--lock-wait` serialises them, and `unlock` clears the lock a killed deploy left behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ConfigServiceClient,
+  DescribeOrganizationConformancePackStatusesCommand,
+} from '@aws-sdk/client-config-service';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
 import {
   deployArgs,
@@ -22,6 +26,30 @@ describe.skipIf(!available)(`the deploy lock across processes${motoSkipNote()}`,
   let f: RolloutFixture;
   const puts = () =>
     REGIONS.map((r) => f.sandbox.emulator.stats().byRegion[r]?.requests.PutOrganizationConformancePack ?? 0);
+  /** Until no Region's pack is still in progress (per the emulator's aggregate status). */
+  const settled = async () => {
+    for (const region of REGIONS) {
+      const client = new ConfigServiceClient({
+        endpoint: f.env.AWS_ENDPOINT_URL_CONFIG_SERVICE,
+        region,
+        credentials: { accessKeyId: f.env.AWS_ACCESS_KEY_ID!, secretAccessKey: f.env.AWS_SECRET_ACCESS_KEY! },
+        maxAttempts: 1,
+      });
+      try {
+        for (let i = 0; i < 300; i++) {
+          const r = await client.send(
+            new DescribeOrganizationConformancePackStatusesCommand({
+              OrganizationConformancePackNames: [ORG_PACK],
+            }),
+          );
+          if (!r.OrganizationConformancePackStatuses?.[0]?.Status?.endsWith('_IN_PROGRESS')) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        client.destroy();
+      }
+    }
+  };
   const withPrefix = (prefix: string) =>
     f.writeConfig(
       f.config.replace(
@@ -106,6 +134,10 @@ describe.skipIf(!available)(`the deploy lock across processes${motoSkipNote()}`,
     );
     expect(unlock.stdout).toContain(`Lock of ${ORG_PACK} broken.`);
 
+    // The killed deploy's put keeps rolling out in AWS; let it finish, so that the next put is not
+    // answered ResourceInUseException (and retried) on a slow machine.
+    await settled();
+    f.sandbox.emulator.resetStats();
     const next = await f.cli(...deployArgs());
     expect(next.code, next.stderr).toBe(0);
     expect(next.stdout).toMatch(/update in us-east-1 succeeded: 10 of 10/);

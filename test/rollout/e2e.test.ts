@@ -9,7 +9,7 @@
  * change → destroy removes the pack and records it. Every AWS action called on the way is
  * recorded and must equal the documented least-privilege policy.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -225,6 +225,34 @@ describe.skipIf(!available)(`organization rollout end to end${motoSkipNote()}`, 
     ]);
   });
 
+  it('status --compliance maps each deployed rule back to the authored rule and its Controls', async () => {
+    const r = await cli('status', '--compliance', '--format', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    const doc = json(r) as {
+      accounts: Array<{ accountId: string; region: string; compliance?: string }>;
+      compliance: {
+        packs: Array<{ accountId: string; compliance: string }>;
+        rules: Array<{ ruleName: string; deployedRuleName: string; controls: string[]; region: string }>;
+        unmapped: unknown[];
+      };
+    };
+    // Every account of both Regions has a pack compliance, and the rule rows name authored rules.
+    expect(doc.compliance.packs).toHaveLength(100);
+    expect(doc.accounts.every((a) => typeof a.compliance === 'string')).toBe(true);
+    expect(doc.compliance.unmapped).toEqual([]);
+    const names = new Set(doc.compliance.rules.map((x) => x.ruleName));
+    expect(names.has('s3-bucket-versioning-enabled')).toBe(true);
+    for (const rule of doc.compliance.rules) {
+      expect(rule.deployedRuleName.startsWith(`${rule.ruleName}-conformance-pack-`)).toBe(true);
+    }
+    expect(doc.compliance.rules.some((x) => x.controls.length > 0)).toBe(true);
+    const csv = await cli('status', '--compliance', '--format', 'csv');
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^pack,region,account/);
+    expect(lines).toHaveLength(doc.compliance.rules.length + 1);
+  });
+
   it('plan on a machine without the database shows no change (deployment records in S3)', async () => {
     rmSync(join(repo, '.packsmith'), { recursive: true, force: true });
     const r = await cli('plan', '--format', 'json');
@@ -282,6 +310,13 @@ describe.skipIf(!available)(`organization rollout end to end${motoSkipNote()}`, 
 
   it('no credential reaches the output, the records or the database', async () => {
     const secret = sandbox.env.AWS_SECRET_ACCESS_KEY as string;
+    const key = sandbox.env.AWS_ACCESS_KEY_ID as string;
+    for (const file of [statePath(), `${statePath()}-wal`]) {
+      if (!existsSync(file)) continue;
+      const bytes = readFileSync(file, 'latin1');
+      expect(bytes).not.toContain(secret);
+      expect(bytes).not.toContain(key);
+    }
     const r = await cli('status', '--format', 'json', '--debug');
     expect(r.stdout + r.stderr).not.toContain(secret);
     expect(r.stderr).toMatch(

@@ -264,6 +264,11 @@ export const StatusOutputSchema = Type.Object(
           hint: Type.Optional(Type.String()),
           lastUpdateTime: Type.Optional(Type.String()),
           target: Type.Boolean({ description: 'The configuration targets this account.' }),
+          compliance: Type.Optional(
+            Type.String({
+              description: "With --compliance: the pack's compliance in this account and Region.",
+            }),
+          ),
           history: Type.Object(
             {
               recordedStatus: Type.Optional(Status),
@@ -279,6 +284,57 @@ export const StatusOutputSchema = Type.Object(
       ),
     ),
     counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+    compliance: Type.Optional(
+      Type.Object(
+        {
+          aggregator: Type.String(),
+          packs: Type.Array(
+            Type.Object(
+              {
+                pack: Type.String(),
+                accountId: AccountId,
+                region: Type.String(),
+                compliance: Type.String(),
+                compliantRules: Type.Integer({ minimum: 0 }),
+                nonCompliantRules: Type.Integer({ minimum: 0 }),
+                totalRules: Type.Integer({ minimum: 0 }),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          rules: Type.Array(
+            Type.Object(
+              {
+                pack: Type.String(),
+                accountId: AccountId,
+                region: Type.String(),
+                ruleName: Type.String({ description: 'The authored ConfigRuleName.' }),
+                deployedRuleName: Type.String({ description: 'The name AWS gave it in the account.' }),
+                compliance: Type.String(),
+                controls: Type.Array(Type.String()),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          unmapped: Type.Array(
+            Type.Object(
+              {
+                pack: Type.String(),
+                accountId: AccountId,
+                region: Type.String(),
+                deployedRuleName: Type.String(),
+              },
+              { additionalProperties: false },
+            ),
+            { description: 'Deployed rules that map to no authored rule of the pack.' },
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'With --compliance, read through the organization aggregator.',
+        },
+      ),
+    ),
   },
   { additionalProperties: false, title: 'packsmith status output' },
 );

@@ -6,6 +6,14 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { statusReportData } from './status-report.js';
+import {
+  complianceCsv,
+  complianceCsvHeader,
+  fetchPackCompliance,
+  type PackCompliance,
+  type RuleCompliance,
+  type UnmappedRule,
+} from '../../rollout/compliance.js';
 import { orgPackNameOf } from '../../org/deploy-config.js';
 import { resolveTargets } from '../../org/targeting.js';
 import { hintFor } from '../../rollout/hints.js';
@@ -17,7 +25,7 @@ import { UsageError } from '../errors.js';
 import { jsonDocument, processOutput } from '../output.js';
 import type { StatusOutputSchema } from '../output-schemas/rollout.js';
 import type { Static } from '@sinclair/typebox';
-import { discover, loadRolloutContext } from './rollout-context.js';
+import { buildPacks, discover, loadRolloutContext } from './rollout-context.js';
 import { table } from './table.js';
 
 type StatusRow = Static<typeof StatusOutputSchema>['accounts'][number];
@@ -89,6 +97,14 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
     }
     const counts: Record<string, number> = {};
     for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+    const compliance = options.compliance ? await complianceOf(ctx, options, io) : undefined;
+    if (compliance) {
+      const byAccount = new Map(compliance.packs.map((c) => [`${c.pack} ${c.region} ${c.accountId}`, c]));
+      for (const r of rows) {
+        const c = byAccount.get(`${r.pack} ${r.region} ${r.accountId}`);
+        if (c) r.compliance = c.compliance;
+      }
+    }
     const emit = (text: string) => {
       if (options.output) writeFileSync(resolve(options.output), text.endsWith('\n') ? text : `${text}\n`);
       else io.out(text);
@@ -110,15 +126,35 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       } finally {
         store?.close();
       }
+    } else if (options.format === 'csv') {
+      store?.close();
+      // One table for every pack: the pack's name leads each row.
+      const lines = [`pack,${complianceCsvHeader.join(',')}`];
+      for (const pack of ctx.packs) {
+        const rowsOfPack = (compliance?.rules ?? []).filter((x) => x.pack === pack);
+        const body = complianceCsv(rowsOfPack).split('\n').slice(1).filter(Boolean);
+        lines.push(...body.map((line) => `${pack},${line}`));
+      }
+      emit(`${lines.join('\n')}\n`);
     } else if (options.format === 'json') {
       store?.close();
-      emit(jsonDocument('status', { accounts: rows, counts }));
+      emit(jsonDocument('status', { accounts: rows, counts, ...(compliance ? { compliance } : {}) }));
     } else {
       store?.close();
       const p = io.paint;
       emit(
         table(
-          ['pack', 'region', 'account', 'name', 'OU', 'status', 'since', 'error'],
+          [
+            'pack',
+            'region',
+            'account',
+            'name',
+            'OU',
+            'status',
+            ...(compliance ? ['compliance'] : []),
+            'since',
+            'error',
+          ],
           rows.map((r) => [
             r.pack,
             r.region,
@@ -126,6 +162,7 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
             r.name ?? '',
             r.ouPath ?? '',
             r.status,
+            ...(compliance ? [r.compliance ?? '-'] : []),
             r.lastUpdateTime ?? '',
             [r.errorCode, r.errorMessage].filter(Boolean).join(': '),
           ]),
@@ -149,4 +186,43 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
   } finally {
     ctx.close();
   }
+}
+
+/**
+ * `--compliance`: each selected pack's compliance per account and Region, read through the
+ * configuration's organization aggregator, its rules mapped back to the authored ones and their
+ * Controls (src/rollout/compliance.ts).
+ */
+async function complianceOf(
+  ctx: ReturnType<typeof loadRolloutContext>,
+  options: StatusCommandOptions,
+  io: ReturnType<typeof processOutput>,
+) {
+  const aggregator = ctx.config.complianceAggregator;
+  if (!aggregator) {
+    throw new UsageError(
+      `--compliance reads an AWS Config organization aggregator: set complianceAggregator: {name: ...} in ${ctx.configFile}`,
+    );
+  }
+  const built = await buildPacks(ctx, io);
+  const client = ctx.aws.config(aggregator.region ?? ctx.config.regions[0] ?? 'us-east-1');
+  const packs: Array<PackCompliance & { pack: string }> = [];
+  const rules: Array<RuleCompliance & { pack: string }> = [];
+  const unmapped: Array<UnmappedRule & { pack: string }> = [];
+  for (const pack of ctx.packs) {
+    const deployment = ctx.config.packs[pack];
+    const composed = built.get(pack)?.pack;
+    if (!deployment || !composed) continue;
+    const result = await fetchPackCompliance(client, {
+      aggregator: aggregator.name,
+      orgPackName: orgPackNameOf(pack, deployment),
+      regions: [...ctx.regions],
+      rules: composed.rules.map((r) => ({ ruleName: r.ruleName, controls: r.controls })),
+      ...(options.account?.length ? { accounts: options.account } : {}),
+    });
+    packs.push(...result.packs.map((c) => ({ ...c, pack })));
+    rules.push(...result.rules.map((c) => ({ ...c, pack })));
+    unmapped.push(...result.unmapped.map((c) => ({ ...c, pack })));
+  }
+  return { aggregator: aggregator.name, packs, rules, unmapped };
 }

@@ -62,6 +62,8 @@ interface StoredPack {
   request: PutRequest;
   arn: string;
   memberPackName: string;
+  /** The template's rule names, read at the Put (the aggregator's compliance rows come from them). */
+  ruleNames: string[];
   lastUpdateTime: number;
   operation: PackOperation;
   operationStartedAt: number;
@@ -73,6 +75,16 @@ interface StoredPack {
 }
 
 type Body = Record<string, unknown>;
+
+/** A pack as an aggregator sees it (see `deployedPacks`). */
+export interface DeployedPack {
+  /** The organization conformance pack's name. */
+  name: string;
+  memberPackName: string;
+  ruleNames: readonly string[];
+  /** Sorted account IDs whose member pack is CREATE_SUCCESSFUL or UPDATE_SUCCESSFUL. */
+  accounts: string[];
+}
 
 const seconds = (ms: number): number => ms / 1000;
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -124,6 +136,25 @@ export class OrgConformancePackEngine {
   packNames(): string[] {
     this.settle();
     return [...this.packs.keys()].sort(byCodeUnit);
+  }
+
+  /**
+   * What an aggregator sees of this Region's packs: for each pack, its member pack name, rule names
+   * and the accounts whose member pack is CREATE_/UPDATE_SUCCESSFUL now (the only ones with
+   * evaluated rules in the emulator; see README "Aggregator compliance").
+   */
+  deployedPacks(): DeployedPack[] {
+    this.settle();
+    const now = this.options.now();
+    const out: DeployedPack[] = [];
+    for (const [name, pack] of [...this.packs.entries()].sort(([a], [b]) => byCodeUnit(a, b))) {
+      const accounts = pack.order.filter((id) => {
+        const status = accountStatus(pack.deployments.get(id) as AccountDeployment, now).status;
+        return status === 'CREATE_SUCCESSFUL' || status === 'UPDATE_SUCCESSFUL';
+      });
+      out.push({ name, memberPackName: pack.memberPackName, ruleNames: pack.ruleNames, accounts });
+    }
+    return out;
   }
 
   /** The true aggregate (the stuck-aggregate fault only shows in DescribeOrganizationConformancePackStatuses). */
@@ -185,7 +216,7 @@ export class OrgConformancePackEngine {
     this.pendingPuts.add(request.name);
     try {
       const template = await this.loadTemplate(request);
-      validateTemplate(template, request.inputParameters);
+      const ruleNames = validateTemplate(template, request.inputParameters);
       const excluded = new Set(request.excludedAccounts);
       const targets = (await this.options.accounts()).filter(
         (a) => a.status === 'ACTIVE' && !excluded.has(a.id),
@@ -223,6 +254,7 @@ export class OrgConformancePackEngine {
         request,
         arn,
         memberPackName,
+        ruleNames,
         lastUpdateTime: now,
         operation,
         operationStartedAt: now,

@@ -5,3 +5,5 @@ export { noRecorderFailure } from './engine.js';
 export type { AccountSource, OrganizationAccount, RecorderSource, TemplateReader } from './engine.js';
 export type { AccountFailure, EmulatorStats, FaultConfig, FaultState, OperationCounts } from './faults.js';
 export { EmulatorError } from './errors.js';
+export type { ComplianceOverride } from './aggregate.js';
+export type { DeployedPack } from './engine.js';

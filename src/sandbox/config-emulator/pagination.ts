@@ -11,7 +11,7 @@ export interface Page<T> {
   nextToken?: string;
 }
 
-/** `Limit` 0–100 where 0 (or absent) means 100; anything else is `InvalidLimitException`. */
+/** `Limit` 0–max (default 100) where 0 (or absent) means max; anything else is `InvalidLimitException`. */
 export function resolveLimit(limit: unknown, max: number = orgPackApiLimits.pageLimit): number {
   if (limit === undefined || limit === null || limit === 0) return max;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0 || limit > max) {
@@ -42,9 +42,15 @@ export function decodeToken(token: unknown, scope: string): number {
   return o;
 }
 
-/** One page of `all` (already in a stable order) for the given Limit and NextToken. */
-export function paginate<T>(all: readonly T[], scope: string, limit: unknown, nextToken: unknown): Page<T> {
-  const size = resolveLimit(limit);
+/** One page of `all` (already in a stable order) for the given Limit (at most `max`) and NextToken. */
+export function paginate<T>(
+  all: readonly T[],
+  scope: string,
+  limit: unknown,
+  nextToken: unknown,
+  max: number = orgPackApiLimits.pageLimit,
+): Page<T> {
+  const size = resolveLimit(limit, max);
   const start = nextToken === undefined || nextToken === null ? 0 : decodeToken(nextToken, scope);
   if (start > all.length)
     throw new EmulatorError('InvalidNextTokenException', 'The nextToken provided is invalid');

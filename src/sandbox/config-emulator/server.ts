@@ -4,11 +4,14 @@
  * - `GET /__emulator/faults`, `POST /__emulator/faults` (merge a FaultConfig), `DELETE /__emulator/faults`
  * - `GET /__emulator/stats`, `DELETE /__emulator/stats`
  * - `POST /__emulator/tick` `{"ms": n}` (manual clock only)
+ * - `GET`/`POST`/`DELETE /__emulator/compliance` (forced rule compliance seen by the aggregators)
  * Request signatures are not checked, but their credential scope names the Region: one endpoint
  * serves every Region, with one engine per Region created on its first request.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AggregatorCompliance, parseComplianceOverride } from './aggregate.js';
+import type { ComplianceOverride } from './aggregate.js';
 import { OrgConformancePackEngine } from './engine.js';
 import type { AccountSource, RecorderSource, TemplateReader } from './engine.js';
 import { EmulatorError } from './errors.js';
@@ -51,6 +54,12 @@ export interface ConfigEmulatorOptions {
    * endpoint serves both, as in AWS. Without it such operations are UnknownOperationException.
    */
   upstream?: string;
+  /**
+   * Names of the organization aggregators that exist (every one sees every Region the emulator
+   * serves); `DescribeAggregateCompliance*` with another name is NoSuchConfigurationAggregatorException.
+   * Default none.
+   */
+  aggregators?: string[];
 }
 
 export interface FaultControl {
@@ -74,6 +83,9 @@ export interface ConfigEmulator {
   packNames(region?: string): string[];
   /** Present with `clock: 'manual'`: advances the emulator's clock. */
   tick?: (ms: number) => void;
+  /** Forces (or with `compliance: null` releases) a rule's compliance in one account and Region. */
+  setCompliance(override: ComplianceOverride): void;
+  resetCompliance(): void;
 }
 
 const targetPrefix = 'StarlingDoveService.';
@@ -88,6 +100,12 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+/** Served from every Region's packs at once (an organization aggregator sees them all). */
+const aggregateOperations = new Set([
+  'DescribeAggregateComplianceByConformancePacks',
+  'DescribeAggregateComplianceByConfigRules',
+]);
+
 /** The operations the engine serves; the rest go to `upstream` when there is one. */
 const emulatedOperations = new Set([
   'PutOrganizationConformancePack',
@@ -95,6 +113,7 @@ const emulatedOperations = new Set([
   'DescribeOrganizationConformancePackStatuses',
   'GetOrganizationConformancePackDetailedStatus',
   'DeleteOrganizationConformancePack',
+  ...aggregateOperations,
 ]);
 
 /** Passes the request through unchanged (signature included) and the answer back. */
@@ -211,6 +230,15 @@ export async function startConfigEmulator(options: ConfigEmulatorOptions): Promi
     return engine;
   };
 
+  const aggregate = new AggregatorCompliance({
+    aggregators: [...(options.aggregators ?? [])],
+    seed,
+    packsByRegion: () =>
+      [...engines.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([r, engine]) => [r, engine.deployedPacks()]),
+  });
+
   const control = async (
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -234,6 +262,17 @@ export async function startConfigEmulator(options: ConfigEmulatorOptions): Promi
       if (req.method === 'DELETE') {
         stats.reset();
         return send(res, 200, stats.get(), json);
+      }
+    }
+    if (path === '/__emulator/compliance') {
+      if (req.method === 'GET') return send(res, 200, aggregate.listOverrides(), json);
+      if (req.method === 'POST') {
+        aggregate.setOverride(parseComplianceOverride(body));
+        return send(res, 200, aggregate.listOverrides(), json);
+      }
+      if (req.method === 'DELETE') {
+        aggregate.resetOverrides();
+        return send(res, 200, [], json);
       }
     }
     if (path === '/__emulator/tick' && req.method === 'POST') {
@@ -273,7 +312,9 @@ export async function startConfigEmulator(options: ConfigEmulatorOptions): Promi
     const throttled = faults.shouldThrottle(operation);
     stats.count(operation, throttled, r);
     if (throttled) throw new EmulatorError('ThrottlingException', 'Rate exceeded');
-    send(res, 200, await engineFor(r).handle(operation, parseJson(text)));
+    const body = parseJson(text);
+    if (aggregateOperations.has(operation)) return send(res, 200, aggregate.handle(operation, body));
+    send(res, 200, await engineFor(r).handle(operation, body));
   };
 
   const server = http.createServer((req, res) => {
@@ -316,5 +357,7 @@ export async function startConfigEmulator(options: ConfigEmulatorOptions): Promi
     // No engine yet means no pack yet; asking does not create one.
     packNames: (r = region) => engines.get(r)?.packNames() ?? [],
     ...(manual ? { tick } : {}),
+    setCompliance: (override) => aggregate.setOverride(parseComplianceOverride({ ...override })),
+    resetCompliance: () => aggregate.resetOverrides(),
   };
 }

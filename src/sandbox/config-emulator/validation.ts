@@ -175,8 +175,10 @@ function templateError(problem: string): EmulatorError {
  *   `AWS::Config::RemediationConfiguration`);
  * - every passed input parameter is declared under `Parameters` ([TF-DOC-OCP]).
  * Properties, intrinsics, Conditions and rule identifiers are not checked.
+ * Returns the pack's rule names (for the aggregator's compliance): each rule's `ConfigRuleName`
+ * when it is a string, else its logical ID (CloudFormation would generate a name there).
  */
-export function validateTemplate(body: string, inputParameters: readonly InputParameter[] = []): void {
+export function validateTemplate(body: string, inputParameters: readonly InputParameter[] = []): string[] {
   let doc: unknown;
   try {
     doc = parse(body, { uniqueKeys: false });
@@ -197,12 +199,18 @@ export function validateTemplate(body: string, inputParameters: readonly InputPa
     throw templateError('Number of resources provided in the template exceeds the allowed limit');
   }
   const allowed: readonly string[] = packResourceTypes;
+  const ruleNames: string[] = [];
   for (const [logicalId, resource] of entries) {
     const type = typeof resource === 'object' && resource !== null ? (resource as Body).Type : undefined;
     if (typeof type !== 'string' || !allowed.includes(type)) {
       throw templateError(
         `Resource ${logicalId} has type ${String(type)}; only ${packResourceTypes.join(' and ')} are supported`,
       );
+    }
+    if (type === 'AWS::Config::ConfigRule') {
+      const props = (resource as Body).Properties;
+      const name = typeof props === 'object' && props !== null ? (props as Body).ConfigRuleName : undefined;
+      ruleNames.push(typeof name === 'string' && name !== '' ? name : logicalId);
     }
   }
   const declared =
@@ -214,6 +222,7 @@ export function validateTemplate(body: string, inputParameters: readonly InputPa
       throw templateError(`Parameter ${p.ParameterName} is not declared in the template's Parameters`);
     }
   }
+  return ruleNames;
 }
 
 /** OrganizationConformancePackNames of the two Describe operations: 0–25 valid names. */
