@@ -16,6 +16,8 @@ import { createInterface } from 'node:readline';
 import { ConfigServiceClient, PutOrganizationConformancePackCommand } from '@aws-sdk/client-config-service';
 import type { OrgAccount, OrgTree } from '../src/org/discover.js';
 import { resolveTargets } from '../src/org/targeting.js';
+import { discoverOrganization } from '../src/org/discover.js';
+import { renderHtmlReport } from '../src/report/html-report.js';
 import { planRegion } from '../src/rollout/plan.js';
 import { trackRollout } from '../src/rollout/poll.js';
 import { createTracker } from '../src/rollout/tracker.js';
@@ -98,6 +100,48 @@ try {
   );
   const planMs = performance.now() - planStart;
 
+  // Discovery over a fake Organizations API (packsmith's own cost: paging at 20, 50 OUs).
+  const ouIds = Array.from({ length: 50 }, (_, i) => `ou-bench-${String(i).padStart(8, '0')}`);
+  const perOu = Math.ceil(accounts / ouIds.length);
+  const page = <T>(items: T[], token: string | undefined) => {
+    const start = Number(token ?? '0');
+    const next = start + 20 < items.length ? String(start + 20) : undefined;
+    return { items: items.slice(start, start + 20), next };
+  };
+  let orgRequests = 0;
+  const organizations = {
+    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+      orgRequests += 1;
+      const input = command.input as { ParentId?: string; NextToken?: string };
+      switch (command.constructor.name) {
+        case 'DescribeOrganizationCommand':
+          return { Organization: { Id: 'o-bench', MasterAccountId: ids[0], FeatureSet: 'ALL' } };
+        case 'ListRootsCommand':
+          return { Roots: [{ Id: 'r-bench', Name: 'Root' }] };
+        case 'ListOrganizationalUnitsForParentCommand': {
+          const children = input.ParentId === 'r-bench' ? ouIds.map((Id) => ({ Id, Name: Id })) : [];
+          const p = page(children, input.NextToken);
+          return { OrganizationalUnits: p.items, NextToken: p.next };
+        }
+        case 'ListAccountsForParentCommand': {
+          const index = ouIds.indexOf(input.ParentId ?? '');
+          const mine = index < 0 ? [] : ids.slice(index * perOu, (index + 1) * perOu);
+          const p = page(mine, input.NextToken);
+          return {
+            Accounts: p.items.map((Id) => ({ Id, Name: `a-${Id}`, Status: 'ACTIVE' })),
+            NextToken: p.next,
+          };
+        }
+        default:
+          throw new Error(`unexpected ${command.constructor.name}`);
+      }
+    },
+  };
+  const discoverStart = performance.now();
+  const discovered = await discoverOrganization(organizations as never);
+  const discoverMs = performance.now() - discoverStart;
+  if (discovered.accounts.length !== accounts) throw new Error('discovery lost accounts');
+
   await config.send(
     new PutOrganizationConformancePackCommand({
       OrganizationConformancePackName: 'bench',
@@ -143,6 +187,26 @@ try {
     (after.GetOrganizationConformancePackDetailedStatus ?? 0) -
     (before.GetOrganizationConformancePackDetailedStatus ?? 0);
   const lastFinished = Math.max(...tracker.accounts().map((a) => a.lastUpdateTime?.getTime() ?? 0));
+  // The HTML report of this rollout: every account in two Regions.
+  const reportStart = performance.now();
+  const html = renderHtmlReport({
+    title: 'bench',
+    generatedAt: new Date().toISOString(),
+    packsmithVersion: 'bench',
+    packs: [{ pack: 'bench', orgPackName: 'bench', regions: ['us-east-1', 'eu-west-1'], waves: [] }],
+    accounts: ['us-east-1', 'eu-west-1'].flatMap((region) =>
+      tracker.accounts().map((a) => ({
+        pack: 'bench',
+        region,
+        accountId: a.id,
+        status: a.status ?? 'NOT_DEPLOYED',
+        target: true,
+      })),
+    ),
+    deployments: [],
+    timeline: [],
+  });
+  const reportMs = performance.now() - reportStart;
   process.stdout.write(
     `${JSON.stringify({
       accounts,
@@ -154,6 +218,10 @@ try {
       reportLagMs: doneAt - lastFinished,
       intervalMs,
       planMs,
+      discoverMs,
+      orgRequests,
+      reportMs,
+      reportBytes: Buffer.byteLength(html),
     })}\n`,
   );
 } finally {

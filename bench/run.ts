@@ -15,7 +15,8 @@
  *  4. Rollout tracking at 1,000 and 5,000 emulated accounts (bench/rollout-scale.ts; the emulator
  *     runs in its own process): detailed-status requests per poll counted at the emulator (target
  *     ⌈N/100⌉), CPU per poll, peak memory (target < 200 MB), and the time from the last account
- *     finishing to packsmith reporting it (target: within one poll interval); planning for N.
+ *     finishing to packsmith reporting it (target: within one poll interval); discovery (over a fake
+ *     Organizations API: packsmith's own cost), planning and the HTML report for N.
  *
  * Absolute figures are printed with the machine they ran on; the start-up target is a ratio.
  * Exits 1 when a target is missed.
@@ -240,6 +241,10 @@ for (const accounts of [1000, 5000]) {
     peakRssMb: number;
     reportLagMs: number;
     planMs: number;
+    discoverMs: number;
+    orgRequests: number;
+    reportMs: number;
+    reportBytes: number;
   };
   try {
     m = JSON.parse(line) as typeof m;
@@ -276,6 +281,18 @@ for (const accounts of [1000, 5000]) {
     value: `${m.reportLagMs} ms`,
     target: `<= one poll interval (${intervalMs} ms)`,
     ok: m.reportLagMs <= intervalMs,
+  });
+  results.push({
+    name: `discover ${accounts} accounts in 50 OUs (pages of 20; packsmith's own CPU, fake API)`,
+    value: `${m.discoverMs.toFixed(0)} ms, ${m.orgRequests} requests`,
+    target: '< 1 s',
+    ok: m.discoverMs < 1000,
+  });
+  results.push({
+    name: `HTML report of ${accounts} accounts x 2 Regions`,
+    value: `${m.reportMs.toFixed(0)} ms, ${(m.reportBytes / 2 ** 20).toFixed(2)} MiB`,
+    target: '< 1 s',
+    ok: m.reportMs < 1000,
   });
   results.push({
     name: `plan ${accounts} accounts: targeting, waves and plan (pure)`,
