@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { organizationAccountStatuses, type OrganizationAccountStatus } from '../facts/enums.js';
 import { organizationsApiLimits } from '../facts/limits.js';
+import { mapLimit } from '../util/map-limit.js';
 
 export type AccountStatus = OrganizationAccountStatus | 'UNKNOWN';
 
@@ -184,18 +185,4 @@ export async function pages<T>(
     if (next === token) throw new Error(`${what}: the same NextToken came back twice; stopping`);
     token = next;
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -158,13 +158,7 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
           }),
         ),
       [resourceInUseRetry, trustedAccessPropagationRetry],
-      {
-        ...input.retry,
-        onRetry: (info) => {
-          input.retry?.onRetry?.(info);
-          emit({ kind: 'retry', region, code: info.code, delayMs: info.delayMs });
-        },
-      },
+      retryHooks(input, emit),
     );
   } catch (error) {
     return finish({ outcome: 'put-failed', error: errorOf(error), accounts: [], polls: 0, requests: 0 });
@@ -304,13 +298,7 @@ export async function destroyRegion(input: DestroyRegionInput): Promise<RegionRe
           new DeleteOrganizationConformancePackCommand({ OrganizationConformancePackName: orgPackName }),
         ),
       [resourceInUseRetry],
-      {
-        ...input.retry,
-        onRetry: (info) => {
-          input.retry?.onRetry?.(info);
-          emit({ kind: 'retry', region, code: info.code, delayMs: info.delayMs });
-        },
-      },
+      retryHooks(input, emit),
     );
   } catch (error) {
     return finish({ outcome: 'put-failed', error: errorOf(error), accounts: [], polls: 0, requests: 0 });
@@ -351,4 +339,18 @@ async function aggregateTime(config: ConfigSender, orgPackName: string): Promise
   } catch {
     return undefined;
   }
+}
+
+/** packsmith's retry hooks for one Region's write: each wait is reported as a `retry` event. */
+function retryHooks(
+  input: { region: string; retry?: RetryHooks },
+  emit: (event: RegionEvent) => void,
+): RetryHooks {
+  return {
+    ...input.retry,
+    onRetry: (info) => {
+      input.retry?.onRetry?.(info);
+      emit({ kind: 'retry', region: input.region, code: info.code, delayMs: info.delayMs });
+    },
+  };
 }

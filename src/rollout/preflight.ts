@@ -42,6 +42,7 @@ import { organizationsApiLimits } from '../facts/limits.js';
 import type { DeployConfig, PackDeployment } from '../org/deploy-config.js';
 import { pages, type OrgAccount, type OrgTree } from '../org/discover.js';
 import { deployChecks, type DeployCheckName } from '../org/problems.js';
+import { mapLimit } from '../util/map-limit.js';
 
 /**
  * The service principal of organization conformance packs: delegated administrators are registered
@@ -729,19 +730,5 @@ function aggregate(problems: AccountProblem[], names: Map<string, string>): Pref
       }
     }
   }
-  return out;
-}
-
-/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }

@@ -41,6 +41,8 @@ import {
   s3Client,
   type MotoClientOptions,
 } from './moto.js';
+import { mapLimit } from '../util/map-limit.js';
+export { mapLimit };
 
 export const PAGE_SIZE = 20;
 export const RECORDER_NAME = 'default';
@@ -104,24 +106,6 @@ export interface OrgTree {
   deliveryBucket: string;
   /** Wall-clock build time. */
   elapsedMs: number;
-}
-
-/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, i: number) => Promise<R>,
-) {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');

@@ -10,6 +10,7 @@ import type { Catalog, ManagedRule, ManagedRuleParameter, Runbook } from '../../
 import { CliError, UsageError } from '../errors.js';
 import { jsonDocument, processOutput, type Output, type OutputFormat } from '../output.js';
 import type { Painter } from '../terminal.js';
+import { table as plainTable } from '../run/table.js';
 
 interface CommonOptions {
   format: string;
@@ -214,13 +215,7 @@ function lastColumnWidth(used: number): number {
 }
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, paint: Painter): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [paint.bold(line(header)), ...rows.map(line)].join('\n');
+  return plainTable(header, rows, paint.bold);
 }
 
 function countLine(shown: number, total: number, what: string, repositoryCount: number): string {

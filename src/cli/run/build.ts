@@ -1,12 +1,11 @@
 /** `packsmith build`: the shell around the generator (files in, files out, a report). */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadRepository } from '../../authoring/repository.js';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatDiagnosticsText, summarize } from '../../diagnostics/format-text.js';
 import { buildRepository } from '../../generator/build.js';
-import { packageRoot } from '../../util/package-root.js';
+import { packageTemplateSource } from './template-source.js';
 import { displayPath } from '../../util/paths.js';
 import { closest } from '../../util/suggest.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
@@ -29,17 +28,7 @@ export async function runBuild(
       throw new UsageError(`there is no pack named "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
     }
   }
-  const templatesDir = join(packageRoot(), 'templates');
-  const result = buildRepository(
-    repo,
-    names,
-    {
-      defaultPackTemplate: join(templatesDir, 'conformance-pack.yaml.hbs'),
-      defaultReadmeTemplate: join(templatesDir, 'pack-readme.md.hbs'),
-      read: (path) => readFileSync(path, 'utf8'),
-    },
-    { readme: options.docs },
-  );
+  const result = buildRepository(repo, names, packageTemplateSource(), { readme: options.docs });
   const failed = hasErrors(result.diagnostics) || (options.strict === true && result.diagnostics.length > 0);
 
   const written: Array<{

@@ -4,8 +4,8 @@
  * organization and the desired state. Problems in the files stop the command with every problem
  * listed; AWS is only called once the files are right.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createAws, onAwsCall, type Aws } from '../../aws/clients.js';
 import { loadRepository } from '../../authoring/repository.js';
 import type { ComposedPack } from '../../authoring/model.js';
@@ -16,7 +16,7 @@ import { deployConfigFileName, loadDeployConfig, type DeployConfig } from '../..
 import { discoverOrganization, type OrgTree } from '../../org/discover.js';
 import type { YamlSource } from '../../source/yaml-source.js';
 import { defaultStatePath, openStatusStore, type StatusStore } from '../../state/store.js';
-import { packageRoot } from '../../util/package-root.js';
+import { packageTemplateSource } from './template-source.js';
 import { displayPath } from '../../util/paths.js';
 import { closest } from '../../util/suggest.js';
 import { desiredState, type DesiredPack } from '../../rollout/desired.js';
@@ -127,18 +127,8 @@ export function loadRolloutContext(
 /** Builds the selected packs in memory (what `packsmith build` would write). */
 export async function buildPacks(ctx: RolloutContext, io: Output): Promise<Map<string, BuiltPack>> {
   const repo = await loadRepository(ctx.root);
-  const templatesDir = join(packageRoot(), 'templates');
   const names = ctx.packs.filter((p) => repo.packs.has(p) || repo.broken.pack.has(p));
-  const result = buildRepository(
-    repo,
-    names,
-    {
-      defaultPackTemplate: join(templatesDir, 'conformance-pack.yaml.hbs'),
-      defaultReadmeTemplate: join(templatesDir, 'pack-readme.md.hbs'),
-      read: (path) => readFileSync(path, 'utf8'),
-    },
-    { readme: false },
-  );
+  const result = buildRepository(repo, names, packageTemplateSource(), { readme: false });
   stopOnErrors(result.diagnostics, io);
   return new Map(result.built.map((b) => [b.name, b]));
 }
@@ -154,7 +144,7 @@ export function desiredPacks(
   tree: OrgTree,
   io: Output,
 ): DesiredPack[] {
-  const templatesDir = join(packageRoot(), 'templates');
+  const templates = packageTemplateSource();
   const state = desiredState({
     config: { ...ctx.config, regions: ctx.regions },
     source: ctx.configSource,
@@ -162,8 +152,8 @@ export function desiredPacks(
     built,
     packs: ctx.packs,
     packTemplate: (pack: ComposedPack) => {
-      const file = pack.template ?? join(templatesDir, 'conformance-pack.yaml.hbs');
-      return { text: readFileSync(file, 'utf8'), file: displayPath(file) };
+      const file = pack.template ?? templates.defaultPackTemplate;
+      return { text: templates.read(file), file: displayPath(file) };
     },
   });
   stopOnErrors(state.diagnostics, io);

@@ -23,6 +23,7 @@ import {
   validateTemplate,
 } from './validation.js';
 import type { PutRequest } from './validation.js';
+import { mapLimit } from '../../util/map-limit.js';
 
 export interface OrganizationAccount {
   id: string;
@@ -91,19 +92,6 @@ const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0
 
 /** Recorder look-ups in flight per Put: 5,000 accounts must not open 5,000 sockets to moto at once. */
 const RECORDER_CONCURRENCY = 16;
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 export class OrgConformancePackEngine {
   private readonly packs = new Map<string, StoredPack>();

@@ -1,0 +1,14 @@
+/** The handlebars templates shipped in templates/, read from the package (the CLI's edge). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TemplateSource } from '../../generator/build.js';
+import { packageRoot } from '../../util/package-root.js';
+
+export function packageTemplateSource(): TemplateSource {
+  const templatesDir = join(packageRoot(), 'templates');
+  return {
+    defaultPackTemplate: join(templatesDir, 'conformance-pack.yaml.hbs'),
+    defaultReadmeTemplate: join(templatesDir, 'pack-readme.md.hbs'),
+    read: (path) => readFileSync(path, 'utf8'),
+  };
+}
