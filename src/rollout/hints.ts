@@ -70,6 +70,14 @@ const rules: readonly HintRule[] = [
     hint: notReportedHint,
   },
   {
+    // §2.5, §5.5, §5.6: the template itself was refused (structure, resources, size), not one rule.
+    code: /TemplateValidation/i,
+    message: /invalid conformance pack template/i,
+    hint:
+      'AWS refused the template itself (its structure, resources or size): run `packsmith validate` on the ' +
+      'built template, and check any rules left out in this Region (`excludeRules`).',
+  },
+  {
     // §2.5, §5.9: e.g. a required managed-rule parameter is missing.
     code: /ValidationException|InvalidParameterValue|TemplateValidation/i,
     message: /required parameter|parameter.*(missing|invalid)|validation error/i,

@@ -29,6 +29,14 @@ describe('hintFor', () => {
     expect(hintFor('OrganizationAccessDeniedException')).not.toBe(hintFor('AccessDeniedException'));
   });
 
+  it('tells a refused template apart from a refused rule parameter', () => {
+    const template = hintFor('OrganizationConformancePackTemplateValidationException', 'Invalid template');
+    const parameter = hintFor('InvalidParameterValueException', 'required parameter missing');
+    expect(template).toMatch(/template itself/);
+    expect(parameter).toMatch(/rule was rejected/);
+    expect(hintFor(undefined, 'Invalid conformance pack template provided.')).toBe(template);
+  });
+
   it('falls back to the message when the code is unknown', () => {
     expect(hintFor('SomethingNew', 'User is not authorized to perform s3:PutObject')).toBe(
       hintFor('AccessDeniedException'),
