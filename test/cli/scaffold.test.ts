@@ -83,9 +83,10 @@ describe('packsmith init', () => {
     for (const entry of [
       'build/',
       '.packsmith/cache/',
-      '.packsmith/state.db',
-      '.packsmith/state.db-wal',
-      '.packsmith/state.db-shm',
+      // every status database (statePath may name another file there), with its WAL files
+      '.packsmith/*.db',
+      '.packsmith/*.db-wal',
+      '.packsmith/*.db-shm',
     ]) {
       expect(lines).toContain(entry);
     }
