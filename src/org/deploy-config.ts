@@ -24,7 +24,7 @@ import {
 import { parseYamlSource, type YamlPath, type YamlSource } from '../source/yaml-source.js';
 import { closest } from '../util/suggest.js';
 import { literalUnion } from '../util/typebox.js';
-import { deployChecks, type DeployCheckName } from './problems.js';
+import { deployDiagnostic, type DeployCheckName } from './problems.js';
 
 export const deployConfigFileName = 'packsmith.deploy.yaml';
 
@@ -396,21 +396,8 @@ const strings = (v: unknown): Array<[string, number]> =>
 /** The checks a schema cannot express. They read the value defensively: it may be invalid. */
 function semanticProblems(source: YamlSource, config: Partial<DeployConfig>): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const problem = (
-    name: DeployCheckName,
-    message: string,
-    path: YamlPath,
-    part: 'key' | 'value' = 'value',
-  ) => {
-    const check = deployChecks[name];
-    out.push({
-      checkId: check.id,
-      severity: check.severity,
-      message,
-      fix: check.fix,
-      location: source.locate(path, part),
-    });
-  };
+  const problem = (name: DeployCheckName, message: string, path: YamlPath, part: 'key' | 'value' = 'value') =>
+    out.push(deployDiagnostic(source, name, message, path, part));
   const duplicatesIn = (list: unknown, path: YamlPath, what: string) => {
     const first = new Map<string, number>();
     for (const [item, i] of strings(list)) {

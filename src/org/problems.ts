@@ -4,6 +4,8 @@
  * PS101); the ones below are about what the file means.
  */
 import type { CheckMeta } from '../checks/meta.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { YamlPath, YamlSource } from '../source/yaml-source.js';
 import { limits } from '../facts/limits.js';
 
 const define = <T extends Record<string, Omit<CheckMeta, 'name'>>>(table: T) =>
@@ -282,3 +284,21 @@ export const deployChecks = define({
   },
 });
 export type DeployCheckName = keyof typeof deployChecks;
+
+/** A deployment-configuration problem as a diagnostic, located at `path` in the file. */
+export function deployDiagnostic(
+  source: YamlSource,
+  name: DeployCheckName,
+  message: string,
+  path: YamlPath,
+  part: 'key' | 'value' = 'value',
+): Diagnostic {
+  const check = deployChecks[name];
+  return {
+    checkId: check.id,
+    severity: check.severity,
+    message,
+    fix: check.fix,
+    location: source.locate(path, part),
+  };
+}

@@ -12,7 +12,7 @@ import type { BuiltPack } from '../generator/build.js';
 import { renderPackTemplate } from '../generator/render.js';
 import { orgPackNameOf, type DeployConfig, type PackDeployment } from '../org/deploy-config.js';
 import type { OrgTree } from '../org/discover.js';
-import { deployChecks, type DeployCheckName } from '../org/problems.js';
+import { deployDiagnostic, type DeployCheckName } from '../org/problems.js';
 import { resolveTargets, targetDiagnostics } from '../org/targeting.js';
 import type { YamlPath, YamlSource } from '../source/yaml-source.js';
 import { closest } from '../util/suggest.js';
@@ -48,21 +48,8 @@ export interface DesiredInput {
 export function desiredState(input: DesiredInput): DesiredState {
   const { config, source, tree } = input;
   const diagnostics: Diagnostic[] = [];
-  const problem = (
-    name: DeployCheckName,
-    message: string,
-    path: YamlPath,
-    part: 'key' | 'value' = 'value',
-  ) => {
-    const check = deployChecks[name];
-    diagnostics.push({
-      checkId: check.id,
-      severity: check.severity,
-      message,
-      fix: check.fix,
-      location: source.locate(path, part),
-    });
-  };
+  const problem = (name: DeployCheckName, message: string, path: YamlPath, part: 'key' | 'value' = 'value') =>
+    diagnostics.push(deployDiagnostic(source, name, message, path, part));
   const names = input.packs ?? Object.keys(config.packs);
   const packs: DesiredPack[] = [];
   for (const pack of names) {
