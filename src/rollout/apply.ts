@@ -19,7 +19,7 @@ import {
   withRetries,
   type RetryHooks,
 } from '../aws/retry.js';
-import type { DeploymentOutcome, StatusStore } from '../state/store.js';
+import type { DeploymentOutcome, StartDeploymentInput, StatusStore } from '../state/store.js';
 import type { OrgAccount } from '../org/discover.js';
 import { describePack } from './observe.js';
 import type { DesiredRegion } from './plan.js';
@@ -99,6 +99,66 @@ const targetsOf = (accounts: readonly OrgAccount[]) =>
 const outcomeForStore = (outcome: RegionResult['outcome']): DeploymentOutcome =>
   outcome === 'put-failed' ? 'failed' : outcome;
 
+/** The status store's row for one put or delete, finished with the outcome of its result. */
+function recordDeployment(store: StatusStore | undefined, start: StartDeploymentInput) {
+  const deploymentId = store?.startDeployment(start);
+  return {
+    deploymentId,
+    finish(result: Omit<RegionResult, 'region' | 'operation' | 'deploymentId'>): RegionResult {
+      if (deploymentId !== undefined) store?.finishDeployment(deploymentId, outcomeForStore(result.outcome));
+      return {
+        region: start.region,
+        operation: start.operation,
+        ...(deploymentId !== undefined ? { deploymentId } : {}),
+        ...result,
+      };
+    },
+  };
+}
+
+export interface FollowPutInput extends RegionTarget {
+  config: ConfigSender;
+  store?: StatusStore;
+  tracking: TrackingSettings;
+  onEvent?: (event: RegionEvent) => void;
+  /** When AWS accepted the put (the pack's LastUpdateTime). */
+  since: Date;
+  /** What the deployment row records of the put. */
+  desired: Pick<DesiredRegion, 'templateSha256' | 'parameters'>;
+  excludedAccounts: readonly string[];
+  /** Accounts to follow, and holders of the pack left alone. */
+  followed: readonly OrgAccount[];
+  untracked: readonly string[];
+  wave?: WaveContext;
+}
+
+/**
+ * Follows a put AWS accepted earlier (`deploy --resume`) without putting again, recorded like a
+ * deploy in a deployment row of its own.
+ */
+export async function followAcceptedPut(input: FollowPutInput): Promise<RegionResult> {
+  const { deploymentId, finish } = recordDeployment(input.store, {
+    pack: input.pack,
+    orgPackName: input.orgPackName,
+    region: input.region,
+    operation: 'update',
+    templateSha256: input.desired.templateSha256,
+    parameters: input.desired.parameters,
+    excludedAccounts: input.excludedAccounts.length,
+    callerAccount: input.owner,
+    ...(input.wave ? { wave: { name: input.wave.name, index: input.wave.index } } : {}),
+  });
+  input.onEvent?.({ kind: 'put', region: input.region, since: input.since });
+  const tracker = createTracker({
+    operation: 'update',
+    since: input.since,
+    targets: targetsOf(input.followed),
+    excluded: input.excludedAccounts,
+    untracked: input.untracked,
+  });
+  return finish(await track(input, tracker, deploymentId));
+}
+
 function errorOf(error: unknown): { code: string; message: string } {
   return {
     code: awsErrorName(error) ?? 'Error',
@@ -118,7 +178,7 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
   });
   emit({ kind: 'staged', region, uri: staged.uri, uploaded: staged.uploaded });
 
-  const deploymentId = store?.startDeployment({
+  const { deploymentId, finish } = recordDeployment(store, {
     pack: input.pack,
     orgPackName,
     region,
@@ -127,16 +187,8 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
     parameters: desired.parameters,
     excludedAccounts: desired.excludedAccounts.length,
     callerAccount: input.owner,
+    ...(input.wave ? { wave: { name: input.wave.name, index: input.wave.index } } : {}),
   });
-  const finish = (result: Omit<RegionResult, 'region' | 'operation' | 'deploymentId'>): RegionResult => {
-    if (deploymentId !== undefined) store?.finishDeployment(deploymentId, outcomeForStore(result.outcome));
-    return {
-      region,
-      operation: input.operation,
-      ...(deploymentId !== undefined ? { deploymentId } : {}),
-      ...result,
-    };
-  };
 
   const localPutTime = new Date();
   try {
@@ -271,7 +323,7 @@ export interface DestroyRegionInput extends RegionTarget {
 export async function destroyRegion(input: DestroyRegionInput): Promise<RegionResult> {
   const { config, s3, store, region, orgPackName } = input;
   const emit = input.onEvent ?? (() => undefined);
-  const deploymentId = store?.startDeployment({
+  const { deploymentId, finish } = recordDeployment(store, {
     pack: input.pack,
     orgPackName,
     region,
@@ -281,15 +333,6 @@ export async function destroyRegion(input: DestroyRegionInput): Promise<RegionRe
     excludedAccounts: 0,
     callerAccount: input.owner,
   });
-  const finish = (result: Omit<RegionResult, 'region' | 'operation' | 'deploymentId'>): RegionResult => {
-    if (deploymentId !== undefined) store?.finishDeployment(deploymentId, outcomeForStore(result.outcome));
-    return {
-      region,
-      operation: 'delete',
-      ...(deploymentId !== undefined ? { deploymentId } : {}),
-      ...result,
-    };
-  };
   const localDeleteTime = new Date();
   try {
     await withRetries(

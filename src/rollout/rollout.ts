@@ -19,6 +19,7 @@ import type { StatusStore } from '../state/store.js';
 import {
   applyRegion,
   destroyRegion,
+  followAcceptedPut,
   type RegionEvent,
   type RegionResult,
   type RegionTarget,
@@ -26,7 +27,6 @@ import {
   type WaveContext,
 } from './apply.js';
 import type { DesiredRegion } from './plan.js';
-import { trackRollout } from './poll.js';
 import {
   newDeploymentRecord,
   readDeploymentRecord,
@@ -36,7 +36,6 @@ import {
   type RolloutState,
   type S3Sender,
 } from './records.js';
-import { createTracker } from './tracker.js';
 
 type ConfigSender = Pick<ConfigServiceClient, 'send'>;
 
@@ -168,7 +167,8 @@ export async function runRegionRollout(input: RegionRolloutInput): Promise<Regio
         ? [...covered].filter((a) => !waveIds.has(a))
         : []),
     ];
-    const untracked = [...covered].filter((a) => !followed.includes(a));
+    const followedIds = new Set(followed);
+    const untracked = [...covered].filter((a) => !followedIds.has(a));
     emit({
       kind: 'wave-start',
       region,
@@ -179,14 +179,14 @@ export async function runRegionRollout(input: RegionRolloutInput): Promise<Regio
     });
     let r: RegionResult;
     if (resumed) {
-      r = await followPut({
+      r = await followAcceptedPut({
         ...input,
         wave: context(wave, position),
         followed: followed.map(accountOf),
         untracked,
         since: resumed.since,
         excludedAccounts: resumed.excludedAccounts,
-        emit,
+        onEvent: emit,
       });
     } else {
       r = await applyRegion({
@@ -268,66 +268,6 @@ export async function runRegionRollout(input: RegionRolloutInput): Promise<Regio
   return result(last === 'timed-out' ? 'timed-out' : anyFailed ? 'failed' : 'succeeded');
 }
 
-/** Follows a put accepted before (resume): no new put, the same recording. */
-async function followPut(
-  input: RegionRolloutInput & {
-    wave: WaveContext;
-    followed: OrgAccount[];
-    untracked: string[];
-    since: Date;
-    excludedAccounts: string[];
-    emit: (e: RegionEvent | WaveEvent) => void;
-  },
-): Promise<RegionResult> {
-  const deploymentId = input.store?.startDeployment({
-    pack: input.pack,
-    orgPackName: input.orgPackName,
-    region: input.region,
-    operation: 'update',
-    templateSha256: input.desired.templateSha256,
-    parameters: input.desired.parameters,
-    excludedAccounts: input.excludedAccounts.length,
-    callerAccount: input.owner,
-    wave: { name: input.wave.name, index: input.wave.index },
-  });
-  input.emit({ kind: 'put', region: input.region, since: input.since });
-  const tracker = createTracker({
-    operation: 'update',
-    since: input.since,
-    targets: input.followed.map((a) => ({ id: a.id, name: a.name, ouPath: a.ouPath })),
-    excluded: input.excludedAccounts,
-    untracked: input.untracked,
-  });
-  const store = input.store;
-  const tracked = await trackRollout({
-    config: input.config,
-    orgPackName: input.orgPackName,
-    tracker,
-    ...(store && deploymentId !== undefined
-      ? { store: { deploymentId, recordObservations: (d, o, at) => store.recordObservations(d, o, at) } }
-      : {}),
-    intervalMs: input.tracking.intervalMs,
-    timeoutMs: input.tracking.timeoutMs,
-    ...(input.tracking.sleep ? { sleep: input.tracking.sleep } : {}),
-    ...(input.tracking.now ? { now: input.tracking.now } : {}),
-    ...(input.tracking.signal ? { signal: input.tracking.signal } : {}),
-    onPoll: (snapshot) => input.emit({ kind: 'poll', region: input.region, snapshot }),
-  });
-  if (deploymentId !== undefined) {
-    store?.finishDeployment(deploymentId, tracked.outcome === 'succeeded' ? 'succeeded' : tracked.outcome);
-  }
-  return {
-    region: input.region,
-    operation: 'update',
-    outcome: tracked.outcome,
-    ...(deploymentId !== undefined ? { deploymentId } : {}),
-    accounts: tracker.accounts(),
-    counts: tracker.counts(),
-    polls: tracked.polls,
-    requests: tracked.requests,
-  };
-}
-
 /** Rewrites the current record with the rollout's new state (no new put: same LastUpdateTime). */
 async function setRolloutState(
   input: Pick<RegionRolloutInput, 's3' | 'bucket' | 'owner' | 'orgPackName'>,
@@ -365,10 +305,11 @@ async function rollback(
   const previous = input.rollback?.previous;
   if (!previous || previous.operation === 'delete' || !previous.templateKey || !previous.templateSha256) {
     emit({ kind: 'rollback', region: input.region, to: 'none' });
+    const byId = new Map(input.accounts.map((a) => [a.id, a]));
     const result = await destroyRegion({
       ...input,
       holders: holders.map((id) => {
-        const a = input.accounts.find((x) => x.id === id);
+        const a = byId.get(id);
         return { id, name: a?.name ?? '', ouPath: a?.ouPath ?? '' };
       }),
       onEvent: emit,

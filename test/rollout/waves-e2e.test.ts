@@ -234,6 +234,13 @@ describe.skipIf(!available)(`rollouts in waves end to end${motoSkipNote()}`, () 
         )
         .get() as { n: number };
       expect(accounts.n).toBe(200);
+      // Each wave's put is a deployment of its own; the resumed wave is followed in a row of its own.
+      const waves = db
+        .prepare(
+          `SELECT wave FROM deployments WHERE pack = 'iam-baseline' AND region = 'us-east-1' ORDER BY id`,
+        )
+        .all() as Array<{ wave: string | null }>;
+      expect(waves.map((w) => w.wave)).toEqual(['canary', 'ou-1', 'ou-1', 'everyone']);
     });
   }, 180_000);
 
