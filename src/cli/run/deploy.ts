@@ -124,7 +124,7 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
       return 1;
 
     const store = openStore(ctx);
-    const { progress, onEvent } = progressFor(options, io);
+    const { progress, onEvent } = progressFor(options);
     const results: PackRegionResult[] = [];
     // Accounts closed during a rollout are not failures: re-read the organization when some are missing.
     const suspendedNow = async () =>

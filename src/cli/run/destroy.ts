@@ -82,7 +82,7 @@ export async function runDestroy(pack: string, options: DestroyCommandOptions): 
       return 1;
 
     const store = openStore(ctx);
-    const { progress, onEvent } = progressFor(options, io);
+    const { progress, onEvent } = progressFor(options);
     const results: PackRegionResult[] = [];
     try {
       const lock = await lockPack(ctx, { pack, orgPackName }, 'destroy', lockWait);

@@ -48,12 +48,10 @@ export interface RolloutContext {
   close(): void;
 }
 
-export class FindingsError extends CliError {}
-
 /** Prints every diagnostic and stops with exit code 1 when one is an error. */
 export function stopOnErrors(diagnostics: readonly Diagnostic[], io: Output): void {
   if (diagnostics.length > 0) io.err(formatDiagnosticsText(diagnostics, io.paint));
-  if (hasErrors(diagnostics)) throw new FindingsError('stopped: fix the problems above first');
+  if (hasErrors(diagnostics)) throw new CliError('stopped: fix the problems above first');
 }
 
 export function loadRolloutContext(

@@ -136,7 +136,7 @@ export function interruptible(io: Output): { controller: AbortController; dispos
   };
 }
 
-export function progressFor(options: { quiet?: boolean; format: string }, io: Output) {
+export function progressFor(options: { quiet?: boolean; format: string }) {
   const progress: Progress = createProgress({
     stream: process.stderr,
     quiet: Boolean(options.quiet) || options.format === 'json',
@@ -174,7 +174,6 @@ export function progressFor(options: { quiet?: boolean; format: string }, io: Ou
         break;
     }
   };
-  void io;
   return { progress, onEvent };
 }
 
