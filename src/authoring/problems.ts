@@ -18,6 +18,7 @@ export const authoringChecks = define({
     summary: 'The file is not valid YAML.',
     rationale: 'Nothing in a file that does not parse can be checked or built.',
     fix: 'Fix the YAML syntax at the reported position.',
+    sameAs: ['E0000'],
   },
   schema: {
     id: 'PS101',
@@ -254,3 +255,8 @@ export const authoringChecks = define({
 });
 
 export type AuthoringCheckName = keyof typeof authoringChecks;
+
+/** Ids of every authoring check: a template check sharing one finds the same mistake. */
+export const allAuthoringCheckIds: ReadonlySet<string> = new Set(
+  Object.values(authoringChecks).map((c) => c.id),
+);

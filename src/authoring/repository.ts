@@ -40,6 +40,8 @@ export interface Repository {
   attachments: Map<string, string | Error>;
   catalog: Catalog;
   diagnostics: Diagnostic[];
+  /** Text of every authoring file read, by display path: where inline suppression markers are read. */
+  texts: Map<string, string>;
 }
 
 export interface CatalogProvider {
@@ -98,7 +100,9 @@ export function parseRepository(
   const extensions: Array<Located<CatalogExtension>> = [];
   const broken = { rule: new Set<string>(), remediation: new Set<string>(), pack: new Set<string>() };
 
+  const texts = new Map<string, string>();
   for (const file of files) {
+    texts.set(displayPath(file.path), file.text);
     const source = parseYamlSource(displayPath(file.path), file.text);
     if (source.syntaxErrors.length) {
       diagnostics.push(...source.syntaxErrors);
@@ -163,6 +167,7 @@ export function parseRepository(
     attachments: new Map(),
     catalog,
     diagnostics,
+    texts,
   };
 }
 

@@ -17,4 +17,9 @@ export interface CheckMeta {
   rationale: string;
   /** The one-line fix shown with each finding. */
   fix: string;
+  /**
+   * cfn-lint rules that find the same defect: a cfn-lint finding of one of them on the line where
+   * this check reports is folded into this check's finding (listed in its `alsoReportedBy`).
+   */
+  sameAs?: readonly string[];
 }

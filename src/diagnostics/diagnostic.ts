@@ -20,6 +20,8 @@ export interface Diagnostic {
   /** One line that says what to do. */
   fix?: string;
   location?: SourceLocation;
+  /** Rules of other tools (cfn-lint) that found the same defect at the same place, folded into this one. */
+  alsoReportedBy?: string[];
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

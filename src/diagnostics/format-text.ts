@@ -40,7 +40,13 @@ export function diagnosticLines(
 ): string[] {
   const indent = options.indent ?? '';
   const [first = '', ...rest] = d.message.split(/\r\n|\r|\n/);
-  const head = [options.where, paintSeverity(d.severity, paint), paint.dim(d.checkId), printable(first)];
+  const also = d.alsoReportedBy?.length ? paint.dim(` (also cfn-lint ${d.alsoReportedBy.join(', ')})`) : '';
+  const head = [
+    options.where,
+    paintSeverity(d.severity, paint),
+    paint.dim(d.checkId),
+    `${printable(first)}${also}`,
+  ];
   const lines = [`${indent}${head.filter((part) => part !== undefined).join('  ')}`];
   for (const line of rest) lines.push(`${indent}    ${printable(line)}`);
   if (d.fix) lines.push(`${indent}    ${paint.dim('fix:')} ${printable(d.fix.replace(/\r\n|\r|\n/g, ' '))}`);

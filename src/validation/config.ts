@@ -4,6 +4,10 @@
  * shows. One TypeBox definition gives the type and the schema (schemas/config.schema.json).
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { Ajv } from 'ajv';
+import { schemaErrorDiagnostics } from '../authoring/schema-validate.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { parseYamlSource } from '../source/yaml-source.js';
 import { literalUnion } from '../util/typebox.js';
 
 export const CheckSettingSchema = Type.Object(
@@ -31,3 +35,26 @@ export type Config = Static<typeof ConfigSchema>;
 export type CheckSetting = Static<typeof CheckSettingSchema>;
 
 export const configFileName = 'packsmith.config.yaml';
+
+export interface LoadedConfig {
+  config?: Config;
+  /** Problems of the configuration file itself, located; empty when it is right. */
+  diagnostics: Diagnostic[];
+  /** Display path and text of the file, when there is one (its own markers are not read). */
+  file?: string;
+}
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+
+/**
+ * The repository configuration from its text (display path `file`): the same schema check and the
+ * same located problems as every authoring file. Pure.
+ */
+export function parseRepositoryConfig(file: string, text: string): LoadedConfig {
+  const source = parseYamlSource(file, text);
+  if (source.syntaxErrors.length) return { diagnostics: source.syntaxErrors, file };
+  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(ConfigSchema);
+  const value = source.value ?? {};
+  if (!compiled(value)) return { diagnostics: schemaErrorDiagnostics(source, compiled.errors ?? []), file };
+  return { config: value as Config, diagnostics: [], file };
+}

@@ -7,7 +7,7 @@ import { authoringChecks } from '../authoring/problems.js';
 import type { CheckMeta } from '../checks/meta.js';
 import { deployChecks } from '../org/problems.js';
 import { templateChecks } from './checks/index.js';
-import { suppressionWithoutReason } from './suppress.js';
+import { suppressionWithoutReason } from '../diagnostics/suppress.js';
 
 export function allChecks(): CheckMeta[] {
   const byId = new Map<string, CheckMeta>();

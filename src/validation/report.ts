@@ -23,12 +23,8 @@ export interface RuleInfo {
   source: 'packsmith' | 'cfn-lint';
 }
 
-export interface SuppressedFinding {
-  diagnostic: Diagnostic;
-  /** Why: the reason written in the configuration or the inline marker. */
-  reason: string;
-  by: 'config' | 'inline';
-}
+export type { SuppressedFinding } from '../diagnostics/pipeline.js';
+import type { SuppressedFinding } from '../diagnostics/pipeline.js';
 
 export interface ValidationReport {
   /** Every file examined, relative with `/`, sorted. */

@@ -10,7 +10,9 @@ import { composeRepository } from '../authoring/compose.js';
 import { loadRepository, type Repository } from '../authoring/repository.js';
 import { isAuthoringKind } from '../authoring/schema-validate.js';
 import type { Catalog } from '../catalog/types.js';
-import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { finalizeDiagnostics } from '../diagnostics/pipeline.js';
+import { packageTemplateSource } from '../generator/package-templates.js';
 import { parseYamlSource, type YamlSource } from '../source/yaml-source.js';
 import { displayPath } from '../util/paths.js';
 import { packsmithVersion } from '../util/version.js';
@@ -18,9 +20,9 @@ import type { CfnLintMode } from './cfn-lint/types.js';
 import type { Config } from './config.js';
 import { checkRuleInfo } from './format/checks-doc.js';
 import { allChecks } from './registry.js';
-import type { RuleInfo, SuppressedFinding, ValidationReport } from './report.js';
+import type { RuleInfo, ValidationReport } from './report.js';
+import { checkRepository } from './check-built.js';
 import { builtFromManifest, originOf } from './source-map.js';
-import { applyMarkers, parseMarkers } from './suppress.js';
 import { isObject } from './template-values.js';
 import { checkTemplate, locateFindings } from './validate-template.js';
 
@@ -83,8 +85,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     }
   }
 
-  // Authoring files: each repository is loaded and composed whole, so references resolve; only
-  // the findings in the files asked for are reported.
+  // Authoring files: each repository is checked whole, exactly as `build` checks it (so references
+  // resolve and both commands agree); only the findings in the files asked for are reported.
   const repositories = new Map<string, Repository>();
   const repositoryFor = async (root: string) => {
     let repo = repositories.get(root);
@@ -94,8 +96,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const asked = new Set(authoring.map((a) => a.file));
   for (const root of new Set(authoring.map((a) => repositoryRootOf(a.path) ?? dirname(a.path)))) {
     const repo = await repositoryFor(root);
-    const composed = composeRepository(repo);
-    for (const d of [...repo.diagnostics, ...composed.diagnostics]) {
+    for (const d of checkRepository(repo, [], packageTemplateSource()).diagnostics) {
       if (!d.location || asked.has(d.location.file)) diagnostics.push(d);
     }
   }
@@ -140,28 +141,21 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   );
   diagnostics.push(...lint.diagnostics);
   for (const r of lint.rules) rules.set(r.id, r);
-  const suppressed: SuppressedFinding[] = lint.suppressed.map((s) => ({ ...s, by: 'config' as const }));
 
-  // The repository's configuration, then inline markers.
-  const configured = applyConfig(diagnostics, options.config, suppressed);
-  const kept: Diagnostic[] = [];
+  // One pipeline: duplicates merged, the repository's configuration, then inline markers.
   const texts = new Map([...authoring, ...templates].map((f) => [f.file, f.text]));
-  const byFile = new Map<string, Diagnostic[]>();
-  for (const d of configured) {
-    const file = d.location?.file;
-    if (file === undefined || !texts.has(file)) kept.push(d);
-    else byFile.set(file, [...(byFile.get(file) ?? []), d]);
-  }
-  for (const [file, text] of texts) {
-    const result = applyMarkers(file, parseMarkers(text), byFile.get(file) ?? []);
-    kept.push(...result.kept, ...result.problems);
-    suppressed.push(...result.suppressed.map((s) => ({ ...s, by: 'inline' as const })));
-  }
+  const final = finalizeDiagnostics({
+    diagnostics,
+    suppressed: lint.suppressed.map((s) => ({ ...s, by: 'config' as const })),
+    ...(options.config?.checks ? { settings: options.config.checks } : {}),
+    files: texts,
+    checks: allChecks(),
+  });
 
   return {
     files: [...new Set([...authoring, ...templates].map((f) => f.file))].sort(),
-    diagnostics: sortDiagnostics(kept),
-    suppressed,
+    diagnostics: final.diagnostics,
+    suppressed: final.suppressed,
     rules: [...rules.values()],
     tool: {
       version: packsmithVersion(),
@@ -172,24 +166,6 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     },
     strict: options.strict,
   };
-}
-
-/** Severity changes and disabled checks from the configuration; disabled findings count as suppressed. */
-function applyConfig(
-  diagnostics: Diagnostic[],
-  config: Config | undefined,
-  suppressed: SuppressedFinding[],
-): Diagnostic[] {
-  const settings = config?.checks ?? {};
-  const out: Diagnostic[] = [];
-  for (const d of diagnostics) {
-    const setting = settings[d.checkId];
-    if (!setting) out.push(d);
-    else if (setting.enabled === false)
-      suppressed.push({ diagnostic: d, reason: setting.reason, by: 'config' });
-    else out.push(setting.severity ? { ...d, severity: setting.severity } : d);
-  }
-  return out;
 }
 
 /** Every template or authoring file a path names; a folder means the files in it, recursively. */

@@ -179,7 +179,7 @@ describe('packsmith validate', () => {
     const r = await runCli(['validate', 'pack.yaml'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /packsmith\.config\.yaml:2:3: `checks\.PS301` is missing the required field `reason`/,
+      /packsmith\.config\.yaml:2:3 {2}error {2}PS101 {2}`checks\.PS301` is missing the required field `reason`/,
     );
   });
 

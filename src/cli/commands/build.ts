@@ -7,6 +7,7 @@ interface BuildOptions {
   format: OutputFormat;
   docs: boolean;
   strict?: boolean;
+  config?: string;
 }
 
 export function registerBuild(program: Command): void {
@@ -20,6 +21,7 @@ export function registerBuild(program: Command): void {
     .option('--root <dir>', 'pack repository (holds packs/)', '.')
     .option('--no-docs', 'do not write the Markdown pages')
     .option('--strict', 'treat warnings as errors')
+    .option('--config <file>', 'repository configuration (default: packsmith.config.yaml in --root)')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (packs: string[], options: BuildOptions) => {
       const { runBuild } = await import('../run/build.js');

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { DiagnosticSchema, reportHeader, SummarySchema } from './common.js';
+import { DiagnosticSchema, reportHeader, SuppressedFindingSchema, ValidateSummarySchema } from './common.js';
 
 /** `packsmith build --format json`. */
 export const BuildOutputSchema = Type.Object(
@@ -20,8 +20,12 @@ export const BuildOutputSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    diagnostics: Type.Array(DiagnosticSchema),
-    summary: SummarySchema,
+    diagnostics: Type.Array(DiagnosticSchema, {
+      description:
+        'Findings after the configuration and inline markers, without the suppressed ones, sorted.',
+    }),
+    suppressed: Type.Array(SuppressedFindingSchema),
+    summary: ValidateSummarySchema,
   },
   { additionalProperties: false, title: 'packsmith build output' },
 );

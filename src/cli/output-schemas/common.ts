@@ -26,6 +26,12 @@ export const DiagnosticSchema = Type.Object(
     message: Type.String(),
     fix: Type.Optional(Type.String()),
     location: Type.Optional(SourceLocationSchema),
+    alsoReportedBy: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'Rules of other tools (cfn-lint) that found the same defect here, folded into this finding.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -36,5 +42,24 @@ export const SummarySchema = Type.Object(
     warnings: Type.Integer({ minimum: 0 }),
     infos: Type.Integer({ minimum: 0 }),
   },
+  { additionalProperties: false },
+);
+
+/** A finding that was not reported, and why. */
+export const SuppressedFindingSchema = Type.Object(
+  {
+    diagnostic: DiagnosticSchema,
+    reason: Type.String({ description: 'The reason written in the configuration or the inline marker.' }),
+    by: literalUnion(
+      ['config', 'inline'] as const,
+      'config: the configuration file; inline: a marker in the file.',
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The common summary plus the number of suppressed findings. */
+export const ValidateSummarySchema = Type.Composite(
+  [SummarySchema, Type.Object({ suppressed: Type.Integer({ minimum: 0 }) })],
   { additionalProperties: false },
 );

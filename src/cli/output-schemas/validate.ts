@@ -1,25 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { literalUnion } from '../../util/typebox.js';
-import { DiagnosticSchema, reportHeader, SummarySchema } from './common.js';
-
-/** A finding that was not reported, and why. */
-export const SuppressedFindingSchema = Type.Object(
-  {
-    diagnostic: DiagnosticSchema,
-    reason: Type.String({ description: 'The reason written in the configuration or the inline marker.' }),
-    by: literalUnion(
-      ['config', 'inline'] as const,
-      'config: the configuration file; inline: a marker in the file.',
-    ),
-  },
-  { additionalProperties: false },
-);
-
-/** The common summary plus the number of suppressed findings. */
-export const ValidateSummarySchema = Type.Composite(
-  [SummarySchema, Type.Object({ suppressed: Type.Integer({ minimum: 0 }) })],
-  { additionalProperties: false },
-);
+import { DiagnosticSchema, reportHeader, SuppressedFindingSchema, ValidateSummarySchema } from './common.js';
 
 export const CfnLintStatusSchema = Type.Union(
   [

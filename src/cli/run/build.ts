@@ -4,18 +4,29 @@ import { join, resolve } from 'node:path';
 import { loadRepository } from '../../authoring/repository.js';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatDiagnosticsText, summarize } from '../../diagnostics/format-text.js';
-import { buildRepository } from '../../generator/build.js';
-import { packageTemplateSource } from './template-source.js';
+import { finalizeDiagnostics } from '../../diagnostics/pipeline.js';
+import { checkRepository } from '../../validation/check-built.js';
+import { allChecks } from '../../validation/registry.js';
+import { packageTemplateSource } from '../../generator/package-templates.js';
 import { displayPath } from '../../util/paths.js';
 import { closest } from '../../util/suggest.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
+import { loadRepositoryConfig } from './repository-config.js';
 
 export async function runBuild(
   names: string[],
-  options: { out: string; root: string; format: OutputFormat; docs: boolean; strict?: boolean },
+  options: {
+    out: string;
+    root: string;
+    format: OutputFormat;
+    docs: boolean;
+    strict?: boolean;
+    config?: string;
+  },
 ): Promise<number> {
   const io = processOutput();
+  const config = loadRepositoryConfig(options.config, options.root, io);
   const repo = await loadRepository(options.root);
   if (repo.packs.size === 0 && repo.diagnostics.length === 0) {
     throw new CliError(
@@ -28,8 +39,15 @@ export async function runBuild(
       throw new UsageError(`there is no pack named "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
     }
   }
-  const result = buildRepository(repo, names, packageTemplateSource(), { readme: options.docs });
-  const failed = hasErrors(result.diagnostics) || (options.strict === true && result.diagnostics.length > 0);
+  const result = checkRepository(repo, names, packageTemplateSource(), { readme: options.docs });
+  const { diagnostics, suppressed } = finalizeDiagnostics({
+    diagnostics: result.diagnostics,
+    ...(config?.checks ? { settings: config.checks } : {}),
+    files: repo.texts,
+    checks: allChecks(),
+  });
+  const failed =
+    hasErrors(diagnostics) || (options.strict === true && diagnostics.some((d) => d.severity === 'warning'));
 
   const written: Array<{
     pack: string;
@@ -64,25 +82,26 @@ export async function runBuild(
       jsonDocument('build', {
         ok: !failed,
         packs: written,
-        diagnostics: result.diagnostics,
-        summary: summarize(result.diagnostics),
+        diagnostics,
+        suppressed,
+        summary: { ...summarize(diagnostics), suppressed: suppressed.length },
       }),
     );
   } else {
-    if (result.diagnostics.length) io.err(formatDiagnosticsText(result.diagnostics, io.paint));
+    if (diagnostics.length) io.err(formatDiagnosticsText(diagnostics, io.paint));
     for (const w of written) {
       io.out(
         `${io.paint.green('built')} ${w.template} (${w.bytes} bytes${w.unchanged ? ', unchanged' : ''})`,
       );
     }
-    io.err(summaryLine(result.diagnostics, failed, written.length));
+    io.err(summaryLine(diagnostics, suppressed.length, failed, written.length));
   }
   return failed ? ExitCode.failure : ExitCode.ok;
 }
 
-function summaryLine(diagnostics: Diagnostic[], failed: boolean, packs: number): string {
+function summaryLine(diagnostics: Diagnostic[], suppressed: number, failed: boolean, packs: number): string {
   const { errors, warnings } = summarize(diagnostics);
-  const counts = `${errors} error(s), ${warnings} warning(s)`;
+  const counts = `${errors} error(s), ${warnings} warning(s)${suppressed ? `, ${suppressed} suppressed` : ''}`;
   return failed ? `build failed: ${counts}; nothing was written` : `${packs} pack(s) built, ${counts}`;
 }
 

@@ -16,7 +16,7 @@ import { deployConfigFileName, loadDeployConfig, type DeployConfig } from '../..
 import { discoverOrganization, type OrgTree } from '../../org/discover.js';
 import type { YamlSource } from '../../source/yaml-source.js';
 import { defaultStatePath, openStatusStore, type StatusStore } from '../../state/store.js';
-import { packageTemplateSource } from './template-source.js';
+import { packageTemplateSource } from '../../generator/package-templates.js';
 import { displayPath } from '../../util/paths.js';
 import { closest } from '../../util/suggest.js';
 import { desiredState, type DesiredPack } from '../../rollout/desired.js';

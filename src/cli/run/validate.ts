@@ -1,11 +1,6 @@
 /** `packsmith validate`: configuration, the validation run, the report in the chosen format. */
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Ajv } from 'ajv';
-import { schemaErrorDiagnostics } from '../../authoring/schema-validate.js';
-import { parseYamlSource } from '../../source/yaml-source.js';
-import { ConfigSchema, configFileName, type Config } from '../../validation/config.js';
 import { formatReport } from '../../validation/format/index.js';
 import { reportFailed } from '../../validation/report.js';
 import { InputError, validate } from '../../validation/validate.js';
@@ -13,10 +8,11 @@ import { displayPath } from '../../util/paths.js';
 import type { ValidateCommandOptions } from '../commands/validate.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { processOutput } from '../output.js';
+import { loadRepositoryConfig } from './repository-config.js';
 
 export async function runValidate(paths: string[], options: ValidateCommandOptions): Promise<number> {
   const io = processOutput();
-  const config = loadConfig(options.config);
+  const config = loadRepositoryConfig(options.config, process.cwd(), io);
   let report;
   try {
     report = await validate({
@@ -46,28 +42,4 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
     io.err(`packsmith: ${report.tool.cfnLint.reason}`);
   }
   return reportFailed(report) ? ExitCode.failure : ExitCode.ok;
-}
-
-/** The repository configuration, checked against its schema; problems are usage errors with file:line:column. */
-function loadConfig(explicit: string | undefined): Config | undefined {
-  const path = resolve(explicit ?? configFileName);
-  if (!existsSync(path)) {
-    if (explicit) throw new UsageError(`${explicit}: no such configuration file`);
-    return undefined;
-  }
-  const source = parseYamlSource(displayPath(path), readFileSync(path, 'utf8'));
-  if (source.syntaxErrors.length) {
-    const d = source.syntaxErrors[0]!;
-    throw new UsageError(`${d.location!.file}:${d.location!.line}:${d.location!.column}: ${d.message}`);
-  }
-  const validateConfig = new Ajv({ allErrors: true, strict: false }).compile(ConfigSchema);
-  if (!validateConfig(source.value ?? {})) {
-    const problems = schemaErrorDiagnostics(source, validateConfig.errors ?? []).map(
-      (d) => `${d.location!.file}:${d.location!.line}:${d.location!.column}: ${d.message}`,
-    );
-    throw new UsageError(
-      `invalid configuration:\n${problems.join('\n')}\n(every setting needs a reason: checks: { PS302: { severity: error, reason: "…" } })`,
-    );
-  }
-  return source.value as Config;
 }

@@ -15,6 +15,7 @@ export const configRuleProperty: TemplateCheck = {
     rationale:
       'AWS rejects the pack at deploy time; cfn-lint does not check most of these constraints (bad MaximumExecutionFrequency, Owner, SourceDetails, scope shapes).',
     fix: 'Correct the property as the message says (constraints: [BC:ConfigRule] in the AWS Config API).',
+    sameAs: ['E3002', 'E3003', 'E3012'],
   },
   run(ctx) {
     for (const r of ruleResources(ctx)) {

@@ -15,6 +15,7 @@ export const remediationProperty: TemplateCheck = {
     rationale:
       'TargetType must be SSM_DOCUMENT, ResourceValue RESOURCE_ID, MaximumAutomaticAttempts 1–25, RetryAttemptSeconds 1–2,678,000, percentages 1–100, at most 25 parameters each with exactly one of StaticValue or ResourceValue ([BC:RemediationConfiguration]); cfn-lint checks none of these.',
     fix: 'Correct the property as the message says.',
+    sameAs: ['E3002', 'E3003', 'E3012'],
   },
   run(ctx) {
     for (const r of remediationResources(ctx)) {

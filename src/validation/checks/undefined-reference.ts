@@ -10,6 +10,7 @@ export const undefinedReference: TemplateCheck = {
     summary: 'A Ref names neither a declared parameter, a resource, nor a pseudo parameter.',
     rationale: 'AWS rejects a template with an unresolved reference.',
     fix: 'Declare the parameter under Parameters, or correct the name.',
+    sameAs: ['E1020'],
   },
   run(ctx) {
     const declared = new Set([

@@ -1,8 +1,8 @@
-/** The handlebars templates shipped in templates/, read from the package (the CLI's edge). */
+/** The handlebars templates shipped in templates/, read from the installed package. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TemplateSource } from '../../generator/build.js';
-import { packageRoot } from '../../util/package-root.js';
+import type { TemplateSource } from './build.js';
+import { packageRoot } from '../util/package-root.js';
 
 export function packageTemplateSource(): TemplateSource {
   const templatesDir = join(packageRoot(), 'templates');

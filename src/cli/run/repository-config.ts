@@ -1,0 +1,32 @@
+/** packsmith.config.yaml, found one way by every command that reports problems (build, validate). */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatDiagnosticsText } from '../../diagnostics/format-text.js';
+import { displayPath } from '../../util/paths.js';
+import { configFileName, parseRepositoryConfig, type Config } from '../../validation/config.js';
+import { UsageError } from '../errors.js';
+import type { Output } from '../output.js';
+
+/**
+ * The configuration named by `--config`, else `packsmith.config.yaml` in `dir` when there is one.
+ * A configuration with problems stops the command (usage error) with every problem located.
+ */
+export function loadRepositoryConfig(
+  explicit: string | undefined,
+  dir: string,
+  io: Output,
+): Config | undefined {
+  const path = explicit !== undefined ? resolve(explicit) : resolve(dir, configFileName);
+  if (!existsSync(path)) {
+    if (explicit !== undefined) throw new UsageError(`${explicit}: no such configuration file`);
+    return undefined;
+  }
+  const loaded = parseRepositoryConfig(displayPath(path), readFileSync(path, 'utf8'));
+  if (loaded.diagnostics.length) {
+    io.err(formatDiagnosticsText(loaded.diagnostics, io.paint));
+    throw new UsageError(
+      `invalid configuration ${displayPath(path)} (every setting needs a reason: checks: { PS302: { severity: error, reason: "…" } })`,
+    );
+  }
+  return loaded.config;
+}
