@@ -137,3 +137,14 @@ export const orgPackDeployedNames = {
   ruleSuffixMarker: '-conformance-pack-',
   memberPackPrefix: 'OrgConformsPack-',
 } as const;
+
+/**
+ * packsmith's own bounds on reading YAML (not AWS limits). Aliases may expand a file to at most
+ * `aliasExpansionFactor` × its own values + `aliasExpansionAllowance`: linear in the file, so every
+ * walk over the value stays linear, while anchors reused across a pack (a scope, a parameter set)
+ * stay far below it. A 10-level "alias bomb" (each level ×9) expands to billions and is refused.
+ */
+export const yamlReadingLimits = {
+  aliasExpansionFactor: 10,
+  aliasExpansionAllowance: 10_000,
+} as const;

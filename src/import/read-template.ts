@@ -660,7 +660,7 @@ class TemplateReader {
       CUSTOM_LAMBDA: ['Owner', 'SourceIdentifier', 'SourceDetails'],
       CUSTOM_POLICY: ['Owner', 'SourceIdentifier', 'SourceDetails', 'CustomPolicyDetails'],
     };
-    if (typeof owner !== 'string' || !(owner in allowed)) {
+    if (typeof owner !== 'string' || !Object.hasOwn(allowed, owner)) {
       this.error(`Source.Owner must be AWS, CUSTOM_LAMBDA or CUSTOM_POLICY, not ${describeValue(owner)}`, [
         ...at,
         'Owner',

@@ -10,9 +10,19 @@
 import jsyaml from 'js-yaml';
 import { createRequire } from 'node:module';
 import type * as YamlLibrary from 'yaml';
-import type { Document, LineCounter, Node } from 'yaml';
+import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import { authoringChecks } from '../authoring/problems.js';
+import {
+  aliasProblem,
+  duplicateKeys,
+  keyIndex,
+  mayDeclareVersion,
+  unknownTags,
+  versionDirective,
+  withinAliasBudget,
+  type GuardProblem,
+} from './yaml-guards.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -99,7 +109,7 @@ export function parseYamlSource(file: string, rawText: string, options: YamlSour
     if (!full) {
       const { LineCounter, parseDocument } = yamlLib();
       const lineCounter = new LineCounter();
-      const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+      const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
       full = { doc, lineCounter };
     }
     return full;
@@ -124,17 +134,30 @@ export function parseYamlSource(file: string, rawText: string, options: YamlSour
       schema: options.cloudFormation ? cfnSchema() : jsyaml.CORE_SCHEMA,
       filename: file,
     });
+    syntaxErrors = fastPathProblems(text, value, () => parsed().doc).map((p) => guardDiagnostic(p, at));
   } catch {
     const { doc } = parsed();
-    syntaxErrors = doc.errors.map((error) => syntaxError(error, text, at));
-    if (syntaxErrors.length === 0) value = doc.toJS({ maxAliasCount: 100 });
+    syntaxErrors = [
+      ...doc.errors.map((error) => syntaxError(error, text, at)),
+      ...fallbackProblems(doc, text, options).map((p) => guardDiagnostic(p, at)),
+    ];
+    value = syntaxErrors.length === 0 ? plainValue(doc) : undefined;
+    if (value === undefined && syntaxErrors.length === 0) syntaxErrors = [unreadable(file)];
   }
+  if (syntaxErrors.length) {
+    value = undefined;
+    syntaxErrors.sort(
+      (a, b) => a.location!.line - b.location!.line || a.location!.column - b.location!.column,
+    );
+  }
+  let pairIndex: ReturnType<typeof keyIndex> | undefined;
+  const pairOf = (map: YAMLMap) => (pairIndex ??= keyIndex(yamlLib()))(map);
 
   /** Walk towards `path`; returns the deepest node reached and the key node of its last step. */
   const walk = (path: YamlPath): { node: Node | null; key: Node | null; complete: boolean } => {
     let node: Node | null = parsed().doc.contents;
     let key: Node | null = null;
-    const { isMap, isPair, isScalar, isSeq } = yamlLib();
+    const { isMap, isScalar, isSeq } = yamlLib();
     for (const step of path) {
       // A short-form tag stands for its long-form key: `!If [...]` is the node of `Fn::If`.
       if (
@@ -146,9 +169,7 @@ export function parseYamlSource(file: string, rawText: string, options: YamlSour
         continue;
       }
       if (isMap(node)) {
-        const pair = node.items.find(
-          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step),
-        );
+        const pair = pairOf(node).get(String(step));
         if (!pair) return { node, key, complete: false };
         key = isScalar(pair.key) ? pair.key : null;
         node = (pair.value as Node | null) ?? key;
@@ -184,6 +205,70 @@ export function parseYamlSource(file: string, rawText: string, options: YamlSour
     syntaxErrors,
     locate,
     has: (path) => walk(path).complete,
+  };
+}
+
+/** What js-yaml accepts but packsmith refuses: a `%YAML` directive for another version, an alias bomb. */
+function fastPathProblems(text: string, value: unknown, doc: () => Document.Parsed): GuardProblem[] {
+  const problems: GuardProblem[] = [];
+  const version = mayDeclareVersion(text) ? versionDirective(doc(), text) : undefined;
+  if (version) problems.push(version);
+  // An alias needs an anchor: without both characters there is nothing to expand.
+  if (text.includes('&') && text.includes('*') && !withinAliasBudget(value)) {
+    problems.push(
+      aliasProblem(doc(), yamlLib()) ?? {
+        message: 'YAML aliases in this file expand beyond what packsmith reads: refused as an alias bomb',
+        fix: 'Write the repeated values out or use fewer nested aliases.',
+        start: 0,
+        end: 0,
+      },
+    );
+  }
+  return problems;
+}
+
+/** What the `yaml` library accepts (with a warning at most) but packsmith refuses. */
+function fallbackProblems(doc: Document.Parsed, text: string, options: YamlSourceOptions): GuardProblem[] {
+  const allowed = (tag: string) => options.cloudFormation === true && longNameOfTag.has(tag);
+  const version = versionDirective(doc, text);
+  const alias = aliasProblem(doc, yamlLib());
+  return [
+    ...duplicateKeys(doc, yamlLib()),
+    ...unknownTags(doc, text, allowed),
+    ...(version ? [version] : []),
+    ...(alias ? [alias] : []),
+  ];
+}
+
+/** The document as plain data; aliases are already bounded by `aliasProblem`. */
+function plainValue(doc: Document.Parsed): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: -1 }) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function unreadable(file: string): Diagnostic {
+  return {
+    checkId: authoringChecks['yaml-syntax'].id,
+    severity: 'error',
+    message: 'YAML syntax error: this file cannot be read as YAML 1.2',
+    fix: 'fix the YAML syntax of this file',
+    location: { file, line: 1, column: 1 },
+  };
+}
+
+function guardDiagnostic(
+  problem: GuardProblem,
+  at: (offset: number, end?: number) => SourceLocation,
+): Diagnostic {
+  return {
+    checkId: authoringChecks['yaml-syntax'].id,
+    severity: 'error',
+    message: problem.message,
+    fix: problem.fix,
+    location: at(problem.start, problem.end),
   };
 }
 

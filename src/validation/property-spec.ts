@@ -92,11 +92,11 @@ export function checkSpec(value: unknown, spec: PropertySpec, path: Array<string
         break;
       }
       for (const required of spec.required ?? []) {
-        if (!(required in value))
+        if (!Object.hasOwn(value, required))
           problem(`${here} is missing the required property ${required}`, path, 'key');
       }
       for (const [k, v] of Object.entries(value)) {
-        const child = spec.props[k];
+        const child = Object.hasOwn(spec.props, k) ? spec.props[k] : undefined;
         if (!child) {
           problem(
             `${here} has no property ${k} (known: ${Object.keys(spec.props).join(', ')})`,

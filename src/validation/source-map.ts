@@ -32,7 +32,7 @@ export function originOf(pack: ComposedPack, path: YamlPath): SourceLocation | u
 function longestPrefix(origins: Record<string, Origin>, rest: YamlPath): Origin | undefined {
   for (let n = rest.length; n >= 0; n--) {
     const key = rest.slice(0, n).join('/');
-    if (origins[key]) return origins[key];
+    if (Object.hasOwn(origins, key)) return origins[key];
   }
   return undefined;
 }

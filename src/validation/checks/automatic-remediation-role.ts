@@ -10,7 +10,7 @@ export const automaticRemediationRole: TemplateCheck = {
       const automatic = r.properties.Automatic;
       if (!(automatic === true || (typeof automatic === 'string' && automatic.toLowerCase() === 'true')))
         continue;
-      if (r.roleParameter in r.parameters) continue;
+      if (Object.hasOwn(r.parameters, r.roleParameter)) continue;
       ctx.report(
         ['Resources', r.logicalId, 'Properties', 'Automatic'],
         `automatic remediation needs the ${r.roleParameter} parameter (a role ARN)`,

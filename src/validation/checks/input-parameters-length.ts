@@ -19,7 +19,7 @@ export const inputParametersLength: TemplateCheck = {
         if (literal !== undefined) object[k] = literal;
         else {
           const ref = parameterRefOf(v);
-          const def = ref !== undefined ? parameters[ref] : undefined;
+          const def = ref !== undefined && Object.hasOwn(parameters, ref) ? parameters[ref] : undefined;
           object[k] = isObject(def) ? (literalString(def.Default) ?? '') : '';
         }
       }

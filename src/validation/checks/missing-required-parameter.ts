@@ -13,7 +13,7 @@ export const missingRequiredParameter: TemplateCheck = {
       if (!r.managed || (r.properties.InputParameters !== undefined && !inputsOf(r))) continue;
       const inputs = inputsOf(r) ?? {};
       for (const p of r.managed.parameters) {
-        if (p.optional || p.default !== undefined || p.name in inputs) continue;
+        if (p.optional || p.default !== undefined || Object.hasOwn(inputs, p.name)) continue;
         const path = ['Resources', r.logicalId, 'Properties'];
         ctx.report(
           isObject(r.properties.InputParameters)

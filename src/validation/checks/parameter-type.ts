@@ -30,7 +30,7 @@ export const parameterType: TemplateCheck = {
         }
         // A parameter reference, directly or through the empty-drops-the-key idiom.
         const ref = refOf(value);
-        const def = ref !== undefined ? parameters[ref] : undefined;
+        const def = ref !== undefined && Object.hasOwn(parameters, ref) ? parameters[ref] : undefined;
         if (!isObject(def) || literalString(def.Default) === undefined) continue;
         const dflt = literalString(def.Default)!;
         const problem = typeProblem(dflt, known.type);

@@ -8,7 +8,9 @@ export const remediationRole: TemplateCheck = {
   meta: authoringChecks['remediation-role-not-literal'],
   run(ctx) {
     for (const r of remediationsWithRunbooks(ctx)) {
-      const binding = r.parameters[r.roleParameter];
+      const binding = Object.hasOwn(r.parameters, r.roleParameter)
+        ? r.parameters[r.roleParameter]
+        : undefined;
       if (binding === undefined) continue;
       const path = ['Resources', r.logicalId, 'Properties', 'Parameters', r.roleParameter];
       if (!isObject(binding)) continue; // the property check reports the shape

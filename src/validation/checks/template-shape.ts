@@ -17,5 +17,15 @@ export const templateShape: TemplateCheck = {
     else if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) {
       ctx.report(['Resources'], 'Resources must be a mapping of logical ids to resources');
     } else if (Object.keys(resources).length === 0) ctx.report(['Resources'], 'Resources is empty');
+    else {
+      for (const [logicalId, resource] of Object.entries(resources)) {
+        if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
+          ctx.report(
+            ['Resources', logicalId],
+            `resource ${logicalId} must be a mapping with Type and Properties, not ${resource === null ? 'empty' : Array.isArray(resource) ? 'a list' : `a ${typeof resource}`}`,
+          );
+        }
+      }
+    }
   },
 };

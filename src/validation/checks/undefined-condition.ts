@@ -12,10 +12,11 @@ export const undefinedCondition: TemplateCheck = {
     fix: 'Define the condition under Conditions, or correct the name.',
   },
   run(ctx) {
-    const conditions = isObject(ctx.template.Conditions) ? ctx.template.Conditions : {};
-    const known = (name: unknown) => typeof name === 'string' && name in conditions;
+    // Own keys only: `toString` or `constructor` is not a condition because every object inherits it.
+    const conditions = new Set(isObject(ctx.template.Conditions) ? Object.keys(ctx.template.Conditions) : []);
+    const known = (name: unknown) => typeof name === 'string' && conditions.has(name);
     for (const r of ctx.resources) {
-      if ('Condition' in r.resource && !known(r.resource.Condition)) {
+      if (Object.hasOwn(r.resource, 'Condition') && !known(r.resource.Condition)) {
         ctx.report(
           ['Resources', r.logicalId, 'Condition'],
           `condition ${JSON.stringify(r.resource.Condition)} is not defined`,
