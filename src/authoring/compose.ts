@@ -47,6 +47,7 @@ import {
 } from './values.js';
 import type { YamlPath, YamlSource } from '../source/yaml-source.js';
 import { closest } from '../util/suggest.js';
+import { uncheckablePattern } from '../util/pattern.js';
 import { characters } from '../util/text.js';
 
 export interface CompositionResult {
@@ -247,8 +248,30 @@ function checkParameterSpecs(
           path: valuePath,
         });
       }
+      reportUncheckedPattern(
+        spec.pattern,
+        `"${name}"`,
+        { source: at.source, path: [...here, 'pattern'] },
+        report,
+      );
     }
   }
+}
+
+/** PS136: a pattern the linear-time engine cannot evaluate leaves the default unchecked. */
+function reportUncheckedPattern(
+  pattern: string | undefined,
+  what: string,
+  where: { source: YamlSource; path: YamlPath },
+  report: Report,
+): void {
+  const reason = pattern === undefined ? undefined : uncheckablePattern(pattern);
+  if (reason)
+    report(
+      'pattern-not-checked',
+      `the default of ${what} could not be checked offline against its pattern: ${reason}`,
+      where,
+    );
 }
 
 function constraintsOf(spec: ExposedParameter): ParameterConstraints {
@@ -503,6 +526,12 @@ function composePack(
           path: ['parameters', name, 'default'],
         });
       }
+      reportUncheckedPattern(
+        decl.pattern,
+        `pack parameter "${name}"`,
+        { source, path: ['parameters', name, 'pattern'] },
+        report,
+      );
     }
     parameters.set(name, p);
     usedLogicalIds.add(name);

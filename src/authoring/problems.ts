@@ -226,6 +226,33 @@ export const authoringChecks = define({
       'Conditions may use only Fn::Equals, Fn::Not, Fn::And, Fn::Or and Condition, over parameters of the template.',
     fix: 'Write the condition in long form, e.g. Fn::Equals: [{ Ref: CheckForX }, "true"], naming declared parameters.',
   },
+  'pattern-not-checked': {
+    id: 'PS136',
+    severity: 'warning',
+    summary:
+      'A parameter pattern uses a construct that cannot be evaluated in linear time, so its default is not checked offline.',
+    rationale:
+      'Patterns are evaluated with a linear-time engine (RE2), so no pattern can hang a check; backreferences, lookaround, atomic groups and possessive quantifiers need backtracking. AWS still enforces the pattern at deploy time.',
+    fix: 'Rewrite the pattern without the construct if you can, or check the default against it yourself.',
+  },
+  'ambiguous-value': {
+    id: 'PS137',
+    severity: 'error',
+    summary:
+      'An unquoted value whose meaning depends on the YAML version or that loses digits (leading zeros, 0o/0x/0b, .inf/.nan, yes/no/on/off, 1:30, 1_000, numbers beyond 2^53).',
+    rationale:
+      'packsmith reads authoring files as YAML 1.2, where 012345678901 is the number 12345678901 (written 12345678901 into the template), while YAML 1.1 readers such as CloudFormation take the text "012345678901"; 9007199254740993 becomes 9007199254740992 and .inf an empty value. Quoting says what is meant.',
+    fix: "Quote the value as it is written, e.g. '012345678901'.",
+  },
+  'ambiguous-template-value': {
+    id: 'PS138',
+    severity: 'warning',
+    summary:
+      'An unquoted template value that YAML 1.1 (CloudFormation) and YAML 1.2 tools read differently, or that loses digits.',
+    rationale:
+      'CloudFormation reads templates as YAML 1.1: 012345678901 is the text "012345678901" there, but the number 12345678901 to YAML 1.2 tools (linters, editors, packsmith import); 0755 is 493 or 755, yes is true or "yes".',
+    fix: "Quote the value as it is written, e.g. '012345678901', so every reader takes the same text.",
+  },
   'import-template': {
     id: 'PS150',
     severity: 'error',

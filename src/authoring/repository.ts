@@ -12,7 +12,8 @@ import { displayPath } from '../util/paths.js';
 import { authoringChecks } from './problems.js';
 import type { CatalogExtension, PackManifest, RemediationBlock, RuleBlock } from './schema.js';
 import { isAuthoringKind, validateAuthoringFile } from './schema-validate.js';
-import { parseYamlSource, type YamlSource } from '../source/yaml-source.js';
+import { ambiguousScalars } from '../source/yaml-scalars.js';
+import { parseYamlSource, type YamlPath, type YamlSource } from '../source/yaml-source.js';
 
 export interface Located<T> {
   value: T;
@@ -87,6 +88,29 @@ export async function listYamlFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
+/**
+ * Schema problems and PS137 (ambiguous plain values) of one file, each location reported once.
+ * packsmith reads authoring files as YAML 1.2, so a YAML 1.1 boolean word (`on`) matters only in
+ * parameter values, which reach templates as text; elsewhere (a condition named `on`) it is a name.
+ * There, `y` and `n` count too: a value meant as a boolean must be written true or false.
+ */
+function fileProblems(source: YamlSource): Diagnostic[] {
+  const meta = authoringChecks['ambiguous-value'];
+  const booleanWordsAt = (path: YamlPath) => path.includes('parameters');
+  const ambiguous: Diagnostic[] = ambiguousScalars(source, { booleanWordsAt, letterBooleans: true }).map(
+    ({ path, text, reading }) => ({
+      checkId: meta.id,
+      severity: meta.severity,
+      message: `the unquoted value ${text} is ambiguous: ${reading}`,
+      fix: `Quote it as it is written: '${text}'.`,
+      location: source.locate(path),
+    }),
+  );
+  const at = (d: Diagnostic) => `${d.location?.line}:${d.location?.column}`;
+  const taken = new Set(ambiguous.map(at));
+  return [...ambiguous, ...validateAuthoringFile(source).filter((d) => !taken.has(at(d)))];
+}
+
 export function parseRepository(
   root: string,
   packsDir: string,
@@ -118,7 +142,7 @@ export function parseRepository(
     // A file that is not an authoring file (no `kind`) is skipped only when it is clearly
     // something else, e.g. a CloudFormation template kept beside the packs.
     if (value && typeof value === 'object' && !('kind' in value) && 'Resources' in value) continue;
-    const problems = validateAuthoringFile(source);
+    const problems = fileProblems(source);
     if (problems.length) {
       diagnostics.push(...problems);
       if (

@@ -3,6 +3,7 @@
  * sample quote numbers and booleans), and the managed-rule type says what the string must parse as.
  */
 import type { RuleParameterType } from '../facts/enums.js';
+import { matchWholeValue } from '../util/pattern.js';
 import type { ParameterConstraints } from './model.js';
 import type { ParameterValue } from './schema.js';
 
@@ -44,9 +45,11 @@ export function constraintProblem(value: string, c: ParameterConstraints): strin
     return `must be one of ${c.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   }
   if (c.pattern !== undefined) {
-    const re = patternRegExp(c.pattern);
-    if (!re) return `has a pattern that is not a valid regular expression: ${c.pattern}`;
-    if (!re.test(value)) return `must match the pattern ${c.pattern}`;
+    // A pattern that cannot be evaluated in linear time is not checked (reported where declared).
+    const result = matchWholeValue(c.pattern, value);
+    if (result.kind === 'invalid')
+      return `has a pattern that is not a valid regular expression: ${c.pattern}`;
+    if (result.kind === 'mismatch') return `must match the pattern ${c.pattern}`;
   }
   if (c.minimum !== undefined || c.maximum !== undefined) {
     const n = Number(value);
@@ -58,22 +61,6 @@ export function constraintProblem(value: string, c: ParameterConstraints): strin
     const count = value === '' ? 0 : value.split(',').length;
     if (c.minItems !== undefined && count < c.minItems) return `must list at least ${c.minItems} item(s)`;
     if (c.maxItems !== undefined && count > c.maxItems) return `must list at most ${c.maxItems} item(s)`;
-  }
-  return undefined;
-}
-
-/**
- * A whole-value matcher for an AllowedPattern. CloudFormation patterns are Java regular
- * expressions; JavaScript's Unicode mode reads most of them, its legacy mode the rest (`{` as a
- * literal, `\_` as `_`).
- */
-export function patternRegExp(pattern: string): RegExp | undefined {
-  for (const flags of ['u', '']) {
-    try {
-      return new RegExp(`^(?:${pattern})$`, flags);
-    } catch {
-      // try the next mode
-    }
   }
   return undefined;
 }

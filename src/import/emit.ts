@@ -7,6 +7,7 @@
 import jsyaml from 'js-yaml';
 import { Document, isPair, isScalar, visit } from 'yaml';
 import { firstDifference } from '../generator/render.js';
+import { ambiguousReading } from '../source/yaml-scalars.js';
 
 /** Scalars written plain inside a flow list (`[a, b]`) without any doubt. */
 const flowSafe = /^[A-Za-z0-9][A-Za-z0-9:._/-]*$/;
@@ -21,6 +22,11 @@ const flowKeys = new Set(['resourceTypes', 'controls', 'allowedValues', 'evaluat
 export function authoringYaml(value: Record<string, unknown>, schemaPath?: string): string {
   const doc = new Document(value, { aliasDuplicateObjects: false, version: '1.2' });
   visit(doc, {
+    // A text another YAML version reads as a number or boolean (012345678901, yes) is quoted.
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && ambiguousReading(node.value) !== undefined)
+        node.type = 'QUOTE_SINGLE';
+    },
     Seq(_key, node, path) {
       const parent = path[path.length - 1];
       const key = isPair(parent) && isScalar(parent.key) ? String(parent.key.value) : undefined;

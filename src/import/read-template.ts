@@ -26,6 +26,7 @@ import {
   type ExecutionFrequency,
 } from '../facts/enums.js';
 import { limits, ruleNamePattern } from '../facts/limits.js';
+import { ambiguousScalars, withSourceText } from '../source/yaml-scalars.js';
 import { parseYamlSource, type YamlPath, type YamlSource } from '../source/yaml-source.js';
 import { characters } from '../util/text.js';
 
@@ -175,7 +176,20 @@ export function readTemplate(input: TemplateFile): ReadResult {
     }
     return { diagnostics };
   }
-  const reader = new TemplateReader(source, error, dropped);
+  // An ambiguous plain value (012345678901) is imported as written, with a warning.
+  const ambiguous = ambiguousScalars(source);
+  for (const { path, text, reading } of ambiguous) {
+    const meta = authoringChecks['ambiguous-template-value'];
+    diagnostics.push({
+      checkId: meta.id,
+      severity: meta.severity,
+      message: `the unquoted value ${text} is ambiguous: ${reading}; it is imported as the text '${text}'`,
+      fix: `Quote it in the template as it is written, '${text}', or check that the text is what you mean.`,
+      location: source.locate(path),
+    });
+  }
+  const read = ambiguous.length ? { ...source, value: withSourceText(source.value, ambiguous) } : source;
+  const reader = new TemplateReader(read, error, dropped);
   const template = reader.read(input);
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { template, diagnostics };
 }

@@ -190,6 +190,32 @@ const cases: Case[] = [
     },
   },
   {
+    id: 'PS136',
+    severity: 'warning',
+    bad: {
+      find: "    Default: '90'",
+      replace: "    AllowedPattern: '(9)\\1'\n    Default: '90'",
+      at: 'AllowedPattern',
+    },
+    sample: {
+      file: CIS,
+      find: "    Default: '90'",
+      replace: "    AllowedPattern: '(?=9)[0-9]+'\n    Default: '90'",
+      at: 'AllowedPattern',
+    },
+  },
+  {
+    id: 'PS138',
+    severity: 'warning',
+    bad: { find: "    Default: '90'", replace: '    Default: 090', at: '090' },
+    sample: {
+      file: CIS,
+      find: "    Default: '90'",
+      replace: '    Default: 012345678901',
+      at: '012345678901',
+    },
+  },
+  {
     id: 'PS220',
     bad: { find: 'TargetType: SSM_DOCUMENT', replace: 'TargetType: LAMBDA' },
     sample: { file: S3R, find: 'TargetType: "SSM_DOCUMENT"', replace: 'TargetType: "AUTOMATION"' },

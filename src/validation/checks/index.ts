@@ -1,5 +1,6 @@
 /** Every template check, in the order their findings are most useful: structure, properties, semantics, references, limits. */
 import type { TemplateCheck } from '../check.js';
+import { ambiguousValue } from './ambiguous-value.js';
 import { automaticRemediationRole } from './automatic-remediation-role.js';
 import { configRuleProperty } from './config-rule-property.js';
 import { dependsOn } from './depends-on.js';
@@ -12,6 +13,7 @@ import { missingRequiredParameter } from './missing-required-parameter.js';
 import { packInlineSize, packParameterCount, packResourceLimit, packSizeLimit } from './pack-limits.js';
 import { parameterDefinition } from './parameter-definition.js';
 import { parameterType } from './parameter-type.js';
+import { patternNotChecked } from './pattern-not-checked.js';
 import { placeholderValue } from './placeholder.js';
 import { remediationProperty } from './remediation-property.js';
 import { remediationResourceId } from './remediation-resource-id.js';
@@ -36,8 +38,10 @@ export const templateChecks: readonly TemplateCheck[] = [
   resourceAttribute,
   intrinsicFunction,
   parameterDefinition,
+  patternNotChecked,
   configRuleProperty,
   inputParameterValue,
+  ambiguousValue,
   remediationProperty,
   unknownManagedRule,
   unknownParameter,

@@ -1,5 +1,6 @@
 import type { TemplateCheck } from '../check.js';
 import { intrinsicName, isObject } from '../template-values.js';
+import { ambiguousValuesOf } from './ambiguous-value.js';
 import { inputsOf, ruleResources } from './resources.js';
 
 /** PS211: each InputParameters value must be a scalar or an intrinsic function, best a string. */
@@ -15,6 +16,8 @@ export const inputParameterValue: TemplateCheck = {
     fix: "Write the value as a quoted string, e.g. '90' or 'true'; join lists with commas.",
   },
   run(ctx) {
+    const ambiguous = () =>
+      ctx.memo('ambiguous-value-paths', () => new Set(ambiguousValuesOf(ctx).map((a) => a.path.join('\0'))));
     for (const r of ruleResources(ctx)) {
       const inputs = inputsOf(r);
       if (!inputs) continue;
@@ -27,6 +30,8 @@ export const inputParameterValue: TemplateCheck = {
             `the input ${name} must be a string, not a ${Array.isArray(value) ? 'list' : 'mapping'}`,
           );
         } else if (typeof value === 'number' || typeof value === 'boolean') {
+          // An ambiguous one (012345678901) is PS138's, with the text as written.
+          if (ambiguous().has(path.join('\0'))) continue;
           ctx.report(
             path,
             `the input ${name} is the ${typeof value} ${String(value)}; write it as the string '${String(value)}'`,

@@ -2,6 +2,7 @@ import { ruleParameterTypes } from '../../facts/enums.js';
 import { limits } from '../../facts/limits.js';
 import type { TemplateCheck } from '../check.js';
 import { isObject } from '../template-values.js';
+import { matchWholeValue } from '../../util/pattern.js';
 import { characters } from '../../util/text.js';
 
 const attributes = new Set([
@@ -69,16 +70,14 @@ export const parameterDefinition: TemplateCheck = {
         ) {
           ctx.report([...at, 'Default'], `the Default of ${name} is not one of its AllowedValues`);
         } else if (typeof def.AllowedPattern === 'string') {
-          let re: RegExp | undefined;
-          try {
-            re = new RegExp(`^(?:${def.AllowedPattern})$`, 'u');
-          } catch {
+          // Linear time whatever the pattern; one it cannot evaluate is PS136's warning.
+          const result = matchWholeValue(def.AllowedPattern, String(dflt));
+          if (result.kind === 'invalid') {
             ctx.report(
               [...at, 'AllowedPattern'],
               `the AllowedPattern of ${name} is not a valid regular expression`,
             );
-          }
-          if (re && !re.test(String(dflt)))
+          } else if (result.kind === 'mismatch')
             ctx.report([...at, 'Default'], `the Default of ${name} does not match its AllowedPattern`);
         }
       }
