@@ -9,13 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeOrganizationConformancePacksCommand } from '@aws-sdk/client-config-service';
 import { ListRootsCommand } from '@aws-sdk/client-organizations';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsNoAnswerError, createAws } from '../../src/aws/clients.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { runCli } from '../support/cli.js';
-import { FAKE_CREDENTIALS } from '../support/moto.js';
+import { FAKE_CREDENTIALS, motoSkipNote, motoStatus, s3Client } from '../support/moto.js';
+import { deployArgs, startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
+import { sandboxTemplateBucket } from '../../src/sandbox/sandbox.js';
+import { templateKey } from '../../src/rollout/s3-keys.js';
 
 /** A loopback server that accepts every connection and never answers (the sockets stay open). */
 async function silentServer(): Promise<{
@@ -219,4 +223,74 @@ describe('AWS faults', () => {
       }, 15_000);
     }
   });
+});
+
+describe.skipIf(!motoStatus().available)(`[5] staged templates in the bucket${motoSkipNote()}`, () => {
+  const PACK = 's3-data-protection';
+  const REGION = 'us-east-1';
+  let f: RolloutFixture;
+
+  beforeAll(async () => {
+    f = await startRolloutFixture({ accounts: 4, regions: [REGION] });
+  }, 60_000);
+  afterAll(async () => {
+    await f?.stop();
+  });
+
+  it('[5] a staged template changed in the bucket is plan drift, and is replaced, never deployed', async () => {
+    const first = await f.cli(...deployArgs());
+    expect(first.code, first.stderr).toBe(0);
+    const history = JSON.parse((await f.cli('history', '--format', 'json')).stdout) as {
+      deployments: Array<{ templateSha256: string }>;
+    };
+    const sha = history.deployments[0]!.templateSha256;
+    const bucket = sandboxTemplateBucket(REGION);
+    const key = templateKey(PACK, sha);
+    const s3 = s3Client({ endpoint: f.sandbox.moto.endpoint, accountId: f.sandbox.org.managementAccountId });
+    const read = async () => {
+      const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return (await r.Body?.transformToString('utf8')) ?? '';
+    };
+    try {
+      const original = await read();
+      const injected = `${original}  InjectedRule:\n    Type: AWS::Config::ConfigRule\n    Properties:\n      ConfigRuleName: injected\n`;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: injected }));
+
+      // plan: the drift is shown (text and JSON), and the pack is to be put again.
+      const planText = await f.cli('plan');
+      expect(planText.stderr + planText.stdout).toContain(
+        `drift: the staged template was changed outside packsmith (${key} in bucket ${bucket} does not match its hash)`,
+      );
+      const plan = JSON.parse((await f.cli('plan', '--format', 'json')).stdout) as {
+        packs: Array<{ regions: Array<{ action: string; drift: { stagedTemplateChanged?: string } }> }>;
+      };
+      expect(plan.packs[0]!.regions[0]).toMatchObject({
+        action: 'update',
+        drift: { stagedTemplateChanged: `${key} in bucket ${bucket} does not match its hash` },
+      });
+
+      // A deploy that changes only the exclusions: the injected object is replaced before the put.
+      const member = f.sandbox.org.accounts.find((a) => a.id !== f.sandbox.org.managementAccountId)!;
+      f.writeConfig(
+        f.config.replace(
+          '      ous: [/Root]\n',
+          `      ous: [/Root]\n      excludeAccounts: ['${member.id}']\n`,
+        ),
+      );
+      const second = await f.cli(...deployArgs());
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stderr).toContain(
+        `packsmith: warning: ${PACK} ${REGION}: ${key} in bucket ${bucket} did not match its hash; it was replaced`,
+      );
+      expect(second.stderr).not.toContain('template already at');
+      const staged = await read();
+      expect(staged).toBe(original);
+      expect(createHash('sha256').update(staged, 'utf8').digest('hex')).toBe(sha);
+      const after = JSON.parse((await f.cli('plan', '--format', 'json')).stdout) as typeof plan;
+      expect(after.packs[0]!.regions[0]!.drift.stagedTemplateChanged).toBeUndefined();
+    } finally {
+      s3.destroy();
+      f.writeConfig(f.config);
+    }
+  }, 120_000);
 });

@@ -179,6 +179,11 @@ export function progressFor(options: { quiet?: boolean; format: string }) {
         );
         break;
       case 'staged':
+        // A warning shows whatever the format and --quiet: the bucket was tampered with.
+        if (event.replaced)
+          process.stderr.write(
+            `packsmith: warning: ${label}: ${event.key} in bucket ${event.bucket} did not match its hash; it was replaced\n`,
+          );
         progress.log(`${label}: template ${event.uploaded ? 'uploaded to' : 'already at'} ${event.uri}`);
         break;
       case 'put':
