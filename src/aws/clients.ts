@@ -11,6 +11,9 @@
  * - Retries: the SDK's `standard` mode with explicit attempts (deterministic across SDK releases,
  *   see aws-config-facts.md §4); packsmith's own bounded retries for the errors the SDK does not
  *   retry live in `retry.ts`.
+ * - Timeouts: every request has a connection and a request timeout, and a call whose attempts
+ *   time out is retried fewer times (`awsRequestTimeouts`), so every call ends in bounded time. A
+ *   call that gets no answer fails with `AwsNoAnswerError`, naming the service and the endpoint.
  * - Every call is reported to the `onAwsCall` listeners (service, operation, IAM action, Region,
  *   duration, error name): `--debug` prints them and the IAM policy test collects them. Nothing
  *   about the request's input, the credentials or the response goes there.
@@ -18,13 +21,14 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
-import {
-  AssumeRoleCommand,
-  GetCallerIdentityCommand,
-  STSClient,
-  type STSClientConfig,
-} from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { StandardRetryStrategy } from '@smithy/core/retry';
+import type { RetryStrategyV2 } from '@smithy/types';
+import { awsRequestTimeouts } from '../facts/limits.js';
 import { iamActionOf, serviceOf } from './iam-actions.js';
+import { boundTimeouts, endpointOf, noAnswerError } from './timeouts.js';
+
+export { AwsNoAnswerError } from './timeouts.js';
 
 export interface AwsCall {
   service: string;
@@ -64,14 +68,22 @@ export interface AwsSettings {
   defaultRegion: string;
   /** SDK attempts per call (standard retry mode); default 5. */
   maxAttempts?: number;
-  /** Replaces the SDK's retry strategy (tests use a zero-delay one). */
-  retryStrategy?: STSClientConfig['retryStrategy'];
+  /** Replaces the SDK's retry strategy (tests use a zero-delay one); timeouts still bound it. */
+  retryStrategy?: RetryStrategyV2;
   /** Role ARN whose temporary credentials every client uses. */
   assumeRole?: { roleArn: string; sessionName?: string };
   /** Explicit credentials (tests and assumed roles); default: the SDK's chain. */
   credentials?: CredentialProvider;
   /** Whose calls these clients make, as reported to `onAwsCall`; default `deployer`. */
   identity?: AwsCall['identity'];
+  /** Request timeouts; default `awsRequestTimeouts` (tests shorten them). */
+  timeouts?: RequestTimeouts;
+}
+
+export interface RequestTimeouts {
+  connectionMs: number;
+  requestMs: number;
+  attemptsOnTimeout: number;
 }
 
 /** Clients per service and Region, created on first use and shared. */
@@ -101,18 +113,28 @@ export function createAws(settings: AwsSettings): Aws {
   const accounts = new Map<string, Aws>();
   let identity: Promise<{ account: string; arn: string }> | undefined;
   let credentials = settings.credentials;
+  const timeouts = settings.timeouts ?? awsRequestTimeouts;
 
   const base = (region: string, source = false) => {
     // The client that assumes `assumeRole` signs with the credentials the role is assumed from:
     // with the assumed-role provider it would wait for its own AssumeRole forever.
     const signing = source ? settings.credentials : credentials;
+    const maxAttempts = settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     return {
       region,
       ...(settings.profile ? { profile: settings.profile } : {}),
       ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
       retryMode: 'standard' as const,
-      maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      ...(settings.retryStrategy ? { retryStrategy: settings.retryStrategy } : {}),
+      maxAttempts,
+      retryStrategy: boundTimeouts(
+        settings.retryStrategy ?? new StandardRetryStrategy(maxAttempts),
+        timeouts.attemptsOnTimeout,
+      ),
+      requestHandler: {
+        connectionTimeout: timeouts.connectionMs,
+        requestTimeout: timeouts.requestMs,
+        throwOnRequestTimeout: true,
+      },
       ...(signing ? { credentials: signing } : {}),
     };
   };
@@ -124,7 +146,7 @@ export function createAws(settings: AwsSettings): Aws {
   ): C => {
     let client = clients.get(key) as C | undefined;
     if (!client) {
-      client = observe(make(), region, settings.identity ?? 'deployer');
+      client = observe(make(), region, settings.identity ?? 'deployer', timeouts);
       clients.set(key, client);
     }
     return client;
@@ -228,6 +250,13 @@ function assumedRoleProvider(roleArn: string, sessionName: string, sts: () => ST
   };
 }
 
+interface ObservedContext {
+  clientName?: string;
+  commandName?: string;
+  /** Set by the SDK's endpoint resolution, before the request is sent. */
+  endpointV2?: { url?: URL };
+}
+
 interface ObservedStack {
   add(middleware: unknown, options: { step: 'initialize'; name: string; override?: boolean }): void;
 }
@@ -237,10 +266,10 @@ function observe<C extends { middlewareStack: ObservedStack }>(
   client: C,
   region: string,
   identity: AwsCall['identity'],
+  timeouts: RequestTimeouts,
 ): C {
   const middleware =
-    (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
-    async (args: unknown) => {
+    (next: (args: unknown) => Promise<unknown>, context: ObservedContext) => async (args: unknown) => {
       const started = performance.now();
       const clientName = context.clientName ?? 'UnknownClient';
       const commandName = context.commandName ?? 'UnknownCommand';
@@ -263,7 +292,7 @@ function observe<C extends { middlewareStack: ObservedStack }>(
         return result;
       } catch (error) {
         report(error instanceof Error ? error.name : 'Error');
-        throw error;
+        throw noAnswerError(error, serviceOf(clientName), endpointOf(context), timeouts) ?? error;
       }
     };
   client.middlewareStack.add(middleware, {

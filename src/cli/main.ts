@@ -43,6 +43,12 @@ export async function main(argv: string[]): Promise<number> {
       out.err(`packsmith: ${error.message}`);
       return error.exitCode;
     }
+    // An AWS endpoint that never answered (src/aws/timeouts.ts): a failure, said as it is. Matched
+    // by name so that this entry point does not load the AWS SDK.
+    if (error instanceof Error && error.name === 'AwsNoAnswerError') {
+      out.err(`packsmith: ${error.message}`);
+      return ExitCode.failure;
+    }
     const message = error instanceof Error ? error.message : String(error);
     out.err(`packsmith: unexpected error: ${message}`);
     if (debug && error instanceof Error && error.stack) out.err(error.stack);

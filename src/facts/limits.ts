@@ -148,3 +148,33 @@ export const yamlReadingLimits = {
   aliasExpansionFactor: 10,
   aliasExpansionAllowance: 10_000,
 } as const;
+
+/**
+ * packsmith's own bounds on the times a user can set (`--poll-interval`, `--timeout`,
+ * `--lock-wait`). Not AWS limits: packsmith's choice, so that no value makes the poller hammer the
+ * detailed-status API or never poll again, and no wait outlives a working day.
+ * - Poll interval 0.1–300 s: 0.1 s keeps rehearsals against the sandbox quick; against AWS the
+ *   poller backs off on throttling. Terraform polls every 30 s (fact sheet §3, rollout time).
+ * - Timeout up to 24 h: the longest observed rollouts take tens of minutes (fact sheet §3).
+ * - Lock wait up to 24 h, 0 = do not wait.
+ */
+export const timeBounds = {
+  pollIntervalSeconds: { min: 0.1, max: 300 },
+  timeoutMinutes: { min: 0.1, max: 24 * 60 },
+  lockWaitSeconds: { min: 0, max: 24 * 60 * 60 },
+} as const;
+
+/**
+ * Timeouts of every AWS request (packsmith's choice, not an AWS limit). The SDK sets none by
+ * default, so an endpoint that accepts connections and never answers would hang a command.
+ * - `connectionMs`: establishing the TCP (and TLS) connection.
+ * - `requestMs`: the whole request and response of one attempt (largest body: a 300 KB template).
+ * - `attemptsOnTimeout`: attempts of one call while they time out; the SDK's standard retries
+ *   would multiply the wait by their 5 attempts. One call to a silent endpoint thus ends after
+ *   about `requestMs × attemptsOnTimeout` (plus the SDK's backoff of at most a second here).
+ */
+export const awsRequestTimeouts = {
+  connectionMs: 5_000,
+  requestMs: 10_000,
+  attemptsOnTimeout: 2,
+} as const;

@@ -52,7 +52,16 @@ export interface RegionTarget {
 }
 
 export type RegionEvent =
-  | { kind: 'staged'; region: string; uri: string; uploaded: boolean }
+  | {
+      kind: 'staged';
+      region: string;
+      uri: string;
+      uploaded: boolean;
+      /** The object under the template's key did not match its hash and was replaced. */
+      replaced: boolean;
+      bucket: string;
+      key: string;
+    }
   | { kind: 'put'; region: string; since: Date }
   | { kind: 'retry'; region: string; code: string; delayMs: number }
   | { kind: 'poll'; region: string; snapshot: PollSnapshot };
@@ -176,7 +185,15 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
     orgPackName,
     body: desired.templateBody,
   });
-  emit({ kind: 'staged', region, uri: staged.uri, uploaded: staged.uploaded });
+  emit({
+    kind: 'staged',
+    region,
+    uri: staged.uri,
+    uploaded: staged.uploaded,
+    replaced: staged.replaced,
+    bucket: input.bucket,
+    key: staged.key,
+  });
 
   const { deploymentId, finish } = recordDeployment(store, {
     pack: input.pack,

@@ -13,7 +13,12 @@ import type { OrganizationResourceStatus } from '../facts/enums.js';
 import { pages } from '../org/discover.js';
 import type { ObservedRegion } from './plan.js';
 import { fetchDetailedStatus } from './poll.js';
-import { readDeploymentRecord, type DeploymentRecord, type S3Sender } from './records.js';
+import {
+  readDeploymentRecord,
+  stagedTemplateState,
+  type DeploymentRecord,
+  type S3Sender,
+} from './records.js';
 
 type ConfigSender = Pick<ConfigServiceClient, 'send'>;
 
@@ -74,8 +79,12 @@ export async function observeRegion(input: ObserveInput): Promise<ObservedRegion
     readDeploymentRecord(input.s3, { bucket: input.bucket, owner: input.owner, orgPackName }),
   ]);
   const observed: ObservedRegion = { region, rows: [] };
-  if (recordResult.record && recordResult.record.operation !== 'delete')
-    observed.record = recordResult.record;
+  const record = recordResult.record;
+  if (record && record.operation !== 'delete') {
+    observed.record = record;
+    const changed = await stagedTemplateChange(input, record);
+    if (changed) observed.stagedTemplateChanged = changed;
+  }
   if (recordResult.problem) observed.recordProblem = recordResult.problem;
   if (!pack) return observed;
   observed.pack = pack;
@@ -102,6 +111,26 @@ export async function observeRegion(input: ObserveInput): Promise<ObservedRegion
   }
   observed.rows = detailed.rows;
   return observed;
+}
+
+/**
+ * What is wrong with the template the record says was deployed, as staged in the bucket now: a
+ * content that does not hash to its name was changed outside packsmith. A missing one is not
+ * drift (the next deploy stages it again).
+ */
+async function stagedTemplateChange(
+  input: ObserveInput,
+  record: DeploymentRecord,
+): Promise<string | undefined> {
+  const { templateKey: key, templateSha256: sha256 } = record;
+  if (key === null || sha256 === null) return undefined;
+  const state = await stagedTemplateState(input.s3, {
+    bucket: input.bucket,
+    owner: input.owner,
+    key,
+    sha256,
+  });
+  return state === 'mismatch' ? `${key} in bucket ${input.bucket} does not match its hash` : undefined;
 }
 
 /** Every org pack the caller can see in the Region (only its own: aws-config-facts.md §3). */

@@ -64,6 +64,8 @@ export interface ObservedRegion {
   record?: RecordView;
   /** Why the record could not be read or used (malformed, newer schema...). */
   recordProblem?: string;
+  /** The record's staged template no longer hashes to its name: what was found. */
+  stagedTemplateChanged?: string;
 }
 
 export type RegionAction = 'create' | 'update' | 'unchanged';
@@ -87,6 +89,8 @@ export interface RegionPlan {
     /** The pack was put by someone else since packsmith's last deploy. */
     changedOutside: boolean;
     recordProblem?: string;
+    /** The staged template of the last deploy was changed in the bucket outside packsmith. */
+    stagedTemplateChanged?: string;
   };
   desired: {
     templateSha256: string;
@@ -207,6 +211,12 @@ export function planRegion(desired: DesiredRegion, observed: ObservedRegion): Re
     reasons.push('the template changed');
   }
 
+  if (observed.stagedTemplateChanged) {
+    reasons.push(
+      `the staged template was changed outside packsmith (${observed.stagedTemplateChanged}): deploying stages it again`,
+    );
+  }
+
   const parameters = diffParameters(pack.parameters, desired.parameters);
   const changedNames = [...parameters.added, ...parameters.removed, ...parameters.changed];
   if (changedNames.length > 0) reasons.push(`parameters changed: ${changedNames.join(', ')}`);
@@ -263,6 +273,7 @@ export function planRegion(desired: DesiredRegion, observed: ObservedRegion): Re
       outsideTargets,
       changedOutside,
       ...(observed.recordProblem ? { recordProblem: observed.recordProblem } : {}),
+      ...(observed.stagedTemplateChanged ? { stagedTemplateChanged: observed.stagedTemplateChanged } : {}),
     },
   };
 }

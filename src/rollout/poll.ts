@@ -10,7 +10,7 @@ import {
   type ConfigServiceClient,
 } from '@aws-sdk/client-config-service';
 import { organizationResourceStatuses, type OrganizationResourceStatus } from '../facts/enums.js';
-import { orgPackApiLimits } from '../facts/limits.js';
+import { orgPackApiLimits, timeBounds } from '../facts/limits.js';
 import type { AccountObservation } from '../state/store.js';
 import type { AccountState, DetailedRow, StateCounts, Tracker } from './tracker.js';
 
@@ -188,6 +188,15 @@ export function toObservations(rows: readonly DetailedRow[]): AccountObservation
 }
 
 /**
+ * `ms` within `range` (in units of `unitMs`): callers check user input against `timeBounds`; this
+ * keeps the poller from polling without pause or never again whatever it is given (NaN: the minimum).
+ */
+function clampMs(ms: number, range: { min: number; max: number }, unitMs: number): number {
+  if (Number.isNaN(ms)) return range.min * unitMs;
+  return Math.min(Math.max(ms, range.min * unitMs), range.max * unitMs);
+}
+
+/**
  * Polls until every target is terminal (succeeded/failed), the timeout (then the remaining targets
  * become not-reported), or `signal` aborts (cancelled; what was recorded stays recorded).
  */
@@ -195,8 +204,9 @@ export async function trackRollout(options: TrackRolloutOptions): Promise<TrackR
   const { config, orgPackName, tracker, store, signal } = options;
   const sleep = options.sleep ?? timerSleep;
   const now = options.now ?? (() => new Date());
-  const interval = Math.max(0, options.intervalMs);
-  const deadline = now().getTime() + Math.max(0, options.timeoutMs);
+  const interval = clampMs(options.intervalMs, timeBounds.pollIntervalSeconds, 1000);
+  const deadline =
+    now().getTime() + clampMs(options.timeoutMs, { min: 0, max: timeBounds.timeoutMinutes.max }, 60_000);
   let wait = interval;
   let polls = 0;
   let requests = 0;

@@ -11,7 +11,7 @@
  * to someone else must not receive our templates or hand us forged records.
  */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { accountIdPattern, limits, packNamePattern } from '../facts/limits.js';
@@ -174,9 +174,15 @@ export interface StagedTemplate {
   uri: string;
   /** False when the same content was already staged: re-running a deploy uploads nothing. */
   uploaded: boolean;
+  /** An object under the key did not match its hash (changed in the bucket) and was replaced. */
+  replaced: boolean;
 }
 
-/** Uploads `body` under its SHA-256 unless that object is already there. */
+/**
+ * Uploads `body` under its SHA-256 unless that object is already there with that content. An
+ * object found under the key whose content does not hash to its name (changed in the bucket by
+ * someone else) is never trusted: it is replaced, and `replaced` says so.
+ */
 export async function stageTemplate(s3: S3Sender, input: StageTemplateInput): Promise<StagedTemplate> {
   const { bucket, owner, orgPackName, body } = input;
   const bytes = Buffer.byteLength(body, 'utf8');
@@ -187,30 +193,62 @@ export async function stageTemplate(s3: S3Sender, input: StageTemplateInput): Pr
   }
   const sha256 = sha256Hex(body);
   const key = templateKey(orgPackName, sha256);
-  const staged = { key, sha256, uri: templateS3Uri(bucket, key) };
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ExpectedBucketOwner: owner }));
-    return { ...staged, uploaded: false };
-  } catch (error) {
-    if (!isMissingObject(error)) throw error;
-  }
-  try {
-    // If-None-Match: a concurrent stager of the same content wins the race harmlessly.
-    await s3.send(
+  const staged = { key, sha256, uri: templateS3Uri(bucket, key), replaced: false };
+  const found = await stagedTemplateState(s3, { bucket, owner, key, sha256 });
+  if (found === 'matches') return { ...staged, uploaded: false };
+  const put = (conditional: boolean) =>
+    s3.send(
       new PutObjectCommand({
         Bucket: bucket,
         Key: key,
         Body: body,
         ContentType: 'application/yaml',
         ExpectedBucketOwner: owner,
-        IfNoneMatch: '*',
+        ...(conditional ? { IfNoneMatch: '*' } : {}),
       }),
     );
+  if (found === 'mismatch') {
+    await put(false);
+    return { ...staged, uploaded: true, replaced: true };
+  }
+  try {
+    // If-None-Match: a concurrent stager of the same content wins the race harmlessly...
+    await put(true);
     return { ...staged, uploaded: true };
   } catch (error) {
-    if (isConditionFailed(error)) return { ...staged, uploaded: false };
+    if (!isConditionFailed(error)) throw error;
+  }
+  // ...once what it staged is verified like any object found there.
+  if ((await stagedTemplateState(s3, { bucket, owner, key, sha256 })) === 'matches')
+    return { ...staged, uploaded: false };
+  await put(false);
+  return { ...staged, uploaded: true, replaced: true };
+}
+
+/**
+ * Whether the staged template at `key` is there and its content hashes to `sha256`. Read whole
+ * (GetObject), but never more than a deployable template: a larger object cannot match.
+ */
+export async function stagedTemplateState(
+  s3: S3Sender,
+  input: { bucket: string; owner: string; key: string; sha256: string },
+): Promise<'missing' | 'matches' | 'mismatch'> {
+  let res;
+  try {
+    res = await s3.send(
+      new GetObjectCommand({ Bucket: input.bucket, Key: input.key, ExpectedBucketOwner: input.owner }),
+    );
+  } catch (error) {
+    if (isMissingObject(error)) return 'missing';
     throw error;
   }
+  if ((res.ContentLength ?? 0) > limits.templateS3Bytes) {
+    (res.Body as { destroy?: () => void } | undefined)?.destroy?.();
+    return 'mismatch';
+  }
+  const bytes = (await res.Body?.transformToByteArray()) ?? new Uint8Array();
+  if (bytes.byteLength > limits.templateS3Bytes) return 'mismatch';
+  return createHash('sha256').update(bytes).digest('hex') === input.sha256 ? 'matches' : 'mismatch';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -155,7 +155,7 @@ describe.skipIf(!available)(`rollout commands through the CLI${motoSkipNote()}`,
 
     const zero = await f.cli(...deployArgs('--poll-interval', '0'));
     expect(zero.code).toBe(2);
-    expect(zero.stderr).toContain('--poll-interval must be a positive number, got "0"');
+    expect(zero.stderr).toContain('--poll-interval must be a number from 0.1 to 300 s, got "0"');
 
     // Something to deploy, no --yes, and stdin is not a terminal (a pipe): refused before any put.
     withPack('    deliveryKeyPrefix: needs-yes\n');

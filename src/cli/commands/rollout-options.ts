@@ -31,9 +31,3 @@ export function addTrackingOptions(command: Command): Command {
     .option('--quiet', 'no live progress, only the final summary')
     .option('-y, --yes', 'do not ask for confirmation (for CI)');
 }
-
-export const parsePositive = (value: string, name: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${value}"`);
-  return n;
-};

@@ -46,6 +46,12 @@ export const RegionPlanSchema = Type.Object(
           description: 'The pack was put by someone else since packsmith deployed it.',
         }),
         recordProblem: Type.Optional(Type.String()),
+        stagedTemplateChanged: Type.Optional(
+          Type.String({
+            description:
+              'The staged template of the last deploy was changed in the bucket outside packsmith (it no longer matches its hash).',
+          }),
+        ),
       },
       { additionalProperties: false },
     ),

@@ -28,6 +28,7 @@ import {
   holdingLock,
   interruptible,
   lockPack,
+  lockWaitSeconds,
   progressFor,
   reportResults,
   trackingSettings,
@@ -44,9 +45,7 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
   ) {
     throw new UsageError('--region-concurrency must be a positive integer');
   }
-  const lockWait = Number(options.lockWait);
-  if (!Number.isFinite(lockWait) || lockWait < 0)
-    throw new UsageError('--lock-wait must be a number of seconds');
+  const lockWait = lockWaitSeconds(options.lockWait);
   const ctx = loadRolloutContext(packs, options, io);
   // From here on, every exit goes through the finally below: no signal handler is left behind.
   const { controller, dispose } = interruptible(io);

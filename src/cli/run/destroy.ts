@@ -16,6 +16,7 @@ import {
   holdingLock,
   interruptible,
   lockPack,
+  lockWaitSeconds,
   progressFor,
   reportResults,
   trackingSettings,
@@ -24,9 +25,7 @@ import {
 
 export async function runDestroy(pack: string, options: DestroyCommandOptions): Promise<number> {
   const io = processOutput();
-  const lockWait = Number(options.lockWait);
-  if (!Number.isFinite(lockWait) || lockWait < 0)
-    throw new UsageError('--lock-wait must be a number of seconds');
+  const lockWait = lockWaitSeconds(options.lockWait);
   const ctx = loadRolloutContext([pack], options, io);
   // From here on, every exit goes through the finally below: no signal handler is left behind.
   const { controller, dispose } = interruptible(io);

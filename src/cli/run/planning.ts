@@ -298,6 +298,13 @@ export function formatPlan(plan: PlanDocument, io: Output): string {
         );
       }
       if (r.drift.changedOutside) lines.push(p.yellow('      drift: the pack was changed outside packsmith'));
+      if (r.drift.stagedTemplateChanged) {
+        lines.push(
+          p.yellow(
+            `      drift: the staged template was changed outside packsmith (${r.drift.stagedTemplateChanged})`,
+          ),
+        );
+      }
     }
   }
   if (plan.orphans.length) {

@@ -16,22 +16,40 @@ import { CliError, UsageError } from '../errors.js';
 import { jsonDocument, type Output } from '../output.js';
 import { useColor } from '../terminal.js';
 import type { TrackingCommandOptions } from '../commands/deploy.js';
-import { parsePositive } from '../commands/rollout-options.js';
+import { timeBounds } from '../../facts/limits.js';
 import type { RolloutContext } from './rollout-context.js';
 
 /** A lock lives this long unless refreshed; a deploy refreshes it every third of that. */
 const LOCK_TTL_MS = 15 * 60_000;
 
 export function trackingSettings(options: TrackingCommandOptions, signal: AbortSignal): TrackingSettings {
-  try {
-    return {
-      intervalMs: parsePositive(options.pollInterval, '--poll-interval') * 1000,
-      timeoutMs: parsePositive(options.timeout, '--timeout') * 60_000,
-      signal,
-    };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+  return {
+    intervalMs:
+      boundedNumber(options.pollInterval, '--poll-interval', timeBounds.pollIntervalSeconds, 's') * 1000,
+    timeoutMs: boundedNumber(options.timeout, '--timeout', timeBounds.timeoutMinutes, 'minutes') * 60_000,
+    signal,
+  };
+}
+
+/** `--lock-wait` in seconds, within its bounds. */
+export function lockWaitSeconds(value: string): number {
+  return boundedNumber(value, '--lock-wait', timeBounds.lockWaitSeconds, 's');
+}
+
+/** A number option within `range` (src/facts/limits.ts `timeBounds`), or a usage error naming both. */
+export function boundedNumber(
+  value: string,
+  name: string,
+  range: { min: number; max: number },
+  unit: string,
+): number {
+  const n = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(n) || n < range.min || n > range.max) {
+    throw new UsageError(
+      `${name} must be a number from ${range.min} to ${range.max} ${unit}, got "${value}"`,
+    );
   }
+  return n;
 }
 
 /** Asks on the terminal; without one, `--yes` is required (CI). */
@@ -161,6 +179,11 @@ export function progressFor(options: { quiet?: boolean; format: string }) {
         );
         break;
       case 'staged':
+        // A warning shows whatever the format and --quiet: the bucket was tampered with.
+        if (event.replaced)
+          process.stderr.write(
+            `packsmith: warning: ${label}: ${event.key} in bucket ${event.bucket} did not match its hash; it was replaced\n`,
+          );
         progress.log(`${label}: template ${event.uploaded ? 'uploaded to' : 'already at'} ${event.uri}`);
         break;
       case 'put':
