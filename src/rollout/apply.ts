@@ -19,7 +19,12 @@ import {
   withRetries,
   type RetryHooks,
 } from '../aws/retry.js';
-import type { DeploymentOutcome, StartDeploymentInput, StatusStore } from '../state/store.js';
+import type {
+  AccountObservation,
+  DeploymentOutcome,
+  StartDeploymentInput,
+  StatusStore,
+} from '../state/store.js';
 import type { OrgAccount } from '../org/discover.js';
 import { describePack } from './observe.js';
 import type { DesiredRegion } from './plan.js';
@@ -64,7 +69,12 @@ export type RegionEvent =
     }
   | { kind: 'put'; region: string; since: Date }
   | { kind: 'retry'; region: string; code: string; delayMs: number }
-  | { kind: 'poll'; region: string; snapshot: PollSnapshot };
+  | { kind: 'poll'; region: string; snapshot: PollSnapshot }
+  /**
+   * The local status store failed (locked, disk full, ...): the rollout goes on from AWS, this
+   * Region's local history misses what could not be written. Sent once per put or delete.
+   */
+  | { kind: 'store-failed'; region: string; message: string; afterPut: boolean };
 
 export interface RegionResult {
   region: string;
@@ -77,6 +87,10 @@ export interface RegionResult {
   counts?: StateCounts;
   polls: number;
   requests: number;
+  /** The local status store failed while recording this put (its first error): AWS was not at fault. */
+  storeError?: string;
+  /** Cancelled before the put (or delete) was sent: nothing changed in AWS. */
+  notPut?: boolean;
 }
 
 /** Which wave of a rollout a put is. */
@@ -108,22 +122,61 @@ const targetsOf = (accounts: readonly OrgAccount[]) =>
 const outcomeForStore = (outcome: RegionResult['outcome']): DeploymentOutcome =>
   outcome === 'put-failed' ? 'failed' : outcome;
 
-/** The status store's row for one put or delete, finished with the outcome of its result. */
-function recordDeployment(store: StatusStore | undefined, start: StartDeploymentInput) {
-  const deploymentId = store?.startDeployment(start);
+/**
+ * The status store's row for one put or delete, finished with the outcome of its result. The store
+ * is a local history, never the source of truth: a failure to write it (a lock held by another
+ * process, a full disk, a damaged file) is reported once as a `store-failed` event and in the
+ * result's `storeError`, and never stops the rollout or passes for an AWS error.
+ */
+function recordDeployment(
+  store: StatusStore | undefined,
+  start: StartDeploymentInput,
+  emit: (event: RegionEvent) => void,
+) {
+  let storeError: string | undefined;
+  let putAccepted = false;
+  const attempt = <T>(write: (s: StatusStore) => T): T | undefined => {
+    if (!store) return undefined;
+    try {
+      return write(store);
+    } catch (error) {
+      if (storeError === undefined) {
+        storeError = error instanceof Error ? error.message : String(error);
+        emit({ kind: 'store-failed', region: start.region, message: storeError, afterPut: putAccepted });
+      }
+      return undefined;
+    }
+  };
+  const deploymentId = attempt((s) => s.startDeployment(start));
   return {
     deploymentId,
+    /** The put (or delete) was accepted: later failures say so. */
+    accepted() {
+      putAccepted = true;
+    },
+    recorder:
+      deploymentId === undefined
+        ? undefined
+        : {
+            deploymentId,
+            recordObservations: (d: number, o: readonly AccountObservation[], at?: Date) =>
+              attempt((s) => s.recordObservations(d, o, at)),
+          },
     finish(result: Omit<RegionResult, 'region' | 'operation' | 'deploymentId'>): RegionResult {
-      if (deploymentId !== undefined) store?.finishDeployment(deploymentId, outcomeForStore(result.outcome));
+      if (deploymentId !== undefined)
+        attempt((s) => s.finishDeployment(deploymentId, outcomeForStore(result.outcome)));
       return {
         region: start.region,
         operation: start.operation,
         ...(deploymentId !== undefined ? { deploymentId } : {}),
         ...result,
+        ...(storeError !== undefined ? { storeError } : {}),
       };
     },
   };
 }
+
+type DeploymentRow = ReturnType<typeof recordDeployment>;
 
 export interface FollowPutInput extends RegionTarget {
   config: ConfigSender;
@@ -146,18 +199,24 @@ export interface FollowPutInput extends RegionTarget {
  * deploy in a deployment row of its own.
  */
 export async function followAcceptedPut(input: FollowPutInput): Promise<RegionResult> {
-  const { deploymentId, finish } = recordDeployment(input.store, {
-    pack: input.pack,
-    orgPackName: input.orgPackName,
-    region: input.region,
-    operation: 'update',
-    templateSha256: input.desired.templateSha256,
-    parameters: input.desired.parameters,
-    excludedAccounts: input.excludedAccounts.length,
-    callerAccount: input.owner,
-    ...(input.wave ? { wave: { name: input.wave.name, index: input.wave.index } } : {}),
-  });
-  input.onEvent?.({ kind: 'put', region: input.region, since: input.since });
+  const emit = input.onEvent ?? (() => undefined);
+  const row = recordDeployment(
+    input.store,
+    {
+      pack: input.pack,
+      orgPackName: input.orgPackName,
+      region: input.region,
+      operation: 'update',
+      templateSha256: input.desired.templateSha256,
+      parameters: input.desired.parameters,
+      excludedAccounts: input.excludedAccounts.length,
+      callerAccount: input.owner,
+      ...(input.wave ? { wave: { name: input.wave.name, index: input.wave.index } } : {}),
+    },
+    emit,
+  );
+  row.accepted();
+  emit({ kind: 'put', region: input.region, since: input.since });
   const tracker = createTracker({
     operation: 'update',
     since: input.since,
@@ -165,7 +224,7 @@ export async function followAcceptedPut(input: FollowPutInput): Promise<RegionRe
     excluded: input.excludedAccounts,
     untracked: input.untracked,
   });
-  return finish(await track(input, tracker, deploymentId));
+  return row.finish(await track(input, tracker, row));
 }
 
 function errorOf(error: unknown): { code: string; message: string } {
@@ -194,18 +253,24 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
     bucket: input.bucket,
     key: staged.key,
   });
+  // Cancelled while staging: the put is not made.
+  if (input.tracking.signal?.aborted) return notPut(input.region, input.operation);
 
-  const { deploymentId, finish } = recordDeployment(store, {
-    pack: input.pack,
-    orgPackName,
-    region,
-    operation: input.operation,
-    templateSha256: desired.templateSha256,
-    parameters: desired.parameters,
-    excludedAccounts: desired.excludedAccounts.length,
-    callerAccount: input.owner,
-    ...(input.wave ? { wave: { name: input.wave.name, index: input.wave.index } } : {}),
-  });
+  const row = recordDeployment(
+    store,
+    {
+      pack: input.pack,
+      orgPackName,
+      region,
+      operation: input.operation,
+      templateSha256: desired.templateSha256,
+      parameters: desired.parameters,
+      excludedAccounts: desired.excludedAccounts.length,
+      callerAccount: input.owner,
+      ...(input.wave ? { wave: { name: input.wave.name, index: input.wave.index } } : {}),
+    },
+    emit,
+  );
 
   const localPutTime = new Date();
   try {
@@ -230,8 +295,9 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
       retryHooks(input, emit),
     );
   } catch (error) {
-    return finish({ outcome: 'put-failed', error: errorOf(error), accounts: [], polls: 0, requests: 0 });
+    return row.finish({ outcome: 'put-failed', error: errorOf(error), accounts: [], polls: 0, requests: 0 });
   }
+  row.accepted();
 
   // AWS's own time for "after this put" when it gives it (second precision; see tracker.ts).
   const described = await describePack(config, orgPackName).catch(() => undefined);
@@ -274,7 +340,12 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
     excluded: desired.excludedAccounts,
     ...(input.untracked ? { untracked: input.untracked } : {}),
   });
-  return finish(await track(input, tracker, deploymentId));
+  return row.finish(await track(input, tracker, row));
+}
+
+/** A put that was not made: cancelled before it, nothing recorded. */
+function notPut(region: string, operation: RegionResult['operation']): RegionResult {
+  return { region, operation, outcome: 'cancelled', accounts: [], polls: 0, requests: 0, notPut: true };
 }
 
 async function track(
@@ -287,20 +358,13 @@ async function track(
     onEvent?: (e: RegionEvent) => void;
   },
   tracker: Tracker,
-  deploymentId: number | undefined,
+  row: DeploymentRow,
 ): Promise<Omit<RegionResult, 'region' | 'operation' | 'deploymentId'>> {
   const tracked = await trackRollout({
     config: input.config,
     orgPackName: input.orgPackName,
     tracker,
-    ...(input.store && deploymentId !== undefined
-      ? {
-          store: {
-            deploymentId,
-            recordObservations: (d, o, at) => input.store?.recordObservations(d, o, at),
-          },
-        }
-      : {}),
+    ...(row.recorder ? { store: row.recorder } : {}),
     intervalMs: input.tracking.intervalMs,
     timeoutMs: input.tracking.timeoutMs,
     ...(input.tracking.sleep ? { sleep: input.tracking.sleep } : {}),
@@ -340,16 +404,21 @@ export interface DestroyRegionInput extends RegionTarget {
 export async function destroyRegion(input: DestroyRegionInput): Promise<RegionResult> {
   const { config, s3, store, region, orgPackName } = input;
   const emit = input.onEvent ?? (() => undefined);
-  const { deploymentId, finish } = recordDeployment(store, {
-    pack: input.pack,
-    orgPackName,
-    region,
-    operation: 'delete',
-    templateSha256: null,
-    parameters: {},
-    excludedAccounts: 0,
-    callerAccount: input.owner,
-  });
+  if (input.tracking.signal?.aborted) return notPut(region, 'delete');
+  const row = recordDeployment(
+    store,
+    {
+      pack: input.pack,
+      orgPackName,
+      region,
+      operation: 'delete',
+      templateSha256: null,
+      parameters: {},
+      excludedAccounts: 0,
+      callerAccount: input.owner,
+    },
+    emit,
+  );
   const localDeleteTime = new Date();
   try {
     await withRetries(
@@ -361,8 +430,9 @@ export async function destroyRegion(input: DestroyRegionInput): Promise<RegionRe
       retryHooks(input, emit),
     );
   } catch (error) {
-    return finish({ outcome: 'put-failed', error: errorOf(error), accounts: [], polls: 0, requests: 0 });
+    return row.finish({ outcome: 'put-failed', error: errorOf(error), accounts: [], polls: 0, requests: 0 });
   }
+  row.accepted();
   const since = (await aggregateTime(config, orgPackName)) ?? localDeleteTime;
   emit({ kind: 'put', region, since });
   // The record says "deleted": plan then sees neither a pack nor a record to trust, and a later
@@ -384,7 +454,7 @@ export async function destroyRegion(input: DestroyRegionInput): Promise<RegionRe
     }),
   });
   const tracker = createTracker({ operation: 'delete', since, targets: input.holders, excluded: [] });
-  return finish(await track(input, tracker, deploymentId));
+  return row.finish(await track(input, tracker, row));
 }
 
 /** The aggregate status's LastUpdateTime: AWS's time of the delete just accepted. */

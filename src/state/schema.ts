@@ -84,6 +84,28 @@ function currentVersion(db: Database): number {
   return row.v ?? 0;
 }
 
+function newerSchema(path: string, found: number): StatusStoreSchemaError {
+  return new StatusStoreSchemaError(
+    `status database ${path} has schema version ${found}, but this packsmith understands only up to ` +
+      `version ${latestSchemaVersion}. It was written by a newer packsmith: upgrade packsmith, or point ` +
+      `the state path at another file (a fresh file starts a new history).`,
+  );
+}
+
+/**
+ * The schema version of a database opened read-only, which is not migrated: a newer one is refused
+ * as in `migrate`; one without any table yet (a file created but never migrated) has version 0.
+ */
+export function readableVersion(db: Database, path: string): number {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+    .get();
+  if (table === undefined) return 0;
+  const found = currentVersion(db);
+  if (found > latestSchemaVersion) throw newerSchema(path, found);
+  return found;
+}
+
 /**
  * Brings the database to `latestSchemaVersion`. Each migration runs in its own IMMEDIATE
  * transaction that re-reads the version, so two processes opening a fresh file do not both migrate.
@@ -94,13 +116,7 @@ export function migrate(db: Database, path: string): number {
     'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
   );
   const found = currentVersion(db);
-  if (found > latestSchemaVersion) {
-    throw new StatusStoreSchemaError(
-      `status database ${path} has schema version ${found}, but this packsmith understands only up to ` +
-        `version ${latestSchemaVersion}. It was written by a newer packsmith: upgrade packsmith, or point ` +
-        `the state path at another file (a fresh file starts a new history).`,
-    );
-  }
+  if (found > latestSchemaVersion) throw newerSchema(path, found);
   for (const migration of migrations) {
     db.transaction(() => {
       if (currentVersion(db) >= migration.version) return;

@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement, Transaction } from 'better-sqlite3';
 import { organizationResourceStatuses, type OrganizationResourceStatus } from '../facts/enums.js';
 import { redactOptional, redactSecrets } from './redact.js';
-import { migrate } from './schema.js';
+import { migrate, readableVersion } from './schema.js';
 
 export { StatusStoreSchemaError, latestSchemaVersion } from './schema.js';
 
@@ -207,8 +207,9 @@ function toDeployment(row: DeploymentRow): DeploymentRecord {
     endedAt: row.ended_at,
     outcome: row.outcome,
     redacted: row.redacted === 1,
-    wave: row.wave,
-    waveIndex: row.wave_index,
+    // A database at schema version 1 (read without migrating) has no wave columns.
+    wave: row.wave ?? null,
+    waveIndex: row.wave_index ?? null,
   };
 }
 
@@ -263,15 +264,23 @@ class SqliteStatusStore implements StatusStore {
     (id: number, observations: readonly AccountObservation[], at: string) => PollResult
   >;
 
-  constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
+  constructor(
+    readonly path: string,
+    readonly: boolean,
+  ) {
+    if (!readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = readonly ? new Database(path, { readonly: true, fileMustExist: true }) : new Database(path);
     try {
       this.db.pragma('busy_timeout = 5000');
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('foreign_keys = ON');
-      this.schemaVersion = migrate(this.db, path);
+      if (readonly) {
+        this.schemaVersion = readableVersion(this.db, path);
+        if (this.schemaVersion === 0) throw new StatusStoreError(`${path} holds no status history yet`);
+      } else {
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('synchronous = FULL');
+        this.db.pragma('foreign_keys = ON');
+        this.schemaVersion = migrate(this.db, path);
+      }
     } catch (error) {
       this.db.close();
       throw error;
@@ -480,7 +489,11 @@ class SqliteStatusStore implements StatusStore {
 /**
  * Opens (creating folders and file when missing) the status database at `path` and migrates it to
  * the current schema. Throws `StatusStoreSchemaError` for a database written by a newer packsmith.
+ *
+ * `readonly: true` is for commands that only read (`status`, `history`): the file must exist, it is
+ * opened read-only (so a read-only file, or one another process holds a write lock on, can be read),
+ * never created, migrated or switched to WAL; its schema version is checked but not changed.
  */
-export function openStatusStore(path: string): StatusStore {
-  return new SqliteStatusStore(path);
+export function openStatusStore(path: string, options: { readonly?: boolean } = {}): StatusStore {
+  return new SqliteStatusStore(path, options.readonly === true);
 }

@@ -126,10 +126,11 @@ describe.skipIf(!available)(`an interrupted deploy${motoSkipNote()}`, () => {
     const exit = await child.exited;
     expect(Date.now() - sentAt).toBeLessThan(5_000);
     expect(exit.signal).toBeNull();
-    // A cancelled rollout is not a success: exit 1, and the summary says what was left waiting.
-    expect(exit.code).toBe(1);
+    // A cancelled rollout is not a success: exit 130 (SIGINT), and the summary says what was left waiting.
+    expect(exit.code).toBe(130);
     expect(exit.stdout).toMatch(/update in us-east-1 was cancelled: .*still waiting/);
-    expect(exit.stderr).toContain('packsmith: stopping after this poll');
+    expect(exit.stdout).toMatch(/Stopped by SIGINT: \d+ account\(s\) were still in progress/);
+    expect(exit.stderr).toContain('packsmith: SIGINT received: stopping');
     const last = readDatabase(f.statePath, (db) =>
       db
         .prepare(

@@ -229,6 +229,12 @@ const RegionResult = Type.Object(
     ),
     hint: Type.Optional(Type.String()),
     deploymentId: Type.Optional(Type.Integer()),
+    storeError: Type.Optional(
+      Type.String({
+        description:
+          'The local status store failed while recording (locked, disk full): the rollout was followed from AWS, the local history misses part of it.',
+      }),
+    ),
     counts: Type.Record(literalUnion(accountStateNames), Type.Integer({ minimum: 0 })),
     targets: Type.Integer({ minimum: 0 }),
     failed: Type.Array(SummaryAccount),
@@ -244,7 +250,25 @@ const RegionResult = Type.Object(
 export const RolloutOutputSchema = Type.Object(
   {
     ...reportHeader('rollout'),
-    ok: Type.Boolean({ description: 'False when a put failed, an account failed or was not reported.' }),
+    ok: Type.Boolean({
+      description:
+        'False when a put failed, an account failed or was not reported, the local status store failed, or a signal stopped the run.',
+    }),
+    cancelled: Type.Optional(
+      Type.Object(
+        {
+          signal: literalUnion(['SIGINT', 'SIGTERM'] as const),
+          beforeAnyChange: Type.Boolean({
+            description: 'Stopped before any put or delete: nothing changed.',
+          }),
+          inProgress: Type.Integer({
+            minimum: 0,
+            description: 'Accounts still in progress when tracking stopped (AWS goes on).',
+          }),
+        },
+        { additionalProperties: false, description: 'A signal stopped the run (exit 130 or 143).' },
+      ),
+    ),
     regions: Type.Array(RegionResult),
   },
   { additionalProperties: false, title: 'packsmith deploy / destroy output' },
@@ -290,6 +314,16 @@ export const StatusOutputSchema = Type.Object(
       ),
     ),
     counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+    localHistory: Type.Optional(
+      Type.Object(
+        { available: Type.Boolean(), reason: Type.Optional(Type.String()) },
+        {
+          additionalProperties: false,
+          description:
+            "Whether the local status database could be read; when not (missing, damaged, locked, newer schema), why: the statuses are then AWS's only.",
+        },
+      ),
+    ),
     compliance: Type.Optional(
       Type.Object(
         {

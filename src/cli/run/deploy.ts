@@ -20,13 +20,31 @@ import type { DesiredPack } from '../../rollout/desired.js';
 import { sameSecond } from '../../rollout/plan.js';
 import { discoverOrganization } from '../../org/discover.js';
 import type { PlanDocument } from '../output-schemas/rollout.js';
-import { bucketOf, desiredOf, formatPlan, makePlan, planPack, readPlanFile } from './planning.js';
-import { formatFindings, preflightFindings } from './preflight.js';
-import { buildPacks, desiredPacks, discover, loadRolloutContext, openStore } from './rollout-context.js';
 import {
+  bucketOf,
+  checkPlanIsBuilt,
+  desiredOf,
+  formatPlan,
+  makePlan,
+  planPack,
+  readPlanFile,
+} from './planning.js';
+import { formatFindings, preflightFindings } from './preflight.js';
+import {
+  buildPacks,
+  desiredPacks,
+  discover,
+  loadRolloutContext,
+  openStore,
+  shownStatePath,
+} from './rollout-context.js';
+import {
+  CancelledBeforeChange,
   confirm,
   holdingLock,
   interruptible,
+  reportCancelledBeforeChange,
+  stopIfSignalled,
   lockPack,
   lockWaitSeconds,
   progressFor,
@@ -48,14 +66,18 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
   const lockWait = lockWaitSeconds(options.lockWait);
   const ctx = loadRolloutContext(packs, options, io);
   // From here on, every exit goes through the finally below: no signal handler is left behind.
-  const { controller, dispose } = interruptible(io);
+  const stop = interruptible(io);
+  const { controller, dispose } = stop;
   try {
     const tracking = trackingSettings(options, controller.signal);
     const built = await buildPacks(ctx, io);
+    stopIfSignalled(stop);
     const tree = await discover(ctx);
+    stopIfSignalled(stop);
     const desired = desiredPacks(ctx, built, tree, io);
 
     const findings = await preflightFindings(ctx, desired, tree);
+    stopIfSignalled(stop);
     const blocking = findings.filter((f) => f.severity === 'error');
     if (findings.length > 0 && (blocking.length > 0 || options.format !== 'json'))
       io.err(formatFindings(findings, io));
@@ -67,9 +89,11 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
         throw new UsageError('--resume continues from AWS and the deployment records: it takes no --plan');
       plan = readPlanFile(options.plan, ctx);
       await checkPlanIsCurrent(plan, ctx);
+      await checkPlanIsBuilt(ctx, plan, desired, tree, io);
     } else {
       plan = await makePlan(ctx, desired, tree, io);
     }
+    stopIfSignalled(stop);
     if (options.format !== 'json') io.err(formatPlan(plan, io));
     const modeOf = (r: PlannedRegion): 'run' | 'resume' | 'none' => {
       const open = r.rollout && (r.rollout.state === 'running' || r.rollout.state === 'stopped');
@@ -121,9 +145,10 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
     const verb = options.resume ? 'Resume' : 'Deploy';
     if (!(await confirm(`${verb} ${work.length} pack × Region change(s) as planned above?`, options.yes, io)))
       return 1;
+    stopIfSignalled(stop);
 
     const store = openStore(ctx);
-    const { progress, onEvent } = progressFor(options);
+    const { progress, onEvent } = progressFor(options, shownStatePath(ctx));
     const results: PackRegionResult[] = [];
     // Accounts closed during a rollout are not failures: re-read the organization when some are missing.
     const suspendedNow = async () =>
@@ -135,6 +160,7 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
       for (const pack of plan.packs) {
         const regions = pack.regions.filter((r) => modeOf(r) !== 'none');
         if (regions.length === 0) continue;
+        if (controller.signal.aborted) break;
         const lock = await lockPack(ctx, pack, options.resume ? 'deploy --resume' : 'deploy', lockWait);
         await holdingLock(lock, controller, io, async () => {
           const current = options.resume
@@ -214,7 +240,17 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
     results.sort(
       (a, b) => a.pack.localeCompare(b.pack) || ctx.regions.indexOf(a.region) - ctx.regions.indexOf(b.region),
     );
-    return reportResults(results, unchanged, options.format, io);
+    const signal = stop.received();
+    if (signal && results.every((r) => r.notPut)) throw new CancelledBeforeChange(signal);
+    return reportResults(results, unchanged, options.format, io, {
+      ...(signal ? { interrupted: signal } : {}),
+      statePath: shownStatePath(ctx),
+      resumeWith: 'packsmith deploy --resume',
+    });
+  } catch (error) {
+    if (error instanceof CancelledBeforeChange)
+      return reportCancelledBeforeChange(error.signal, options.format, io);
+    throw error;
   } finally {
     dispose();
     ctx.close();
@@ -360,6 +396,12 @@ async function resumePoint(
   };
 }
 
+/** The first local status store failure of any put of the Region's rollout. */
+const storeErrorOf = (rollout: RegionRolloutResult): string | undefined =>
+  [rollout.single, ...rollout.waves.map((w) => w.result), rollout.rolledBack?.result].find(
+    (r) => r?.storeError !== undefined,
+  )?.storeError;
+
 /** One result per Region: the accounts' last states over every wave, and the rollout beside it. */
 function mergeRollout(rollout: RegionRolloutResult): Omit<PackRegionResult, 'pack' | 'orgPackName'> {
   const accounts = new Map<string, AccountState>();
@@ -373,8 +415,13 @@ function mergeRollout(rollout: RegionRolloutResult): Omit<PackRegionResult, 'pac
   const merged = [...accounts.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const counts = emptyCounts();
   for (const a of merged) counts[a.state] += 1;
+  const notPut =
+    rollout.outcome === 'cancelled' &&
+    (rollout.single ? rollout.single.notPut === true : rollout.waves.every((w) => w.result.notPut === true));
   return {
     region: rollout.region,
+    ...(notPut ? { notPut } : {}),
+    ...(storeErrorOf(rollout) !== undefined ? { storeError: storeErrorOf(rollout) } : {}),
     operation: last?.operation ?? 'update',
     outcome: rollout.outcome === 'stopped' ? 'stopped' : rollout.outcome,
     ...(last?.error ? { error: last.error } : {}),

@@ -10,7 +10,7 @@ import { describePack } from '../../rollout/observe.js';
 import { fetchDetailedStatus } from '../../rollout/poll.js';
 import { orgPackNameOf } from '../../org/deploy-config.js';
 import { bucketOf } from './planning.js';
-import { discover, loadRolloutContext, openStore } from './rollout-context.js';
+import { discover, loadRolloutContext, openStore, shownStatePath } from './rollout-context.js';
 import {
   confirm,
   holdingLock,
@@ -18,6 +18,7 @@ import {
   lockPack,
   lockWaitSeconds,
   progressFor,
+  reportCancelledBeforeChange,
   reportResults,
   trackingSettings,
   type PackRegionResult,
@@ -28,7 +29,8 @@ export async function runDestroy(pack: string, options: DestroyCommandOptions): 
   const lockWait = lockWaitSeconds(options.lockWait);
   const ctx = loadRolloutContext([pack], options, io);
   // From here on, every exit goes through the finally below: no signal handler is left behind.
-  const { controller, dispose } = interruptible(io);
+  const stop = interruptible(io);
+  const { controller, dispose } = stop;
   try {
     const tracking = trackingSettings(options, controller.signal);
     const deployment = ctx.config.packs[pack];
@@ -81,7 +83,7 @@ export async function runDestroy(pack: string, options: DestroyCommandOptions): 
       return 1;
 
     const store = openStore(ctx);
-    const { progress, onEvent } = progressFor(options);
+    const { progress, onEvent } = progressFor(options, shownStatePath(ctx));
     const results: PackRegionResult[] = [];
     try {
       const lock = await lockPack(ctx, { pack, orgPackName }, 'destroy', lockWait);
@@ -110,7 +112,13 @@ export async function runDestroy(pack: string, options: DestroyCommandOptions): 
       store.close();
     }
     results.sort((a, b) => a.region.localeCompare(b.region));
-    return reportResults(results, [], options.format, io);
+    const signal = stop.received();
+    if (signal && results.every((r) => r.notPut))
+      return reportCancelledBeforeChange(signal, options.format, io, 'deleted');
+    return reportResults(results, [], options.format, io, {
+      ...(signal ? { interrupted: signal } : {}),
+      statePath: shownStatePath(ctx),
+    });
   } finally {
     dispose();
     ctx.close();

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { defaultStatePath, openStatusStore } from '../../state/store.js';
 import { deployConfigFileName, loadDeployConfig } from '../../org/deploy-config.js';
 import type { HistoryCommandOptions } from '../commands/history.js';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { jsonDocument, processOutput } from '../output.js';
 import { table } from './table.js';
 
@@ -24,7 +24,13 @@ export async function runHistory(pack: string | undefined, options: HistoryComma
       io.out(`No history yet: ${path} does not exist (it is created by the first deploy on this machine).`);
     return 0;
   }
-  const store = openStatusStore(path);
+  let store;
+  try {
+    // Only reading: opened read-only, never created, migrated or locked for writing.
+    store = openStatusStore(path, { readonly: true });
+  } catch (error) {
+    throw new CliError(`cannot read the local history ${path}: ${(error as Error).message}`);
+  }
   try {
     const deployments = store.history({ ...(pack ? { pack } : {}), limit }).map((d) => ({
       id: d.id,

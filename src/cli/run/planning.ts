@@ -198,6 +198,107 @@ export function desiredOf(planned: PlannedRegion): DesiredRegion {
   };
 }
 
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+
+/** What differs between a Region of a saved plan and the same Region planned now, one phrase each. */
+export function regionDifferences(saved: PlannedRegion, now: PlannedRegion): string[] {
+  const out: string[] = [];
+  const a = saved.desired;
+  const b = now.desired;
+  if (a.templateSha256 !== b.templateSha256) {
+    out.push(
+      `the template differs (plan ${a.templateSha256.slice(0, 12)}, checkout ${b.templateSha256.slice(0, 12)})`,
+    );
+  }
+  const names = [...new Set([...Object.keys(a.parameters), ...Object.keys(b.parameters)])].sort();
+  const has = (p: Record<string, string>, n: string) => Object.hasOwn(p, n);
+  const differing = names.filter(
+    (n) => !has(a.parameters, n) || !has(b.parameters, n) || a.parameters[n] !== b.parameters[n],
+  );
+  if (differing.length > 0) out.push(`the parameter values differ (${short(differing)})`);
+  if (!sameList(a.excludedAccounts, b.excludedAccounts)) {
+    const onlyPlan = a.excludedAccounts.filter((x) => !b.excludedAccounts.includes(x));
+    const onlyNow = b.excludedAccounts.filter((x) => !a.excludedAccounts.includes(x));
+    out.push(
+      `the excluded accounts differ (only in the plan: ${short(onlyPlan) || 'none'}; only now: ${short(onlyNow) || 'none'})`,
+    );
+  }
+  if (!sameList(a.excludedRules, b.excludedRules)) {
+    out.push(
+      `the rules left out differ (plan: ${a.excludedRules.join(', ') || 'none'}; checkout: ${b.excludedRules.join(', ') || 'none'})`,
+    );
+  }
+  if (
+    (a.deliveryBucket ?? '') !== (b.deliveryBucket ?? '') ||
+    (a.deliveryKeyPrefix ?? '') !== (b.deliveryKeyPrefix ?? '')
+  )
+    out.push('the delivery bucket or key prefix differs');
+  if (
+    !sameList(
+      saved.included.map((x) => x.id),
+      now.included.map((x) => x.id),
+    )
+  )
+    out.push('the target accounts differ');
+  const waves = (r: PlannedRegion) =>
+    JSON.stringify(
+      r.waves.map((w) => [w.name, [...w.accounts].sort(), [...w.excludedAccounts].sort(), w.allowedFailures]),
+    );
+  if (waves(saved) !== waves(now)) out.push('the waves differ');
+  if (saved.action !== now.action) out.push(`the plan says ${saved.action}, planned now it is ${now.action}`);
+  if (!sameList(saved.covered, now.covered) || saved.followCovered !== now.followCovered)
+    out.push('the accounts the pack covers in AWS differ');
+  return out;
+}
+
+/**
+ * `deploy --plan`: a saved plan is applied only when this checkout still builds exactly what it
+ * plans and AWS still holds what it was planned against. Each of its packs is planned again now
+ * (build, configuration, organization, AWS) in the plan's Regions; any difference in template,
+ * parameters, exclusions, rules left out, delivery, targets, waves or action refuses the whole
+ * plan before any change, naming the pack, the Region and what differs.
+ */
+export async function checkPlanIsBuilt(
+  ctx: RolloutContext,
+  plan: PlanDocument,
+  desired: readonly DesiredPack[],
+  tree: OrgTree,
+  io: Output,
+): Promise<void> {
+  const problems: string[] = [];
+  for (const saved of plan.packs) {
+    const regions = saved.regions.filter((r) => ctx.regions.includes(r.region));
+    const wanted = desired.find((d) => d.pack === saved.pack);
+    if (!wanted) {
+      problems.push(`${saved.pack}: not among the packs this deploy selects`);
+      continue;
+    }
+    if (wanted.orgPackName !== saved.orgPackName)
+      problems.push(
+        `${saved.pack}: the org pack name differs (plan ${saved.orgPackName}, now ${wanted.orgPackName})`,
+      );
+    const names = new Set(regions.map((r) => r.region));
+    const fresh = await planPack(
+      ctx,
+      { ...wanted, regions: wanted.regions.filter((r) => names.has(r.region)) },
+      tree,
+      io,
+    );
+    for (const r of regions) {
+      const now = fresh.regions.find((f) => f.region === r.region);
+      const differences = now ? regionDifferences(r, now) : ['the checkout no longer deploys the pack there'];
+      problems.push(...differences.map((d) => `${saved.pack} in ${r.region}: ${d}`));
+    }
+  }
+  if (problems.length > 0) {
+    throw new CliError(
+      `the plan is not what this checkout builds and AWS holds now, so nothing was deployed:\n  ${problems.join('\n  ')}\n` +
+        'run `packsmith plan --out FILE` again, review it, and deploy that plan',
+    );
+  }
+}
+
 /** Reads and checks a saved plan: schema, template hashes, and that it is for this configuration. */
 export function readPlanFile(path: string, ctx: RolloutContext): PlanDocument {
   let value: unknown;

@@ -158,6 +158,18 @@ export function desiredPacks(
   return state.packs;
 }
 
+/** The status store's path as messages show it: relative to the pack repository. */
+export const shownStatePath = (ctx: Pick<RolloutContext, 'root' | 'statePath'>): string =>
+  displayPath(ctx.statePath, ctx.root);
+
+/** Opens the status store for writing; a store that cannot be opened stops the command before any change. */
 export function openStore(ctx: RolloutContext): StatusStore {
-  return openStatusStore(ctx.statePath);
+  try {
+    return openStatusStore(ctx.statePath);
+  } catch (error) {
+    throw new CliError(
+      `cannot open the status store ${shownStatePath(ctx)}: ${(error as Error).message}. Nothing was changed: ` +
+        'free or move the file, or pass --state another file (a new file starts a new history)',
+    );
+  }
 }

@@ -12,7 +12,7 @@ import { emptyCounts } from '../../rollout/tracker.js';
 import { createProgress, type Progress } from '../progress.js';
 import { formatRolloutSummary, summaryJson } from '../rollout-summary.js';
 import type { RolloutDocument } from '../output-schemas/rollout.js';
-import { CliError, UsageError } from '../errors.js';
+import { CliError, ExitCode, UsageError } from '../errors.js';
 import { jsonDocument, type Output } from '../output.js';
 import { useColor } from '../terminal.js';
 import type { TrackingCommandOptions } from '../commands/deploy.js';
@@ -131,30 +131,94 @@ export async function holdingLock<T>(
   }
 }
 
-/** Ctrl-C stops tracking cleanly (what was observed stays recorded); a second one exits at once. */
-export function interruptible(io: Output): { controller: AbortController; dispose(): void } {
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** 128 + the signal's number, as shells report a process a signal ended. */
+export const exitCodeOf = (signal: StopSignal): number =>
+  signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+
+/**
+ * SIGINT (Ctrl-C) and SIGTERM stop cleanly: no put is made after the signal, tracking stops after
+ * the current poll (what was observed stays recorded) and the command exits 130 or 143. A second
+ * signal exits at once. The signal reaches the rollout as `controller.signal`, its reason the
+ * signal's name.
+ */
+export function interruptible(io: Output): {
+  controller: AbortController;
+  /** The signal received, if any. */
+  received(): StopSignal | undefined;
+  dispose(): void;
+} {
   const controller = new AbortController();
-  let count = 0;
-  const onSignal = () => {
-    count += 1;
-    if (count > 1) process.exit(130);
+  let received: StopSignal | undefined;
+  const onSignal = (name: StopSignal) => {
+    if (received) process.exit(exitCodeOf(received));
+    received = name;
     io.err(
-      'packsmith: stopping after this poll (the pack keeps rolling out in AWS; Ctrl-C again to quit now)',
+      `packsmith: ${name} received: stopping, no further put is made (a pack already put keeps rolling out in AWS; ${name === 'SIGINT' ? 'Ctrl-C' : 'a signal'} again to quit now)`,
     );
-    controller.abort();
+    controller.abort(name);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   return {
     controller,
+    received: () => received,
     dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
     },
   };
 }
 
-export function progressFor(options: { quiet?: boolean; format: string }) {
+/** Thrown at a checkpoint before any put once a signal was received. */
+export class CancelledBeforeChange extends Error {
+  constructor(readonly signal: StopSignal) {
+    super('cancelled before any change: nothing was deployed');
+    this.name = 'CancelledBeforeChange';
+  }
+}
+
+/** Stops here, before any change, when a signal was received. */
+export function stopIfSignalled(stop: { received(): StopSignal | undefined }): void {
+  const signal = stop.received();
+  if (signal) throw new CancelledBeforeChange(signal);
+}
+
+/** A signal stopped the command before it changed anything: nothing claimed, exit 130 or 143. */
+export function reportCancelledBeforeChange(
+  signal: StopSignal,
+  format: string,
+  io: Output,
+  what = 'deployed',
+): number {
+  if (format === 'json') {
+    io.out(
+      jsonDocument('rollout', {
+        ok: false,
+        cancelled: { signal, beforeAnyChange: true, inProgress: 0 },
+        regions: [],
+      }),
+    );
+  } else {
+    io.err(`packsmith: cancelled before any change (${signal}): nothing was ${what}`);
+  }
+  return exitCodeOf(signal);
+}
+
+/** The sentence for a local status store failure: the store's fault, not AWS's. */
+export function storeFailureText(statePath: string, message: string, afterPut: boolean): string {
+  return (
+    `recording to the status store ${statePath} failed: ${message}; ` +
+    (afterPut
+      ? 'the put was accepted by AWS and is followed from AWS — follow it with `packsmith status` (this poll is missing from the local history)'
+      : 'the deploy goes on from AWS, without a local history of this put')
+  );
+}
+
+export function progressFor(options: { quiet?: boolean; format: string }, statePath: string) {
   const progress: Progress = createProgress({
     stream: process.stderr,
     quiet: Boolean(options.quiet) || options.format === 'json',
@@ -195,6 +259,9 @@ export function progressFor(options: { quiet?: boolean; format: string }) {
       case 'poll':
         progress.update(label, event.snapshot.counts, event.snapshot.total);
         break;
+      case 'store-failed':
+        progress.log(`${label}: ${storeFailureText(statePath, event.message, event.afterPut)}`);
+        break;
     }
   };
   return { progress, onEvent };
@@ -208,17 +275,36 @@ export interface PackRegionResult extends Omit<RegionResult, 'outcome'> {
   rollout?: RegionRolloutResult;
 }
 
+/** How the run ended beyond its results: a signal, and where the local history is. */
+export interface RunEnding {
+  interrupted?: StopSignal;
+  /** The status store's path as shown to the user. */
+  statePath?: string;
+  /** The command that continues an interrupted run. */
+  resumeWith?: string;
+}
+
 const isOk = (r: PackRegionResult | { outcome: string }) =>
   r.outcome === 'succeeded' || r.outcome === 'unchanged';
 
-/** Prints the end-of-run summary; returns the exit code (1 when any Region or account failed). */
+/**
+ * Prints the end-of-run summary; returns the exit code: 130/143 when a signal stopped the run, 1
+ * when any Region or account failed or the local status store could not record, else 0.
+ */
 export function reportResults(
   results: readonly PackRegionResult[],
   unchanged: ReadonlyArray<{ pack: string; orgPackName: string; region: string }>,
   format: string,
   io: Output,
+  ending: RunEnding = {},
 ): number {
-  const ok = results.every(isOk);
+  const storeFailed = results.filter((r) => r.storeError !== undefined);
+  const ok = results.every(isOk) && storeFailed.length === 0 && !ending.interrupted;
+  const code = ending.interrupted ? exitCodeOf(ending.interrupted) : ok ? 0 : 1;
+  const inProgress = results.reduce(
+    (n, r) => n + (r.counts ? r.counts.pending + r.counts['in-progress'] : 0),
+    0,
+  );
   if (format === 'json') {
     const regions: RolloutDocument['regions'] = [
       ...results.map((r) => {
@@ -240,6 +326,7 @@ export function reportResults(
           ...(r.error ? { error: r.error } : {}),
           ...(hint ? { hint } : {}),
           ...(r.deploymentId !== undefined ? { deploymentId: r.deploymentId } : {}),
+          ...(r.storeError !== undefined ? { storeError: r.storeError } : {}),
           ...(rollout && rollout.waves.length
             ? {
                 waves: rollout.waves.map((w) => ({
@@ -281,8 +368,11 @@ export function reportResults(
         outsideTargets: [],
       })),
     ];
-    io.out(jsonDocument('rollout', { ok, regions }));
-    return ok ? 0 : 1;
+    const cancelled = ending.interrupted
+      ? { cancelled: { signal: ending.interrupted, beforeAnyChange: false, inProgress } }
+      : {};
+    io.out(jsonDocument('rollout', { ok, ...cancelled, regions }));
+    return code;
   }
   const color = useColor(process.stdout);
   const p = io.paint;
@@ -312,8 +402,23 @@ export function reportResults(
   }
   for (const u of unchanged)
     blocks.push(`${p.bold(u.pack)} in ${u.region}: ${p.dim('unchanged, nothing to do')}`);
+  for (const r of storeFailed) {
+    blocks.push(
+      p.red(
+        `${r.pack} in ${r.region}: ${storeFailureText(ending.statePath ?? 'file', r.storeError ?? '', r.outcome !== 'put-failed')}`,
+      ),
+    );
+  }
+  if (ending.interrupted) {
+    blocks.push(
+      p.yellow(
+        `Stopped by ${ending.interrupted}: ${inProgress} account(s) were still in progress. AWS goes on rolling out what was put: ` +
+          `follow it with \`packsmith status\`${ending.resumeWith ? `, or continue with \`${ending.resumeWith}\`` : ''}.`,
+      ),
+    );
+  }
   io.out(blocks.join('\n\n'));
-  return ok ? 0 : 1;
+  return code;
 }
 
 /** The waves of a Region's rollout, and what to do when it stopped. */

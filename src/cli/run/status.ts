@@ -19,7 +19,7 @@ import { resolveTargets } from '../../org/targeting.js';
 import { hintFor } from '../../rollout/hints.js';
 import { describePack } from '../../rollout/observe.js';
 import { fetchDetailedStatus } from '../../rollout/poll.js';
-import { openStatusStore, type AccountStatusRecord } from '../../state/store.js';
+import { openStatusStore, type AccountStatusRecord, type StatusStore } from '../../state/store.js';
 import type { StatusCommandOptions } from '../commands/status.js';
 import { UsageError } from '../errors.js';
 import { jsonDocument, processOutput } from '../output.js';
@@ -42,7 +42,20 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
   try {
     const tree = await discover(ctx);
     const byId = new Map(tree.accounts.map((a) => [a.id, a]));
-    const store = existsSync(ctx.statePath) ? openStatusStore(ctx.statePath) : undefined;
+    const local = openLocalHistory(ctx.statePath);
+    let store = local.store;
+    let unavailable = local.unavailable;
+    /** What the local history recorded; a store that fails while read is dropped, AWS goes on. */
+    const recordedOf = (pack: string, region: string): AccountStatusRecord[] => {
+      try {
+        return store?.currentStatuses({ pack, region }) ?? [];
+      } catch (error) {
+        unavailable = (error as Error).message;
+        store?.close();
+        store = undefined;
+        return [];
+      }
+    };
     const wanted = options.account?.length ? new Set(options.account) : undefined;
     const rows: StatusRow[] = [];
     try {
@@ -56,7 +69,7 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
           const exists = await describePack(config, orgPackName);
           const aws = exists ? (await fetchDetailedStatus(config, orgPackName)).rows : [];
           const recorded = new Map<string, AccountStatusRecord>(
-            (store?.currentStatuses({ pack, region }) ?? []).map((r) => [r.accountId, r]),
+            recordedOf(pack, region).map((r) => [r.accountId, r]),
           );
           const ids = new Set([...targets, ...aws.map((r) => r.accountId)]);
           const fromAws = new Map(aws.map((r) => [r.accountId, r]));
@@ -138,7 +151,15 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       emit(`${lines.join('\n')}\n`);
     } else if (options.format === 'json') {
       store?.close();
-      emit(jsonDocument('status', { accounts: rows, counts, ...(compliance ? { compliance } : {}) }));
+      emit(
+        jsonDocument('status', {
+          accounts: rows,
+          counts,
+          localHistory:
+            unavailable === undefined ? { available: true } : { available: false, reason: unavailable },
+          ...(compliance ? { compliance } : {}),
+        }),
+      );
     } else {
       store?.close();
       const p = io.paint;
@@ -179,12 +200,27 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
         io.out(`${p.cyan('hint')} ${r.accountId} ${r.region}: ${r.hint}`);
       if (!existsSync(ctx.statePath))
         io.out(p.dim(`(no local history at ${ctx.statePath}: statuses are AWS's only)`));
+      else if (unavailable !== undefined)
+        io.out(p.yellow(`(local history unavailable: ${unavailable}; statuses are AWS's only)`));
     }
     return rows.some((r) => r.target && (r.status.endsWith('_FAILED') || r.status === 'NOT_DEPLOYED'))
       ? 1
       : 0;
   } finally {
     ctx.close();
+  }
+}
+
+/**
+ * The local history, opened read-only: `status` reads AWS, and a missing, damaged, locked or newer
+ * store only takes away the recorded columns, with the reason said.
+ */
+function openLocalHistory(path: string): { store?: StatusStore; unavailable?: string } {
+  if (!existsSync(path)) return { unavailable: `no local history at ${path}` };
+  try {
+    return { store: openStatusStore(path, { readonly: true }) };
+  } catch (error) {
+    return { unavailable: `${path}: ${(error as Error).message}` };
   }
 }
 

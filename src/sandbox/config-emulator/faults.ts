@@ -27,10 +27,16 @@ export interface FaultConfig {
   accountFailures?: Record<string, AccountFailure | null>;
   /** The aggregate status stays *_IN_PROGRESS after every account has finished. */
   aggregateStuckInProgress?: boolean;
+  /** Answer these operations (default all) only after `ms` milliseconds: a slow service; `null` removes it. */
+  latency?: { ms: number; operations?: string[] } | null;
+  /** Refuse every PutOrganizationConformancePack (in these Regions, default all) with this error; `null` removes it. */
+  refusePuts?: { errorCode: string; errorMessage: string; regions?: string[] } | null;
 }
 
 export interface FaultState {
   throttle?: { rate: number; operations?: string[] };
+  latency?: { ms: number; operations?: string[] };
+  refusePuts?: { errorCode: string; errorMessage: string; regions?: string[] };
   resourceInUseNextPuts: number;
   accountFailures: Record<string, AccountFailure>;
   aggregateStuckInProgress: boolean;
@@ -46,7 +52,14 @@ function bad(message: string): EmulatorError {
 export function parseFaultConfig(value: unknown): FaultConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('expected an object');
   const v = value as Record<string, unknown>;
-  const known = ['throttle', 'resourceInUseNextPuts', 'accountFailures', 'aggregateStuckInProgress'];
+  const known = [
+    'throttle',
+    'resourceInUseNextPuts',
+    'accountFailures',
+    'aggregateStuckInProgress',
+    'latency',
+    'refusePuts',
+  ];
   const unknown = Object.keys(v).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw bad(`unknown keys ${unknown.join(', ')}`);
   const out: FaultConfig = {};
@@ -75,6 +88,8 @@ export function parseFaultConfig(value: unknown): FaultConfig {
       throw bad('aggregateStuckInProgress must be a boolean');
     out.aggregateStuckInProgress = v.aggregateStuckInProgress;
   }
+  if (v.latency !== undefined) out.latency = v.latency === null ? null : parseLatency(v.latency);
+  if (v.refusePuts !== undefined) out.refusePuts = v.refusePuts === null ? null : parseRefusal(v.refusePuts);
   if (v.accountFailures !== undefined) {
     const f = v.accountFailures;
     if (typeof f !== 'object' || f === null || Array.isArray(f))
@@ -115,6 +130,34 @@ export function parseFaultConfig(value: unknown): FaultConfig {
   return out;
 }
 
+const stringList = (value: unknown) =>
+  value === undefined || (Array.isArray(value) && value.every((o) => typeof o === 'string'));
+
+function parseLatency(value: unknown): { ms: number; operations?: string[] } {
+  const l = value as { ms?: unknown; operations?: unknown };
+  if (typeof l !== 'object' || l === null || typeof l.ms !== 'number' || !(l.ms >= 0 && l.ms <= 600_000))
+    throw bad('latency.ms must be 0–600000');
+  if (!stringList(l.operations)) throw bad('latency.operations must be a list of operation names');
+  return { ms: l.ms, ...(l.operations === undefined ? {} : { operations: l.operations as string[] }) };
+}
+
+function parseRefusal(value: unknown): { errorCode: string; errorMessage: string; regions?: string[] } {
+  const r = value as { errorCode?: unknown; errorMessage?: unknown; regions?: unknown };
+  if (
+    typeof r !== 'object' ||
+    r === null ||
+    typeof r.errorCode !== 'string' ||
+    typeof r.errorMessage !== 'string'
+  )
+    throw bad('refusePuts needs errorCode and errorMessage strings');
+  if (!stringList(r.regions)) throw bad('refusePuts.regions must be a list of Region names');
+  return {
+    errorCode: r.errorCode,
+    errorMessage: r.errorMessage,
+    ...(r.regions === undefined ? {} : { regions: r.regions as string[] }),
+  };
+}
+
 export class Faults {
   private state: FaultState = {
     resourceInUseNextPuts: 0,
@@ -131,6 +174,10 @@ export class Faults {
     if (c.resourceInUseNextPuts !== undefined) this.state.resourceInUseNextPuts = c.resourceInUseNextPuts;
     if (c.aggregateStuckInProgress !== undefined)
       this.state.aggregateStuckInProgress = c.aggregateStuckInProgress;
+    if (c.latency === null) delete this.state.latency;
+    else if (c.latency !== undefined) this.state.latency = c.latency;
+    if (c.refusePuts === null) delete this.state.refusePuts;
+    else if (c.refusePuts !== undefined) this.state.refusePuts = c.refusePuts;
     for (const [id, failure] of Object.entries(c.accountFailures ?? {})) {
       if (failure === null) delete this.state.accountFailures[id];
       else this.state.accountFailures[id] = failure;
@@ -150,6 +197,20 @@ export class Faults {
     if (t === undefined || t.rate <= 0) return false;
     if (t.operations !== undefined && !t.operations.includes(operation)) return false;
     return this.random() < t.rate;
+  }
+
+  /** Milliseconds to wait before answering `operation` (0: at once). */
+  latencyOf(operation: string): number {
+    const l = this.state.latency;
+    if (l === undefined || (l.operations !== undefined && !l.operations.includes(operation))) return 0;
+    return l.ms;
+  }
+
+  /** The error a put in `region` is refused with, if any. */
+  putRefusal(region: string): { errorCode: string; errorMessage: string } | undefined {
+    const r = this.state.refusePuts;
+    if (r === undefined || (r.regions !== undefined && !r.regions.includes(region))) return undefined;
+    return r;
   }
 
   takeResourceInUse(): boolean {

@@ -312,6 +312,10 @@ export async function startConfigEmulator(options: ConfigEmulatorOptions): Promi
     const throttled = faults.shouldThrottle(operation);
     stats.count(operation, throttled, r);
     if (throttled) throw new EmulatorError('ThrottlingException', 'Rate exceeded');
+    const latency = faults.latencyOf(operation);
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    const refusal = operation === 'PutOrganizationConformancePack' ? faults.putRefusal(r) : undefined;
+    if (refusal) throw new EmulatorError(refusal.errorCode, refusal.errorMessage);
     const body = parseJson(text);
     if (aggregateOperations.has(operation)) return send(res, 200, aggregate.handle(operation, body));
     send(res, 200, await engineFor(r).handle(operation, body));
