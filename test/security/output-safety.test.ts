@@ -3,12 +3,14 @@
  * sanitised (control characters and bidi overrides shown escaped, CSV cells never formulas), pack
  * templates cannot call a helper that writes anywhere, and `build` writes all of its outputs or none.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliError } from '../../src/cli/errors.js';
+import { nodeOutputFs, writeAllOrNothing, type OutputFs } from '../../src/cli/run/write-outputs.js';
 import { compileOptions } from '../../src/generator/render.js';
 import { runCli } from '../support/cli.js';
 import { defaultTemplates } from '../support/templates.js';
@@ -113,4 +115,101 @@ describe('[12] pack templates cannot call helpers that write', () => {
     }
     expect(() => Handlebars.precompile('{{#if x}}{{str y}}{{/if}}', compileOptions('yaml'))).not.toThrow();
   });
+});
+
+describe('[15] build writes all of its outputs or none', () => {
+  /** The real file system, except that the `n`th write (1-based) fails with `code`. */
+  function failingWrite(n: number, code: string): OutputFs {
+    let writes = 0;
+    return {
+      ...nodeOutputFs,
+      writeFile: async (path, content, encoding) => {
+        writes += 1;
+        if (writes === n) {
+          await nodeOutputFs.writeFile(path, '', encoding); // the partial file a full disk leaves
+          throw Object.assign(new Error(`${code}: write failed`), { code });
+        }
+        return nodeOutputFs.writeFile(path, content, encoding);
+      },
+    };
+  }
+
+  it('[15] a full disk on the second write leaves the previous outputs and no temporary file', async () => {
+    const out = join(dir, 'build');
+    mkdirSync(out);
+    writeFileSync(join(out, 'a.yaml'), 'old a\n');
+    writeFileSync(join(out, 'b.yaml'), 'old b\n');
+    const files = ['a', 'b', 'c'].map((n) => ({ path: join(out, `${n}.yaml`), content: `new ${n}\n` }));
+    const error = await writeAllOrNothing(out, files, failingWrite(2, 'ENOSPC')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(1);
+    expect((error as Error).message).toMatch(
+      /cannot write .*b\.yaml: no space left on the device \(ENOSPC\)/,
+    );
+    expect((error as Error).message).toMatch(/nothing was written.*Free some space/);
+    expect((await readdir(out)).sort()).toEqual(['a.yaml', 'b.yaml']);
+    expect(readFileSync(join(out, 'a.yaml'), 'utf8')).toBe('old a\n');
+    expect(readFileSync(join(out, 'b.yaml'), 'utf8')).toBe('old b\n');
+
+    // With room on the disk, the same call replaces all three.
+    expect(await writeAllOrNothing(out, files)).toEqual([false, false, false]);
+    expect((await readdir(out)).sort()).toEqual(['a.yaml', 'b.yaml', 'c.yaml']);
+    expect(await writeAllOrNothing(out, files)).toEqual([true, true, true]);
+  });
+
+  it('[15] an output folder that cannot be created is a failure naming the folder', async () => {
+    const denied: OutputFs = {
+      ...nodeOutputFs,
+      mkdir: () => Promise.reject(Object.assign(new Error('EACCES: denied'), { code: 'EACCES' })),
+    };
+    const out = join(dir, 'locked/build');
+    const error = await writeAllOrNothing(out, [{ path: join(out, 'a.yaml'), content: 'a\n' }], denied).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(1);
+    expect((error as Error).message).toMatch(
+      /cannot create the output folder .*locked\/build: permission denied \(EACCES\); choose a writable folder with --out/,
+    );
+    expect(existsSync(join(dir, 'locked'))).toBe(false);
+  });
+
+  it('[15] --out naming an existing file is a usage error naming the path, nothing written', async () => {
+    repository(['baseline']);
+    writeFileSync(join(dir, 'taken'), 'not a folder\n');
+    const result = await runCli(['build', '--out', 'taken'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('packsmith: the output folder taken is a file');
+    expect(result.stderr).toContain('--out');
+    expect(result.stderr).not.toMatch(/unexpected error/);
+    expect(readFileSync(join(dir, 'taken'), 'utf8')).toBe('not a folder\n');
+  });
+
+  it('[15] an output path taken by a folder fails before any pack is written', async () => {
+    repository(['alpha', 'beta']);
+    mkdirSync(join(dir, 'build/beta.yaml'), { recursive: true });
+    const result = await runCli(['build'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/packsmith: cannot write build\/beta\.yaml: it is a folder \(EISDIR\)/);
+    expect(result.stderr).not.toMatch(/unexpected error/);
+    expect((await readdir(join(dir, 'build'))).sort()).toEqual(['beta.yaml']);
+  });
+
+  it.skipIf(process.getuid?.() === 0)(
+    '[15] an output folder that is not writable gives a clear message and exit 1',
+    async () => {
+      repository(['baseline']);
+      mkdirSync(join(dir, 'build'));
+      chmodSync(join(dir, 'build'), 0o555);
+      try {
+        const result = await runCli(['build'], { cwd: dir });
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/cannot write build\/baseline\.yaml: permission denied \(EACCES\)/);
+        expect(result.stderr).not.toMatch(/unexpected error/);
+      } finally {
+        chmodSync(join(dir, 'build'), 0o755);
+      }
+      expect(await readdir(join(dir, 'build'))).toEqual([]);
+    },
+  );
 });
