@@ -8,10 +8,19 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
+import { CreateAccountCommand, ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/errors.js';
 import { nodeOutputFs, writeAllOrNothing, type OutputFs } from '../../src/cli/run/write-outputs.js';
+import { jsonDocument } from '../../src/cli/output.js';
+import { formatRolloutSummary } from '../../src/cli/rollout-summary.js';
+import { table } from '../../src/cli/run/table.js';
 import { compileOptions } from '../../src/generator/render.js';
+import { csvField } from '../../src/rollout/compliance.js';
+import { githubCommand } from '../../src/validation/format/github.js';
+import type { AccountState } from '../../src/rollout/tracker.js';
+import { motoSkipNote, motoStatus, organizationsClient } from '../support/moto.js';
+import { startRolloutFixture } from '../support/rollout-fixture.js';
 import { runCli } from '../support/cli.js';
 import { defaultTemplates } from '../support/templates.js';
 
@@ -211,5 +220,129 @@ describe('[15] build writes all of its outputs or none', () => {
       }
       expect(await readdir(join(dir, 'build'))).toEqual([]);
     },
+  );
+});
+
+/** An account name that sets the window title, rings the bell, clears the screen and flips the line. */
+const hostileName = 'evil\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202egnp.exe';
+/** Any character that must not reach a terminal raw: C0 but LF, DEL, C1, bidi controls. */
+// eslint-disable-next-line no-control-regex
+const rawControl = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// eslint-disable-next-line no-control-regex
+const packsmithColour = /\u001b\[\d+m/g;
+
+describe('[11] text from AWS or from files never reaches the terminal raw', () => {
+  const account: AccountState = {
+    id: '111122223333',
+    name: hostileName,
+    ouPath: 'Root/\u001b[2JOU',
+    state: 'failed',
+    status: 'CREATE_FAILED',
+    errorCode: 'Bad\u0007Code',
+    errorMessage: 'line one\n\u001b]0;owned\u0007line two',
+  } as AccountState;
+  const counts = {
+    pending: 0,
+    'in-progress': 0,
+    succeeded: 0,
+    failed: 1,
+    'not-reported': 0,
+    suspended: 0,
+    joined: 0,
+    'outside-targets': 0,
+    excluded: 0,
+  } as unknown as Parameters<typeof formatRolloutSummary>[0]['counts'];
+
+  it('[11] the rollout summary shows escapes visibly and keeps packsmith’s own colours', () => {
+    const input = {
+      pack: 'p',
+      region: 'us-east-1',
+      operation: 'create' as const,
+      accounts: [account],
+      counts,
+      outcome: 'failed' as const,
+    };
+    const coloured = formatRolloutSummary({ ...input, color: true });
+    expect(coloured).toMatch(packsmithColour);
+    expect(coloured.replace(packsmithColour, '')).not.toMatch(rawControl);
+    const plain = formatRolloutSummary({ ...input, color: false });
+    expect(plain).not.toMatch(rawControl);
+    expect(plain).toContain('evil\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202egnp.exe');
+    // A line break in an AWS message does not start a line of its own.
+    expect(plain).toContain('    line one\\x0a\\x1b]0;owned\\x07line two');
+  });
+
+  it('[11] table cells are sanitised and stay on their line', () => {
+    const text = table(
+      ['account', 'name'],
+      [
+        ['1', hostileName],
+        ['2', 'a\nb\tc'],
+      ],
+    );
+    expect(text).not.toMatch(rawControl);
+    expect(text.split('\n')).toHaveLength(3);
+    expect(text).toContain('a\\x0ab\\x09c');
+  });
+
+  it('[11] JSON output escapes DEL, C1 and bidirectional controls and reads back the same', () => {
+    const value = { name: `${hostileName}\u007f\u2066\u2028` };
+    const doc = jsonDocument('test', value);
+    expect(doc).not.toMatch(rawControl);
+    expect(doc).not.toMatch(/[\u2028\u2029]/);
+    expect(doc).toContain('\\u001b]0;pwned\\u0007');
+    expect((JSON.parse(doc) as typeof value).name).toBe(value.name);
+  });
+
+  it('[11] CSV cells that a spreadsheet would run as formulas are neutralised', () => {
+    expect(csvField('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(['+1', '-1+2', '@SUM(A1)', '\tx'].map(csvField)).toEqual(["'+1", "'-1+2", "'@SUM(A1)", "'\tx"]);
+    expect(csvField('COMPLIANT')).toBe('COMPLIANT');
+  });
+
+  it('[11] GitHub annotations (whose log renders ANSI) carry no raw control character', () => {
+    const line = githubCommand({
+      checkId: 'PS210',
+      severity: 'error',
+      message: `rule ${hostileName}`,
+      fix: 'fix \u001b[2J it',
+      location: { file: 'packs/\u001b[2J.yaml', line: 1, column: 1 },
+    });
+    expect(line).not.toMatch(rawControl);
+    expect(line).toContain('rule evil\\x1b]0;pwned\\x07');
+    expect(line).toContain('file=packs/\\x1b[2J.yaml');
+  });
+
+  it('[11] an error message that quotes user input is sanitised (end to end)', async () => {
+    repository(['baseline']);
+    const result = await runCli(['build', 'base\u001b[2J\u001b]0;pwned\u0007'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(rawControl);
+    expect(result.stderr).toContain('there is no pack named "base\\x1b[2J\\x1b]0;pwned\\x07"');
+  });
+
+  it.skipIf(!motoStatus().available)(
+    `[11] status shows an account name with terminal escapes escaped${motoSkipNote()}`,
+    async () => {
+      const f = await startRolloutFixture({ accounts: 1, regions: ['us-east-1'] });
+      try {
+        const org = organizationsClient({ endpoint: f.sandbox.moto.endpoint });
+        await org.send(new CreateAccountCommand({ AccountName: hostileName, Email: 'evil@example.com' }));
+        const listed = await org.send(new ListAccountsCommand({}));
+        expect(listed.Accounts?.map((a) => a.Name)).toContain(hostileName);
+        org.destroy();
+        const status = await f.cli('status');
+        expect(status.stdout).toContain('NOT_DEPLOYED');
+        expect(status.stdout).not.toMatch(rawControl);
+        expect(status.stdout).toContain('evil\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202egnp.exe');
+        const json = await f.cli('status', '--format', 'json');
+        expect(json.stdout).not.toMatch(rawControl);
+        const doc = JSON.parse(json.stdout) as { accounts: Array<{ name?: string }> };
+        expect(doc.accounts.map((a) => a.name)).toContain(hostileName);
+      } finally {
+        await f.stop();
+      }
+    },
+    120_000,
   );
 });
