@@ -2,6 +2,7 @@
  * packsmith's entry point. Only commander and the command definitions load here; each command
  * imports what it needs (yaml, ajv, the catalog, the AWS SDK) when it runs, so `--help` starts fast.
  */
+import { printable } from '../util/text.js';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, ExitCode } from './errors.js';
 import { processOutput } from './output.js';
@@ -40,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const out = processOutput();
     if (error instanceof CliError) {
-      out.err(`packsmith: ${error.message}`);
+      out.err(`packsmith: ${printable(error.message)}`);
       return error.exitCode;
     }
     // An AWS endpoint that never answered (src/aws/timeouts.ts): a failure, said as it is. Matched
@@ -50,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.failure;
     }
     const message = error instanceof Error ? error.message : String(error);
-    out.err(`packsmith: unexpected error: ${message}`);
+    out.err(`packsmith: unexpected error: ${printable(message)}`);
     if (debug && error instanceof Error && error.stack) out.err(error.stack);
     else out.err('(run again with --debug for details)');
     return ExitCode.failure;

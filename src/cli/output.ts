@@ -1,3 +1,4 @@
+import { terminalSafeJson } from '../util/text.js';
 import { painter, useColor, type Painter } from './terminal.js';
 
 /** Version of every `--format json` document; bumped on a breaking change to any output schema. */
@@ -20,7 +21,10 @@ export function processOutput(): Output {
   };
 }
 
-/** A JSON report: `kind` names its schema in schemas/output/, `schemaVersion` its version. */
+/**
+ * A JSON report: `kind` names its schema in schemas/output/, `schemaVersion` its version. Every
+ * control and bidirectional character in a value is written as a `\uNNNN` escape.
+ */
 export function jsonDocument<T extends object>(kind: string, data: T): string {
-  return `${JSON.stringify({ schemaVersion: outputSchemaVersion, kind, ...data }, null, 2)}\n`;
+  return `${terminalSafeJson({ schemaVersion: outputSchemaVersion, kind, ...data }, 2)}\n`;
 }

@@ -6,6 +6,7 @@
  * only the final lines. Whether colour is allowed (NO_COLOR, FORCE_COLOR) is the caller's decision.
  */
 import type { StateCounts } from '../rollout/tracker.js';
+import { printableLine } from '../util/text.js';
 import { painter, type Painter } from './terminal.js';
 
 export interface ProgressStream {
@@ -77,7 +78,7 @@ function bar(done: number, total: number): string {
 
 export function regionLine(region: string, s: RegionState, p: Painter, withBar: boolean): string {
   const done = finished(s.counts);
-  const head = `${p.bold(region)} ${done}/${s.total}`;
+  const head = `${p.bold(printableLine(region))} ${done}/${s.total}`;
   const detail = parts(s.counts, p).join(', ');
   return withBar ? `${head} ${bar(done, s.total)} ${detail}` : `${head}: ${detail || 'nothing reported yet'}`;
 }

@@ -3,6 +3,7 @@
  * error and a hint, accounts AWS never reported on, and (apart, as they are not failures) accounts
  * closed or joined during the rollout. Deterministic: no timestamps, accounts sorted by id.
  */
+import { printableLine } from '../util/text.js';
 import type { OrganizationResourceStatus } from '../facts/enums.js';
 import { hintFor, notReportedHint } from '../rollout/hints.js';
 import type { RolloutOutcome } from '../rollout/poll.js';
@@ -99,12 +100,14 @@ export function formatRolloutSummary(input: RolloutSummaryInput): string {
   const p = painter(input.color);
   const c = input.counts;
   const s = summaryJson(input);
+  // Every value from AWS or the configuration is sanitised (printableLine) before it is painted.
   const label = (a: SummaryAccount): string =>
-    `${a.id}${a.name ? ` ${a.name}` : ''}${a.ouPath ? ` (${a.ouPath})` : ''}`;
+    printableLine(`${a.id}${a.name ? ` ${a.name}` : ''}${a.ouPath ? ` (${a.ouPath})` : ''}`);
+  const status = (a: SummaryAccount, none: string): string => printableLine(a.status ?? none);
   const outcome =
     input.outcome === 'succeeded' ? p.green : input.outcome === 'failed' ? p.red : (t: string) => p.yellow(t);
   const lines: string[] = [
-    `${p.bold(input.pack)} ${input.operation} in ${input.region} ${outcome(outcomeWords[input.outcome])}: ` +
+    `${p.bold(printableLine(input.pack))} ${input.operation} in ${printableLine(input.region)} ${outcome(outcomeWords[input.outcome])}: ` +
       `${c.succeeded} of ${s.targets} accounts succeeded, ${c.failed} failed, ${c['not-reported']} not reported` +
       (c.pending + c['in-progress'] > 0 ? `, ${c.pending + c['in-progress']} still waiting` : '') +
       (c.suspended > 0 ? `, ${c.suspended} suspended` : ''),
@@ -113,14 +116,14 @@ export function formatRolloutSummary(input: RolloutSummaryInput): string {
     lines.push('', p.red(`Failed accounts (${s.failed.length}):`));
     for (const a of s.failed) {
       lines.push(`  ${label(a)}`);
-      lines.push(`    ${a.status ?? 'unknown status'}: ${a.errorCode ?? 'no error code'}`);
-      if (a.errorMessage) lines.push(`    ${a.errorMessage}`);
-      if (a.hint) lines.push(`    ${p.cyan('hint:')} ${a.hint}`);
+      lines.push(`    ${status(a, 'unknown status')}: ${printableLine(a.errorCode ?? 'no error code')}`);
+      if (a.errorMessage) lines.push(`    ${printableLine(a.errorMessage)}`);
+      if (a.hint) lines.push(`    ${p.cyan('hint:')} ${printableLine(a.hint)}`);
     }
   }
   if (s.notReported.length > 0) {
     lines.push('', p.yellow(`Not reported by AWS since the ${input.operation} (${s.notReported.length}):`));
-    for (const a of s.notReported) lines.push(`  ${label(a)}: last status ${a.status ?? 'none'}`);
+    for (const a of s.notReported) lines.push(`  ${label(a)}: last status ${status(a, 'none')}`);
     lines.push(`  ${p.cyan('hint:')} ${notReportedHint}`);
   }
   if (s.suspended.length > 0) {
@@ -135,11 +138,11 @@ export function formatRolloutSummary(input: RolloutSummaryInput): string {
       '',
       `Joined the organization during the rollout, deployed by AWS, not counted as failures (${s.joined.length}):`,
     );
-    for (const a of s.joined) lines.push(`  ${label(a)}: ${a.status ?? 'no status'}`);
+    for (const a of s.joined) lines.push(`  ${label(a)}: ${status(a, 'no status')}`);
   }
   if (s.outsideTargets.length > 0) {
     lines.push('', `Excluded accounts that still report a status, not counted (${s.outsideTargets.length}):`);
-    for (const a of s.outsideTargets) lines.push(`  ${label(a)}: ${a.status ?? 'no status'}`);
+    for (const a of s.outsideTargets) lines.push(`  ${label(a)}: ${status(a, 'no status')}`);
   }
   return `${lines.join('\n')}\n`;
 }

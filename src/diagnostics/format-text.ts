@@ -1,23 +1,8 @@
 import type { Painter } from '../cli/terminal.js';
+import { printable } from '../util/text.js';
 import type { Diagnostic, Severity } from './diagnostic.js';
 
-/**
- * Text that is safe to print on one terminal line: C0/C1 control characters (except tab), DEL and
- * the bidirectional overrides that can make a line read differently than it is ("Trojan Source")
- * are shown as `\xNN` / `\uNNNN`. Newlines are the caller's business (see `diagnosticLines`).
- */
-export function printable(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => {
-      const code = c.charCodeAt(0);
-      return code <= 0xff
-        ? `\\x${code.toString(16).padStart(2, '0')}`
-        : `\\u${code.toString(16).padStart(4, '0')}`;
-    },
-  );
-}
+export { printable };
 
 export function paintSeverity(severity: Severity, paint: Painter): string {
   return severity === 'error'

@@ -31,14 +31,53 @@ type HelperSet = Record<string, HandlebarsCompiler.HelperDelegate>;
 /** The handlebars runtime: renders precompiled templates (its typings only re-export the compiler's). */
 const HandlebarsRuntime = HandlebarsRuntimeModule as unknown as typeof HandlebarsCompiler;
 type HelperKind = 'yaml' | 'markdown';
+type CompileOptions = NonNullable<Parameters<typeof HandlebarsCompiler.compile>[1]>;
 
 let compiler: typeof HandlebarsCompiler | undefined;
 /** The full handlebars (parser and compiler), loaded only for templates that are not precompiled. */
 const handlebars = (): typeof HandlebarsCompiler =>
   (compiler ??= createRequire(import.meta.url)('handlebars') as typeof HandlebarsCompiler);
 
-/** Options every pack template is compiled with (precompiled ones too). */
-export const compileOptions = { noEscape: true, strict: true, preventIndent: true } as const;
+/**
+ * Options every pack template is compiled with (precompiled ones too): only the helpers of its kind
+ * and the four block helpers are known, so the compiler refuses any other helper call, and the
+ * built-ins that write (`log`) or look up by computed name (`lookup`) are unknown.
+ */
+export function compileOptions(kind: HelperKind): CompileOptions {
+  const known = [...Object.keys(helperSets[kind]), ...blockHelpers];
+  return {
+    noEscape: true,
+    strict: true,
+    preventIndent: true,
+    knownHelpersOnly: true,
+    knownHelpers: {
+      ...Object.fromEntries(known.map((h) => [h, true])),
+      ...Object.fromEntries(removedBuiltins.map((h) => [h, false])),
+    },
+  };
+}
+
+/** Built-in helpers a pack template never needs: `log` writes to the console, `lookup` reads any key. */
+const removedBuiltins = ['log', 'lookup'] as const;
+
+/** Runtime options: values are read from own properties only (handlebars' default, stated here). */
+const runtimeOptions: HandlebarsCompiler.RuntimeOptions = {
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+};
+
+/**
+ * A handlebars environment of its own for pack templates: packsmith's helpers of `kind`, the block
+ * helpers, no `log`, no `lookup`, no `inline` decorator, and a logger that writes nowhere.
+ */
+function isolatedEnvironment(base: typeof HandlebarsCompiler, kind: HelperKind): typeof HandlebarsCompiler {
+  const env = base.create();
+  for (const name of removedBuiltins) env.unregisterHelper(name);
+  env.unregisterDecorator('inline');
+  env.log = () => undefined;
+  env.registerHelper(helperSets[kind]);
+  return env;
+}
 
 /** The templates packsmith ships in templates/, precompiled by scripts/generate-templates.ts. */
 export const shippedTemplates: ReadonlyArray<{ file: string; helpers: HelperKind }> = [
@@ -90,9 +129,14 @@ export interface TemplateProblem {
   column: number;
 }
 
-/** Every interpolation in `text` that does not go through one of `allowed` helpers. */
+/**
+ * Every interpolation in `text` that does not go through one of `allowed` helpers, and every other
+ * helper call. The whole syntax tree is walked: statements, block parameters, hash values and
+ * subexpressions at any depth. A mustache or subexpression may call only an `allowed` helper (with at
+ * least one argument); a block only if, unless, each or with; partials, decorators and raw blocks
+ * never. Plain paths and literals as arguments are data and pass.
+ */
 export function unsafeInterpolations(text: string, allowed: ReadonlySet<string>): TemplateProblem[] {
-  const problems: TemplateProblem[] = [];
   let ast: hbs.AST.Program;
   try {
     ast = handlebars().parse(text);
@@ -101,53 +145,65 @@ export function unsafeInterpolations(text: string, allowed: ReadonlySet<string>)
     const m = /line (\d+)/.exec((error as Error).message);
     return [{ message: `handlebars syntax error: ${message}`, line: m ? Number(m[1]) : 1, column: 1 }];
   }
-  const at = (node: hbs.AST.Node) => ({ line: node.loc.start.line, column: node.loc.start.column + 1 });
+  const problems: TemplateProblem[] = [];
+  const report = (node: hbs.AST.Node, message: string) =>
+    problems.push({ message, line: node.loc.start.line, column: node.loc.start.column + 1 });
+  const helpers = [...allowed].map((h) => `{{${h} …}}`).join(', ');
   const visit = (node: hbs.AST.Node | undefined | null): void => {
     if (!node) return;
     switch (node.type) {
       case 'Program':
         (node as hbs.AST.Program).body.forEach(visit);
-        break;
+        return;
       case 'MustacheStatement':
       case 'SubExpression': {
-        const m = node as hbs.AST.MustacheStatement;
-        const name = m.path.type === 'PathExpression' ? (m.path as hbs.AST.PathExpression).original : '';
+        const m = node as hbs.AST.MustacheStatement | hbs.AST.SubExpression;
+        const name = helperName(m.path);
         if (!allowed.has(name) || m.params.length === 0) {
-          problems.push({
-            message: `{{${name || '…'}}} writes a value without a safe helper; use one of ${[...allowed]
-              .map((h) => `{{${h} …}}`)
-              .join(', ')}`,
-            ...at(node),
-          });
+          const what = node.type === 'SubExpression' ? `(${name || '…'})` : `{{${name || '…'}}}`;
+          report(node, `${what} writes a value without a safe helper; use one of ${helpers}`);
         }
-        m.params.forEach((p) => (p.type === 'SubExpression' ? visit(p) : undefined));
-        break;
+        visitArguments(m);
+        return;
       }
       case 'BlockStatement': {
         const b = node as hbs.AST.BlockStatement;
-        const name = b.path.type === 'PathExpression' ? (b.path as hbs.AST.PathExpression).original : '';
+        const name = helperName(b.path);
         if (!blockHelpers.has(name)) {
-          problems.push({
-            message: `block helper {{#${name}}} is not allowed; use if, unless, each or with`,
-            ...at(node),
-          });
+          report(node, `block helper {{#${name || '…'}}} is not allowed; use if, unless, each or with`);
         }
+        visitArguments(b);
         visit(b.program);
         visit(b.inverse);
-        break;
+        return;
       }
-      case 'PartialStatement':
-      case 'PartialBlockStatement':
-      case 'DecoratorBlock':
-      case 'Decorator':
-        problems.push({ message: 'partials and decorators are not allowed in pack templates', ...at(node) });
-        break;
+      case 'ContentStatement':
+      case 'CommentStatement':
+        return;
       default:
-        break;
+        // partials, partial blocks, decorators, decorator blocks and anything a later handlebars adds
+        report(node, 'partials and decorators are not allowed in pack templates');
     }
+  };
+  const visitArguments = (call: {
+    path: hbs.AST.Expression;
+    params: hbs.AST.Expression[];
+    hash?: hbs.AST.Hash;
+  }): void => {
+    visitExpression(call.path);
+    for (const param of call.params) visitExpression(param);
+    for (const pair of call.hash?.pairs ?? []) visitExpression(pair.value);
+  };
+  const visitExpression = (expression: hbs.AST.Expression): void => {
+    if (expression.type === 'SubExpression') visit(expression);
   };
   visit(ast);
   return problems;
+}
+
+/** The helper a call names: its path when that is a plain path, '' for a literal or subexpression. */
+function helperName(path: hbs.AST.Expression): string {
+  return path.type === 'PathExpression' ? (path as hbs.AST.PathExpression).original : '';
 }
 
 const compiled = new Map<string, HandlebarsCompiler.TemplateDelegate>();
@@ -168,15 +224,12 @@ function compile(text: string, kind: HelperKind): HandlebarsCompiler.TemplateDel
   let fn = compiled.get(cacheKey);
   if (fn === undefined) {
     const spec = precompiledByHash.get(hash);
-    if (spec) {
-      const env = HandlebarsRuntime.create();
-      env.registerHelper(helperSets[kind]);
-      fn = env.template(spec as Parameters<typeof HandlebarsCompiler.template>[0]);
-    } else {
-      const env = handlebars().create();
-      env.registerHelper(helperSets[kind]);
-      fn = env.compile(text, compileOptions);
-    }
+    const render = spec
+      ? isolatedEnvironment(HandlebarsRuntime, kind).template(
+          spec as Parameters<typeof HandlebarsCompiler.template>[0],
+        )
+      : isolatedEnvironment(handlebars(), kind).compile(text, compileOptions(kind));
+    fn = (context: unknown) => render(context, runtimeOptions);
     compiled.set(cacheKey, fn);
   }
   return fn;

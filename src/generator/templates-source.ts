@@ -22,7 +22,7 @@ export function generatedTemplatesSource(): string {
         `templates/${file}:${problems[0]!.line}:${problems[0]!.column}: ${problems[0]!.message}`,
       );
     }
-    const spec = Handlebars.precompile(text, compileOptions);
+    const spec = Handlebars.precompile(text, compileOptions(helpers));
     return `  ${JSON.stringify(file)}: { sha256: ${JSON.stringify(sha256(text))}, spec: ${String(spec)} },`;
   });
   return [

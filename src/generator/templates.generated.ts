@@ -13,7 +13,7 @@ export const precompiled = {
   return "\nParameters:\n"
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"parameters"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":15,"column":9}}})) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -21,9 +21,9 @@ export const precompiled = {
     };
 
   return "  "
-    + ((stack1 = (lookupProperty(helpers,"key")||alias1(depth0, "key", {"start":{"line":14,"column":4},"end":{"line":14,"column":7}} )).call(alias2,lookupProperty(depth0,"name"),{"name":"key","hash":{},"data":data,"loc":{"start":{"line":14,"column":2},"end":{"line":14,"column":14}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"key").call(alias1,lookupProperty(depth0,"name"),{"name":"key","hash":{},"data":data,"loc":{"start":{"line":14,"column":2},"end":{"line":14,"column":14}}})) != null ? stack1 : "")
     + ":"
-    + ((stack1 = (lookupProperty(helpers,"block")||alias1(depth0, "block", {"start":{"line":14,"column":17},"end":{"line":14,"column":22}} )).call(alias2,lookupProperty(depth0,"properties"),4,{"name":"block","hash":{},"data":data,"loc":{"start":{"line":14,"column":15},"end":{"line":14,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"block").call(alias1,lookupProperty(depth0,"properties"),4,{"name":"block","hash":{},"data":data,"loc":{"start":{"line":14,"column":15},"end":{"line":14,"column":37}}})) != null ? stack1 : "")
     + "\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -36,7 +36,7 @@ export const precompiled = {
   return "\nConditions:\n"
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"conditions"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":22,"column":9}}})) != null ? stack1 : "");
 },"3":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -44,12 +44,12 @@ export const precompiled = {
     };
 
   return "  "
-    + ((stack1 = (lookupProperty(helpers,"key")||alias1(depth0, "key", {"start":{"line":21,"column":4},"end":{"line":21,"column":7}} )).call(alias2,lookupProperty(depth0,"name"),{"name":"key","hash":{},"data":data,"loc":{"start":{"line":21,"column":2},"end":{"line":21,"column":14}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"key").call(alias1,lookupProperty(depth0,"name"),{"name":"key","hash":{},"data":data,"loc":{"start":{"line":21,"column":2},"end":{"line":21,"column":14}}})) != null ? stack1 : "")
     + ":"
-    + ((stack1 = (lookupProperty(helpers,"block")||alias1(depth0, "block", {"start":{"line":21,"column":17},"end":{"line":21,"column":22}} )).call(alias2,lookupProperty(depth0,"expression"),4,{"name":"block","hash":{},"data":data,"loc":{"start":{"line":21,"column":15},"end":{"line":21,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"block").call(alias1,lookupProperty(depth0,"expression"),4,{"name":"block","hash":{},"data":data,"loc":{"start":{"line":21,"column":15},"end":{"line":21,"column":37}}})) != null ? stack1 : "")
     + "\n";
 },"4":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -57,12 +57,12 @@ export const precompiled = {
     };
 
   return "  "
-    + ((stack1 = (lookupProperty(helpers,"key")||alias1(depth0, "key", {"start":{"line":27,"column":4},"end":{"line":27,"column":7}} )).call(alias2,lookupProperty(depth0,"logicalId"),{"name":"key","hash":{},"data":data,"loc":{"start":{"line":27,"column":2},"end":{"line":27,"column":19}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"key").call(alias1,lookupProperty(depth0,"logicalId"),{"name":"key","hash":{},"data":data,"loc":{"start":{"line":27,"column":2},"end":{"line":27,"column":19}}})) != null ? stack1 : "")
     + ":\n    Type: AWS::Config::ConfigRule\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"condition"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":29,"column":0},"end":{"line":31,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"controls"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":32,"column":0},"end":{"line":34,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"condition"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":29,"column":0},"end":{"line":31,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"controls"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":32,"column":0},"end":{"line":34,"column":7}}})) != null ? stack1 : "")
     + "    Properties:"
-    + ((stack1 = (lookupProperty(helpers,"block")||alias1(depth0, "block", {"start":{"line":35,"column":17},"end":{"line":35,"column":22}} )).call(alias2,lookupProperty(depth0,"properties"),6,{"name":"block","hash":{},"data":data,"loc":{"start":{"line":35,"column":15},"end":{"line":35,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"block").call(alias1,lookupProperty(depth0,"properties"),6,{"name":"block","hash":{},"data":data,"loc":{"start":{"line":35,"column":15},"end":{"line":35,"column":37}}})) != null ? stack1 : "")
     + "\n";
 },"5":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -73,7 +73,7 @@ export const precompiled = {
     };
 
   return "    Condition: "
-    + ((stack1 = (lookupProperty(helpers,"str")||container.strict(depth0, "str", {"start":{"line":30,"column":17},"end":{"line":30,"column":20}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"condition"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":30,"column":15},"end":{"line":30,"column":32}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"str").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"condition"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":30,"column":15},"end":{"line":30,"column":32}}})) != null ? stack1 : "")
     + "\n";
 },"6":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -84,10 +84,10 @@ export const precompiled = {
     };
 
   return "    Controls:"
-    + ((stack1 = (lookupProperty(helpers,"block")||container.strict(depth0, "block", {"start":{"line":33,"column":15},"end":{"line":33,"column":20}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"controls"),6,{"name":"block","hash":{},"data":data,"loc":{"start":{"line":33,"column":13},"end":{"line":33,"column":33}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"block").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"controls"),6,{"name":"block","hash":{},"data":data,"loc":{"start":{"line":33,"column":13},"end":{"line":33,"column":33}}})) != null ? stack1 : "")
     + "\n";
 },"7":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -95,13 +95,13 @@ export const precompiled = {
     };
 
   return "  "
-    + ((stack1 = (lookupProperty(helpers,"key")||alias1(depth0, "key", {"start":{"line":38,"column":4},"end":{"line":38,"column":7}} )).call(alias2,lookupProperty(depth0,"logicalId"),{"name":"key","hash":{},"data":data,"loc":{"start":{"line":38,"column":2},"end":{"line":38,"column":19}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"key").call(alias1,lookupProperty(depth0,"logicalId"),{"name":"key","hash":{},"data":data,"loc":{"start":{"line":38,"column":2},"end":{"line":38,"column":19}}})) != null ? stack1 : "")
     + ":\n    Type: AWS::Config::RemediationConfiguration\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"condition"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":40,"column":0},"end":{"line":42,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"condition"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":40,"column":0},"end":{"line":42,"column":7}}})) != null ? stack1 : "")
     + "    DependsOn: "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":43,"column":17},"end":{"line":43,"column":20}} )).call(alias2,lookupProperty(depth0,"dependsOn"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":43,"column":15},"end":{"line":43,"column":32}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"str").call(alias1,lookupProperty(depth0,"dependsOn"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":43,"column":15},"end":{"line":43,"column":32}}})) != null ? stack1 : "")
     + "\n    Properties:"
-    + ((stack1 = (lookupProperty(helpers,"block")||alias1(depth0, "block", {"start":{"line":44,"column":17},"end":{"line":44,"column":22}} )).call(alias2,lookupProperty(depth0,"properties"),6,{"name":"block","hash":{},"data":data,"loc":{"start":{"line":44,"column":15},"end":{"line":44,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"block").call(alias1,lookupProperty(depth0,"properties"),6,{"name":"block","hash":{},"data":data,"loc":{"start":{"line":44,"column":15},"end":{"line":44,"column":37}}})) != null ? stack1 : "")
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -111,7 +111,7 @@ export const precompiled = {
         return undefined
     };
 
-  return ((stack1 = (lookupProperty(helpers,"comment")||container.strict(depth0, "comment", {"start":{"line":9,"column":2},"end":{"line":9,"column":9}} )).call(alias1,lookupProperty(depth0,"header"),{"name":"comment","hash":{},"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":9,"column":18}}})) != null ? stack1 : "")
+  return ((stack1 = lookupProperty(helpers,"comment").call(alias1,lookupProperty(depth0,"header"),{"name":"comment","hash":{},"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":9,"column":18}}})) != null ? stack1 : "")
     + "\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"parameters"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":16,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"conditions"),"length"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":23,"column":7}}})) != null ? stack1 : "")
@@ -127,10 +127,10 @@ export const precompiled = {
         return undefined
     };
 
-  return ((stack1 = (lookupProperty(helpers,"md")||container.strict(depth0, "md", {"start":{"line":8,"column":2},"end":{"line":8,"column":4}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"description"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":8,"column":18}}})) != null ? stack1 : "")
+  return ((stack1 = lookupProperty(helpers,"md").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"description"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":8,"column":18}}})) != null ? stack1 : "")
     + "\n\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -138,15 +138,15 @@ export const precompiled = {
     };
 
   return "| "
-    + ((stack1 = (lookupProperty(helpers,"code")||alias1(depth0, "code", {"start":{"line":18,"column":4},"end":{"line":18,"column":8}} )).call(alias2,lookupProperty(depth0,"ruleName"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":18,"column":2},"end":{"line":18,"column":19}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"code").call(alias1,lookupProperty(depth0,"ruleName"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":18,"column":2},"end":{"line":18,"column":19}}})) != null ? stack1 : "")
     + " | "
-    + ((stack1 = (lookupProperty(helpers,"code")||alias1(depth0, "code", {"start":{"line":18,"column":24},"end":{"line":18,"column":28}} )).call(alias2,lookupProperty(depth0,"source"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":18,"column":22},"end":{"line":18,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"code").call(alias1,lookupProperty(depth0,"source"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":18,"column":22},"end":{"line":18,"column":37}}})) != null ? stack1 : "")
     + " | "
-    + ((stack1 = (lookupProperty(helpers,"md")||alias1(depth0, "md", {"start":{"line":18,"column":42},"end":{"line":18,"column":44}} )).call(alias2,lookupProperty(depth0,"scope"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":18,"column":40},"end":{"line":18,"column":52}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"md").call(alias1,lookupProperty(depth0,"scope"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":18,"column":40},"end":{"line":18,"column":52}}})) != null ? stack1 : "")
     + " | "
-    + ((stack1 = (lookupProperty(helpers,"md")||alias1(depth0, "md", {"start":{"line":18,"column":57},"end":{"line":18,"column":59}} )).call(alias2,lookupProperty(depth0,"frequency"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":18,"column":55},"end":{"line":18,"column":71}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"md").call(alias1,lookupProperty(depth0,"frequency"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":18,"column":55},"end":{"line":18,"column":71}}})) != null ? stack1 : "")
     + " | "
-    + ((stack1 = (lookupProperty(helpers,"md")||alias1(depth0, "md", {"start":{"line":18,"column":76},"end":{"line":18,"column":78}} )).call(alias2,lookupProperty(depth0,"controls"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":18,"column":74},"end":{"line":18,"column":89}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"md").call(alias1,lookupProperty(depth0,"controls"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":18,"column":74},"end":{"line":18,"column":89}}})) != null ? stack1 : "")
     + " |\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -159,7 +159,7 @@ export const precompiled = {
   return "\n## Parameters\n\n| Parameter | Default | Description |\n| --- | --- | --- |\n"
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"parameters"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":28,"column":9}}})) != null ? stack1 : "");
 },"3":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -167,11 +167,11 @@ export const precompiled = {
     };
 
   return "| "
-    + ((stack1 = (lookupProperty(helpers,"code")||alias1(depth0, "code", {"start":{"line":27,"column":4},"end":{"line":27,"column":8}} )).call(alias2,lookupProperty(depth0,"name"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":27,"column":2},"end":{"line":27,"column":15}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"code").call(alias1,lookupProperty(depth0,"name"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":27,"column":2},"end":{"line":27,"column":15}}})) != null ? stack1 : "")
     + " | "
-    + ((stack1 = (lookupProperty(helpers,"code")||alias1(depth0, "code", {"start":{"line":27,"column":20},"end":{"line":27,"column":24}} )).call(alias2,lookupProperty(depth0,"default"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":27,"column":18},"end":{"line":27,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"code").call(alias1,lookupProperty(depth0,"default"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":27,"column":18},"end":{"line":27,"column":34}}})) != null ? stack1 : "")
     + " | "
-    + ((stack1 = (lookupProperty(helpers,"md")||alias1(depth0, "md", {"start":{"line":27,"column":39},"end":{"line":27,"column":41}} )).call(alias2,lookupProperty(depth0,"description"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":27,"column":37},"end":{"line":27,"column":55}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"md").call(alias1,lookupProperty(depth0,"description"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":27,"column":37},"end":{"line":27,"column":55}}})) != null ? stack1 : "")
     + " |\n";
 },"4":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -184,7 +184,7 @@ export const precompiled = {
   return "\n## Remediations\n\n| Rule | Runbook | Mode | Parameters |\n| --- | --- | --- | --- |\n"
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"remediations"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":38,"column":9}}})) != null ? stack1 : "");
 },"5":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -192,13 +192,13 @@ export const precompiled = {
     };
 
   return "| "
-    + ((stack1 = (lookupProperty(helpers,"code")||alias1(depth0, "code", {"start":{"line":37,"column":4},"end":{"line":37,"column":8}} )).call(alias2,lookupProperty(depth0,"ruleName"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":37,"column":2},"end":{"line":37,"column":19}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"code").call(alias1,lookupProperty(depth0,"ruleName"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":37,"column":2},"end":{"line":37,"column":19}}})) != null ? stack1 : "")
     + " | "
-    + ((stack1 = (lookupProperty(helpers,"code")||alias1(depth0, "code", {"start":{"line":37,"column":24},"end":{"line":37,"column":28}} )).call(alias2,lookupProperty(depth0,"runbook"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":37,"column":22},"end":{"line":37,"column":38}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"code").call(alias1,lookupProperty(depth0,"runbook"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":37,"column":22},"end":{"line":37,"column":38}}})) != null ? stack1 : "")
     + " | "
-    + ((stack1 = (lookupProperty(helpers,"md")||alias1(depth0, "md", {"start":{"line":37,"column":43},"end":{"line":37,"column":45}} )).call(alias2,lookupProperty(depth0,"mode"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":37,"column":41},"end":{"line":37,"column":52}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"md").call(alias1,lookupProperty(depth0,"mode"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":37,"column":41},"end":{"line":37,"column":52}}})) != null ? stack1 : "")
     + " | "
-    + ((stack1 = (lookupProperty(helpers,"md")||alias1(depth0, "md", {"start":{"line":37,"column":57},"end":{"line":37,"column":59}} )).call(alias2,lookupProperty(depth0,"parameters"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":37,"column":55},"end":{"line":37,"column":72}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"md").call(alias1,lookupProperty(depth0,"parameters"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":37,"column":55},"end":{"line":37,"column":72}}})) != null ? stack1 : "")
     + " |\n";
 },"6":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -211,7 +211,7 @@ export const precompiled = {
   return "\n## Controls\n\n| Control | Rules |\n| --- | --- |\n"
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"controls"),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":46,"column":0},"end":{"line":48,"column":9}}})) != null ? stack1 : "");
 },"7":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -219,12 +219,12 @@ export const precompiled = {
     };
 
   return "| "
-    + ((stack1 = (lookupProperty(helpers,"md")||alias1(depth0, "md", {"start":{"line":47,"column":4},"end":{"line":47,"column":6}} )).call(alias2,lookupProperty(depth0,"id"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":47,"column":2},"end":{"line":47,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"md").call(alias1,lookupProperty(depth0,"id"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":47,"column":2},"end":{"line":47,"column":11}}})) != null ? stack1 : "")
     + " | "
-    + ((stack1 = (lookupProperty(helpers,"md")||alias1(depth0, "md", {"start":{"line":47,"column":16},"end":{"line":47,"column":18}} )).call(alias2,lookupProperty(depth0,"rules"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":47,"column":14},"end":{"line":47,"column":26}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"md").call(alias1,lookupProperty(depth0,"rules"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":47,"column":14},"end":{"line":47,"column":26}}})) != null ? stack1 : "")
     + " |\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -232,21 +232,21 @@ export const precompiled = {
     };
 
   return "# "
-    + ((stack1 = (lookupProperty(helpers,"md")||alias1(depth0, "md", {"start":{"line":5,"column":4},"end":{"line":5,"column":6}} )).call(alias2,lookupProperty(depth0,"name"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":5,"column":2},"end":{"line":5,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"md").call(alias1,lookupProperty(depth0,"name"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":5,"column":2},"end":{"line":5,"column":13}}})) != null ? stack1 : "")
     + "\n\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"description"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":10,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"description"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":10,"column":7}}})) != null ? stack1 : "")
     + "Built by packsmith from "
-    + ((stack1 = (lookupProperty(helpers,"code")||alias1(depth0, "code", {"start":{"line":11,"column":26},"end":{"line":11,"column":30}} )).call(alias2,lookupProperty(depth0,"manifest"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":11,"column":24},"end":{"line":11,"column":41}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"code").call(alias1,lookupProperty(depth0,"manifest"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":11,"column":24},"end":{"line":11,"column":41}}})) != null ? stack1 : "")
     + ": "
-    + ((stack1 = (lookupProperty(helpers,"md")||alias1(depth0, "md", {"start":{"line":11,"column":45},"end":{"line":11,"column":47}} )).call(alias2,lookupProperty(depth0,"ruleCount"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":11,"column":43},"end":{"line":11,"column":59}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"md").call(alias1,lookupProperty(depth0,"ruleCount"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":11,"column":43},"end":{"line":11,"column":59}}})) != null ? stack1 : "")
     + " rules, "
-    + ((stack1 = (lookupProperty(helpers,"md")||alias1(depth0, "md", {"start":{"line":11,"column":69},"end":{"line":11,"column":71}} )).call(alias2,lookupProperty(depth0,"remediationCount"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":11,"column":67},"end":{"line":11,"column":90}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"md").call(alias1,lookupProperty(depth0,"remediationCount"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":11,"column":67},"end":{"line":11,"column":90}}})) != null ? stack1 : "")
     + " remediations, "
-    + ((stack1 = (lookupProperty(helpers,"md")||alias1(depth0, "md", {"start":{"line":11,"column":107},"end":{"line":11,"column":109}} )).call(alias2,lookupProperty(depth0,"parameterCount"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":11,"column":105},"end":{"line":11,"column":126}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"md").call(alias1,lookupProperty(depth0,"parameterCount"),{"name":"md","hash":{},"data":data,"loc":{"start":{"line":11,"column":105},"end":{"line":11,"column":126}}})) != null ? stack1 : "")
     + " parameters.\n\n## Rules\n\n| Rule | Source | Scope | Frequency | Controls |\n| --- | --- | --- | --- | --- |\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"rules"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":19,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"parameters"),"length"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":29,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"remediations"),"length"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":30,"column":0},"end":{"line":39,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"controls"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":40,"column":0},"end":{"line":49,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"rules"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":19,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"parameters"),"length"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":29,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"remediations"),"length"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":30,"column":0},"end":{"line":39,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"controls"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":40,"column":0},"end":{"line":49,"column":7}}})) != null ? stack1 : "");
 },"useData":true} },
 };

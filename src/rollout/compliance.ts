@@ -269,9 +269,14 @@ export async function fetchPackCompliance(
   };
 }
 
-/** RFC 4180 quoting: a field with a comma, a quote, CR or LF is quoted, its quotes doubled. */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+/**
+ * One CSV field. A value a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab
+ * or CR: OWASP "CSV Injection") gets a leading `'`, which spreadsheets show as text. Then RFC 4180
+ * quoting: a field with a comma, a quote, CR or LF is quoted, its quotes doubled.
+ */
+export function csvField(value: string): string {
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export const complianceCsvHeader = [

@@ -11,6 +11,7 @@ import { CliError, UsageError } from '../errors.js';
 import { jsonDocument, processOutput, type Output, type OutputFormat } from '../output.js';
 import type { Painter } from '../terminal.js';
 import { table as plainTable } from '../run/table.js';
+import { printableValues } from '../../util/text.js';
 
 interface CommonOptions {
   format: string;
@@ -269,7 +270,9 @@ async function showAction(identifier: string, options: CommonOptions, out: Outpu
   const rule = catalog.rule(identifier) ?? catalog.rules().find((r) => r.name === identifier);
   if (rule) {
     out.out(
-      format === 'json' ? jsonDocument('catalog-show', { entry: 'rule', rule }) : showRule(rule, out.paint),
+      format === 'json'
+        ? jsonDocument('catalog-show', { entry: 'rule', rule })
+        : showRule(printableValues(rule), out.paint),
     );
     return;
   }
@@ -291,7 +294,7 @@ async function showAction(identifier: string, options: CommonOptions, out: Outpu
     out.out(
       format === 'json'
         ? jsonDocument('catalog-show', { entry: 'runbook', runbook })
-        : showRunbook(runbook, out.paint),
+        : showRunbook(printableValues(runbook), out.paint),
     );
     return;
   }

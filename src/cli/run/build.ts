@@ -1,5 +1,4 @@
 /** `packsmith build`: the shell around the generator (files in, files out, a report). */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadRepository } from '../../authoring/repository.js';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
@@ -8,6 +7,7 @@ import { finalizeDiagnostics } from '../../diagnostics/pipeline.js';
 import { checkRepository } from '../../validation/check-built.js';
 import { allChecks } from '../../validation/registry.js';
 import { packageTemplateSource } from '../../generator/package-templates.js';
+import { writeAllOrNothing } from './write-outputs.js';
 import { displayPath } from '../../util/paths.js';
 import { closest } from '../../util/suggest.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
@@ -58,23 +58,22 @@ export async function runBuild(
   }> = [];
   if (!failed) {
     const outDir = resolve(options.out);
-    await mkdir(outDir, { recursive: true });
-    for (const built of result.built) {
-      const templatePath = join(outDir, `${built.name}.yaml`);
-      const unchanged = await writeIfChanged(templatePath, built.template);
-      const entry: (typeof written)[number] = {
+    const files = result.built.flatMap((built) => [
+      { path: join(outDir, `${built.name}.yaml`), content: built.template },
+      ...(options.docs ? [{ path: join(outDir, `${built.name}.md`), content: built.readme }] : []),
+    ]);
+    const unchanged = await writeAllOrNothing(outDir, files);
+    const perPack = options.docs ? 2 : 1;
+    result.built.forEach((built, i) => {
+      const template = files[i * perPack]!;
+      written.push({
         pack: built.name,
-        template: displayPath(templatePath),
+        template: displayPath(template.path),
+        ...(options.docs ? { readme: displayPath(files[i * perPack + 1]!.path) } : {}),
         bytes: built.bytes,
-        unchanged,
-      };
-      if (options.docs) {
-        const readmePath = join(outDir, `${built.name}.md`);
-        await writeIfChanged(readmePath, built.readme);
-        entry.readme = displayPath(readmePath);
-      }
-      written.push(entry);
-    }
+        unchanged: unchanged[i * perPack]!,
+      });
+    });
   }
 
   if (options.format === 'json') {
@@ -103,17 +102,4 @@ function summaryLine(diagnostics: Diagnostic[], suppressed: number, failed: bool
   const { errors, warnings } = summarize(diagnostics);
   const counts = `${errors} error(s), ${warnings} warning(s)${suppressed ? `, ${suppressed} suppressed` : ''}`;
   return failed ? `build failed: ${counts}; nothing was written` : `${packs} pack(s) built, ${counts}`;
-}
-
-/** Writes atomically (temp file + rename) and only when the content changed; true when unchanged. */
-async function writeIfChanged(path: string, content: string): Promise<boolean> {
-  try {
-    if ((await readFile(path, 'utf8')) === content) return true;
-  } catch {
-    // not there yet
-  }
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, content, 'utf8');
-  await rename(temp, path);
-  return false;
 }

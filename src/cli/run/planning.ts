@@ -2,6 +2,7 @@
  * Making a plan (shared by `plan` and `deploy`) and showing it. The plan document is at once the
  * `plan --format json` report and the `plan --out` file that `deploy --plan` applies.
  */
+import { printableLine } from '../../util/text.js';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import type { OrgTree } from '../../org/discover.js';
@@ -344,11 +345,12 @@ export function formatPlan(plan: PlanDocument, io: Output): string {
     a === 'create' ? p.green('create') : a === 'update' ? p.yellow('update') : p.dim('unchanged');
   for (const pack of plan.packs) {
     lines.push(
-      p.bold(`${pack.pack}`) + (pack.orgPackName !== pack.pack ? ` (org pack ${pack.orgPackName})` : ''),
+      p.bold(printableLine(pack.pack)) +
+        (pack.orgPackName !== pack.pack ? ` (org pack ${printableLine(pack.orgPackName)})` : ''),
     );
     for (const r of pack.regions) {
-      lines.push(`  ${r.region.padEnd(15)} ${actionText(r.action)}`);
-      for (const reason of r.reasons) lines.push(`      ${reason}`);
+      lines.push(`  ${printableLine(r.region).padEnd(15)} ${actionText(r.action)}`);
+      for (const reason of r.reasons) lines.push(`      ${printableLine(reason)}`);
       if (r.action !== 'unchanged') {
         lines.push(
           p.dim(

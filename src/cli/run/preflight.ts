@@ -1,4 +1,5 @@
 /** `packsmith preflight`, and the preflight every deploy runs first. */
+import { printableLine } from '../../util/text.js';
 import { loadCatalog } from '../../catalog/catalog.js';
 import type { OrgTree } from '../../org/discover.js';
 import type { DesiredPack } from '../../rollout/desired.js';
@@ -98,8 +99,10 @@ export function formatFindings(findings: readonly PreflightFinding[], io: Output
     const where = [f.pack && `pack ${f.pack}`, f.region, f.accountId && `account ${f.accountId}`]
       .filter(Boolean)
       .join(', ');
-    const accounts = f.accountIds && f.accountIds.length ? `\n    accounts: ${f.accountIds.join(', ')}` : '';
-    return `${sev(f.severity)} ${p.dim(f.checkId)} ${where ? `[${where}] ` : ''}${f.message}${accounts}\n    ${p.dim(`fix: ${f.fix}`)}`;
+    const accounts =
+      f.accountIds && f.accountIds.length ? `\n    accounts: ${printableLine(f.accountIds.join(', '))}` : '';
+    const [message, fix] = [printableLine(f.message), printableLine(f.fix)];
+    return `${sev(f.severity)} ${p.dim(f.checkId)} ${where ? `[${printableLine(where)}] ` : ''}${message}${accounts}\n    ${p.dim(`fix: ${fix}`)}`;
   });
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;

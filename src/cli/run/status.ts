@@ -3,11 +3,13 @@
  * with what the local status database recorded (its last recorded change and deployment). Target
  * accounts without any status are shown as NOT_DEPLOYED.
  */
+import { printableLine } from '../../util/text.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { statusReportData } from './status-report.js';
 import {
   complianceCsv,
+  csvField,
   complianceCsvHeader,
   fetchPackCompliance,
   type PackCompliance,
@@ -146,7 +148,7 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       for (const pack of ctx.packs) {
         const rowsOfPack = (compliance?.rules ?? []).filter((x) => x.pack === pack);
         const body = complianceCsv(rowsOfPack).split('\n').slice(1).filter(Boolean);
-        lines.push(...body.map((line) => `${pack},${line}`));
+        lines.push(...body.map((line) => `${csvField(pack)},${line}`));
       }
       emit(`${lines.join('\n')}\n`);
     } else if (options.format === 'json') {
@@ -193,11 +195,11 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
         .sort()
         .map(([s, n]) => `${s} ${n}`)
         .join(', ');
-      io.out(`\n${rows.length} account row(s): ${summary || 'none'}`);
+      io.out(`\n${rows.length} account row(s): ${printableLine(summary) || 'none'}`);
       if (rows.some((r) => !r.target))
         io.out(p.dim('* not a target of the configuration (joined later, or excluded since)'));
       for (const r of rows.filter((x) => x.hint))
-        io.out(`${p.cyan('hint')} ${r.accountId} ${r.region}: ${r.hint}`);
+        io.out(`${p.cyan('hint')} ${printableLine(`${r.accountId} ${r.region}: ${r.hint}`)}`);
       if (!existsSync(ctx.statePath))
         io.out(p.dim(`(no local history at ${ctx.statePath}: statuses are AWS's only)`));
       else if (unavailable !== undefined)

@@ -1,4 +1,5 @@
 /** `packsmith unlock PACK`: break a lock left by a deploy that died. */
+import { printableLine } from '../../util/text.js';
 import { breakLock, readLock, isLockExpired } from '../../rollout/lock.js';
 import { orgPackNameOf } from '../../org/deploy-config.js';
 import type { UnlockCommandOptions } from '../commands/unlock.js';
@@ -29,7 +30,7 @@ export async function runUnlock(pack: string, options: UnlockCommandOptions): Pr
     const who = body
       ? `${body.holder} (${body.operation}) since ${body.acquiredAt}, until ${body.expiresAt}${isLockExpired(current, new Date()) ? ', expired' : ''}`
       : `an unreadable lock object (${current.problem ?? 'unknown content'})`;
-    io.err(`${target.orgPackName} is locked by ${who}.`);
+    io.err(`${printableLine(target.orgPackName)} is locked by ${printableLine(who)}.`);
     if (
       !(await confirm('Break the lock? Only do this when that deploy is no longer running.', options.yes, io))
     )

@@ -9,6 +9,7 @@
  * (actions/toolkit `command.ts`) expects, so no message can end the command early or start a new
  * one. GitHub shows at most 10 annotations of each level per step; the rest stay in the log.
  */
+import { printable, printableLine } from '../../util/text.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { ValidationReport } from '../report.js';
 import { cfnLintNote, summarySentence } from './shared.js';
@@ -38,15 +39,26 @@ export function githubCommand(d: Diagnostic): string {
     if (endColumn !== undefined) props.push(['endColumn', endColumn]);
   }
   props.push(['title', d.checkId]);
-  const properties = props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',');
-  const message = d.fix ? `${d.message}\nFix: ${d.fix}` : d.message;
+  // The runner's log shows ANSI sequences: values are sanitised (printable) before escaping.
+  const properties = props.map(([k, v]) => `${k}=${escapeProperty(printableLine(String(v)))}`).join(',');
+  const message = keepingBreaks(d.fix ? `${d.message}\nFix: ${d.fix}` : d.message);
   return `::${command[d.severity]} ${properties}::${escapeData(message)}`;
+}
+
+/** `printable`, keeping CR as well as LF and tab: the runner's escaping carries line breaks. */
+function keepingBreaks(text: string): string {
+  return text
+    .split('\r')
+    .map((part) => printable(part))
+    .join('\r');
 }
 
 export function formatGithub(report: ValidationReport): string {
   const lines = report.diagnostics.map(githubCommand);
   const note = cfnLintNote(report);
   // The summary is a plain log line; escapeData keeps a hostile reason on this one line.
-  lines.push(`packsmith validate: ${summarySentence(report)}${note ? `; ${escapeData(note)}` : ''}`);
+  lines.push(
+    `packsmith validate: ${summarySentence(report)}${note ? `; ${escapeData(keepingBreaks(note))}` : ''}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Severity } from '../../diagnostics/diagnostic.js';
 import type { RuleInfo, ValidationReport } from '../report.js';
+import { terminalSafeJson } from '../../util/text.js';
 import { cfnLintNote } from './shared.js';
 
 export const sarifSchemaUri = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -253,5 +254,5 @@ export function formatSarif(report: ValidationReport, options: SarifOptions = {}
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${terminalSafeJson(log, 2)}\n`;
 }
