@@ -3,14 +3,17 @@
  * and running cfn-lint happen here; the checks themselves are pure (validate-template.ts,
  * authoring/compose.ts).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { composeRepository } from '../authoring/compose.js';
+import { fileRefused } from '../authoring/problems.js';
 import { loadRepository, type Repository } from '../authoring/repository.js';
 import { isAuthoringKind } from '../authoring/schema-validate.js';
 import type { Catalog } from '../catalog/types.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { inputFileLimits } from '../facts/limits.js';
+import { readTemplateFile, readUserFile, type FileRead } from '../source/read-file.js';
 import { parseYamlSource, type YamlSource } from '../source/yaml-source.js';
 import { displayPath } from '../util/paths.js';
 import { packsmithVersion } from '../util/version.js';
@@ -53,13 +56,14 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const diagnostics: Diagnostic[] = [];
 
   for (const { path, explicit } of files) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new InputError(`cannot read ${displayPath(path)}: ${(error as Error).message}`);
-    }
     const file = displayPath(path);
+    const read = readInput(path);
+    if (!read.ok) {
+      if (read.reason !== 'too-large') throw new InputError(`${file} ${read.message}: ${read.fix}`);
+      diagnostics.push(fileRefused('this file', read, { file, line: 1, column: 1 }));
+      continue;
+    }
+    const text = read.text;
     const source = parseYamlSource(file, text, { cloudFormation: true });
     const value = source.value;
     const input = { path, file, text, source };
@@ -190,6 +194,16 @@ function applyConfig(
     else out.push(setting.severity ? { ...d, severity: setting.severity } : d);
   }
   return out;
+}
+
+/**
+ * A file given to validate, bounded: a regular file only; a template within the size AWS can
+ * deploy, a file under packs/ within the authoring file limit.
+ */
+function readInput(path: string): FileRead {
+  return repositoryRootOf(path)
+    ? readUserFile(path, { purpose: 'authoring file', maxBytes: inputFileLimits.authoringFileBytes })
+    : readTemplateFile(path);
 }
 
 /** Every template or authoring file a path names; a folder means the files in it, recursively. */

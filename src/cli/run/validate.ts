@@ -1,9 +1,11 @@
 /** `packsmith validate`: configuration, the validation run, the report in the chosen format. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { schemaErrorDiagnostics } from '../../authoring/schema-validate.js';
+import { inputFileLimits } from '../../facts/limits.js';
+import { readUserFile } from '../../source/read-file.js';
 import { parseYamlSource } from '../../source/yaml-source.js';
 import { ConfigSchema, configFileName, type Config } from '../../validation/config.js';
 import { formatReport } from '../../validation/format/index.js';
@@ -55,7 +57,12 @@ function loadConfig(explicit: string | undefined): Config | undefined {
     if (explicit) throw new UsageError(`${explicit}: no such configuration file`);
     return undefined;
   }
-  const source = parseYamlSource(displayPath(path), readFileSync(path, 'utf8'));
+  const read = readUserFile(path, {
+    purpose: 'configuration file',
+    maxBytes: inputFileLimits.configFileBytes,
+  });
+  if (!read.ok) throw new UsageError(`${displayPath(path)} ${read.message}: ${read.fix}`);
+  const source = parseYamlSource(displayPath(path), read.text);
   if (source.syntaxErrors.length) {
     const d = source.syntaxErrors[0]!;
     throw new UsageError(`${d.location!.file}:${d.location!.line}:${d.location!.column}: ${d.message}`);
