@@ -272,6 +272,7 @@ function readAttachments(repo: Repository): void {
         purpose: 'Guard policy file',
         maxBytes: inputFileLimits.guardPolicyFileBytes,
         limitReason: `AWS accepts a Guard policy of at most ${limits.guardPolicyTextLength} characters`,
+        limitFix: `Shorten the Guard policy to at most ${limits.guardPolicyTextLength} characters, or split the rule.`,
         root: repo.root,
       }),
     );

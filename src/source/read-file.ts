@@ -46,6 +46,8 @@ export interface ReadFileOptions {
   maxBytes: number;
   /** Why the size limit, appended to the message: "AWS cannot deploy a larger template". */
   limitReason?: string;
+  /** What to do about a file over the limit (default: keep it within the limit). */
+  limitFix?: string;
   /** When given, the file must resolve, after following symbolic links, inside this folder. */
   root?: string;
 }
@@ -103,6 +105,7 @@ export function readTemplateFile(path: string): FileRead {
     purpose: 'template',
     maxBytes: inputFileLimits.templateBytes,
     limitReason: `AWS deploys no conformance pack template over ${limits.templateS3Bytes} bytes (300 KB), so this one cannot be deployed and was not parsed`,
+    limitFix: 'Split the pack into smaller packs, each template within 300 KB.',
   });
 }
 
@@ -140,7 +143,7 @@ function tooLarge(size: string, options: ReadFileOptions): FileRefusal {
     ok: false,
     reason: 'too-large',
     message: `is ${size} bytes, over the limit of ${options.maxBytes} bytes${reason}`,
-    fix: `Keep the ${options.purpose} within ${options.maxBytes} bytes.`,
+    fix: options.limitFix ?? `Keep the ${options.purpose} within ${options.maxBytes} bytes.`,
   };
 }
 
