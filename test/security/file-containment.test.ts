@@ -117,6 +117,8 @@ describe('files a pack names', () => {
       );
       expect(result.stdout + result.stderr).toContain('outside the repository');
       expectNoSecret(result);
+      // Nothing of the process environment (read from the file) is written either.
+      expect(everythingWritten(result)).not.toMatch(/\bPATH=/);
     }
   });
 
