@@ -54,6 +54,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const authoring: InputFile[] = [];
   const templates: InputFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  const refused: string[] = [];
 
   for (const { path, explicit } of files) {
     const file = displayPath(path);
@@ -61,6 +62,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     if (!read.ok) {
       if (read.reason !== 'too-large') throw new InputError(`${file} ${read.message}: ${read.fix}`);
       diagnostics.push(fileRefused('this file', read, { file, line: 1, column: 1 }));
+      refused.push(file);
       continue;
     }
     const text = read.text;
@@ -163,7 +165,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   }
 
   return {
-    files: [...new Set([...authoring, ...templates].map((f) => f.file))].sort(),
+    files: [...new Set([...authoring, ...templates].map((f) => f.file).concat(refused))].sort(),
     diagnostics: sortDiagnostics(kept),
     suppressed,
     rules: [...rules.values()],

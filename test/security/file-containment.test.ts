@@ -278,6 +278,7 @@ describe('files given to validate and import', () => {
       expect(result.stdout).toMatch(
         /huge\.yaml\n\s+1:1\s+error\s+PS103\s+this file is \d+ bytes, over the limit of 307200 bytes; AWS deploys no conformance pack template over 307200 bytes \(300 KB\), so this one cannot be deployed and was not parsed\n\s+fix: Split the pack/,
       );
+      expect(result.stdout).toContain('1 error, 0 warnings, 0 suppressed in 1 file');
     },
   );
 
