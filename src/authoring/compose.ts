@@ -45,6 +45,7 @@ import {
   typeProblem,
   upperFirst,
 } from './values.js';
+import type { FileRefusal } from '../source/read-file.js';
 import type { YamlPath, YamlSource } from '../source/yaml-source.js';
 import { closest } from '../util/suggest.js';
 import { uncheckablePattern } from '../util/pattern.js';
@@ -163,11 +164,12 @@ function checkGuard(rule: Located<RuleBlock>, repo: Repository, report: Report):
     return;
   }
   const text = guardText(rule, repo);
-  if (text instanceof Error) {
-    report('guard-policy', `cannot read the Guard policy file "${guard.file}": ${text.message}`, {
-      source,
-      path: ['source', 'guard', 'file'],
-    });
+  if (typeof text !== 'string') {
+    const where = { source, path: ['source', 'guard', 'file'] as YamlPath };
+    const subject = `the Guard policy file "${guard.file}"`;
+    if (text.reason === 'missing' || text.reason === 'unreadable') {
+      report('guard-policy', `cannot read ${subject}: it ${text.message}`, where);
+    } else report('file-refused', `${subject} ${text.message}`, where, text.fix);
   } else if (text.trim() === '') {
     report('guard-policy', 'the Guard policy is empty', {
       source,
@@ -182,12 +184,15 @@ function checkGuard(rule: Located<RuleBlock>, repo: Repository, report: Report):
   }
 }
 
-function guardText(rule: Located<RuleBlock>, repo: Repository): string | Error {
+/** The Guard policy text of a rule, or why its file was not read (never its content then). */
+function guardText(rule: Located<RuleBlock>, repo: Repository): string | FileRefusal {
   const source = rule.value.source;
   if (!('guard' in source)) return '';
   if (source.guard.policy !== undefined) return source.guard.policy;
   const path = resolveBeside(rule.path, source.guard.file ?? '');
-  return repo.attachments.get(path) ?? new Error('file not found');
+  const read = repo.attachments.get(path);
+  if (!read) return { ok: false, reason: 'missing', message: 'was not read', fix: '' };
+  return read.ok ? read.text : read;
 }
 
 /** Checks names, types, constraints and lengths of a set of rule parameter specs. */

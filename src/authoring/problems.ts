@@ -4,6 +4,7 @@
  * line and column to fix.
  */
 import type { CheckMeta } from '../checks/meta.js';
+import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import { limits } from '../facts/limits.js';
 
 const define = <T extends Record<string, Omit<CheckMeta, 'name'>>>(table: T) =>
@@ -33,6 +34,15 @@ export const authoringChecks = define({
     summary: 'Two blocks or two packs of the same kind share a name.',
     rationale: 'Packs refer to blocks by name, so a name must identify one block.',
     fix: 'Rename one of the two blocks.',
+  },
+  'file-refused': {
+    id: 'PS103',
+    severity: 'error',
+    summary:
+      'A file that a pack names or a command is given is not read: it leads outside the repository, is not a regular file, or is over its size limit.',
+    rationale:
+      'Whatever a pack names is shipped to every account, so packsmith reads only regular files inside the pack repository, each within a size that fits its purpose (a template over 300 KB cannot be deployed).',
+    fix: 'Keep the file inside the repository as a regular file within the size limit the message gives.',
   },
   'unknown-block': {
     id: 'PS110',
@@ -287,3 +297,22 @@ export type AuthoringCheckName = keyof typeof authoringChecks;
 export const allAuthoringCheckIds: ReadonlySet<string> = new Set(
   Object.values(authoringChecks).map((c) => c.id),
 );
+
+/**
+ * The problem for a file that was not read (src/source/read-file.ts), located where it is named:
+ * `subject` names the file as its author wrote it, the refusal says why and what to do.
+ */
+export function fileRefused(
+  subject: string,
+  refusal: { message: string; fix: string },
+  location: SourceLocation,
+): Diagnostic {
+  const meta = authoringChecks['file-refused'];
+  return {
+    checkId: meta.id,
+    severity: meta.severity,
+    message: `${subject} ${refusal.message}`,
+    fix: refusal.fix,
+    location,
+  };
+}

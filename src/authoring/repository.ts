@@ -3,13 +3,15 @@
  * name, plus the catalog extended with the repository's own entries. Reading files is the only
  * I/O here (`loadRepository`); `parseRepository` is pure and tested without a disk.
  */
-import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { realpathSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { Catalog } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { inputFileLimits, limits } from '../facts/limits.js';
+import { isInside, readUserFile, realRoot, type FileRead } from '../source/read-file.js';
 import { displayPath } from '../util/paths.js';
-import { authoringChecks } from './problems.js';
+import { authoringChecks, fileRefused } from './problems.js';
 import type { CatalogExtension, PackManifest, RemediationBlock, RuleBlock } from './schema.js';
 import { isAuthoringKind, validateAuthoringFile } from './schema-validate.js';
 import { ambiguousScalars } from '../source/yaml-scalars.js';
@@ -37,8 +39,8 @@ export interface Repository {
   extensions: Array<Located<CatalogExtension>>;
   /** Names of blocks and packs whose files failed to load; references to them are not reported again. */
   broken: { rule: Set<string>; remediation: Set<string>; pack: Set<string> };
-  /** Other files the blocks refer to (Guard policies), by absolute path; an Error when unreadable. */
-  attachments: Map<string, string | Error>;
+  /** Other files the blocks refer to (Guard policies), by absolute path, read or refused. */
+  attachments: Map<string, FileRead>;
   catalog: Catalog;
   diagnostics: Diagnostic[];
   /** Text of every authoring file read, by display path: where inline suppression markers are read. */
@@ -52,23 +54,48 @@ export interface CatalogProvider {
 
 const yamlExtensions = new Set(['.yaml', '.yml']);
 
-/** Reads and parses the repository rooted at `root` (its authoring files live in `root/packs`). */
+/**
+ * Reads and parses the repository rooted at `root` (its authoring files live in `root/packs`).
+ * Only regular files inside the repository are read, each within its size limit; a file or folder
+ * whose symbolic link leads outside is reported where the link is, never followed.
+ */
 export async function loadRepository(root: string, options: { packsDir?: string } = {}): Promise<Repository> {
   const absRoot = resolve(root);
   const packsDir = resolve(absRoot, options.packsDir ?? 'packs');
-  const paths = await listYamlFiles(packsDir);
+  const { files: paths, links } = await scanYamlFiles(packsDir);
+  const refused: Diagnostic[] = outsideLinks(links, absRoot);
   // Synchronous reads: for hundreds of small files they cost a fraction of promise-based ones.
-  const files = paths.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  const files: InputFile[] = [];
+  for (const path of paths) {
+    const read = readUserFile(path, {
+      purpose: 'authoring file',
+      maxBytes: inputFileLimits.authoringFileBytes,
+      root: absRoot,
+    });
+    if (read.ok) files.push({ path, text: read.text });
+    else
+      refused.push(fileRefused('the authoring file', read, { file: displayPath(path), line: 1, column: 1 }));
+  }
   const { loadCatalog } = await import('../catalog/catalog.js');
   const { extendCatalog } = await import('../catalog/extensions.js');
   const repo = parseRepository(absRoot, packsDir, files, { base: loadCatalog, extend: extendCatalog });
-  await readAttachments(repo);
+  repo.diagnostics.unshift(...refused);
+  readAttachments(repo);
   return repo;
 }
 
 /** Every YAML file below `dir`, sorted, skipping hidden folders and node_modules. */
 export async function listYamlFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
+  return (await scanYamlFiles(dir)).files;
+}
+
+/**
+ * The YAML files below `dir` (sorted, skipping hidden folders and node_modules) and, apart, the
+ * symbolic links that could stand for one: links named like a YAML file, and links to folders.
+ */
+async function scanYamlFiles(dir: string): Promise<{ files: string[]; links: string[] }> {
+  const files: string[] = [];
+  const links: string[] = [];
   const walk = async (current: string): Promise<void> => {
     let entries;
     try {
@@ -80,12 +107,51 @@ export async function listYamlFiles(dir: string): Promise<string[]> {
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = join(current, entry.name);
+      const yaml = yamlExtensions.has(extname(entry.name).toLowerCase());
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && yamlExtensions.has(extname(entry.name).toLowerCase())) out.push(full);
+      else if (entry.isFile() && yaml) files.push(full);
+      else if (entry.isSymbolicLink() && (yaml || isFolder(full))) links.push(full);
     }
   };
   await walk(dir);
-  return out.sort();
+  return { files: files.sort(), links: links.sort() };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Links under packs/ are not followed: one that resolves inside the repository is skipped (its
+ * target is read where it lives), one that leads outside is an error located at the link.
+ */
+function outsideLinks(links: readonly string[], root: string): Diagnostic[] {
+  const realRootPath = realRoot(root);
+  const out: Diagnostic[] = [];
+  for (const link of links) {
+    let target: string;
+    try {
+      target = realpathSync(link);
+    } catch {
+      continue; // a dangling link or a loop: nothing to read
+    }
+    if (isInside(realRootPath, target)) continue;
+    out.push(
+      fileRefused(
+        'this symbolic link',
+        {
+          message: `leads outside the repository (to ${target}); packsmith does not read authoring files from there`,
+          fix: 'Move the file or folder into the repository and remove the link.',
+        },
+        { file: displayPath(link), line: 1, column: 1 },
+      ),
+    );
+  }
+  return out;
 }
 
 /**
@@ -222,19 +288,22 @@ export function resolveBeside(authoringFile: string, relativePath: string): stri
   return resolve(dirname(authoringFile), relativePath);
 }
 
-async function readAttachments(repo: Repository): Promise<void> {
-  const wanted = new Set<string>();
+/** Reads the Guard policy files the rule blocks name, each confined to the repository. */
+function readAttachments(repo: Repository): void {
   for (const rule of repo.rules.values()) {
     const source = rule.value.source;
-    if ('guard' in source && source.guard.file) wanted.add(resolveBeside(rule.path, source.guard.file));
+    if (!('guard' in source) || !source.guard.file) continue;
+    const path = resolveBeside(rule.path, source.guard.file);
+    if (repo.attachments.has(path)) continue;
+    repo.attachments.set(
+      path,
+      readUserFile(path, {
+        purpose: 'Guard policy file',
+        maxBytes: inputFileLimits.guardPolicyFileBytes,
+        limitReason: `AWS accepts a Guard policy of at most ${limits.guardPolicyTextLength} characters`,
+        limitFix: `Shorten the Guard policy to at most ${limits.guardPolicyTextLength} characters, or split the rule.`,
+        root: repo.root,
+      }),
+    );
   }
-  await Promise.all(
-    [...wanted].map(async (path) => {
-      try {
-        repo.attachments.set(path, await readFile(path, 'utf8'));
-      } catch (error) {
-        repo.attachments.set(path, error as Error);
-      }
-    }),
-  );
 }

@@ -178,3 +178,36 @@ export const awsRequestTimeouts = {
   requestMs: 10_000,
   attemptsOnTimeout: 2,
 } as const;
+
+/**
+ * Bounds on the files packsmith reads from users, so no input can exhaust memory or time. Every file
+ * is read only when it is a regular file and at most this many bytes (checked before and while
+ * reading). Each bound is either derived from an AWS limit above or packsmith's own choice, as said.
+ */
+export const inputFileLimits = {
+  /**
+   * Derived from [BC:CustomPolicyDetails] PolicyText ≤ 10,000 characters: a character is at most 4
+   * bytes of UTF-8, so a .guard file over 40,000 bytes can only hold a policy AWS refuses.
+   */
+  guardPolicyFileBytes: limits.guardPolicyTextLength * 4,
+  /** [BC:TemplateS3Uri] a template over 300 KB cannot be deployed, so it is not parsed either. */
+  templateBytes: limits.templateS3Bytes,
+  /**
+   * packsmith's choice: an authoring file holds one block, pack or catalog extension, and a pack
+   * becomes a template of at most 300 KB; 1 MiB leaves room for comments and large catalog
+   * extensions while bounding parse time and memory.
+   */
+  authoringFileBytes: 1024 * 1024,
+  /**
+   * packsmith's choice: a pack's own handlebars template renders one template of at most 300 KB;
+   * 1 MiB leaves room for comments in it.
+   */
+  packTemplateBytes: 1024 * 1024,
+  /** packsmith's choice: packsmith.config.yaml and packsmith.deploy.yaml are hand-written settings. */
+  configFileBytes: 1024 * 1024,
+  /**
+   * packsmith's choice: a saved plan holds each pack's template once per Region (each at most
+   * 300 KB), so 128 MiB covers over 400 templates of the largest size plus per-account data.
+   */
+  savedPlanBytes: 128 * 1024 * 1024,
+} as const;

@@ -4,10 +4,11 @@
  */
 import { composeRepository } from '../authoring/compose.js';
 import type { ComposedPack } from '../authoring/model.js';
-import { authoringChecks, type AuthoringCheckName } from '../authoring/problems.js';
+import { authoringChecks, fileRefused, type AuthoringCheckName } from '../authoring/problems.js';
 import type { Repository } from '../authoring/repository.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { limits } from '../facts/limits.js';
+import type { FileRead } from '../source/read-file.js';
 import { displayPath } from '../util/paths.js';
 import { renderPackReadme, renderPackTemplate } from './render.js';
 
@@ -33,8 +34,13 @@ export interface TemplateSource {
   /** Absolute path of the default pack template and Markdown template. */
   defaultPackTemplate: string;
   defaultReadmeTemplate: string;
-  /** Reads a template file; throws when it cannot. */
+  /** Reads a template shipped with packsmith (trusted); throws when it cannot. */
   read(path: string): string;
+  /**
+   * Reads a pack's own template (`template:` of its manifest): a regular file inside the
+   * repository `root`, within its size limit, or a refusal that holds none of its content.
+   */
+  readPackTemplate(path: string, root: string): FileRead;
 }
 
 export function buildRepository(
@@ -49,20 +55,8 @@ export function buildRepository(
   const built: BuiltPack[] = [];
   for (const pack of composition.packs) {
     const templatePath = pack.template ?? templates.defaultPackTemplate;
-    let templateText: string;
-    try {
-      templateText = templates.read(templatePath);
-    } catch (error) {
-      const manifest = repo.packs.get(pack.name)!;
-      diagnostics.push(
-        problem(
-          'template-render',
-          `cannot read the pack template: ${(error as Error).message}`,
-          manifest.source.locate(['template']),
-        ),
-      );
-      continue;
-    }
+    const templateText = readTemplate(pack, repo, templates, diagnostics);
+    if (templateText === undefined) continue;
     const rendered = renderPackTemplate(pack, templateText, displayPath(templatePath));
     const readme = wantReadme
       ? renderPackReadme(
@@ -87,6 +81,33 @@ export function buildRepository(
     built.push(result);
   }
   return { built, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** The pack's template text; undefined after reporting, at its `template:` line, why it was not read. */
+function readTemplate(
+  pack: ComposedPack,
+  repo: Repository,
+  templates: TemplateSource,
+  diagnostics: Diagnostic[],
+): string | undefined {
+  const at = () => repo.packs.get(pack.name)!.source.locate(['template']);
+  if (pack.template === undefined) {
+    try {
+      return templates.read(templates.defaultPackTemplate);
+    } catch (error) {
+      diagnostics.push(
+        problem('template-render', `cannot read the pack template: ${(error as Error).message}`, at),
+      );
+      return undefined;
+    }
+  }
+  const read = templates.readPackTemplate(pack.template, repo.root);
+  if (read.ok) return read.text;
+  const named = `the pack template "${String(repo.packs.get(pack.name)!.value.template)}"`;
+  if (read.reason === 'missing' || read.reason === 'unreadable') {
+    diagnostics.push(problem('template-render', `cannot read ${named}: it ${read.message}`, at));
+  } else diagnostics.push(fileRefused(named, read, at()));
+  return undefined;
 }
 
 /** The deploy-time limits, checked on what will be written. */

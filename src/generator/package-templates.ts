@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TemplateSource } from './build.js';
+import { inputFileLimits } from '../facts/limits.js';
+import { readUserFile } from '../source/read-file.js';
 import { packageRoot } from '../util/package-root.js';
 
 export function packageTemplateSource(): TemplateSource {
@@ -10,5 +12,7 @@ export function packageTemplateSource(): TemplateSource {
     defaultPackTemplate: join(templatesDir, 'conformance-pack.yaml.hbs'),
     defaultReadmeTemplate: join(templatesDir, 'pack-readme.md.hbs'),
     read: (path) => readFileSync(path, 'utf8'),
+    readPackTemplate: (path, root) =>
+      readUserFile(path, { purpose: 'pack template', maxBytes: inputFileLimits.packTemplateBytes, root }),
   };
 }

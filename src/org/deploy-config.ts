@@ -5,22 +5,23 @@
  * loading reports every problem at once, each at file:line:column. Documented in
  * docs/deploy-config.md.
  */
-import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
-import { authoringChecks } from '../authoring/problems.js';
+import { authoringChecks, fileRefused } from '../authoring/problems.js';
 import { pointerToPath } from '../authoring/schema-validate.js';
 import {
   accountIdPattern,
   iamRoleNamePattern,
+  inputFileLimits,
   limits,
   orgDeliveryBucketPrefix,
   orgPackApiLimits,
   packNamePattern,
   s3BucketNamePattern,
 } from '../facts/limits.js';
+import { readUserFile } from '../source/read-file.js';
 import { parseYamlSource, type YamlPath, type YamlSource } from '../source/yaml-source.js';
 import { closest } from '../util/suggest.js';
 import { literalUnion } from '../util/typebox.js';
@@ -271,7 +272,15 @@ export interface LoadedDeployConfig {
 
 /** Reads and checks `path`; `displayPath` is the file name shown in locations (default `path`). */
 export function loadDeployConfig(path: string, displayPath = path): LoadedDeployConfig {
-  return parseDeployConfig(displayPath, readFileSync(path, 'utf8'));
+  const read = readUserFile(path, {
+    purpose: 'deployment configuration',
+    maxBytes: inputFileLimits.configFileBytes,
+  });
+  if (!read.ok) {
+    const location = { file: displayPath, line: 1, column: 1 };
+    return { problems: [fileRefused('this file', read, location)], source: parseYamlSource(displayPath, '') };
+  }
+  return parseDeployConfig(displayPath, read.text);
 }
 
 export function parseDeployConfig(file: string, text: string): LoadedDeployConfig {

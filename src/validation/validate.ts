@@ -3,16 +3,19 @@
  * and running cfn-lint happen here; the checks themselves are pure (validate-template.ts,
  * authoring/compose.ts).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { composeRepository } from '../authoring/compose.js';
+import { fileRefused } from '../authoring/problems.js';
 import { loadRepository, type Repository } from '../authoring/repository.js';
 import { isAuthoringKind } from '../authoring/schema-validate.js';
 import type { Catalog } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { finalizeDiagnostics } from '../diagnostics/pipeline.js';
 import { packageTemplateSource } from '../generator/package-templates.js';
+import { inputFileLimits } from '../facts/limits.js';
+import { readTemplateFile, readUserFile, type FileRead } from '../source/read-file.js';
 import { parseYamlSource, type YamlSource } from '../source/yaml-source.js';
 import { displayPath } from '../util/paths.js';
 import { packsmithVersion } from '../util/version.js';
@@ -53,15 +56,18 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const authoring: InputFile[] = [];
   const templates: InputFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  const refused: string[] = [];
 
   for (const { path, explicit } of files) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new InputError(`cannot read ${displayPath(path)}: ${(error as Error).message}`);
-    }
     const file = displayPath(path);
+    const read = readInput(path);
+    if (!read.ok) {
+      if (read.reason !== 'too-large') throw new InputError(`${file} ${read.message}: ${read.fix}`);
+      diagnostics.push(fileRefused('this file', read, { file, line: 1, column: 1 }));
+      refused.push(file);
+      continue;
+    }
+    const text = read.text;
     const source = parseYamlSource(file, text, { cloudFormation: true });
     const value = source.value;
     const input = { path, file, text, source };
@@ -153,7 +159,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   });
 
   return {
-    files: [...new Set([...authoring, ...templates].map((f) => f.file))].sort(),
+    files: [...new Set([...authoring, ...templates].map((f) => f.file).concat(refused))].sort(),
     diagnostics: final.diagnostics,
     suppressed: final.suppressed,
     rules: [...rules.values()],
@@ -166,6 +172,16 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     },
     strict: options.strict,
   };
+}
+
+/**
+ * A file given to validate, bounded: a regular file only; a template within the size AWS can
+ * deploy, a file under packs/ within the authoring file limit.
+ */
+function readInput(path: string): FileRead {
+  return repositoryRootOf(path)
+    ? readUserFile(path, { purpose: 'authoring file', maxBytes: inputFileLimits.authoringFileBytes })
+    : readTemplateFile(path);
 }
 
 /** Every template or authoring file a path names; a folder means the files in it, recursively. */

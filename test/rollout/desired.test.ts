@@ -16,6 +16,7 @@ import { parseDeployConfig } from '../../src/org/deploy-config.js';
 import type { OrgAccount, OrgTree } from '../../src/org/discover.js';
 import { desiredState, type DesiredState } from '../../src/rollout/desired.js';
 import { packageRoot } from '../../src/util/package-root.js';
+import { defaultTemplates } from '../support/templates.js';
 
 const templatesDir = join(packageRoot(), 'templates');
 const packTemplatePath = join(templatesDir, 'conformance-pack.yaml.hbs');
@@ -118,6 +119,7 @@ describe('desiredState', () => {
         defaultPackTemplate: packTemplatePath,
         defaultReadmeTemplate: join(templatesDir, 'pack-readme.md.hbs'),
         read: (path) => readFileSync(path, 'utf8'),
+        readPackTemplate: defaultTemplates().readPackTemplate,
       },
       { readme: false },
     );

@@ -1,15 +1,25 @@
 /** `packsmith import`: the shell around src/import (templates in, blocks and manifests out, a report). */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
+import { fileRefused } from '../../authoring/problems.js';
 import { listYamlFiles } from '../../authoring/repository.js';
+import { sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatDiagnosticsText } from '../../diagnostics/format-text.js';
-import { importTemplates, type ImportedFile, type TemplateFile } from '../../import/import.js';
+import { inputFileLimits } from '../../facts/limits.js';
+import {
+  importTemplates,
+  type ImportedFile,
+  type ImportResult,
+  type TemplateFile,
+} from '../../import/import.js';
+import { readTemplateFile, readUserFile } from '../../source/read-file.js';
 import { packageRoot } from '../../util/package-root.js';
 import { displayPath } from '../../util/paths.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { ImportOutput } from '../output-schemas/import.js';
 import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
+import { packageTemplateSource } from '../../generator/package-templates.js';
 
 export interface ImportCommandOptions {
   into: string;
@@ -21,10 +31,7 @@ const templateExtensions = new Set(['.yaml', '.yml', '.json']);
 
 export async function runImport(args: string[], options: ImportCommandOptions): Promise<number> {
   const io = processOutput();
-  const paths = await templatePaths(args);
-  const inputs: TemplateFile[] = await Promise.all(
-    paths.map(async (path) => ({ path, file: displayPath(path), text: await readFile(path, 'utf8') })),
-  );
+  const { inputs, refused } = readTemplates(await templatePaths(args));
 
   const into = resolve(options.into);
   if (existsSync(into) && !statSync(into).isDirectory()) {
@@ -34,23 +41,24 @@ export async function runImport(args: string[], options: ImportCommandOptions): 
   const schemasDir = existsSync(join(root, '.packsmith', 'schemas'))
     ? join(root, '.packsmith', 'schemas')
     : join(packageRoot(), 'schemas');
-  const existing = await Promise.all(
-    (await listYamlFiles(into)).map(async (path) => ({ path, text: await readFile(path, 'utf8') })),
-  );
+  const existing = (await listYamlFiles(into)).map((path) => {
+    const read = readUserFile(path, {
+      purpose: 'authoring file',
+      maxBytes: inputFileLimits.authoringFileBytes,
+    });
+    if (!read.ok) throw new UsageError(`${displayPath(path)} ${read.message}: ${read.fix}`);
+    return { path, text: read.text };
+  });
   const { loadCatalog } = await import('../../catalog/catalog.js');
   const { extendCatalog } = await import('../../catalog/extensions.js');
-  const templatesDir = join(packageRoot(), 'templates');
   const result = importTemplates(inputs, {
     into,
     schemasDir,
     existing,
     catalogs: { base: loadCatalog, extend: extendCatalog },
-    templates: {
-      defaultPackTemplate: join(templatesDir, 'conformance-pack.yaml.hbs'),
-      defaultReadmeTemplate: join(templatesDir, 'pack-readme.md.hbs'),
-      read: (path) => readFileSync(path, 'utf8'),
-    },
+    templates: packageTemplateSource(),
   });
+  withRefused(result, refused);
 
   // An existing file with other content is never replaced silently.
   const before = new Map(existing.map((f) => [f.path, f.text]));
@@ -113,6 +121,36 @@ export async function runImport(args: string[], options: ImportCommandOptions): 
     );
   }
   return ok ? ExitCode.ok : ExitCode.failure;
+}
+
+/**
+ * Reads the templates, bounded: a path that is not a regular file is a usage error; a template
+ * too large to deploy is not parsed and is reported at its first line.
+ */
+function readTemplates(paths: readonly string[]): { inputs: TemplateFile[]; refused: Diagnostic[] } {
+  const inputs: TemplateFile[] = [];
+  const refused: Diagnostic[] = [];
+  for (const path of paths) {
+    const file = displayPath(path);
+    const read = readTemplateFile(path);
+    if (read.ok) inputs.push({ path, file, text: read.text });
+    else if (read.reason === 'too-large')
+      refused.push(fileRefused('this template', read, { file, line: 1, column: 1 }));
+    else throw new UsageError(`${file} ${read.message}: ${read.fix}`);
+  }
+  return { inputs, refused };
+}
+
+/** Counts the templates that were not read as not imported, with their problems. */
+function withRefused(result: ImportResult, refused: readonly Diagnostic[]): void {
+  if (refused.length === 0) return;
+  for (const d of refused) {
+    result.templates.push({ file: d.location!.file, ok: false, rules: 0, remediations: 0 });
+  }
+  result.templates.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  result.diagnostics = sortDiagnostics([...result.diagnostics, ...refused]);
+  result.summary.templates += refused.length;
+  result.summary.failed += refused.length;
 }
 
 /** The template files the arguments name: files as given, folders by their templates (sorted). */

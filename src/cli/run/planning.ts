@@ -3,13 +3,14 @@
  * `plan --format json` report and the `plan --out` file that `deploy --plan` applies.
  */
 import { printableLine } from '../../util/text.js';
-import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import type { OrgTree } from '../../org/discover.js';
 import type { DesiredPack } from '../../rollout/desired.js';
 import { unconfiguredPacks, observeRegion } from '../../rollout/observe.js';
 import { findOrphans, planRegion, type DesiredRegion, type RegionPlan } from '../../rollout/plan.js';
 import { sha256Hex } from '../../rollout/records.js';
+import { inputFileLimits } from '../../facts/limits.js';
+import { readUserFile } from '../../source/read-file.js';
 import { orgPackNameOf } from '../../org/deploy-config.js';
 import { deployChecks } from '../../org/problems.js';
 import { resolveWaves, type WaveProblem } from '../../rollout/waves.js';
@@ -303,8 +304,10 @@ export async function checkPlanIsBuilt(
 /** Reads and checks a saved plan: schema, template hashes, and that it is for this configuration. */
 export function readPlanFile(path: string, ctx: RolloutContext): PlanDocument {
   let value: unknown;
+  const read = readUserFile(path, { purpose: 'plan file', maxBytes: inputFileLimits.savedPlanBytes });
+  if (!read.ok) throw new UsageError(`cannot read the plan ${path}: it ${read.message}; ${read.fix}`);
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = JSON.parse(read.text);
   } catch (error) {
     throw new UsageError(`cannot read the plan ${path}: ${(error as Error).message}`);
   }

@@ -1,7 +1,9 @@
 /** packsmith.config.yaml, found one way by every command that reports problems (build, validate). */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDiagnosticsText } from '../../diagnostics/format-text.js';
+import { inputFileLimits } from '../../facts/limits.js';
+import { readUserFile } from '../../source/read-file.js';
 import { displayPath } from '../../util/paths.js';
 import { configFileName, parseRepositoryConfig, type Config } from '../../validation/config.js';
 import { UsageError } from '../errors.js';
@@ -21,7 +23,12 @@ export function loadRepositoryConfig(
     if (explicit !== undefined) throw new UsageError(`${explicit}: no such configuration file`);
     return undefined;
   }
-  const loaded = parseRepositoryConfig(displayPath(path), readFileSync(path, 'utf8'));
+  const read = readUserFile(path, {
+    purpose: 'configuration file',
+    maxBytes: inputFileLimits.configFileBytes,
+  });
+  if (!read.ok) throw new UsageError(`${displayPath(path)} ${read.message}: ${read.fix}`);
+  const loaded = parseRepositoryConfig(displayPath(path), read.text);
   if (loaded.diagnostics.length) {
     io.err(formatDiagnosticsText(loaded.diagnostics, io.paint));
     throw new UsageError(

@@ -150,8 +150,13 @@ export function desiredPacks(
     built,
     packs: ctx.packs,
     packTemplate: (pack: ComposedPack) => {
-      const file = pack.template ?? templates.defaultPackTemplate;
-      return { text: templates.read(file), file: displayPath(file) };
+      if (pack.template === undefined) {
+        const file = templates.defaultPackTemplate;
+        return { text: templates.read(file), file: displayPath(file) };
+      }
+      const read = templates.readPackTemplate(pack.template, ctx.root);
+      if (!read.ok) throw new CliError(`the pack template ${displayPath(pack.template)} ${read.message}`);
+      return { text: read.text, file: displayPath(pack.template) };
     },
   });
   stopOnErrors(state.diagnostics, io);
