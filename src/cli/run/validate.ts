@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
-import { schemaErrorDiagnostics } from '../../authoring/schema-validate.js';
+import { schemaDiagnostics } from '../../authoring/schema-errors.js';
 import { parseYamlSource } from '../../source/yaml-source.js';
 import { ConfigSchema, configFileName, type Config } from '../../validation/config.js';
 import { formatReport } from '../../validation/format/index.js';
@@ -62,12 +62,13 @@ function loadConfig(explicit: string | undefined): Config | undefined {
   }
   const validateConfig = new Ajv({ allErrors: true, strict: false }).compile(ConfigSchema);
   if (!validateConfig(source.value ?? {})) {
-    const problems = schemaErrorDiagnostics(source, validateConfig.errors ?? []).map(
-      (d) => `${d.location!.file}:${d.location!.line}:${d.location!.column}: ${d.message}`,
+    const problems = schemaDiagnostics(source, validateConfig.errors ?? [], {
+      schema: ConfigSchema,
+      schemaFile: 'config.schema.json',
+    }).map(
+      (d) => `${d.location!.file}:${d.location!.line}:${d.location!.column}: ${d.message}\n  fix: ${d.fix}`,
     );
-    throw new UsageError(
-      `invalid configuration:\n${problems.join('\n')}\n(every setting needs a reason: checks: { PS302: { severity: error, reason: "…" } })`,
-    );
+    throw new UsageError(`invalid configuration:\n${problems.join('\n')}`);
   }
   return source.value as Config;
 }
