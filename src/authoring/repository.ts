@@ -10,15 +10,18 @@ import type { Catalog } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { displayPath } from '../util/paths.js';
 import { authoringChecks } from './problems.js';
+import { authoringSchemas } from './schema.js';
 import type { CatalogExtension, PackManifest, RemediationBlock, RuleBlock } from './schema.js';
-import { isAuthoringKind, validateAuthoringFile } from './schema-validate.js';
-import { parseYamlSource, type YamlSource } from '../source/yaml-source.js';
+import { checkAuthoringFile } from './schema-validate.js';
+import { parseYamlSource, type YamlPath, type YamlSource } from '../source/yaml-source.js';
 
 export interface Located<T> {
   value: T;
   source: YamlSource;
   /** Absolute path of the file. */
   path: string;
+  /** Top-level fields removed because of their schema errors (see `withoutBrokenFields`). */
+  pruned?: ReadonlySet<string>;
 }
 
 export interface InputFile {
@@ -34,7 +37,10 @@ export interface Repository {
   remediations: Map<string, Located<RemediationBlock>>;
   packs: Map<string, Located<PackManifest>>;
   extensions: Array<Located<CatalogExtension>>;
-  /** Names of blocks and packs whose files failed to load; references to them are not reported again. */
+  /**
+   * Names of blocks and packs whose files have errors (syntax or schema): packs using them are not
+   * built, and references to those not loaded at all are not reported again.
+   */
   broken: { rule: Set<string>; remediation: Set<string>; pack: Set<string> };
   /** Other files the blocks refer to (Guard policies), by absolute path; an Error when unreadable. */
   attachments: Map<string, string | Error>;
@@ -114,21 +120,17 @@ export function parseRepository(
     // A file that is not an authoring file (no `kind`) is skipped only when it is clearly
     // something else, e.g. a CloudFormation template kept beside the packs.
     if (value && typeof value === 'object' && !('kind' in value) && 'Resources' in value) continue;
-    const problems = validateAuthoringFile(source);
-    if (problems.length) {
-      diagnostics.push(...problems);
-      if (
-        value &&
-        isAuthoringKind(value.kind) &&
-        value.kind !== 'catalog' &&
-        typeof value.name === 'string'
-      ) {
-        broken[value.kind].add(value.name);
-      }
-      continue;
+    const checked = checkAuthoringFile(source);
+    diagnostics.push(...checked.diagnostics);
+    const kept: { value: unknown; pruned?: ReadonlySet<string> } | undefined = checked.diagnostics.length
+      ? withoutBrokenFields(value, checked.subjects)
+      : { value };
+    if (checked.diagnostics.length && value && isBlockKind(value.kind) && typeof value.name === 'string') {
+      broken[value.kind].add(value.name);
     }
-    const located = { source, path: file.path };
-    const doc = value as RuleBlock | RemediationBlock | PackManifest | CatalogExtension;
+    if (!kept) continue;
+    const located = { source, path: file.path, ...(kept.pruned ? { pruned: kept.pruned } : {}) };
+    const doc = kept.value as RuleBlock | RemediationBlock | PackManifest | CatalogExtension;
     switch (doc.kind) {
       case 'catalog':
         extensions.push({ ...located, value: doc });
@@ -164,6 +166,42 @@ export function parseRepository(
     catalog,
     diagnostics,
   };
+}
+
+const isBlockKind = (kind: unknown): kind is 'rule' | 'remediation' | 'pack' =>
+  kind === 'rule' || kind === 'remediation' || kind === 'pack';
+
+/**
+ * What of a file with schema errors is still composed. "Every problem at once" means a schema
+ * error must not hide the problems of the file's well-formed parts, and "a broken block does not
+ * cascade" means nothing may be reported about the broken part twice. The rule:
+ *
+ * - A rule block, remediation block or pack manifest whose schema errors all lie in optional
+ *   top-level fields (an unknown key, a malformed `scope`, `parameters` or `automatic`) is kept
+ *   with those fields removed; the names of the removed fields travel with it (`pruned`).
+ *   Composition checks the rest as usual; a check that needs a removed field does not run (see
+ *   compose.ts), so nothing is reported about a field beyond its schema error, and an absent
+ *   field is never mistaken for a missing one.
+ * - A file whose errors touch a required field (`kind`, `name`, `source`, `rule`, `rules`, …) or
+ *   the file as a whole, and any catalog extension with errors, is dropped as before.
+ *
+ * Either way the block's name is in `broken`: packs using it are not built, and references to a
+ * dropped block are not reported again.
+ */
+function withoutBrokenFields(
+  value: { kind?: unknown } | null,
+  subjects: readonly YamlPath[],
+): { value: unknown; pruned: ReadonlySet<string> } | undefined {
+  if (!value || !isBlockKind(value.kind)) return undefined;
+  const required = new Set<string>((authoringSchemas[value.kind] as { required?: string[] }).required ?? []);
+  const fields = new Set<string>();
+  for (const subject of subjects) {
+    const field = subject[0];
+    if (typeof field !== 'string' || required.has(field)) return undefined;
+    fields.add(field);
+  }
+  const kept = Object.fromEntries(Object.entries(value).filter(([key]) => !fields.has(key)));
+  return { value: kept, pruned: fields };
 }
 
 function addUnique<T extends { name: string }>(
