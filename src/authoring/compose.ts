@@ -99,6 +99,14 @@ function managedRuleOf(block: RuleBlock, catalog: Catalog): ManagedRule | undefi
   return 'managed' in block.source ? catalog.rule(block.source.managed) : undefined;
 }
 
+/**
+ * Whether a field of a file with schema errors was removed (repository.ts `withoutBrokenFields`):
+ * checks that need it do not run, so a schema error has no further consequences.
+ */
+function lacks(located: { pruned?: ReadonlySet<string> }, field: string): boolean {
+  return located.pruned?.has(field) ?? false;
+}
+
 function isExposed(spec: RuleParameterSpec): spec is ExposedParameter {
   return typeof spec === 'object' && spec !== null && !Array.isArray(spec);
 }
@@ -118,7 +126,7 @@ function checkRuleBlock(rule: Located<RuleBlock>, repo: Repository, report: Repo
 
   const managed = managedRuleOf(block, catalog);
   checkParameterSpecs(block.parameters ?? {}, managed, { source, path: ['parameters'] }, report);
-  if (managed) {
+  if (managed && !lacks(rule, 'parameters')) {
     const given = new Set(Object.keys(block.parameters ?? {}));
     const missing = managed.parameters.filter(
       (p) => !p.optional && p.default === undefined && !given.has(p.name),
@@ -137,7 +145,7 @@ function checkRuleBlock(rule: Located<RuleBlock>, repo: Repository, report: Repo
   }
   checkScope(block.scope, { source, path: ['scope'] }, report);
   const ruleName = block.ruleName ?? block.name;
-  if (characters(ruleName) > limits.ruleNameRecommendedLength) {
+  if (!lacks(rule, 'ruleName') && characters(ruleName) > limits.ruleNameRecommendedLength) {
     report(
       'rule-name-length',
       `rule name "${ruleName}" has ${characters(ruleName)} characters; keep it to ${limits.ruleNameRecommendedLength}`,
@@ -372,6 +380,8 @@ function checkRemediationBlock(
     );
   }
   checkRemediationParameters(block.parameters ?? {}, runbook, { source, path: ['parameters'] }, report);
+  // Both checks below look at every parameter: with `parameters` removed they would only repeat it.
+  if (lacks(remediation, 'parameters')) return;
   const params = block.parameters ?? {};
   const role = roleParameterOf(runbook);
   if (block.automatic && params[role] === undefined) {
@@ -496,7 +506,11 @@ function composePack(
   const idioms: IdiomCandidate[] = [];
   /** Checks that need every pack parameter known: run after the rules. */
   const deferred: Array<() => void> = [];
-  let complete = true;
+  // A pack or block with schema errors is checked, never built.
+  let complete = manifestFile.pruned === undefined;
+  /** Without its `parameters` or `conditions`, a pack cannot say what it does not declare. */
+  const parametersKnown = !lacks(manifestFile, 'parameters');
+  const conditionsKnown = !lacks(manifestFile, 'conditions');
 
   // Pack-level parameter declarations come first and win over what rules expose.
   for (const [name, decl] of Object.entries(manifest.parameters ?? {})) {
@@ -551,13 +565,14 @@ function composePack(
   /** Reports a reference to a condition the pack does not declare; false when it is unknown. */
   const knownCondition = (name: string, where: { source: YamlSource; path: YamlPath }): boolean => {
     if (declaredConditions.has(name)) return true;
+    complete = false;
+    if (!conditionsKnown) return false;
     const suggestion = closest(name, declaredConditions, 1)[0];
     report(
       'unknown-condition',
       `pack "${manifest.name}" declares no condition "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
       where,
     );
-    complete = false;
     return false;
   };
 
@@ -576,6 +591,7 @@ function composePack(
       return;
     }
     const block = rule.value;
+    if (rule.pruned) complete = false;
     const managed = managedRuleOf(block, repo.catalog);
     if ('managed' in block.source && !repo.catalog.isKnownRuleIdentifier(block.source.managed))
       complete = false;
@@ -603,7 +619,7 @@ function composePack(
     }
 
     const ruleName = block.ruleName ?? block.name;
-    const firstIndex = ruleNames.get(ruleName);
+    const firstIndex = lacks(rule, 'ruleName') ? undefined : ruleNames.get(ruleName);
     if (firstIndex !== undefined) {
       report(
         'duplicate-rule-name',
@@ -709,6 +725,7 @@ function composePack(
       deferred.push(() => {
         if (parameters.has(arn.parameter)) return;
         complete = false;
+        if (!parametersKnown) return;
         report(
           'pack-parameter-conflict',
           `rule block "${block.name}" takes its Lambda ARN from the parameter "${arn.parameter}", which pack "${manifest.name}" does not declare; declare it under the pack's parameters`,
@@ -802,6 +819,7 @@ function composePack(
       return;
     }
     const block = located.value;
+    if (located.pruned) complete = false;
     const target = rulesByBlock.get(block.rule);
     if (!target) {
       complete = false;
@@ -859,11 +877,12 @@ function composePack(
       origins[`Properties/Parameters/${name}`] = at;
       if (value.kind === 'parameter' && !parameters.has(value.parameter)) {
         complete = false;
-        report(
-          'pack-parameter-conflict',
-          `"${value.parameter}" is not a parameter of pack "${manifest.name}"; declare it under the pack's parameters`,
-          { source: src, path },
-        );
+        if (parametersKnown)
+          report(
+            'pack-parameter-conflict',
+            `"${value.parameter}" is not a parameter of pack "${manifest.name}"; declare it under the pack's parameters`,
+            { source: src, path },
+          );
       }
       parametersOut.push({ name, value });
     }
@@ -899,7 +918,7 @@ function composePack(
   });
 
   for (const check of deferred) check();
-  for (const name of declaredConditions) {
+  for (const name of parametersKnown ? declaredConditions : []) {
     const problem = conditionProblem(conditions.get(name)!, conditions, parameters);
     if (problem) {
       complete = false;

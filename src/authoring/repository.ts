@@ -12,8 +12,9 @@ import { inputFileLimits, limits } from '../facts/limits.js';
 import { isInside, readUserFile, realRoot, type FileRead } from '../source/read-file.js';
 import { displayPath } from '../util/paths.js';
 import { authoringChecks, fileRefused } from './problems.js';
+import { authoringSchemas } from './schema.js';
 import type { CatalogExtension, PackManifest, RemediationBlock, RuleBlock } from './schema.js';
-import { isAuthoringKind, validateAuthoringFile } from './schema-validate.js';
+import { checkAuthoringFile } from './schema-validate.js';
 import { ambiguousScalars } from '../source/yaml-scalars.js';
 import { parseYamlSource, type YamlPath, type YamlSource } from '../source/yaml-source.js';
 
@@ -22,6 +23,8 @@ export interface Located<T> {
   source: YamlSource;
   /** Absolute path of the file. */
   path: string;
+  /** Top-level fields removed because of their schema errors (see `withoutBrokenFields`). */
+  pruned?: ReadonlySet<string>;
 }
 
 export interface InputFile {
@@ -37,7 +40,10 @@ export interface Repository {
   remediations: Map<string, Located<RemediationBlock>>;
   packs: Map<string, Located<PackManifest>>;
   extensions: Array<Located<CatalogExtension>>;
-  /** Names of blocks and packs whose files failed to load; references to them are not reported again. */
+  /**
+   * Names of blocks and packs whose files have errors (syntax or schema): packs using them are not
+   * built, and references to those not loaded at all are not reported again.
+   */
   broken: { rule: Set<string>; remediation: Set<string>; pack: Set<string> };
   /** Other files the blocks refer to (Guard policies), by absolute path, read or refused. */
   attachments: Map<string, FileRead>;
@@ -160,10 +166,11 @@ function outsideLinks(links: readonly string[], root: string): Diagnostic[] {
  * parameter values, which reach templates as text; elsewhere (a condition named `on`) it is a name.
  * There, `y` and `n` count too: a value meant as a boolean must be written true or false.
  */
-function fileProblems(source: YamlSource): Diagnostic[] {
+/** Unquoted values another YAML version reads differently: errors in authoring files (PS137). */
+function ambiguousValues(source: YamlSource): Diagnostic[] {
   const meta = authoringChecks['ambiguous-value'];
   const booleanWordsAt = (path: YamlPath) => path.includes('parameters');
-  const ambiguous: Diagnostic[] = ambiguousScalars(source, { booleanWordsAt, letterBooleans: true }).map(
+  return ambiguousScalars(source, { booleanWordsAt, letterBooleans: true }).map(
     ({ path, text, reading }) => ({
       checkId: meta.id,
       severity: meta.severity,
@@ -172,10 +179,9 @@ function fileProblems(source: YamlSource): Diagnostic[] {
       location: source.locate(path),
     }),
   );
-  const at = (d: Diagnostic) => `${d.location?.line}:${d.location?.column}`;
-  const taken = new Set(ambiguous.map(at));
-  return [...ambiguous, ...validateAuthoringFile(source).filter((d) => !taken.has(at(d)))];
 }
+
+const placeOf = (d: Diagnostic) => `${d.location?.line}:${d.location?.column}`;
 
 export function parseRepository(
   root: string,
@@ -208,21 +214,21 @@ export function parseRepository(
     // A file that is not an authoring file (no `kind`) is skipped only when it is clearly
     // something else, e.g. a CloudFormation template kept beside the packs.
     if (value && typeof value === 'object' && !('kind' in value) && 'Resources' in value) continue;
-    const problems = fileProblems(source);
-    if (problems.length) {
-      diagnostics.push(...problems);
-      if (
-        value &&
-        isAuthoringKind(value.kind) &&
-        value.kind !== 'catalog' &&
-        typeof value.name === 'string'
-      ) {
-        broken[value.kind].add(value.name);
-      }
-      continue;
+    const checked = checkAuthoringFile(source);
+    const ambiguous = ambiguousValues(source);
+    const taken = new Set(ambiguous.map(placeOf));
+    const schemaProblems = checked.diagnostics.filter((d) => !taken.has(placeOf(d)));
+    diagnostics.push(...ambiguous, ...schemaProblems);
+    const kept: { value: unknown; pruned?: ReadonlySet<string> } | undefined = schemaProblems.length
+      ? withoutBrokenFields(value, checked.subjects)
+      : { value };
+    const failed = schemaProblems.length > 0 || ambiguous.length > 0;
+    if (failed && value && isBlockKind(value.kind) && typeof value.name === 'string') {
+      broken[value.kind].add(value.name);
     }
-    const located = { source, path: file.path };
-    const doc = value as RuleBlock | RemediationBlock | PackManifest | CatalogExtension;
+    if (!kept) continue;
+    const located = { source, path: file.path, ...(kept.pruned ? { pruned: kept.pruned } : {}) };
+    const doc = kept.value as RuleBlock | RemediationBlock | PackManifest | CatalogExtension;
     switch (doc.kind) {
       case 'catalog':
         extensions.push({ ...located, value: doc });
@@ -259,6 +265,42 @@ export function parseRepository(
     diagnostics,
     texts,
   };
+}
+
+const isBlockKind = (kind: unknown): kind is 'rule' | 'remediation' | 'pack' =>
+  kind === 'rule' || kind === 'remediation' || kind === 'pack';
+
+/**
+ * What of a file with schema errors is still composed. "Every problem at once" means a schema
+ * error must not hide the problems of the file's well-formed parts, and "a broken block does not
+ * cascade" means nothing may be reported about the broken part twice. The rule:
+ *
+ * - A rule block, remediation block or pack manifest whose schema errors all lie in optional
+ *   top-level fields (an unknown key, a malformed `scope`, `parameters` or `automatic`) is kept
+ *   with those fields removed; the names of the removed fields travel with it (`pruned`).
+ *   Composition checks the rest as usual; a check that needs a removed field does not run (see
+ *   compose.ts), so nothing is reported about a field beyond its schema error, and an absent
+ *   field is never mistaken for a missing one.
+ * - A file whose errors touch a required field (`kind`, `name`, `source`, `rule`, `rules`, …) or
+ *   the file as a whole, and any catalog extension with errors, is dropped as before.
+ *
+ * Either way the block's name is in `broken`: packs using it are not built, and references to a
+ * dropped block are not reported again.
+ */
+function withoutBrokenFields(
+  value: { kind?: unknown } | null,
+  subjects: readonly YamlPath[],
+): { value: unknown; pruned: ReadonlySet<string> } | undefined {
+  if (!value || !isBlockKind(value.kind)) return undefined;
+  const required = new Set<string>((authoringSchemas[value.kind] as { required?: string[] }).required ?? []);
+  const fields = new Set<string>();
+  for (const subject of subjects) {
+    const field = subject[0];
+    if (typeof field !== 'string' || required.has(field)) return undefined;
+    fields.add(field);
+  }
+  const kept = Object.fromEntries(Object.entries(value).filter(([key]) => !fields.has(key)));
+  return { value: kept, pruned: fields };
 }
 
 function addUnique<T extends { name: string }>(

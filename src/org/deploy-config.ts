@@ -6,11 +6,11 @@
  * docs/deploy-config.md.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
-import { authoringChecks, fileRefused } from '../authoring/problems.js';
-import { pointerToPath } from '../authoring/schema-validate.js';
+import { fileRefused } from '../authoring/problems.js';
+import { schemaDiagnostic, schemaDiagnostics } from '../authoring/schema-errors.js';
 import {
   accountIdPattern,
   iamRoleNamePattern,
@@ -293,7 +293,7 @@ export function parseDeployConfig(file: string, text: string): LoadedDeployConfi
     return { problems, source };
   }
   const validate = validator();
-  if (!validate(value)) problems.push(...schemaProblems(source, validate.errors ?? []));
+  if (!validate(value)) problems.push(...schemaDiagnostics(source, validate.errors ?? [], schemaContext));
   problems.push(...semanticProblems(source, value as Partial<DeployConfig>));
   const sorted = sortDiagnostics(problems);
   return sorted.some((d) => d.severity === 'error')
@@ -308,91 +308,21 @@ function validator(): ValidateFunction {
   ));
 }
 
-function schemaProblem(
-  source: YamlSource,
-  message: string,
-  path: YamlPath,
-  part: 'key' | 'value' = 'value',
-): Diagnostic {
-  return {
-    checkId: authoringChecks.schema.id,
-    severity: 'error',
-    message,
-    fix: authoringChecks.schema.fix,
-    location: source.locate(path, part),
-  };
-}
+/** The editor schema and the keywords another check explains better. */
+const schemaContext = {
+  schema: DeployConfigSchema,
+  schemaFile: 'deploy.schema.json',
+  // Duplicates in lists are left to the semantic check, which points at the repeat.
+  ignore: ['uniqueItems'],
+};
 
-/**
- * ajv's errors as located diagnostics. A union (`anyOf`, only of scalars or literals here) becomes
- * one message; duplicates in lists are left to the semantic check, which points at the repeat.
- */
-function schemaProblems(source: YamlSource, errors: ErrorObject[]): Diagnostic[] {
-  const unions = errors.filter((e) => e.keyword === 'anyOf');
-  const insideUnion = (e: ErrorObject) => unions.some((u) => e.schemaPath.startsWith(`${u.schemaPath}/`));
-  const out: Diagnostic[] = [];
-  const seen = new Set<string>();
-  for (const error of errors) {
-    if (error.keyword === 'uniqueItems' || insideUnion(error)) continue;
-    const path = pointerToPath(error.instancePath);
-    const where = path.length ? `\`${path.join('.')}\`` : 'the file';
-    const p = error.params as Record<string, unknown>;
-    let message: string;
-    let at: YamlPath = path;
-    let part: 'key' | 'value' = 'value';
-    switch (error.keyword) {
-      case 'additionalProperties': {
-        const extra = String(p.additionalProperty);
-        const known = Object.keys(
-          (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
-        );
-        const [best] = closest(extra, known, 1);
-        message = `unknown field \`${extra}\` in ${where}${best ? ` (did you mean \`${best}\`?)` : ''}`;
-        at = [...path, extra];
-        part = 'key';
-        break;
-      }
-      case 'required':
-        message = `${where} is missing the required field \`${String(p.missingProperty)}\``;
-        part = 'key';
-        break;
-      case 'propertyNames':
-        continue; // reported through its `pattern` error on the key
-      case 'pattern': {
-        const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
-        if (propertyName !== undefined) {
-          message = `key \`${propertyName}\` in ${where} does not match the pattern ${String(p.pattern)}`;
-          at = [...path, propertyName];
-          part = 'key';
-        } else {
-          message = `${where} (${JSON.stringify(error.data)}) does not match the pattern ${String(p.pattern)}`;
-        }
-        break;
-      }
-      case 'anyOf': {
-        const branches = errors.filter((e) => e.schemaPath.startsWith(`${error.schemaPath}/`));
-        const consts = branches.filter((e) => e.keyword === 'const');
-        message =
-          consts.length === branches.length && consts.length > 0
-            ? `${where} must be one of ${consts.map((e) => JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)).join(', ')}`
-            : `${where} must be a string, a number or a boolean${branches.some((e) => e.keyword === 'maxLength') ? ` (strings of at most ${limits.inputParameterValueLength} characters)` : ''}`;
-        break;
-      }
-      case 'maxLength':
-        message = `${where} is longer than ${String(p.limit)} characters`;
-        break;
-      case 'minLength':
-        message = `${where} must not be empty`;
-        break;
-      default:
-        message = `${where} ${error.message ?? 'is invalid'}`;
-    }
-    const id = `${JSON.stringify(at)}|${message}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push(schemaProblem(source, message, at, part));
-  }
-  return out;
+function schemaProblem(source: YamlSource, message: string, path: YamlPath): Diagnostic {
+  return schemaDiagnostic(
+    source,
+    { message, at: path, part: 'value' },
+    schemaContext,
+    'Write the deployment configuration as `key: value` lines (docs/deploy-config.md).',
+  );
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
-import { schemaErrorDiagnostics } from '../authoring/schema-validate.js';
+import { schemaDiagnostics } from '../authoring/schema-errors.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseYamlSource } from '../source/yaml-source.js';
 import { literalUnion } from '../util/typebox.js';
@@ -55,6 +55,13 @@ export function parseRepositoryConfig(file: string, text: string): LoadedConfig 
   if (source.syntaxErrors.length) return { diagnostics: source.syntaxErrors, file };
   compiled ??= new Ajv({ allErrors: true, strict: false }).compile(ConfigSchema);
   const value = source.value ?? {};
-  if (!compiled(value)) return { diagnostics: schemaErrorDiagnostics(source, compiled.errors ?? []), file };
+  if (!compiled(value))
+    return {
+      diagnostics: schemaDiagnostics(source, compiled.errors ?? [], {
+        schema: ConfigSchema,
+        schemaFile: 'config.schema.json',
+      }),
+      file,
+    };
   return { config: value as Config, diagnostics: [], file };
 }

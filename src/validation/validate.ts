@@ -3,9 +3,9 @@
  * and running cfn-lint happen here; the checks themselves are pure (validate-template.ts,
  * authoring/compose.ts).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { composeRepository } from '../authoring/compose.js';
 import { fileRefused } from '../authoring/problems.js';
 import { loadRepository, type Repository } from '../authoring/repository.js';
@@ -18,6 +18,7 @@ import { inputFileLimits } from '../facts/limits.js';
 import { readTemplateFile, readUserFile, type FileRead } from '../source/read-file.js';
 import { parseYamlSource, type YamlSource } from '../source/yaml-source.js';
 import { displayPath } from '../util/paths.js';
+import { closest } from '../util/suggest.js';
 import { packsmithVersion } from '../util/version.js';
 import type { CfnLintMode } from './cfn-lint/types.js';
 import type { Config } from './config.js';
@@ -89,6 +90,14 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
         location: { file, line: 1, column: 1 },
       });
     }
+  }
+
+  // Nothing to check is an invocation that cannot be meant (a wrong folder, a CI job pointed at
+  // the wrong place): a usage error, so it never passes as "no problems".
+  if (authoring.length === 0 && templates.length === 0 && diagnostics.length === 0) {
+    throw new InputError(
+      `${options.paths.length ? options.paths.join(', ') : 'the current folder'}: no conformance pack template or packsmith authoring file to check (looked for ${[...templateExtensions].map((e) => `*${e}`).join(', ')} files with Resources or a kind)`,
+    );
   }
 
   // Authoring files: each repository is checked whole, exactly as `build` checks it (so references
@@ -189,13 +198,25 @@ async function expandPaths(paths: string[]): Promise<Array<{ path: string; expli
   const out: Array<{ path: string; explicit: boolean }> = [];
   for (const p of paths) {
     const abs = resolve(p);
-    if (!existsSync(abs)) throw new InputError(`${p}: no such file or folder`);
+    if (!existsSync(abs)) throw new InputError(`${p}: no such file or folder${siblingHint(abs)}`);
     if (statSync(abs).isDirectory()) {
       for (const f of await walk(abs)) out.push({ path: f, explicit: false });
     } else out.push({ path: abs, explicit: true });
   }
   const seen = new Set<string>();
   return out.filter((f) => !seen.has(f.path) && seen.add(f.path));
+}
+
+/** " (did you mean …?)" over the names beside a path that does not exist. */
+function siblingHint(abs: string): string {
+  let names: string[];
+  try {
+    names = readdirSync(dirname(abs));
+  } catch {
+    return '';
+  }
+  const [best] = closest(basename(abs), names, 1);
+  return best === undefined ? '' : ` (did you mean ${join(dirname(displayPath(abs)), best)}?)`;
 }
 
 async function walk(dir: string): Promise<string[]> {

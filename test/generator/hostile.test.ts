@@ -165,18 +165,33 @@ describe('hostile values', () => {
   });
 
   const oneMore: Array<[keyof Values, (v: Values) => string, string, RegExp]> = [
-    ['ruleName', (v) => `${v.ruleName}x`, 'rules/hostile.yaml', /`ruleName` is longer than 128/],
+    [
+      'ruleName',
+      (v) => `${v.ruleName}x`,
+      'rules/hostile.yaml',
+      /`ruleName` has 129 characters; at most 128 are allowed/,
+    ],
     [
       'ruleDescription',
       (v) => `${v.ruleDescription}x`,
       'rules/hostile.yaml',
-      /`description` is longer than 256/,
+      /`description` has 257 characters; at most 256 are allowed/,
     ],
     ['inputValue', (v) => `${v.inputValue}x`, 'rules/hostile.yaml', /take 1025 characters as JSON/],
     ['parameterDefault', (v) => `${v.parameterDefault}x`, 'hostile-pack.yaml', /has 4097 characters/],
-    ['parameterDescription', (v) => `${v.parameterDescription}x`, 'hostile-pack.yaml', /longer than 4000/],
+    [
+      'parameterDescription',
+      (v) => `${v.parameterDescription}x`,
+      'hostile-pack.yaml',
+      /has 4001 characters; at most 4000 are allowed/,
+    ],
     ['staticValue', (v) => `${v.staticValue}x`, 'remediations/fix.yaml', /has 257 characters/],
-    ['packDescription', (v) => `${v.packDescription}x`, 'hostile-pack.yaml', /longer than 4096/],
+    [
+      'packDescription',
+      (v) => `${v.packDescription}x`,
+      'hostile-pack.yaml',
+      /has 4097 characters; at most 4096 are allowed/,
+    ],
   ];
 
   it.each(oneMore)(

@@ -93,22 +93,30 @@ describe('deployment configuration', () => {
     expect(loaded.config).toBeUndefined();
     const found = loaded.problems.map((d) => `${at(d)} ${d.checkId} ${d.message}`);
     const expected: Array<[string, string, RegExp]> = [
-      ['1:19', 'PS101', /`deployingAccount` \("12345"\) does not match/],
-      ['2:7', 'PS101', /`role` must be one of "management", "delegated-administrator"/],
+      [
+        '1:19',
+        'PS101',
+        /`deployingAccount` \("12345"\) is not of the expected form: The account that calls PutOrganizationConformancePack \(12 digits\)/,
+      ],
+      ['2:7', 'PS101', /`role` is "admin"; it must be one of "management", "delegated-administrator"/],
       ['3:33', 'PS503', /Region `us-east-1` is listed twice/],
       ['3:44', 'PS502', /no template bucket for Region eu-north-1/],
-      ['6:14', 'PS101', /`templateBuckets.eu-west-1` \("Bad_Bucket"\) does not match/],
+      ['6:14', 'PS101', /`templateBuckets.eu-west-1` \("Bad_Bucket"\) is not of the expected form/],
       ['7:3', 'PS506', /template bucket for ap-south-1, which is not in `regions`/],
       ['8:1', 'PS101', /unknown field `pakcs` in the file \(did you mean `packs`\?\)/],
       ['12:25', 'PS503', /OU `\/Root\/Prod` is listed twice/],
-      ['12:37', 'PS101', /`packs.baseline.targets.ous.2` \("Prod"\) does not match/],
+      ['12:37', 'PS101', /`packs.baseline.targets.ous.2` \("Prod"\) is not of the expected form/],
       ['14:25', 'PS503', /`111122223333` is both in `accounts` and in `excludeAccounts`/],
       [
         '15:21',
         'PS101',
-        /`packs.baseline.deliveryBucket` \("my-config-bucket"\) does not match the pattern \^awsconfigconforms/,
+        /`packs.baseline.deliveryBucket` \("my-config-bucket"\) is not of the expected form: DeliveryS3Bucket: an org pack's delivery bucket name must start with "awsconfigconforms"/,
       ],
-      ['16:22', 'PS101', /`packs.baseline.parameters.A` must be a string, a number or a boolean/],
+      [
+        '16:22',
+        'PS101',
+        /`packs.baseline.parameters.A` is a mapping; it must be text, a number or a boolean/,
+      ],
       [
         '18:7',
         'PS501',
@@ -137,7 +145,7 @@ describe('deployment configuration', () => {
     expect(missing.problems.map((d) => `${at(d)} ${d.message}`)).toEqual([
       '1:1 the file is missing the required field `deployingAccount`',
       '2:11 no template bucket for Region us-east-1 in `templateBuckets`',
-      '4:8 `packs` must NOT have fewer than 1 properties',
+      '4:8 `packs` has 0 entries; it needs at least 1',
     ]);
     const syntax = parseDeployConfig(FILE, 'regions: [us-east-1\nrole: x\n');
     expect(syntax.problems[0]?.checkId).toBe('PS100');

@@ -4,6 +4,7 @@
  */
 import { printableLine } from '../../util/text.js';
 import { Ajv } from 'ajv';
+import { schemaDiagnostics } from '../../authoring/schema-errors.js';
 import type { OrgTree } from '../../org/discover.js';
 import type { DesiredPack } from '../../rollout/desired.js';
 import { unconfiguredPacks, observeRegion } from '../../rollout/observe.js';
@@ -15,6 +16,7 @@ import { orgPackNameOf } from '../../org/deploy-config.js';
 import { deployChecks } from '../../org/problems.js';
 import { resolveWaves, type WaveProblem } from '../../rollout/waves.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { parseYamlSource } from '../../source/yaml-source.js';
 import { CliError, UsageError } from '../errors.js';
 import { outputSchemaVersion, type Output } from '../output.js';
 import { PlanOutputSchema, type PlanDocument } from '../output-schemas/rollout.js';
@@ -306,16 +308,20 @@ export function readPlanFile(path: string, ctx: RolloutContext): PlanDocument {
   let value: unknown;
   const read = readUserFile(path, { purpose: 'plan file', maxBytes: inputFileLimits.savedPlanBytes });
   if (!read.ok) throw new UsageError(`cannot read the plan ${path}: it ${read.message}; ${read.fix}`);
+  const text = read.text;
   try {
-    value = JSON.parse(read.text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`cannot read the plan ${path}: ${(error as Error).message}`);
   }
   const validate = new Ajv({ allErrors: true, strict: false }).compile(PlanOutputSchema);
   if (!validate(value)) {
-    const first = validate.errors?.[0];
+    const [first] = schemaDiagnostics(parseYamlSource(path, text), validate.errors ?? [], {
+      schema: PlanOutputSchema,
+    });
+    const where = first?.location ? `${first.location.line}:${first.location.column}: ` : '';
     throw new UsageError(
-      `${path} is not a packsmith plan (${first ? `${first.instancePath || '/'} ${first.message ?? ''}` : 'schema mismatch'}); make one with \`packsmith plan --out FILE\``,
+      `${path} is not a packsmith plan (${first ? `${where}${first.message}` : 'schema mismatch'}); make one with \`packsmith plan --out FILE\``,
     );
   }
   const plan = value as PlanDocument;
