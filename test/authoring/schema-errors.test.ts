@@ -288,10 +288,10 @@ describe('[10] schema errors in real files', () => {
     const { code, stderr } = await runCli(['validate', 't.yaml', '--cfn-lint', 'off'], { cwd: dir });
     expect(code).toBe(2);
     expect(stderr).toMatch(
-      /packsmith.config.yaml:3:5: unknown field `severty` in `checks.PS302` \(did you mean `severity`\?\)\n {2}fix: Rename `severty` to `severity`\./,
+      /packsmith.config.yaml:3:5 {2}error {2}PS101 {2}unknown field `severty` in `checks.PS302` \(did you mean `severity`\?\)\n {4}fix: Rename `severty` to `severity`\./,
     );
     expect(stderr).toMatch(
-      /packsmith.config.yaml:4:13: `checks.PS302.reason` has 2 characters; it needs at least 3\n {2}fix: Lengthen/,
+      /packsmith.config.yaml:4:13 {2}error {2}PS101 {2}`checks.PS302.reason` has 2 characters; it needs at least 3\n {4}fix: Lengthen/,
     );
     expect(stderr).toContain('$schema=PATH/config.schema.json');
     for (const raw of rawPhrases) expect(stderr).not.toMatch(raw);
