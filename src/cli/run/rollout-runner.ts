@@ -166,6 +166,11 @@ export function progressFor(options: { quiet?: boolean; format: string }) {
       case 'put':
         progress.log(`${label}: accepted by AWS at ${event.since.toISOString()}; following every account`);
         break;
+      case 'unconfirmed':
+        progress.log(
+          `${label}: warning: the put was accepted but DescribeOrganizationConformancePacks did not show it after ${event.attempts} read(s); the deployment record is marked unconfirmed and the next plan verifies it`,
+        );
+        break;
       case 'retry':
         progress.log(`${label}: ${event.code}, trying again in ${Math.round(event.delayMs / 1000)} s`);
         break;

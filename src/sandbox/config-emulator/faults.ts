@@ -27,6 +27,18 @@ export interface FaultConfig {
   accountFailures?: Record<string, AccountFailure | null>;
   /** The aggregate status stays *_IN_PROGRESS after every account has finished. */
   aggregateStuckInProgress?: boolean;
+  /**
+   * Eventual consistency of a put: after each accepted PutOrganizationConformancePack, the next N
+   * DescribeOrganizationConformancePacks calls that would show the pack answer as before the put
+   * (a new pack is not there: NoSuchOrganizationConformancePackException when named, left out of a
+   * listing; an updated pack shows its previous LastUpdateTime and input).
+   *
+   * Emulates documented but unquantified AWS behaviour: no AWS page says how long a new org pack
+   * takes to appear. The only statement in aws-config-facts.md (§2.4, "Rollout time") is
+   * "Terraform polls org status with a 30 s delay and tolerates up to 10 \"not found\" reads right
+   * after create (eventual consistency)"; N is the caller's choice, not a measured figure.
+   */
+  describeLagAfterPut?: number;
 }
 
 export interface FaultState {
@@ -34,6 +46,7 @@ export interface FaultState {
   resourceInUseNextPuts: number;
   accountFailures: Record<string, AccountFailure>;
   aggregateStuckInProgress: boolean;
+  describeLagAfterPut: number;
 }
 
 const operationsOf = ['CREATE', 'UPDATE', 'DELETE'];
@@ -46,7 +59,13 @@ function bad(message: string): EmulatorError {
 export function parseFaultConfig(value: unknown): FaultConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('expected an object');
   const v = value as Record<string, unknown>;
-  const known = ['throttle', 'resourceInUseNextPuts', 'accountFailures', 'aggregateStuckInProgress'];
+  const known = [
+    'throttle',
+    'resourceInUseNextPuts',
+    'accountFailures',
+    'aggregateStuckInProgress',
+    'describeLagAfterPut',
+  ];
   const unknown = Object.keys(v).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw bad(`unknown keys ${unknown.join(', ')}`);
   const out: FaultConfig = {};
@@ -69,6 +88,12 @@ export function parseFaultConfig(value: unknown): FaultConfig {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
       throw bad('resourceInUseNextPuts must be an integer ≥ 0');
     out.resourceInUseNextPuts = n;
+  }
+  if (v.describeLagAfterPut !== undefined) {
+    const n = v.describeLagAfterPut;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+      throw bad('describeLagAfterPut must be an integer ≥ 0');
+    out.describeLagAfterPut = n;
   }
   if (v.aggregateStuckInProgress !== undefined) {
     if (typeof v.aggregateStuckInProgress !== 'boolean')
@@ -120,6 +145,7 @@ export class Faults {
     resourceInUseNextPuts: 0,
     accountFailures: {},
     aggregateStuckInProgress: false,
+    describeLagAfterPut: 0,
   };
 
   constructor(private readonly random: Random) {}
@@ -131,6 +157,7 @@ export class Faults {
     if (c.resourceInUseNextPuts !== undefined) this.state.resourceInUseNextPuts = c.resourceInUseNextPuts;
     if (c.aggregateStuckInProgress !== undefined)
       this.state.aggregateStuckInProgress = c.aggregateStuckInProgress;
+    if (c.describeLagAfterPut !== undefined) this.state.describeLagAfterPut = c.describeLagAfterPut;
     for (const [id, failure] of Object.entries(c.accountFailures ?? {})) {
       if (failure === null) delete this.state.accountFailures[id];
       else this.state.accountFailures[id] = failure;
@@ -138,7 +165,12 @@ export class Faults {
   }
 
   reset(): void {
-    this.state = { resourceInUseNextPuts: 0, accountFailures: {}, aggregateStuckInProgress: false };
+    this.state = {
+      resourceInUseNextPuts: 0,
+      accountFailures: {},
+      aggregateStuckInProgress: false,
+      describeLagAfterPut: 0,
+    };
   }
 
   get(): FaultState {
@@ -168,6 +200,11 @@ export class Faults {
 
   get aggregateStuck(): boolean {
     return this.state.aggregateStuckInProgress;
+  }
+
+  /** How many Describe calls after a put still show the pack as before it (see `describeLagAfterPut`). */
+  get describeLag(): number {
+    return this.state.describeLagAfterPut;
   }
 }
 

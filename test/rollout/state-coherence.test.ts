@@ -1,0 +1,109 @@
+/**
+ * Rollout state found one way, through the CLI against the sandbox, two commands in sequence:
+ * a create whose pack Describe does not show at once (eventual consistency) leaves a complete
+ * deployment record, so the next `plan` says unchanged and the next `deploy` puts nothing; a
+ * put never seen within the wait leaves an "unconfirmed" record that `plan` verifies.
+ */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxTemplateBucket } from '../../src/sandbox/sandbox.js';
+import { motoSkipNote, motoStatus, s3Client } from '../support/moto.js';
+import { deployArgs, startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
+
+const available = motoStatus().available;
+const PACK = 's3-data-protection';
+const REGIONS = ['us-east-1', 'eu-west-1'];
+
+interface PlanDoc {
+  packs: Array<{
+    regions: Array<{ region: string; action: string; reasons: string[]; drift: { changedOutside: boolean } }>;
+  }>;
+}
+
+describe.skipIf(!available)(`rollout state across commands${motoSkipNote()}`, () => {
+  let f: RolloutFixture;
+  const puts = () =>
+    REGIONS.map((r) => f.sandbox.emulator.stats().byRegion[r]?.requests.PutOrganizationConformancePack ?? 0);
+  const withPack = (extra: string) => f.writeConfig(f.config.replace(`  ${PACK}:\n`, `  ${PACK}:\n${extra}`));
+  const plan = async () => {
+    const r = await f.cli('plan', '--format', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as PlanDoc).packs.flatMap((p) => p.regions);
+  };
+  /** The current deployment record in the Region's template bucket. */
+  const record = async (orgPackName: string, region: string) => {
+    const s3 = s3Client({
+      endpoint: f.sandbox.moto.endpoint,
+      accountId: f.sandbox.org.managementAccountId,
+      region,
+    });
+    try {
+      const got = await s3.send(
+        new GetObjectCommand({
+          Bucket: sandboxTemplateBucket(region),
+          Key: `packsmith/${orgPackName}/deployment.json`,
+        }),
+      );
+      return JSON.parse(await got.Body!.transformToString()) as Record<string, unknown>;
+    } finally {
+      s3.destroy();
+    }
+  };
+
+  beforeAll(async () => {
+    f = await startRolloutFixture({ accounts: 6, regions: REGIONS, delay: { baseMs: 100, jitterMs: 100 } });
+  }, 60_000);
+  afterAll(async () => f?.stop());
+
+  it('[10] a create that Describe shows late: plan then says unchanged and a second deploy puts nothing', async () => {
+    f.sandbox.emulator.faults.set({ describeLagAfterPut: 2 });
+    try {
+      const first = await f.cli(...deployArgs());
+      expect(first.code, first.stderr).toBe(0);
+      expect(puts()).toEqual([1, 1]);
+      for (const region of REGIONS) {
+        const r = await record(PACK, region);
+        expect(r.packLastUpdateTime, region).toEqual(expect.any(String));
+        expect(r).not.toHaveProperty('unconfirmedPutAt');
+      }
+      const regions = await plan();
+      expect(regions.map((r) => [r.region, r.action, r.drift.changedOutside])).toEqual([
+        ['us-east-1', 'unchanged', false],
+        ['eu-west-1', 'unchanged', false],
+      ]);
+      const second = await f.cli(...deployArgs());
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stderr).toContain('Nothing to deploy: every pack is up to date.');
+      expect(second.stderr).not.toMatch(/changed outside/);
+      expect(puts()).toEqual([1, 1]);
+    } finally {
+      f.sandbox.emulator.faults.reset();
+    }
+  }, 90_000);
+
+  it('[10] a put Describe never shows in time: the record says unconfirmed, with a warning, and plan verifies it', async () => {
+    withPack('    orgPackName: LateToShow\n');
+    f.sandbox.emulator.faults.set({ describeLagAfterPut: 50 });
+    f.sandbox.emulator.resetStats();
+    try {
+      const first = await f.cli(...deployArgs());
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stderr).toMatch(/us-east-1: warning: the put was accepted but .* marked unconfirmed/);
+      const r = await record('LateToShow', 'us-east-1');
+      expect(r.packLastUpdateTime).toBeNull();
+      expect(r.unconfirmedPutAt).toEqual(expect.any(String));
+      f.sandbox.emulator.faults.reset();
+      const regions = await plan();
+      expect(regions.map((x) => [x.region, x.action, x.drift.changedOutside])).toEqual([
+        ['us-east-1', 'unchanged', false],
+        ['eu-west-1', 'unchanged', false],
+      ]);
+      const second = await f.cli(...deployArgs());
+      expect(second.code, second.stderr).toBe(0);
+      expect(puts()).toEqual([1, 1]);
+    } finally {
+      f.sandbox.emulator.faults.reset();
+      f.writeConfig(f.config);
+    }
+  }, 120_000);
+});
