@@ -136,7 +136,10 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
       for (const pack of plan.packs) {
         const regions = pack.regions.filter((r) => modeOf(r) !== 'none');
         if (regions.length === 0) continue;
-        const lock = await lockPack(ctx, pack, options.resume ? 'deploy --resume' : 'deploy', lockWait);
+        const lock = await lockPack(ctx, pack, options.resume ? 'deploy --resume' : 'deploy', lockWait, {
+          io,
+          store,
+        });
         await holdingLock(lock, controller, io, async () => {
           const current = options.resume
             ? { work: [...regions], unchanged: [] }
