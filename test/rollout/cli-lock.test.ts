@@ -124,7 +124,7 @@ describe.skipIf(!available)(`the deploy lock across processes${motoSkipNote()}`,
       killedRows.map(() => 'interrupted'),
     );
     const table = await f.cli('history');
-    expect(table.stdout).toMatch(new RegExp(`^${killedRows[0]} +${PACK} .* interrupted `, 'm'));
+    expect(table.stdout).toMatch(new RegExp(`^${killedRows[0]} +${PACK} +${WAVED} .* interrupted `, 'm'));
     // The resumed deploy released its lock: nothing left to unlock.
     const again = await f.cli('unlock', PACK, '--yes');
     expect(again.code).toBe(0);

@@ -2,8 +2,11 @@
  * Rollout state found one way, through the CLI against the sandbox, two commands in sequence:
  * a create whose pack Describe does not show at once (eventual consistency) leaves a complete
  * deployment record, so the next `plan` says unchanged and the next `deploy` puts nothing; a
- * put never seen within the wait leaves an "unconfirmed" record that `plan` verifies.
+ * put never seen within the wait leaves an "unconfirmed" record that `plan` verifies; `history`
+ * finds the status database as every rollout command does (`--config`, statePath).
  */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxTemplateBucket } from '../../src/sandbox/sandbox.js';
@@ -106,4 +109,41 @@ describe.skipIf(!available)(`rollout state across commands${motoSkipNote()}`, ()
       f.writeConfig(f.config);
     }
   }, 120_000);
+
+  it('[10] history takes --config and its statePath, and tells two org pack names of one pack apart', async () => {
+    writeFileSync(
+      join(f.repo, 'custom.deploy.yaml'),
+      f.config
+        .replace('statePath: .packsmith/state.db', 'statePath: elsewhere/custom-state.db')
+        .replace(`  ${PACK}:\n`, `  ${PACK}:\n    orgPackName: CustomCopy\n`),
+    );
+    const deployed = await f.cli(...deployArgs('--config', 'custom.deploy.yaml'));
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(existsSync(join(f.repo, 'elsewhere', 'custom-state.db'))).toBe(true);
+
+    const custom = await f.cli('history', '--config', 'custom.deploy.yaml', '--format', 'json');
+    expect(custom.code, custom.stderr).toBe(0);
+    const runs = (
+      JSON.parse(custom.stdout) as { deployments: Array<{ orgPackName: string; region: string }> }
+    ).deployments;
+    expect(runs.map((d) => [d.orgPackName, d.region]).sort()).toEqual([
+      ['CustomCopy', 'eu-west-1'],
+      ['CustomCopy', 'us-east-1'],
+    ]);
+    const oneRegion = await f.cli('history', '--config', 'custom.deploy.yaml', '--region', 'eu-west-1');
+    expect(oneRegion.stdout).toMatch(/^\d+ +s3-data-protection +CustomCopy +eu-west-1 +create /m);
+    expect(oneRegion.stdout).not.toMatch(/us-east-1/);
+
+    // The default configuration's database holds one pack deployed under two org pack names.
+    const table = await f.cli('history');
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^id +pack +org pack +region +operation /);
+    expect(table.stdout).toMatch(/^\d+ +s3-data-protection +s3-data-protection +us-east-1 +create /m);
+    expect(table.stdout).toMatch(/^\d+ +s3-data-protection +LateToShow +us-east-1 +create /m);
+    expect(table.stdout).not.toMatch(/CustomCopy/);
+    // A named configuration that does not exist is a usage error, not an empty history.
+    const missing = await f.cli('history', '--config', 'nowhere.yaml');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no deployment configuration at .*nowhere\.yaml/);
+  }, 90_000);
 });
