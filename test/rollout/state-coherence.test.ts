@@ -8,12 +8,85 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigServiceClient, PutOrganizationConformancePackCommand } from '@aws-sdk/client-config-service';
+import { confirmPut, putVisibilityDelaysMs } from '../../src/rollout/apply.js';
+import { describePack } from '../../src/rollout/observe.js';
+import { startConfigEmulator, type ConfigEmulator } from '../../src/sandbox/config-emulator/index.js';
 import { sandboxTemplateBucket } from '../../src/sandbox/sandbox.js';
 import { motoSkipNote, motoStatus, s3Client } from '../support/moto.js';
 import { deployArgs, startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
 
 const available = motoStatus().available;
+
+describe('confirmPut: a bounded wait for the put to show in Describe', () => {
+  let emu: ConfigEmulator | undefined;
+  let client: ConfigServiceClient | undefined;
+  afterEach(async () => {
+    client?.destroy();
+    await emu?.close();
+  });
+  const setup = async (lag: number) => {
+    emu = await startConfigEmulator({
+      accounts: async () => [{ id: '100000000001', status: 'ACTIVE' }],
+      clock: 'manual',
+      delay: { baseMs: 1000, jitterMs: 0 },
+    });
+    emu.faults.set({ describeLagAfterPut: lag });
+    client = new ConfigServiceClient({
+      endpoint: emu.endpoint,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'AKIAEMULATORTEST0000', secretAccessKey: 'not-a-secret' },
+    });
+    const put = (bucket?: string) =>
+      client!.send(
+        new PutOrganizationConformancePackCommand({
+          OrganizationConformancePackName: 'Late',
+          TemplateBody:
+            'Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n    Properties:\n      ConfigRuleName: r\n      Source:\n        Owner: AWS\n        SourceIdentifier: X\n',
+          ...(bucket ? { DeliveryS3Bucket: bucket } : {}),
+        }),
+      );
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+      emu!.tick!(ms);
+    };
+    return { put, waits, sleep };
+  };
+
+  it('[10] describes again with growing waits until a new pack shows, on an injected sleep', async () => {
+    const { put, waits, sleep } = await setup(3);
+    await put();
+    const r = await confirmPut(client!, 'Late', undefined, { sleep });
+    expect(r.attempts).toBe(4);
+    expect(r.lastUpdateTime).toBeInstanceOf(Date);
+    expect(waits).toEqual(putVisibilityDelaysMs.slice(0, 3));
+  });
+
+  it('[10] gives up after the bounded waits when the put never shows', async () => {
+    const { put, waits, sleep } = await setup(1000);
+    await put();
+    const r = await confirmPut(client!, 'Late', undefined, { sleep });
+    expect(r).toEqual({ attempts: putVisibilityDelaysMs.length + 1 });
+    expect(waits).toEqual([...putVisibilityDelaysMs]);
+    expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(16_000);
+  });
+
+  it('[10] an update is confirmed only by a LastUpdateTime later than the one before the put', async () => {
+    const { put, waits, sleep } = await setup(0);
+    await put();
+    const before = await describePack(client!, 'Late');
+    emu!.tick!(5000);
+    emu!.faults.set({ describeLagAfterPut: 2 });
+    await put('awsconfigconforms-later');
+    const r = await confirmPut(client!, 'Late', before, { sleep });
+    expect(r.attempts).toBe(3);
+    expect(r.lastUpdateTime!.getTime()).toBeGreaterThan(before!.lastUpdateTime!.getTime());
+    expect(waits).toHaveLength(2);
+  });
+});
 const PACK = 's3-data-protection';
 const REGIONS = ['us-east-1', 'eu-west-1'];
 
