@@ -27,12 +27,13 @@ import type {
 } from '../state/store.js';
 import type { OrgAccount } from '../org/discover.js';
 import { describePack } from './observe.js';
-import type { DesiredRegion } from './plan.js';
+import type { DesiredRegion, ObservedRegion } from './plan.js';
 import { trackRollout, type PollSnapshot, type RolloutOutcome } from './poll.js';
 import { newDeploymentRecord, stageTemplate, writeDeploymentRecord, type S3Sender } from './records.js';
 import { createTracker, type AccountState, type StateCounts, type Tracker } from './tracker.js';
 
 type ConfigSender = Pick<ConfigServiceClient, 'send'>;
+type ObservedPack = NonNullable<ObservedRegion['pack']>;
 
 export interface TrackingSettings {
   intervalMs: number;
@@ -68,6 +69,8 @@ export type RegionEvent =
       key: string;
     }
   | { kind: 'put'; region: string; since: Date }
+  /** The put was accepted but Describe did not show it within the wait: its record is marked unconfirmed. */
+  | { kind: 'unconfirmed'; region: string; attempts: number }
   | { kind: 'retry'; region: string; code: string; delayMs: number }
   | { kind: 'poll'; region: string; snapshot: PollSnapshot }
   /**
@@ -272,6 +275,8 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
     emit,
   );
 
+  // What Describe shows before the put: the put is confirmed once it shows a later LastUpdateTime.
+  const before = await describePack(config, orgPackName).catch(() => undefined);
   const localPutTime = new Date();
   try {
     await withRetries(
@@ -299,9 +304,10 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
   }
   row.accepted();
 
+  const confirmed = await confirmPut(config, orgPackName, before, input.tracking);
   // AWS's own time for "after this put" when it gives it (second precision; see tracker.ts).
-  const described = await describePack(config, orgPackName).catch(() => undefined);
-  const since = described?.lastUpdateTime ?? localPutTime;
+  const since = confirmed.lastUpdateTime ?? localPutTime;
+  if (!confirmed.lastUpdateTime) emit({ kind: 'unconfirmed', region, attempts: confirmed.attempts });
   emit({ kind: 'put', region, since });
   await writeDeploymentRecord(s3, {
     bucket: input.bucket,
@@ -318,7 +324,8 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
       ...(desired.deliveryBucket ? { deliveryBucket: desired.deliveryBucket } : {}),
       ...(desired.deliveryKeyPrefix ? { deliveryKeyPrefix: desired.deliveryKeyPrefix } : {}),
       callerAccount: input.owner,
-      packLastUpdateTime: described?.lastUpdateTime?.toISOString() ?? null,
+      packLastUpdateTime: confirmed.lastUpdateTime?.toISOString() ?? null,
+      ...(confirmed.lastUpdateTime ? {} : { unconfirmedPutAt: localPutTime.toISOString() }),
       ...(input.wave
         ? {
             rollout: {
@@ -455,6 +462,53 @@ export async function destroyRegion(input: DestroyRegionInput): Promise<RegionRe
   });
   const tracker = createTracker({ operation: 'delete', since, targets: input.holders, excluded: [] });
   return row.finish(await track(input, tracker, row));
+}
+
+/**
+ * Waits after each Describe that does not show the put yet: 0.5 + 1 + 2 + 4 + 8 s, at most 15.5 s
+ * in all. AWS documents that the organization conformance pack APIs are eventually consistent but
+ * gives no figure (aws-config-facts.md §2.4: Terraform "tolerates up to 10 'not found' reads right
+ * after create"); a put still invisible after this is recorded as unconfirmed, never as confirmed.
+ */
+export const putVisibilityDelaysMs: readonly number[] = [500, 1000, 2000, 4000, 8000];
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * Describes the pack until it shows the put just accepted: a LastUpdateTime later (to the second)
+ * than the one seen before the put, or, for a pack that was not visible before, any. Bounded by
+ * `putVisibilityDelaysMs`; without confirmation, `lastUpdateTime` is undefined.
+ */
+export async function confirmPut(
+  config: ConfigSender,
+  orgPackName: string,
+  before: ObservedPack | undefined,
+  settings: Pick<TrackingSettings, 'sleep' | 'signal'> & { delaysMs?: readonly number[] },
+): Promise<{ lastUpdateTime?: Date; attempts: number }> {
+  const delays = settings.delaysMs ?? putVisibilityDelaysMs;
+  const sleep = settings.sleep ?? defaultSleep;
+  const beforeSecond = before?.lastUpdateTime
+    ? Math.floor(before.lastUpdateTime.getTime() / 1000)
+    : undefined;
+  for (let attempt = 1; ; attempt++) {
+    const now = await describePack(config, orgPackName).catch(() => undefined);
+    const time = now?.lastUpdateTime;
+    if (time && (beforeSecond === undefined || Math.floor(time.getTime() / 1000) > beforeSecond))
+      return { lastUpdateTime: time, attempts: attempt };
+    const delay = delays[attempt - 1];
+    if (delay === undefined || settings.signal?.aborted) return { attempts: attempt };
+    await sleep(delay, settings.signal);
+  }
 }
 
 /** The aggregate status's LastUpdateTime: AWS's time of the delete just accepted. */

@@ -108,6 +108,74 @@ export function isMemberPackOf(conformancePackName: string, orgPackName: string)
   );
 }
 
+/** One deployed rule of an (account, Region), as the aggregator lists it. */
+export interface DeployedRule {
+  deployed: string;
+  compliance: string;
+}
+
+/** The id after the last `-conformance-pack-` of a deployed name, when it has the expected shape. */
+function suffixOf(deployed: string): string | undefined {
+  const marker = deployed.lastIndexOf(orgPackDeployedNames.ruleSuffixMarker);
+  if (marker < 0) return undefined;
+  const suffix = deployed.slice(marker + orgPackDeployedNames.ruleSuffixMarker.length);
+  return suffixPattern.test(suffix) ? suffix : undefined;
+}
+
+/**
+ * Which deployed rules of one (account, Region) are the pack's. Every pack deploys its rules with
+ * one suffix of its own there (`<rule>-conformance-pack-<id>`), so a rule block shared by two packs
+ * shows up twice, once per suffix: the pack's own suffix is the one under which the most authored
+ * rules are deployed, then the fewest rules the pack does not author. Only the rules under that
+ * suffix are the pack's; a tie is ambiguous and, on the safe side, reported as unmapped. A rule
+ * deployed under its bare authored name carries no suffix and is taken as is. The pack's own
+ * suffix on a rule it does not author, or every suffixed rule when nothing maps, is unmapped.
+ */
+export function attributeRules(
+  deployedRules: readonly DeployedRule[],
+  authored: readonly string[],
+): { rules: Array<DeployedRule & { ruleName: string }>; unmapped: string[] } {
+  const plain: Array<DeployedRule & { ruleName: string }> = [];
+  const bySuffix = new Map<
+    string,
+    { mapped: Array<DeployedRule & { ruleName: string }>; foreign: string[] }
+  >();
+  for (const rule of deployedRules) {
+    const ruleName = mapDeployedRuleName(rule.deployed, authored);
+    const suffix = ruleName === rule.deployed ? undefined : suffixOf(rule.deployed);
+    if (ruleName !== undefined && suffix === undefined) {
+      plain.push({ ...rule, ruleName });
+      continue;
+    }
+    if (suffix === undefined) continue;
+    let group = bySuffix.get(suffix);
+    if (group === undefined) bySuffix.set(suffix, (group = { mapped: [], foreign: [] }));
+    if (ruleName === undefined) group.foreign.push(rule.deployed);
+    else group.mapped.push({ ...rule, ruleName });
+  }
+  const score = (g: { mapped: Array<{ ruleName: string }>; foreign: string[] }) => [
+    new Set(g.mapped.map((r) => r.ruleName)).size,
+    -g.foreign.length,
+  ];
+  const ranked = [...bySuffix.values()]
+    .filter((g) => g.mapped.length > 0)
+    .sort((x, y) => {
+      const [a, b] = [score(x), score(y)];
+      return (b[0] as number) - (a[0] as number) || (b[1] as number) - (a[1] as number);
+    });
+  const [best, next] = ranked;
+  const tie = best !== undefined && next !== undefined && score(best).join() === score(next).join();
+  if (best === undefined || tie) {
+    // Nothing maps (a naming surprise) or two suffixes fit equally: silence would hide it.
+    const unmapped = [...bySuffix.values()].flatMap((g) => [
+      ...g.mapped.map((r) => r.deployed),
+      ...g.foreign,
+    ]);
+    return { rules: plain, unmapped };
+  }
+  return { rules: [...plain, ...best.mapped], unmapped: best.foreign };
+}
+
 /**
  * Pages until no NextToken comes back. A page may be empty while a NextToken is still set (fact
  * sheet §2.3), so only a token seen before ends the loop early: as an error, because the listing
@@ -143,10 +211,9 @@ const placeKey = (accountId: string, region: string): string => `${region}\u0000
  * `mapDeployedRuleName`).
  *
  * Rules count only in an (account, Region) where the pack is reported, so a same-named rule of
- * another origin elsewhere is not taken for the pack's. There, a rule is unmapped when it carries
- * the same `-conformance-pack-<id>` as a mapped rule (the pack's rules share one id, as far as is
- * known) or, when no rule maps at all, every rule with the marker: the naming assumption failed
- * and silence would hide it. The aggregator does not say which pack a rule belongs to.
+ * another origin elsewhere is not taken for the pack's. There, the aggregator does not say which
+ * pack a rule belongs to: `attributeRules` finds the pack's own `-conformance-pack-<id>` (its rules
+ * share one id, as far as is known), so a rule block two packs share counts for each pack once.
  * AWS also reports deleted packs here (fact sheet §2.3); they are returned like any other.
  */
 export async function fetchPackCompliance(
@@ -214,8 +281,8 @@ export async function fetchPackCompliance(
       }
     }
 
-    // Per (account, Region): the rules that map, and the marker-carrying rules that do not.
-    const byPlace = new Map<string, { mapped: RuleCompliance[]; suffixes: Set<string>; other: string[] }>();
+    // Per (account, Region): every deployed rule of the place, attributed below by suffix.
+    const byPlace = new Map<string, DeployedRule[]>();
     for (const row of ruleRows) {
       const accountId = row.AccountId;
       const deployed = row.ConfigRuleName;
@@ -223,33 +290,24 @@ export async function fetchPackCompliance(
       const key = placeKey(accountId, region);
       if (!present.has(key)) continue;
       let place = byPlace.get(key);
-      if (place === undefined) byPlace.set(key, (place = { mapped: [], suffixes: new Set(), other: [] }));
-      const ruleName = mapDeployedRuleName(deployed, authored);
-      if (ruleName !== undefined) {
-        place.mapped.push({
+      if (place === undefined) byPlace.set(key, (place = []));
+      place.push({ deployed, compliance: row.Compliance?.ComplianceType ?? 'INSUFFICIENT_DATA' });
+    }
+    for (const [key, deployedRules] of byPlace) {
+      const accountId = key.slice(key.indexOf('\u0000') + 1);
+      const attributed = attributeRules(deployedRules, authored);
+      for (const { deployed, ruleName, compliance } of attributed.rules) {
+        rules.push({
           accountId,
           region,
           ruleName,
           deployedRuleName: deployed,
-          compliance: row.Compliance?.ComplianceType ?? 'INSUFFICIENT_DATA',
+          compliance,
           controls: [...(controlsOf.get(ruleName) ?? [])],
         });
-        const suffix = deployedSuffix(deployed, ruleName);
-        if (suffix !== undefined) place.suffixes.add(suffix);
-      } else if (deployed.includes(orgPackDeployedNames.ruleSuffixMarker)) {
-        place.other.push(deployed);
       }
-    }
-    for (const [key, place] of byPlace) {
-      const accountId = key.slice(key.indexOf('\u0000') + 1);
-      rules.push(...place.mapped);
-      for (const deployed of place.other) {
-        const marker = deployed.lastIndexOf(orgPackDeployedNames.ruleSuffixMarker);
-        const suffix = deployed.slice(marker + orgPackDeployedNames.ruleSuffixMarker.length);
-        if (place.mapped.length === 0 || place.suffixes.has(suffix)) {
-          unmapped.push({ accountId, region, deployedRuleName: deployed });
-        }
-      }
+      for (const deployed of attributed.unmapped)
+        unmapped.push({ accountId, region, deployedRuleName: deployed });
     }
   }
 

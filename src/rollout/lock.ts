@@ -11,6 +11,12 @@
  * The body carries a random token, so no two lock objects have the same content (or ETag).
  * Expiry is judged on the reader's clock against the writer's `expiresAt`: keep TTLs well above
  * any clock skew between deploying machines (minutes, not seconds).
+ *
+ * A lock also names its holder's host and process id. A taker on the SAME host whose process
+ * check (`takeOver.isProcessAlive`, given by the caller) says that process is gone takes the lock
+ * over at once, like an expired one: a deploy killed with SIGKILL does not block the next one for
+ * the TTL. A holder on another host cannot be checked and is respected until expiry. A pid reused
+ * by another process only makes the taker wait for the expiry (the safe side).
  */
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -27,6 +33,9 @@ export const LockBodySchema = Type.Object({
   acquiredAt: Type.String({ minLength: 1 }),
   expiresAt: Type.String({ minLength: 1 }),
   token: Type.String({ minLength: 1 }),
+  /** The holder's host name and process id; absent in locks of older packsmith versions. */
+  host: Type.Optional(Type.String({ minLength: 1 })),
+  pid: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 export type LockBody = Static<typeof LockBodySchema>;
 
@@ -48,7 +57,12 @@ export interface LockTarget {
 }
 
 export interface AcquireLockOptions extends LockTarget {
-  holder: { who: string; operation: string };
+  holder: { who: string; operation: string; host?: string; pid?: number };
+  /**
+   * Take over a lock held by a process of `host` that `isProcessAlive` says is gone. The check is
+   * the caller's (the core never signals processes).
+   */
+  takeOver?: { host: string; isProcessAlive: (pid: number) => boolean };
   ttlMs: number;
   /** Clock for acquiredAt/expiresAt and expiry checks; default the system clock. */
   now?: () => Date;
@@ -63,6 +77,8 @@ export type ReleaseResult =
 
 export interface Lock {
   readonly key: string;
+  /** The lock of a dead process on this host that was taken over to get this one. */
+  readonly tookOver?: LockBody;
   /** Our body as last written (refresh moves `expiresAt`). */
   readonly body: LockBody;
   /** ETag of our lock object: the condition for refresh and release. */
@@ -119,6 +135,7 @@ export async function acquireLock(s3: S3Sender, options: AcquireLockOptions): Pr
   const key = lockKey(orgPackName);
   const deadline = wait ? now().getTime() + wait.timeoutMs : undefined;
   let races = 0;
+  let tookOver: LockBody | undefined;
   for (;;) {
     const acquiredAt = now();
     const body: LockBody = {
@@ -127,10 +144,12 @@ export async function acquireLock(s3: S3Sender, options: AcquireLockOptions): Pr
       acquiredAt: acquiredAt.toISOString(),
       expiresAt: new Date(acquiredAt.getTime() + ttlMs).toISOString(),
       token: randomBytes(16).toString('hex'),
+      ...(holder.host ? { host: holder.host } : {}),
+      ...(holder.pid ? { pid: holder.pid } : {}),
     };
     const created = await putLock(s3, { bucket, owner, key, body, condition: { IfNoneMatch: '*' } });
     if (created !== undefined)
-      return heldLock(s3, { bucket, owner, orgPackName, key, ttlMs, now }, body, created);
+      return heldLock(s3, { bucket, owner, orgPackName, key, ttlMs, now, tookOver }, body, created);
 
     const current = await readLock(s3, { bucket, owner, orgPackName });
     if (current === undefined) {
@@ -139,8 +158,11 @@ export async function acquireLock(s3: S3Sender, options: AcquireLockOptions): Pr
         throw new Error(`could not take the lock of ${orgPackName}: too much contention`);
       continue;
     }
-    if (isLockExpired(current, now())) {
-      await deleteIfMatch(s3, bucket, owner, key, current.etag); // losing this race is fine: loop.
+    const dead = isHolderDead(current, options.takeOver);
+    if (dead || isLockExpired(current, now())) {
+      // losing this race is fine: loop.
+      if ((await deleteIfMatch(s3, bucket, owner, key, current.etag)) === 'deleted' && dead)
+        tookOver = current.body;
       if (++races > maxImmediateRetries && !wait)
         throw new Error(`could not take the lock of ${orgPackName}: too much contention`);
       continue;
@@ -152,9 +174,16 @@ export async function acquireLock(s3: S3Sender, options: AcquireLockOptions): Pr
   }
 }
 
+/** The lock's holder is a process of the taker's own host that is no longer running. */
+export function isHolderDead(lock: LockInfo, takeOver: AcquireLockOptions['takeOver']): boolean {
+  const b = lock.body;
+  if (!takeOver || !b || b.host === undefined || b.pid === undefined) return false;
+  return b.host === takeOver.host && !takeOver.isProcessAlive(b.pid);
+}
+
 function heldLock(
   s3: S3Sender,
-  target: LockTarget & { key: string; ttlMs: number; now: () => Date },
+  target: LockTarget & { key: string; ttlMs: number; now: () => Date; tookOver?: LockBody | undefined },
   initial: LockBody,
   initialEtag: string,
 ): Lock {
@@ -163,6 +192,7 @@ function heldLock(
   let etag = initialEtag;
   return {
     key,
+    ...(target.tookOver ? { tookOver: target.tookOver } : {}),
     get body() {
       return body;
     },

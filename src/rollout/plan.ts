@@ -37,6 +37,10 @@ export interface RecordView {
   parameters: Record<string, string>;
   excludedAccounts: string[];
   packLastUpdateTime: string | null;
+  /** The put was accepted but never seen by Describe within the wait (see records.ts). */
+  unconfirmedPutAt?: string;
+  deliveryBucket?: string;
+  deliveryKeyPrefix?: string;
   writtenAt: string;
   callerAccount: string;
   packsmithVersion?: string;
@@ -153,6 +157,32 @@ const sameList = (a: readonly string[], b: readonly string[]) => {
   return x.every((v, i) => v === y[i]);
 };
 
+/**
+ * Clock skew allowed between this machine (the record's `unconfirmedPutAt`) and AWS (the pack's
+ * LastUpdateTime) when verifying an unconfirmed record: the TTL advice of lock.ts, minutes.
+ */
+const unconfirmedSkewMs = 5 * 60_000;
+
+/**
+ * An unconfirmed record (the put was accepted, but Describe did not show it in time) is verified
+ * rather than distrusted: it describes the pack when AWS reports a LastUpdateTime no earlier than
+ * the put and the very parameters, excluded accounts and delivery settings the record holds. The
+ * template itself cannot be compared (AWS never returns it); the record's hash stands for it.
+ */
+export function verifiesUnconfirmed(record: RecordView, pack: NonNullable<ObservedRegion['pack']>): boolean {
+  if (record.packLastUpdateTime !== null || record.unconfirmedPutAt === undefined) return false;
+  const putAt = Date.parse(record.unconfirmedPutAt);
+  const updated = pack.lastUpdateTime?.getTime();
+  if (updated === undefined || Number.isNaN(putAt) || updated < putAt - unconfirmedSkewMs) return false;
+  const params = diffParameters(pack.parameters, record.parameters);
+  return (
+    params.added.length + params.removed.length + params.changed.length === 0 &&
+    sameList(pack.excludedAccounts, record.excludedAccounts) &&
+    (pack.deliveryBucket ?? '') === (record.deliveryBucket ?? '') &&
+    (pack.deliveryKeyPrefix ?? '') === (record.deliveryKeyPrefix ?? '')
+  );
+}
+
 export function planRegion(desired: DesiredRegion, observed: ObservedRegion): RegionPlan {
   const includedIds = new Set(desired.included.map((a) => a.id));
   const holding = observed.rows.filter((r) => holds(r.status)).map((r) => r.accountId);
@@ -192,14 +222,18 @@ export function planRegion(desired: DesiredRegion, observed: ObservedRegion): Re
   const pack = observed.pack;
   const reasons: string[] = [];
   const record = observed.record;
-  const trusted = record !== undefined && sameSecond(record.packLastUpdateTime, pack.lastUpdateTime);
+  const trusted =
+    record !== undefined &&
+    (sameSecond(record.packLastUpdateTime, pack.lastUpdateTime) || verifiesUnconfirmed(record, pack));
   const changedOutside = record !== undefined && !trusted;
   let template: RegionPlan['template'];
   if (!trusted) {
     template = 'unknown';
     reasons.push(
       record
-        ? `the pack was changed outside packsmith since its last deploy (${record.writtenAt}): the deployed template is unknown`
+        ? record.unconfirmedPutAt !== undefined && record.packLastUpdateTime === null
+          ? `the put of ${record.unconfirmedPutAt} was never confirmed and AWS now reports other settings for the pack: the deployed template is unknown`
+          : `the pack was changed outside packsmith since its last deploy (${record.writtenAt}): the deployed template is unknown`
         : observed.recordProblem
           ? `the deployment record cannot be used (${observed.recordProblem}): the deployed template is unknown`
           : 'no packsmith deployment record: the deployed template is unknown',

@@ -71,6 +71,12 @@ export const DeploymentRecordSchema = Type.Object(
     writtenAt: IsoTime,
     /** The pack's LastUpdateTime read after the Put; null when it could not be read (or a delete). */
     packLastUpdateTime: Type.Union([IsoTime, Type.Null()]),
+    /**
+     * Set, with `packLastUpdateTime` null, when AWS accepted the put but Describe did not show it
+     * within the bounded wait (eventual consistency): the local time of the put. `plan` then
+     * verifies the record against what AWS reports instead of calling the pack changed outside.
+     */
+    unconfirmedPutAt: Type.Optional(IsoTime),
     /** A rollout in waves: which wave this put was, and how the rollout stands (for plan and --resume). */
     rollout: Type.Optional(
       Type.Object(

@@ -68,6 +68,40 @@ ALTER TABLE deployments ADD COLUMN wave TEXT;
 ALTER TABLE deployments ADD COLUMN wave_index INTEGER CHECK (wave_index IS NULL OR wave_index >= 0);
 `,
   },
+  {
+    // The outcome "interrupted": a run killed before it could finish its rows, closed by the next
+    // deploy that takes over its lock. SQLite cannot alter a CHECK: the table is rebuilt (the
+    // documented 12-step procedure; migrate() runs it with foreign keys off and checks them after).
+    version: 3,
+    sql: `
+CREATE TABLE deployments_v3 (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  pack              TEXT    NOT NULL,
+  org_pack_name     TEXT    NOT NULL,
+  region            TEXT    NOT NULL,
+  operation         TEXT    NOT NULL CHECK (operation IN ('create', 'update', 'delete')),
+  template_sha256   TEXT    CHECK (template_sha256 IS NULL OR (length(template_sha256) = 64
+                                   AND template_sha256 NOT GLOB '*[^0-9a-f]*')),
+  parameters_json   TEXT    NOT NULL CHECK (json_valid(parameters_json)),
+  excluded_accounts INTEGER NOT NULL CHECK (excluded_accounts >= 0),
+  caller_account    TEXT    NOT NULL CHECK (length(caller_account) = 12
+                                   AND caller_account NOT GLOB '*[^0-9]*'),
+  started_at        TEXT    NOT NULL,
+  ended_at          TEXT,
+  outcome           TEXT    CHECK (outcome IS NULL OR outcome IN ('succeeded', 'failed', 'cancelled', 'timed-out',
+                                   'interrupted')),
+  redacted          INTEGER NOT NULL DEFAULT 0 CHECK (redacted IN (0, 1)),
+  wave              TEXT,
+  wave_index        INTEGER CHECK (wave_index IS NULL OR wave_index >= 0),
+  CHECK ((ended_at IS NULL) = (outcome IS NULL))
+);
+INSERT INTO deployments_v3 SELECT id, pack, org_pack_name, region, operation, template_sha256, parameters_json,
+  excluded_accounts, caller_account, started_at, ended_at, outcome, redacted, wave, wave_index FROM deployments;
+DROP TABLE deployments;
+ALTER TABLE deployments_v3 RENAME TO deployments;
+CREATE INDEX deployments_pack_region ON deployments (pack, region, id);
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]?.version ?? 0;
@@ -117,15 +151,26 @@ export function migrate(db: Database, path: string): number {
   );
   const found = currentVersion(db);
   if (found > latestSchemaVersion) throw newerSchema(path, found);
-  for (const migration of migrations) {
-    db.transaction(() => {
-      if (currentVersion(db) >= migration.version) return;
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(
-        migration.version,
-        new Date().toISOString(),
-      );
-    }).immediate();
+  // A migration may rebuild a table others refer to: foreign keys are off while it runs (the pragma
+  // is a no-op inside a transaction) and checked before each migration commits.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  if (found < latestSchemaVersion) db.pragma('foreign_keys = OFF');
+  try {
+    for (const migration of migrations) {
+      db.transaction(() => {
+        if (currentVersion(db) >= migration.version) return;
+        db.exec(migration.sql);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0)
+          throw new Error(`migration ${migration.version} of ${path} broke ${broken.length} reference(s)`);
+        db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(
+          migration.version,
+          new Date().toISOString(),
+        );
+      }).immediate();
+    }
+  } finally {
+    if (found < latestSchemaVersion) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
   return currentVersion(db);
 }

@@ -27,7 +27,8 @@ export { StatusStoreSchemaError, latestSchemaVersion } from './schema.js';
 export const defaultStatePath = '.packsmith/state.db';
 
 export type DeploymentOperation = 'create' | 'update' | 'delete';
-export type DeploymentOutcome = 'succeeded' | 'failed' | 'cancelled' | 'timed-out';
+/** `interrupted`: the run was killed before it finished; closed by the next run that took over its lock. */
+export type DeploymentOutcome = 'succeeded' | 'failed' | 'cancelled' | 'timed-out' | 'interrupted';
 
 export interface StartDeploymentInput {
   /** The pack's name in the repository. */
@@ -124,6 +125,11 @@ export interface StatusStore {
     observedAt?: Date,
   ): PollResult;
   finishDeployment(id: number, outcome: DeploymentOutcome, endedAt?: Date): void;
+  /**
+   * Closes as `interrupted` every unfinished deployment of the org pack (the rows of a run that was
+   * killed: only the lock holder runs one); the ids closed.
+   */
+  interruptUnfinished(orgPackName: string, endedAt?: Date): number[];
   /** The latest known status of each account, per pack and Region (from its latest deployment). */
   currentStatuses(filter?: { pack?: string; region?: string; account?: string }): AccountStatusRecord[];
   /** Deployments, newest first (default limit 50). */
@@ -145,7 +151,7 @@ const accountIdPattern = /^\d{12}$/;
 const sha256Pattern = /^[0-9a-f]{64}$/;
 const regionPattern = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const operations: readonly string[] = ['create', 'update', 'delete'];
-const outcomes: readonly string[] = ['succeeded', 'failed', 'cancelled', 'timed-out'];
+const outcomes: readonly string[] = ['succeeded', 'failed', 'cancelled', 'timed-out', 'interrupted'];
 const statuses: readonly string[] = organizationResourceStatuses;
 
 interface DeploymentRow {
@@ -434,6 +440,20 @@ class SqliteStatusStore implements StatusStore {
         ? `deployment ${id} already finished (${row.outcome} at ${row.ended_at})`
         : `no deployment ${id} in ${this.path}`,
     );
+  }
+
+  interruptUnfinished(orgPackName: string, endedAt: Date = new Date()): number[] {
+    const at = validDate(endedAt, 'endedAt');
+    const close = this.db.transaction(() => {
+      const ids = (
+        this.db
+          .prepare('SELECT id FROM deployments WHERE org_pack_name = ? AND ended_at IS NULL ORDER BY id')
+          .all(orgPackName) as Array<{ id: number }>
+      ).map((r) => r.id);
+      for (const id of ids) this.updateFinish.run({ id, outcome: 'interrupted', endedAt: at });
+      return ids;
+    });
+    return close.immediate();
   }
 
   currentStatuses(filter: { pack?: string; region?: string; account?: string } = {}): AccountStatusRecord[] {

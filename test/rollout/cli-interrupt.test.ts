@@ -89,7 +89,7 @@ describe.skipIf(!available)(`an interrupted deploy${motoSkipNote()}`, () => {
     expect(deployment).toMatchObject({ id: 1, operation: 'create', endedAt: null, outcome: null });
     const table = await f.cli('history');
     expect(table.stdout).toMatch(
-      /^1 +s3-data-protection +us-east-1 +create +\S+ +\(running or interrupted\) +- /m,
+      /^1 +s3-data-protection +s3-data-protection +us-east-1 +create +\S+ +\(running or interrupted\) +- /m,
     );
 
     // The put had been accepted and its record written before the kill: AWS goes on rolling out,

@@ -1,13 +1,10 @@
 /**
  * The deploy lock through the CLI, with real concurrent processes against the sandbox: two deploys
  * of one pack started at once do not race (one wins, the other names the holder and exits 1),
- * `--lock-wait` serialises them, and `unlock` clears the lock a killed deploy left behind.
+ * `--lock-wait` serialises them, and the lock a killed deploy left behind is taken over by the next
+ * deploy on the same host, without `unlock`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ConfigServiceClient,
-  DescribeOrganizationConformancePackStatusesCommand,
-} from '@aws-sdk/client-config-service';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
 import {
   deployArgs,
@@ -21,35 +18,12 @@ const PACK = 's3-data-protection';
 // An org pack name unlike the pack's: the advice must name the pack `unlock` takes.
 const ORG_PACK = 'OrgS3DataProtection';
 const REGIONS = ['us-east-1', 'eu-west-1'];
+const WAVED = 'OrgS3InWaves';
 
 describe.skipIf(!available)(`the deploy lock across processes${motoSkipNote()}`, () => {
   let f: RolloutFixture;
   const puts = () =>
     REGIONS.map((r) => f.sandbox.emulator.stats().byRegion[r]?.requests.PutOrganizationConformancePack ?? 0);
-  /** Until no Region's pack is still in progress (per the emulator's aggregate status). */
-  const settled = async () => {
-    for (const region of REGIONS) {
-      const client = new ConfigServiceClient({
-        endpoint: f.env.AWS_ENDPOINT_URL_CONFIG_SERVICE,
-        region,
-        credentials: { accessKeyId: f.env.AWS_ACCESS_KEY_ID!, secretAccessKey: f.env.AWS_SECRET_ACCESS_KEY! },
-        maxAttempts: 1,
-      });
-      try {
-        for (let i = 0; i < 300; i++) {
-          const r = await client.send(
-            new DescribeOrganizationConformancePackStatusesCommand({
-              OrganizationConformancePackNames: [ORG_PACK],
-            }),
-          );
-          if (!r.OrganizationConformancePackStatuses?.[0]?.Status?.endsWith('_IN_PROGRESS')) break;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      } finally {
-        client.destroy();
-      }
-    }
-  };
   const withPrefix = (prefix: string) =>
     f.writeConfig(
       f.config.replace(
@@ -114,37 +88,46 @@ describe.skipIf(!available)(`the deploy lock across processes${motoSkipNote()}`,
     });
   }, 90_000);
 
-  it('unlock breaks the lock a SIGKILLed deploy left, and the next deploy proceeds', async () => {
-    withPrefix('third');
+  it("[10] SIGKILL, then deploy --resume takes over the dead deploy's lock without unlock; history shows it interrupted", async () => {
+    // A new org pack in two waves (an update cannot be staged): the kill lands while the first is
+    // followed, so --resume has a rollout to continue.
+    f.writeConfig(
+      f.config.replace(
+        `  ${PACK}:\n`,
+        `  ${PACK}:\n    orgPackName: ${WAVED}\n` +
+          '    waves:\n      - name: first\n        ous: [/Root/ou-1]\n      - name: everyone\n        ous: [/Root]\n',
+      ),
+    );
     const killed = f.spawnCli(deployArgs());
-    await killed.waitFor(/accepted by AWS/);
+    await killed.waitFor(/wave first \(1 of 2\)[\s\S]*accepted by AWS/);
     killed.proc.kill('SIGKILL');
     expect((await killed.exited).signal).toBe('SIGKILL');
+    const open = () =>
+      readDatabase(f.statePath, (db) =>
+        db.prepare('SELECT id FROM deployments WHERE ended_at IS NULL ORDER BY id').all(),
+      ) as Array<{ id: number }>;
+    const killedRows = open().map((r) => r.id);
+    expect(killedRows.length).toBeGreaterThan(0);
 
-    withPrefix('fourth');
-    const refused = await f.cli(...deployArgs());
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(new RegExp(`locked by \\S+ pid ${killed.proc.pid} \\(deploy\\)`));
-
-    f.sandbox.emulator.resetStats();
-    const unlock = await f.cli('unlock', PACK, '--yes');
-    expect(unlock.code).toBe(0);
-    expect(unlock.stderr).toMatch(
-      new RegExp(`${ORG_PACK} is locked by \\S+ pid ${killed.proc.pid} \\(deploy\\)`),
+    const resumed = await f.cli(...deployArgs('--resume'));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(
+      `took over the lock of deploy pid ${killed.proc.pid} on this host, which is no longer running; ` +
+        `its ${killedRows.length} unfinished deployment(s) are recorded as interrupted`,
     );
-    expect(unlock.stdout).toContain(`Lock of ${ORG_PACK} broken.`);
-
-    // The killed deploy's put keeps rolling out in AWS; let it finish, so that the next put is not
-    // answered ResourceInUseException (and retried) on a slow machine.
-    await settled();
-    f.sandbox.emulator.resetStats();
-    const next = await f.cli(...deployArgs());
-    expect(next.code, next.stderr).toBe(0);
-    expect(next.stdout).toMatch(/update in us-east-1 succeeded: 10 of 10/);
-    expect(puts()).toEqual([1, 1]);
-    // The deploy released its lock: nothing left to unlock.
+    expect(resumed.stdout).toMatch(/succeeded: 10 of 10/);
+    expect(open()).toEqual([]);
+    const history = JSON.parse((await f.cli('history', '--format', 'json')).stdout) as {
+      deployments: Array<{ id: number; outcome: string | null }>;
+    };
+    expect(history.deployments.filter((d) => killedRows.includes(d.id)).map((d) => d.outcome)).toEqual(
+      killedRows.map(() => 'interrupted'),
+    );
+    const table = await f.cli('history');
+    expect(table.stdout).toMatch(new RegExp(`^${killedRows[0]} +${PACK} +${WAVED} .* interrupted `, 'm'));
+    // The resumed deploy released its lock: nothing left to unlock.
     const again = await f.cli('unlock', PACK, '--yes');
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain(`${ORG_PACK} is not locked.`);
+    expect(again.stdout).toContain(`${WAVED} is not locked.`);
   }, 90_000);
 });

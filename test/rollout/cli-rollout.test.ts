@@ -213,10 +213,10 @@ describe.skipIf(!available)(`rollout commands through the CLI${motoSkipNote()}`,
     const deployments = (await history()).deployments;
     expect(deployments.length).toBeGreaterThanOrEqual(5);
     for (const d of deployments) {
-      expect(table.stdout).toMatch(new RegExp(`^${d.id} +\\S+ +${d.region} +${d.operation} `, 'm'));
+      expect(table.stdout).toMatch(new RegExp(`^${d.id} +\\S+ +\\S+ +${d.region} +${d.operation} `, 'm'));
     }
     expect(table.stdout.split('\n')[0]).toMatch(
-      /^id +pack +region +operation +started +ended +outcome +accounts +template/,
+      /^id +pack +org pack +region +operation +started +ended +outcome +accounts +template/,
     );
   });
 });

@@ -173,6 +173,49 @@ describe('fetchPackCompliance against the emulated aggregator', () => {
     ).toEqual(new Set(['s3-bucket', 's3-bucket-versioning', 'iam-password-policy', 'ebs-encrypted']));
   });
 
+  it("[10] a rule block two packs share counts for each pack once, under that pack's own suffix", async () => {
+    // Both packs deploy s3-bucket (the shared block); each account then lists it twice.
+    const { config } = await rolledOut(3, {
+      Storage: ['s3-bucket', 's3-bucket-versioning'],
+      Audit: ['s3-bucket', 'cloudtrail-enabled'],
+    });
+    const storage = await fetchPackCompliance(config, {
+      aggregator: AGGREGATOR,
+      orgPackName: 'Storage',
+      regions: REGIONS,
+      rules: AUTHORED,
+    });
+    const audit = await fetchPackCompliance(config, {
+      aggregator: AGGREGATOR,
+      orgPackName: 'Audit',
+      regions: REGIONS,
+      rules: [
+        { ruleName: 's3-bucket', controls: ['CIS 2.1.1'] },
+        { ruleName: 'cloudtrail-enabled', controls: ['CIS 3.1'] },
+      ],
+    });
+    const places = REGIONS.length * 3;
+    const count = (rules: RuleCompliance[], name: string) => rules.filter((r) => r.ruleName === name).length;
+    expect(count(storage.rules, 's3-bucket')).toBe(places);
+    expect(count(storage.rules, 's3-bucket-versioning')).toBe(places);
+    expect(count(audit.rules, 's3-bucket')).toBe(places);
+    expect(count(audit.rules, 'cloudtrail-enabled')).toBe(places);
+    expect(storage.rules).toHaveLength(places * 2);
+    expect(audit.rules).toHaveLength(places * 2);
+    expect(storage.unmapped).toEqual([]);
+    expect(audit.unmapped).toEqual([]);
+    // The shared rule's deployed name differs between the packs in every account and Region.
+    const key = (r: RuleCompliance) => `${r.region}|${r.accountId}`;
+    const ownOf = (rules: RuleCompliance[]) =>
+      new Map(rules.filter((r) => r.ruleName === 's3-bucket').map((r) => [key(r), r.deployedRuleName]));
+    const [mine, theirs] = [ownOf(storage.rules), ownOf(audit.rules)];
+    for (const [place, name] of mine) expect(theirs.get(place)).not.toBe(name);
+    // Each pack's shared rule carries the suffix of that pack's other rule in the same place.
+    const suffix = (name: string) => name.slice(name.lastIndexOf('-') + 1);
+    for (const r of storage.rules.filter((x) => x.ruleName === 's3-bucket-versioning'))
+      expect(suffix(mine.get(key(r))!)).toBe(suffix(r.deployedRuleName));
+  });
+
   it('reads only the requested accounts, one rule listing per account and Region', async () => {
     const { emu, config } = await rolledOut(6, { Baseline: ['s3-bucket', 's3-bucket-versioning'] });
     emu.resetStats();

@@ -133,6 +133,37 @@ describe.skipIf(!motoStatus().available)(`deploy lock (moto)${motoSkipNote()}`, 
     }
   });
 
+  it('[10] takes over at once a lock whose holder is a dead process of this host, never one of another host', async () => {
+    const alive = new Set([10]);
+    const takeOver = { host: 'build-7', isProcessAlive: (pid: number) => alive.has(pid) };
+    const asked: number[] = [];
+    const spy = { host: 'build-7', isProcessAlive: (pid: number) => (asked.push(pid), alive.has(pid)) };
+    await acquireLock(s3, {
+      ...target,
+      holder: { who: 'alice@build-7 pid 42', operation: 'deploy', host: 'build-7', pid: 42 },
+      ttlMs: 10 * minute,
+    });
+    // Another host cannot tell whether pid 42 of build-7 runs: the lock holds until it expires.
+    const elsewhere = await take('bob@ci-2 pid 10', { takeOver: { ...takeOver, host: 'ci-2' } }).catch(
+      (e: unknown) => e,
+    );
+    expect(elsewhere).toBeInstanceOf(LockHeldError);
+    // Without a process check (an older packsmith), neither.
+    expect(await take('bob@build-7 pid 10').catch((e: unknown) => e)).toBeInstanceOf(LockHeldError);
+
+    const lock = await take('bob@build-7 pid 10', {
+      holder: { who: 'bob@build-7 pid 10', operation: 'deploy --resume', host: 'build-7', pid: 10 },
+      takeOver: spy,
+    });
+    expect(asked).toEqual([42]);
+    expect(lock.tookOver).toMatchObject({ holder: 'alice@build-7 pid 42', host: 'build-7', pid: 42 });
+    expect((await readLock(s3, target))?.body).toMatchObject({ host: 'build-7', pid: 10 });
+    // A live holder of the same host is respected.
+    const refused = await take('carol@build-7 pid 11', { takeOver }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(LockHeldError);
+    expect(await lock.release()).toEqual({ released: true });
+  });
+
   it('refresh moves the expiry with a conditional write, and the lock stays releasable', async () => {
     const clock = manualClock();
     const lock = await take('alice', { now: clock.now, ttlMs: minute });

@@ -127,6 +127,38 @@ describe('planRegion', () => {
     expect(plan.observedLastUpdateTime).toBe(later.toISOString());
   });
 
+  it('[10] an unconfirmed record is verified against what AWS reports, not called drift', () => {
+    const unconfirmed: RecordView = {
+      ...record(),
+      packLastUpdateTime: null,
+      unconfirmedPutAt: '2024-05-01T09:59:58.000Z',
+      deliveryBucket: 'awsconfigconforms-audit',
+    };
+    const same = planRegion(desired(), observed({ record: unconfirmed }));
+    expect(same).toMatchObject({ action: 'unchanged', template: 'same', reasons: [] });
+    expect(same.drift.changedOutside).toBe(false);
+    // AWS reports other parameters than the record holds: someone else put the pack.
+    const other = planRegion(
+      desired(),
+      observed({
+        record: unconfirmed,
+        pack: { ...observed().pack!, parameters: { MaxKeyAge: '30', Retention: '400' } },
+      }),
+    );
+    expect(other).toMatchObject({ action: 'update', template: 'unknown' });
+    expect(other.drift.changedOutside).toBe(true);
+    expect(other.reasons[0]).toMatch(/was never confirmed and AWS now reports other settings/);
+    // A LastUpdateTime well before the put: not this put's pack.
+    const older = planRegion(
+      desired(),
+      observed({ record: { ...unconfirmed, unconfirmedPutAt: '2024-05-01T11:00:00.000Z' } }),
+    );
+    expect(older).toMatchObject({ action: 'update', template: 'unknown' });
+    // Without the marker, a record without LastUpdateTime stays distrusted.
+    const { unconfirmedPutAt: _u, ...unmarked } = unconfirmed;
+    expect(planRegion(desired(), observed({ record: unmarked })).drift.changedOutside).toBe(true);
+  });
+
   it('without a record the template is unknown, said in the reason, and it is not drift', () => {
     const plan = planRegion(desired(), observed({ record: undefined }));
     expect(plan.action).toBe('update');

@@ -485,6 +485,36 @@ describe('config emulator over the AWS SDK', () => {
     expect(await aggregate(client, 'Stuck')).toBe('CREATE_SUCCESSFUL');
   });
 
+  it('[10] describe lag: after each put the next N Describe calls show the pack as before it', async () => {
+    const { client, tick, emu } = await start();
+    emu.faults.set({ describeLagAfterPut: 2 });
+    const describe = (names?: string[]) =>
+      client.send(
+        new DescribeOrganizationConformancePacksCommand(
+          names ? { OrganizationConformancePackNames: names } : {},
+        ),
+      );
+    await client.send(put('Lagging'));
+    expect((await errorOf(describe(['Lagging']))).name).toBe('NoSuchOrganizationConformancePackException');
+    expect((await describe()).OrganizationConformancePacks).toEqual([]);
+    const created = (await describe(['Lagging'])).OrganizationConformancePacks?.[0]?.LastUpdateTime;
+    expect(created).toBeInstanceOf(Date);
+    tick(5000);
+    await client.send(put('Lagging', { DeliveryS3Bucket: 'awsconfigconforms-reports' }));
+    const stale = (await describe(['Lagging'])).OrganizationConformancePacks?.[0];
+    expect(stale?.LastUpdateTime).toEqual(created);
+    expect(stale?.DeliveryS3Bucket).toBeUndefined();
+    await describe(['Lagging']);
+    const fresh = (await describe(['Lagging'])).OrganizationConformancePacks?.[0];
+    expect(fresh?.DeliveryS3Bucket).toBe('awsconfigconforms-reports');
+    expect(fresh!.LastUpdateTime!.getTime()).toBeGreaterThan(created!.getTime());
+    // Statuses are not delayed, and clearing the fault ends a lag in progress.
+    await client.send(put('Other'));
+    expect(await aggregate(client, 'Other')).toBe('CREATE_IN_PROGRESS');
+    emu.faults.reset();
+    expect((await describe(['Other'])).OrganizationConformancePacks).toHaveLength(1);
+  });
+
   it('injects ResourceInUseException for the next N puts and per-account failures', async () => {
     const { client, tick, emu } = await start();
     emu.faults.set({

@@ -50,6 +50,19 @@ describe('status store migrations', () => {
         waveIndex: null,
       });
       expect(store.transitions(old!.id)).toHaveLength(1);
+      // [10] The rebuilt deployments table keeps its references and accepts "interrupted".
+      const open = store.startDeployment({
+        pack: 'baseline',
+        orgPackName: 'baseline',
+        region: 'us-east-1',
+        operation: 'update',
+        templateSha256: null,
+        parameters: {},
+        excludedAccounts: 0,
+        callerAccount: '123456789012',
+      });
+      expect(open).toBe(old!.id + 1);
+      expect(store.interruptUnfinished('baseline')).toEqual([open]);
       // New deployments carry their wave next to the old ones.
       const id = store.startDeployment({
         pack: 'baseline',

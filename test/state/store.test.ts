@@ -169,6 +169,25 @@ describe('status store: deployments and transitions', () => {
     ]);
   });
 
+  it('[10] closes the unfinished deployments of one org pack as interrupted, and only those', () => {
+    const killedA = store.startDeployment(deploymentInput({ region: 'us-east-1' }));
+    const killedB = store.startDeployment(deploymentInput({ region: 'eu-west-1' }));
+    const done = store.startDeployment(deploymentInput());
+    store.finishDeployment(done, 'succeeded');
+    const other = store.startDeployment(deploymentInput({ orgPackName: 'OtherPack' }));
+    expect(store.interruptUnfinished('packsmith-baseline', new Date('2026-01-02T00:00:00.000Z'))).toEqual([
+      killedA,
+      killedB,
+    ]);
+    const byId = new Map(store.history().map((d) => [d.id, d]));
+    expect(byId.get(killedA)).toMatchObject({ outcome: 'interrupted', endedAt: '2026-01-02T00:00:00.000Z' });
+    expect(byId.get(killedB)?.outcome).toBe('interrupted');
+    expect(byId.get(done)?.outcome).toBe('succeeded');
+    expect(byId.get(other)).toMatchObject({ outcome: null, endedAt: null });
+    expect(store.interruptUnfinished('packsmith-baseline')).toEqual([]);
+    expect(count('deployments', "outcome = 'interrupted'")).toBe(2);
+  });
+
   it('refuses observations for a deployment that does not exist', () => {
     expect(() => store.recordObservations(42, observe('CREATE_IN_PROGRESS', 1))).toThrow(/no deployment 42/);
     expect(count('status_transitions')).toBe(0);

@@ -1,19 +1,19 @@
 import { Option, type Command } from 'commander';
+import { addRolloutOptions } from './rollout-options.js';
+import type { RolloutCommandOptions } from '../run/rollout-context.js';
 
-export interface HistoryCommandOptions {
-  root: string;
-  state?: string;
+export interface HistoryCommandOptions extends RolloutCommandOptions {
   limit: string;
   format: 'table' | 'json';
 }
 
 export function registerHistory(program: Command): void {
-  program
-    .command('history')
-    .description('Past deployments and deletions recorded in the local status database, newest first.')
-    .argument('[pack]', 'only this pack')
-    .option('--root <dir>', 'pack repository', '.')
-    .option('--state <file>', 'per-account status database (default: .packsmith/state.db in --root)')
+  addRolloutOptions(
+    program
+      .command('history')
+      .description('Past deployments and deletions recorded in the local status database, newest first.')
+      .argument('[pack]', 'only this pack'),
+  )
     .option('--limit <n>', 'at most this many deployments', '50')
     .addOption(new Option('--format <format>', 'report format').choices(['table', 'json']).default('table'))
     .action(async (pack: string | undefined, options: HistoryCommandOptions) => {

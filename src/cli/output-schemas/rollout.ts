@@ -398,7 +398,7 @@ export const HistoryOutputSchema = Type.Object(
           startedAt: Type.String(),
           endedAt: Type.Union([Type.String(), Type.Null()]),
           outcome: Type.Union([
-            literalUnion(['succeeded', 'failed', 'cancelled', 'timed-out'] as const),
+            literalUnion(['succeeded', 'failed', 'cancelled', 'timed-out', 'interrupted'] as const),
             Type.Null(),
           ]),
           counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {

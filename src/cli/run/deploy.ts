@@ -161,7 +161,10 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
         const regions = pack.regions.filter((r) => modeOf(r) !== 'none');
         if (regions.length === 0) continue;
         if (controller.signal.aborted) break;
-        const lock = await lockPack(ctx, pack, options.resume ? 'deploy --resume' : 'deploy', lockWait);
+        const lock = await lockPack(ctx, pack, options.resume ? 'deploy --resume' : 'deploy', lockWait, {
+          io,
+          store,
+        });
         await holdingLock(lock, controller, io, async () => {
           const current = options.resume
             ? { work: [...regions], unchanged: [] }

@@ -86,7 +86,7 @@ export async function runDestroy(pack: string, options: DestroyCommandOptions): 
     const { progress, onEvent } = progressFor(options, shownStatePath(ctx));
     const results: PackRegionResult[] = [];
     try {
-      const lock = await lockPack(ctx, { pack, orgPackName }, 'destroy', lockWait);
+      const lock = await lockPack(ctx, { pack, orgPackName }, 'destroy', lockWait, { io, store });
       await holdingLock(lock, controller, io, async () => {
         await Promise.all(
           present.map(async ({ region, holders }) => {

@@ -1,23 +1,25 @@
 /** `packsmith history [PACK]`: past deployments from the local status database, newest first. */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { defaultStatePath, openStatusStore } from '../../state/store.js';
-import { deployConfigFileName, loadDeployConfig } from '../../org/deploy-config.js';
+import { openStatusStore } from '../../state/store.js';
 import type { HistoryCommandOptions } from '../commands/history.js';
 import { CliError, UsageError } from '../errors.js';
 import { jsonDocument, processOutput } from '../output.js';
+import { loadConfigAt, resolveStatePath, rolloutLocation } from './rollout-context.js';
 import { table } from './table.js';
 
 export async function runHistory(pack: string | undefined, options: HistoryCommandOptions): Promise<number> {
   const io = processOutput();
   const limit = Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
-  const root = resolve(options.root);
-  // The configuration may move the database; it is read only for that.
-  let configured: string | undefined;
-  const configPath = resolve(root, deployConfigFileName);
-  if (!options.state && existsSync(configPath)) configured = loadDeployConfig(configPath).config?.statePath;
-  const path = resolve(root, options.state ?? configured ?? defaultStatePath);
+  // The database is found as by every rollout command; the configuration, read only for its
+  // statePath, may be absent when none was named (a history of the default database).
+  const location = rolloutLocation(options);
+  const config =
+    options.state === undefined && (location.configGiven || existsSync(location.configPath))
+      ? loadConfigAt(location, io).config
+      : undefined;
+  const path = resolveStatePath(location, options, config);
+  const regions = options.region?.length ? new Set(options.region) : undefined;
   if (!existsSync(path)) {
     if (options.format === 'json') io.out(jsonDocument('history', { deployments: [] }));
     else
@@ -32,21 +34,24 @@ export async function runHistory(pack: string | undefined, options: HistoryComma
     throw new CliError(`cannot read the local history ${path}: ${(error as Error).message}`);
   }
   try {
-    const deployments = store.history({ ...(pack ? { pack } : {}), limit }).map((d) => ({
-      id: d.id,
-      pack: d.pack,
-      orgPackName: d.orgPackName,
-      region: d.region,
-      operation: d.operation,
-      templateSha256: d.templateSha256,
-      parameters: d.parameters,
-      excludedAccounts: d.excludedAccounts,
-      callerAccount: d.callerAccount,
-      startedAt: d.startedAt,
-      endedAt: d.endedAt,
-      outcome: d.outcome,
-      counts: store.deploymentCounts(d.id) as Record<string, number>,
-    }));
+    const deployments = store
+      .history({ ...(pack ? { pack } : {}), limit })
+      .filter((d) => regions === undefined || regions.has(d.region))
+      .map((d) => ({
+        id: d.id,
+        pack: d.pack,
+        orgPackName: d.orgPackName,
+        region: d.region,
+        operation: d.operation,
+        templateSha256: d.templateSha256,
+        parameters: d.parameters,
+        excludedAccounts: d.excludedAccounts,
+        callerAccount: d.callerAccount,
+        startedAt: d.startedAt,
+        endedAt: d.endedAt,
+        outcome: d.outcome,
+        counts: store.deploymentCounts(d.id) as Record<string, number>,
+      }));
     if (options.format === 'json') {
       io.out(jsonDocument('history', { deployments }));
       return 0;
@@ -57,10 +62,22 @@ export async function runHistory(pack: string | undefined, options: HistoryComma
     }
     io.out(
       table(
-        ['id', 'pack', 'region', 'operation', 'started', 'ended', 'outcome', 'accounts', 'template'],
+        [
+          'id',
+          'pack',
+          'org pack',
+          'region',
+          'operation',
+          'started',
+          'ended',
+          'outcome',
+          'accounts',
+          'template',
+        ],
         deployments.map((d) => [
           String(d.id),
           d.pack,
+          d.orgPackName,
           d.region,
           d.operation,
           d.startedAt,

@@ -54,21 +54,56 @@ export function stopOnErrors(diagnostics: readonly Diagnostic[], io: Output): vo
   if (hasErrors(diagnostics)) throw new CliError('stopped: fix the problems above first');
 }
 
+/** Where a rollout command's files are: resolved here once, the same way for every rollout command. */
+export interface RolloutLocation {
+  root: string;
+  /** The deployment configuration: `--config`, else packsmith.deploy.yaml in the root. */
+  configPath: string;
+  /** `configPath` as shown to the user. */
+  configFile: string;
+  /** Whether `--config` named it (then it must exist). */
+  configGiven: boolean;
+}
+
+export function rolloutLocation(options: Pick<RolloutCommandOptions, 'root' | 'config'>): RolloutLocation {
+  const root = resolve(options.root);
+  const configPath = resolve(root, options.config ?? deployConfigFileName);
+  return { root, configPath, configFile: displayPath(configPath), configGiven: options.config !== undefined };
+}
+
+/** The status database: `--state`, else the configuration's statePath, else the default, all from the root. */
+export function resolveStatePath(
+  location: RolloutLocation,
+  options: Pick<RolloutCommandOptions, 'state'>,
+  config: Pick<DeployConfig, 'statePath'> | undefined,
+): string {
+  return resolve(location.root, options.state ?? config?.statePath ?? defaultStatePath);
+}
+
+/** The deployment configuration at `location`; stops with every problem listed. */
+export function loadConfigAt(
+  location: RolloutLocation,
+  io: Output,
+): { config: DeployConfig; source: YamlSource } {
+  if (!existsSync(location.configPath)) {
+    throw new UsageError(
+      `no deployment configuration at ${location.configFile}: create ${deployConfigFileName} (see docs/deploy-config.md) or pass --config`,
+    );
+  }
+  const loaded = loadDeployConfig(location.configPath, location.configFile);
+  stopOnErrors(loaded.problems, io);
+  return { config: loaded.config as DeployConfig, source: loaded.source };
+}
+
 export function loadRolloutContext(
   packArgs: readonly string[],
   options: RolloutCommandOptions,
   io: Output,
 ): RolloutContext {
-  const root = resolve(options.root);
-  const configPath = resolve(root, options.config ?? deployConfigFileName);
-  if (!existsSync(configPath)) {
-    throw new UsageError(
-      `no deployment configuration at ${displayPath(configPath)}: create ${deployConfigFileName} (see docs/deploy-config.md) or pass --config`,
-    );
-  }
-  const loaded = loadDeployConfig(configPath, displayPath(configPath));
-  stopOnErrors(loaded.problems, io);
-  const config = loaded.config as DeployConfig;
+  const location = rolloutLocation(options);
+  const { root, configPath } = location;
+  const loaded = loadConfigAt(location, io);
+  const config = loaded.config;
 
   for (const name of packArgs) {
     if (!(name in config.packs)) {
@@ -110,11 +145,11 @@ export function loadRolloutContext(
     root,
     config,
     configSource: loaded.source,
-    configFile: displayPath(configPath),
+    configFile: location.configFile,
     packs: packArgs.length ? [...packArgs] : Object.keys(config.packs),
     regions,
     aws,
-    statePath: resolve(root, options.state ?? config.statePath ?? defaultStatePath),
+    statePath: resolveStatePath(location, options, config),
     close() {
       unsubscribe();
       aws.destroy();

@@ -18,6 +18,7 @@ import { useColor } from '../terminal.js';
 import type { TrackingCommandOptions } from '../commands/deploy.js';
 import { timeBounds } from '../../facts/limits.js';
 import type { RolloutContext } from './rollout-context.js';
+import type { StatusStore } from '../../state/store.js';
 
 /** A lock lives this long unless refreshed; a deploy refreshes it every third of that. */
 const LOCK_TTL_MS = 15 * 60_000;
@@ -80,23 +81,49 @@ function holderName(): string {
   return `${user}@${hostname()} pid ${process.pid}`;
 }
 
-/** The lock of one org pack, in the template bucket of the configuration's first Region. */
+/** Whether a process of this host is running (EPERM: it is, under another user). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The lock of one org pack, in the template bucket of the configuration's first Region. A lock
+ * left by a dead process of this host is taken over, said on `io`, and that run's unfinished rows
+ * are closed as interrupted in `store`.
+ */
 export async function lockPack(
   ctx: RolloutContext,
   { pack, orgPackName }: { pack: string; orgPackName: string },
   operation: string,
   waitSeconds: number,
+  local: { io: Output; store?: StatusStore },
 ): Promise<Lock> {
   const region = ctx.config.regions[0] as string;
   try {
-    return await acquireLock(ctx.aws.s3(region), {
+    const lock = await acquireLock(ctx.aws.s3(region), {
       bucket: ctx.config.templateBuckets[region] as string,
       owner: ctx.config.deployingAccount,
       orgPackName,
-      holder: { who: holderName(), operation },
+      holder: { who: holderName(), operation, host: hostname(), pid: process.pid },
+      takeOver: { host: hostname(), isProcessAlive },
       ttlMs: LOCK_TTL_MS,
       ...(waitSeconds > 0 ? { wait: { timeoutMs: waitSeconds * 1000, pollMs: 2_000 } } : {}),
     });
+    if (lock.tookOver) {
+      const closed = local.store?.interruptUnfinished(orgPackName) ?? [];
+      local.io.err(
+        `packsmith: took over the lock of ${lock.tookOver.operation} pid ${lock.tookOver.pid} on this host, which is no longer running` +
+          (closed.length
+            ? `; its ${closed.length} unfinished deployment(s) are recorded as interrupted`
+            : ''),
+      );
+    }
+    return lock;
   } catch (error) {
     // `unlock` takes the configuration's pack name, which the org pack name need not be.
     if (error instanceof LockHeldError)
@@ -252,6 +279,11 @@ export function progressFor(options: { quiet?: boolean; format: string }, stateP
         break;
       case 'put':
         progress.log(`${label}: accepted by AWS at ${event.since.toISOString()}; following every account`);
+        break;
+      case 'unconfirmed':
+        progress.log(
+          `${label}: warning: the put was accepted but DescribeOrganizationConformancePacks did not show it after ${event.attempts} read(s); the deployment record is marked unconfirmed and the next plan verifies it`,
+        );
         break;
       case 'retry':
         progress.log(`${label}: ${event.code}, trying again in ${Math.round(event.delayMs / 1000)} s`);

@@ -73,6 +73,11 @@ interface StoredPack {
   order: string[];
   /** Of the current operation; the aggregate status is derived from it alone. */
   summary: RolloutSummary;
+  /**
+   * The describe-lag fault (faults.ts `describeLagAfterPut`): how many more Describe calls show the
+   * pack as before its last put, and what they show (undefined: the pack did not exist yet).
+   */
+  lag?: { remaining: number; before?: Body };
 }
 
 type Body = Record<string, unknown>;
@@ -238,7 +243,16 @@ export class OrgConformancePackEngine {
       const arn =
         existing?.arn ??
         `arn:aws:config:${region}:${this.options.managementAccountId}:organization-conformance-pack/${request.name}-${randomSuffix(this.options.random, 8)}`;
+      const lag = this.options.faults.describeLag;
       this.packs.set(request.name, {
+        ...(lag > 0
+          ? {
+              lag: {
+                remaining: lag,
+                ...(existing ? { before: this.describeEntry(request.name, existing) } : {}),
+              },
+            }
+          : {}),
         request,
         arn,
         memberPackName,
@@ -304,23 +318,41 @@ export class OrgConformancePackEngine {
 
   private describe(body: Body): Body {
     const { packs, nextToken } = this.selectPacks(body, 'DescribeOrganizationConformancePacks');
+    const named = validateDescribeNames(body.OrganizationConformancePackNames).length > 0;
+    const entries: Body[] = [];
+    for (const [name, pack] of packs) {
+      const lag = pack.lag;
+      // Turning the fault off ends the lags in progress too.
+      if (lag === undefined || lag.remaining <= 0 || this.options.faults.describeLag === 0) {
+        entries.push(this.describeEntry(name, pack));
+        continue;
+      }
+      // The describe-lag fault: the pack as it was before its last put.
+      lag.remaining -= 1;
+      if (lag.before !== undefined) entries.push(lag.before);
+      else if (named) throw this.noSuchPack(name);
+    }
     return {
-      OrganizationConformancePacks: packs.map(([name, pack]) => ({
-        OrganizationConformancePackName: name,
-        OrganizationConformancePackArn: pack.arn,
-        ...(pack.request.deliveryS3Bucket === undefined
-          ? {}
-          : { DeliveryS3Bucket: pack.request.deliveryS3Bucket }),
-        ...(pack.request.deliveryS3KeyPrefix === undefined
-          ? {}
-          : { DeliveryS3KeyPrefix: pack.request.deliveryS3KeyPrefix }),
-        // Always present (empty when none were given), so a client can compare them with its desired state.
-        ConformancePackInputParameters: pack.request.inputParameters,
-        ExcludedAccounts: pack.request.excludedAccounts,
-        // The last accepted Put (or Delete), even one with identical input: AWS re-deploys then.
-        LastUpdateTime: seconds(pack.lastUpdateTime),
-      })),
+      OrganizationConformancePacks: entries,
       ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+    };
+  }
+
+  private describeEntry(name: string, pack: StoredPack): Body {
+    return {
+      OrganizationConformancePackName: name,
+      OrganizationConformancePackArn: pack.arn,
+      ...(pack.request.deliveryS3Bucket === undefined
+        ? {}
+        : { DeliveryS3Bucket: pack.request.deliveryS3Bucket }),
+      ...(pack.request.deliveryS3KeyPrefix === undefined
+        ? {}
+        : { DeliveryS3KeyPrefix: pack.request.deliveryS3KeyPrefix }),
+      // Always present (empty when none were given), so a client can compare them with its desired state.
+      ConformancePackInputParameters: pack.request.inputParameters,
+      ExcludedAccounts: pack.request.excludedAccounts,
+      // The last accepted Put (or Delete), even one with identical input: AWS re-deploys then.
+      LastUpdateTime: seconds(pack.lastUpdateTime),
     };
   }
 

@@ -31,6 +31,18 @@ export interface FaultConfig {
   latency?: { ms: number; operations?: string[] } | null;
   /** Refuse every PutOrganizationConformancePack (in these Regions, default all) with this error; `null` removes it. */
   refusePuts?: { errorCode: string; errorMessage: string; regions?: string[] } | null;
+  /**
+   * Eventual consistency of a put: after each accepted PutOrganizationConformancePack, the next N
+   * DescribeOrganizationConformancePacks calls that would show the pack answer as before the put
+   * (a new pack is not there: NoSuchOrganizationConformancePackException when named, left out of a
+   * listing; an updated pack shows its previous LastUpdateTime and input).
+   *
+   * Emulates documented but unquantified AWS behaviour: no AWS page says how long a new org pack
+   * takes to appear. The only statement in aws-config-facts.md (§2.4, "Rollout time") is
+   * "Terraform polls org status with a 30 s delay and tolerates up to 10 \"not found\" reads right
+   * after create (eventual consistency)"; N is the caller's choice, not a measured figure.
+   */
+  describeLagAfterPut?: number;
 }
 
 export interface FaultState {
@@ -40,6 +52,7 @@ export interface FaultState {
   resourceInUseNextPuts: number;
   accountFailures: Record<string, AccountFailure>;
   aggregateStuckInProgress: boolean;
+  describeLagAfterPut: number;
 }
 
 const operationsOf = ['CREATE', 'UPDATE', 'DELETE'];
@@ -59,6 +72,7 @@ export function parseFaultConfig(value: unknown): FaultConfig {
     'aggregateStuckInProgress',
     'latency',
     'refusePuts',
+    'describeLagAfterPut',
   ];
   const unknown = Object.keys(v).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw bad(`unknown keys ${unknown.join(', ')}`);
@@ -82,6 +96,12 @@ export function parseFaultConfig(value: unknown): FaultConfig {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
       throw bad('resourceInUseNextPuts must be an integer ≥ 0');
     out.resourceInUseNextPuts = n;
+  }
+  if (v.describeLagAfterPut !== undefined) {
+    const n = v.describeLagAfterPut;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+      throw bad('describeLagAfterPut must be an integer ≥ 0');
+    out.describeLagAfterPut = n;
   }
   if (v.aggregateStuckInProgress !== undefined) {
     if (typeof v.aggregateStuckInProgress !== 'boolean')
@@ -163,6 +183,7 @@ export class Faults {
     resourceInUseNextPuts: 0,
     accountFailures: {},
     aggregateStuckInProgress: false,
+    describeLagAfterPut: 0,
   };
 
   constructor(private readonly random: Random) {}
@@ -178,6 +199,7 @@ export class Faults {
     else if (c.latency !== undefined) this.state.latency = c.latency;
     if (c.refusePuts === null) delete this.state.refusePuts;
     else if (c.refusePuts !== undefined) this.state.refusePuts = c.refusePuts;
+    if (c.describeLagAfterPut !== undefined) this.state.describeLagAfterPut = c.describeLagAfterPut;
     for (const [id, failure] of Object.entries(c.accountFailures ?? {})) {
       if (failure === null) delete this.state.accountFailures[id];
       else this.state.accountFailures[id] = failure;
@@ -185,7 +207,12 @@ export class Faults {
   }
 
   reset(): void {
-    this.state = { resourceInUseNextPuts: 0, accountFailures: {}, aggregateStuckInProgress: false };
+    this.state = {
+      resourceInUseNextPuts: 0,
+      accountFailures: {},
+      aggregateStuckInProgress: false,
+      describeLagAfterPut: 0,
+    };
   }
 
   get(): FaultState {
@@ -229,6 +256,11 @@ export class Faults {
 
   get aggregateStuck(): boolean {
     return this.state.aggregateStuckInProgress;
+  }
+
+  /** How many Describe calls after a put still show the pack as before it (see `describeLagAfterPut`). */
+  get describeLag(): number {
+    return this.state.describeLagAfterPut;
   }
 }
 
