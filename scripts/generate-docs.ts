@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../src/util/package-root.js';
 import { withIamPolicySection } from '../src/aws/iam-policy.js';
-import { checksDocPath } from '../src/validation/format/checks-doc.js';
+import { checksDocPath } from '../src/validation/checks-doc.js';
 import { checksPage } from '../src/validation/checks-page.js';
 import { writeGenerated } from './lib/generated.js';
 

@@ -1,5 +1,5 @@
 /** Precompiles the handlebars templates of templates/ into src/generator/templates.generated.ts. */
-import { generatedTemplatesSource } from '../src/generator/templates-source.js';
+import { generatedTemplatesSource } from './lib/templates-source.js';
 import { writeGenerated } from './lib/generated.js';
 
 writeGenerated(

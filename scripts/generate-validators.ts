@@ -3,7 +3,7 @@
  * src/authoring/validators.generated.ts. Loading precompiled validators instead of compiling the
  * schemas at start-up saves every command that reads a pack repository ~150 ms of CPU.
  */
-import { generatedValidatorsSource } from '../src/authoring/validators-source.js';
+import { generatedValidatorsSource } from './lib/validators-source.js';
 import { writeGenerated } from './lib/generated.js';
 
 writeGenerated(

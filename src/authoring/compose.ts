@@ -6,7 +6,7 @@
  * whether or not a pack uses it; pack-level problems (overrides, duplicates, remediation links)
  * once per pack. Nothing is reported twice, and a broken block does not cascade into more errors.
  */
-import { unknownRuleMessage, unknownRunbookMessage } from '../catalog/extensions.js';
+import { unknownRuleMessage, unknownRunbookMessage } from './catalog-extensions.js';
 import type { Catalog, ManagedRule, ManagedRuleParameter, Runbook } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { processCheckIdentifier, type MessageType } from '../facts/enums.js';

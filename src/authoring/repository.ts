@@ -83,7 +83,7 @@ export async function loadRepository(root: string, options: { packsDir?: string 
       refused.push(fileRefused('the authoring file', read, { file: displayPath(path), line: 1, column: 1 }));
   }
   const { loadCatalog } = await import('../catalog/catalog.js');
-  const { extendCatalog } = await import('../catalog/extensions.js');
+  const { extendCatalog } = await import('./catalog-extensions.js');
   const repo = parseRepository(absRoot, packsDir, files, { base: loadCatalog, extend: extendCatalog });
   repo.diagnostics.unshift(...refused);
   readAttachments(repo);

@@ -1,8 +1,5 @@
-import { terminalSafeJson } from '../util/text.js';
+export { jsonDocument, outputSchemaVersion } from '../report/json-document.js';
 import { painter, useColor, type Painter } from './terminal.js';
-
-/** Version of every `--format json` document; bumped on a breaking change to any output schema. */
-export const outputSchemaVersion = 1;
 
 export type OutputFormat = 'text' | 'json';
 
@@ -19,12 +16,4 @@ export function processOutput(): Output {
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     paint: painter(useColor(process.stdout)),
   };
-}
-
-/**
- * A JSON report: `kind` names its schema in schemas/output/, `schemaVersion` its version. Every
- * control and bidirectional character in a value is written as a `\uNNNN` escape.
- */
-export function jsonDocument<T extends object>(kind: string, data: T): string {
-  return `${terminalSafeJson({ schemaVersion: outputSchemaVersion, kind, ...data }, 2)}\n`;
 }

@@ -1,4 +1,4 @@
-import type { Painter } from '../cli/terminal.js';
+import type { Painter } from '../util/paint.js';
 import { printable } from '../util/text.js';
 import type { Diagnostic, Severity } from './diagnostic.js';
 

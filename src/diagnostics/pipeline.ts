@@ -3,7 +3,7 @@
  * found twice, by two stages or by cfn-lint and packsmith, is one finding), the repository's check
  * settings applied, inline `packsmith-ignore` markers applied, stable order. Pure.
  */
-import type { CheckMeta } from '../checks/meta.js';
+import type { CheckMeta } from './check-meta.js';
 import { sortDiagnostics, type Diagnostic, type Severity } from './diagnostic.js';
 import { applyMarkers, parseMarkers } from './suppress.js';
 

@@ -3,7 +3,7 @@
  * the finding on its own line (a trailing comment) or on the next line that is not a comment.
  * A marker without a reason suppresses nothing and is itself reported (PS002).
  */
-import type { CheckMeta } from '../checks/meta.js';
+import type { CheckMeta } from './check-meta.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 export const suppressionWithoutReason: CheckMeta = {

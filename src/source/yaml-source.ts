@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import type * as YamlLibrary from 'yaml';
 import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
-import { authoringChecks } from '../authoring/problems.js';
+import { yamlSyntaxCheck } from '../checks/yaml.js';
 import {
   aliasProblem,
   duplicateKeys,
@@ -251,7 +251,7 @@ function plainValue(doc: Document.Parsed): unknown {
 
 function unreadable(file: string): Diagnostic {
   return {
-    checkId: authoringChecks['yaml-syntax'].id,
+    checkId: yamlSyntaxCheck.id,
     severity: 'error',
     message: 'YAML syntax error: this file cannot be read as YAML 1.2',
     fix: 'fix the YAML syntax of this file',
@@ -264,7 +264,7 @@ function guardDiagnostic(
   at: (offset: number, end?: number) => SourceLocation,
 ): Diagnostic {
   return {
-    checkId: authoringChecks['yaml-syntax'].id,
+    checkId: yamlSyntaxCheck.id,
     severity: 'error',
     message: problem.message,
     fix: problem.fix,
@@ -291,7 +291,7 @@ function syntaxError(
     }
   }
   return {
-    checkId: authoringChecks['yaml-syntax'].id,
+    checkId: yamlSyntaxCheck.id,
     severity: 'error',
     message,
     fix: yamlFix(error.code),

@@ -4,7 +4,7 @@
  * template and the catalog, nothing else.
  */
 import type { Catalog } from '../catalog/types.js';
-import type { CheckMeta } from '../checks/meta.js';
+import type { CheckMeta } from '../diagnostics/check-meta.js';
 import type { Severity } from '../diagnostics/diagnostic.js';
 import type { YamlPath, YamlSource } from '../source/yaml-source.js';
 

@@ -4,7 +4,7 @@
  */
 import { markdownText } from '../generator/render.js';
 import { cfnLintSuppressions } from './cfn-lint/suppressions.js';
-import { checkRuleInfo, formatChecksDoc } from './format/checks-doc.js';
+import { checkRuleInfo, formatChecksDoc } from './checks-doc.js';
 import { allChecks } from './registry.js';
 
 export function checksPage(): string {

@@ -4,8 +4,8 @@
  * mistake in an authoring file and in a template has the same id.
  */
 import { authoringChecks } from '../authoring/problems.js';
-import type { CheckMeta } from '../checks/meta.js';
-import { deployChecks } from '../org/problems.js';
+import type { CheckMeta } from '../diagnostics/check-meta.js';
+import { deployChecks } from '../checks/deploy.js';
 import { templateChecks } from './checks/index.js';
 import { suppressionWithoutReason } from '../diagnostics/suppress.js';
 

@@ -22,13 +22,14 @@ import { closest } from '../util/suggest.js';
 import { packsmithVersion } from '../util/version.js';
 import type { CfnLintMode } from './cfn-lint/types.js';
 import type { Config } from './config.js';
-import { checkRuleInfo } from './format/checks-doc.js';
+import { checkRuleInfo } from './checks-doc.js';
 import { allChecks } from './registry.js';
 import type { RuleInfo, ValidationReport } from './report.js';
 import { checkRepository } from './check-built.js';
 import { builtFromManifest, originOf } from './source-map.js';
 import { isObject } from './template-values.js';
 import { checkTemplate, locateFindings } from './validate-template.js';
+import { templateShape } from './checks/template-shape.js';
 
 export interface ValidateOptions {
   paths: string[];
@@ -82,8 +83,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
       }
     } else if (explicit) {
       diagnostics.push({
-        checkId: 'PS200',
-        severity: 'error',
+        checkId: templateShape.meta.id,
+        severity: templateShape.meta.severity,
         message:
           'this file is neither a conformance pack template (no Resources) nor a packsmith authoring file (no kind)',
         fix: 'Pass conformance pack templates or files under packs/.',

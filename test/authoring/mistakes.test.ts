@@ -95,7 +95,7 @@ describe('a repository with every authoring mistake', () => {
   it('reports the same positions for CRLF and BOM files', async () => {
     const { parseRepository } = await import('../../src/authoring/repository.js');
     const { loadCatalog } = await import('../../src/catalog/catalog.js');
-    const { extendCatalog } = await import('../../src/catalog/extensions.js');
+    const { extendCatalog } = await import('../../src/authoring/catalog-extensions.js');
     const text = 'kind: rule\nname: x\nsource:\n  managed: S3_BUCKET_VERSIONNG_ENABLED\n';
     const variants = [text, text.replace(/\n/g, '\r\n'), `\uFEFF${text}`];
     const locations = variants.map((t) => {
@@ -119,7 +119,7 @@ describe('[10] a file with schema errors: the rest of it is still checked, nothi
   const check = async (files: Record<string, string>) => {
     const { parseRepository } = await import('../../src/authoring/repository.js');
     const { loadCatalog } = await import('../../src/catalog/catalog.js');
-    const { extendCatalog } = await import('../../src/catalog/extensions.js');
+    const { extendCatalog } = await import('../../src/authoring/catalog-extensions.js');
     const repo = parseRepository(
       '/r',
       '/r/packs',

@@ -6,8 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ManagedRule, Runbook } from '../../src/catalog/types.js';
-import type { ManagedRuleOutputSchema, RunbookOutputSchema } from '../../src/cli/output-schemas/catalog.js';
-import { CatalogListOutputSchema, CatalogShowOutputSchema } from '../../src/cli/output-schemas/catalog.js';
+import type { ManagedRuleOutputSchema, RunbookOutputSchema } from '../../src/report/schemas/catalog.js';
+import { CatalogListOutputSchema, CatalogShowOutputSchema } from '../../src/report/schemas/catalog.js';
 import { runCli } from '../support/cli.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AddRuleOutputSchema, InitOutputSchema } from '../../src/cli/output-schemas/scaffold.js';
+import { AddRuleOutputSchema, InitOutputSchema } from '../../src/report/schemas/scaffold.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { runCli } from '../support/cli.js';
 

@@ -9,7 +9,7 @@ import { parse, stringify } from 'yaml';
 import { composeRepository } from '../../src/authoring/compose.js';
 import { parseRepository, type Repository } from '../../src/authoring/repository.js';
 import { loadCatalog } from '../../src/catalog/catalog.js';
-import { extendCatalog } from '../../src/catalog/extensions.js';
+import { extendCatalog } from '../../src/authoring/catalog-extensions.js';
 import { limits } from '../../src/facts/limits.js';
 import { buildRepository } from '../../src/generator/build.js';
 import { characters } from '../../src/util/text.js';

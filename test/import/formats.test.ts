@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { composeRepository } from '../../src/authoring/compose.js';
 import { parseRepository } from '../../src/authoring/repository.js';
 import { loadCatalog } from '../../src/catalog/catalog.js';
-import { extendCatalog } from '../../src/catalog/extensions.js';
+import { extendCatalog } from '../../src/authoring/catalog-extensions.js';
 import { sortDiagnostics } from '../../src/diagnostics/diagnostic.js';
 import { toTemplate } from '../../src/generator/template.js';
 import { buildRepository } from '../../src/generator/build.js';

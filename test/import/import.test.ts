@@ -9,7 +9,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { ImportOutputSchema, type ImportOutput } from '../../src/cli/output-schemas/import.js';
+import { ImportOutputSchema, type ImportOutput } from '../../src/report/schemas/import.js';
 import { runCli } from '../support/cli.js';
 import { differencesByPack, errorsOf, readOriginal, readTree, rebuild, scratch } from './support.js';
 

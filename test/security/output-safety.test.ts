@@ -17,7 +17,7 @@ import { formatRolloutSummary } from '../../src/cli/rollout-summary.js';
 import { table } from '../../src/cli/run/table.js';
 import { compileOptions } from '../../src/generator/render.js';
 import { csvField } from '../../src/rollout/compliance.js';
-import { githubCommand } from '../../src/validation/format/github.js';
+import { githubCommand } from '../../src/report/validation/github.js';
 import type { AccountState } from '../../src/rollout/tracker.js';
 import { motoSkipNote, motoStatus, organizationsClient } from '../support/moto.js';
 import { startRolloutFixture } from '../support/rollout-fixture.js';

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogExtension } from '../../src/authoring/schema.js';
 import { loadCatalog } from '../../src/catalog/catalog.js';
-import { extendCatalog, unknownRuleMessage, unknownRunbookMessage } from '../../src/catalog/extensions.js';
+import {
+  extendCatalog,
+  unknownRuleMessage,
+  unknownRunbookMessage,
+} from '../../src/authoring/catalog-extensions.js';
 
 const base = loadCatalog();
 const file = 'packs/catalog.yaml';

@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generatedValidatorsSource } from '../../src/authoring/validators-source.js';
-import { generatedTemplatesSource } from '../../src/generator/templates-source.js';
-import { schemaFiles } from '../../src/schemas.js';
+import { generatedValidatorsSource } from '../../scripts/lib/validators-source.js';
+import { generatedTemplatesSource } from '../../scripts/lib/templates-source.js';
+import { schemaFiles } from '../../scripts/lib/schemas.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { checksPage } from '../../src/validation/checks-page.js';
-import { checksDocPath } from '../../src/validation/format/checks-doc.js';
+import { checksDocPath } from '../../src/validation/checks-doc.js';
 import { withIamPolicySection } from '../../src/aws/iam-policy.js';
 
 const read = (relative: string) => readFileSync(join(packageRoot(), relative), 'utf8');

@@ -14,7 +14,7 @@ import {
 } from '../../src/authoring/scaffold.js';
 import { ScopeSchema, type RuleBlock } from '../../src/authoring/schema.js';
 import { loadCatalog } from '../../src/catalog/catalog.js';
-import { extendCatalog } from '../../src/catalog/extensions.js';
+import { extendCatalog } from '../../src/authoring/catalog-extensions.js';
 import type { ManagedRule } from '../../src/catalog/types.js';
 import { executionFrequencies } from '../../src/facts/enums.js';
 

@@ -5,7 +5,7 @@ import {
   checkRuleInfo,
   compareRuleIds,
   formatChecksDoc,
-} from '../../src/validation/format/checks-doc.js';
+} from '../../src/validation/checks-doc.js';
 import type { RuleInfo } from '../../src/validation/report.js';
 
 /** The anchor GitHub gives a heading: lower case, punctuation other than `-`/`_` removed, spaces → `-`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { escapeData, escapeProperty, formatGithub } from '../../src/validation/format/github.js';
+import { escapeData, escapeProperty, formatGithub } from '../../src/report/validation/github.js';
 import type { ValidationReport } from '../../src/validation/report.js';
 import { report as baseReport } from '../support/reports.js';
 

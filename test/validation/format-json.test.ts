@@ -1,9 +1,9 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { ValidateOutputSchema } from '../../src/cli/output-schemas/validate.js';
+import { ValidateOutputSchema } from '../../src/report/schemas/validate.js';
 import { outputSchemaVersion } from '../../src/cli/output.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { formatJson } from '../../src/validation/format/json.js';
+import { formatJson } from '../../src/report/validation/json.js';
 import type { ValidationReport } from '../../src/validation/report.js';
 import { report as baseReport } from '../support/reports.js';
 

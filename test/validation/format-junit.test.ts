@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { formatJunit, xmlAttr, xmlText } from '../../src/validation/format/junit.js';
+import { formatJunit, xmlAttr, xmlText } from '../../src/report/validation/junit.js';
 import { at, report } from '../support/reports.js';
 
 /** A parsed element: enough XML to check what formatJunit writes. */

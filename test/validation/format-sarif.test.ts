@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import _addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { fingerprintKey, formatSarif, sarifSchemaUri } from '../../src/validation/format/sarif.js';
+import { fingerprintKey, formatSarif, sarifSchemaUri } from '../../src/report/validation/sarif.js';
 import type { RuleInfo, ValidationReport } from '../../src/validation/report.js';
 import { packageRoot } from '../../src/util/package-root.js';
 

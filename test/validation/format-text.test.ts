@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { painter } from '../../src/cli/terminal.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { formatDiagnosticsText, summarize } from '../../src/diagnostics/format-text.js';
-import { formatText } from '../../src/validation/format/text.js';
+import { formatText } from '../../src/report/validation/text.js';
 import { at, report } from '../support/reports.js';
 
 const plain = painter(false);

@@ -298,7 +298,7 @@ async function showAction(identifier: string, options: CommonOptions, out: Outpu
     );
     return;
   }
-  const { unknownRuleMessage, unknownRunbookMessage } = await import('../../catalog/extensions.js');
+  const { unknownRuleMessage, unknownRunbookMessage } = await import('../../authoring/catalog-extensions.js');
   const { message, fix } = looksLikeRunbook(identifier, catalog)
     ? unknownRunbookMessage(identifier, catalog)
     : unknownRuleMessage(identifier, catalog);

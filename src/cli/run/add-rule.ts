@@ -10,7 +10,7 @@ import {
   schemaReference,
 } from '../../authoring/scaffold.js';
 import { RuleBlockSchema } from '../../authoring/schema.js';
-import { unknownRuleMessage } from '../../catalog/extensions.js';
+import { unknownRuleMessage } from '../../authoring/catalog-extensions.js';
 import type { ManagedRule } from '../../catalog/types.js';
 import { processCheckIdentifier } from '../../facts/enums.js';
 import { packageRoot } from '../../util/package-root.js';

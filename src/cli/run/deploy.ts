@@ -4,7 +4,7 @@
  */
 import { CliError, UsageError } from '../errors.js';
 import { processOutput, type Output } from '../output.js';
-import type { DeployCommandOptions } from '../commands/deploy.js';
+import type { DeployCommandOptions } from '../options.js';
 import type { RegionResult } from '../../rollout/apply.js';
 import { readDeploymentRecord } from '../../rollout/records.js';
 import {
@@ -19,7 +19,7 @@ import { describePack } from '../../rollout/observe.js';
 import type { DesiredPack } from '../../rollout/desired.js';
 import { sameSecond } from '../../rollout/plan.js';
 import { discoverOrganization } from '../../org/discover.js';
-import type { PlanDocument } from '../output-schemas/rollout.js';
+import type { PlanDocument } from '../../report/schemas/rollout.js';
 import {
   bucketOf,
   checkPlanIsBuilt,

@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import { processOutput } from '../output.js';
-import type { DestroyCommandOptions } from '../commands/destroy.js';
+import type { DestroyCommandOptions } from '../options.js';
 import { destroyRegion } from '../../rollout/apply.js';
 import { describePack } from '../../rollout/observe.js';
 import { fetchDetailedStatus } from '../../rollout/poll.js';

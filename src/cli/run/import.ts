@@ -17,7 +17,7 @@ import { readTemplateFile, readUserFile } from '../../source/read-file.js';
 import { packageRoot } from '../../util/package-root.js';
 import { displayPath } from '../../util/paths.js';
 import { ExitCode, UsageError } from '../errors.js';
-import type { ImportOutput } from '../output-schemas/import.js';
+import type { ImportOutput } from '../../report/schemas/import.js';
 import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
 import { packageTemplateSource } from '../../generator/package-templates.js';
 
@@ -50,7 +50,7 @@ export async function runImport(args: string[], options: ImportCommandOptions): 
     return { path, text: read.text };
   });
   const { loadCatalog } = await import('../../catalog/catalog.js');
-  const { extendCatalog } = await import('../../catalog/extensions.js');
+  const { extendCatalog } = await import('../../authoring/catalog-extensions.js');
   const result = importTemplates(inputs, {
     into,
     schemasDir,

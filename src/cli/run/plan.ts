@@ -1,7 +1,7 @@
 /** `packsmith plan`: what deploy would do, per pack and Region, and why. */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { PlanCommandOptions } from '../commands/plan.js';
+import type { PlanCommandOptions } from '../options.js';
 import { jsonDocument, processOutput } from '../output.js';
 import { formatPlan, makePlan } from './planning.js';
 import { buildPacks, desiredPacks, discover, loadRolloutContext } from './rollout-context.js';

@@ -19,7 +19,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { parseYamlSource } from '../../source/yaml-source.js';
 import { CliError, UsageError } from '../errors.js';
 import { outputSchemaVersion, type Output } from '../output.js';
-import { PlanOutputSchema, type PlanDocument } from '../output-schemas/rollout.js';
+import { PlanOutputSchema, type PlanDocument } from '../../report/schemas/rollout.js';
 import { stopOnErrors, type RolloutContext } from './rollout-context.js';
 
 type PlannedRegion = PlanDocument['packs'][number]['regions'][number];

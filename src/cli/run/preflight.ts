@@ -7,7 +7,7 @@ import { runPreflight, type PreflightFinding } from '../../rollout/preflight.js'
 import { resourceTypesEvaluated } from '../../rollout/resource-types.js';
 import { parseYamlSource } from '../../source/yaml-source.js';
 import { checkTemplate } from '../../validation/validate-template.js';
-import type { PreflightCommandOptions } from '../commands/preflight.js';
+import type { PreflightCommandOptions } from '../options.js';
 import { UsageError } from '../errors.js';
 import { jsonDocument, processOutput, type Output } from '../output.js';
 import {

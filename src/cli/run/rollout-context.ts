@@ -23,16 +23,8 @@ import { desiredState, type DesiredPack } from '../../rollout/desired.js';
 import { CliError, UsageError } from '../errors.js';
 import type { Output } from '../output.js';
 
-/** Options every rollout command takes. */
-export interface RolloutCommandOptions {
-  root: string;
-  config?: string;
-  profile?: string;
-  endpointUrl?: string;
-  region?: string[];
-  state?: string;
-  debug?: boolean;
-}
+export type { RolloutCommandOptions } from '../options.js';
+import type { RolloutCommandOptions } from '../options.js';
 
 export interface RolloutContext {
   root: string;

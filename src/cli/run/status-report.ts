@@ -9,7 +9,7 @@ import type { ReportData, ReportTimelineEvent } from '../../report/report-data.j
 import { resolveWaves } from '../../rollout/waves.js';
 import type { StatusStore } from '../../state/store.js';
 import { packsmithVersion } from '../../util/version.js';
-import type { StatusOutputSchema } from '../output-schemas/rollout.js';
+import type { StatusOutputSchema } from '../../report/schemas/rollout.js';
 import type { Static } from '@sinclair/typebox';
 
 type StatusRow = Static<typeof StatusOutputSchema>['accounts'][number];

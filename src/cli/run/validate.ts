@@ -1,11 +1,11 @@
 /** `packsmith validate`: configuration, the validation run, the report in the chosen format. */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { formatReport } from '../../validation/format/index.js';
+import { formatReport } from '../../report/validation/index.js';
 import { reportFailed } from '../../validation/report.js';
 import { InputError, validate } from '../../validation/validate.js';
 import { displayPath } from '../../util/paths.js';
-import type { ValidateCommandOptions } from '../commands/validate.js';
+import type { ValidateCommandOptions } from '../options.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { processOutput } from '../output.js';
 import { loadRepositoryConfig } from './repository-config.js';

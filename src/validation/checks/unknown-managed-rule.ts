@@ -1,4 +1,4 @@
-import { unknownRuleMessage } from '../../catalog/extensions.js';
+import { unknownRuleMessage } from '../../authoring/catalog-extensions.js';
 import { authoringChecks } from '../../authoring/problems.js';
 import type { TemplateCheck } from '../check.js';
 import { managedRuleResources } from './catalog-rules.js';

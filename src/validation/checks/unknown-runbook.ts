@@ -1,5 +1,5 @@
 import { authoringChecks } from '../../authoring/problems.js';
-import { unknownRunbookMessage } from '../../catalog/extensions.js';
+import { unknownRunbookMessage } from '../../authoring/catalog-extensions.js';
 import type { TemplateCheck } from '../check.js';
 import { remediationsWithRunbooks } from './remediation-runbook.js';
 

@@ -5,8 +5,8 @@
  */
 import { diagnosticLines, printable } from '../../diagnostics/format-text.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { Painter } from '../../cli/terminal.js';
-import { reportFailed, type SuppressedFinding, type ValidationReport } from '../report.js';
+import type { Painter } from '../../util/paint.js';
+import { reportFailed, type SuppressedFinding, type ValidationReport } from '../../validation/report.js';
 import { cfnLintNote, groupByFile, reportCounts, summarySentence } from './shared.js';
 
 export interface TextFormatOptions {

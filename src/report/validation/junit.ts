@@ -18,8 +18,8 @@
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { diagnosticLines } from '../../diagnostics/format-text.js';
-import { painter } from '../../cli/terminal.js';
-import type { SuppressedFinding, ValidationReport } from '../report.js';
+import { painter } from '../../util/paint.js';
+import type { SuppressedFinding, ValidationReport } from '../../validation/report.js';
 import { cfnLintNote, groupByFile } from './shared.js';
 
 const plain = painter(false);

@@ -6,7 +6,7 @@
  */
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { ruleParameterTypes } from '../../facts/enums.js';
-import { outputSchemaVersion } from '../output.js';
+import { outputSchemaVersion } from '../json-document.js';
 
 const literals = <T extends readonly string[]>(values: T, description?: string) =>
   Type.Union(

@@ -1,4 +1,4 @@
-import type { Severity } from '../diagnostics/diagnostic.js';
+import type { Severity } from './diagnostic.js';
 
 /**
  * What every check declares about itself. The docs page (docs/checks.md) is generated from these,

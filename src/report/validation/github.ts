@@ -11,7 +11,7 @@
  */
 import { printable, printableLine } from '../../util/text.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { ValidationReport } from '../report.js';
+import type { ValidationReport } from '../../validation/report.js';
 import { cfnLintNote, summarySentence } from './shared.js';
 
 /** Escaping of a command's message (after `::`). */

@@ -3,8 +3,8 @@
  * check's id, severity and documentation live in one place. Each check is a heading that is only
  * its id, so `docs/checks.md#ps111` works on GitHub and in any renderer that slugs headings.
  */
-import type { CheckMeta } from '../../checks/meta.js';
-import type { RuleInfo } from '../report.js';
+import type { CheckMeta } from '../diagnostics/check-meta.js';
+import type { RuleInfo } from './report.js';
 
 /** The page of the checks, relative to the repository root. */
 export const checksDocPath = 'docs/checks.md';

@@ -4,10 +4,10 @@
  * that the committed files are current.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { authoringSchemas } from './authoring/schema.js';
-import { outputSchemas } from './cli/output-schemas/index.js';
-import { ConfigSchema } from './validation/config.js';
-import { DeployConfigSchema } from './org/deploy-config.js';
+import { authoringSchemas } from '../../src/authoring/schema.js';
+import { outputSchemas } from '../../src/report/schemas/index.js';
+import { ConfigSchema } from '../../src/validation/config.js';
+import { DeployConfigSchema } from '../../src/org/deploy-config.js';
 
 const base = 'https://packsmith.dev/schemas';
 

@@ -1,13 +1,13 @@
 /** The report formats of `packsmith validate --format`: each a pure function of the report. */
-import type { Painter } from '../../cli/terminal.js';
-import type { ValidationReport } from '../report.js';
+import type { Painter } from '../../util/paint.js';
+import type { ValidationReport } from '../../validation/report.js';
 import { formatGithub } from './github.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatSarif, type SarifOptions } from './sarif.js';
 import { formatText, type TextFormatOptions } from './text.js';
 
-export { formatChecksDoc, checkRuleInfo, checkAnchor, checksDocPath } from './checks-doc.js';
+export { formatChecksDoc, checkRuleInfo, checkAnchor, checksDocPath } from '../../validation/checks-doc.js';
 export { formatGithub, formatJson, formatJunit, formatSarif, formatText };
 export type { SarifOptions, TextFormatOptions };
 

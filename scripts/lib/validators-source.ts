@@ -5,7 +5,7 @@
  */
 import { Ajv } from 'ajv';
 import _standaloneCode from 'ajv/dist/standalone/index.js';
-import { authoringKinds, authoringSchemas } from './schema.js';
+import { authoringKinds, authoringSchemas } from '../../src/authoring/schema.js';
 
 const standaloneCode = _standaloneCode as unknown as (ajv: Ajv, refs: Record<string, string>) => string;
 

@@ -3,14 +3,15 @@
  * packsmith's catalog was generated, or corrects shipped entries (file kind `catalog`, schema in
  * src/authoring/schema.ts, format in docs/catalog.md).
  */
+import type { CatalogExtension, CatalogRuleEntry, CatalogRunbookEntry, ScalarValue } from './schema.js';
+import { createCatalog } from '../catalog/catalog.js';
 import type {
-  CatalogExtension,
-  CatalogRuleEntry,
-  CatalogRunbookEntry,
-  ScalarValue,
-} from '../authoring/schema.js';
-import { createCatalog } from './catalog.js';
-import type { Catalog, ManagedRule, ManagedRuleParameter, Runbook, RunbookParameter } from './types.js';
+  Catalog,
+  ManagedRule,
+  ManagedRuleParameter,
+  Runbook,
+  RunbookParameter,
+} from '../catalog/types.js';
 
 export interface CatalogExtensionFile {
   /** Path of the extension file as reports show it (relative to the working directory). */

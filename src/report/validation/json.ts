@@ -1,8 +1,8 @@
 /** `packsmith validate --format json`: the report as a document of schemas/output/validate.schema.json. */
-import { jsonDocument } from '../../cli/output.js';
-import type { ValidateOutput } from '../../cli/output-schemas/validate.js';
+import { jsonDocument } from '../json-document.js';
+import type { ValidateOutput } from '../schemas/validate.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { reportFailed, type ValidationReport } from '../report.js';
+import { reportFailed, type ValidationReport } from '../../validation/report.js';
 import { reportCounts } from './shared.js';
 
 /** Only the schema's fields, in a fixed order, whatever else the object carries at run time. */

@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Severity } from '../../diagnostics/diagnostic.js';
-import type { RuleInfo, ValidationReport } from '../report.js';
+import type { RuleInfo, ValidationReport } from '../../validation/report.js';
 import { terminalSafeJson } from '../../util/text.js';
 import { cfnLintNote } from './shared.js';
 

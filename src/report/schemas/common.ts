@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { outputSchemaVersion } from '../output.js';
+import { outputSchemaVersion } from '../json-document.js';
 import { literalUnion } from '../../util/typebox.js';
 
 /** `schemaVersion` and `kind`, the first two fields of every JSON report. */

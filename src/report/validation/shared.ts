@@ -1,7 +1,7 @@
 /** What several report formats need: counts, the summary sentence, findings grouped by file. */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { summarize } from '../../diagnostics/format-text.js';
-import type { ValidationReport } from '../report.js';
+import type { ValidationReport } from '../../validation/report.js';
 
 export interface ReportCounts {
   errors: number;

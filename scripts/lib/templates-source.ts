@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { packageRoot } from '../util/package-root.js';
-import { compileOptions, shippedTemplates, templateProblems } from './render.js';
+import { packageRoot } from '../../src/util/package-root.js';
+import { compileOptions, shippedTemplates, templateProblems } from '../../src/generator/render.js';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
