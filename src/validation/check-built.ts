@@ -20,6 +20,36 @@ import { templateChecks } from './checks/index.js';
 import { originOf } from './source-map.js';
 import { checkTemplate } from './validate-template.js';
 
+/**
+ * Whether the authoring stage reports something inside the YAML node that `d` is mapped to: the
+ * lines below its location indented deeper (a key with a block), or, for a key with a plain value,
+ * the rest of the mapping it belongs to (`expose:` stands for its parameter's whole entry).
+ */
+function reportedWithin(
+  d: Diagnostic,
+  authoring: readonly Diagnostic[],
+  texts: ReadonlyMap<string, string>,
+): boolean {
+  const at = d.location;
+  if (!at) return false;
+  const lines = texts.get(at.file)?.split(/\r?\n/) ?? [];
+  const indent = (line: string) => line.length - line.trimStart().length;
+  const content = (line: string | undefined) =>
+    line !== undefined && line.trim() !== '' && !line.trimStart().startsWith('#');
+  const own = indent(lines[at.line - 1] ?? '');
+  const firstBelow = lines.slice(at.line).find(content);
+  const hasBlock = firstBelow !== undefined && indent(firstBelow) > own;
+  let end = at.line;
+  while (end < lines.length) {
+    const next = lines[end]!;
+    if (content(next) && (hasBlock ? indent(next) <= own : indent(next) < own)) break;
+    end += 1;
+  }
+  return authoring.some(
+    (a) => a.location?.file === at.file && a.location.line >= at.line && a.location.line <= end,
+  );
+}
+
 /** Template checks that see what the authoring stage cannot. */
 export const builtTemplateChecks = templateChecks.filter((c) => !allAuthoringCheckIds.has(c.meta.id));
 
@@ -48,8 +78,10 @@ export function checkRepository(
   options: { readme?: boolean } = {},
 ): BuildResult {
   const result = buildRepository(repo, names, templates, { readme: options.readme ?? false });
-  return {
-    built: result.built,
-    diagnostics: sortDiagnostics([...result.diagnostics, ...checkBuiltPacks(result.built, repo.catalog)]),
-  };
+  // A value the authoring stage already reports (under its own id) is not reported again by a
+  // template check mapped back to it: one defect, one finding, the author's.
+  const fromTemplates = checkBuiltPacks(result.built, repo.catalog).filter(
+    (d) => !reportedWithin(d, result.diagnostics, repo.texts),
+  );
+  return { built: result.built, diagnostics: sortDiagnostics([...result.diagnostics, ...fromTemplates]) };
 }

@@ -449,6 +449,66 @@ describe('import: templates whose pack would not build', () => {
   });
 });
 
+describe('import: parts a conformance pack does not use', () => {
+  it('warns PS151 at each part it drops (template version, Metadata, resource Description and Metadata) and imports the rest', async () => {
+    const dir = scratch({
+      'notes.yaml': `AWSTemplateFormatVersion: '2010-09-09'
+Description: Access keys.
+Metadata:
+  Owner: security
+Resources:
+  Rotated:
+    Type: AWS::Config::ConfigRule
+    Description: Rotate keys quarterly.
+    Metadata: { Ticket: SEC-1 }
+    Properties:
+      ConfigRuleName: access-keys-rotated
+      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
+  Fix:
+    Type: AWS::Config::RemediationConfiguration
+    Metadata: { Ticket: SEC-2 }
+    Properties:
+      ConfigRuleName: access-keys-rotated
+      TargetType: SSM_DOCUMENT
+      TargetId: AWS-PublishSNSNotification
+      Parameters:
+        TopicArn: { StaticValue: { Values: ['arn:aws:sns:us-east-1:111122223333:alerts'] } }
+        Message: { ResourceValue: { Value: RESOURCE_ID } }
+`,
+    });
+    const cli = await runCli(['import', 'notes.yaml', '--into', 'packs', '--format', 'json'], { cwd: dir });
+    expect(cli.code).toBe(0);
+    const report = JSON.parse(cli.stdout) as ImportOutput;
+    expect(
+      report.diagnostics.map(
+        (d) => `${d.checkId} ${d.severity} ${d.location?.file}:${d.location?.line}:${d.location?.column}`,
+      ),
+    ).toEqual([
+      'PS151 warning notes.yaml:1:1',
+      'PS151 warning notes.yaml:3:1',
+      'PS151 warning notes.yaml:8:5',
+      'PS151 warning notes.yaml:9:5',
+      'PS151 warning notes.yaml:15:5',
+    ]);
+    expect(report.diagnostics.map((d) => d.message)).toEqual([
+      'AWSTemplateFormatVersion is not carried over: packsmith writes templates without it',
+      'Metadata is not carried over: packsmith writes templates without it',
+      'the resource-level Description of Rotated is not carried over (it is not a rule property)',
+      'the resource-level Metadata of Rotated is not carried over (it is not a rule property)',
+      'the resource-level Metadata of Fix is not carried over',
+    ]);
+    expect(Object.keys(readTree(join(dir, 'packs'))).sort()).toEqual([
+      'notes.yaml',
+      'remediations/access-keys-rotated-remediation.yaml',
+      'rules/access-keys-rotated.yaml',
+    ]);
+    const text = await runCli(['import', 'notes.yaml', '--into', 'packs'], { cwd: dir });
+    expect(text.stderr).toContain(
+      'notes.yaml:8:5  warning  PS151  the resource-level Description of Rotated',
+    );
+  });
+});
+
 describe('import: hostile values', () => {
   const hostile = [
     'line one\nline two\n',

@@ -309,6 +309,35 @@ describe.skipIf(!motoStatus().available)(`runPreflight against moto${motoSkipNot
     );
   });
 
+  it('PS527: the management account deploys while a delegated administrator is registered: a notice naming it', async () => {
+    await bucket('tpl-use1', 'us-east-1');
+    await bucket('tpl-euw1', 'eu-west-1');
+    await bucket('awsconfigconforms-baseline', 'us-east-1');
+    await enableTrustedAccess();
+    const config = deployConfig({ deployingAccount: management });
+    expect(await runPreflight(inputFor(config, tree.accounts, tree), awsAs(management))).toEqual([]);
+
+    const admin = acct('member-03');
+    await organizationsClient({ endpoint: moto.endpoint, accountId: management }).send(
+      new RegisterDelegatedAdministratorCommand({
+        AccountId: admin,
+        ServicePrincipal: configMultiAccountSetupPrincipal,
+      }),
+    );
+    const findings = await runPreflight(inputFor(config, tree.accounts, tree), awsAs(management));
+    expect(findings).toEqual([
+      {
+        checkId: 'PS527',
+        severity: 'notice',
+        message: expect.stringContaining(
+          `management account ${management} deploys, but ${admin} is a delegated administrator for ${configMultiAccountSetupPrincipal}`,
+        ),
+        fix: deployChecks['preflight-delegated-admin-exists'].fix,
+      },
+    ]);
+    expect(findings[0]!.message).toMatch(/invisible to each other/);
+  });
+
   it('an account outside any organization: "not in an organization", without cascading', async () => {
     const outsider = '999999999999';
     await bucket('out-tpl-use1', 'us-east-1', { owner: outsider });
@@ -555,6 +584,53 @@ describe('runPreflight with denied calls (fakes)', () => {
       if (call.Bucket === 'awsconfigconforms-baseline') expect(call.ExpectedBucketOwner).toBeUndefined();
       else expect(call.ExpectedBucketOwner).toBe(admin);
     }
+  });
+
+  it("PS535: a template bucket not owned by deployingAccount is an access error for its Region; a delivery bucket may be another account's", async () => {
+    const management = '123456789012';
+    const owners: Record<string, string> = {
+      'tpl-use1': management,
+      'tpl-euw1': '999999999999', // a same-named bucket in someone else's account
+      'awsconfigconforms-baseline': '444455556666', // a log archive account
+    };
+    // S3 answers 403 when ExpectedBucketOwner is not the bucket's owner.
+    const owned =
+      (handler: Handler): Handler =>
+      (i) => {
+        if (i.ExpectedBucketOwner !== undefined && i.ExpectedBucketOwner !== owners[i.Bucket as string]) {
+          throw awsError('AccessDenied', 403);
+        }
+        return handler(i);
+      };
+    const s3 = fakeClient(Object.fromEntries(Object.entries(bucketsOk).map(([k, h]) => [k, owned(h)])));
+    const findings = await runPreflight(inputFor(deployConfig({ deployingAccount: management }), []), {
+      sts: fakeClient({ GetCallerIdentity: () => ({ Account: management }) }),
+      organizations: fakeClient({
+        DescribeOrganization: () => ({
+          Organization: { Id: 'o-example', MasterAccountId: management, FeatureSet: 'ALL' },
+        }),
+        ListDelegatedAdministrators: () => ({ DelegatedAdministrators: [] }),
+        ListAWSServiceAccessForOrganization: () => ({
+          EnabledServicePrincipals: [{ ServicePrincipal: configMultiAccountSetupPrincipal }],
+        }),
+      }),
+      s3: () => s3,
+      configInAccount: () => Promise.reject(new Error('not used')),
+    });
+    expect(findings).toEqual([
+      {
+        checkId: 'PS535',
+        severity: 'error',
+        region: 'eu-west-1',
+        message:
+          'template bucket tpl-euw1 (eu-west-1) cannot be read by the deploying credentials, or is not owned by ' +
+          `${management} (GetBucketLocation was denied)`,
+        fix: deployChecks['preflight-bucket-access'].fix,
+      },
+    ]);
+    // Nothing more is asked of a bucket that is not deployingAccount's.
+    expect(s3.calls.filter((c) => c === 'GetBucketLocation')).toHaveLength(3);
+    expect(s3.calls.filter((c) => c === 'GetBucketPolicyStatus')).toHaveLength(2);
   });
 
   it('reports an unexpected failure of one call and still runs the other checks', async () => {
