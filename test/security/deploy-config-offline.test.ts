@@ -129,6 +129,21 @@ describe('the deployment configuration, checked before any AWS call', () => {
   }
 
   it('[10] preflight, plan and deploy make no connection at all while the configuration has problems', async () => {
+    // Without the schema error too: an unknown pack alone once was found only after discovery.
+    const semanticOnly = repoWith(bad.replace('regionConcurency: 2\n', ''));
+    try {
+      for (const args of commands) {
+        const r = await runCli([...args, '--root', '.'], {
+          cwd: semanticOnly,
+          env: awsEnv(counting.endpoint),
+        });
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr, args[0]).toMatch(/packsmith\.deploy\.yaml:8:3 +error +PS507 /);
+        expect(r.stderr, args[0]).toMatch(/packsmith\.deploy\.yaml:12:19 +error +PS508 /);
+      }
+    } finally {
+      rmSync(semanticOnly, { recursive: true, force: true });
+    }
     for (const args of commands) {
       const viaOption = await runCli([...args, '--root', '.', '--endpoint-url', counting.endpoint], {
         cwd: badRepo,
