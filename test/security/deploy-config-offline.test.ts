@@ -9,6 +9,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ComposedPack } from '../../src/authoring/model.js';
+import { parseDeployConfig } from '../../src/org/deploy-config.js';
+import { deployPackProblems } from '../../src/org/deploy-packs.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { runCli } from '../support/cli.js';
 import { FAKE_CREDENTIALS } from '../support/moto.js';
@@ -169,4 +172,51 @@ describe('the deployment configuration, checked before any AWS call', () => {
       expect(r.stderr, args[0]).not.toContain('unexpected error');
     }
   }, 60_000);
+});
+
+describe('the configuration against the repository, in its well-formed parts', () => {
+  const pack = {
+    parameters: [
+      { name: 'Mode', constraints: { allowedValues: ['on', 'off'] } },
+      { name: 'Bucket', constraints: {} },
+    ],
+    rules: [{ ruleName: 'rule-a' }],
+  } as unknown as Pick<ComposedPack, 'parameters' | 'rules'>;
+  const text = `deployingAccount: '123456789012'
+role: management
+regions: [us-east-1]
+templateBuckets: { us-east-1: templates-bucket }
+packs:
+  known:
+    targets: { ous: [/Root] }
+    parameters:
+      Mode: { nested: true }
+      Mood: on
+    excludeRules: { us-east-1: [rule-b] }
+  unknown: {}
+`;
+
+  it('[10] schema errors do not hide the pack checks, and a value the schema refused is not reported again', () => {
+    const loaded = parseDeployConfig('packsmith.deploy.yaml', text);
+    const problems = deployPackProblems({
+      source: loaded.source,
+      repository: { packs: new Map([['known', pack]]), unbuilt: new Set() },
+      brokenPaths: loaded.brokenPaths,
+    });
+    const seen = (list: typeof problems) =>
+      list.map((d) => `${d.location?.line}:${d.location?.column} ${d.checkId} ${d.message}`);
+    // The schema: Mode is a mapping, `unknown` has no targets.
+    expect(seen(loaded.problems)).toEqual([
+      expect.stringMatching(/^9:13 PS101 `packs\.known\.parameters\.Mode` is a mapping/),
+      expect.stringMatching(/^12:3 PS101 `packs\.unknown` is missing the required field `targets`/),
+    ]);
+    // The repository: each problem once, none about Mode's refused value; Mode counts as given
+    // (its value is the schema's problem), Bucket is missing.
+    expect(seen(problems)).toEqual([
+      '10:7 PS508 pack known has no parameter `Mood` (did you mean `Mode`?)',
+      '11:33 PS514 pack known has no rule named `rule-b` (did you mean `rule-a`?)',
+      '6:3 PS515 pack known needs a value for parameter `Bucket` (it has no default) in us-east-1',
+      '12:3 PS507 pack unknown is not in the repository (no manifest with `name: unknown` under packs/) (did you mean `known`?)',
+    ]);
+  });
 });
