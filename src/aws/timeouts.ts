@@ -4,7 +4,7 @@
  */
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 
-/** A call whose every attempt timed out: the service's endpoint is silent or unreachable. */
+/** A call that got no answer: every attempt timed out, or the endpoint refused or could not be found. */
 export class AwsNoAnswerError extends Error {
   constructor(
     message: string,
@@ -56,9 +56,29 @@ export function endpointOf(context: { endpointV2?: { url?: URL } }): string {
   return url ? url.origin : 'its endpoint';
 }
 
+/** Connection failures that say the endpoint cannot be reached at all (refused, no such host). */
+const unreachableCodes: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'refused the connection',
+  ENOTFOUND: 'could not be found (DNS)',
+  EAI_AGAIN: 'could not be found (DNS lookup failed)',
+  EHOSTUNREACH: 'could not be reached (no route to host)',
+  ENETUNREACH: 'could not be reached (network unreachable)',
+};
+
+/** The Node error code of a connection failure, also when the SDK wraps it. */
+function unreachableCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code in unreachableCodes) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /**
  * The error to throw for a call that failed with `error`: an `AwsNoAnswerError` naming the service
- * and the endpoint when the call timed out, otherwise undefined (the error stays as it is).
+ * and the endpoint when the call timed out or the endpoint could not be reached (connection
+ * refused, unknown host), otherwise undefined (the error stays as it is).
  */
 export function noAnswerError(
   error: unknown,
@@ -66,15 +86,24 @@ export function noAnswerError(
   endpoint: string,
   timeouts: { connectionMs: number; requestMs: number },
 ): AwsNoAnswerError | undefined {
+  const name = serviceNames[service] ?? service;
+  const attempts = (error as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts ?? 1;
+  const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  const advice = 'check the endpoint (--endpoint-url, AWS_ENDPOINT_URL, --profile) and the network';
+  const code = unreachableCode(error);
+  if (code !== undefined) {
+    return new AwsNoAnswerError(
+      `${name} at ${endpoint} ${unreachableCodes[code]} (${code}, ${tries}); ${advice}`,
+      name,
+      endpoint,
+    );
+  }
   if (!isTimeout(error)) return undefined;
-  const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
   const connecting = /connection/i.test((error as Error).message);
   const seconds = (connecting ? timeouts.connectionMs : timeouts.requestMs) / 1000;
-  const name = serviceNames[service] ?? service;
   const what = connecting ? 'accept a connection' : 'answer';
   return new AwsNoAnswerError(
-    `${name} at ${endpoint} did not ${what} within ${seconds} s (${attempts} attempt${attempts === 1 ? '' : 's'}); ` +
-      'check the endpoint (--endpoint-url, AWS_ENDPOINT_URL, --profile) and the network',
+    `${name} at ${endpoint} did not ${what} within ${seconds} s (${tries}); ${advice}`,
     name,
     endpoint,
   );

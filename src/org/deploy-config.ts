@@ -10,7 +10,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { fileRefused } from '../authoring/problems.js';
-import { schemaDiagnostic, schemaDiagnostics } from '../authoring/schema-errors.js';
+import { schemaDiagnostic, translateSchemaErrors } from '../authoring/schema-errors.js';
 import {
   accountIdPattern,
   iamRoleNamePattern,
@@ -268,6 +268,11 @@ export interface LoadedDeployConfig {
   problems: Diagnostic[];
   /** The parsed file, to locate later problems (see targetPath). */
   source: YamlSource;
+  /**
+   * The parts of the file the schema refused: later checks of the file's well-formed parts (the
+   * packs against the repository, `deploy-packs.ts`) skip what lies at or under them.
+   */
+  brokenPaths: YamlPath[];
 }
 
 /** Reads and checks `path`; `displayPath` is the file name shown in locations (default `path`). */
@@ -278,27 +283,35 @@ export function loadDeployConfig(path: string, displayPath = path): LoadedDeploy
   });
   if (!read.ok) {
     const location = { file: displayPath, line: 1, column: 1 };
-    return { problems: [fileRefused('this file', read, location)], source: parseYamlSource(displayPath, '') };
+    return {
+      problems: [fileRefused('this file', read, location)],
+      source: parseYamlSource(displayPath, ''),
+      brokenPaths: [[]],
+    };
   }
   return parseDeployConfig(displayPath, read.text);
 }
 
 export function parseDeployConfig(file: string, text: string): LoadedDeployConfig {
   const source = parseYamlSource(file, text);
-  if (source.syntaxErrors.length) return { problems: source.syntaxErrors, source };
+  if (source.syntaxErrors.length) return { problems: source.syntaxErrors, source, brokenPaths: [[]] };
   const value = source.value;
   const problems: Diagnostic[] = [];
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     problems.push(schemaProblem(source, 'the deployment configuration must be a YAML mapping', []));
-    return { problems, source };
+    return { problems, source, brokenPaths: [[]] };
   }
   const validate = validator();
-  if (!validate(value)) problems.push(...schemaDiagnostics(source, validate.errors ?? [], schemaContext));
+  const schemaProblems = validate(value)
+    ? []
+    : translateSchemaErrors(validate.errors ?? [], value, schemaContext);
+  problems.push(...schemaProblems.map((p) => schemaDiagnostic(source, p, schemaContext, p.fix)));
   problems.push(...semanticProblems(source, value as Partial<DeployConfig>));
   const sorted = sortDiagnostics(problems);
+  const brokenPaths = schemaProblems.map((p) => p.subject);
   return sorted.some((d) => d.severity === 'error')
-    ? { problems: sorted, source }
-    : { config: value as DeployConfig, problems: sorted, source };
+    ? { problems: sorted, source, brokenPaths }
+    : { config: value as DeployConfig, problems: sorted, source, brokenPaths };
 }
 
 let compiled: ValidateFunction | undefined;

@@ -6,16 +6,14 @@
  * packsmith.deploy.yaml come out for every problem at once.
  */
 import type { ComposedPack } from '../authoring/model.js';
-import { constraintProblem } from '../authoring/values.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { BuiltPack } from '../generator/build.js';
 import { renderPackTemplate } from '../generator/render.js';
 import { orgPackNameOf, type DeployConfig, type PackDeployment } from '../org/deploy-config.js';
 import type { OrgTree } from '../org/discover.js';
-import { deployDiagnostic, type DeployCheckName } from '../org/problems.js';
+import { deployPackProblems } from '../org/deploy-packs.js';
 import { resolveTargets, targetDiagnostics } from '../org/targeting.js';
-import type { YamlPath, YamlSource } from '../source/yaml-source.js';
-import { closest } from '../util/suggest.js';
+import type { YamlSource } from '../source/yaml-source.js';
 import type { DesiredRegion } from './plan.js';
 import { sha256Hex } from './records.js';
 
@@ -48,71 +46,29 @@ export interface DesiredInput {
 export function desiredState(input: DesiredInput): DesiredState {
   const { config, source, tree } = input;
   const diagnostics: Diagnostic[] = [];
-  const problem = (name: DeployCheckName, message: string, path: YamlPath, part: 'key' | 'value' = 'value') =>
-    diagnostics.push(deployDiagnostic(source, name, message, path, part));
   const names = input.packs ?? Object.keys(config.packs);
   const packs: DesiredPack[] = [];
+  // The configuration against the packs: the same check the rollout runs before any AWS call.
+  diagnostics.push(
+    ...deployPackProblems({
+      source,
+      value: config,
+      repository: { packs: new Map([...input.built].map(([name, b]) => [name, b.pack])), unbuilt: new Set() },
+      packs: names,
+    }),
+  );
   for (const pack of names) {
     const deployment = config.packs[pack];
     if (!deployment) continue; // the caller checks names first
     const built = input.built.get(pack);
-    if (!built) {
-      problem(
-        'deploy-unknown-pack',
-        `pack ${pack} is not in the repository (no manifest with \`name: ${pack}\` under packs/)${hint(pack, input.built.keys())}`,
-        ['packs', pack],
-        'key',
-      );
-      continue;
-    }
+    if (!built) continue; // reported above
     const resolution = resolveTargets(tree, deployment.targets);
     diagnostics.push(...targetDiagnostics(source, pack, resolution.problems));
-    const declared = new Map(built.pack.parameters.map((p) => [p.name, p]));
     const ruleNames = new Set(built.pack.rules.map((r) => r.ruleName));
 
-    const checkValues = (values: Record<string, unknown> | undefined, path: YamlPath) => {
-      for (const [name, value] of Object.entries(values ?? {})) {
-        const parameter = declared.get(name);
-        if (!parameter) {
-          problem(
-            'deploy-unknown-parameter',
-            `pack ${pack} has no parameter \`${name}\`${hint(name, declared.keys())}`,
-            [...path, name],
-            'key',
-          );
-          continue;
-        }
-        const why = constraintProblem(String(value), parameter.constraints);
-        if (why)
-          problem('deploy-parameter-value', `parameter \`${name}\` of pack ${pack}: ${why}`, [...path, name]);
-      }
-    };
-    checkValues(deployment.parameters, ['packs', pack, 'parameters']);
-    for (const [region, values] of Object.entries(deployment.regionParameters ?? {})) {
-      checkValues(values, ['packs', pack, 'regionParameters', region]);
-    }
-    for (const [region, rules] of Object.entries(deployment.excludeRules ?? {})) {
-      rules.forEach((rule, i) => {
-        if (!ruleNames.has(rule)) {
-          problem(
-            'deploy-unknown-rule',
-            `pack ${pack} has no rule named \`${rule}\`${hint(rule, ruleNames)}`,
-            ['packs', pack, 'excludeRules', region, i],
-          );
-        }
-      });
-    }
-
     const regions: DesiredRegion[] = [];
-    // One problem per parameter, naming every Region that lacks it.
-    const missing = new Map<string, string[]>();
     for (const region of config.regions) {
       const parameters = stringValues({ ...deployment.parameters, ...deployment.regionParameters?.[region] });
-      for (const p of built.pack.parameters) {
-        if (p.default === undefined && !(p.name in parameters)) {
-          missing.set(p.name, [...(missing.get(p.name) ?? []), region]);
-        }
-      }
       const excludedRules = [...(deployment.excludeRules?.[region] ?? [])]
         .filter((r) => ruleNames.has(r))
         .sort();
@@ -137,14 +93,6 @@ export function desiredState(input: DesiredInput): DesiredState {
         excludedRules,
       });
     }
-    for (const [name, where] of missing) {
-      problem(
-        'deploy-missing-parameter',
-        `pack ${pack} needs a value for parameter \`${name}\` (it has no default) in ${where.join(', ')}`,
-        ['packs', pack],
-        'key',
-      );
-    }
     packs.push({ pack, orgPackName: orgPackNameOf(pack, deployment), deployment, built, regions });
   }
   return { packs, diagnostics };
@@ -167,9 +115,4 @@ export function withoutRules(pack: ComposedPack, ruleNames: ReadonlySet<string>)
     rules: pack.rules.filter((r) => !ruleNames.has(r.ruleName)),
     remediations: pack.remediations.filter((r) => !ruleNames.has(r.ruleName)),
   };
-}
-
-function hint(word: string, candidates: Iterable<string>): string {
-  const [best] = closest(word, candidates, 1);
-  return best ? ` (did you mean \`${best}\`?)` : '';
 }

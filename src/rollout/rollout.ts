@@ -52,7 +52,18 @@ export interface PlannedWave {
 
 export type WaveEvent =
   | { kind: 'wave-start'; region: string; wave: string; index: number; total: number; accounts: number }
-  | { kind: 'wave-end'; region: string; wave: string; failed: number; allowed: number; stopped: boolean }
+  | {
+      kind: 'wave-end';
+      region: string;
+      wave: string;
+      failed: number;
+      allowed: number;
+      /** The wave ended the rollout: beyond its tolerance, or its put failed (not an interruption). */
+      stopped: boolean;
+      /** Cancelled (Ctrl-C, SIGTERM) before its accounts finished; `inProgress` of them had not. */
+      interrupted: boolean;
+      inProgress: number;
+    }
   | { kind: 'rollback'; region: string; to: 'previous' | 'none' };
 
 export interface WaveOutcome {
@@ -66,6 +77,13 @@ export interface WaveOutcome {
   allowed: number;
   /** The wave's put was not repeated: its put was accepted before (resume). */
   resumed: boolean;
+  /**
+   * The rollout was cancelled while this wave's accounts were still rolling out: `failedInWave`
+   * are the failures so far, not a verdict, and the wave is neither passed nor stopped by them.
+   */
+  interrupted: boolean;
+  /** Accounts of the wave not finished when it ended (pending or in progress). */
+  inProgress: number;
 }
 
 export type RolloutOutcome = 'succeeded' | 'stopped' | 'failed' | 'cancelled' | 'timed-out' | 'put-failed';
@@ -203,9 +221,11 @@ export async function runRegionRollout(input: RegionRolloutInput): Promise<Regio
       });
       if (r.outcome !== 'put-failed') exists = true;
     }
-    const failedInWave = r.accounts
-      .filter((a) => waveIds.has(a.id) && (a.state === 'failed' || a.state === 'not-reported'))
+    const inWave = r.accounts.filter((a) => waveIds.has(a.id));
+    const failedInWave = inWave
+      .filter((a) => a.state === 'failed' || a.state === 'not-reported')
       .map((a) => a.id);
+    const interrupted = r.outcome === 'cancelled';
     const outcome: WaveOutcome = {
       name: wave.name,
       index: wave.index,
@@ -214,11 +234,13 @@ export async function runRegionRollout(input: RegionRolloutInput): Promise<Regio
       failedInWave,
       allowed: wave.allowedFailures,
       resumed: Boolean(resumed),
+      interrupted,
+      inProgress: inWave.filter((a) => a.state === 'pending' || a.state === 'in-progress').length,
     };
     waves.push(outcome);
     for (const a of wave.accounts) covered.add(a);
     const stopped =
-      r.outcome === 'put-failed' || r.outcome === 'cancelled' || failedInWave.length > wave.allowedFailures;
+      !interrupted && (r.outcome === 'put-failed' || failedInWave.length > wave.allowedFailures);
     emit({
       kind: 'wave-end',
       region,
@@ -226,8 +248,10 @@ export async function runRegionRollout(input: RegionRolloutInput): Promise<Regio
       failed: failedInWave.length,
       allowed: wave.allowedFailures,
       stopped,
+      interrupted,
+      inProgress: outcome.inProgress,
     });
-    return { outcome, stopped };
+    return { outcome, stopped: stopped || interrupted };
   };
 
   const stop = async (wave: PlannedWave, o: WaveOutcome): Promise<RegionRolloutResult> => {

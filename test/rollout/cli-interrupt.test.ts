@@ -147,4 +147,29 @@ describe.skipIf(!available)(`an interrupted deploy${motoSkipNote()}`, () => {
     expect(next.code, next.stderr).toBe(0);
     expect(next.stdout).toMatch(/update in us-east-1 succeeded: 22 of 22/);
   }, 120_000);
+
+  it('[10] Ctrl-C in a wave: the wave is said interrupted with its accounts in progress, never ✓', async () => {
+    // A new org pack, so that its first deployment goes in waves.
+    f.writeConfig(
+      f.config.replace(
+        `  ${PACK}:\n`,
+        `  ${PACK}:\n    orgPackName: ${PACK}-waved\n    waves:\n      - name: ou1\n        ous: [/Root/ou-1]\n`,
+      ),
+    );
+    const child = f.spawnCli(deployArgs());
+    await child.waitFor(/wave ou1 \(1 of 2\)/);
+    await child.waitFor(/: in progress/);
+    child.proc.kill('SIGINT');
+    const exit = await child.exited;
+    expect(exit.code).toBe(130);
+    expect(exit.stderr).toMatch(
+      /wave ou1 interrupted: \d+ account\(s\) still in progress, \d+ failed so far/,
+    );
+    expect(exit.stderr).not.toMatch(/wave ou1 stopped the rollout/);
+    expect(exit.stdout).toMatch(
+      /… ou1: \d+ account\(s\), interrupted, \d+ in progress, \d+ failed so far; continue with `packsmith deploy s3-data-protection --resume`/,
+    );
+    expect(exit.stdout).not.toMatch(/✓ ou1/);
+    f.writeConfig(f.config);
+  }, 60_000);
 });

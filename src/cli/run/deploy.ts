@@ -31,10 +31,10 @@ import {
 } from './planning.js';
 import { formatFindings, preflightFindings } from './preflight.js';
 import {
-  buildPacks,
   desiredPacks,
   discover,
-  loadRolloutContext,
+  loadCheckedRolloutContext,
+  type loadRolloutContext,
   openStore,
   shownStatePath,
 } from './rollout-context.js';
@@ -64,13 +64,12 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
     throw new UsageError('--region-concurrency must be a positive integer');
   }
   const lockWait = lockWaitSeconds(options.lockWait);
-  const ctx = loadRolloutContext(packs, options, io);
+  const { ctx, built } = await loadCheckedRolloutContext(packs, options, io);
   // From here on, every exit goes through the finally below: no signal handler is left behind.
   const stop = interruptible(io);
   const { controller, dispose } = stop;
   try {
     const tracking = trackingSettings(options, controller.signal);
-    const built = await buildPacks(ctx, io);
     stopIfSignalled(stop);
     const tree = await discover(ctx);
     stopIfSignalled(stop);

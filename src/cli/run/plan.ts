@@ -4,13 +4,12 @@ import { resolve } from 'node:path';
 import type { PlanCommandOptions } from '../options.js';
 import { jsonDocument, processOutput } from '../output.js';
 import { formatPlan, makePlan } from './planning.js';
-import { buildPacks, desiredPacks, discover, loadRolloutContext } from './rollout-context.js';
+import { desiredPacks, discover, loadCheckedRolloutContext } from './rollout-context.js';
 
 export async function runPlan(packs: string[], options: PlanCommandOptions): Promise<number> {
   const io = processOutput();
-  const ctx = loadRolloutContext(packs, options, io);
+  const { ctx, built } = await loadCheckedRolloutContext(packs, options, io);
   try {
-    const built = await buildPacks(ctx, io);
     const tree = await discover(ctx);
     const desired = desiredPacks(ctx, built, tree, io);
     const plan = await makePlan(ctx, desired, tree, io);

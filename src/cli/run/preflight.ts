@@ -10,13 +10,7 @@ import { checkTemplate } from '../../validation/validate-template.js';
 import type { PreflightCommandOptions } from '../options.js';
 import { UsageError } from '../errors.js';
 import { jsonDocument, processOutput, type Output } from '../output.js';
-import {
-  buildPacks,
-  desiredPacks,
-  discover,
-  loadRolloutContext,
-  type RolloutContext,
-} from './rollout-context.js';
+import { desiredPacks, discover, loadCheckedRolloutContext, type RolloutContext } from './rollout-context.js';
 
 export interface PreflightSettings {
   checkRecorders?: { roleName: string; concurrency: number };
@@ -119,7 +113,7 @@ export async function runPreflightCommand(
   options: PreflightCommandOptions,
 ): Promise<number> {
   const io = processOutput();
-  const ctx = loadRolloutContext(packs, options, io);
+  const { ctx, built } = await loadCheckedRolloutContext(packs, options, io);
   try {
     let checkRecorders: PreflightSettings['checkRecorders'];
     if (options.checkRecorders) {
@@ -134,7 +128,6 @@ export async function runPreflightCommand(
         throw new UsageError('--concurrency must be a positive integer');
       checkRecorders = { roleName, concurrency };
     }
-    const built = await buildPacks(ctx, io);
     const tree = await discover(ctx);
     const desired = desiredPacks(ctx, built, tree, io);
     const findings = await preflightFindings(ctx, desired, tree, checkRecorders ? { checkRecorders } : {});

@@ -20,6 +20,7 @@ import { packageTemplateSource } from '../../generator/package-templates.js';
 import { displayPath } from '../../util/paths.js';
 import { closest } from '../../util/suggest.js';
 import { desiredState, type DesiredPack } from '../../rollout/desired.js';
+import { checkRolloutInputs } from '../../rollout/inputs.js';
 import { CliError, UsageError } from '../errors.js';
 import type { Output } from '../output.js';
 
@@ -72,16 +73,21 @@ export function resolveStatePath(
   return resolve(location.root, options.state ?? config?.statePath ?? defaultStatePath);
 }
 
-/** The deployment configuration at `location`; stops with every problem listed. */
-export function loadConfigAt(
-  location: RolloutLocation,
-  io: Output,
-): { config: DeployConfig; source: YamlSource } {
+/** A rollout needs its configuration file: `--config` or packsmith.deploy.yaml in the root. */
+function requireConfigFile(location: RolloutLocation): void {
   if (!existsSync(location.configPath)) {
     throw new UsageError(
       `no deployment configuration at ${location.configFile}: create ${deployConfigFileName} (see docs/deploy-config.md) or pass --config`,
     );
   }
+}
+
+/** The deployment configuration at `location`; stops with every problem listed. */
+export function loadConfigAt(
+  location: RolloutLocation,
+  io: Output,
+): { config: DeployConfig; source: YamlSource } {
+  requireConfigFile(location);
   const loaded = loadDeployConfig(location.configPath, location.configFile);
   stopOnErrors(loaded.problems, io);
   return { config: loaded.config as DeployConfig, source: loaded.source };
@@ -93,8 +99,41 @@ export function loadRolloutContext(
   io: Output,
 ): RolloutContext {
   const location = rolloutLocation(options);
+  return contextFor(location, loadConfigAt(location, io), packArgs, options, io);
+}
+
+/**
+ * The context of a command that deploys or plans: the configuration, its packs checked against the
+ * repository and the selected packs built, all offline and every problem at once
+ * (src/rollout/inputs.ts); AWS clients are created only when all of that is right.
+ */
+export async function loadCheckedRolloutContext(
+  packArgs: readonly string[],
+  options: RolloutCommandOptions,
+  io: Output,
+): Promise<{ ctx: RolloutContext; built: Map<string, BuiltPack> }> {
+  const location = rolloutLocation(options);
+  requireConfigFile(location);
+  const inputs = await checkRolloutInputs({
+    root: location.root,
+    configPath: location.configPath,
+    configFile: location.configFile,
+    packs: packArgs,
+    templates: packageTemplateSource(),
+  });
+  stopOnErrors(inputs.diagnostics, io);
+  const loaded = { config: inputs.config as DeployConfig, source: inputs.source };
+  return { ctx: contextFor(location, loaded, packArgs, options, io), built: inputs.built };
+}
+
+function contextFor(
+  location: RolloutLocation,
+  loaded: { config: DeployConfig; source: YamlSource },
+  packArgs: readonly string[],
+  options: RolloutCommandOptions,
+  io: Output,
+): RolloutContext {
   const { root, configPath } = location;
-  const loaded = loadConfigAt(location, io);
   const config = loaded.config;
 
   for (const name of packArgs) {

@@ -260,9 +260,7 @@ export function progressFor(options: { quiet?: boolean; format: string }, stateP
         );
         break;
       case 'wave-end':
-        progress.log(
-          `${label}: wave ${event.wave} ${event.stopped ? 'stopped the rollout' : 'done'}: ${event.failed} failed (tolerance ${event.allowed})`,
-        );
+        progress.log(`${label}: ${waveEndText(event)}`);
         break;
       case 'rollback':
         progress.log(
@@ -453,15 +451,29 @@ export function reportResults(
   return code;
 }
 
+/** The end of a wave as it happened: done, stopped by its failures, or interrupted mid-way. */
+export function waveEndText(event: Extract<WaveEvent, { kind: 'wave-end' }>): string {
+  if (event.interrupted)
+    return `wave ${event.wave} interrupted: ${event.inProgress} account(s) still in progress, ${event.failed} failed so far`;
+  return `wave ${event.wave} ${event.stopped ? 'stopped the rollout' : 'done'}: ${event.failed} failed (tolerance ${event.allowed})`;
+}
+
 /** The waves of a Region's rollout, and what to do when it stopped. */
-function formatWaves(r: PackRegionResult, p: Output['paint']): string {
+export function formatWaves(r: PackRegionResult, p: Output['paint']): string {
   const rollout = r.rollout as RegionRolloutResult;
   const lines = ['', 'Waves:'];
   for (const w of rollout.waves) {
     const failed = w.failedInWave.length;
+    const resumed = w.resumed ? ', resumed without a new put' : '';
+    if (w.interrupted) {
+      lines.push(
+        `  ${p.yellow('…')} ${w.name}: ${w.accounts} account(s), interrupted, ${w.inProgress} in progress, ${failed} failed so far${resumed}; continue with \`packsmith deploy ${r.pack} --resume\``,
+      );
+      continue;
+    }
     const mark = failed > w.allowed ? p.red('✗') : p.green('✓');
     lines.push(
-      `  ${mark} ${w.name}: ${w.accounts} account(s), ${failed} failed (tolerance ${w.allowed})${w.resumed ? ', resumed without a new put' : ''}`,
+      `  ${mark} ${w.name}: ${w.accounts} account(s), ${failed} failed (tolerance ${w.allowed})${resumed}`,
     );
   }
   if (rollout.stoppedAt) {
