@@ -40,6 +40,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 90_217);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1);
 /** One input's work, far above what any of them needs (a few ms to a few hundred). */
 const PER_INPUT_MS = 5_000;
+/** Through the CLI: two commands, the first loading its modules on a loaded machine. */
+const CLI_PER_INPUT_MS = 15_000;
 /** Growth of the heap over a whole property: the inputs are small, so is what they may cost. */
 const HEAP_GROWTH_BYTES = 512 * 1024 * 1024;
 
@@ -529,9 +531,9 @@ describe('fuzzing the CLI', () => {
     expect(all).not.toMatch(/^ {4}at /m);
   }
 
-  /** Every `file:line:column` a text report prints has line and column from 1. */
+  /** Every `file:line:column` a text report prints has line and column from 1 (linear: outputs can be long). */
   function expectLocated(text: string): void {
-    for (const m of text.matchAll(/\S+\.ya?ml:(-?\d+):(-?\d+)/g)) {
+    for (const m of text.matchAll(/\.ya?ml:(-?\d+):(-?\d+)/g)) {
       expect(Number(m[1]), m[0]).toBeGreaterThanOrEqual(1);
       expect(Number(m[2]), m[0]).toBeGreaterThanOrEqual(1);
     }
@@ -559,7 +561,7 @@ describe('fuzzing the CLI', () => {
           const report = JSON.parse(validate.stdout) as { diagnostics?: Diagnostic[] };
           expect(locationProblems(report.diagnostics ?? [])).toEqual([]);
         }
-        expect(performance.now() - started).toBeLessThan(2 * PER_INPUT_MS);
+        expect(performance.now() - started).toBeLessThan(CLI_PER_INPUT_MS);
       }),
       12,
     );
@@ -581,7 +583,7 @@ describe('fuzzing the CLI', () => {
           const imported = await runCli(['import', file, '--into', join(dir, 'packs')]);
           expectHonest(imported);
           expectLocated(imported.stdout + imported.stderr);
-          expect(performance.now() - started).toBeLessThan(2 * PER_INPUT_MS);
+          expect(performance.now() - started).toBeLessThan(CLI_PER_INPUT_MS);
         },
       ),
       15,
