@@ -254,6 +254,13 @@ describe.skipIf(!available)(`credentials never leak${motoSkipNote()}`, () => {
       join(out, 'imported', 'packs'),
     ]);
     expect(imported.code, imported.stderr).toBe(0);
+    // The credentials file itself, named by mistake: refused as what it is, never quoted.
+    for (const format of ['text', 'json', 'sarif']) {
+      const r = await cli(['validate', '../credentials', '--format', format, '--cfn-lint', 'off']);
+      expect(r.code, `${format}: ${r.stderr}`).toBe(1);
+    }
+    const notTemplate = await cli(['import', '../credentials', '--into', join(out, 'refused', 'packs')]);
+    expect(notTemplate.code).toBe(1);
     const again = await cli([
       'build',
       '--root',
