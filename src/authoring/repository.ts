@@ -219,7 +219,8 @@ export function parseRepository(
     const taken = new Set(ambiguous.map(placeOf));
     const schemaProblems = checked.diagnostics.filter((d) => !taken.has(placeOf(d)));
     diagnostics.push(...ambiguous, ...schemaProblems);
-    const kept: { value: unknown; pruned?: ReadonlySet<string> } | undefined = schemaProblems.length
+    // A schema error reported as an ambiguous value (`name: 012`) still breaks its field.
+    const kept: { value: unknown; pruned?: ReadonlySet<string> } | undefined = checked.diagnostics.length
       ? withoutBrokenFields(value, checked.subjects)
       : { value };
     const failed = schemaProblems.length > 0 || ambiguous.length > 0;
@@ -300,6 +301,8 @@ function withoutBrokenFields(
     fields.add(field);
   }
   const kept = Object.fromEntries(Object.entries(value).filter(([key]) => !fields.has(key)));
+  // A required field reported only through another error (a misspelt `sourcé:`) is still missing.
+  for (const field of required) if (!Object.hasOwn(kept, field)) return undefined;
   return { value: kept, pruned: fields };
 }
 
