@@ -24,7 +24,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRepository, type InputFile } from '../../src/authoring/repository.js';
 import { loadCatalog } from '../../src/catalog/catalog.js';
-import { extendCatalog } from '../../src/catalog/extensions.js';
+import { extendCatalog } from '../../src/authoring/catalog-extensions.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { buildRepository } from '../../src/generator/build.js';
 import { planImport } from '../../src/import/plan.js';
