@@ -9,7 +9,13 @@
  * quantifiers, and Java syntax RE2 does not read) is reported as `unsupported`, with the reason;
  * a pattern that no engine reads is `invalid`.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS as RE2JSClass } from 're2js';
+
+let engine: typeof RE2JSClass | undefined;
+/** re2js, loaded on first use: most templates have no pattern to evaluate. */
+const re2 = (): typeof RE2JSClass =>
+  (engine ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JSClass }).RE2JS);
 
 export type PatternResult =
   | { kind: 'match' }
@@ -19,7 +25,7 @@ export type PatternResult =
   /** A valid pattern that cannot be evaluated in linear time: the value is not checked. */
   | { kind: 'unsupported'; reason: string };
 
-type Compiled = { re: RE2JS } | { kind: 'invalid' | 'unsupported'; reason: string };
+type Compiled = { re: RE2JSClass } | { kind: 'invalid' | 'unsupported'; reason: string };
 
 /** Constructs that need backtracking, each with the words a message uses for it. */
 const backtrackingConstructs: ReadonlyArray<[RegExp, string]> = [
@@ -37,7 +43,7 @@ function compile(pattern: string): Compiled {
   for (const candidate of [pattern, translated(pattern)]) {
     if (candidate === undefined) continue;
     try {
-      return { re: RE2JS.compile(candidate) };
+      return { re: re2().compile(candidate) };
     } catch (error) {
       firstError ||= (error as Error).message.replace(/^error parsing regexp: /, '');
     }
@@ -55,7 +61,7 @@ function compile(pattern: string): Compiled {
 /** The pattern with JavaScript-only escapes (`\u0041`, `\cA`) written the RE2 way, if different. */
 function translated(pattern: string): string | undefined {
   try {
-    const out = RE2JS.translateRegExp(pattern);
+    const out = re2().translateRegExp(pattern);
     return out === pattern ? undefined : out;
   } catch {
     return undefined;
