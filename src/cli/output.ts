@@ -1,8 +1,8 @@
 import { terminalSafeJson } from '../util/text.js';
+import { outputSchemaVersion } from '../app/output-version.js';
 import { painter, useColor, type Painter } from './terminal.js';
 
-/** Version of every `--format json` document; bumped on a breaking change to any output schema. */
-export const outputSchemaVersion = 1;
+export { outputSchemaVersion } from '../app/output-version.js';
 
 export type OutputFormat = 'text' | 'json';
 

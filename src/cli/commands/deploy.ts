@@ -1,22 +1,6 @@
 import { Option, type Command } from 'commander';
-import type { RolloutCommandOptions } from '../run/rollout-context.js';
 import { addRolloutOptions, addTrackingOptions } from './rollout-options.js';
-
-export interface TrackingCommandOptions {
-  timeout: string;
-  pollInterval: string;
-  quiet?: boolean;
-  yes?: boolean;
-  format: 'text' | 'json';
-}
-
-export interface DeployCommandOptions extends RolloutCommandOptions, TrackingCommandOptions {
-  plan?: string;
-  lockWait: string;
-  regionConcurrency?: string;
-  resume?: boolean;
-  rollback?: boolean;
-}
+import type { DeployCommandOptions } from '../options.js';
 
 export function registerDeploy(program: Command): void {
   addTrackingOptions(

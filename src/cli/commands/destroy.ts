@@ -1,11 +1,6 @@
 import { Option, type Command } from 'commander';
-import type { RolloutCommandOptions } from '../run/rollout-context.js';
-import type { TrackingCommandOptions } from './deploy.js';
 import { addRolloutOptions, addTrackingOptions } from './rollout-options.js';
-
-export interface DestroyCommandOptions extends RolloutCommandOptions, TrackingCommandOptions {
-  lockWait: string;
-}
+import type { DestroyCommandOptions } from '../options.js';
 
 export function registerDestroy(program: Command): void {
   addTrackingOptions(

@@ -1,11 +1,6 @@
 import { Option, type Command } from 'commander';
 import { addRolloutOptions } from './rollout-options.js';
-import type { RolloutCommandOptions } from '../run/rollout-context.js';
-
-export interface HistoryCommandOptions extends RolloutCommandOptions {
-  limit: string;
-  format: 'table' | 'json';
-}
+import type { HistoryCommandOptions } from '../options.js';
 
 export function registerHistory(program: Command): void {
   addRolloutOptions(

@@ -1,10 +1,5 @@
 import { Option, type Command } from 'commander';
-
-export interface IamPolicyCommandOptions {
-  root: string;
-  config?: string;
-  role: 'deployer' | 'account-check';
-}
+import type { IamPolicyCommandOptions } from '../options.js';
 
 export function registerIamPolicy(program: Command): void {
   program

@@ -1,11 +1,6 @@
 import { Option, type Command } from 'commander';
-import type { RolloutCommandOptions } from '../run/rollout-context.js';
 import { addRolloutOptions } from './rollout-options.js';
-
-export interface PlanCommandOptions extends RolloutCommandOptions {
-  out?: string;
-  format: 'text' | 'json';
-}
+import type { PlanCommandOptions } from '../options.js';
 
 export function registerPlan(program: Command): void {
   addRolloutOptions(

@@ -1,13 +1,6 @@
 import { Option, type Command } from 'commander';
-import type { RolloutCommandOptions } from '../run/rollout-context.js';
 import { addRolloutOptions } from './rollout-options.js';
-
-export interface PreflightCommandOptions extends RolloutCommandOptions {
-  checkRecorders?: boolean;
-  roleName?: string;
-  concurrency: string;
-  format: 'text' | 'json';
-}
+import type { PreflightCommandOptions } from '../options.js';
 
 export function registerPreflight(program: Command): void {
   addRolloutOptions(

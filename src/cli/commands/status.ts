@@ -1,13 +1,6 @@
 import { Option, type Command } from 'commander';
-import type { RolloutCommandOptions } from '../run/rollout-context.js';
 import { addRolloutOptions } from './rollout-options.js';
-
-export interface StatusCommandOptions extends RolloutCommandOptions {
-  account?: string[];
-  format: 'table' | 'json' | 'html' | 'csv';
-  output?: string;
-  compliance?: boolean;
-}
+import type { StatusCommandOptions } from '../options.js';
 
 export function registerStatus(program: Command): void {
   addRolloutOptions(

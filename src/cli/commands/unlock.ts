@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import type { RolloutCommandOptions } from '../run/rollout-context.js';
 import { addRolloutOptions } from './rollout-options.js';
-
-export interface UnlockCommandOptions extends RolloutCommandOptions {
-  yes?: boolean;
-}
+import type { UnlockCommandOptions } from '../options.js';
 
 export function registerUnlock(program: Command): void {
   addRolloutOptions(

@@ -1,14 +1,5 @@
 import { Option, type Command } from 'commander';
-
-export interface ValidateCommandOptions {
-  format: 'text' | 'json' | 'sarif' | 'junit' | 'github';
-  strict?: boolean;
-  inline?: boolean;
-  cfnLint: 'auto' | 'require' | 'off';
-  cache: boolean;
-  config?: string;
-  output?: string;
-}
+import type { ValidateCommandOptions } from '../options.js';
 
 export function registerValidate(program: Command): void {
   program

@@ -1,7 +1,7 @@
 /** `packsmith history [PACK]`: past deployments from the local status database, newest first. */
 import { existsSync } from 'node:fs';
 import { openStatusStore } from '../../state/store.js';
-import type { HistoryCommandOptions } from '../commands/history.js';
+import type { HistoryCommandOptions } from '../options.js';
 import { CliError, UsageError } from '../errors.js';
 import { jsonDocument, processOutput } from '../output.js';
 import { loadConfigAt, resolveStatePath, rolloutLocation } from './rollout-context.js';

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { accountCheckStatements, deployerStatements, policyDocument } from '../../aws/iam-policy.js';
 import { deployConfigFileName, loadDeployConfig } from '../../org/deploy-config.js';
 import { displayPath } from '../../util/paths.js';
-import type { IamPolicyCommandOptions } from '../commands/iam-policy.js';
+import type { IamPolicyCommandOptions } from '../options.js';
 import { UsageError } from '../errors.js';
 import { processOutput } from '../output.js';
 import { stopOnErrors } from './rollout-context.js';

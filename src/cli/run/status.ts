@@ -22,7 +22,7 @@ import { hintFor } from '../../rollout/hints.js';
 import { describePack } from '../../rollout/observe.js';
 import { fetchDetailedStatus } from '../../rollout/poll.js';
 import { openStatusStore, type AccountStatusRecord, type StatusStore } from '../../state/store.js';
-import type { StatusCommandOptions } from '../commands/status.js';
+import type { StatusCommandOptions } from '../options.js';
 import { UsageError } from '../errors.js';
 import { jsonDocument, processOutput } from '../output.js';
 import type { StatusOutputSchema } from '../output-schemas/rollout.js';

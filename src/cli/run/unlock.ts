@@ -2,7 +2,7 @@
 import { printableLine } from '../../util/text.js';
 import { breakLock, readLock, isLockExpired } from '../../rollout/lock.js';
 import { orgPackNameOf } from '../../org/deploy-config.js';
-import type { UnlockCommandOptions } from '../commands/unlock.js';
+import type { UnlockCommandOptions } from '../options.js';
 import { UsageError } from '../errors.js';
 import { processOutput } from '../output.js';
 import { loadRolloutContext } from './rollout-context.js';

@@ -5,7 +5,7 @@ import { formatReport } from '../../validation/format/index.js';
 import { reportFailed } from '../../validation/report.js';
 import { InputError, validate } from '../../validation/validate.js';
 import { displayPath } from '../../util/paths.js';
-import type { ValidateCommandOptions } from '../commands/validate.js';
+import type { ValidateCommandOptions } from '../options.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { processOutput } from '../output.js';
 import { loadRepositoryConfig } from './repository-config.js';
