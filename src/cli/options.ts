@@ -1,4 +1,7 @@
-/** The option values of each command, as commander hands them to its implementation in run/. */
+/**
+ * The options of each command as commander hands them over: declared by src/cli/commands/, read by
+ * src/cli/run/. Both import them from here, so neither imports the other's types.
+ */
 
 /** Options every rollout command takes. */
 export interface RolloutCommandOptions {
@@ -31,17 +34,6 @@ export interface DestroyCommandOptions extends RolloutCommandOptions, TrackingCo
   lockWait: string;
 }
 
-export interface HistoryCommandOptions extends RolloutCommandOptions {
-  limit: string;
-  format: 'table' | 'json';
-}
-
-export interface IamPolicyCommandOptions {
-  root: string;
-  config?: string;
-  role: 'deployer' | 'account-check';
-}
-
 export interface PlanCommandOptions extends RolloutCommandOptions {
   out?: string;
   format: 'text' | 'json';
@@ -52,6 +44,11 @@ export interface PreflightCommandOptions extends RolloutCommandOptions {
   roleName?: string;
   concurrency: string;
   format: 'text' | 'json';
+}
+
+export interface HistoryCommandOptions extends RolloutCommandOptions {
+  limit: string;
+  format: 'table' | 'json';
 }
 
 export interface StatusCommandOptions extends RolloutCommandOptions {
@@ -73,4 +70,10 @@ export interface ValidateCommandOptions {
   cache: boolean;
   config?: string;
   output?: string;
+}
+
+export interface IamPolicyCommandOptions {
+  root: string;
+  config?: string;
+  role: 'deployer' | 'account-check';
 }

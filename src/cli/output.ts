@@ -1,5 +1,6 @@
-export { jsonDocument, outputSchemaVersion } from '../report/json-document.js';
 import { painter, useColor, type Painter } from './terminal.js';
+
+export { jsonDocument, outputSchemaVersion } from '../report/json-document.js';
 
 export type OutputFormat = 'text' | 'json';
 

@@ -1,8 +1,9 @@
 /** The envelope of every `--format json` document. */
 import { terminalSafeJson } from '../util/text.js';
 
-/** Version of every `--format json` document; bumped on a breaking change to any output schema. */
-export const outputSchemaVersion = 1;
+import { outputSchemaVersion } from '../app/output-version.js';
+
+export { outputSchemaVersion };
 
 /**
  * A JSON report: `kind` names its schema in schemas/output/, `schemaVersion` its version. Every

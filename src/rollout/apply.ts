@@ -25,9 +25,8 @@ import type {
   StartDeploymentInput,
   StatusStore,
 } from '../state/store.js';
-import type { OrgAccount } from '../org/discover.js';
 import { describePack } from './observe.js';
-import type { DesiredRegion, ObservedRegion } from './plan.js';
+import type { ObservedRegion, PutRequest, TargetAccount } from './plan.js';
 import { trackRollout, type PollSnapshot, type RolloutOutcome } from './poll.js';
 import { newDeploymentRecord, stageTemplate, writeDeploymentRecord, type S3Sender } from './records.js';
 import { createTracker, type AccountState, type StateCounts, type Tracker } from './tracker.js';
@@ -109,7 +108,7 @@ export interface ApplyRegionInput extends RegionTarget {
   s3: S3Sender;
   operation: 'create' | 'update';
   /** `excludedAccounts` is this put's; `included` the accounts it follows. */
-  desired: DesiredRegion;
+  desired: PutRequest;
   wave?: WaveContext;
   /** Accounts holding the pack already that this put does not follow (see tracker.ts). */
   untracked?: readonly string[];
@@ -119,7 +118,7 @@ export interface ApplyRegionInput extends RegionTarget {
   onEvent?: (event: RegionEvent) => void;
 }
 
-const targetsOf = (accounts: readonly OrgAccount[]) =>
+const targetsOf = (accounts: readonly TargetAccount[]) =>
   accounts.map((a) => ({ id: a.id, name: a.name, ouPath: a.ouPath }));
 
 const outcomeForStore = (outcome: RegionResult['outcome']): DeploymentOutcome =>
@@ -189,10 +188,10 @@ export interface FollowPutInput extends RegionTarget {
   /** When AWS accepted the put (the pack's LastUpdateTime). */
   since: Date;
   /** What the deployment row records of the put. */
-  desired: Pick<DesiredRegion, 'templateSha256' | 'parameters'>;
+  desired: Pick<PutRequest, 'templateSha256' | 'parameters'>;
   excludedAccounts: readonly string[];
   /** Accounts to follow, and holders of the pack left alone. */
-  followed: readonly OrgAccount[];
+  followed: readonly TargetAccount[];
   untracked: readonly string[];
   wave?: WaveContext;
 }

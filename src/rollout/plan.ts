@@ -15,6 +15,25 @@ import type { OrganizationResourceStatus } from '../facts/enums.js';
 import type { DetailedRow } from './tracker.js';
 import type { DeploymentRecord } from './records.js';
 
+/** An account as a put follows it: its id, and its name and OU path for reports. */
+export type TargetAccount = Pick<OrgAccount, 'id' | 'name' | 'ouPath'>;
+
+/**
+ * What one put needs of the desired state, and no more: a saved plan holds exactly this, so a
+ * deploy of a plan puts what was planned without inventing anything.
+ */
+export interface PutRequest {
+  templateBody: string;
+  templateSha256: string;
+  parameters: Record<string, string>;
+  /** ExcludedAccounts of the put, sorted. */
+  excludedAccounts: string[];
+  /** The accounts the put reaches and is followed in. */
+  included: TargetAccount[];
+  deliveryBucket?: string;
+  deliveryKeyPrefix?: string;
+}
+
 /** What the repository and the deployment configuration want in one Region. */
 export interface DesiredRegion {
   region: string;

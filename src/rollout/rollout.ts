@@ -14,7 +14,6 @@ import { randomUUID } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import type { RetryHooks } from '../aws/retry.js';
-import type { OrgAccount } from '../org/discover.js';
 import type { StatusStore } from '../state/store.js';
 import {
   applyRegion,
@@ -26,7 +25,8 @@ import {
   type TrackingSettings,
   type WaveContext,
 } from './apply.js';
-import type { DesiredRegion } from './plan.js';
+import type { PutRequest, TargetAccount } from './plan.js';
+import type { OrgAccount } from '../org/discover.js';
 import {
   newDeploymentRecord,
   readDeploymentRecord,
@@ -108,9 +108,9 @@ export interface RegionRolloutInput extends RegionTarget {
   retry?: RetryHooks;
   onEvent?: (event: RegionEvent | WaveEvent) => void;
   /** Template, parameters and delivery settings; `included` every target account (names and OUs). */
-  desired: DesiredRegion;
+  desired: PutRequest;
   /** Every account of the organization, for names of accounts outside the targets. */
-  accounts: readonly OrgAccount[];
+  accounts: ReadonlyArray<TargetAccount & Pick<OrgAccount, 'status'>>;
   /** The waves still to put, in order (none: one put of `desired` as is). */
   waves: readonly PlannedWave[];
   /** Accounts holding the pack before this rollout (not excluded by its current put). */
@@ -130,9 +130,8 @@ export async function runRegionRollout(input: RegionRolloutInput): Promise<Regio
   const emit = input.onEvent ?? (() => undefined);
   const byId = new Map(input.accounts.map((a) => [a.id, a]));
   const included = new Map(input.desired.included.map((a) => [a.id, a]));
-  const accountOf = (id: string): OrgAccount =>
-    included.get(id) ??
-    byId.get(id) ?? { id, name: '', email: '', status: 'ACTIVE', parentId: '', ouPath: '', ancestorIds: [] };
+  const accountOf = (id: string): TargetAccount =>
+    included.get(id) ?? byId.get(id) ?? { id, name: '', ouPath: '' };
   const rolloutId = input.resume ? undefined : randomUUID();
   const waves: WaveOutcome[] = [];
   const covered = new Set(input.covered);
@@ -352,7 +351,6 @@ async function rollback(
     ...input,
     operation: 'update',
     desired: {
-      region: input.region,
       templateBody: body,
       templateSha256: previous.templateSha256,
       parameters: previous.parameters,
@@ -360,7 +358,6 @@ async function rollback(
       included: input.accounts.filter((a) => a.status === 'ACTIVE' && !excluded.has(a.id)),
       ...(previous.deliveryBucket ? { deliveryBucket: previous.deliveryBucket } : {}),
       ...(previous.deliveryKeyPrefix ? { deliveryKeyPrefix: previous.deliveryKeyPrefix } : {}),
-      excludedRules: [],
     },
     onEvent: emit,
   });

@@ -141,13 +141,11 @@ async function interruptedRollout() {
       if (e.kind === 'wave-start' || e.kind === 'wave-end') events.push(e);
     },
     desired: {
-      region: 'us-east-1',
       templateBody: template,
       templateSha256: sha256Hex(template),
       parameters: {},
       excludedAccounts: [],
       included: accounts,
-      excludedRules: [],
     },
     accounts,
     waves,

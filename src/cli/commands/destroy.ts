@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-
 import { addRolloutOptions, addTrackingOptions } from './rollout-options.js';
 import type { DestroyCommandOptions } from '../options.js';
 

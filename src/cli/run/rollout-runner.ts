@@ -1,34 +1,35 @@
 /**
- * The parts `deploy` and `destroy` share: confirmation, the pack lock, Ctrl-C handling, live
- * progress, and the end-of-run summary (text or JSON).
+ * The shell parts `deploy` and `destroy` share: option bounds, confirmation on the terminal, the
+ * lock holder's identity, Ctrl-C handling, live progress, and the end-of-run summary (text or JSON).
  */
 import { hostname, userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import { LockHeldError, acquireLock, type Lock } from '../../rollout/lock.js';
-import type { RegionEvent, RegionResult, TrackingSettings } from '../../rollout/apply.js';
+import type { RegionEvent } from '../../rollout/apply.js';
 import type { RegionRolloutResult, WaveEvent } from '../../rollout/rollout.js';
 import { hintFor } from '../../rollout/hints.js';
 import { emptyCounts } from '../../rollout/tracker.js';
 import { createProgress, type Progress } from '../progress.js';
 import { formatRolloutSummary, summaryJson } from '../rollout-summary.js';
 import type { RolloutDocument } from '../../report/schemas/rollout.js';
-import { CliError, ExitCode, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { jsonDocument, type Output } from '../output.js';
 import { useColor } from '../terminal.js';
 import type { TrackingCommandOptions } from '../options.js';
 import { timeBounds } from '../../facts/limits.js';
-import type { RolloutContext } from './rollout-context.js';
-import type { StatusStore } from '../../state/store.js';
+import type { PackRegionResult } from '../../app/deploy.js';
 
-/** A lock lives this long unless refreshed; a deploy refreshes it every third of that. */
-const LOCK_TTL_MS = 15 * 60_000;
+export type { PackRegionResult };
+import type { AppEvent, LockHolder } from '../../app/events.js';
+import { formatPlan } from './planning.js';
+import { formatFindings } from './preflight.js';
+import { printDiagnostics } from './rollout-context.js';
 
-export function trackingSettings(options: TrackingCommandOptions, signal: AbortSignal): TrackingSettings {
+/** `--poll-interval` and `--timeout`, within their bounds. */
+export function trackingSettings(options: TrackingCommandOptions): { intervalMs: number; timeoutMs: number } {
   return {
     intervalMs:
       boundedNumber(options.pollInterval, '--poll-interval', timeBounds.pollIntervalSeconds, 's') * 1000,
     timeoutMs: boundedNumber(options.timeout, '--timeout', timeBounds.timeoutMinutes, 'minutes') * 60_000,
-    signal,
   };
 }
 
@@ -70,15 +71,15 @@ export async function confirm(question: string, yes: boolean | undefined, io: Ou
   }
 }
 
-/** Who holds a lock, as shown to whoever finds it held: no secrets, just user, host and process. */
-function holderName(): string {
+/** Who takes a lock, as shown to whoever finds it held: no secrets, just user, host and process. */
+export function lockHolder(): LockHolder {
   let user = 'unknown';
   try {
     user = userInfo().username;
   } catch {
     // no user database entry (containers)
   }
-  return `${user}@${hostname()} pid ${process.pid}`;
+  return { user, host: hostname(), pid: process.pid };
 }
 
 /** Whether a process of this host is running (EPERM: it is, under another user). */
@@ -88,73 +89,6 @@ export function isProcessAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * The lock of one org pack, in the template bucket of the configuration's first Region. A lock
- * left by a dead process of this host is taken over, said on `io`, and that run's unfinished rows
- * are closed as interrupted in `store`.
- */
-export async function lockPack(
-  ctx: RolloutContext,
-  { pack, orgPackName }: { pack: string; orgPackName: string },
-  operation: string,
-  waitSeconds: number,
-  local: { io: Output; store?: StatusStore },
-): Promise<Lock> {
-  const region = ctx.config.regions[0] as string;
-  try {
-    const lock = await acquireLock(ctx.aws.s3(region), {
-      bucket: ctx.config.templateBuckets[region] as string,
-      owner: ctx.config.deployingAccount,
-      orgPackName,
-      holder: { who: holderName(), operation, host: hostname(), pid: process.pid },
-      takeOver: { host: hostname(), isProcessAlive },
-      ttlMs: LOCK_TTL_MS,
-      ...(waitSeconds > 0 ? { wait: { timeoutMs: waitSeconds * 1000, pollMs: 2_000 } } : {}),
-    });
-    if (lock.tookOver) {
-      const closed = local.store?.interruptUnfinished(orgPackName) ?? [];
-      local.io.err(
-        `packsmith: took over the lock of ${lock.tookOver.operation} pid ${lock.tookOver.pid} on this host, which is no longer running` +
-          (closed.length
-            ? `; its ${closed.length} unfinished deployment(s) are recorded as interrupted`
-            : ''),
-      );
-    }
-    return lock;
-  } catch (error) {
-    // `unlock` takes the configuration's pack name, which the org pack name need not be.
-    if (error instanceof LockHeldError)
-      throw new CliError(
-        error.message.replace(`packsmith unlock ${orgPackName}\``, `packsmith unlock ${pack}\``),
-      );
-    throw error;
-  }
-}
-
-/** Keeps the lock alive while `work` runs; aborts `controller` if the lock is lost. */
-export async function holdingLock<T>(
-  lock: Lock,
-  controller: AbortController,
-  io: Output,
-  work: () => Promise<T>,
-): Promise<T> {
-  const timer = setInterval(() => {
-    lock.refresh().catch((error: unknown) => {
-      io.err(`packsmith: the deploy lock was lost (${(error as Error).message}); stopping`);
-      controller.abort();
-    });
-  }, LOCK_TTL_MS / 3);
-  timer.unref();
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-    const released = await lock.release().catch(() => undefined);
-    if (released && !released.released)
-      io.err(`packsmith: the lock was ${released.reason} before it could be released`);
   }
 }
 
@@ -200,20 +134,6 @@ export function interruptible(io: Output): {
   };
 }
 
-/** Thrown at a checkpoint before any put once a signal was received. */
-export class CancelledBeforeChange extends Error {
-  constructor(readonly signal: StopSignal) {
-    super('cancelled before any change: nothing was deployed');
-    this.name = 'CancelledBeforeChange';
-  }
-}
-
-/** Stops here, before any change, when a signal was received. */
-export function stopIfSignalled(stop: { received(): StopSignal | undefined }): void {
-  const signal = stop.received();
-  if (signal) throw new CancelledBeforeChange(signal);
-}
-
 /** A signal stopped the command before it changed anything: nothing claimed, exit 130 or 143. */
 export function reportCancelledBeforeChange(
   signal: StopSignal,
@@ -245,64 +165,110 @@ export function storeFailureText(statePath: string, message: string, afterPut: b
   );
 }
 
-export function progressFor(options: { quiet?: boolean; format: string }, statePath: string) {
-  const progress: Progress = createProgress({
-    stream: process.stderr,
-    quiet: Boolean(options.quiet) || options.format === 'json',
-    color: useColor(process.stderr),
-  });
-  const onEvent = (pack: string) => (event: RegionEvent | WaveEvent) => {
-    const label = `${pack} ${event.region}`;
+/**
+ * Prints what a rollout use case tells as it goes: warnings, preflight findings, the plan (before
+ * the confirmation), lock takeovers, and from the opening of the status store live progress.
+ */
+export function progressFor(options: { quiet?: boolean; format: string }, io: Output) {
+  let progress: Progress | undefined;
+  let statePath = 'file';
+  const onEvent = (event: AppEvent): void => {
     switch (event.kind) {
-      case 'wave-start':
-        progress.log(
-          `${label}: wave ${event.wave} (${event.index + 1} of ${event.total}), ${event.accounts} account(s)`,
+      case 'diagnostics':
+        printDiagnostics(event.diagnostics, io);
+        break;
+      case 'preflight':
+        if (event.findings.some((f) => f.severity === 'error') || options.format !== 'json')
+          io.err(formatFindings(event.findings, io));
+        break;
+      case 'plan':
+        if (options.format !== 'json') io.err(formatPlan(event.plan, io));
+        break;
+      case 'replanned':
+        io.err(
+          `${event.pack} was changed in AWS while this deploy waited (${event.moved.join(', ')}); planned again: ` +
+            event.regions
+              .map((r) => `${r.region} ${r.action}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`)
+              .join(', '),
         );
         break;
-      case 'wave-end':
-        progress.log(`${label}: ${waveEndText(event)}`);
+      case 'store-opened':
+        statePath = event.statePath;
+        progress = createProgress({
+          stream: process.stderr,
+          quiet: Boolean(options.quiet) || options.format === 'json',
+          color: useColor(process.stderr),
+        });
         break;
-      case 'rollback':
-        progress.log(
-          `${label}: rolling back to ${event.to === 'previous' ? 'the previous deployment' : 'no pack'}`,
+      case 'lock-taken-over':
+        io.err(
+          `packsmith: took over the lock of ${event.operation} pid ${event.pid} on this host, which is no longer running` +
+            (event.interrupted
+              ? `; its ${event.interrupted} unfinished deployment(s) are recorded as interrupted`
+              : ''),
         );
         break;
-      case 'staged':
-        // A warning shows whatever the format and --quiet: the bucket was tampered with.
-        if (event.replaced)
-          process.stderr.write(
-            `packsmith: warning: ${label}: ${event.key} in bucket ${event.bucket} did not match its hash; it was replaced\n`,
-          );
-        progress.log(`${label}: template ${event.uploaded ? 'uploaded to' : 'already at'} ${event.uri}`);
+      case 'lock-lost':
+        io.err(`packsmith: the deploy lock was lost (${event.message}); stopping`);
         break;
-      case 'put':
-        progress.log(`${label}: accepted by AWS at ${event.since.toISOString()}; following every account`);
+      case 'lock-not-released':
+        io.err(`packsmith: the lock was ${event.reason} before it could be released`);
         break;
-      case 'unconfirmed':
-        progress.log(
-          `${label}: warning: the put was accepted but DescribeOrganizationConformancePacks did not show it after ${event.attempts} read(s); the deployment record is marked unconfirmed and the next plan verifies it`,
-        );
-        break;
-      case 'retry':
-        progress.log(`${label}: ${event.code}, trying again in ${Math.round(event.delayMs / 1000)} s`);
-        break;
-      case 'poll':
-        progress.update(label, event.snapshot.counts, event.snapshot.total);
-        break;
-      case 'store-failed':
-        progress.log(`${label}: ${storeFailureText(statePath, event.message, event.afterPut)}`);
+      case 'rollout':
+        if (progress) onRolloutEvent(progress, statePath, event.pack, event.event);
         break;
     }
   };
-  return { progress, onEvent };
+  return { onEvent, finish: () => progress?.finish() };
 }
 
-export interface PackRegionResult extends Omit<RegionResult, 'outcome'> {
-  pack: string;
-  orgPackName: string;
-  outcome: RegionResult['outcome'] | 'stopped';
-  /** A rollout in waves: every wave's result, and where it stopped. */
-  rollout?: RegionRolloutResult;
+function onRolloutEvent(
+  progress: Progress,
+  statePath: string,
+  pack: string,
+  event: RegionEvent | WaveEvent,
+): void {
+  const label = `${pack} ${event.region}`;
+  switch (event.kind) {
+    case 'wave-start':
+      progress.log(
+        `${label}: wave ${event.wave} (${event.index + 1} of ${event.total}), ${event.accounts} account(s)`,
+      );
+      break;
+    case 'wave-end':
+      progress.log(`${label}: ${waveEndText(event)}`);
+      break;
+    case 'rollback':
+      progress.log(
+        `${label}: rolling back to ${event.to === 'previous' ? 'the previous deployment' : 'no pack'}`,
+      );
+      break;
+    case 'staged':
+      // A warning shows whatever the format and --quiet: the bucket was tampered with.
+      if (event.replaced)
+        process.stderr.write(
+          `packsmith: warning: ${label}: ${event.key} in bucket ${event.bucket} did not match its hash; it was replaced\n`,
+        );
+      progress.log(`${label}: template ${event.uploaded ? 'uploaded to' : 'already at'} ${event.uri}`);
+      break;
+    case 'put':
+      progress.log(`${label}: accepted by AWS at ${event.since.toISOString()}; following every account`);
+      break;
+    case 'unconfirmed':
+      progress.log(
+        `${label}: warning: the put was accepted but DescribeOrganizationConformancePacks did not show it after ${event.attempts} read(s); the deployment record is marked unconfirmed and the next plan verifies it`,
+      );
+      break;
+    case 'retry':
+      progress.log(`${label}: ${event.code}, trying again in ${Math.round(event.delayMs / 1000)} s`);
+      break;
+    case 'poll':
+      progress.update(label, event.snapshot.counts, event.snapshot.total);
+      break;
+    case 'store-failed':
+      progress.log(`${label}: ${storeFailureText(statePath, event.message, event.afterPut)}`);
+      break;
+  }
 }
 
 /** How the run ended beyond its results: a signal, and where the local history is. */

@@ -1,12 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { outputSchemaVersion } from '../json-document.js';
 import { literalUnion } from '../../util/typebox.js';
 
-/** `schemaVersion` and `kind`, the first two fields of every JSON report. */
-export const reportHeader = <K extends string>(kind: K) => ({
-  schemaVersion: Type.Literal(outputSchemaVersion),
-  kind: Type.Literal(kind),
-});
+export { reportHeader } from '../../app/documents.js';
 
 export const SourceLocationSchema = Type.Object(
   {

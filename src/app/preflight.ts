@@ -1,0 +1,136 @@
+/** `preflight`, and the preflight every deploy runs first. */
+import { loadCatalog } from '../catalog/catalog.js';
+import type { OrgTree } from '../org/discover.js';
+import type { DesiredPack } from '../rollout/desired.js';
+import { runPreflight, type PreflightFinding } from '../rollout/preflight.js';
+import { resourceTypesEvaluated } from '../rollout/resource-types.js';
+import { parseYamlSource } from '../source/yaml-source.js';
+import { checkTemplate } from '../validation/validate-template.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { usage } from './errors.js';
+import {
+  buildPacks,
+  desiredPacks,
+  discover,
+  withCheckedRollout,
+  type RolloutContext,
+  type RolloutSelection,
+} from './context.js';
+import type { RolloutDeps } from './events.js';
+
+export interface PreflightSettings {
+  checkRecorders?: { roleName: string; concurrency: number };
+}
+
+/** Every preflight problem at once: the AWS side (src/rollout/preflight.ts) and each template's validation. */
+export async function preflightFindings(
+  ctx: Pick<RolloutContext, 'aws' | 'config' | 'regions'>,
+  desired: readonly DesiredPack[],
+  tree: OrgTree,
+  settings: PreflightSettings = {},
+): Promise<PreflightFinding[]> {
+  const catalog = loadCatalog();
+  const findings: PreflightFinding[] = [];
+  const packs = desired.map((pack) => {
+    const first = pack.regions[0];
+    const body = first?.templateBody ?? pack.built.template;
+    let types: string[] = [];
+    try {
+      types = resourceTypesEvaluated(body, catalog).types;
+    } catch {
+      // A template that does not parse is reported by the validation below.
+    }
+    return {
+      name: pack.pack,
+      orgPackName: pack.orgPackName,
+      deployment: pack.deployment,
+      included: first?.included ?? [],
+      templateBody: body,
+      resourceTypes: types,
+    };
+  });
+  // What `packsmith validate` finds in each Region's template (the Regions differ by excludeRules).
+  for (const pack of desired) {
+    const seen = new Set<string>();
+    for (const region of pack.regions) {
+      if (seen.has(region.templateSha256)) continue;
+      seen.add(region.templateSha256);
+      const source = parseYamlSource(`${pack.pack}.yaml`, region.templateBody, { cloudFormation: true });
+      for (const f of checkTemplate(source, catalog)) {
+        if (f.severity !== 'error') continue;
+        findings.push({
+          checkId: f.checkId,
+          severity: 'error',
+          message: `template of pack ${pack.pack} (${region.region}): ${f.message}`,
+          fix: f.fix ?? 'run `packsmith validate` on the built template',
+          pack: pack.pack,
+          region: region.region,
+        });
+      }
+    }
+  }
+  const aws = ctx.aws;
+  const checker = settings.checkRecorders;
+  const awsFindings = await runPreflight(
+    {
+      config: { ...ctx.config, regions: ctx.regions },
+      packs,
+      tree,
+      ...(checker
+        ? { checkRecorders: { roleName: checker.roleName, concurrency: checker.concurrency } }
+        : {}),
+    },
+    {
+      sts: aws.sts(),
+      organizations: aws.organizations(),
+      s3: (region) => aws.s3(region),
+      configInAccount: async (accountId, region) =>
+        aws.inAccount(accountId, checker?.roleName ?? '').config(region),
+    },
+  );
+  return [...awsFindings, ...findings];
+}
+
+export interface PreflightRequest {
+  /** `--check-recorders`: the role to assume in each account (else accountCheckRoleName), and how many at once. */
+  checkRecorders?: { roleName?: string; concurrency: number };
+}
+
+export interface PreflightResult {
+  ok: boolean;
+  findings: PreflightFinding[];
+  diagnostics: Diagnostic[];
+}
+
+/** `preflight`: every problem a deploy would meet, before it puts anything. */
+export async function preflight(
+  selection: RolloutSelection,
+  request: PreflightRequest,
+  deps: Pick<RolloutDeps, 'connect'>,
+): Promise<PreflightResult> {
+  return withCheckedRollout(selection, deps.connect, async (ctx) => {
+    let checkRecorders: PreflightSettings['checkRecorders'];
+    if (request.checkRecorders) {
+      const roleName = request.checkRecorders.roleName ?? ctx.config.accountCheckRoleName;
+      if (!roleName) {
+        throw usage(
+          '--check-recorders needs a role to assume in each account: pass --role-name or set accountCheckRoleName in the deployment configuration (there is no default)',
+        );
+      }
+      checkRecorders = { roleName, concurrency: request.checkRecorders.concurrency };
+    }
+    const diagnostics = [...ctx.diagnostics];
+    const built = await buildPacks(ctx);
+    diagnostics.push(...built.diagnostics);
+    const tree = await discover(ctx);
+    const desired = desiredPacks(ctx, built.built, tree);
+    diagnostics.push(...desired.diagnostics);
+    const findings = await preflightFindings(
+      ctx,
+      desired.packs,
+      tree,
+      checkRecorders ? { checkRecorders } : {},
+    );
+    return { ok: !findings.some((f) => f.severity === 'error'), findings, diagnostics };
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * The deploy use case driven directly, without the CLI and without patching process streams: its
+ * dependencies (AWS clients, confirmation, cancellation, events, lock holder) are given, its
+ * outcome is a value. Against the sandbox (moto_server + Config emulator) with a small organization.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAws } from '../../src/aws/clients.js';
+import { deploy, type DeployRequest } from '../../src/app/deploy.js';
+import { plan } from '../../src/app/plan.js';
+import type { RolloutSelection } from '../../src/app/context.js';
+import type { AppEvent, RolloutDeps } from '../../src/app/events.js';
+import { motoSkipNote, motoStatus } from '../support/moto.js';
+import { startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
+
+const available = motoStatus().available;
+const REGIONS = ['us-east-1', 'eu-west-1'];
+
+describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote()}`, () => {
+  let fx: RolloutFixture;
+  const savedEnv = new Map<string, string | undefined>();
+  let selection: RolloutSelection;
+  const request: DeployRequest = { lockWaitSeconds: 0, tracking: { intervalMs: 100, timeoutMs: 120_000 } };
+
+  beforeAll(async () => {
+    fx = await startRolloutFixture({ accounts: 4, regions: REGIONS });
+    // The SDK finds the sandbox's per-service endpoints and fake credentials in the environment.
+    for (const [k, v] of Object.entries(fx.env)) {
+      savedEnv.set(k, process.env[k]);
+      process.env[k] = v;
+    }
+    savedEnv.set('AWS_PROFILE', process.env.AWS_PROFILE);
+    delete process.env.AWS_PROFILE;
+    selection = { root: fx.repo, shownFrom: fx.repo, packs: [] };
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const [k, v] of savedEnv) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await fx?.stop();
+  });
+
+  /** Real AWS clients on the sandbox, a confirmation that says yes, every event kept. */
+  const depsWith = (events: AppEvent[], more: Partial<RolloutDeps> = {}): RolloutDeps => ({
+    connect: (settings) => createAws(settings),
+    confirm: () => Promise.resolve(true),
+    onEvent: (event) => events.push(event),
+    lockHolder: { user: 'tester', host: 'test-host', pid: 424242 },
+    isProcessAlive: () => true,
+    ...more,
+  });
+  const puts = (events: readonly AppEvent[]) =>
+    events.filter((e) => e.kind === 'rollout' && e.event.kind === 'put').length;
+  const planned = async () => (await plan(selection, { connect: (s) => createAws(s) })).plan.summary;
+
+  it('a confirmation answered no changes nothing: declined, no store opened, nothing put', async () => {
+    const events: AppEvent[] = [];
+    const questions: string[] = [];
+    const outcome = await deploy(
+      selection,
+      request,
+      depsWith(events, {
+        confirm: (question) => {
+          questions.push(question);
+          return Promise.resolve(false);
+        },
+      }),
+    );
+    expect(outcome.kind).toBe('declined');
+    expect(questions).toEqual(['Deploy 2 pack × Region change(s) as planned above?']);
+    // The plan was told before the question, and nothing after it.
+    expect(events.map((e) => e.kind)).toContain('plan');
+    expect(puts(events)).toBe(0);
+    expect(existsSync(fx.statePath)).toBe(false);
+    expect(await planned()).toEqual({ create: 2, update: 0, unchanged: 0 });
+  }, 120_000);
+
+  it('a cancellation before any put returns a cancelled result and puts nothing', async () => {
+    // Aborted before the call: nothing is asked.
+    const before = new AbortController();
+    before.abort('SIGINT');
+    let asked = 0;
+    const events: AppEvent[] = [];
+    const early = await deploy(
+      selection,
+      request,
+      depsWith(events, {
+        signal: before.signal,
+        confirm: () => {
+          asked += 1;
+          return Promise.resolve(true);
+        },
+      }),
+    );
+    expect(early.kind).toBe('cancelled');
+    expect(asked).toBe(0);
+    // Aborted while the confirmation is asked (Ctrl-C at the prompt): still nothing is put.
+    const during = new AbortController();
+    const late = await deploy(
+      selection,
+      request,
+      depsWith(events, {
+        signal: during.signal,
+        confirm: () => {
+          during.abort('SIGTERM');
+          return Promise.resolve(true);
+        },
+      }),
+    );
+    expect(late.kind).toBe('cancelled');
+    expect(puts(events)).toBe(0);
+    expect(await planned()).toEqual({ create: 2, update: 0, unchanged: 0 });
+  }, 120_000);
+
+  it('create, then the plan says unchanged and a second deploy puts nothing', async () => {
+    const first: AppEvent[] = [];
+    const created = await deploy(selection, request, depsWith(first));
+    if (created.kind !== 'done') throw new Error(`deploy ended ${created.kind}`);
+    expect(created.interrupted).toBe(false);
+    expect(created.results.map((r) => [r.region, r.operation, r.outcome])).toEqual([
+      ['us-east-1', 'create', 'succeeded'],
+      ['eu-west-1', 'create', 'succeeded'],
+    ]);
+    expect(created.results.every((r) => r.accounts.length === 5)).toBe(true);
+    expect(puts(first)).toBe(2);
+    expect(first.some((e) => e.kind === 'store-opened')).toBe(true);
+
+    expect(await planned()).toEqual({ create: 0, update: 0, unchanged: 2 });
+
+    const second: AppEvent[] = [];
+    let asked = 0;
+    const again = await deploy(
+      selection,
+      request,
+      depsWith(second, {
+        confirm: () => {
+          asked += 1;
+          return Promise.resolve(true);
+        },
+      }),
+    );
+    if (again.kind !== 'done') throw new Error(`deploy ended ${again.kind}`);
+    expect(again.nothingToDo).toBe(true);
+    expect(again.results).toEqual([]);
+    expect(again.unchanged.map((u) => u.region).sort()).toEqual([...REGIONS].sort());
+    expect(asked).toBe(0);
+    expect(puts(second)).toBe(0);
+  }, 180_000);
+});
