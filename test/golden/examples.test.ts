@@ -1,6 +1,6 @@
 /**
  * Golden outputs: the example packs' built templates and Markdown pages are committed under
- * test/golden/build/ and compared byte for byte, so any change to what packsmith writes is a diff a
+ * test/golden/expected/ and compared byte for byte, so any change to what packsmith writes is a diff a
  * reviewer sees. After an intended change: `npx vitest run test/golden -u`, then review the diff.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { packageRoot } from '../../src/util/package-root.js';
 import { runCli } from '../support/cli.js';
 
 const root = packageRoot();
-const golden = join(root, 'test', 'golden', 'build');
+const golden = join(root, 'test', 'golden', 'expected');
 
 describe('golden outputs of the example packs', () => {
   it('build writes exactly the committed templates and pages', async () => {

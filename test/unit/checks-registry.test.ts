@@ -33,7 +33,7 @@ describe('[10] one metadata record and a test per check', () => {
   it('every check is named by at least one test or test fixture', () => {
     const self = relative(root, new URL(import.meta.url).pathname);
     const corpus = files(join(root, 'test'))
-      .filter((f) => relative(root, f) !== self && !f.includes(`${join('test', 'golden', 'build')}`))
+      .filter((f) => relative(root, f) !== self && !f.includes(`${join('test', 'golden', 'expected')}`))
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
     // A test names a check by its id, or by its metadata key (`deployChecks['preflight-wrong-caller']`).
