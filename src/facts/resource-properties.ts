@@ -21,7 +21,14 @@ export type PropertySpec =
   | { kind: 'list'; of: PropertySpec; min?: number; max?: number }
   | { kind: 'object'; props: Record<string, PropertySpec>; required?: readonly string[] }
   /** A mapping with free keys (InputParameters, remediation Parameters). */
-  | { kind: 'map'; of: PropertySpec; max?: number; keyMax?: number }
+  | {
+      kind: 'map';
+      of: PropertySpec;
+      max?: number;
+      keyMax?: number;
+      /** CloudFormation's Json type: the mapping may also be written as a string holding a JSON object. */
+      jsonText?: boolean;
+    }
   | { kind: 'any' };
 
 const str = (max: number, extra: { min?: number; pattern?: RegExp } = {}): PropertySpec => ({
@@ -81,7 +88,8 @@ export const configRuleProperties: PropertySpec = {
         },
       },
     },
-    InputParameters: { kind: 'map', of: { kind: 'any' } },
+    // CloudFormation types it Json: a mapping, or a string holding a JSON object (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-configrule.html).
+    InputParameters: { kind: 'map', of: { kind: 'any' }, jsonText: true },
     MaximumExecutionFrequency: oneOf(executionFrequencies),
     EvaluationModes: {
       kind: 'list',

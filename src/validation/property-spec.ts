@@ -16,6 +16,16 @@ export interface SpecProblem {
 
 const describe = (path: Array<string | number>) => path.join('.');
 
+/** The JSON object a string holds, or why it holds none. */
+export function jsonObject(text: string): Record<string, unknown> | string {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : `it holds ${Array.isArray(value) ? 'a list' : typeof value}`;
+  } catch (error) {
+    return error instanceof Error ? error.message : 'it is not JSON';
+  }
+}
+
 export function checkSpec(value: unknown, spec: PropertySpec, path: Array<string | number>): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const here = describe(path);
@@ -68,6 +78,13 @@ export function checkSpec(value: unknown, spec: PropertySpec, path: Array<string
       value.forEach((item, i) => problems.push(...checkSpec(item, spec.of, [...path, i])));
       break;
     case 'map':
+      if (spec.jsonText && typeof value === 'string') {
+        const parsed = jsonObject(value);
+        if (typeof parsed === 'string')
+          problem(`${here} written as a string must hold a JSON object: ${parsed}`);
+        else problems.push(...checkSpec(parsed, { ...spec, jsonText: false }, path));
+        break;
+      }
       if (!isObject(value)) {
         problem(`${here} must be a mapping`);
         break;

@@ -120,12 +120,12 @@ const cases: Case[] = [
   },
   {
     id: 'PS201',
-    bad: { find: 'Resources:\n', replace: 'Outputs:\n  X:\n    Value: y\nResources:\n', at: 'Outputs:' },
+    bad: { find: 'Resources:\n', replace: 'Outputz:\n  X:\n    Value: y\nResources:\n', at: 'Outputz:' },
     sample: {
       file: S3R,
       find: 'Resources:\n',
-      replace: 'Mappings:\n  M:\n    K: {V: x}\nResources:\n',
-      at: 'Mappings:',
+      replace: 'Mapping:\n  M:\n    K: {V: x}\nResources:\n',
+      at: 'Mapping:',
     },
   },
   {
@@ -140,11 +140,11 @@ const cases: Case[] = [
   {
     id: 'PS203',
     severity: 'warning',
-    bad: { find: 'maxAccessKeyAge: !Ref MaxAge', replace: "maxAccessKeyAge: !Sub '${MaxAge}'" },
+    bad: { find: 'maxAccessKeyAge: !Ref MaxAge', replace: 'maxAccessKeyAge: !GetAtt AlbDesync.Arn' },
     sample: {
       file: CIS,
       find: '- Ref: AccessKeysRotatedParamMaxAccessKeyAge',
-      replace: "- Fn::Sub: '${AccessKeysRotatedParamMaxAccessKeyAge}'",
+      replace: "- Fn::GetAZs: ''",
     },
   },
   {
@@ -166,6 +166,15 @@ const cases: Case[] = [
     id: 'PS205',
     bad: { find: '    Type: String', replace: '    Type: Number' },
     sample: { file: S3R, find: '    Type: String', replace: '    Type: List<String>' },
+  },
+  {
+    id: 'PS206',
+    bad: { find: 'maxAccessKeyAge: !Ref MaxAge', replace: "maxAccessKeyAge: !Sub '${MaxAgee}'" },
+    sample: {
+      file: CIS,
+      find: '- Ref: AccessKeysRotatedParamMaxAccessKeyAge',
+      replace: "- Fn::Sub: '${AccessKeysRotatedParamMaxAccessKeyAg}'",
+    },
   },
   {
     id: 'PS210',

@@ -22,6 +22,7 @@ import { remediationRule } from './remediation-rule.js';
 import { resourceAttribute } from './resource-attribute.js';
 import { resourceType } from './resource-type.js';
 import { scopeResourceType } from './scope-resource-type.js';
+import { templateLookup } from './template-lookup.js';
 import { templateShape } from './template-shape.js';
 import { topLevelSection } from './top-level-section.js';
 import { undefinedCondition } from './undefined-condition.js';
@@ -37,6 +38,7 @@ export const templateChecks: readonly TemplateCheck[] = [
   resourceType,
   resourceAttribute,
   intrinsicFunction,
+  templateLookup,
   parameterDefinition,
   patternNotChecked,
   configRuleProperty,

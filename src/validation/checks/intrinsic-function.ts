@@ -1,9 +1,35 @@
 import type { TemplateCheck } from '../check.js';
 
-/** Intrinsics used in AWS's samples or documented for packs. */
-const documented = new Set(['Ref', 'Fn::If', 'Fn::Equals', 'Fn::Not', 'Fn::ImportValue', 'Condition']);
-/** The only pseudo parameter AWS's samples use. */
-const pseudoParameters = new Set(['AWS::NoValue']);
+/**
+ * Intrinsics used in AWS's samples or documented for packs, and those CloudFormation evaluates into
+ * plain values when it deploys the pack's stack in each account (string and condition functions,
+ * used by packs people publish; PS206 checks their arguments).
+ */
+const documented = new Set([
+  'Ref',
+  'Fn::If',
+  'Fn::Equals',
+  'Fn::Not',
+  'Fn::And',
+  'Fn::Or',
+  'Fn::ImportValue',
+  'Condition',
+  'Fn::Sub',
+  'Fn::FindInMap',
+  'Fn::Join',
+  'Fn::Select',
+  'Fn::Split',
+]);
+/** Pseudo parameters CloudFormation resolves in the stack of each account. */
+const pseudoParameters = new Set([
+  'AWS::NoValue',
+  'AWS::AccountId',
+  'AWS::Region',
+  'AWS::Partition',
+  'AWS::URLSuffix',
+  'AWS::StackName',
+  'AWS::StackId',
+]);
 
 /** PS203: intrinsic functions and pseudo parameters that conformance packs do not document. */
 export const intrinsicFunction: TemplateCheck = {
@@ -13,7 +39,7 @@ export const intrinsicFunction: TemplateCheck = {
     severity: 'warning',
     summary: 'An intrinsic function or pseudo parameter not documented for conformance packs.',
     rationale:
-      'Packs document Ref, Fn::If, Fn::Equals, Fn::Not, Fn::ImportValue and AWS::NoValue; others (Fn::Sub, Fn::GetAtt, Fn::And, AWS::AccountId, …) are unverified (fact sheet §6).',
+      'A pack is deployed as a CloudFormation stack in each account, so the functions that compute plain values (Ref, Fn::Sub, Fn::FindInMap, Fn::Join, Fn::Select, Fn::Split, Fn::ImportValue, the condition functions) and the pseudo parameters AWS::AccountId, AWS::Region, AWS::Partition are evaluated there, as packs published on GitHub rely on. Others (Fn::GetAtt, Fn::GetAZs, Fn::Cidr, Fn::Transform, AWS::NotificationARNs, …) have no documented use in packs (fact sheet §6): a warning.',
     fix: 'Use a pack parameter and a literal value, or check the function in a sandbox account first.',
   },
   run(ctx) {

@@ -2,6 +2,18 @@ import type { TemplateCheck } from '../check.js';
 
 const placeholder = /<[A-Za-z][A-Za-z0-9 _-]{0,40}>/;
 
+/**
+ * Where a placeholder makes the pack fail when it is created, not when a remediation runs: the
+ * Lambda function of a custom rule and the SSM document of a remediation are resolved when the
+ * rule or remediation is created.
+ */
+function resolvedAtCreation(path: ReadonlyArray<string | number>): boolean {
+  const [section, , properties, property] = path;
+  if (section !== 'Resources' || properties !== 'Properties') return false;
+  if (property === 'TargetId') return true;
+  return property === 'Source' && path[4] === 'SourceIdentifier';
+}
+
 /** PS302: placeholders such as `<Account-Id>` left in values, as AWS's samples ship them. */
 export const placeholderValue: TemplateCheck = {
   meta: {
@@ -10,14 +22,19 @@ export const placeholderValue: TemplateCheck = {
     severity: 'warning',
     summary: 'A value still holds a placeholder such as <Account-Id>.',
     rationale:
-      "AWS's sample packs ship role ARNs like arn:aws:iam::<Account-Id>:role/…, which fail when remediation runs.",
+      "AWS's sample packs ship role ARNs like arn:aws:iam::<Account-Id>:role/…, which fail when remediation runs (a warning). In a custom rule's Lambda ARN (SourceIdentifier) or a remediation's TargetId the placeholder names a function or document that cannot exist, so the pack fails when it is created (an error).",
     fix: 'Replace the placeholder with the real value.',
   },
   run(ctx) {
     for (const { path, value } of ctx.anglebracketStrings()) {
       if (path[0] === 'Conditions' || path.includes('Description') || path.includes('PolicyText')) continue;
       const m = placeholder.exec(value);
-      if (m) ctx.report(path, `the value holds the placeholder ${m[0]}`);
+      if (!m) continue;
+      if (resolvedAtCreation(path)) {
+        ctx.report(path, `the value holds the placeholder ${m[0]}: the pack fails when it is created`, {
+          severity: 'error',
+        });
+      } else ctx.report(path, `the value holds the placeholder ${m[0]}`);
     }
   },
 };

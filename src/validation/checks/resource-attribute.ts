@@ -1,8 +1,8 @@
 import type { TemplateCheck } from '../check.js';
 
-const documented = new Set(['Type', 'Properties', 'DependsOn', 'Condition', 'Controls']);
+/** Metadata annotates a resource; CloudFormation ignores it, so it is accepted as packs people publish use it. */
+const documented = new Set(['Type', 'Properties', 'DependsOn', 'Condition', 'Controls', 'Metadata']);
 const cloudFormationOnly = new Set([
-  'Metadata',
   'DeletionPolicy',
   'UpdateReplacePolicy',
   'UpdatePolicy',
@@ -15,7 +15,7 @@ export const resourceAttribute: TemplateCheck = {
     id: 'PS204',
     name: 'resource-attribute',
     severity: 'warning',
-    summary: 'A resource-level key other than Type, Properties, DependsOn, Condition and Controls.',
+    summary: 'A resource-level key other than Type, Properties, DependsOn, Condition, Controls and Metadata.',
     rationale:
       "Conformance packs document these resource attributes (Controls as AWS's samples use it). Others are undocumented for packs; one AWS sample carries a resource-level Description, so this is a warning.",
     fix: 'Remove the key, or move it under Properties if it is a property.',

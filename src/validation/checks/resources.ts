@@ -1,3 +1,4 @@
+import { jsonObject } from '../property-spec.js';
 import { isIntrinsic, isObject } from '../template-values.js';
 import type { CheckContext, TemplateResource } from '../check.js';
 
@@ -11,9 +12,12 @@ export const remediationResources = (ctx: CheckContext): TemplateResource[] =>
 
 /**
  * A rule's InputParameters as a mapping of inputs, or undefined when absent or computed as a whole
- * (`InputParameters: !If [HasKey, {…}, !Ref AWS::NoValue]`, as some AWS samples write it).
+ * (`InputParameters: !If [HasKey, {…}, !Ref AWS::NoValue]`, as some AWS samples write it). A
+ * string holding a JSON object (CloudFormation's Json type) counts as that object.
  */
 export function inputsOf(r: TemplateResource): Record<string, unknown> | undefined {
-  const inputs = r.properties.InputParameters;
+  const written = r.properties.InputParameters;
+  const parsed = typeof written === 'string' ? jsonObject(written) : undefined;
+  const inputs = parsed === undefined ? written : parsed;
   return isObject(inputs) && !isIntrinsic(inputs) ? inputs : undefined;
 }

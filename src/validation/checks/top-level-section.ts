@@ -1,31 +1,68 @@
 import type { TemplateCheck } from '../check.js';
 
-const allowed = new Set(['Parameters', 'Conditions', 'Resources']);
-/** Accepted by CloudFormation-like readers but not documented for packs: a warning. */
-const tolerated = new Set(['AWSTemplateFormatVersion', 'Description']);
+/**
+ * A conformance pack is deployed as a CloudFormation stack in each account, so CloudFormation reads
+ * the template: sections it evaluates or ignores are accepted. Parameters, Conditions and Resources
+ * are documented for packs; AWSTemplateFormatVersion, Description, Metadata and Mappings are
+ * CloudFormation sections that only shape or annotate the template and are used by packs people
+ * publish (Mappings is checked by PS206).
+ */
+const accepted = new Set([
+  'Parameters',
+  'Conditions',
+  'Resources',
+  'AWSTemplateFormatVersion',
+  'Description',
+  'Metadata',
+  'Mappings',
+]);
+/**
+ * CloudFormation sections whose effect in a pack AWS does not document (fact sheet §6): a warning
+ * that says so, never an error. Outputs of the pack's stack are not surfaced by Config; a Transform
+ * could add resources of types packs do not allow.
+ */
+const undocumented = new Set(['Outputs', 'Transform', 'Rules']);
+/** The only value CloudFormation accepts for AWSTemplateFormatVersion. */
+const formatVersion = '2010-09-09';
 
-/** PS201: only Parameters, Conditions and Resources are documented top-level sections. */
+/** PS201: top-level sections: CloudFormation's, and how packs treat them. */
 export const topLevelSection: TemplateCheck = {
   meta: {
     id: 'PS201',
     name: 'top-level-section',
     severity: 'error',
-    summary: 'A top-level section other than Parameters, Conditions and Resources.',
+    summary:
+      'A top-level section CloudFormation does not know, or one whose effect in packs is undocumented.',
     rationale:
-      "Conformance pack templates document Parameters, Conditions and Resources only; none of AWS's samples uses Outputs, Mappings, Metadata or Transform (fact sheet §1.1). AWSTemplateFormatVersion and Description are tolerated with a warning.",
-    fix: 'Remove the section (Outputs, Mappings, Metadata and Transform are not supported in packs).',
+      'CloudFormation evaluates pack templates in each account, so it accepts Parameters, Conditions, Resources, Mappings, Metadata, Description and AWSTemplateFormatVersion (packs published on GitHub use them all); a section it does not know fails the deploy. Outputs, Transform and Rules are CloudFormation sections whose effect in a pack AWS does not document (fact sheet §6): a warning.',
+    fix: 'Remove the section, or correct its name (Parameters, Conditions, Resources, Mappings, Metadata, Description, AWSTemplateFormatVersion).',
   },
   run(ctx) {
-    for (const key of Object.keys(ctx.template)) {
-      if (allowed.has(key)) continue;
-      if (tolerated.has(key)) {
-        ctx.report([key], `${key} is not a documented section of conformance pack templates`, {
-          part: 'key',
-          severity: 'warning',
-          fix: `Remove ${key}; put a description in a comment.`,
-        });
+    for (const [key, value] of Object.entries(ctx.template)) {
+      if (key === 'AWSTemplateFormatVersion' && String(value) !== formatVersion) {
+        ctx.report(
+          [key],
+          `AWSTemplateFormatVersion must be "${formatVersion}", the only version CloudFormation knows`,
+          {
+            fix: `Write AWSTemplateFormatVersion: "${formatVersion}", or remove the line.`,
+          },
+        );
+      } else if (key === 'Description' && typeof value !== 'string') {
+        ctx.report([key], 'Description must be a string', { fix: 'Write the description as one string.' });
+      }
+      if (accepted.has(key)) continue;
+      if (undocumented.has(key)) {
+        ctx.report(
+          [key],
+          `${key} is a CloudFormation section whose effect in conformance packs AWS does not document`,
+          {
+            part: 'key',
+            severity: 'warning',
+            fix: `Remove ${key} unless you have checked it in a sandbox account.`,
+          },
+        );
       } else {
-        ctx.report([key], `${key} is not a section conformance pack templates support`, { part: 'key' });
+        ctx.report([key], `${key} is not a template section CloudFormation knows`, { part: 'key' });
       }
     }
   },
