@@ -37,6 +37,24 @@ export const RegionPlanSchema = Type.Object(
     action: literalUnion(['create', 'update', 'unchanged'] as const),
     reasons: Type.Array(Type.String()),
     template: literalUnion(['new', 'same', 'changed', 'unknown'] as const),
+    rules: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            rule: Type.String({ description: 'ConfigRuleName (the logical id when the name is computed).' }),
+            change: literalUnion(['added', 'removed', 'changed'] as const),
+            details: Type.Array(Type.String(), {
+              description: 'For a changed rule: one `Property.Path: before → after` line per difference.',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          description:
+            'With a changed template: what changes rule by rule, against the template of the last deploy as staged (verified by its hash). Absent when that template is not available.',
+        },
+      ),
+    ),
     parameters: Type.Object(
       {
         added: Type.Array(Type.String()),

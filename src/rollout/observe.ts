@@ -13,12 +13,7 @@ import type { OrganizationResourceStatus } from '../facts/enums.js';
 import { pages } from '../org/discover.js';
 import type { ObservedRegion } from './plan.js';
 import { fetchDetailedStatus } from './poll.js';
-import {
-  readDeploymentRecord,
-  stagedTemplateState,
-  type DeploymentRecord,
-  type S3Sender,
-} from './records.js';
+import { readDeploymentRecord, readStagedTemplate, type DeploymentRecord, type S3Sender } from './records.js';
 
 type ConfigSender = Pick<ConfigServiceClient, 'send'>;
 
@@ -82,8 +77,9 @@ export async function observeRegion(input: ObserveInput): Promise<ObservedRegion
   const record = recordResult.record;
   if (record && record.operation !== 'delete') {
     observed.record = record;
-    const changed = await stagedTemplateChange(input, record);
-    if (changed) observed.stagedTemplateChanged = changed;
+    const staged = await stagedTemplate(input, record);
+    if (staged.changed) observed.stagedTemplateChanged = staged.changed;
+    if (staged.text !== undefined) observed.deployedTemplate = staged.text;
   }
   if (recordResult.problem) observed.recordProblem = recordResult.problem;
   if (!pack) return observed;
@@ -114,23 +110,24 @@ export async function observeRegion(input: ObserveInput): Promise<ObservedRegion
 }
 
 /**
- * What is wrong with the template the record says was deployed, as staged in the bucket now: a
- * content that does not hash to its name was changed outside packsmith. A missing one is not
+ * The template the record says was deployed, as staged in the bucket now: its text when it hashes
+ * to its name; what is wrong when it does not (changed outside packsmith). A missing one is not
  * drift (the next deploy stages it again).
  */
-async function stagedTemplateChange(
+async function stagedTemplate(
   input: ObserveInput,
   record: DeploymentRecord,
-): Promise<string | undefined> {
+): Promise<{ changed?: string; text?: string }> {
   const { templateKey: key, templateSha256: sha256 } = record;
-  if (key === null || sha256 === null) return undefined;
-  const state = await stagedTemplateState(input.s3, {
+  if (key === null || sha256 === null) return {};
+  const { state, text } = await readStagedTemplate(input.s3, {
     bucket: input.bucket,
     owner: input.owner,
     key,
     sha256,
   });
-  return state === 'mismatch' ? `${key} in bucket ${input.bucket} does not match its hash` : undefined;
+  if (state === 'mismatch') return { changed: `${key} in bucket ${input.bucket} does not match its hash` };
+  return text === undefined ? {} : { text };
 }
 
 /** Every org pack the caller can see in the Region (only its own: aws-config-facts.md §3). */

@@ -10,6 +10,7 @@
  * bucket are compared with what DescribeOrganizationConformancePacks returns, so they are checked
  * even without a record.
  */
+import { ruleChanges, type RuleChange } from './rule-diff.js';
 import type { OrgAccount } from '../org/discover.js';
 import type { OrganizationResourceStatus } from '../facts/enums.js';
 import type { DetailedRow } from './tracker.js';
@@ -89,6 +90,8 @@ export interface ObservedRegion {
   recordProblem?: string;
   /** The record's staged template no longer hashes to its name: what was found. */
   stagedTemplateChanged?: string;
+  /** The template of the last deploy, as staged and verified by its hash. */
+  deployedTemplate?: string;
 }
 
 export type RegionAction = 'create' | 'update' | 'unchanged';
@@ -99,6 +102,8 @@ export interface RegionPlan {
   /** Why the action, one short sentence each; empty for `unchanged`. */
   reasons: string[];
   template: 'new' | 'same' | 'changed' | 'unknown';
+  /** With a changed template whose previous version is known: what changes, rule by rule. */
+  rules?: RuleChange[];
   parameters: { added: string[]; removed: string[]; changed: string[] };
   /** Accounts that gain / lose the pack with this deploy. */
   gains: string[];
@@ -246,6 +251,7 @@ export function planRegion(desired: DesiredRegion, observed: ObservedRegion): Re
     (sameSecond(record.packLastUpdateTime, pack.lastUpdateTime) || verifiesUnconfirmed(record, pack));
   const changedOutside = record !== undefined && !trusted;
   let template: RegionPlan['template'];
+  let rules: RuleChange[] | undefined;
   if (!trusted) {
     template = 'unknown';
     reasons.push(
@@ -262,6 +268,9 @@ export function planRegion(desired: DesiredRegion, observed: ObservedRegion): Re
   } else {
     template = 'changed';
     reasons.push('the template changed');
+    rules = observed.deployedTemplate
+      ? ruleChanges(observed.deployedTemplate, desired.templateBody)
+      : undefined;
   }
 
   if (observed.stagedTemplateChanged) {
@@ -319,6 +328,7 @@ export function planRegion(desired: DesiredRegion, observed: ObservedRegion): Re
     action: reasons.length === 0 ? 'unchanged' : 'update',
     reasons,
     template,
+    ...(rules ? { rules } : {}),
     parameters,
     gains: exclusionsChanged ? gains : [],
     loses,

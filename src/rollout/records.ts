@@ -239,22 +239,31 @@ export async function stagedTemplateState(
   s3: S3Sender,
   input: { bucket: string; owner: string; key: string; sha256: string },
 ): Promise<'missing' | 'matches' | 'mismatch'> {
+  return (await readStagedTemplate(s3, input)).state;
+}
+
+/** The staged template at `key` and its state; the text only when it hashes to `sha256` (verified before use). */
+export async function readStagedTemplate(
+  s3: S3Sender,
+  input: { bucket: string; owner: string; key: string; sha256: string },
+): Promise<{ state: 'missing' | 'matches' | 'mismatch'; text?: string }> {
   let res;
   try {
     res = await s3.send(
       new GetObjectCommand({ Bucket: input.bucket, Key: input.key, ExpectedBucketOwner: input.owner }),
     );
   } catch (error) {
-    if (isMissingObject(error)) return 'missing';
+    if (isMissingObject(error)) return { state: 'missing' };
     throw error;
   }
   if ((res.ContentLength ?? 0) > limits.templateS3Bytes) {
     (res.Body as { destroy?: () => void } | undefined)?.destroy?.();
-    return 'mismatch';
+    return { state: 'mismatch' };
   }
   const bytes = (await res.Body?.transformToByteArray()) ?? new Uint8Array();
-  if (bytes.byteLength > limits.templateS3Bytes) return 'mismatch';
-  return createHash('sha256').update(bytes).digest('hex') === input.sha256 ? 'matches' : 'mismatch';
+  if (bytes.byteLength > limits.templateS3Bytes) return { state: 'mismatch' };
+  if (createHash('sha256').update(bytes).digest('hex') !== input.sha256) return { state: 'mismatch' };
+  return { state: 'matches', text: Buffer.from(bytes).toString('utf8') };
 }
 
 // ---------------------------------------------------------------------------------------------

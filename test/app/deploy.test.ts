@@ -3,7 +3,8 @@
  * dependencies (AWS clients, confirmation, cancellation, events, lock holder) are given, its
  * outcome is a value. Against the sandbox (moto_server + Config emulator) with a small organization.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAws } from '../../src/aws/clients.js';
 import { deploy, type DeployRequest } from '../../src/app/deploy.js';
@@ -148,4 +149,28 @@ describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote(
     expect(asked).toBe(0);
     expect(puts(second)).toBe(0);
   }, 180_000);
+
+  it('after a deploy, the plan of a changed pack says what changes rule by rule', async () => {
+    // Runs after the create above: the template of that deploy is staged and recorded.
+    const manifest = join(fx.repo, 'packs', 's3-data-protection.yaml');
+    const text = readFileSync(manifest, 'utf8');
+    const edited = text
+      .replace('maximumExecutionFrequency: Twelve_Hours', 'maximumExecutionFrequency: TwentyFour_Hours')
+      .replace('  - s3-bucket-logging-enabled\n', '');
+    expect(edited).not.toBe(text);
+    writeFileSync(manifest, edited);
+    const result = await plan(selection, { connect: (s) => createAws(s) });
+    expect(result.plan.summary).toEqual({ create: 0, update: 2, unchanged: 0 });
+    for (const region of result.plan.packs[0]!.regions) {
+      expect(region.template).toBe('changed');
+      expect(region.rules).toEqual([
+        { rule: 's3-bucket-logging-enabled', change: 'removed', details: [] },
+        {
+          rule: 's3-account-level-public-access-blocks-periodic',
+          change: 'changed',
+          details: ['MaximumExecutionFrequency: "Twelve_Hours" → "TwentyFour_Hours"'],
+        },
+      ]);
+    }
+  }, 120_000);
 });

@@ -8,6 +8,21 @@ type PlannedRegion = PlanDocument['packs'][number]['regions'][number];
 const short = (ids: readonly string[], max = 10) =>
   ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
 
+/** The rule-by-rule difference, Terraform-style: + added, - removed, ~ changed with its properties. */
+function ruleLines(rules: NonNullable<PlannedRegion['rules']>, p: Output['paint']): string[] {
+  const lines: string[] = [];
+  for (const r of rules) {
+    const name = printableLine(r.rule);
+    if (r.change === 'added') lines.push(p.green(`      + rule ${name}`));
+    else if (r.change === 'removed') lines.push(p.red(`      - rule ${name}`));
+    else {
+      lines.push(p.yellow(`      ~ rule ${name}`));
+      for (const d of r.details) lines.push(`          ${printableLine(d)}`);
+    }
+  }
+  return lines;
+}
+
 export function formatPlan(plan: PlanDocument, io: Output): string {
   const p = io.paint;
   const lines: string[] = [];
@@ -58,6 +73,7 @@ export function formatPlan(plan: PlanDocument, io: Output): string {
           ),
         );
       }
+      lines.push(...ruleLines(r.rules ?? [], p));
       if (r.gains.length)
         lines.push(p.green(`      + ${r.gains.length} account(s) gain the pack: ${short(r.gains)}`));
       if (r.loses.length)
