@@ -101,9 +101,10 @@ describe('import: every supported construct', () => {
     const rules = manifest.rules as unknown[];
     expect(rules).toContainEqual({ use: 'alb-waf-enabled', condition: 'checkWaf' });
     expect(rules).toContainEqual({ use: 'encrypted-volumes', parametersCondition: 'HasKmsKeyId' });
+    // The fixture's remediation ids are not the derived ones (rule id + Remediation): kept.
     expect(manifest.remediations).toEqual([
-      's3-bucket-logging-enabled-remediation',
-      { use: 'alb-waf-enabled-remediation', condition: 'checkWaf' },
+      { use: 's3-bucket-logging-enabled-remediation', logicalId: 'S3BucketLoggingRemediation' },
+      { use: 'alb-waf-enabled-remediation', logicalId: 'WafRemediation', condition: 'checkWaf' },
     ]);
 
     // A rule name that is no block name keeps its name in ruleName.
@@ -170,7 +171,7 @@ describe('import: every supported construct', () => {
 
 describe('import: sharing blocks across packs', () => {
   const rotated = (extra: string) => `
-  Rotated:
+  AccessKeysRotated:
     Type: AWS::Config::ConfigRule
 ${extra}`;
   const a = `Parameters:
@@ -184,12 +185,12 @@ Resources:${rotated(`    Controls: [A-1]
       InputParameters:
         maxAccessKeyAge: !If [maxAge, !Ref MaxAge, !Ref AWS::NoValue]
       Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }`)}
-  Mfa:
+  RootAccountMfaEnabled:
     Type: AWS::Config::ConfigRule
     Properties:
       ConfigRuleName: root-account-mfa-enabled
       Source: { Owner: AWS, SourceIdentifier: ROOT_ACCOUNT_MFA_ENABLED }
-  Multi:
+  AutoscalingMultipleAz:
     Type: AWS::Config::ConfigRule
     Properties:
       ConfigRuleName: autoscaling-multiple-az
@@ -209,7 +210,7 @@ Resources:${rotated(`    Controls: [A-1]
       Scope:
         ComplianceResourceTypes: [AWS::IAM::User]
       Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }`)}
-  Mfa:
+  RootAccountMfaEnabled:
     Type: AWS::Config::ConfigRule
     Properties:
       ConfigRuleName: root-account-mfa-enabled
@@ -426,7 +427,7 @@ describe('import: templates whose pack would not build', () => {
       Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
 `,
       'ok.yaml': `Resources:
-  Rotated:
+  AccessKeysRotated:
     Type: AWS::Config::ConfigRule
     Properties:
       ConfigRuleName: access-keys-rotated
