@@ -43,6 +43,7 @@ import {
   setOwn,
   templateString,
   typeProblem,
+  uniqueId,
   upperFirst,
 } from './values.js';
 import type { FileRefusal } from '../source/read-file.js';
@@ -576,6 +577,21 @@ function composePack(
     return false;
   };
 
+  /** A logical id the manifest keeps (`logicalId:`), unless another resource or parameter has it. */
+  const pinnedId = (id: string | undefined, path: YamlPath): string | undefined => {
+    if (id === undefined) return undefined;
+    if (usedLogicalIds.has(id)) {
+      report(
+        'duplicate-logical-id',
+        `"${id}" is already the logical id of a parameter or resource of pack "${manifest.name}"`,
+        { source, path },
+      );
+      complete = false;
+    }
+    usedLogicalIds.add(id);
+    return id;
+  };
+
   manifest.rules.forEach((include, index) => {
     const includePath: YamlPath = typeof include === 'string' ? ['rules', index] : ['rules', index, 'use'];
     const blockName = typeof include === 'string' ? include : include.use;
@@ -631,7 +647,9 @@ function composePack(
     }
     ruleNames.set(ruleName, index);
 
-    const logicalId = uniqueId(pascalCase(ruleName), usedLogicalIds);
+    const logicalId =
+      pinnedId(override?.logicalId, overridePath('logicalId')) ??
+      uniqueId(pascalCase(ruleName), usedLogicalIds);
     const blockAt = (path: YamlPath, part: 'key' | 'value' = 'value') => originAt(rule.source, path, part);
     const origins: Record<string, Origin> = {
       '': originAt(source, includePath),
@@ -887,7 +905,9 @@ function composePack(
       parametersOut.push({ name, value });
     }
     const remediation: ComposedRemediation = {
-      logicalId: uniqueId(`${target.logicalId}Remediation`, usedLogicalIds),
+      logicalId:
+        pinnedId(override?.logicalId, ['remediations', index, 'logicalId']) ??
+        uniqueId(`${target.logicalId}Remediation`, usedLogicalIds),
       block: block.name,
       ruleLogicalId: target.logicalId,
       ruleName: target.ruleName,
@@ -1209,13 +1229,6 @@ function checkInputParametersLength(
 
 function originAt(source: YamlSource, path: YamlPath, part?: 'key' | 'value'): Origin {
   return { locate: () => source.locate(path, part) };
-}
-
-function uniqueId(base: string, used: Set<string>): string {
-  let id = base;
-  for (let n = 2; used.has(id); n++) id = `${base}${n}`;
-  used.add(id);
-  return id;
 }
 
 /** The Guard policy, Lambda or managed identifier a rule evaluates with, for docs and messages. */

@@ -84,6 +84,14 @@ export const authoringChecks = {
       rationale: 'Rule names are unique per account and Region; the pack fails to deploy.',
       fix: 'Give one of the rules a different ruleName.',
     },
+    'duplicate-logical-id': {
+      id: 'PS139',
+      severity: 'error',
+      summary:
+        'A logical id a pack keeps (`logicalId:`) is already used by another resource or parameter of the pack.',
+      rationale: 'Logical ids are unique within a template; CloudFormation rejects the pack.',
+      fix: 'Keep a different logicalId, or remove it to let packsmith derive one.',
+    },
     'frequency-on-change-triggered-rule': {
       id: 'PS116',
       severity: 'error',

@@ -224,12 +224,23 @@ const orNull = <T extends TSchema>(schema: T, what: string) =>
 const conditionRef = (description: string) =>
   Type.String({ pattern: '^[A-Za-z0-9]+$', maxLength: 255, description });
 const ConditionName = conditionRef('Name of a condition of the template.');
+/** A resource's logical id, kept as written instead of derived (what `packsmith import` writes). */
+const pinnedLogicalId = (derived: string) =>
+  Type.String({
+    pattern: '^[A-Za-z0-9]+$',
+    minLength: 1,
+    maxLength: 255,
+    description:
+      `Logical id of the resource in the template (default: ${derived}). ` +
+      'Keeping the id of a deployed template avoids a replacement that loses evaluation history.',
+  });
 
 const RuleInclude = Type.Union([
   Type.String({ minLength: 1 }),
   Type.Object(
     {
       use: Type.String({ minLength: 1 }),
+      logicalId: Type.Optional(pinnedLogicalId('the rule name in PascalCase')),
       description: Type.Optional(
         orNull(Type.String({ maxLength: limits.ruleDescriptionLength }), 'rule description'),
       ),
@@ -270,6 +281,7 @@ const RemediationInclude = Type.Union([
   Type.Object(
     {
       use: Type.String({ minLength: 1 }),
+      logicalId: Type.Optional(pinnedLogicalId("the rule's logical id followed by Remediation")),
       automatic: Type.Optional(Type.Boolean()),
       parameters: Type.Optional(
         Type.Record(

@@ -75,6 +75,14 @@ export function pascalCase(name: string): string {
   return id === '' ? 'Rule' : id;
 }
 
+/** `base`, or `base2`, `base3`, … : the first not in `used`; it is then used. How composition names resources. */
+export function uniqueId(base: string, used: Set<string>): string {
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}${n}`;
+  used.add(id);
+  return id;
+}
+
 /** Sets `key` as an own, enumerable property, even when it is `__proto__`. */
 export function setOwn<T>(object: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });

@@ -7,13 +7,14 @@
  *   ConstraintDescription and any other attribute;
  * - the same conditions, compared by their expressions (a `Condition: NAME` inside one is replaced
  *   by NAME's expression), not by their names;
- * - the same rules, matched by ConfigRuleName: the same Properties, the same resource-level Controls
- *   and Condition (by expression); Fn::If names its condition by expression too;
- * - the same remediations, matched by the ConfigRuleName they remediate: the same Properties and
- *   resource-level Condition.
+ * - the same rules, matched by ConfigRuleName: the same logical id (a renamed resource is replaced
+ *   by CloudFormation, losing its evaluation history), the same Properties, the same resource-level
+ *   Controls and Condition (by expression); Fn::If names its condition by expression too;
+ * - the same remediations, matched by the ConfigRuleName they remediate: the same logical id, the
+ *   same Properties and resource-level Condition.
  *
- * Not compared: logical ids, key order, quoting, comments, DependsOn, resource-level Description
- * and Metadata, and the template's Description, Metadata and AWSTemplateFormatVersion.
+ * Not compared: condition names, key order, quoting, comments, DependsOn, resource-level
+ * Description and Metadata, and the template's Description, Metadata and AWSTemplateFormatVersion.
  *
  * Normalisations (each is how AWS reads the value, or packsmith's documented way of writing it):
  * - scalars in InputParameters, parameter attributes, Fn::Equals operands and StaticValue values
@@ -36,6 +37,8 @@ const setOwn = (o: Obj, key: string, value: Json) =>
 const isObject = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface NormalizedResource {
+  /** The resource's logical id: renaming it replaces the resource. */
+  logicalId: string;
   /** The resource-level Condition, as its expression. */
   condition?: Json;
   controls?: string[];
@@ -117,7 +120,7 @@ export function normalizeTemplate(template: Json): NormalizedTemplate {
       continue;
     }
     const properties = withConditionExpressions(r.Properties, conditionValue) as Obj;
-    const resource: NormalizedResource = { properties };
+    const resource: NormalizedResource = { logicalId: id, properties };
     if (r.Condition !== undefined) resource.condition = conditionValue(r.Condition);
     if (r.Type === 'AWS::Config::ConfigRule') {
       normalizeRuleProperties(properties);

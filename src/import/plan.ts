@@ -8,7 +8,7 @@
  */
 import { basename, extname } from 'node:path';
 import type { RemediationParameterSpec, RuleParameterSpec } from '../authoring/schema.js';
-import { getOwn, setOwn } from '../authoring/values.js';
+import { getOwn, pascalCase, setOwn } from '../authoring/values.js';
 import { limits } from '../facts/limits.js';
 import type { ImportedRemediation, ImportedRule, ImportedTemplate } from './read-template.js';
 
@@ -239,10 +239,15 @@ export function planImport(templates: readonly ImportedTemplate[], options: Plan
     };
     if (Object.keys(template.parameters).length) manifest.parameters = template.parameters;
     if (Object.keys(template.conditions).length) manifest.conditions = template.conditions;
-    manifest.rules = template.rules.map((r) => ruleIncludes.get(r.ruleName)!.include);
+    const keep = keptLogicalIds(template);
+    manifest.rules = template.rules.map((r) =>
+      withLogicalId(ruleIncludes.get(r.ruleName)!.include, keep.get(r)),
+    );
     const remediations = remediationIncludes.get(name);
     if (template.remediations.length) {
-      manifest.remediations = template.remediations.map((r) => remediations!.get(r.ruleName));
+      manifest.remediations = template.remediations.map((r) =>
+        withLogicalId(remediations!.get(r.ruleName), keep.get(r)),
+      );
     }
     const path = `${name}.yaml`;
     files.push({ kind: 'pack', name, path, value: manifest, packs: [name] });
@@ -272,6 +277,45 @@ export function planImport(templates: readonly ImportedTemplate[], options: Plan
     rules: ordered.reduce((n, t) => n + t.rules.length, 0),
     remediations: ordered.reduce((n, t) => n + t.remediations.length, 0),
   };
+}
+
+/** The first of `base`, `base2`, `base3`, … not in `used`. */
+function firstFree(base: string, used: ReadonlySet<string>): string {
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}${n}`;
+  return id;
+}
+
+/**
+ * The resources of a template whose logical id composition would not derive, with that id: the
+ * manifest keeps it (`logicalId:`), so a pack deployed from the template is updated in place, not
+ * replaced. Follows composition: pack parameters first, then each rule (its rule name in
+ * PascalCase), then each remediation (its rule's logical id + `Remediation`), each id unused so far.
+ */
+function keptLogicalIds(template: ImportedTemplate): Map<ImportedRule | ImportedRemediation, string> {
+  const used = new Set(Object.keys(template.parameters));
+  const kept = new Map<ImportedRule | ImportedRemediation, string>();
+  const idOfRule = new Map<string, string>();
+  const settle = (item: ImportedRule | ImportedRemediation, base: string) => {
+    if (firstFree(base, used) !== item.logicalId) kept.set(item, item.logicalId);
+    used.add(item.logicalId);
+  };
+  for (const rule of template.rules) {
+    settle(rule, pascalCase(rule.ruleName));
+    idOfRule.set(rule.ruleName, rule.logicalId);
+  }
+  for (const remediation of template.remediations) {
+    settle(remediation, `${idOfRule.get(remediation.ruleName) ?? ''}Remediation`);
+  }
+  return kept;
+}
+
+/** An include that keeps `logicalId` (right after `use`), or the include as it is. */
+function withLogicalId(include: unknown, logicalId: string | undefined): unknown {
+  if (logicalId === undefined) return include;
+  if (typeof include === 'string') return { use: include, logicalId };
+  const { use, ...rest } = include as Record<string, unknown>;
+  return { use, logicalId, ...rest };
 }
 
 /** Scalar properties a pack may override; `null` in the include removes the block's value. */

@@ -46,7 +46,7 @@ const original = () => ({
   },
 });
 
-/** The same pack as packsmith writes it: other names, strings, explicit defaults. */
+/** The same pack as packsmith writes it: other condition names, strings, explicit defaults. */
 const rebuilt = () => ({
   Parameters: {
     MaxAge: { Type: 'String', Default: '90', Description: 'days', AllowedValues: ['30', '90'] },
@@ -58,7 +58,7 @@ const rebuilt = () => ({
     everything: { 'Fn::And': [{ Condition: 'toggleOn' }, { Condition: 'ageSet' }] },
   },
   Resources: {
-    AccessKeysRotated: {
+    Rule: {
       Type: 'AWS::Config::ConfigRule',
       Condition: 'everything',
       Controls: ['C-1', 'C-2'],
@@ -71,9 +71,9 @@ const rebuilt = () => ({
         },
       },
     },
-    AccessKeysRotatedRemediation: {
+    Fix: {
       Type: 'AWS::Config::RemediationConfiguration',
-      DependsOn: 'AccessKeysRotated',
+      DependsOn: 'Rule',
       Properties: {
         ConfigRuleName: 'access-keys-rotated',
         TargetType: 'SSM_DOCUMENT',
@@ -95,7 +95,7 @@ const changed = (edit: (t: Template) => void) => {
 };
 
 describe('template equivalence', () => {
-  it('ignores names, order, quoting of scalars and the documented normalisations', () => {
+  it('ignores condition names, order, quoting of scalars and the documented normalisations', () => {
     expect(templateDifferences(original(), rebuilt())).toEqual([]);
     expect(equivalentTemplates(rebuilt(), original())).toBe(true);
   });
@@ -148,6 +148,29 @@ describe('template equivalence', () => {
       ),
     ).toEqual([
       'rule "access-keys-rotated".properties.MaximumExecutionFrequency: missing in the rebuilt template',
+    ]);
+  });
+
+  it('finds a renamed logical id: CloudFormation would replace the resource', () => {
+    const renamed = (edit: (resources: Record<string, unknown>) => void) => {
+      const t = rebuilt();
+      edit(t.Resources as Record<string, unknown>);
+      return templateDifferences(original(), t);
+    };
+    expect(
+      renamed((r) => {
+        r.AccessKeysRotated = r.Rule;
+        delete r.Rule;
+        (r.Fix as { DependsOn: string }).DependsOn = 'AccessKeysRotated';
+      }),
+    ).toEqual(['rule "access-keys-rotated".logicalId: "Rule" in the original, "AccessKeysRotated" rebuilt']);
+    expect(
+      renamed((r) => {
+        r.AccessKeysRotatedRemediation = r.Fix;
+        delete r.Fix;
+      }),
+    ).toEqual([
+      'remediation of rule "access-keys-rotated".logicalId: "Fix" in the original, "AccessKeysRotatedRemediation" rebuilt',
     ]);
   });
 

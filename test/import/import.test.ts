@@ -101,9 +101,10 @@ describe('import: every supported construct', () => {
     const rules = manifest.rules as unknown[];
     expect(rules).toContainEqual({ use: 'alb-waf-enabled', condition: 'checkWaf' });
     expect(rules).toContainEqual({ use: 'encrypted-volumes', parametersCondition: 'HasKmsKeyId' });
+    // The fixture's remediation ids are not the derived ones (rule id + Remediation): kept.
     expect(manifest.remediations).toEqual([
-      's3-bucket-logging-enabled-remediation',
-      { use: 'alb-waf-enabled-remediation', condition: 'checkWaf' },
+      { use: 's3-bucket-logging-enabled-remediation', logicalId: 'S3BucketLoggingRemediation' },
+      { use: 'alb-waf-enabled-remediation', logicalId: 'WafRemediation', condition: 'checkWaf' },
     ]);
 
     // A rule name that is no block name keeps its name in ruleName.
@@ -170,7 +171,7 @@ describe('import: every supported construct', () => {
 
 describe('import: sharing blocks across packs', () => {
   const rotated = (extra: string) => `
-  Rotated:
+  AccessKeysRotated:
     Type: AWS::Config::ConfigRule
 ${extra}`;
   const a = `Parameters:
@@ -184,12 +185,12 @@ Resources:${rotated(`    Controls: [A-1]
       InputParameters:
         maxAccessKeyAge: !If [maxAge, !Ref MaxAge, !Ref AWS::NoValue]
       Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }`)}
-  Mfa:
+  RootAccountMfaEnabled:
     Type: AWS::Config::ConfigRule
     Properties:
       ConfigRuleName: root-account-mfa-enabled
       Source: { Owner: AWS, SourceIdentifier: ROOT_ACCOUNT_MFA_ENABLED }
-  Multi:
+  AutoscalingMultipleAz:
     Type: AWS::Config::ConfigRule
     Properties:
       ConfigRuleName: autoscaling-multiple-az
@@ -209,7 +210,7 @@ Resources:${rotated(`    Controls: [A-1]
       Scope:
         ComplianceResourceTypes: [AWS::IAM::User]
       Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }`)}
-  Mfa:
+  RootAccountMfaEnabled:
     Type: AWS::Config::ConfigRule
     Properties:
       ConfigRuleName: root-account-mfa-enabled
@@ -426,7 +427,7 @@ describe('import: templates whose pack would not build', () => {
       Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
 `,
       'ok.yaml': `Resources:
-  Rotated:
+  AccessKeysRotated:
     Type: AWS::Config::ConfigRule
     Properties:
       ConfigRuleName: access-keys-rotated
@@ -720,5 +721,109 @@ describe('packsmith import (CLI)', () => {
     const r = await runCli(['import', empty, '--into', join(empty, 'packs')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/has no \.yaml, \.yml or \.json template/);
+  });
+});
+
+describe('import: logical ids', () => {
+  // As in AWS's CIS sample: ids that are not the rule name in PascalCase, a rule whose id is
+  // another rule's derived id, a remediation id that is not the rule's id + Remediation.
+  const template = `Parameters:
+  RestrictedIncomingTrafficParamBlockedPort1: { Type: String, Default: '20' }
+Resources:
+  IncomingSshDisabled:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: restricted-ssh
+      Source: { Owner: AWS, SourceIdentifier: INCOMING_SSH_DISABLED }
+  RestrictedSsh:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: restricted-common-ports
+      InputParameters:
+        blockedPort1: !Ref RestrictedIncomingTrafficParamBlockedPort1
+      Source: { Owner: AWS, SourceIdentifier: RESTRICTED_INCOMING_TRAFFIC }
+  AccessKeysRotated:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: access-keys-rotated
+      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
+  NotifySsh:
+    Type: AWS::Config::RemediationConfiguration
+    Properties:
+      ConfigRuleName: !Ref IncomingSshDisabled
+      TargetType: SSM_DOCUMENT
+      TargetId: AWS-PublishSNSNotification
+      Parameters:
+        AutomationAssumeRole: { StaticValue: { Values: ['arn:aws:iam::111122223333:role/notify'] } }
+        TopicArn: { StaticValue: { Values: ['arn:aws:sns:us-east-1:111122223333:alerts'] } }
+        Message: { StaticValue: { Values: ['SSH is open'] } }
+  AccessKeysRotatedRemediation:
+    Type: AWS::Config::RemediationConfiguration
+    Properties:
+      ConfigRuleName: access-keys-rotated
+      TargetType: SSM_DOCUMENT
+      TargetId: AWS-PublishSNSNotification
+      Parameters:
+        AutomationAssumeRole: { StaticValue: { Values: ['arn:aws:iam::111122223333:role/notify'] } }
+        TopicArn: { StaticValue: { Values: ['arn:aws:sns:us-east-1:111122223333:alerts'] } }
+        Message: { StaticValue: { Values: ['Rotate'] } }
+`;
+  type Resources = Record<string, { Type: string; Properties: { ConfigRuleName: unknown } }>;
+  const idsAndNames = (t: unknown) =>
+    Object.entries((t as { Resources: Resources }).Resources)
+      .map(([id, r]) => `${id} ${r.Type} ${JSON.stringify(r.Properties.ConfigRuleName)}`)
+      .sort();
+
+  it('keeps every logical id: logicalId in the include where the derived id would differ', async () => {
+    const dir = scratch({ 'ids.yaml': template });
+    const { cli, packs } = await importInto([dir]);
+    expect(cli.stderr).not.toMatch(/error/);
+    expect(cli.code).toBe(0);
+    const manifest = load(join(packs, 'ids.yaml'));
+    expect(manifest.rules).toEqual([
+      { use: 'restricted-ssh', logicalId: 'IncomingSshDisabled' },
+      { use: 'restricted-common-ports', logicalId: 'RestrictedSsh' },
+      'access-keys-rotated',
+    ]);
+    expect(manifest.remediations).toEqual([
+      { use: 'restricted-ssh-remediation', logicalId: 'NotifySsh' },
+      'access-keys-rotated-remediation',
+    ]);
+
+    const rebuilt = await rebuild(packs);
+    expect(errorsOf(rebuilt.diagnostics)).toEqual([]);
+    const original = readOriginal(join(dir, 'ids.yaml'));
+    const built = rebuilt.templates.get('ids');
+    // Same logical ids for the same rule names (a remediation's ConfigRuleName may be a Ref).
+    expect(Object.keys((built as { Resources: Resources }).Resources).sort()).toEqual(
+      Object.keys((original as { Resources: Resources }).Resources).sort(),
+    );
+    expect(idsAndNames(built).filter((l) => l.includes('ConfigRule '))).toEqual(
+      idsAndNames(original).filter((l) => l.includes('ConfigRule ')),
+    );
+    expect(differencesByPack({ ids: original }, rebuilt)).toEqual({ ids: [] });
+  });
+
+  it('refuses a kept logical id that another resource or parameter of the pack has (PS139)', async () => {
+    const dir = scratch({ 'ids.yaml': template });
+    const { packs } = await importInto([dir]);
+    const path = join(packs, 'ids.yaml');
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(
+        'logicalId: RestrictedSsh',
+        'logicalId: RestrictedIncomingTrafficParamBlockedPort1',
+      ),
+    );
+    const rebuilt = await rebuild(packs);
+    const errors = errorsOf(rebuilt.diagnostics);
+    expect(errors.map((d) => [d.checkId, d.message])).toEqual([
+      [
+        'PS139',
+        '"RestrictedIncomingTrafficParamBlockedPort1" is already the logical id of a parameter or resource of pack "ids"',
+      ],
+    ]);
+    expect(errors[0]!.location?.file).toMatch(/ids\.yaml$/);
+    expect(rebuilt.built).toEqual([]);
   });
 });
