@@ -478,6 +478,8 @@ function unknownBlockMessage(what: string, name: string, known: Iterable<string>
 
 interface ParameterDraft extends ComposedParameter {
   optional: boolean;
+  /** The description was made from the catalog (not written): it does not make two exposures differ. */
+  madeDescription?: boolean;
 }
 
 /** An input bound to a pack parameter whose key may be dropped (Fn::If + AWS::NoValue). */
@@ -700,7 +702,9 @@ function composePack(
       }
       const existing = parameters.get(parameterName);
       if (existing) {
-        if (existing.default !== draft.default || existing.description !== draft.description) {
+        const descriptionsDiffer =
+          existing.description !== draft.description && !(existing.madeDescription && draft.madeDescription);
+        if (existing.default !== draft.default || descriptionsDiffer) {
           report(
             'pack-parameter-conflict',
             `pack parameter "${parameterName}" is also exposed at ${existing.origin.locate().file}:${existing.origin.locate().line} with a different default or description`,
@@ -951,7 +955,7 @@ function composePack(
     name: manifest.name,
     manifest: source.file,
     manifestPath: manifestFile.path,
-    parameters: [...parameters.values()].map(({ optional: _optional, ...p }) => p),
+    parameters: [...parameters.values()].map(({ optional: _optional, madeDescription: _made, ...p }) => p),
     conditions: [...conditions.values()],
     rules,
     remediations,
@@ -1153,6 +1157,8 @@ interface InheritedParameter {
   description?: string;
   /** Where the default comes from, for messages. */
   from?: string;
+  /** The description names the input, its type and the rule (the block gave none). */
+  madeDescription?: boolean;
 }
 
 /**
@@ -1184,7 +1190,10 @@ function inheritedParameter(
   }
   if (inherited.description === undefined && known && managed) {
     const text = `${name} (${known.type}) of the AWS Config managed rule ${managed.identifier}.`;
-    if (characters(text) <= limits.parameterDescriptionLength) inherited.description = text;
+    if (characters(text) <= limits.parameterDescriptionLength) {
+      inherited.description = text;
+      inherited.madeDescription = true;
+    }
   }
   return inherited;
 }
@@ -1202,7 +1211,10 @@ function exposeParameter(
   else if (inherited.default !== undefined) p.default = inherited.default;
   else if (optional) p.default = '';
   if (spec.description !== undefined) p.description = spec.description;
-  else if (inherited.description !== undefined) p.description = inherited.description;
+  else if (inherited.description !== undefined) {
+    p.description = inherited.description;
+    if (inherited.madeDescription) p.madeDescription = true;
+  }
   if (spec.allowedValues) p.allowedValues = optional ? ['', ...spec.allowedValues] : spec.allowedValues;
   if (spec.pattern !== undefined)
     p.allowedPattern = optional ? `^$|^(?:${spec.pattern})$` : `^(?:${spec.pattern})$`;

@@ -148,6 +148,28 @@ describe('expose', () => {
     );
   });
 
+  it('two rules exposing inputs under one name without a description share the parameter', async () => {
+    const trail = (name: string, identifier: string) => [
+      'kind: rule',
+      `name: ${name}`,
+      `source: { managed: ${identifier} }`,
+      'parameters:',
+      '  s3BucketName: { expose: TrailBucket }',
+    ];
+    write({
+      'packs/rules/a.yaml': trail('trail', 'CLOUD_TRAIL_ENABLED'),
+      'packs/rules/b.yaml': trail('multi-region-trail', 'MULTI_REGION_CLOUD_TRAIL_ENABLED'),
+      'packs/p.yaml': pack('  - trail', '  - multi-region-trail'),
+    });
+    const { found, parameters } = await build();
+    expect(found).toEqual([]);
+    expect(parameters['TrailBucket']).toEqual({
+      Type: 'String',
+      Default: '',
+      Description: 's3BucketName (String) of the AWS Config managed rule CLOUD_TRAIL_ENABLED.',
+    });
+  });
+
   it('a required input with no default anywhere stays without a Default', async () => {
     write({
       'packs/rules/type.yaml': [
