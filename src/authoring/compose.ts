@@ -479,6 +479,8 @@ function unknownBlockMessage(what: string, name: string, known: Iterable<string>
 
 interface ParameterDraft extends ComposedParameter {
   optional: boolean;
+  /** The description was made from the catalog (not written): it does not make two exposures differ. */
+  madeDescription?: boolean;
 }
 
 /** An input bound to a pack parameter whose key may be dropped (Fn::If + AWS::NoValue). */
@@ -699,10 +701,28 @@ function composePack(
         inputParameters.push(input);
         continue;
       }
-      const draft = exposeParameter(parameterName, spec, known, optional, at);
+      const blockSpec =
+        from === 'pack' && block.parameters && Object.hasOwn(block.parameters, name)
+          ? block.parameters[name]
+          : undefined;
+      const inherited = inheritedParameter(name, spec, blockSpec, known, managed);
+      const draft = exposeParameter(parameterName, spec, known, optional, at, inherited);
+      if (spec.default === undefined && inherited.default !== undefined) {
+        // A default taken from the block or the catalog must still meet this spec's own constraints.
+        const problem = constraintProblem(inherited.default, constraintsOf(spec));
+        if (problem) {
+          report(
+            'parameter-constraint',
+            `the default of "${name}" (${JSON.stringify(inherited.default)}, from ${inherited.from}) ${problem}`,
+            { source: specSource, path },
+          );
+        }
+      }
       const existing = parameters.get(parameterName);
       if (existing) {
-        if (existing.default !== draft.default || existing.description !== draft.description) {
+        const descriptionsDiffer =
+          existing.description !== draft.description && !(existing.madeDescription && draft.madeDescription);
+        if (existing.default !== draft.default || descriptionsDiffer) {
           report(
             'pack-parameter-conflict',
             `pack parameter "${parameterName}" is also exposed at ${existing.origin.locate().file}:${existing.origin.locate().line} with a different default or description`,
@@ -955,7 +975,7 @@ function composePack(
     name: manifest.name,
     manifest: source.file,
     manifestPath: manifestFile.path,
-    parameters: [...parameters.values()].map(({ optional: _optional, ...p }) => p),
+    parameters: [...parameters.values()].map(({ optional: _optional, madeDescription: _made, ...p }) => p),
     conditions: [...conditions.values()],
     rules,
     remediations,
@@ -1151,17 +1171,70 @@ function isOptionalInput(known: ManagedRuleParameter | undefined, custom: boolea
   return known.optional || known.default !== undefined;
 }
 
+/** What an exposed input starts from when its spec gives no default or description. */
+interface InheritedParameter {
+  default?: string;
+  description?: string;
+  /** Where the default comes from, for messages. */
+  from?: string;
+  /** The description names the input, its type and the rule (the block gave none). */
+  madeDescription?: boolean;
+}
+
+/**
+ * The default and description an exposed input keeps when its spec does not give them: the rule
+ * block's entry for the input (a value is its default; an exposed entry gives its default and
+ * description) when a pack's override re-exposes it, else the managed-rule catalog (the documented
+ * default; a description naming the input, its type and the rule).
+ */
+function inheritedParameter(
+  name: string,
+  spec: ExposedParameter,
+  blockSpec: RuleParameterSpec | undefined,
+  known: ManagedRuleParameter | undefined,
+  managed: ManagedRule | undefined,
+): InheritedParameter {
+  const inherited: InheritedParameter = {};
+  if (blockSpec !== undefined) {
+    const raw = isExposed(blockSpec) ? blockSpec.default : blockSpec;
+    if (raw !== undefined) {
+      inherited.default = templateString(raw);
+      inherited.from = 'the rule block';
+    }
+    if (isExposed(blockSpec) && blockSpec.description !== undefined)
+      inherited.description = blockSpec.description;
+  }
+  if (inherited.default === undefined && known?.default !== undefined && spec.default === undefined) {
+    inherited.default = known.default;
+    inherited.from = `the documented default of ${managed?.identifier ?? 'the managed rule'}`;
+  }
+  if (inherited.description === undefined && known && managed) {
+    const text = `${name} (${known.type}) of the AWS Config managed rule ${managed.identifier}.`;
+    if (characters(text) <= limits.parameterDescriptionLength) {
+      inherited.description = text;
+      inherited.madeDescription = true;
+    }
+  }
+  return inherited;
+}
+
 function exposeParameter(
   name: string,
   spec: ExposedParameter,
   known: ManagedRuleParameter | undefined,
   optional: boolean,
   origin: Origin,
+  inherited: InheritedParameter = {},
 ): ParameterDraft {
   const p: ParameterDraft = { name, constraints: constraintsOf(spec), optional, origin };
   if (spec.default !== undefined) p.default = templateString(spec.default);
+  else if (inherited.default !== undefined) p.default = inherited.default;
   else if (optional) p.default = '';
   if (spec.description !== undefined) p.description = spec.description;
+  else if (inherited.description !== undefined) {
+    p.description = inherited.description;
+    if (inherited.madeDescription) p.madeDescription = true;
+  }
   if (spec.allowedValues) p.allowedValues = optional ? ['', ...spec.allowedValues] : spec.allowedValues;
   if (spec.pattern !== undefined)
     p.allowedPattern = optional ? `^$|^(?:${spec.pattern})$` : `^(?:${spec.pattern})$`;

@@ -32,8 +32,22 @@ export const ExposedParameterSchema = Type.Object(
           'Name of the pack parameter that carries this input (true: derived from the rule and parameter names).',
       }),
     ),
-    default: Type.Optional(ParameterValue),
-    description: Type.Optional(Type.String({ maxLength: limits.parameterDescriptionLength })),
+    default: Type.Optional(
+      Type.Union([ScalarValue, Type.Array(ScalarValue)], {
+        description:
+          "Default of the pack parameter. Without it: the rule block's value or default for this input " +
+          "(when a pack's override re-exposes it), else the managed rule's documented default; " +
+          'else empty when the rule does not require the input.',
+      }),
+    ),
+    description: Type.Optional(
+      Type.String({
+        maxLength: limits.parameterDescriptionLength,
+        description:
+          "Description of the pack parameter. Without it: the rule block's description of this input " +
+          "(when a pack's override re-exposes it), else one naming the input, its type and the managed rule.",
+      }),
+    ),
     optional: Type.Optional(
       Type.Boolean({
         description:
@@ -57,7 +71,13 @@ export const ExposedParameterSchema = Type.Object(
     minItems: Type.Optional(Type.Integer({ minimum: 0, description: 'Minimum number of CSV items.' })),
     maxItems: Type.Optional(Type.Integer({ minimum: 0, description: 'Maximum number of CSV items.' })),
   },
-  { additionalProperties: false, description: 'An input exposed as a pack parameter.' },
+  {
+    additionalProperties: false,
+    description:
+      'An input exposed as a pack parameter (`{ expose: true }`, or any object): the rule passes the ' +
+      "parameter's value (Ref). The parameter keeps the default and description the rule block or the " +
+      'managed-rule catalog gives for the input unless written here.',
+  },
 );
 
 const RuleParameterSpec = Type.Union([ParameterValue, ExposedParameterSchema]);
