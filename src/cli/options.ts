@@ -36,7 +36,7 @@ export interface DestroyCommandOptions extends RolloutCommandOptions, TrackingCo
 
 export interface PlanCommandOptions extends RolloutCommandOptions {
   out?: string;
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'markdown';
 }
 
 export interface PreflightCommandOptions extends RolloutCommandOptions {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAws } from '../../src/aws/clients.js';
 import { deploy, type DeployRequest } from '../../src/app/deploy.js';
 import { plan } from '../../src/app/plan.js';
+import { planMarkdown } from '../../src/report/plan-markdown.js';
 import type { RolloutSelection } from '../../src/app/context.js';
 import type { AppEvent, RolloutDeps } from '../../src/app/events.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
@@ -172,5 +173,20 @@ describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote(
         },
       ]);
     }
+    // The same plan as a pull request comment: a table per pack, the rule diff in a diff block.
+    const markdown = planMarkdown(result.plan);
+    expect(markdown).toContain('**0 to create, 2 to update, 0 unchanged**');
+    expect(markdown).toContain('| us-east-1 | **update** | changed |');
+    expect(markdown).toContain(
+      '```diff\n- rule s3-bucket-logging-enabled\n! rule s3-account-level-public-access-blocks-periodic\n    MaximumExecutionFrequency: "Twelve_Hours" → "TwentyFour_Hours"\n```',
+    );
+    // Text from the templates cannot close the code block or a table cell.
+    const hostile = structuredClone(result.plan);
+    hostile.packs[0]!.regions[0]!.rules![0]!.rule = 'x\n```\n# injected';
+    hostile.packs[0]!.regions[0]!.reasons = ['a | b'];
+    const safe = planMarkdown(hostile);
+    expect(safe.match(/```/g)).toHaveLength(4);
+    expect(safe).not.toContain('\n# injected');
+    expect(safe).toContain('a \\| b');
   }, 120_000);
 });

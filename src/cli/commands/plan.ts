@@ -12,7 +12,9 @@ export function registerPlan(program: Command): void {
       .argument('[pack...]', 'packs of the deployment configuration (default: all)'),
   )
     .option('-o, --out <file>', 'save the plan; `packsmith deploy --plan FILE` applies exactly it')
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'),
+    )
     .action(async (packs: string[], options: PlanCommandOptions, command: Command) => {
       const { runPlan } = await import('../run/plan.js');
       process.exitCode = await runPlan(packs, { ...options, debug: command.optsWithGlobals().debug });

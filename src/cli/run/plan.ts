@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { plan as planUseCase } from '../../app/plan.js';
 import type { PlanCommandOptions } from '../options.js';
 import { jsonDocument, processOutput } from '../output.js';
+import { planMarkdown } from '../../report/plan-markdown.js';
 import { formatPlan } from './planning.js';
 import { connectFor, fromCore, printDiagnostics, selectionOf } from './rollout-context.js';
 
@@ -19,6 +20,7 @@ export async function runPlan(packs: string[], options: PlanCommandOptions): Pro
     writeFileSync(resolve(options.out), document);
   }
   if (options.format === 'json') io.out(document);
+  else if (options.format === 'markdown') io.out(planMarkdown(plan));
   else {
     io.out(formatPlan(plan, io));
     if (options.out)
