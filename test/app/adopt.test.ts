@@ -7,12 +7,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutOrganizationConformancePackCommand } from '@aws-sdk/client-config-service';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAws } from '../../src/aws/clients.js';
 import { adopt } from '../../src/app/adopt.js';
 import { AppError } from '../../src/app/errors.js';
 import { plan, putRequestOf } from '../../src/app/plan.js';
 import type { RolloutSelection } from '../../src/app/context.js';
+import { AdoptOutputSchema } from '../../src/report/schemas/rollout.js';
 import { sandboxTemplateBucket } from '../../src/sandbox/sandbox.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
 import { startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
@@ -158,4 +160,24 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
       expect(r.reasons).toEqual([`parameters changed: ${name}`]);
     }
   }, 180_000);
+
+  it('the CLI: a second adopt refuses without --force; with it, a JSON report of its schema', async () => {
+    // Runs after the adoption above: the records are there.
+    const refusedRun = await fx.cli('adopt', PACK);
+    expect(refusedRun.code).toBe(1);
+    expect(refusedRun.stderr).toContain('packsmith already has a deployment record for s3-data-protection');
+    const run = await fx.cli('adopt', PACK, '--force', '--format', 'json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const document = JSON.parse(run.stdout) as { kind: string; regions: Array<{ region: string }> };
+    const validate = new Ajv({ strict: false }).compile(AdoptOutputSchema);
+    expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    expect(document.kind).toBe('adopt');
+    expect(document.regions.map((r) => r.region)).toEqual(REGIONS);
+    const text = await fx.cli('adopt', PACK, '--force', '--region', 'eu-west-1');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^Adopted s3-data-protection \(pack s3-data-protection\)\n {2}eu-west-1: recorded template [0-9a-f]{12} \(already staged at s3:\/\/packsmith-sandbox-templates-eu-west-1\/packsmith\/s3-data-protection\/templates\/[0-9a-f]{64}\.yaml\), LastUpdateTime .*, replacing the previous record\n {4}AWS differs from the configuration \(parameters S3AccessLogsBucket\): plan will say update\n/,
+    );
+  }, 120_000);
 });
