@@ -70,6 +70,28 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
     for (const region of REGIONS) expect(await packsmithObjects(region)).toEqual([]);
   }, 120_000);
 
+  it('refuses when the pack is missing in one Region, and writes nothing in the others', async () => {
+    const [planned] = (await plan(selection, connect)).plan.packs[0]!.regions;
+    const put = putRequestOf(planned!);
+    const aws = createAws({ defaultRegion: planned!.region });
+    try {
+      await aws.config(planned!.region).send(
+        new PutOrganizationConformancePackCommand({
+          OrganizationConformancePackName: PACK,
+          TemplateBody: put.templateBody,
+          ExcludedAccounts: put.excludedAccounts,
+        }),
+      );
+    } finally {
+      aws.destroy();
+    }
+    expect(planned!.region).toBe('us-east-1');
+    await expect(adopt({ ...selection, pack: PACK }, { force: true }, connect)).rejects.toThrow(
+      /nothing was written:\n {2}eu-west-1: the organization conformance pack s3-data-protection does not exist$/,
+    );
+    for (const region of REGIONS) expect(await packsmithObjects(region)).toEqual([]);
+  }, 120_000);
+
   it('adopts a pack put by hand: plan says unchanged, then update naming the changed parameter', async () => {
     // The configuration gives one parameter a value.
     const name = 'S3AccessLogsBucket';
@@ -81,7 +103,8 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
     // Put by hand what the repository builds, with the parameters the configuration gives.
     const before = await plan(selection, connect);
     const regions = before.plan.packs[0]!.regions;
-    expect(regions.map((r) => r.action)).toEqual(['create', 'create']);
+    // us-east-1 was put by hand above, without the parameter.
+    expect(regions.map((r) => r.action)).toEqual(['update', 'create']);
     const aws = createAws({ defaultRegion: REGIONS[0]! });
     try {
       for (const planned of regions) {
