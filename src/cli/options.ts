@@ -34,6 +34,11 @@ export interface DestroyCommandOptions extends RolloutCommandOptions, TrackingCo
   lockWait: string;
 }
 
+export interface AdoptCommandOptions extends RolloutCommandOptions {
+  force?: boolean;
+  format: 'text' | 'json';
+}
+
 export interface PlanCommandOptions extends RolloutCommandOptions {
   out?: string;
   format: 'text' | 'json' | 'markdown';

@@ -9,6 +9,7 @@ import { registerPreflight } from './preflight.js';
 import { registerPlan } from './plan.js';
 import { registerDeploy } from './deploy.js';
 import { registerDestroy } from './destroy.js';
+import { registerAdopt } from './adopt.js';
 import { registerStatus } from './status.js';
 import { registerHistory } from './history.js';
 import { registerUnlock } from './unlock.js';
@@ -28,6 +29,7 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerPreflight,
   registerPlan,
   registerDeploy,
+  registerAdopt,
   registerStatus,
   registerHistory,
   registerDestroy,

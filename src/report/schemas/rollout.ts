@@ -174,7 +174,46 @@ export const PreflightOutputSchema = Type.Object(
   { additionalProperties: false, title: 'packsmith preflight output' },
 );
 
+/** `packsmith adopt PACK --format json`: the deployment records written, per Region. */
+export const AdoptOutputSchema = Type.Object(
+  {
+    ...reportHeader('adopt'),
+    pack: Type.String(),
+    orgPackName: Type.String(),
+    regions: Type.Array(
+      Type.Object(
+        {
+          region: Type.String(),
+          bucket: Type.String(),
+          templateSha256: Sha256,
+          templateKey: Type.String(),
+          uploaded: Type.Boolean({ description: 'False when the template was already staged.' }),
+          recordKey: Type.String(),
+          packLastUpdateTime: Type.String({ description: "The pack's LastUpdateTime the record saves." }),
+          replacedRecord: Type.Boolean({ description: 'A packsmith record was replaced (--force).' }),
+          parameters: Parameters,
+          excludedAccounts: Type.Array(AccountId),
+          differs: Type.Object(
+            {
+              parameters: Type.Array(Type.String()),
+              excludedAccounts: Type.Boolean(),
+              delivery: Type.Boolean(),
+            },
+            {
+              additionalProperties: false,
+              description: 'Where AWS differs from the configuration: `plan` says update for these.',
+            },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, title: 'packsmith adopt output' },
+);
+
 export const rolloutOutputSchemas = {
+  adopt: AdoptOutputSchema,
   plan: PlanOutputSchema,
   rollout: RolloutOutputSchema,
   status: StatusOutputSchema,
