@@ -21,6 +21,8 @@ export interface PlannedFile {
   path: string;
   /** The document, keys in the order they are written. */
   value: Record<string, unknown>;
+  /** A comment line written before the document (without `# `): where it came from. */
+  comment?: string;
   /** Packs whose build reads this file. */
   packs: string[];
 }
@@ -232,11 +234,9 @@ export function planImport(templates: readonly ImportedTemplate[], options: Plan
   const plannedPacks: PlannedPack[] = [];
   for (const { name, template } of packs) {
     const ruleIncludes = includes.get(name) ?? new Map<string, { block: string; include: unknown }>();
-    const manifest: Record<string, unknown> = {
-      kind: 'pack',
-      name,
-      description: template.description ?? `Imported from ${basename(template.file)}.`,
-    };
+    // The description is the template's own; where it came from is a comment, not a description.
+    const manifest: Record<string, unknown> = { kind: 'pack', name };
+    if (template.description !== undefined) manifest.description = template.description;
     if (Object.keys(template.parameters).length) manifest.parameters = template.parameters;
     if (Object.keys(template.conditions).length) manifest.conditions = template.conditions;
     const keep = keptLogicalIds(template);
@@ -250,7 +250,14 @@ export function planImport(templates: readonly ImportedTemplate[], options: Plan
       );
     }
     const path = `${name}.yaml`;
-    files.push({ kind: 'pack', name, path, value: manifest, packs: [name] });
+    files.push({
+      kind: 'pack',
+      name,
+      path,
+      value: manifest,
+      packs: [name],
+      comment: `Imported from ${basename(template.file)} by packsmith import.`,
+    });
     const resourcesOfBlock = new Map<string, string[]>();
     const carry = (block: string, id: string) =>
       resourcesOfBlock.set(block, [...(resourcesOfBlock.get(block) ?? []), id]);

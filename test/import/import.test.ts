@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ImportOutputSchema, type ImportOutput } from '../../src/report/schemas/import.js';
+import { schemasFolder } from '../../src/import/import.js';
 import { runCli } from '../support/cli.js';
 import { differencesByPack, errorsOf, readOriginal, readTree, rebuild, scratch } from './support.js';
 
@@ -81,7 +82,7 @@ describe('import: every supported construct', () => {
   });
 
   it('writes the format extensions: conditions, overrides, explicit rule names, parameter forms', async () => {
-    const { packs } = await importInto([dir]);
+    const { cli, packs } = await importInto([dir]);
     const manifest = load(join(packs, 'constructs.yaml'));
     expect(Object.keys(manifest.conditions as Doc)).toEqual([
       'loggingBucket',
@@ -140,18 +141,12 @@ describe('import: every supported construct', () => {
         GrantedPermission: { values: ['FULL_CONTROL', 'READ'] },
       },
     });
-    // Every file names its schema, relative to packsmith's schemas/ (no .packsmith/schemas here).
-    const schemas = resolve(import.meta.dirname, '../../schemas');
+    // Outside a repository with .packsmith/schemas, and with packsmith installed elsewhere, no file
+    // points into the installation (a path that is wrong on every other machine).
     for (const [rel, text] of Object.entries(readTree(packs))) {
-      const ref = /^# yaml-language-server: \$schema=(\S+)\n/.exec(text)?.[1];
-      expect(ref, rel).toBeDefined();
-      const kind = rel.startsWith('rules/')
-        ? 'rule'
-        : rel.startsWith('remediations/')
-          ? 'remediation'
-          : 'pack';
-      expect(resolve(join(packs, rel, '..'), ref!)).toBe(join(schemas, `${kind}.schema.json`));
+      expect(text, rel).not.toMatch(/\$schema=/);
     }
+    expect(cli.stderr).toMatch(/note: the files have no \$schema line/);
   });
 
   it('refers to <root>/.packsmith/schemas when the repository has it, and writes the same bytes every time', async () => {
@@ -166,6 +161,73 @@ describe('import: every supported construct', () => {
       join(scratch({ '.packsmith/schemas/rule.schema.json': '{}' }), 'packs'),
     );
     expect(readTree(second.packs)).toEqual(readTree(first.packs));
+  });
+});
+
+describe('import: descriptions and $schema lines', () => {
+  const template = (description: string) => `${description}Resources:
+  AccessKeysRotated:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: access-keys-rotated
+      Description: Checks that active access keys are rotated.
+      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
+  RootAccountMfaEnabled:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: root-account-mfa-enabled
+      Source: { Owner: AWS, SourceIdentifier: ROOT_ACCOUNT_MFA_ENABLED }
+`;
+
+  it("describes blocks and manifests with the template's descriptions; provenance is a comment", async () => {
+    const templates = scratch({
+      'described.yaml': template('Description: Keys and root account hygiene.\n'),
+      'plain.yaml': template(''),
+    });
+    const { cli, packs } = await importInto([templates]);
+    expect(cli.code).toBe(0);
+    expect(load(join(packs, 'described.yaml')).description).toBe('Keys and root account hygiene.');
+    // No Description in the template: none is made up.
+    expect(load(join(packs, 'plain.yaml'))).not.toHaveProperty('description');
+    expect(load(join(packs, 'rules/access-keys-rotated.yaml')).description).toBe(
+      'Checks that active access keys are rotated.',
+    );
+    expect(load(join(packs, 'rules/root-account-mfa-enabled.yaml'))).not.toHaveProperty('description');
+    const tree = readTree(packs);
+    for (const [rel, text] of Object.entries(tree)) {
+      expect(JSON.stringify(parse(text)), rel).not.toMatch(/Imported from/);
+    }
+    expect(tree['plain.yaml']!.split('\n')[0]).toBe('# Imported from plain.yaml by packsmith import.');
+    // The rebuilt packs are still equivalent (the comment is not part of the document).
+    const rebuilt = await rebuild(packs);
+    expect(
+      differencesByPack(
+        {
+          described: readOriginal(join(templates, 'described.yaml')),
+          plain: readOriginal(join(templates, 'plain.yaml')),
+        },
+        rebuilt,
+      ),
+    ).toEqual({ described: [], plain: [] });
+  });
+
+  it('points $schema lines at the repository copy, a project-local installation, or nowhere', () => {
+    const root = '/repo';
+    const has =
+      (...paths: string[]) =>
+      (path: string) =>
+        paths.includes(path);
+    const local = '/repo/node_modules/packsmith/schemas';
+    // A repository made by init: its own copy wins.
+    expect(schemasFolder(root, local, has('/repo/.packsmith/schemas', local))).toBe(
+      '/repo/.packsmith/schemas',
+    );
+    // packsmith installed in the repository: the same relative path on every clone.
+    expect(schemasFolder(root, local, has(local))).toBe(local);
+    // A global installation or another checkout: no line rather than a path into it.
+    const global = '/usr/lib/node_modules/packsmith/schemas';
+    expect(schemasFolder(root, global, has(global))).toBeUndefined();
+    expect(schemasFolder(root, '/repository/schemas', has('/repository/schemas'))).toBeUndefined();
   });
 });
 
@@ -334,7 +396,9 @@ describe('import: existing files', () => {
     expect(status['rules/access-keys-rotated.yaml']).toBe('overwritten');
     expect(status['json-template.yaml']).toBe('created');
     expect(status['constructs.yaml']).toBe('unchanged');
-    expect(readFileSync(changed, 'utf8')).toMatch(/^# yaml-language-server/);
+    expect(readFileSync(changed, 'utf8')).toContain(
+      'description: Checks that active access keys are rotated.',
+    );
   });
 
   it('does not reuse the name of a block defined by another file of the repository', async () => {
