@@ -231,6 +231,82 @@ describe('import: descriptions and $schema lines', () => {
   });
 });
 
+describe('import: names of rule variants', () => {
+  const lambda = (fn: string, trigger: string) => `Resources:
+  CustomCheck:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: custom-check
+      Source:
+        Owner: CUSTOM_LAMBDA
+        SourceIdentifier: arn:aws:lambda:us-east-1:111122223333:function:${fn}
+        SourceDetails:
+          - EventSource: aws.config
+            MessageType: ${trigger}
+`;
+  const remediated = (runbook: string) => `Resources:
+  S3BucketLoggingEnabled:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: s3-bucket-logging-enabled
+      Source: { Owner: AWS, SourceIdentifier: S3_BUCKET_LOGGING_ENABLED }
+  S3BucketLoggingEnabledRemediation:
+    Type: AWS::Config::RemediationConfiguration
+    Properties:
+      ConfigRuleName: s3-bucket-logging-enabled
+      TargetType: SSM_DOCUMENT
+      TargetId: ${runbook}
+      Parameters:
+        BucketName:
+          ResourceValue:
+            Value: RESOURCE_ID
+`;
+
+  it('names a variant after what sets it apart (function, runbook, pack), never with a number', async () => {
+    const templates = scratch({
+      // One function, three trigger sets: the first block has the rule's name, the next the
+      // function's, the last its pack's.
+      'alpha.yaml': lambda('AlphaCheck', 'ConfigurationItemChangeNotification'),
+      'beta.yaml': lambda('AlphaCheck', 'OversizedConfigurationItemChangeNotification'),
+      'gamma.yaml': lambda('AlphaCheck', 'ConfigurationSnapshotDeliveryCompleted'),
+      'logs-a.yaml': remediated('AWS-ConfigureS3BucketLogging'),
+      'logs-b.yaml': remediated('Custom-EnableS3Logging'),
+    });
+    const { cli, packs } = await importInto([templates]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const tree = readTree(packs);
+    expect(
+      Object.keys(tree)
+        .filter((f) => f.startsWith('rules/custom-check'))
+        .sort(),
+    ).toEqual([
+      'rules/custom-check-alpha-check.yaml',
+      'rules/custom-check-beta.yaml',
+      'rules/custom-check.yaml',
+    ]);
+    expect(load(join(packs, 'alpha.yaml')).rules).toEqual(['custom-check']);
+    expect(load(join(packs, 'beta.yaml')).rules).toEqual(['custom-check-beta']);
+    expect(load(join(packs, 'gamma.yaml')).rules).toEqual(['custom-check-alpha-check']);
+    expect(
+      Object.keys(tree)
+        .filter((f) => f.startsWith('remediations/'))
+        .sort(),
+    ).toEqual([
+      'remediations/s3-bucket-logging-enabled-custom-enable-s3-logging.yaml',
+      'remediations/s3-bucket-logging-enabled-remediation.yaml',
+    ]);
+    expect(Object.keys(tree).filter((f) => /-\d+\.yaml$/.test(f))).toEqual([]);
+    const rebuilt = await rebuild(packs);
+    const originals = Object.fromEntries(
+      ['alpha', 'beta', 'gamma', 'logs-a', 'logs-b'].map((n) => [
+        n,
+        readOriginal(join(templates, `${n}.yaml`)),
+      ]),
+    );
+    expect(Object.values(differencesByPack(originals, rebuilt)).flat()).toEqual([]);
+  });
+});
+
 describe('import: sharing blocks across packs', () => {
   const rotated = (extra: string) => `
   AccessKeysRotated:
@@ -410,7 +486,8 @@ describe('import: existing files', () => {
     expect(cli.code).toBe(0);
     expect(existsSync(join(packs, 'rules/alb-waf-enabled.yaml'))).toBe(false);
     const manifest = load(join(packs, 'constructs.yaml'));
-    expect(manifest.rules).toContainEqual({ use: 'alb-waf-enabled-2', condition: 'checkWaf' });
+    // Named after the one pack that uses it, not numbered.
+    expect(manifest.rules).toContainEqual({ use: 'alb-waf-enabled-constructs', condition: 'checkWaf' });
     const rebuilt = await rebuild(packs);
     expect(errorsOf(rebuilt.diagnostics)).toEqual([]);
     expect(differencesByPack({ constructs: readOriginal(join(dir, 'constructs.yaml')) }, rebuilt)).toEqual({
