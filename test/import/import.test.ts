@@ -84,14 +84,14 @@ describe('import: every supported construct', () => {
   it('writes the format extensions: conditions, overrides, explicit rule names, parameter forms', async () => {
     const { cli, packs } = await importInto([dir]);
     const manifest = load(join(packs, 'constructs.yaml'));
+    // The optional-parameter idiom (loggingBucket, maxAccessKeyAge: "X is not empty", used only by
+    // inputs now written `expose: X, optional: true`) is left to composition, which writes it again.
     expect(Object.keys(manifest.conditions as Doc)).toEqual([
-      'loggingBucket',
       'HasKmsKeyId',
       'checkWaf',
       'IsProd',
       'WafInProd',
       'WafOrDev',
-      'maxAccessKeyAge',
     ]);
     expect((manifest.parameters as Doc).MaxAccessKeyAge).toEqual({
       default: '90',
@@ -228,6 +228,51 @@ describe('import: descriptions and $schema lines', () => {
     const global = '/usr/lib/node_modules/packsmith/schemas';
     expect(schemasFolder(root, global, has(global))).toBeUndefined();
     expect(schemasFolder(root, '/repository/schemas', has('/repository/schemas'))).toBeUndefined();
+  });
+});
+
+describe('import: the optional-parameter idiom', () => {
+  const template = `Parameters:
+  MaxAgeParam: { Type: String, Default: '90' }
+  DaysParam: { Type: String, Default: '30' }
+Conditions:
+  MaxAgeParamNotEmpty: !Not [!Equals ['', !Ref MaxAgeParam]]
+  DaysParamNotEmpty: !Not [!Equals ['', !Ref DaysParam]]
+Resources:
+  AccessKeysRotated:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: access-keys-rotated
+      InputParameters:
+        maxAccessKeyAge: !If [MaxAgeParamNotEmpty, !Ref MaxAgeParam, !Ref AWS::NoValue]
+      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
+  GuarddutyNonArchivedFindings:
+    Type: AWS::Config::ConfigRule
+    Condition: DaysParamNotEmpty
+    Properties:
+      ConfigRuleName: guardduty-non-archived-findings
+      InputParameters:
+        daysLowSev: !If [DaysParamNotEmpty, !Ref DaysParam, !Ref AWS::NoValue]
+      Source: { Owner: AWS, SourceIdentifier: GUARDDUTY_NON_ARCHIVED_FINDINGS }
+`;
+
+  it('becomes an optional exposed input; a condition used for anything else is kept', async () => {
+    const templates = scratch({ 'idiom.yaml': template });
+    const { cli, packs } = await importInto([templates]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const manifest = load(join(packs, 'idiom.yaml'));
+    // MaxAgeParamNotEmpty is what composition writes for `expose: MaxAgeParam, optional: true`.
+    expect(manifest.conditions).toEqual({
+      DaysParamNotEmpty: { 'Fn::Not': [{ 'Fn::Equals': ['', { Ref: 'DaysParam' }] }] },
+    });
+    expect(load(join(packs, 'rules/access-keys-rotated.yaml')).parameters).toEqual({
+      maxAccessKeyAge: { expose: 'MaxAgeParam', optional: true },
+    });
+    const rebuilt = await rebuild(packs);
+    expect(errorsOf(rebuilt.diagnostics)).toEqual([]);
+    expect(differencesByPack({ idiom: readOriginal(join(templates, 'idiom.yaml')) }, rebuilt)).toEqual({
+      idiom: [],
+    });
   });
 });
 
