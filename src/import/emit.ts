@@ -17,9 +17,9 @@ const flowKeys = new Set(['resourceTypes', 'controls', 'allowedValues', 'evaluat
 
 /**
  * The YAML text of an authoring document: an optional `# yaml-language-server: $schema=…` line,
- * then the document in block style, short lists of simple values in flow style.
+ * an optional comment line, then the document in block style, short lists of simple values in flow style.
  */
-export function authoringYaml(value: Record<string, unknown>, schemaPath?: string): string {
+export function authoringYaml(value: Record<string, unknown>, schemaPath?: string, comment?: string): string {
   const doc = new Document(value, { aliasDuplicateObjects: false, version: '1.2' });
   visit(doc, {
     // A text another YAML version reads as a number or boolean (012345678901, yes) is quoted.
@@ -47,7 +47,8 @@ export function authoringYaml(value: Record<string, unknown>, schemaPath?: strin
     schemaPath !== undefined && !/[\r\n\u0085\u2028\u2029]/.test(schemaPath)
       ? `# yaml-language-server: $schema=${schemaPath}\n`
       : '';
-  const text = `${header}${body}`;
+  const note = comment !== undefined && !/[\r\n\u0085\u2028\u2029]/.test(comment) ? `# ${comment}\n` : '';
+  const text = `${header}${note}${body}`;
   const back = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
   const difference = firstDifference(JSON.parse(JSON.stringify(value)), back);
   if (difference !== undefined) {

@@ -10,7 +10,7 @@
  *    pack does not build, or builds into something not equivalent, is reported and left out, and
  *    the others are planned again without it.
  */
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import jsyaml from 'js-yaml';
 import { authoringChecks } from '../authoring/problems.js';
 import { parseRepository, type CatalogProvider, type InputFile } from '../authoring/repository.js';
@@ -39,8 +39,11 @@ export type { TemplateFile } from './read-template.js';
 export interface ImportOptions {
   /** Absolute path of the folder the blocks and manifests go to (a repository's `packs/`). */
   into: string;
-  /** Absolute path of the folder with packsmith's JSON Schemas, for the `$schema` line. */
-  schemasDir: string;
+  /**
+   * Absolute path of the folder with packsmith's JSON Schemas, for the `$schema` line (see
+   * `schemasFolder`); without it the files have no `$schema` line.
+   */
+  schemasDir?: string;
   /** YAML files already in `into`: their names are not reused, and the check builds with them. */
   existing?: readonly InputFile[];
   catalogs: CatalogProvider;
@@ -122,7 +125,13 @@ export function importTemplates(inputs: readonly TemplateFile[], options: Import
         name: f.name,
         path,
         relative: f.path,
-        text: authoringYaml(f.value, schemaReference(dirname(path), options.schemasDir, f.kind)),
+        text: authoringYaml(
+          f.value,
+          options.schemasDir === undefined
+            ? undefined
+            : schemaReference(dirname(path), options.schemasDir, f.kind),
+          f.comment,
+        ),
       };
     });
     if (options.verify === false || candidates.length === 0) break;
@@ -164,6 +173,25 @@ export function importTemplates(inputs: readonly TemplateFile[], options: Import
       remediations: plan.remediations,
     },
   };
+}
+
+/**
+ * The folder the `$schema` lines of files imported into `<root>/packs` point to: the repository's
+ * own copy of the schemas (`<root>/.packsmith/schemas`, which `packsmith init` writes), else the
+ * schemas of the packsmith installation when that lies inside the repository (a project-local
+ * `node_modules/packsmith`, the same relative path on every clone), else none: a path into a global
+ * installation or someone's home folder would be wrong on every other machine.
+ */
+export function schemasFolder(
+  root: string,
+  installedSchemas: string,
+  exists: (path: string) => boolean,
+): string | undefined {
+  const own = join(root, '.packsmith', 'schemas');
+  if (exists(own)) return own;
+  const rel = relative(root, installedSchemas);
+  const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  return inside && exists(installedSchemas) ? installedSchemas : undefined;
 }
 
 /** Names of blocks and packs defined by files of `into` that the import does not write. */

@@ -21,6 +21,8 @@ export interface PlannedFile {
   path: string;
   /** The document, keys in the order they are written. */
   value: Record<string, unknown>;
+  /** A comment line written before the document (without `# `): where it came from. */
+  comment?: string;
   /** Packs whose build reads this file. */
   packs: string[];
 }
@@ -100,6 +102,48 @@ export function packNameFor(file: string): string {
   return name === '' ? 'pack' : name;
 }
 
+/** `ConfigureS3BucketLogging` → `configure-s3-bucket-logging`; other characters become `-`. */
+const kebab = (text: string) =>
+  text
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+
+/** `base-PACK` for the pack that uses the block, when one pack does (else nothing). */
+function packVariants(base: string, members: ReadonlyArray<Member<unknown>>): string[] {
+  const packs = [...new Set(members.map((m) => m.pack))];
+  return packs.length === 1 ? [blockNameFor(`${base}-${packs[0]!.toLowerCase()}`)] : [];
+}
+
+/**
+ * Names for a block whose rule name another block already has (same name, another source), after
+ * what sets it apart: the managed rule's identifier, the Lambda function's name or parameter, a
+ * Guard policy; then the one pack that uses it. `claim` numbers the base only when all are taken.
+ */
+function variantNames(base: string, group: { members: ReadonlyArray<Member<ImportedRule>> }): string[] {
+  const source = group.members[0]!.item.source as Record<string, unknown>;
+  const out: string[] = [];
+  if (typeof source.managed === 'string') {
+    if (identifierName(source.managed) !== base.toLowerCase()) {
+      out.push(`${base}-${identifierName(source.managed)}`);
+    }
+  } else if (source.lambda !== undefined) {
+    const arn = (source.lambda as { arn?: unknown }).arn;
+    const fn =
+      typeof arn === 'string'
+        ? /:function:([^:]+)/.exec(arn)?.[1]
+        : typeof (arn as { parameter?: unknown } | undefined)?.parameter === 'string'
+          ? (arn as { parameter: string }).parameter
+          : undefined;
+    if (fn !== undefined && kebab(fn) !== '') out.push(blockNameFor(`${base}-${kebab(fn)}`));
+  } else if (source.guard !== undefined) {
+    out.push(`${base}-guard`);
+  }
+  return [...out, ...packVariants(base, group.members)];
+}
+
 /** `base`, or `base-2`, `base-3`, … : the first not taken (case-insensitively); it is then taken. */
 function claim(base: string, taken: Set<string>, max: number, alternatives: string[] = []): string {
   for (const candidate of [base, ...alternatives]) {
@@ -175,12 +219,7 @@ export function planImport(templates: readonly ImportedTemplate[], options: Plan
 
   for (const group of groupOrder) {
     const base = blockNameFor(group.ruleName);
-    const source = group.members[0]!.item.source;
-    const alternatives =
-      'managed' in source && identifierName(source.managed) !== base.toLowerCase()
-        ? [`${base}-${identifierName(source.managed)}`]
-        : [];
-    const name = claim(base, ruleNames, limits.ruleNameLength, alternatives);
+    const name = claim(base, ruleNames, limits.ruleNameLength, variantNames(base, group));
     const { block, overrides } = ruleBlock(name, group.ruleName, group.members, options);
     const users = group.members.map((m) => m.pack);
     if (new Set(users).size > 1) sharedBlocks++;
@@ -212,11 +251,12 @@ export function planImport(templates: readonly ImportedTemplate[], options: Plan
     return a < b ? -1 : a > b ? 1 : 0;
   });
   for (const [, group] of remediationOrder) {
-    const name = claim(
-      `${group.rule.slice(0, limits.ruleNameLength - 12)}-remediation`,
-      remediationNames,
-      limits.ruleNameLength,
-    );
+    const base = `${group.rule.slice(0, limits.ruleNameLength - 12)}-remediation`;
+    const runbook = group.members[0]!.item.settings.runbook;
+    const name = claim(base, remediationNames, limits.ruleNameLength, [
+      ...(typeof runbook === 'string' ? [blockNameFor(`${group.rule}-${kebab(runbook)}`)] : []),
+      ...packVariants(base, group.members),
+    ]);
     const { block, overrides } = remediationBlock(name, group.rule, group.members);
     const users = group.members.map((m) => m.pack);
     if (new Set(users).size > 1) sharedBlocks++;
@@ -232,11 +272,9 @@ export function planImport(templates: readonly ImportedTemplate[], options: Plan
   const plannedPacks: PlannedPack[] = [];
   for (const { name, template } of packs) {
     const ruleIncludes = includes.get(name) ?? new Map<string, { block: string; include: unknown }>();
-    const manifest: Record<string, unknown> = {
-      kind: 'pack',
-      name,
-      description: template.description ?? `Imported from ${basename(template.file)}.`,
-    };
+    // The description is the template's own; where it came from is a comment, not a description.
+    const manifest: Record<string, unknown> = { kind: 'pack', name };
+    if (template.description !== undefined) manifest.description = template.description;
     if (Object.keys(template.parameters).length) manifest.parameters = template.parameters;
     if (Object.keys(template.conditions).length) manifest.conditions = template.conditions;
     const keep = keptLogicalIds(template);
@@ -250,7 +288,14 @@ export function planImport(templates: readonly ImportedTemplate[], options: Plan
       );
     }
     const path = `${name}.yaml`;
-    files.push({ kind: 'pack', name, path, value: manifest, packs: [name] });
+    files.push({
+      kind: 'pack',
+      name,
+      path,
+      value: manifest,
+      packs: [name],
+      comment: `Imported from ${basename(template.file)} by packsmith import.`,
+    });
     const resourcesOfBlock = new Map<string, string[]>();
     const carry = (block: string, id: string) =>
       resourcesOfBlock.set(block, [...(resourcesOfBlock.get(block) ?? []), id]);

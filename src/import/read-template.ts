@@ -209,13 +209,37 @@ function dropImpliedConditions(template: ImportedTemplate): void {
       implied.set(parameter, conditions.find((c) => testsNotEmpty(c, parameter))?.name);
     return implied.get(parameter);
   };
+  /** Parameters an optional input exposes with the condition composition picks itself. */
+  const optionalExposed = new Set<string>();
   for (const rule of template.rules) {
     for (const spec of Object.values(rule.parameters ?? {})) {
       if (typeof spec !== 'object' || spec === null || Array.isArray(spec) || typeof spec.expose !== 'string')
         continue;
       if (spec.condition !== undefined && impliedFor(spec.expose) === spec.condition) delete spec.condition;
+      if (spec.optional === true && spec.condition === undefined) optionalExposed.add(spec.expose);
     }
   }
+  // The AWS samples' idiom `XNotEmpty: !Not [!Equals ['', !Ref X]]`, used only by the inputs that
+  // now say `expose: X, optional: true`, is what composition writes for such an input: the
+  // manifest leaves it out and the built template has it again (condition names are not compared).
+  const used = referencedNames([template.rules, template.remediations]);
+  for (const parameter of optionalExposed) {
+    const name = impliedFor(parameter);
+    if (name === undefined || used.has(name)) continue;
+    const others = Object.entries(template.conditions).filter(([n]) => n !== name);
+    if (referencedNames(others.map(([, e]) => e)).has(name)) continue;
+    delete template.conditions[name];
+  }
+}
+
+/** Every text anywhere in `value` (conservative: any text equal to a condition's name uses it). */
+function referencedNames(value: unknown, out = new Set<string>()): Set<string> {
+  if (typeof value === 'string') out.add(value);
+  else if (Array.isArray(value)) for (const v of value) referencedNames(v, out);
+  else if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) referencedNames(v, out);
+  }
+  return out;
 }
 
 type ErrorSink = (message: string, path: YamlPath, fix?: string, part?: 'key' | 'value') => void;

@@ -9,6 +9,7 @@ import { formatDiagnosticsText } from '../../diagnostics/format-text.js';
 import { inputFileLimits } from '../../facts/limits.js';
 import {
   importTemplates,
+  schemasFolder,
   type ImportedFile,
   type ImportResult,
   type TemplateFile,
@@ -38,9 +39,7 @@ export async function runImport(args: string[], options: ImportCommandOptions): 
     throw new UsageError(`--into ${options.into}: not a directory`);
   }
   const root = dirname(into);
-  const schemasDir = existsSync(join(root, '.packsmith', 'schemas'))
-    ? join(root, '.packsmith', 'schemas')
-    : join(packageRoot(), 'schemas');
+  const schemasDir = schemasFolder(root, join(packageRoot(), 'schemas'), existsSync);
   const existing = (await listYamlFiles(into)).map((path) => {
     const read = readUserFile(path, {
       purpose: 'authoring file',
@@ -110,6 +109,12 @@ export async function runImport(args: string[], options: ImportCommandOptions): 
         `${s.sharedBlocks} shared block(s) (used by two or more packs)`,
     );
     io.out(`  ${written} file(s) written, ${unchanged} unchanged`);
+    if (schemasDir === undefined && files.length > 0) {
+      io.err(
+        `note: the files have no $schema line: ${displayPath(root)} has no .packsmith/schemas ` +
+          '(packsmith init creates it); see docs/import.md',
+      );
+    }
   }
   if (s.failed > 0) {
     io.err(
