@@ -23,6 +23,18 @@ const available = motoStatus().available;
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const PACK = 's3-data-protection';
 
+/** Retries `put` while AWS answers ResourceInUseException (a previous operation still running), up to 60 s. */
+async function whenIdle<T>(put: () => Promise<T>): Promise<T> {
+  for (let waited = 0; ; waited += 250) {
+    try {
+      return await put();
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ResourceInUseException' || waited > 60_000) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()}`, () => {
   let fx: RolloutFixture;
   const savedEnv = new Map<string, string | undefined>();
@@ -109,16 +121,19 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
     try {
       for (const planned of regions) {
         const put = putRequestOf(planned);
-        await aws.config(planned.region).send(
-          new PutOrganizationConformancePackCommand({
-            OrganizationConformancePackName: PACK,
-            TemplateBody: put.templateBody,
-            ConformancePackInputParameters: Object.entries(put.parameters).map(
-              ([ParameterName, ParameterValue]) => ({ ParameterName, ParameterValue }),
-            ),
-            ExcludedAccounts: put.excludedAccounts,
-            ...(put.deliveryBucket ? { DeliveryS3Bucket: put.deliveryBucket } : {}),
-          }),
+        // The emulator, like AWS, refuses a put while the previous one is still rolling out.
+        await whenIdle(() =>
+          aws.config(planned.region).send(
+            new PutOrganizationConformancePackCommand({
+              OrganizationConformancePackName: PACK,
+              TemplateBody: put.templateBody,
+              ConformancePackInputParameters: Object.entries(put.parameters).map(
+                ([ParameterName, ParameterValue]) => ({ ParameterName, ParameterValue }),
+              ),
+              ExcludedAccounts: put.excludedAccounts,
+              ...(put.deliveryBucket ? { DeliveryS3Bucket: put.deliveryBucket } : {}),
+            }),
+          ),
         );
       }
     } finally {
