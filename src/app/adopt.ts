@@ -15,7 +15,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { orgPackNameOf } from '../org/deploy-config.js';
 import { describePack } from '../rollout/observe.js';
-import type { ObservedRegion } from '../rollout/plan.js';
+import { diffParameters, sameList, type ObservedRegion } from '../rollout/plan.js';
 import {
   newDeploymentRecord,
   readDeploymentRecord,
@@ -125,9 +125,6 @@ async function checkRegions(
   return checked;
 }
 
-const sortedEqual = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
-
 /**
  * `adopt`: record the pack as deployed with the template this repository builds, in each selected
  * Region of its configuration. Returns what was recorded where; prints nothing.
@@ -187,7 +184,7 @@ export async function adopt(
           deps.now?.() ?? new Date(),
         ),
       });
-      const names = [...new Set([...Object.keys(c.pack.parameters), ...Object.keys(d.parameters)])].sort();
+      const parameters = diffParameters(c.pack.parameters, d.parameters);
       regions.push({
         region: c.region,
         bucket: c.bucket,
@@ -200,13 +197,8 @@ export async function adopt(
         parameters: c.pack.parameters,
         excludedAccounts: c.pack.excludedAccounts,
         differs: {
-          parameters: names.filter(
-            (n) =>
-              !Object.hasOwn(c.pack.parameters, n) ||
-              !Object.hasOwn(d.parameters, n) ||
-              c.pack.parameters[n] !== d.parameters[n],
-          ),
-          excludedAccounts: !sortedEqual(c.pack.excludedAccounts, d.excludedAccounts),
+          parameters: [...parameters.added, ...parameters.removed, ...parameters.changed].sort(),
+          excludedAccounts: !sameList(c.pack.excludedAccounts, d.excludedAccounts),
           delivery:
             (c.pack.deliveryBucket ?? '') !== (d.deliveryBucket ?? '') ||
             (c.pack.deliveryKeyPrefix ?? '') !== (d.deliveryKeyPrefix ?? ''),

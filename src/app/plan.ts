@@ -9,6 +9,7 @@ import type { DesiredPack } from '../rollout/desired.js';
 import { unconfiguredPacks, observeRegion } from '../rollout/observe.js';
 import {
   findOrphans,
+  sameList,
   planRegion,
   type DesiredRegion,
   type PutRequest,
@@ -207,9 +208,6 @@ export function putRequestOf(planned: PlannedRegion): PutRequest {
     ...(planned.desired.deliveryKeyPrefix ? { deliveryKeyPrefix: planned.desired.deliveryKeyPrefix } : {}),
   };
 }
-
-const sameList = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
 
 /** What differs between a Region of a saved plan and the same Region planned now, one phrase each. */
 export function regionDifferences(saved: PlannedRegion, now: PlannedRegion): string[] {

@@ -161,25 +161,30 @@ export const sameSecond = (
   return Math.floor(new Date(a).getTime() / 1000) === Math.floor(new Date(b).getTime() / 1000);
 };
 
-function diffParameters(before: Record<string, string>, after: Record<string, string>) {
+/** Parameter names added, removed and changed from `before` to `after`, each sorted. */
+export function diffParameters(
+  before: Record<string, string>,
+  after: Record<string, string>,
+): { added: string[]; removed: string[]; changed: string[] } {
   const added = Object.keys(after)
-    .filter((k) => !(k in before))
+    .filter((k) => !Object.hasOwn(before, k))
     .sort();
   const removed = Object.keys(before)
-    .filter((k) => !(k in after))
+    .filter((k) => !Object.hasOwn(after, k))
     .sort();
   const changed = Object.keys(after)
-    .filter((k) => k in before && before[k] !== after[k])
+    .filter((k) => Object.hasOwn(before, k) && before[k] !== after[k])
     .sort();
   return { added, removed, changed };
 }
 
-const sameList = (a: readonly string[], b: readonly string[]) => {
+/** The same items, in any order. */
+export function sameList(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const x = [...a].sort();
   const y = [...b].sort();
   return x.every((v, i) => v === y[i]);
-};
+}
 
 /**
  * Clock skew allowed between this machine (the record's `unconfirmedPutAt`) and AWS (the pack's

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OrgAccount } from '../../src/org/discover.js';
 import {
+  diffParameters,
   findOrphans,
   planRegion,
   sameSecond,
@@ -300,5 +301,25 @@ describe('findOrphans', () => {
       { orgPackName: 'alpha', region: 'us-east-1' },
       { orgPackName: 'zeta', region: 'us-east-1', pack: 'zeta-pack', lastDeployedAt: 'T2' },
     ]);
+  });
+});
+
+describe('diffParameters', () => {
+  it('compares own names only: a parameter named like an Object method is added, removed or changed like any other', () => {
+    expect(diffParameters({}, { constructor: 'a', toString: 'b' })).toEqual({
+      added: ['constructor', 'toString'],
+      removed: [],
+      changed: [],
+    });
+    expect(diffParameters({ constructor: 'a' }, {})).toEqual({
+      added: [],
+      removed: ['constructor'],
+      changed: [],
+    });
+    expect(diffParameters({ constructor: 'a' }, { constructor: 'b' })).toEqual({
+      added: [],
+      removed: [],
+      changed: ['constructor'],
+    });
   });
 });
