@@ -4,6 +4,7 @@
  * deployed last (as staged, verified by its hash) with the one about to be put, like a Terraform plan.
  */
 import { parseYamlSource } from '../source/yaml-source.js';
+import { isObject } from '../validation/template-values.js';
 
 export interface RuleChange {
   /** ConfigRuleName, or the logical id when the name is computed. */
@@ -14,8 +15,6 @@ export interface RuleChange {
 }
 
 type Json = unknown;
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface RuleView {
   properties: Record<string, unknown>;

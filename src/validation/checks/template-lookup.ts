@@ -4,6 +4,8 @@ import { isIntrinsic, isObject, literalString } from '../template-values.js';
 /** `${Name}` and `${Resource.Attribute}` in an Fn::Sub string; `${!Literal}` is written as is. */
 const subVariable = /\$\{([^}!][^}]*)\}/g;
 
+const scalar = (v: unknown) => literalString(v) !== undefined;
+
 /** Mappings: map name → top-level key → second-level key → a string, number or list of them. */
 function checkMappings(ctx: CheckContext, mappings: unknown): void {
   if (mappings === undefined) return;
@@ -25,7 +27,6 @@ function checkMappings(ctx: CheckContext, mappings: unknown): void {
         continue;
       }
       for (const [key, value] of Object.entries(second)) {
-        const scalar = (v: unknown) => literalString(v) !== undefined;
         if (scalar(value) || (Array.isArray(value) && value.every(scalar))) continue;
         ctx.report(
           ['Mappings', name, top, key],
