@@ -14,7 +14,11 @@ import { createAws } from '../../src/aws/clients.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { runCli } from '../support/cli.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
-import { startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
+import {
+  startRolloutFixture,
+  useSandboxEnvironment,
+  type RolloutFixture,
+} from '../support/rollout-fixture.js';
 
 const SAMPLE = join(
   packageRoot(),
@@ -28,26 +32,19 @@ const skipNote = haveSample ? motoSkipNote() : ' — skipped: ../shared/samples 
 
 describe.skipIf(!available)(`adopting an AWS sample deployed by hand${skipNote}`, () => {
   let fx: RolloutFixture;
-  const savedEnv = new Map<string, string | undefined>();
+  let restoreEnvironment = () => {};
   let selection: RolloutSelection;
   const connect = { connect: (s: Parameters<typeof createAws>[0]) => createAws(s) };
 
   beforeAll(async () => {
     fx = await startRolloutFixture({ accounts: 2, regions: ['us-east-1'], packs: [PACK] });
-    for (const [k, v] of Object.entries(fx.env)) {
-      savedEnv.set(k, process.env[k]);
-      process.env[k] = v;
-    }
-    savedEnv.set('AWS_PROFILE', process.env.AWS_PROFILE);
-    delete process.env.AWS_PROFILE;
+    // The SDK finds the sandbox's per-service endpoints and fake credentials in the environment.
+    restoreEnvironment = useSandboxEnvironment(fx.env);
     selection = { root: fx.repo, shownFrom: fx.repo, packs: [] };
   }, 120_000);
 
   afterAll(async () => {
-    for (const [k, v] of savedEnv) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnvironment();
     await fx?.stop();
   });
 

@@ -17,7 +17,11 @@ import type { RolloutSelection } from '../../src/app/context.js';
 import { AdoptOutputSchema } from '../../src/report/schemas/rollout.js';
 import { sandboxTemplateBucket } from '../../src/sandbox/sandbox.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
-import { startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
+import {
+  startRolloutFixture,
+  useSandboxEnvironment,
+  type RolloutFixture,
+} from '../support/rollout-fixture.js';
 
 const available = motoStatus().available;
 const REGIONS = ['us-east-1', 'eu-west-1'];
@@ -37,26 +41,19 @@ async function whenIdle<T>(put: () => Promise<T>): Promise<T> {
 
 describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()}`, () => {
   let fx: RolloutFixture;
-  const savedEnv = new Map<string, string | undefined>();
+  let restoreEnvironment = () => {};
   let selection: RolloutSelection;
   const connect = { connect: (s: Parameters<typeof createAws>[0]) => createAws(s) };
 
   beforeAll(async () => {
     fx = await startRolloutFixture({ accounts: 4, regions: REGIONS });
-    for (const [k, v] of Object.entries(fx.env)) {
-      savedEnv.set(k, process.env[k]);
-      process.env[k] = v;
-    }
-    savedEnv.set('AWS_PROFILE', process.env.AWS_PROFILE);
-    delete process.env.AWS_PROFILE;
+    // The SDK finds the sandbox's per-service endpoints and fake credentials in the environment.
+    restoreEnvironment = useSandboxEnvironment(fx.env);
     selection = { root: fx.repo, shownFrom: fx.repo, packs: [] };
   }, 120_000);
 
   afterAll(async () => {
-    for (const [k, v] of savedEnv) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnvironment();
     await fx?.stop();
   });
 

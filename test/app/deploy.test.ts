@@ -13,34 +13,30 @@ import { planMarkdown } from '../../src/report/plan-markdown.js';
 import type { RolloutSelection } from '../../src/app/context.js';
 import type { AppEvent, RolloutDeps } from '../../src/app/events.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
-import { startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
+import {
+  startRolloutFixture,
+  useSandboxEnvironment,
+  type RolloutFixture,
+} from '../support/rollout-fixture.js';
 
 const available = motoStatus().available;
 const REGIONS = ['us-east-1', 'eu-west-1'];
 
 describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote()}`, () => {
   let fx: RolloutFixture;
-  const savedEnv = new Map<string, string | undefined>();
+  let restoreEnvironment = () => {};
   let selection: RolloutSelection;
   const request: DeployRequest = { lockWaitSeconds: 0, tracking: { intervalMs: 100, timeoutMs: 120_000 } };
 
   beforeAll(async () => {
     fx = await startRolloutFixture({ accounts: 4, regions: REGIONS });
     // The SDK finds the sandbox's per-service endpoints and fake credentials in the environment.
-    for (const [k, v] of Object.entries(fx.env)) {
-      savedEnv.set(k, process.env[k]);
-      process.env[k] = v;
-    }
-    savedEnv.set('AWS_PROFILE', process.env.AWS_PROFILE);
-    delete process.env.AWS_PROFILE;
+    restoreEnvironment = useSandboxEnvironment(fx.env);
     selection = { root: fx.repo, shownFrom: fx.repo, packs: [] };
   }, 120_000);
 
   afterAll(async () => {
-    for (const [k, v] of savedEnv) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnvironment();
     await fx?.stop();
   });
 

@@ -197,3 +197,23 @@ export const deployArgs = (...more: string[]): string[] => [
   '2',
   ...more,
 ];
+
+/**
+ * Points this process's AWS SDK at the sandbox: sets the fixture's environment (per-service
+ * endpoints, fake credentials) and removes AWS_PROFILE. Returns the function that restores both.
+ */
+export function useSandboxEnvironment(env: Record<string, string>): () => void {
+  const saved = new Map<string, string | undefined>();
+  for (const [k, v] of Object.entries(env)) {
+    saved.set(k, process.env[k]);
+    process.env[k] = v;
+  }
+  saved.set('AWS_PROFILE', process.env.AWS_PROFILE);
+  delete process.env.AWS_PROFILE;
+  return () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
