@@ -1,4 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { loadCatalog } from '../../src/catalog/catalog.js';
+import type { Catalog } from '../../src/catalog/types.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { parseYamlSource } from '../../src/source/yaml-source.js';
+import { checkTemplate, locateFindings } from '../../src/validation/validate-template.js';
 import { join } from 'node:path';
 import { inputFileLimits } from '../../src/facts/limits.js';
 import type { TemplateSource } from '../../src/generator/build.js';
@@ -15,4 +21,21 @@ export function defaultTemplates(): TemplateSource {
     readPackTemplate: (path, root) =>
       readUserFile(path, { purpose: 'pack template', maxBytes: inputFileLimits.packTemplateBytes, root }),
   };
+}
+
+let catalog: Catalog | undefined;
+
+/** Every template check's findings on a YAML template text, located (the text must parse). */
+export function templateFindings(text: string, inline = false): Diagnostic[] {
+  const source = parseYamlSource('t.yaml', text, { cloudFormation: true });
+  expect(source.syntaxErrors).toEqual([]);
+  catalog ??= loadCatalog();
+  return locateFindings(source, checkTemplate(source, catalog, { inline }));
+}
+
+/** The 1-based line of the first occurrence of `marker` in `text`. */
+export function lineOf(text: string, marker: string): number {
+  const i = text.indexOf(marker);
+  if (i < 0) throw new Error(`marker not found: ${marker}`);
+  return text.slice(0, i).split('\n').length;
 }

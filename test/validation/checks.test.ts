@@ -8,28 +8,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../src/catalog/catalog.js';
+import { lineOf, templateFindings as findings } from '../support/templates.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { parseYamlSource } from '../../src/source/yaml-source.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { templateChecks } from '../../src/validation/checks/index.js';
-import { checkTemplate, locateFindings } from '../../src/validation/validate-template.js';
 
-const catalog = loadCatalog();
 const samplesDir = join(packageRoot(), '../shared/samples/aws-conformance-packs');
 const haveSamples = existsSync(samplesDir);
-
-function findings(text: string, inline = false): Diagnostic[] {
-  const source = parseYamlSource('t.yaml', text, { cloudFormation: true });
-  expect(source.syntaxErrors).toEqual([]);
-  return locateFindings(source, checkTemplate(source, catalog, { inline }));
-}
-
-const lineOf = (text: string, marker: string): number => {
-  const i = text.indexOf(marker);
-  if (i < 0) throw new Error(`marker not found: ${marker}`);
-  return text.slice(0, i).split('\n').length;
-};
 
 const base = `Parameters:
   MaxAge:

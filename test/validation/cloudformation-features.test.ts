@@ -3,26 +3,9 @@
  * pseudo parameters, InputParameters as a JSON string): accepted, and checked for correctness.
  */
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../src/catalog/catalog.js';
-import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { parseYamlSource } from '../../src/source/yaml-source.js';
-import { checkTemplate, locateFindings } from '../../src/validation/validate-template.js';
-
-const catalog = loadCatalog();
-
-function findings(text: string): Diagnostic[] {
-  const source = parseYamlSource('t.yaml', text, { cloudFormation: true });
-  expect(source.syntaxErrors).toEqual([]);
-  return locateFindings(source, checkTemplate(source, catalog, { inline: false }));
-}
+import { lineOf, templateFindings as findings } from '../support/templates.js';
 
 const summary = (text: string) => findings(text).map((d) => `${d.checkId} ${d.severity} ${d.location?.line}`);
-
-const lineOf = (text: string, marker: string): number => {
-  const i = text.indexOf(marker);
-  if (i < 0) throw new Error(`marker not found: ${marker}`);
-  return text.slice(0, i).split('\n').length;
-};
 
 const good = `AWSTemplateFormatVersion: '2010-09-09'
 Description: Tagging pack
