@@ -8,9 +8,10 @@
  * - Endpoints: the SDK honours `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` itself;
  *   `endpointUrl` (`--endpoint-url`) overrides every service. S3 then uses path-style addressing,
  *   which local endpoints need.
- * - Retries: the SDK's `standard` mode with explicit attempts (deterministic across SDK releases,
- *   see aws-config-facts.md §4); packsmith's own bounded retries for the errors the SDK does not
- *   retry live in `retry.ts`.
+ * - Retries: the mode and attempts the AWS CLI would use (`AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`, the
+ *   profile's `max_attempts` / `retry_mode`), else `standard` mode with 5 attempts
+ *   (`retry-settings.ts`); packsmith's own bounded retries for the errors the SDK does not retry
+ *   live in `retry.ts`.
  * - Timeouts: every request has a connection and a request timeout, and a call whose attempts
  *   time out is retried fewer times (`awsRequestTimeouts`), so every call ends in bounded time. A
  *   call that gets no answer fails with `AwsNoAnswerError`, naming the service and the endpoint.
@@ -22,10 +23,10 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { StandardRetryStrategy } from '@smithy/core/retry';
 import type { RetryStrategyV2 } from '@smithy/types';
 import { awsRequestTimeouts } from '../facts/limits.js';
 import { iamActionOf, serviceOf } from './iam-actions.js';
+import { configuredRetryStrategy, maxAttemptsProvider, retryModeProvider } from './retry-settings.js';
 import { boundTimeouts, endpointOf, noAnswerError } from './timeouts.js';
 
 export { AwsNoAnswerError } from './timeouts.js';
@@ -66,7 +67,7 @@ export interface AwsSettings {
   endpointUrl?: string;
   /** Region used for global services and when a command names none. */
   defaultRegion: string;
-  /** SDK attempts per call (standard retry mode); default 5. */
+  /** SDK attempts per call; default: AWS_MAX_ATTEMPTS, else the profile's max_attempts, else 5. */
   maxAttempts?: number;
   /** Replaces the SDK's retry strategy (tests use a zero-delay one); timeouts still bound it. */
   retryStrategy?: RetryStrategyV2;
@@ -102,7 +103,6 @@ export interface Aws {
 
 /** Organizations is a global service served from us-east-1 in the commercial partition. */
 const ORGANIZATIONS_REGION = 'us-east-1';
-const DEFAULT_MAX_ATTEMPTS = 5;
 /** Temporary credentials are renewed this long before they expire. */
 const REFRESH_BEFORE_MS = 5 * 60_000;
 
@@ -114,22 +114,20 @@ export function createAws(settings: AwsSettings): Aws {
   let identity: Promise<{ account: string; arn: string }> | undefined;
   let credentials = settings.credentials;
   const timeouts = settings.timeouts ?? awsRequestTimeouts;
+  const attempts = maxAttemptsProvider(settings.maxAttempts, settings.profile);
+  const mode = retryModeProvider(settings.profile);
+  /** A strategy per client (the adaptive mode's rate limiter is per client in the SDK too). */
+  const retryStrategy = () => configuredRetryStrategy(mode, attempts);
 
   const base = (region: string, source = false) => {
     // The client that assumes `assumeRole` signs with the credentials the role is assumed from:
     // with the assumed-role provider it would wait for its own AssumeRole forever.
     const signing = source ? settings.credentials : credentials;
-    const maxAttempts = settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     return {
       region,
       ...(settings.profile ? { profile: settings.profile } : {}),
       ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
-      retryMode: 'standard' as const,
-      maxAttempts,
-      retryStrategy: boundTimeouts(
-        settings.retryStrategy ?? new StandardRetryStrategy(maxAttempts),
-        timeouts.attemptsOnTimeout,
-      ),
+      retryStrategy: boundTimeouts(settings.retryStrategy ?? retryStrategy(), timeouts.attemptsOnTimeout),
       requestHandler: {
         connectionTimeout: timeouts.connectionMs,
         requestTimeout: timeouts.requestMs,

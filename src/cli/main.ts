@@ -50,6 +50,12 @@ export async function main(argv: string[]): Promise<number> {
       out.err(`packsmith: ${error.message}`);
       return ExitCode.failure;
     }
+    // The SDK found no usable credentials (unknown profile, expired SSO session): said with the fix.
+    if (error instanceof Error && ['CredentialsProviderError', 'TokenProviderError'].includes(error.name)) {
+      const { credentialsErrorMessage } = await import('./aws-credentials-error.js');
+      out.err(`packsmith: ${await credentialsErrorMessage(error, argv, process.env)}`);
+      return ExitCode.failure;
+    }
     const message = error instanceof Error ? error.message : String(error);
     out.err(`packsmith: unexpected error: ${printable(message)}`);
     if (debug && error instanceof Error && error.stack) out.err(error.stack);
