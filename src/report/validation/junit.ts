@@ -91,7 +91,9 @@ export function formatJunit(report: ValidationReport): string {
     cases.push(body.length ? `${open}>\n${body.join('\n')}\n    </testcase>` : `${open}/>`);
   }
 
-  const counts = `tests="${cases.length}" failures="${failures}" errors="0" skipped="0"`;
+  // The common junit XSD (Jenkins junit-10.xsd, which GitLab and Azure DevOps also read) allows
+  // `skipped` on <testsuite> but not on <testsuites>: name, time, tests, failures, disabled, errors.
+  const counts = `tests="${cases.length}" failures="${failures}" errors="0"`;
   const properties = [`      <property name="packsmith.version" value="${xmlAttr(report.tool.version)}"/>`];
   const status = report.tool.cfnLint;
   properties.push(
@@ -101,7 +103,7 @@ export function formatJunit(report: ValidationReport): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="packsmith" ${counts}>`,
-    `  <testsuite name="${suiteName}" ${counts}>`,
+    `  <testsuite name="${suiteName}" ${counts} skipped="0">`,
     '    <properties>',
     ...properties,
     '    </properties>',
