@@ -75,6 +75,7 @@ export interface ValidateCommandOptions {
   cache: boolean;
   config?: string;
   output?: string;
+  sarifRoot?: string;
 }
 
 export interface IamPolicyCommandOptions {

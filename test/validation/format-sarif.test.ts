@@ -48,7 +48,7 @@ interface Log {
   $schema: string;
   version: string;
   runs: Array<{
-    tool: { driver: { name: string; version: string; informationUri: string; rules: Rule[] } };
+    tool: { driver: { name: string; version: string; informationUri?: string; rules: Rule[] } };
     originalUriBaseIds: Record<string, unknown>;
     invocations: Array<{
       executionSuccessful: boolean;
@@ -168,7 +168,11 @@ describe('formatSarif', () => {
     expect(log.runs).toHaveLength(1);
     const run = log.runs[0]!;
     expect(run.tool.driver).toMatchObject({ name: 'packsmith', version: '1.2.3' });
-    expect(run.tool.driver.informationUri).toMatch(/^https:\/\//);
+    // No made-up home page: only what packsmith's manifest names (see packsmithLinks).
+    expect(run.tool.driver.informationUri).toBeUndefined();
+    expect(
+      sarif(report(), { informationUri: 'https://example.com/ps' }).runs[0]!.tool.driver.informationUri,
+    ).toBe('https://example.com/ps');
     expect(run.originalUriBaseIds).toHaveProperty('%SRCROOT%');
     expect(run.invocations).toEqual([{ executionSuccessful: true }]);
   });
@@ -193,7 +197,9 @@ describe('formatSarif', () => {
     expect(ps111.help.markdown).toContain('**Fix:** Correct the identifier.');
     expect(ps111.help.text).toContain('the catalog (docs/catalog.md) and packsmith catalog list');
     expect(ps111.help.text).not.toContain('`');
-    expect(ps111.helpUri).toBe('https://packsmith.dev/docs/checks.md#ps111');
+    // Without a documentation base, packsmith's rules carry their help but no guessed link.
+    expect(ps111.helpUri).toBeUndefined();
+    expect(ps111.help.text).not.toContain('Documentation:');
     expect(ps111.defaultConfiguration.level).toBe('error');
     expect(ps111.properties.tags).toContain('packsmith');
     const w2001 = byId.get('W2001')!;
@@ -321,5 +327,18 @@ describe('formatSarif', () => {
       'cfn-lint did not run: not on PATH',
     );
     expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///repo/' } });
+  });
+
+  it('gives paths and fingerprints through pathFor (--sarif-root)', () => {
+    const r = report({ diagnostics: [err], suppressed: [] });
+    const moved = sarif(r, { pathFor: (p) => `infra/${p}` }).runs[0]!.results[0]!;
+    expect(moved.locations![0]!.physicalLocation.artifactLocation.uri).toBe('infra/packs/rules/a.yaml');
+    const plain = sarif(r).runs[0]!.results[0]!;
+    expect(plain.locations![0]!.physicalLocation.artifactLocation.uri).toBe('packs/rules/a.yaml');
+    // The fingerprint is of the path GitHub sees, so it does not depend on where validate ran.
+    const fromRoot = sarif(
+      report({ diagnostics: [{ ...err, location: at('infra/packs/rules/a.yaml', 3, 5) }], suppressed: [] }),
+    ).runs[0]!.results[0]!;
+    expect(moved.partialFingerprints).toEqual(fromRoot.partialFingerprints);
   });
 });

@@ -26,6 +26,10 @@ export function registerValidate(program: Command): void {
     .option('--no-cache', 'lint every template again instead of reusing cached cfn-lint results')
     .option('--config <file>', 'repository configuration (default: ./packsmith.config.yaml when present)')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option(
+      '--sarif-root <dir>',
+      'SARIF paths relative to this folder, the repository root (default: the current folder)',
+    )
     .action(async (paths: string[], options: ValidateCommandOptions) => {
       const { runValidate } = await import('../run/validate.js');
       process.exitCode = await runValidate(paths, options);

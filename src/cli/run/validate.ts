@@ -1,10 +1,11 @@
 /** `packsmith validate`: configuration, the validation run, the report in the chosen format. */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { formatReport } from '../../report/validation/index.js';
 import { reportFailed } from '../../validation/report.js';
 import { InputError, validate } from '../../validation/validate.js';
 import { displayPath } from '../../util/paths.js';
+import { packsmithLinks } from '../../util/version.js';
 import type { ValidateCommandOptions } from '../options.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { processOutput } from '../output.js';
@@ -30,7 +31,12 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
     }
     throw error;
   }
-  const text = formatReport(options.format, report, io.paint);
+  const links = packsmithLinks();
+  const text = formatReport(options.format, report, io.paint, {
+    ...(links.homepage ? { informationUri: links.homepage } : {}),
+    ...(links.docsBase ? { docsBaseUri: links.docsBase } : {}),
+    ...(options.sarifRoot !== undefined ? { pathFor: pathsUnder(options.sarifRoot, report.files) } : {}),
+  });
   if (options.output) {
     const path = resolve(options.output);
     await mkdir(dirname(path), { recursive: true });
@@ -42,4 +48,24 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
     io.err(`packsmith: ${report.tool.cfnLint.reason}`);
   }
   return reportFailed(report) ? ExitCode.failure : ExitCode.ok;
+}
+
+/**
+ * `--sarif-root DIR`: report paths (relative to the current folder) as paths relative to DIR, so that
+ * code scanning places alerts on the right files when validate runs in a subfolder of the repository.
+ * A checked file outside DIR is a usage error: no SARIF viewer could place it.
+ */
+function pathsUnder(root: string, files: readonly string[]): (path: string) => string {
+  const base = resolve(root);
+  const pathFor = (path: string) => relative(base, resolve(path)).split('\\').join('/');
+  const outside = files.find((file) => {
+    const rel = pathFor(file);
+    return rel.startsWith('../') || rel === '..' || isAbsolute(rel);
+  });
+  if (outside !== undefined) {
+    throw new UsageError(
+      `--sarif-root ${displayPath(base)}: ${displayPath(resolve(outside))} is outside it; give the folder that holds every checked file`,
+    );
+  }
+  return pathFor;
 }

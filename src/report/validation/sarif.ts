@@ -18,18 +18,19 @@ import { terminalSafeJson } from '../../util/text.js';
 import { cfnLintNote } from './shared.js';
 
 export const sarifSchemaUri = 'https://json.schemastore.org/sarif-2.1.0.json';
-/** packsmith's home page (`tool.driver.informationUri`). */
-export const packsmithInformationUri = 'https://packsmith.dev/';
-/** Where a relative `RuleInfo.helpUri` (docs/checks.md#ps111) is resolved. */
-export const packsmithDocsBaseUri = 'https://packsmith.dev/';
 /** Key of packsmith's fingerprint in `partialFingerprints`; the version changes with the hash input. */
 export const fingerprintKey = 'packsmithFindingHash/v1';
 
 export interface SarifOptions {
-  /** `tool.driver.informationUri`; default `packsmithInformationUri`. */
+  /** `tool.driver.informationUri`: packsmith's home page; none when packsmith's manifest names none. */
   informationUri?: string;
-  /** Base that relative rule `helpUri`s are resolved against; default `packsmithDocsBaseUri`. */
+  /**
+   * Base that packsmith's relative rule `helpUri`s (docs/checks.md#ps111) are resolved against: its
+   * repository at the release. Without one, rules carry their help text but no link (never a guess).
+   */
   docsBaseUri?: string;
+  /** Maps a report path (relative to where validate ran) to the path SARIF gives (`--sarif-root`). */
+  pathFor?: (path: string) => string;
   /**
    * Absolute `file://` URI (ending in `/`) of the folder the paths are relative to, for
    * `originalUriBaseIds`; omitted by default so the file does not depend on the machine.
@@ -119,7 +120,7 @@ function plainText(markdown: string): string {
     .replace(/\*\*([^*]+)\*\*/g, '$1');
 }
 
-function ruleDescriptor(rule: RuleInfo, docsBase: string): SarifRule {
+function ruleDescriptor(rule: RuleInfo, docsBase: string | undefined): SarifRule {
   // Only packsmith's own doc paths are relative to packsmith's docs; a relative cfn-lint Source is dropped.
   const helpUri = absoluteUri(rule.helpUri, rule.source === 'packsmith' ? docsBase : undefined);
   const summary = rule.summary.trim() || rule.id;
@@ -184,8 +185,10 @@ function fingerprint(ruleId: string, file: string, message: string): string {
 }
 
 export function formatSarif(report: ValidationReport, options: SarifOptions = {}): string {
-  const docsBase = options.docsBaseUri ?? packsmithDocsBaseUri;
-  const anchor = report.projectFile ?? report.files[0];
+  const docsBase = options.docsBaseUri;
+  const pathFor = options.pathFor ?? ((path: string) => path);
+  const anchorFile = report.projectFile ?? report.files[0];
+  const anchor = anchorFile === undefined ? undefined : pathFor(anchorFile);
 
   // The rules the results use: in the report's order, then placeholders for unknown ids.
   const known = new Map<string, RuleInfo>();
@@ -203,7 +206,8 @@ export function formatSarif(report: ValidationReport, options: SarifOptions = {}
 
   const occurrences = new Map<string, number>();
   const results: SarifResult[] = findings.map(({ d, suppression }) => {
-    const file = d.location?.file ?? '';
+    // The path as SARIF gives it: an alert keeps its fingerprint wherever validate ran from.
+    const file = d.location ? pathFor(d.location.file) : '';
     const hash = fingerprint(d.checkId, file, d.message);
     const n = (occurrences.get(hash) ?? 0) + 1;
     occurrences.set(hash, n);
@@ -214,7 +218,7 @@ export function formatSarif(report: ValidationReport, options: SarifOptions = {}
       message: { text: d.fix ? `${d.message}\nFix: ${d.fix}` : d.message },
       partialFingerprints: { [fingerprintKey]: `${hash}:${n}` },
     };
-    if (d.location) result.locations = [physical(d.location.file, region(d.location))];
+    if (d.location) result.locations = [physical(file, region(d.location))];
     else if (anchor !== undefined) result.locations = [physical(anchor, { startLine: 1, startColumn: 1 })];
     if (suppression) {
       result.suppressions = [
@@ -237,7 +241,7 @@ export function formatSarif(report: ValidationReport, options: SarifOptions = {}
           driver: {
             name: 'packsmith',
             version: report.tool.version,
-            informationUri: options.informationUri ?? packsmithInformationUri,
+            ...(options.informationUri ? { informationUri: options.informationUri } : {}),
             rules: rules.map((r) => ruleDescriptor(r, docsBase)),
           },
         },
