@@ -98,6 +98,7 @@ describe('packsmith init', () => {
     await init();
     const workflow = parse(read('.github/workflows/packsmith.yml')) as {
       on: Record<string, unknown>;
+      env: Record<string, string>;
       jobs: Record<string, { steps: Array<Record<string, unknown>> }>;
     };
     expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push']);
@@ -108,18 +109,34 @@ describe('packsmith init', () => {
 
     const checkout = uses('actions/checkout@');
     const setupNode = uses('actions/setup-node@');
-    const install = runs(`npm install --global packsmith@${version}`);
-    const validate = runs('packsmith validate packs --format sarif > packsmith.sarif');
+    const install = runs('npm install --global --no-audit --no-fund "$PACKSMITH_PACKAGE"');
+    const cfnLint = runs('command -v cfn-lint >/dev/null || pipx install "cfn-lint==$CFN_LINT_VERSION"');
+    const validate = runs(
+      'packsmith validate packs --cfn-lint require --format sarif --output packsmith.sarif',
+    );
     const upload = uses('github/codeql-action/upload-sarif@');
     const build = runs('packsmith build');
-    expect([checkout, setupNode, install, validate, upload, build].every((i) => i >= 0)).toBe(true);
+    expect([checkout, setupNode, install, cfnLint, validate, upload, build].every((i) => i >= 0)).toBe(true);
     expect(checkout < setupNode && setupNode < install && install < validate && validate < upload).toBe(true);
-    expect(upload < build).toBe(true);
-    expect(String((steps[setupNode]!.with as Record<string, unknown>)['node-version'])).toBe('20');
-    expect(steps[validate]!['continue-on-error']).toBe(false);
-    expect(steps[upload]!.if).toBe('always()');
+    expect(cfnLint < validate && upload < build).toBe(true);
+    // Installs this version unless --package says otherwise; cfn-lint pinned; actions on Node 24.
+    expect(workflow.env).toEqual({ PACKSMITH_PACKAGE: `packsmith@${version}`, CFN_LINT_VERSION: '1.51.0' });
+    expect(String((steps[setupNode]!.with as Record<string, unknown>)['node-version'])).toBe('24');
+    for (const step of steps.filter((s) => typeof s.uses === 'string')) {
+      expect(String(step.uses)).toMatch(/@v(6|4)$/);
+    }
+    expect(steps[upload]!.uses).toBe('github/codeql-action/upload-sarif@v4');
+    expect(steps[upload]!.if).toBe("always() && hashFiles('packsmith.sarif') != ''");
     expect((steps[upload]!.with as Record<string, unknown>).sarif_file).toBe('packsmith.sarif');
     expect(read('.github/workflows/packsmith.yml')).not.toContain('{{');
+  });
+
+  it('--package sets what the workflow installs, as one YAML string whatever it holds', async () => {
+    const spec = 'https://example.com/packsmith-1.0.0.tgz # not: a comment\nrun: x';
+    const result = await runCli(['init', '--package', spec], { cwd: dir });
+    expect(result.code).toBe(0);
+    const workflow = parse(read('.github/workflows/packsmith.yml')) as { env: Record<string, string> };
+    expect(workflow.env.PACKSMITH_PACKAGE).toBe(spec);
   });
 
   it('writes a README with the next commands', async () => {

@@ -17,7 +17,12 @@ import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
 export interface InitOptions {
   force?: boolean;
   format: OutputFormat;
+  /** What the CI workflow installs (`npm install --global SPEC`); default packsmith@VERSION. */
+  package?: string;
 }
+
+/** The cfn-lint release the CI workflow installs when the runner has none: the one packsmith is tested with. */
+const ciCfnLintVersion = '1.51.0';
 
 /** The example rule and pack of a new repository. */
 const exampleRule = 'S3_BUCKET_VERSIONING_ENABLED';
@@ -35,7 +40,7 @@ export async function runInit(dir: string, options: InitOptions): Promise<number
   if (existsSync(root) && !statSync(root).isDirectory()) {
     throw new CliError(`${displayPath(root)} exists and is not a folder`);
   }
-  const files = planFiles(root);
+  const files = planFiles(root, options.package);
 
   const existing = files.filter((f) => existsSync(join(root, f.path))).map((f) => f.path);
   if (existing.length > 0 && !options.force) {
@@ -74,15 +79,23 @@ export async function runInit(dir: string, options: InitOptions): Promise<number
 }
 
 /** Every file init writes, in the order it writes them. */
-function planFiles(root: string): PlannedFile[] {
+function planFiles(root: string, packageSpec: string | undefined): PlannedFile[] {
   const pkg = packageRoot();
   const version = packageVersion(pkg);
+  const values: Record<string, string> = {
+    version,
+    package: yamlScalar(packageSpec ?? `packsmith@${version}`),
+    cfnLintVersion: yamlScalar(ciCfnLintVersion),
+  };
   const schemasDir = join(root, '.packsmith', 'schemas');
   const rule = loadCatalog().rule(exampleRule);
   if (!rule) throw new Error(`the catalog has no ${exampleRule}`);
   const ruleFile = `packs/rules/${rule.name}.yaml`;
   const template = (name: string) =>
-    readFileSync(join(pkg, 'templates', 'init', name), 'utf8').replaceAll('{{version}}', version);
+    readFileSync(join(pkg, 'templates', 'init', name), 'utf8').replace(
+      /\{\{(\w+)\}\}/g,
+      (whole, key: string) => values[key] ?? whole,
+    );
 
   const schemas = authoringKinds.map((kind) => {
     const from = join(pkg, 'schemas', `${kind}.schema.json`);
@@ -117,6 +130,11 @@ function planFiles(root: string): PlannedFile[] {
     { path: '.github/workflows/packsmith.yml', content: template('packsmith.yml') },
     { path: 'README.md', content: template('README.md') },
   ];
+}
+
+/** A value for a YAML template: JSON's double-quoted string is valid YAML and cannot break out of its line. */
+function yamlScalar(value: string): string {
+  return JSON.stringify(value);
 }
 
 function packageVersion(pkg: string): string {
