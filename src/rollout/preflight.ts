@@ -700,8 +700,8 @@ async function checkAccountRegion(
 
 /**
  * One finding per account, or, when more than `aggregateAbove` accounts share a problem (same
- * check, Region, pack and detail), one finding that lists every account id compactly; the finding's
- * `accountIds` has them all. Sorted by check id, Region, pack, then account.
+ * check, Region, pack and detail), one finding that counts them; its `accountIds` has them all (the
+ * message does not repeat them: formats list them once). Sorted by check id, Region, pack, then account.
  */
 function aggregate(problems: AccountProblem[], names: Map<string, string>): PreflightFinding[] {
   const groups = new Map<string, AccountProblem[]>();
@@ -718,7 +718,7 @@ function aggregate(problems: AccountProblem[], names: Map<string, string>): Pref
     if (group.length > aggregateAbove) {
       const ids = group.map((p) => p.accountId);
       out.push(
-        finding(name, `${ids.length} accounts${place}: ${detail}; accounts: ${ids.join(', ')}`, {
+        finding(name, `${ids.length} accounts${place}: ${detail}`, {
           ...where,
           accountIds: ids,
         }),

@@ -4,8 +4,12 @@ import type { PreflightFinding } from '../../rollout/preflight.js';
 import { preflight } from '../../app/preflight.js';
 import type { PreflightCommandOptions } from '../options.js';
 import { UsageError } from '../errors.js';
+import { fewOf } from '../account-summary-text.js';
 import { jsonDocument, processOutput, type Output } from '../output.js';
 import { connectFor, fromCore, printDiagnostics, selectionOf } from './rollout-context.js';
+
+/** Account ids a finding lists in text; the rest are counted (JSON keeps them all). */
+export const accountsShownInFinding = 10;
 
 export function formatFindings(findings: readonly PreflightFinding[], io: Output): string {
   const p = io.paint;
@@ -16,7 +20,9 @@ export function formatFindings(findings: readonly PreflightFinding[], io: Output
       .filter(Boolean)
       .join(', ');
     const accounts =
-      f.accountIds && f.accountIds.length ? `\n    accounts: ${printableLine(f.accountIds.join(', '))}` : '';
+      f.accountIds && f.accountIds.length
+        ? `\n    ${f.accountIds.length} accounts: ${printableLine(fewOf(f.accountIds, accountsShownInFinding))}`
+        : '';
     const [message, fix] = [printableLine(f.message), printableLine(f.fix)];
     return `${sev(f.severity)} ${p.dim(f.checkId)} ${where ? `[${printableLine(where)}] ` : ''}${message}${accounts}\n    ${p.dim(`fix: ${fix}`)}`;
   });
