@@ -59,12 +59,19 @@ function causeLines(c: FailureCause, p: Painter): string[] {
     ...(c.errorMessage ? [`    ${printableLine(c.errorMessage)}`] : []),
     ...(c.hint ? [`    ${p.cyan('hint:')} ${printableLine(c.hint)}`] : []),
     ...(c.ous.length
-      ? [`    OUs: ${printableLine(fewOf(c.ous.map((o) => `${o.ouPath} (${o.accounts})`), 5))}`]
+      ? [
+          `    OUs: ${printableLine(
+            fewOf(
+              c.ous.map((o) => `${o.ouPath} (${o.accounts})`),
+              5,
+            ),
+          )}`,
+        ]
       : []),
     '    accounts:',
     ...accounts,
     ...(more > 0 ? [`      … and ${more} more`] : []),
-    `    then: ${printableLine(c.command)}`,
+    `    retry once fixed: ${printableLine(c.command)}`,
   ];
 }
 

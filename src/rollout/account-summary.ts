@@ -74,10 +74,7 @@ export interface SummaryOptions {
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export function summarizeAccounts(
-  rows: readonly SummaryRow[],
-  options: SummaryOptions = {},
-): AccountSummary {
+export function summarizeAccounts(rows: readonly SummaryRow[], options: SummaryOptions = {}): AccountSummary {
   return {
     rows: rows.length,
     accounts: new Set(rows.map((r) => r.accountId)).size,

@@ -13,6 +13,58 @@ export {
 } from '../../app/documents.js';
 import { PlanOutputSchema, RolloutOutputSchema } from '../../app/documents.js';
 
+const Counts = Type.Record(Type.String(), Type.Integer({ minimum: 0 }));
+const GroupCounts = Type.Object(
+  { key: Type.String(), rows: Type.Integer({ minimum: 0 }), statuses: Counts },
+  { additionalProperties: false },
+);
+
+/** The summary of account rows (src/rollout/account-summary.ts): counts, then failures by cause. */
+export const AccountSummarySchema = Type.Object(
+  {
+    rows: Type.Integer({ minimum: 0 }),
+    accounts: Type.Integer({ minimum: 0, description: 'Distinct accounts.' }),
+    statuses: Counts,
+    byPack: Type.Array(GroupCounts),
+    byRegion: Type.Array(GroupCounts),
+    byWave: Type.Array(GroupCounts),
+    failures: Type.Array(
+      Type.Object(
+        {
+          errorCode: Type.Optional(Type.String()),
+          hint: Type.Optional(Type.String()),
+          errorMessage: Type.Optional(
+            Type.String({ description: "One affected row's message (they differ in details only)." }),
+          ),
+          rows: Type.Integer({ minimum: 0, description: 'Rows (account × pack × Region) with this cause.' }),
+          accounts: Type.Array(
+            Type.Object(
+              {
+                accountId: AccountId,
+                name: Type.Optional(Type.String()),
+                ouPath: Type.Optional(Type.String()),
+                places: Type.Array(Type.String(), { description: '`pack Region` where it fails.' }),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          ous: Type.Array(
+            Type.Object(
+              { ouPath: Type.String(), accounts: Type.Integer({ minimum: 0 }) },
+              { additionalProperties: false },
+            ),
+          ),
+          packs: Type.Array(Type.String()),
+          regions: Type.Array(Type.String()),
+          command: Type.String({ description: 'What fixes or retries them, once the cause is fixed.' }),
+        },
+        { additionalProperties: false, description: 'One cause: the error code and its hint.' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** `packsmith status --format json`. */
 export const StatusOutputSchema = Type.Object(
   {
@@ -26,6 +78,7 @@ export const StatusOutputSchema = Type.Object(
           accountId: AccountId,
           name: Type.Optional(Type.String()),
           ouPath: Type.Optional(Type.String()),
+          wave: Type.Optional(Type.String({ description: "The account's wave of the configuration." })),
           status: Type.Union([Status, Type.Literal('NOT_DEPLOYED')]),
           errorCode: Type.Optional(Type.String()),
           errorMessage: Type.Optional(Type.String()),
@@ -52,6 +105,7 @@ export const StatusOutputSchema = Type.Object(
       ),
     ),
     counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+    summary: AccountSummarySchema,
     localHistory: Type.Optional(
       Type.Object(
         { available: Type.Boolean(), reason: Type.Optional(Type.String()) },
