@@ -3,7 +3,9 @@
  * counts per pack, Region, wave and status; failures grouped by cause, each named once with its
  * accounts, OUs and command; at 200 accounts with 6 failing for one cause, one screen.
  */
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { RolloutOutputSchema } from '../../src/report/schemas/rollout.js';
 import { summarizeAccounts, type SummaryRow } from '../../src/rollout/account-summary.js';
 import { hintFor } from '../../src/rollout/hints.js';
 import { createTracker } from '../../src/rollout/tracker.js';
@@ -160,5 +162,28 @@ describe('the deploy end summary at 200 accounts, 6 failing for one cause', () =
     for (const n of failing) expect(out.split(id(n)), id(n)).toHaveLength(2);
     for (const region of REGIONS)
       expect(out).toContain(`baseline create in ${region} failed: 194 of 200 accounts succeeded, 6 failed`);
+  });
+
+  it('in JSON, every Region keeps its failed accounts and the causes come once, valid by the schema', () => {
+    let out = '';
+    const io: Output = { out: (s) => (out += s), err: () => undefined, paint: plain };
+    reportResults(
+      REGIONS.map((r) => regionResult(r)),
+      [],
+      'json',
+      io,
+    );
+    const doc = JSON.parse(out) as {
+      regions: Array<{ failed: unknown[] }>;
+      failures: Array<{ errorCode: string; rows: number; accounts: Array<{ accountId: string }> }>;
+    };
+    const validate = new Ajv({ strict: false }).compile(RolloutOutputSchema);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.regions.map((r) => r.failed.length)).toEqual([6, 6]);
+    expect(doc.failures).toHaveLength(1);
+    expect(doc.failures[0]).toMatchObject({ errorCode: RECORDER, rows: 12 });
+    expect(doc.failures[0]!.accounts.map((a) => a.accountId)).toEqual(
+      [...failing].sort((a, b) => a - b).map(id),
+    );
   });
 });

@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
 import { hintFor } from '../../src/rollout/hints.js';
+import { StatusOutputSchema } from '../../src/report/schemas/rollout.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
 import { deployArgs, startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
 
@@ -104,6 +106,8 @@ describe.skipIf(!available)(`status and the deploy summary at 200 accounts${moto
     const r = await f.cli('status', '--format', 'json');
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as StatusDoc;
+    const validate = new Ajv({ strict: false }).compile(StatusOutputSchema);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     expect(doc.accounts).toHaveLength(400);
     expect(doc.summary).toMatchObject({ rows: 400, accounts: 200 });
     expect(doc.summary.failures).toHaveLength(1);

@@ -368,7 +368,8 @@ export function reportResults(
     const cancelled = ending.interrupted
       ? { cancelled: { signal: ending.interrupted, beforeAnyChange: false, inProgress } }
       : {};
-    io.out(jsonDocument('rollout', { ok, ...cancelled, regions }));
+    const failures = failureCausesOf(results);
+    io.out(jsonDocument('rollout', { ok, ...cancelled, regions, ...(failures.length ? { failures } : {}) }));
     return code;
   }
   const color = useColor(process.stdout);

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { literalUnion } from '../../util/typebox.js';
-import { AccountId, Parameters, Sha256, Status } from '../../app/documents.js';
+import { AccountId, FailureCauseSchema, Parameters, Sha256, Status } from '../../app/documents.js';
 import { reportHeader } from './common.js';
 
 // The plan and rollout documents belong to the rollout use cases (src/app); re-exported for the schemas.
@@ -28,39 +28,7 @@ export const AccountSummarySchema = Type.Object(
     byPack: Type.Array(GroupCounts),
     byRegion: Type.Array(GroupCounts),
     byWave: Type.Array(GroupCounts),
-    failures: Type.Array(
-      Type.Object(
-        {
-          errorCode: Type.Optional(Type.String()),
-          hint: Type.Optional(Type.String()),
-          errorMessage: Type.Optional(
-            Type.String({ description: "One affected row's message (they differ in details only)." }),
-          ),
-          rows: Type.Integer({ minimum: 0, description: 'Rows (account × pack × Region) with this cause.' }),
-          accounts: Type.Array(
-            Type.Object(
-              {
-                accountId: AccountId,
-                name: Type.Optional(Type.String()),
-                ouPath: Type.Optional(Type.String()),
-                places: Type.Array(Type.String(), { description: '`pack Region` where it fails.' }),
-              },
-              { additionalProperties: false },
-            ),
-          ),
-          ous: Type.Array(
-            Type.Object(
-              { ouPath: Type.String(), accounts: Type.Integer({ minimum: 0 }) },
-              { additionalProperties: false },
-            ),
-          ),
-          packs: Type.Array(Type.String()),
-          regions: Type.Array(Type.String()),
-          command: Type.String({ description: 'What fixes or retries them, once the cause is fixed.' }),
-        },
-        { additionalProperties: false, description: 'One cause: the error code and its hint.' },
-      ),
-    ),
+    failures: Type.Array(FailureCauseSchema),
   },
   { additionalProperties: false },
 );
