@@ -30,7 +30,8 @@ import type { Static } from '@sinclair/typebox';
 import { buildPacks, discover, loadRolloutContext } from './rollout-context.js';
 import { table } from './table.js';
 import type { OrgTree } from '../../org/discover.js';
-import { summarizeAccounts, type SummaryRow } from '../../rollout/account-summary.js';
+import { summarizeAccounts, type AccountSummary, type SummaryRow } from '../../rollout/account-summary.js';
+import type { Painter } from '../terminal.js';
 import { formatCounts, formatFailureCauses } from '../account-summary-text.js';
 
 type StatusRow = Static<typeof StatusOutputSchema>['accounts'][number];
@@ -177,25 +178,14 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       );
     } else {
       store?.close();
-      const p = io.paint;
-      const lines = [
-        ...(showsTable(options) ? [statusTable(rows, Boolean(compliance)), ''] : []),
-        ...formatCounts(summary, p),
-        ...(summary.failures.length ? ['', ...formatFailureCauses(summary.failures, p)] : []),
-      ];
-      if (rows.some((r) => !r.target))
-        lines.push(p.dim('* not a target of the configuration (joined later, or excluded since)'));
-      if (!showsTable(options) && rows.length > 0)
-        lines.push(
-          p.dim('(rows: --all, or --failed, --account ID, --ou OU; every row: --format json or html)'),
-        );
-      if (!existsSync(ctx.statePath))
-        lines.push(p.dim(`(no local history at ${ctx.statePath}: statuses are AWS's only)`));
-      else if (unavailable !== undefined)
-        lines.push(
-          p.yellow(`(local history unavailable: ${printableLine(unavailable)}; statuses are AWS's only)`),
-        );
-      emit(lines.join('\n'));
+      const history = !existsSync(ctx.statePath)
+        ? io.paint.dim(`(no local history at ${printableLine(ctx.statePath)}: statuses are AWS's only)`)
+        : unavailable !== undefined
+          ? io.paint.yellow(
+              `(local history unavailable: ${printableLine(unavailable)}; statuses are AWS's only)`,
+            )
+          : undefined;
+      emit(statusText(rows, { summary, options, compliance: Boolean(compliance), history }, io.paint));
     }
     return rows.some((r) => r.target && (r.status.endsWith('_FAILED') || r.status === 'NOT_DEPLOYED'))
       ? 1
@@ -255,6 +245,26 @@ async function complianceOf(
     unmapped.push(...result.unmapped.map((c) => ({ ...c, pack })));
   }
   return { aggregator: aggregator.name, packs, rules, unmapped };
+}
+
+/** The text output: the rows when asked for, then the summary and the failures by cause. */
+function statusText(
+  rows: readonly StatusRow[],
+  o: { summary: AccountSummary; options: StatusCommandOptions; compliance: boolean; history?: string },
+  p: Painter,
+): string {
+  const listed = showsTable(o.options);
+  const lines = [
+    ...(listed ? [statusTable(rows, o.compliance), ''] : []),
+    ...formatCounts(o.summary, p),
+    ...(o.summary.failures.length ? ['', ...formatFailureCauses(o.summary.failures, p)] : []),
+  ];
+  if (listed && rows.some((r) => !r.target))
+    lines.push(p.dim('* not a target of the configuration (joined later, or excluded since)'));
+  if (!listed && rows.length > 0)
+    lines.push(p.dim('(rows: --all, or --failed, --account ID, --ou OU; every row: --format json or html)'));
+  if (o.history) lines.push(o.history);
+  return lines.join('\n');
 }
 
 /** The text table lists rows on request: `--all`, or a selection that is naturally short. */
