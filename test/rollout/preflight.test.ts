@@ -721,6 +721,34 @@ describe('recorder checks with many accounts (fakes)', () => {
     expect(peak).toBeGreaterThan(1);
   });
 
+  it('text names a problem shared by a few accounts once, with its accounts and Regions; JSON keeps one finding each', async () => {
+    const six = accounts.slice(0, 6);
+    const findings = await runPreflight(
+      { ...inputFor(deployConfig(), six, fakeTree(six)), checkRecorders: { roleName: 'Check' } },
+      {
+        sts: fakeClient({ GetCallerIdentity: () => ({ Account: '123456789012' }) }),
+        organizations: okOrg(),
+        s3: () => fakeClient(bucketsOk),
+        configInAccount: async () =>
+          fakeClient({
+            DescribeConfigurationRecorders: () => ({ ConfigurationRecorders: [] }),
+            DescribeConfigurationRecorderStatus: () => ({ ConfigurationRecordersStatus: [] }),
+            DescribeDeliveryChannels: () => ({ DeliveryChannels: [{ name: 'default' }] }),
+          }),
+      },
+    );
+    expect(findings.map((f) => [f.checkId, f.accountId, f.region])).toEqual(
+      ['eu-west-1', 'us-east-1'].flatMap((region) =>
+        six.map((a) => [id('preflight-no-recorder'), a.id, region]),
+      ),
+    );
+    const text = formatFindings(findings, { paint: painter(false) } as Output);
+    expect(text.split(id('preflight-no-recorder'))).toHaveLength(2);
+    expect(text.split(deployChecks['preflight-no-recorder'].fix)).toHaveLength(2);
+    expect(text).toContain(`6 accounts in eu-west-1, us-east-1: has no configuration recorder`);
+    for (const a of six) expect(text.split(a.id)).toHaveLength(2);
+  });
+
   it('reports a role that cannot be assumed once per account (naming the role), not once per Region', async () => {
     const few = accounts.slice(0, 3);
     const attempts: string[] = [];

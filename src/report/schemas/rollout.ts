@@ -188,6 +188,12 @@ export const PreflightOutputSchema = Type.Object(
           accountId: Type.Optional(Type.String()),
           accountIds: Type.Optional(Type.Array(Type.String())),
           pack: Type.Optional(Type.String()),
+          detail: Type.Optional(
+            Type.String({
+              description:
+                'What the accounts sharing this problem have in common (the message without account and Region).',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
