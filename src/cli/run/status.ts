@@ -67,7 +67,7 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       }
     };
     const wanted = options.account?.length ? new Set(options.account) : undefined;
-    const rows: StatusRow[] = [];
+    let rows: StatusRow[] = [];
     const waveOf = wavesOf(ctx.config, tree, ctx.packs);
     try {
       for (const pack of ctx.packs) {
@@ -121,7 +121,7 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       store?.close();
       throw error;
     }
-    rows.splice(0, rows.length, ...rows.filter(rowFilter(options, tree)));
+    rows = rows.filter(rowFilter(options, tree));
     const summary = summarizeAccounts(rows.map(summaryRowOf));
     const compliance = options.compliance ? await complianceOf(ctx, options, io) : undefined;
     if (compliance) {
