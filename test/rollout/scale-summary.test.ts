@@ -88,11 +88,18 @@ describe.skipIf(!available)(`status and the deploy summary at 200 accounts${moto
     const all = await f.cli('status', '--all');
     expect(rowsOf(all.stdout)).toHaveLength(400);
 
-    const ou = failing[0]!.path;
+    // An OU and its children, not the root: a filter that did nothing would list all 200.
+    const ou = '/Root/ou-1';
     const inOu = f.sandbox.org.accounts.filter((a) => a.path === ou || a.path.startsWith(`${ou}/`));
+    expect(inOu.length).toBeGreaterThan(0);
+    expect(inOu.length).toBeLessThan(200);
+    expect(inOu.some((a) => a.path !== ou)).toBe(true);
     const byOu = await f.cli('status', '--ou', ou, '--format', 'json');
     const doc = JSON.parse(byOu.stdout) as StatusDoc;
     expect(new Set(doc.accounts.map((a) => a.accountId))).toEqual(new Set(inOu.map((a) => a.id)));
+    const ouId = f.sandbox.org.ous.find((o) => o.path === ou)!.id;
+    const byId = JSON.parse((await f.cli('status', '--ou', ouId, '--format', 'json')).stdout) as StatusDoc;
+    expect(byId.accounts).toEqual(doc.accounts);
 
     const one = await f.cli('status', '--account', failing[1]!.id);
     expect(rowsOf(one.stdout)).toHaveLength(2);
