@@ -1113,9 +1113,9 @@ class TemplateReader {
       return spec;
     }
     this.error(
-      `an input value must be a text, { Ref: PARAMETER } or the Fn::If/AWS::NoValue idiom, not ${describeValue(v)}`,
+      `an input value must be a text, { Ref: PARAMETER }, the Fn::If/AWS::NoValue idiom or an intrinsic function, not ${describeValue(v)}`,
       at,
-      'Write the value as a string, or take it from a template parameter with Ref.',
+      'Write the value as a string, take it from a template parameter with Ref, or compute it with an intrinsic function.',
     );
     return undefined;
   }

@@ -549,8 +549,8 @@ describe('import: templates that are not conformance packs', () => {
       new RegExp(`test/fixtures/import/broken/${file}:${line}:${column}  error  PS150  `);
     expect(cli.stderr).toMatch(at('s3-bucket.yaml', 10, 11));
     expect(cli.stderr).toMatch(/AWS::S3::Bucket is not allowed in a conformance pack/);
-    expect(cli.stderr).toMatch(at('sub-intrinsic.yaml', 11, 28));
-    expect(cli.stderr).toMatch(/not the intrinsic function Fn::Sub/);
+    expect(cli.stderr).toMatch(at('mapping-value.yaml', 11, 23));
+    expect(cli.stderr).toMatch(/an input value must be a text, .* not a mapping/);
     expect(cli.stderr).toMatch(at('syntax-error.yaml', 5, 23));
     expect(cli.stderr).toMatch(at('outputs.yaml', 9, 1));
     expect(cli.stderr).toMatch(/fix: Remove the Outputs section/);
@@ -893,9 +893,9 @@ describe('packsmith import (CLI)', () => {
       remediations: 2,
     });
     expect(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.location?.file)).toEqual([
+      'test/fixtures/import/broken/mapping-value.yaml',
       'test/fixtures/import/broken/outputs.yaml',
       'test/fixtures/import/broken/s3-bucket.yaml',
-      'test/fixtures/import/broken/sub-intrinsic.yaml',
       'test/fixtures/import/broken/syntax-error.yaml',
     ]);
     expect(report.files.every((f) => f.status === 'created')).toBe(true);
