@@ -1371,11 +1371,14 @@ function checkInputParametersLength(
   for (const rule of pack.rules) {
     const object: Record<string, string> = {};
     for (const input of rule.inputParameters) {
+      const given = input.value;
+      // A raw value is known only when CloudFormation computes it: counted as empty.
       const value =
-        input.value.kind === 'literal'
-          ? input.value.value
-          : (pack.parameters.find((p) => p.name === (input.value as { parameter: string }).parameter)
-              ?.default ?? '');
+        given.kind === 'literal'
+          ? given.value
+          : given.kind === 'cfn'
+            ? ''
+            : (pack.parameters.find((p) => p.name === given.parameter)?.default ?? '');
       setOwn(object, input.name, value);
     }
     const length = characters(JSON.stringify(object));
