@@ -26,7 +26,7 @@ import type {
   RemediationValue,
   RuleNameForm,
 } from './model.js';
-import { cfnReferences, isCfnValue } from './model.js';
+import { isCfnValue } from './model.js';
 import { authoringChecks, type AuthoringCheckName } from './problems.js';
 import type { Located, Repository } from './repository.js';
 import { resolveBeside } from './repository.js';
@@ -708,19 +708,19 @@ function composePack(
         : nameForm.kind === 'generated'
           ? logicalId
           : displayNameOf(parameters.get(nameForm.parameter)?.default, nameForm.parameter);
-    if (nameForm?.kind === 'parameter') {
-      const parameter = nameForm.parameter;
+    /** A value the block takes from a pack parameter: the pack must declare it (checked after the rules). */
+    const needsParameter = (parameter: string, what: string) =>
       deferred.push(() => {
         if (parameters.has(parameter)) return;
         complete = false;
         if (!parametersKnown) return;
         report(
           'pack-parameter-conflict',
-          `rule block "${block.name}" takes its rule name from the parameter "${parameter}", which pack "${manifest.name}" does not declare; declare it under the pack's parameters`,
+          `rule block "${block.name}" takes its ${what} from the parameter "${parameter}", which pack "${manifest.name}" does not declare; declare it under the pack's parameters`,
           { source, path: includePath },
         );
       });
-    }
+    if (nameForm?.kind === 'parameter') needsParameter(nameForm.parameter, 'rule name');
     const blockAt = (path: YamlPath, part: 'key' | 'value' = 'value') => originAt(rule.source, path, part);
     const origins: Record<string, Origin> = {
       '': originAt(source, includePath),
@@ -834,16 +834,7 @@ function composePack(
     };
     const arn = 'lambda' in block.source ? block.source.lambda.arn : undefined;
     if (arn !== undefined && typeof arn === 'object' && 'parameter' in arn) {
-      deferred.push(() => {
-        if (parameters.has(arn.parameter)) return;
-        complete = false;
-        if (!parametersKnown) return;
-        report(
-          'pack-parameter-conflict',
-          `rule block "${block.name}" takes its Lambda ARN from the parameter "${arn.parameter}", which pack "${manifest.name}" does not declare; declare it under the pack's parameters`,
-          { source, path: includePath },
-        );
-      });
+      needsParameter(arn.parameter, 'Lambda ARN');
     }
     const pick = <K extends string, V>(
       key: K,

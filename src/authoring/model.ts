@@ -185,29 +185,6 @@ export interface ComposedPack {
 export const isCfnValue = (v: unknown): v is CfnValue =>
   typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'cfn';
 
-/** Every name a `Ref` (or a `${NAME}` of Fn::Sub) inside a raw value refers to, pseudo parameters included. */
-export function cfnReferences(value: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) {
-    for (const item of value) cfnReferences(item, out);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      if (key === 'Ref' && typeof item === 'string') out.add(item);
-      else if (key === 'Fn::Sub') {
-        const text = Array.isArray(item) ? item[0] : item;
-        const locals = Array.isArray(item) && typeof item[1] === 'object' && item[1] !== null ? item[1] : {};
-        if (typeof text === 'string') {
-          for (const m of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
-            const name = m[1]!.trim();
-            if (!name.includes('.') && !Object.hasOwn(locals, name)) out.add(name);
-          }
-        }
-        if (Array.isArray(item)) cfnReferences(item[1], out);
-      } else cfnReferences(item, out);
-    }
-  }
-  return out;
-}
-
 /** A short text for a value that may be raw CloudFormation (pages, plans). */
 export function displayValue(value: string | boolean | CfnValue): string {
   if (isCfnValue(value)) return JSON.stringify(value.value);
