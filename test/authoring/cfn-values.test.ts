@@ -38,12 +38,12 @@ type Template = {
   Resources: Record<string, Resource>;
 };
 
-async function built(): Promise<{ template?: Template; errors: string[] }> {
+async function built(): Promise<{ template?: Template; page?: string; errors: string[] }> {
   const repo = await loadRepository(root);
-  const result = buildRepository(repo, ['p'], defaultTemplates(), { readme: false });
+  const result = buildRepository(repo, ['p'], defaultTemplates(), { readme: true });
   const text = result.built[0]?.template;
   return {
-    ...(text === undefined ? {} : { template: parse(text) as Template }),
+    ...(text === undefined ? {} : { template: parse(text) as Template, page: result.built[0]!.readme }),
     errors: result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.checkId} ${d.message}`),
   };
 }
@@ -106,8 +106,11 @@ describe('raw CloudFormation values', () => {
         'remediations: [fix-tags]',
       ],
     });
-    const { template, errors } = await built();
+    const { template, page, errors } = await built();
     expect(errors).toEqual([]);
+    // The page shows raw values as JSON, never as "[object Object]".
+    expect(page).not.toContain('[object Object]');
+    expect(page).toContain('TagsExport');
     expect(template!.Mappings).toEqual({ RequiredTags: { tag1: { key: 'company', value: 'Example' } } });
     const r = template!.Resources;
     expect(r.RequiredTags!.Properties.InputParameters).toEqual({
@@ -231,8 +234,11 @@ describe('rule name forms', () => {
         'remediations: [a, b]',
       ],
     });
-    const { template, errors } = await built();
+    const { template, page, errors } = await built();
     expect(errors).toEqual([]);
+    // Pages show the parameter's default and the logical id for names not written literally.
+    expect(page).toContain('| `versioning` |');
+    expect(page).toContain('| `Generated` |');
     const r = template!.Resources;
     expect(r.NamedByParameter!.Properties.ConfigRuleName).toEqual({ Ref: 'RuleName' });
     expect(r.Generated!.Properties).not.toHaveProperty('ConfigRuleName');
