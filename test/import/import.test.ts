@@ -541,6 +541,43 @@ describe('import: existing files', () => {
   });
 });
 
+describe('import: values CloudFormation computes', () => {
+  it('keeps Fn::Sub, Fn::ImportValue, Fn::FindInMap, pseudo parameters, Mappings and name forms as written', async () => {
+    const template = join(fixtures, 'computed', 'computed-values.yaml');
+    const { cli, packs } = await importInto([template]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const rebuilt = await rebuild(packs);
+    expect(errorsOf(rebuilt.diagnostics)).toEqual([]);
+    expect(differencesByPack({ 'computed-values': readOriginal(template) }, rebuilt)).toEqual({
+      'computed-values': [],
+    });
+    // Raw values as { cfn }, a Ref to a template parameter as { parameter }.
+    expect(load(join(packs, 'rules/required-tags.yaml')).parameters).toEqual({
+      tag1Key: { cfn: { 'Fn::FindInMap': ['Tags', 'cost', 'key'] } },
+      tag2Key: { cfn: { 'Fn::Sub': '${AWS::AccountId}-owner' } },
+      tag3Key: { cfn: { Ref: 'AWS::Region' } },
+    });
+    const guard = load(join(packs, 'rules/guard-by-parameter.yaml'));
+    expect(guard.ruleName).toEqual({ parameter: 'RuleName' });
+    expect(guard.source).toMatchObject({
+      guard: { debugLogDelivery: { cfn: 'True' }, identifier: 'my-guard' },
+    });
+    const unnamed = load(join(packs, 'rules/Unnamed.yaml'));
+    expect(unnamed.ruleName).toBe(false);
+    expect(unnamed.maximumExecutionFrequency).toEqual({ parameter: 'Frequency' });
+    expect(load(join(packs, 'remediations/guard-by-parameter-remediation.yaml')).runbook).toEqual({
+      parameter: 'Runbook',
+    });
+    expect(load(join(packs, 'remediations/required-tags-remediation.yaml')).parameters).toMatchObject({
+      Topic: { cfn: { 'Fn::ImportValue': 'TopicArn' } },
+      Accounts: { values: ['one', { cfn: { Ref: 'AWS::AccountId' } }] },
+    });
+    expect(load(join(packs, 'computed-values.yaml')).mappings).toEqual({
+      Tags: { cost: { key: 'cost-center', values: ['a', 'b'] } },
+    });
+  });
+});
+
 describe('import: templates that are not conformance packs', () => {
   it('reports each at file:line:column with what to do, and still imports the others', async () => {
     const { cli, packs } = await importInto([join(fixtures, 'broken')]);
