@@ -4,31 +4,21 @@
  * is written to the template verbatim; checks on raw values come from the template checks, reported
  * at the authoring line that wrote the value.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadRepository } from '../../src/authoring/repository.js';
 import { buildRepository } from '../../src/generator/build.js';
 import { checkRepository } from '../../src/validation/check-built.js';
+import { scratch } from '../import/support.js';
 import { defaultTemplates } from '../support/templates.js';
 
 let root: string;
 
-beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'packsmith-cfn-'));
-});
-
-afterEach(() => {
-  rmSync(root, { recursive: true, force: true });
-});
-
+/** A new repository of these files (lines joined), in a scratch folder removed after the tests. */
 function write(files: Record<string, string[]>): void {
-  for (const [path, lines] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), [...lines, ''].join('\n'));
-  }
+  root = scratch(
+    Object.fromEntries(Object.entries(files).map(([path, lines]) => [path, [...lines, ''].join('\n')])),
+  );
 }
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string };
@@ -47,6 +37,16 @@ async function built(): Promise<{ template?: Template; page?: string; errors: st
     errors: result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.checkId} ${d.message}`),
   };
 }
+
+/** What `build` and `validate` report for pack `p`: authoring and template checks. */
+async function checked() {
+  return checkRepository(await loadRepository(root), ['p'], defaultTemplates()).diagnostics;
+}
+
+const inBlockAt = (line: number) => ({
+  file: expect.stringMatching(/\/packs\/rules\/required-tags\.yaml$/) as unknown,
+  line,
+});
 
 const tags = [
   'kind: rule',
@@ -161,15 +161,9 @@ describe('raw CloudFormation values', () => {
         'rules: [required-tags]',
       ],
     });
-    const repo = await loadRepository(root);
-    const result = checkRepository(repo, ['p'], defaultTemplates());
-    const errors = result.diagnostics.filter((d) => d.severity === 'error');
-    expect(errors.length).toBeGreaterThan(0);
-    const undefinedRef = errors.find((d) => /NoSuchParameter/.test(d.message));
-    expect(undefinedRef?.location).toMatchObject({
-      file: expect.stringMatching(/\/packs\/rules\/required-tags\.yaml$/),
-      line: 8,
-    });
+    const undefinedRef = (await checked()).find((d) => /NoSuchParameter/.test(d.message));
+    expect(undefinedRef?.severity).toBe('error');
+    expect(undefinedRef?.location).toMatchObject(inBlockAt(8));
   });
 
   it('a Fn::FindInMap key the mappings lack is an error at the line of the value in the block', async () => {
@@ -182,14 +176,9 @@ describe('raw CloudFormation values', () => {
         'rules: [required-tags]',
       ],
     });
-    const repo = await loadRepository(root);
-    const result = checkRepository(repo, ['p'], defaultTemplates());
-    const lookup = result.diagnostics.find((d) => d.checkId === 'PS206');
+    const lookup = (await checked()).find((d) => d.checkId === 'PS206');
     expect(lookup?.severity).toBe('error');
-    expect(lookup?.location).toMatchObject({
-      file: expect.stringMatching(/\/packs\/rules\/required-tags\.yaml$/),
-      line: 6,
-    });
+    expect(lookup?.location).toMatchObject(inBlockAt(6));
   });
 });
 
