@@ -3,8 +3,8 @@
  * the catalog, added to the pack. The decision is the core's (`planAddRemediation`); this writes.
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { loadRepository } from '../../authoring/repository.js';
 import {
   AddRemediationError,
@@ -12,11 +12,11 @@ import {
   type RunbookProposal,
 } from '../../authoring/remediation-scaffold.js';
 import { addRemediationToManifest, schemaReference } from '../../authoring/scaffold.js';
-import { packageRoot } from '../../util/package-root.js';
 import { displayPath } from '../../util/paths.js';
 import { printable } from '../../util/text.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { processOutput } from '../output.js';
+import { editorSchemasDir, replaceFile } from './add-rule.js';
 
 export interface AddRemediationOptions {
   pack?: string;
@@ -44,9 +44,7 @@ export async function runAddRemediation(rule: string, options: AddRemediationOpt
     throw new UsageError(`--root ${options.root}: not a directory`);
   }
   const repo = await loadRepository(root);
-  const schemasDir = existsSync(join(root, '.packsmith', 'schemas'))
-    ? join(root, '.packsmith', 'schemas')
-    : join(packageRoot(), 'schemas');
+  const schemasDir = editorSchemasDir(root);
   let plan;
   try {
     plan = planAddRemediation(repo, rule, {
@@ -79,7 +77,7 @@ export async function runAddRemediation(rule: string, options: AddRemediationOpt
   const role = plan.chosen.runbook.assumeRoleParameter ?? 'AutomationAssumeRole';
   if (options.dryRun) {
     io.out(`# ${file} (dry run: nothing written)`);
-    io.out(plan.block.text.trimEnd());
+    io.out(printable(plan.block.text.trimEnd()));
     if (plan.pack)
       io.out(`# would add ${plan.block.name} to pack ${plan.pack.name} (${displayPath(plan.pack.path)})`);
   } else {
@@ -119,11 +117,4 @@ export async function runAddRemediation(rule: string, options: AddRemediationOpt
     `next: fill in the ${role} role ARN in ${file} (and any <REPLACE-ME> value); packsmith build fails until you do`,
   );
   return ExitCode.ok;
-}
-
-/** Replaces a file atomically (temp file + rename). */
-async function replaceFile(path: string, content: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, content, 'utf8');
-  await rename(temp, path);
 }
