@@ -16,7 +16,6 @@ import {
   remediationBlockYaml,
   roleArnPlaceholder,
 } from '../../src/authoring/remediation-scaffold.js';
-import { placeholderValue } from '../../src/validation/checks/placeholder.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { runCli } from '../support/cli.js';
 
@@ -193,10 +192,5 @@ describe('runbook proposals', () => {
     expect(value.parameters.TargetBucket).toBe('<REPLACE-ME>');
     expect(value.parameters).not.toHaveProperty('TargetPrefix');
     expect(text).toMatch(/^ {2}# TargetPrefix: '\/'/m);
-  });
-
-  it('PS302 names packsmith placeholders as errors, other placeholders stay warnings', () => {
-    expect(placeholderValue.meta.id).toBe('PS302');
-    expect(placeholderValue.meta.rationale).toContain('<REPLACE-ME');
   });
 });
