@@ -154,6 +154,18 @@ export function proposeRunbooks(target: RemediationTarget, catalog: Catalog): Ru
   return proposals;
 }
 
+/** The parameters `remediationBlockYaml` leaves as placeholders: the role, then required values. */
+export function fillInParameters(proposal: RunbookProposal): string[] {
+  const role = proposal.runbook.assumeRoleParameter ?? 'AutomationAssumeRole';
+  const required = proposal.runbook.parameters
+    .filter(
+      (p) =>
+        p.required && p.default === undefined && p.name !== role && p.name !== proposal.resourceIdParameter,
+    )
+    .map((p) => p.name);
+  return [role, ...required];
+}
+
 /**
  * A new remediation block: the runbook, the resource-id parameter bound (`{ resourceId: true }`),
  * the role parameter as a placeholder ARN that build rejects until it is filled in, required
@@ -225,6 +237,8 @@ export interface RemediationPlan {
   /** The other proposals, best first. */
   alternatives: RunbookProposal[];
   block: { name: string; path: string; text: string };
+  /** Parameters the block leaves as `<REPLACE-ME…>` placeholders: build fails until they are filled in. */
+  fillIn: string[];
   /** The pack manifest to add the block to, if any. */
   pack?: { name: string; path: string };
   /** Why no pack is edited, when none is. */
@@ -327,6 +341,7 @@ export function planAddRemediation(
     chosen,
     alternatives,
     block: { name, path, text },
+    fillIn: fillInParameters(chosen),
     ...packChoice,
   };
 }

@@ -8,7 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Value } from '@sinclair/typebox/value';
 import { parse } from 'yaml';
+import { AddRemediationOutputSchema, type AddRemediationOutput } from '../../src/report/schemas/scaffold.js';
 import { loadCatalog } from '../../src/catalog/catalog.js';
 import {
   nameFitsType,
@@ -47,7 +49,9 @@ describe('packsmith add remediation (S3 example pack)', () => {
       /^runbook: AWS-ConfigureS3BucketLogging: AWS's sample packs attach it to S3_BUCKET_LOGGING_ENABLED/m,
     );
     expect(r.stderr).toMatch(/^other runbooks \(choose with --runbook NAME\):\n {2}AWS-/m);
-    expect(r.stderr).toMatch(/fill in the AutomationAssumeRole role ARN/);
+    expect(r.stderr).toMatch(
+      /^next: fill in AutomationAssumeRole, GrantedPermission, GranteeType, TargetBucket in .*s3-bucket-logging-enabled-remediation\.yaml/m,
+    );
 
     const written = parse(read(block)) as Record<string, unknown>;
     expect(written).toMatchObject({
@@ -98,6 +102,35 @@ describe('packsmith add remediation (S3 example pack)', () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('runbook: AWS-ConfigureS3BucketLogging');
     expect(dry.stdout).toContain('BucketName: { resourceId: true }');
+    expect(existsSync(join(dir, block))).toBe(false);
+    const json = await add(
+      'S3_BUCKET_LOGGING_ENABLED',
+      '--pack',
+      's3-data-protection',
+      '--dry-run',
+      '--format',
+      'json',
+    );
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout) as AddRemediationOutput;
+    expect(
+      Value.Check(AddRemediationOutputSchema, doc),
+      JSON.stringify([...Value.Errors(AddRemediationOutputSchema, doc)]),
+    ).toBe(true);
+    expect(doc).toMatchObject({
+      kind: 'add-remediation',
+      rule: 's3-bucket-logging-enabled',
+      dryRun: true,
+      runbook: {
+        name: 'AWS-ConfigureS3BucketLogging',
+        reason: 'sample-pack',
+        resourceIdParameter: 'BucketName',
+        resourceIdConfirmed: true,
+      },
+      pack: { name: 's3-data-protection' },
+      fillIn: ['AutomationAssumeRole', 'GrantedPermission', 'GranteeType', 'TargetBucket'],
+    });
+    expect(doc.alternatives.length).toBeGreaterThan(0);
     expect(existsSync(join(dir, block))).toBe(false);
     expect(read('packs/s3-data-protection.yaml')).not.toContain('remediation\n  - s3-bucket-logging');
   });

@@ -14,6 +14,7 @@ interface AddRemediationOptions {
   runbook?: string;
   dryRun?: boolean;
   root: string;
+  format: OutputFormat;
 }
 
 export function registerAdd(program: Command): void {
@@ -51,6 +52,7 @@ export function registerAdd(program: Command): void {
     .option('--name <block-name>', 'name of the block and its file (default: RULE-remediation)')
     .option('--dry-run', 'print the block and the proposals; write nothing')
     .option('--root <dir>', 'pack repository (holds packs/)', '.')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (rule: string, options: AddRemediationOptions) => {
       const { runAddRemediation } = await import('../run/add-remediation.js');
       process.exitCode = await runAddRemediation(rule, options);

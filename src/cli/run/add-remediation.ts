@@ -9,13 +9,15 @@ import { loadRepository } from '../../authoring/repository.js';
 import {
   AddRemediationError,
   planAddRemediation,
+  type RemediationPlan,
   type RunbookProposal,
 } from '../../authoring/remediation-scaffold.js';
+import type { AddRemediationOutput } from '../../report/schemas/scaffold.js';
 import { addRemediationToManifest, schemaReference } from '../../authoring/scaffold.js';
 import { displayPath } from '../../util/paths.js';
 import { printable } from '../../util/text.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
-import { processOutput } from '../output.js';
+import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
 import { editorSchemasDir, replaceFile } from './add-rule.js';
 
 export interface AddRemediationOptions {
@@ -24,6 +26,7 @@ export interface AddRemediationOptions {
   runbook?: string;
   dryRun?: boolean;
   root: string;
+  format?: OutputFormat;
 }
 
 /** How many other proposals are listed. */
@@ -74,13 +77,8 @@ export async function runAddRemediation(rule: string, options: AddRemediationOpt
   }
 
   const file = displayPath(plan.block.path);
-  const role = plan.chosen.runbook.assumeRoleParameter ?? 'AutomationAssumeRole';
-  if (options.dryRun) {
-    io.out(`# ${file} (dry run: nothing written)`);
-    io.out(printable(plan.block.text.trimEnd()));
-    if (plan.pack)
-      io.out(`# would add ${plan.block.name} to pack ${plan.pack.name} (${displayPath(plan.pack.path)})`);
-  } else {
+  const json = options.format === 'json';
+  if (!options.dryRun) {
     await mkdir(dirname(plan.block.path), { recursive: true });
     try {
       await writeFile(plan.block.path, plan.block.text, { encoding: 'utf8', flag: 'wx' });
@@ -91,6 +89,18 @@ export async function runAddRemediation(rule: string, options: AddRemediationOpt
       throw error;
     }
     if (plan.pack && manifestText !== undefined) await replaceFile(plan.pack.path, manifestText);
+  }
+  if (json) {
+    io.out(jsonDocument('add-remediation', jsonReport(plan, options.dryRun === true)));
+    return ExitCode.ok;
+  }
+  if (options.dryRun) {
+    io.out(`# ${file} (dry run: nothing written)`);
+    io.out(printable(plan.block.text.trimEnd()));
+    if (plan.pack) {
+      io.out(`# would add ${plan.block.name} to pack ${plan.pack.name} (${displayPath(plan.pack.path)})`);
+    }
+  } else {
     io.out(`${io.paint.green('created')} ${file}`);
     if (plan.pack) {
       io.out(
@@ -114,7 +124,33 @@ export async function runAddRemediation(rule: string, options: AddRemediationOpt
     );
   }
   io.err(
-    `next: fill in the ${role} role ARN in ${file} (and any <REPLACE-ME> value); packsmith build fails until you do`,
+    `next: fill in ${plan.fillIn.join(', ')} in ${file} (the <REPLACE-ME…> values); packsmith build fails until you do`,
   );
   return ExitCode.ok;
+}
+
+function proposalJson(p: RunbookProposal): AddRemediationOutput['runbook'] {
+  return {
+    name: p.runbook.name,
+    reason: p.reason,
+    why: p.why,
+    ...(p.resourceIdParameter !== undefined ? { resourceIdParameter: p.resourceIdParameter } : {}),
+    resourceIdConfirmed: p.resourceIdConfirmed,
+  };
+}
+
+function jsonReport(
+  plan: RemediationPlan,
+  dryRun: boolean,
+): Omit<AddRemediationOutput, 'schemaVersion' | 'kind'> {
+  return {
+    rule: plan.ruleBlock.name,
+    block: plan.block.name,
+    file: displayPath(plan.block.path),
+    dryRun,
+    runbook: proposalJson(plan.chosen),
+    alternatives: plan.alternatives.map(proposalJson),
+    ...(plan.pack ? { pack: { name: plan.pack.name, manifest: displayPath(plan.pack.path) } } : {}),
+    fillIn: plan.fillIn,
+  };
 }
