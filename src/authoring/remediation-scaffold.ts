@@ -6,10 +6,14 @@
  * 1. runbooks AWS's sample conformance packs attach to this very managed rule (the only confirmed
  *    bindings, `observedInSamplePacks`), most uses first;
  * 2. runbooks for the rule's resource types: a runbook is for a resource type when a sample pack
- *    attaches it to a rule evaluating that type, or when its name holds the type's words (service
- *    and resource: `AWS::S3::Bucket` → "S3 Bucket" in `AWS-ConfigureS3BucketVersioning`). Among
+ *    attaches it to a rule evaluating that type, or when its name holds the type's words (the
+ *    resource, with the service when the resource is one word: `AWS::S3::Bucket` → "S3 Bucket" in
+ *    `AWS-ConfigureS3BucketVersioning`; `AWS::EC2::SecurityGroup` → "Security Group"). Among
  *    them, a confirmed resource-id parameter first, then the most words shared with the rule's
- *    identifier (S3_BUCKET_LOGGING_ENABLED → AWS-ConfigureS3BucketLogging), then by name.
+ *    identifier (S3_BUCKET_LOGGING_ENABLED → AWS-ConfigureS3BucketLogging), then by name;
+ * 3. runbooks whose name shares two or more words with the rule's identifier, not counting words
+ *    every runbook or rule has (INCOMING_SSH_DISABLED → AWS-DisableIncomingSSHOnPort22), most shared
+ *    words first: a weaker hint, for rules whose resource type no runbook names.
  */
 import { dirname, join } from 'node:path';
 import type { Catalog, Runbook } from '../catalog/types.js';
@@ -25,7 +29,7 @@ export const roleArnPlaceholder = 'arn:aws:iam::<REPLACE-ME-account-id>:role/<RE
 /** A value the author must give (a required runbook parameter with no default). */
 export const valuePlaceholder = '<REPLACE-ME>';
 
-export type ProposalReason = 'sample-pack' | 'resource-type';
+export type ProposalReason = 'sample-pack' | 'resource-type' | 'name';
 
 export interface RunbookProposal {
   runbook: Runbook;
@@ -63,12 +67,16 @@ function containsInARow(words: readonly string[], part: readonly string[]): bool
   return false;
 }
 
-/** The runbook's name names the resource type: its resource words in a row, and its service. */
+/**
+ * The runbook's name names the resource type: its resource words in a row, and its service too when
+ * the resource is one word ("Bucket", "Instance" say little alone; "Security Group" does).
+ */
 export function nameFitsType(runbookName: string, resourceType: string): boolean {
   const t = typeWords(resourceType);
   if (!t) return false;
   const words = searchWords(runbookName);
-  return containsInARow(words, t.resource) && containsInARow(words, t.service);
+  if (!containsInARow(words, t.resource)) return false;
+  return t.resource.length > 1 || containsInARow(words, t.service);
 }
 
 function resourceIdOf(runbook: Runbook): { parameter?: string; confirmed: boolean } {
@@ -79,13 +87,36 @@ function resourceIdOf(runbook: Runbook): { parameter?: string; confirmed: boolea
   return first === undefined ? { confirmed: false } : { parameter: first, confirmed: false };
 }
 
+/** Words that say nothing about what a rule or runbook is for. */
+const commonWords = new Set(
+  [
+    'aws',
+    'config',
+    'remediation',
+    'support',
+    'check',
+    'by',
+    'to',
+    'on',
+    'of',
+    'for',
+    'in',
+    'is',
+    'the',
+    'and',
+  ].map(stem),
+);
+
+/** Shared words that make a name-only proposal. */
+const minSharedWords = 2;
+
 function sharedWords(identifier: string | undefined, runbookName: string): number {
   if (identifier === undefined) return 0;
   const ruleStems = new Set(searchWords(identifier).map(stem));
   return new Set(
     searchWords(runbookName)
       .map(stem)
-      .filter((s) => ruleStems.has(s)),
+      .filter((s) => ruleStems.has(s) && !commonWords.has(s)),
   ).size;
 }
 
@@ -150,7 +181,29 @@ export function proposeRunbooks(target: RemediationTarget, catalog: Catalog): Ru
       b.shared - a.shared ||
       (a.runbook.name < b.runbook.name ? -1 : a.runbook.name > b.runbook.name ? 1 : 0),
   );
-  for (const { shared: _shared, ...proposal } of byType) proposals.push(proposal);
+  for (const { shared: _shared, ...proposal } of byType) {
+    proposals.push(proposal);
+    seen.add(proposal.runbook.name);
+  }
+
+  // 3. Runbooks named like the rule.
+  const byName = catalog
+    .runbooks()
+    .filter((runbook) => !seen.has(runbook.name))
+    .map((runbook) => ({ runbook, shared: sharedWords(target.identifier, runbook.name) }))
+    .filter((c) => c.shared >= minSharedWords)
+    .sort((a, b) => b.shared - a.shared || (a.runbook.name < b.runbook.name ? -1 : 1));
+  for (const { runbook, shared } of byName) {
+    const id = resourceIdOf(runbook);
+    proposals.push({
+      runbook,
+      reason: 'name',
+      ...(id.parameter !== undefined ? { resourceIdParameter: id.parameter } : {}),
+      resourceIdConfirmed: id.confirmed,
+      ...(target.resourceTypes.length === 1 ? { resourceType: target.resourceTypes[0] } : {}),
+      why: `its name shares ${shared} words with ${target.identifier ?? 'the rule'}`,
+    });
+  }
   return proposals;
 }
 

@@ -196,11 +196,12 @@ describe('runbook proposals', () => {
       resourceIdConfirmed: true,
     });
     expect(proposals[0]?.runbook.name).toBe('AWS-EnableS3BucketEncryption');
-    const rest = proposals.slice(1);
+    // Then the resource-type tier, then the name-only tier.
+    const tiers = proposals.map((p) => ['sample-pack', 'resource-type', 'name'].indexOf(p.reason));
+    expect(tiers).toEqual([...tiers].sort((a, b) => a - b));
+    const rest = proposals.filter((p) => p.reason === 'resource-type');
     expect(rest.length).toBeGreaterThan(0);
-    expect(rest.every((p) => p.reason === 'resource-type' && p.resourceType === 'AWS::S3::Bucket')).toBe(
-      true,
-    );
+    expect(rest.every((p) => p.resourceType === 'AWS::S3::Bucket')).toBe(true);
     // Confirmed resource-id bindings rank before guesses.
     const firstGuess = rest.findIndex((p) => !p.resourceIdConfirmed);
     expect(rest.slice(firstGuess).every((p) => !p.resourceIdConfirmed)).toBe(true);
@@ -211,6 +212,15 @@ describe('runbook proposals', () => {
     expect(nameFitsType('AWS-StopEC2Instance', 'AWS::EC2::Instance')).toBe(true);
     expect(nameFitsType('AWS-StopEC2Instance', 'AWS::RDS::DBInstance')).toBe(false);
     expect(nameFitsType('AWS-EnableS3BucketEncryption', 'AWS::EC2::SecurityGroup')).toBe(false);
+    // A one-word resource needs its service; a longer one says enough alone.
+    expect(nameFitsType('AWS-RestartInstance', 'AWS::EC2::Instance')).toBe(false);
+    expect(nameFitsType('AWS-DisablePublicAccessForSecurityGroup', 'AWS::EC2::SecurityGroup')).toBe(true);
+  });
+
+  it('a rule no runbook names by type: runbooks sharing two or more words with its identifier', () => {
+    const [best] = proposeRunbooks(rule('EC2_EBS_ENCRYPTION_BY_DEFAULT'), catalog);
+    expect(best).toMatchObject({ reason: 'name' });
+    expect(best?.runbook.name).toBe('AWSConfigRemediation-EnableEbsEncryptionByDefault');
   });
 
   it('no runbook fits an account-level rule with no resource type and no sample binding', () => {

@@ -44,9 +44,9 @@ export const AddRuleOutputSchema = Type.Object(
 const RunbookProposal = Type.Object(
   {
     name: Type.String({ description: 'SSM document name.' }),
-    reason: Type.Union([Type.Literal('sample-pack'), Type.Literal('resource-type')], {
+    reason: Type.Union([Type.Literal('sample-pack'), Type.Literal('resource-type'), Type.Literal('name')], {
       description:
-        "sample-pack: AWS's sample packs attach it to this managed rule; resource-type: it is for the rule's resource type.",
+        "sample-pack: AWS's sample packs attach it to this managed rule; resource-type: it is for the rule's resource type; name: its name shares words with the rule's identifier.",
     }),
     why: Type.String({ description: 'One line saying why it was proposed.' }),
     resourceIdParameter: Type.Optional(
