@@ -120,6 +120,28 @@ function sharedWords(identifier: string | undefined, runbookName: string): numbe
   ).size;
 }
 
+/** A proposal of `runbook`, its resource-id binding `id` (default: what the catalog says of it). */
+function proposal(
+  runbook: Runbook,
+  reason: ProposalReason,
+  why: string,
+  resourceType: string | undefined,
+  id: { parameter?: string | undefined; confirmed: boolean } = resourceIdOf(runbook),
+): RunbookProposal {
+  return {
+    runbook,
+    reason,
+    ...(id.parameter !== undefined ? { resourceIdParameter: id.parameter } : {}),
+    resourceIdConfirmed: id.confirmed,
+    ...(resourceType !== undefined ? { resourceType } : {}),
+    why,
+  };
+}
+
+/** The rule's resource type when it has exactly one. */
+const onlyType = (target: RemediationTarget): string | undefined =>
+  target.resourceTypes.length === 1 ? target.resourceTypes[0] : undefined;
+
 /** Runbooks that fit the rule, best first (see the module comment). */
 export function proposeRunbooks(target: RemediationTarget, catalog: Catalog): RunbookProposal[] {
   const proposals: RunbookProposal[] = [];
@@ -139,14 +161,8 @@ export function proposeRunbooks(target: RemediationTarget, catalog: Catalog): Ru
       const bound = [...new Set(uses.flatMap((u) => u.resourceIdParameter))];
       const id = bound.length === 1 ? { parameter: bound[0], confirmed: true } : resourceIdOf(runbook);
       const packs = [...new Set(uses.map((u) => u.pack))].sort();
-      proposals.push({
-        runbook,
-        reason: 'sample-pack',
-        ...(id.parameter !== undefined ? { resourceIdParameter: id.parameter } : {}),
-        resourceIdConfirmed: id.confirmed,
-        ...(target.resourceTypes.length === 1 ? { resourceType: target.resourceTypes[0] } : {}),
-        why: `AWS's sample packs attach it to ${target.identifier} (${packs.join(', ')})`,
-      });
+      const why = `AWS's sample packs attach it to ${target.identifier} (${packs.join(', ')})`;
+      proposals.push(proposal(runbook, 'sample-pack', why, onlyType(target), id));
       seen.add(runbook.name);
     }
   }
@@ -162,16 +178,11 @@ export function proposeRunbooks(target: RemediationTarget, catalog: Catalog): Ru
     const sampled = typesInSamples(runbook);
     const type = target.resourceTypes.find((t) => sampled.has(t) || nameFitsType(runbook.name, t));
     if (type === undefined) continue;
-    const id = resourceIdOf(runbook);
+    const why = sampled.has(type)
+      ? `AWS's sample packs use it for another rule on ${type}`
+      : `its name names ${type}`;
     byType.push({
-      runbook,
-      reason: 'resource-type',
-      ...(id.parameter !== undefined ? { resourceIdParameter: id.parameter } : {}),
-      resourceIdConfirmed: id.confirmed,
-      resourceType: type,
-      why: sampled.has(type)
-        ? `AWS's sample packs use it for another rule on ${type}`
-        : `its name names ${type}`,
+      ...proposal(runbook, 'resource-type', why, type),
       shared: sharedWords(target.identifier, runbook.name),
     });
   }
@@ -181,9 +192,9 @@ export function proposeRunbooks(target: RemediationTarget, catalog: Catalog): Ru
       b.shared - a.shared ||
       (a.runbook.name < b.runbook.name ? -1 : a.runbook.name > b.runbook.name ? 1 : 0),
   );
-  for (const { shared: _shared, ...proposal } of byType) {
-    proposals.push(proposal);
-    seen.add(proposal.runbook.name);
+  for (const { shared: _shared, ...p } of byType) {
+    proposals.push(p);
+    seen.add(p.runbook.name);
   }
 
   // 3. Runbooks named like the rule.
@@ -194,15 +205,8 @@ export function proposeRunbooks(target: RemediationTarget, catalog: Catalog): Ru
     .filter((c) => c.shared >= minSharedWords)
     .sort((a, b) => b.shared - a.shared || (a.runbook.name < b.runbook.name ? -1 : 1));
   for (const { runbook, shared } of byName) {
-    const id = resourceIdOf(runbook);
-    proposals.push({
-      runbook,
-      reason: 'name',
-      ...(id.parameter !== undefined ? { resourceIdParameter: id.parameter } : {}),
-      resourceIdConfirmed: id.confirmed,
-      ...(target.resourceTypes.length === 1 ? { resourceType: target.resourceTypes[0] } : {}),
-      why: `its name shares ${shared} words with ${target.identifier ?? 'the rule'}`,
-    });
+    const why = `its name shares ${shared} words with ${target.identifier ?? 'the rule'}`;
+    proposals.push(proposal(runbook, 'name', why, onlyType(target)));
   }
   return proposals;
 }
@@ -340,15 +344,7 @@ export function planAddRemediation(
         const { message, fix } = unknownRunbookMessage(options.runbook, repo.catalog);
         throw new AddRemediationError('failure', `--runbook: ${message}\n  fix: ${fix}`);
       }
-      const id = resourceIdOf(runbook);
-      chosen = {
-        runbook,
-        reason: 'resource-type',
-        ...(id.parameter !== undefined ? { resourceIdParameter: id.parameter } : {}),
-        resourceIdConfirmed: id.confirmed,
-        ...(target.resourceTypes.length === 1 ? { resourceType: target.resourceTypes[0] } : {}),
-        why: 'chosen with --runbook',
-      };
+      chosen = proposal(runbook, 'resource-type', 'chosen with --runbook', onlyType(target));
     }
   } else {
     chosen = proposals[0];
