@@ -56,6 +56,8 @@ describe('[10] layering rules', () => {
       'src/rollout/plan.ts': 'export const plan = 1;\n',
       'src/facts/limits.ts': "import { main } from '../cli/main.js';\nexport const l = main;\n",
       'src/cli/main.ts': 'export const main = 1;\n',
+      'src/index.ts': 'export const api = 1;\n',
+      'src/app/build.ts': "import { api } from '../index.js';\nexport const b = api;\n",
       'src/org/a.ts': "import { b } from './b.js';\nexport const a = b;\n",
       'src/org/b.ts': "import { a } from './a.js';\nexport const b = a;\n",
     });
@@ -64,5 +66,6 @@ describe('[10] layering rules', () => {
     expect(out).toMatch(/layer-authoring: src\/authoring\/compose\.ts → src\/rollout\/plan\.ts/);
     expect(out).toMatch(/only-cli-imports-cli: src\/facts\/limits\.ts → src\/cli\/main\.ts/);
     expect(out).toMatch(/no-circular/);
+    expect(out).toMatch(/nothing-imports-the-api: src\/app\/build\.ts → src\/index\.ts/);
   }, 60_000);
 });
