@@ -72,6 +72,7 @@ export interface ValidateCommandOptions {
   strict?: boolean;
   inline?: boolean;
   cfnLint: 'auto' | 'require' | 'off';
+  cfnGuard: 'auto' | 'require' | 'off';
   cache: boolean;
   config?: string;
   output?: string;

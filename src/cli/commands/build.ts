@@ -8,6 +8,7 @@ interface BuildOptions {
   docs: boolean;
   strict?: boolean;
   config?: string;
+  cfnGuard: 'auto' | 'require' | 'off';
 }
 
 export function registerBuild(program: Command): void {
@@ -22,6 +23,14 @@ export function registerBuild(program: Command): void {
     .option('--no-docs', 'do not write the Markdown pages')
     .option('--strict', 'treat warnings as errors')
     .option('--config <file>', 'repository configuration (default: packsmith.config.yaml in --root)')
+    .addOption(
+      new Option(
+        '--cfn-guard <mode>',
+        'parse Guard policies with cfn-guard: auto (when installed), require, off',
+      )
+        .choices(['auto', 'require', 'off'])
+        .default('auto'),
+    )
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (packs: string[], options: BuildOptions) => {
       const { runBuild } = await import('../run/build.js');

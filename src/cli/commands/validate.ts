@@ -23,6 +23,14 @@ export function registerValidate(program: Command): void {
         .choices(['auto', 'require', 'off'])
         .default('auto'),
     )
+    .addOption(
+      new Option(
+        '--cfn-guard <mode>',
+        'parse Guard policies with cfn-guard: auto (when installed), require, off',
+      )
+        .choices(['auto', 'require', 'off'])
+        .default('auto'),
+    )
     .option('--no-cache', 'lint every template again instead of reusing cached cfn-lint results')
     .option('--config <file>', 'repository configuration (default: ./packsmith.config.yaml when present)')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')

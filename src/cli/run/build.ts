@@ -23,6 +23,8 @@ export async function runBuild(
     docs: boolean;
     strict?: boolean;
     config?: string;
+    /** Parse Guard policies with cfn-guard; default auto. */
+    cfnGuard?: 'auto' | 'require' | 'off';
   },
 ): Promise<number> {
   const io = processOutput();
@@ -40,8 +42,18 @@ export async function runBuild(
     }
   }
   const result = checkRepository(repo, names, packageTemplateSource(), { readme: options.docs });
+  const { checkGuardPolicies, repositoryPolicies, CfnGuardRequiredError } =
+    await import('../../validation/guard/policies.js');
+  let guard;
+  try {
+    guard = await checkGuardPolicies(repositoryPolicies(repo), options.cfnGuard ?? 'auto');
+  } catch (error) {
+    if (error instanceof CfnGuardRequiredError) throw new CliError(error.message, ExitCode.failure);
+    throw error;
+  }
+  if (guard.status.ran === false && guard.status.missing) io.err(`packsmith: ${guard.status.reason}`);
   const { diagnostics, suppressed } = finalizeDiagnostics({
-    diagnostics: result.diagnostics,
+    diagnostics: [...result.diagnostics, ...guard.diagnostics],
     ...(config?.checks ? { settings: config.checks } : {}),
     files: repo.texts,
     checks: allChecks(),
