@@ -35,6 +35,15 @@ rule s3_versioning when resourceType == "AWS::S3::Bucket" {
 }
 `;
 
+/** A hand-written template whose one Guard rule has the broken policy as its PolicyText (`|`). */
+function handWrittenTemplate(): string {
+  const body = brokenPolicy
+    .split('\n')
+    .map((l) => (l ? `            ${l}` : ''))
+    .join('\n');
+  return `Resources:\n  S3Versioning:\n    Type: AWS::Config::ConfigRule\n    Properties:\n      ConfigRuleName: s3-versioning\n      Scope:\n        ComplianceResourceTypes: [AWS::S3::Bucket]\n      Source:\n        Owner: CUSTOM_POLICY\n        SourceDetails:\n          - EventSource: aws.config\n            MessageType: ConfigurationItemChangeNotification\n        CustomPolicyDetails:\n          PolicyRuntime: guard-2.x.x\n          PolicyText: |\n${body}`;
+}
+
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'packsmith-guard-test-'));
@@ -204,14 +213,7 @@ describe(`Guard policies parsed by cfn-guard${needsGuard}`, () => {
     async () => {
       const dir = join(root, `template-${++counter}`);
       await mkdir(dir, { recursive: true });
-      const body = brokenPolicy
-        .split('\n')
-        .map((l) => (l ? `            ${l}` : ''))
-        .join('\n');
-      await writeFile(
-        join(dir, 'pack.yaml'),
-        `Resources:\n  S3Versioning:\n    Type: AWS::Config::ConfigRule\n    Properties:\n      ConfigRuleName: s3-versioning\n      Scope:\n        ComplianceResourceTypes: [AWS::S3::Bucket]\n      Source:\n        Owner: CUSTOM_POLICY\n        SourceDetails:\n          - EventSource: aws.config\n            MessageType: ConfigurationItemChangeNotification\n        CustomPolicyDetails:\n          PolicyRuntime: guard-2.x.x\n          PolicyText: |\n${body}`,
-      );
+      await writeFile(join(dir, 'pack.yaml'), handWrittenTemplate());
       const r = await runCli(['validate', '--format', 'json', '--cfn-lint', 'off', 'pack.yaml'], {
         cwd: dir,
       });
@@ -223,6 +225,14 @@ describe(`Guard policies parsed by cfn-guard${needsGuard}`, () => {
       ]);
     },
   );
+
+  it.skipIf(!guard.available)('import reports the PolicyText error at the template line', async () => {
+    const dir = join(root, `import-${++counter}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'pack.yaml'), handWrittenTemplate());
+    const r = await runCli(['import', '--into', 'packs', 'pack.yaml'], { cwd: dir });
+    expect(r.stderr).toContain(`pack.yaml:18:63  error  ${syntaxId}`);
+  });
 
   it.skipIf(!guard.available)("the example packs' Guard policy parses", async () => {
     const r = await runCli(

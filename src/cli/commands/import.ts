@@ -5,6 +5,7 @@ interface ImportOptions {
   into: string;
   force?: boolean;
   format: OutputFormat;
+  cfnGuard: 'auto' | 'require' | 'off';
 }
 
 export function registerImport(program: Command): void {
@@ -20,6 +21,14 @@ export function registerImport(program: Command): void {
     )
     .option('--into <dir>', 'folder to write the blocks and manifests to', 'packs')
     .option('--force', 'overwrite existing files that differ')
+    .addOption(
+      new Option(
+        '--cfn-guard <mode>',
+        'parse Guard policies with cfn-guard: auto (when installed), require, off',
+      )
+        .choices(['auto', 'require', 'off'])
+        .default('auto'),
+    )
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (templates: string[], options: ImportOptions) => {
       const { runImport } = await import('../run/import.js');
