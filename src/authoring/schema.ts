@@ -135,6 +135,18 @@ const LambdaSource = Type.Object(
   },
   { additionalProperties: false },
 );
+/** A test case of a Guard policy rule: a configuration item and the verdict Config would give it. */
+const GuardTestCase = Type.Object(
+  {
+    name: Type.String({ minLength: 1, pattern: '\\S' }),
+    item: Type.Record(Type.String(), Type.Unknown(), {
+      description:
+        'The configuration item as AWS Config passes it to the policy (resourceType, configuration, supplementaryConfiguration, tags, …).',
+    }),
+    expect: literalUnion(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'] as const),
+  },
+  { additionalProperties: false },
+);
 const GuardSource = Type.Object(
   {
     guard: Type.Object(
@@ -151,6 +163,12 @@ const GuardSource = Type.Object(
           ),
         ),
         debugLogDelivery: Type.Optional(Type.Boolean()),
+        tests: Type.Optional(
+          Type.Array(GuardTestCase, {
+            minItems: 1,
+            description: 'Cases `packsmith test` evaluates with cfn-guard as AWS Config would.',
+          }),
+        ),
       },
       { additionalProperties: false },
     ),

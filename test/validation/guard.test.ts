@@ -6,7 +6,7 @@
  * when it is absent; under CI they fail.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -295,5 +295,48 @@ describe('a missing engine', () => {
     });
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain('cfn-guard');
+  });
+});
+
+describe(`packsmith test${needsGuard}`, () => {
+  interface TestReport {
+    ok: boolean;
+    cases: Array<{ rule: string; case: string; expected: string; actual?: string; ok: boolean }>;
+    summary: { cases: number; passed: number; failed: number };
+  }
+
+  it.skipIf(!guard.available)('evaluates the example Guard rule cases through cfn-guard', async () => {
+    const r = await runCli(['test', '--format', 'json'], { cwd: packageRoot() });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as TestReport;
+    expect(report.ok).toBe(true);
+    expect(report.cases.map((c) => [c.case, c.actual])).toEqual([
+      ['a user without inline policies', 'COMPLIANT'],
+      ['a user with an inline policy', 'NON_COMPLIANT'],
+      ['another resource type', 'NOT_APPLICABLE'],
+    ]);
+  });
+
+  it.skipIf(!guard.available)('exits 1 and names the case whose expected verdict is wrong', async () => {
+    const dir = join(root, `test-${++counter}`);
+    await cp(join(packageRoot(), 'packs'), join(dir, 'packs'), { recursive: true });
+    const file = join(dir, 'packs', 'rules', 'iam-user-no-inline-policies.yaml');
+    await writeFile(file, readFileSync(file, 'utf8').replace('expect: COMPLIANT', 'expect: NON_COMPLIANT'));
+    const r = await runCli(['test', 'iam-baseline'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'FAIL iam-user-no-inline-policies › a user without inline policies: expected NON_COMPLIANT, got COMPLIANT  packs/rules/iam-user-no-inline-policies.yaml:11:9',
+    );
+    expect(r.stderr).toContain('3 case(s): 2 passed, 1 failed');
+  });
+
+  it('needs the engine, and a name that exists', async () => {
+    const missing = { PACKSMITH_CFN_GUARD: join(tmpdir(), 'no-such-cfn-guard') };
+    const r = await runCli(['test'], { cwd: packageRoot(), env: missing });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('packsmith test needs cfn-guard');
+    const unknown = await runCli(['test', 'no-such-pack'], { cwd: packageRoot() });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no pack or rule named "no-such-pack"');
   });
 });

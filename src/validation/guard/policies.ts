@@ -10,7 +10,8 @@ import { guardChecks } from '../../checks/guard.js';
 import type { Diagnostic, SourceLocation } from '../../diagnostics/diagnostic.js';
 import type { YamlPath, YamlSource } from '../../source/yaml-source.js';
 import { displayPath } from '../../util/paths.js';
-import { printable } from '../../util/text.js';
+import { characters, printable } from '../../util/text.js';
+import { limits } from '../../facts/limits.js';
 import { isObject } from '../template-values.js';
 import { CFN_GUARD_INSTALL_HINT, detectCfnGuard, parsePolicies, type CfnGuardMode } from './engine.js';
 import { guard3Constructs } from './guard3.js';
@@ -115,10 +116,15 @@ export class CfnGuardRequiredError extends Error {}
  * found (`auto`), required (`require`: throws CfnGuardRequiredError when missing) or not (`off`).
  */
 export async function checkGuardPolicies(
-  policies: readonly GuardPolicy[],
+  given: readonly GuardPolicy[],
   mode: CfnGuardMode,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<GuardCheckResult> {
+  // An empty policy or one over the AWS limit is reported as such (PS122, the template's property
+  // length); parsing it as well would only add a second finding for the same defect.
+  const policies = given.filter(
+    (p) => p.text.trim() !== '' && characters(p.text) <= limits.guardPolicyTextLength,
+  );
   const diagnostics: Diagnostic[] = [];
   const v3 = guardChecks['guard-3-syntax'];
   for (const policy of policies) {
