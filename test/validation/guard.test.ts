@@ -328,6 +328,15 @@ describe(`packsmith test${needsGuard}`, () => {
       'FAIL iam-user-no-inline-policies › a user without inline policies: expected NON_COMPLIANT, got COMPLIANT  packs/rules/iam-user-no-inline-policies.yaml:11:9',
     );
     expect(r.stderr).toContain('3 case(s): 2 passed, 1 failed');
+
+    const junit = await runCli(['test', '--format', 'junit'], { cwd: dir });
+    expect(junit.code).toBe(1);
+    // junit-10.xsd: <testsuites> carries only name, time, tests, failures, disabled, errors.
+    expect(junit.stdout).toContain('<testsuites name="packsmith" tests="3" failures="1" errors="0">');
+    expect(junit.stdout).toContain(
+      '<testcase name="a user without inline policies" classname="iam-user-no-inline-policies">\n      <failure message="expected NON_COMPLIANT, got COMPLIANT" type="verdict">',
+    );
+    expect(junit.stdout.match(/<testcase /g)).toHaveLength(3);
   });
 
   it('needs the engine, and a name that exists', async () => {

@@ -3,7 +3,7 @@ import type { OutputFormat } from '../output.js';
 
 export interface TestCommandOptions {
   root: string;
-  format: OutputFormat;
+  format: OutputFormat | 'junit';
 }
 
 export function registerTest(program: Command): void {
@@ -14,7 +14,9 @@ export function registerTest(program: Command): void {
     )
     .argument('[name...]', 'packs or rules whose Guard rules to test (default: every Guard rule)')
     .option('--root <dir>', 'pack repository (holds packs/)', '.')
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'report format').choices(['text', 'json', 'junit']).default('text'),
+    )
     .action(async (names: string[], options: TestCommandOptions) => {
       const { runTest } = await import('../run/test.js');
       process.exitCode = await runTest(names, options);

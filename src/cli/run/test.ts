@@ -32,7 +32,10 @@ export async function runTest(names: string[], options: TestCommandOptions): Pro
   const failed = cases.filter((c) => !c.ok).length;
   const summary = { cases: cases.length, passed: cases.length - failed, failed };
 
-  if (options.format === 'json') {
+  if (options.format === 'junit') {
+    const { formatGuardTestsJunit } = await import('../../report/guard-tests.js');
+    io.out(formatGuardTestsJunit(cases, engine.version));
+  } else if (options.format === 'json') {
     io.out(jsonDocument('test', { ok: failed === 0, cfnGuard: engine.version, cases, summary }));
   } else {
     for (const c of cases) {
