@@ -310,11 +310,17 @@ describe(`packsmith test${needsGuard}`, () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as TestReport;
     expect(report.ok).toBe(true);
-    expect(report.cases.map((c) => [c.case, c.actual])).toEqual([
-      ['a user without inline policies', 'COMPLIANT'],
-      ['a user with an inline policy', 'NON_COMPLIANT'],
-      ['another resource type', 'NOT_APPLICABLE'],
+    // Three rules, a compliant and a non-compliant item each: a .guard file and an inline policy.
+    expect(report.cases.map((c) => [c.rule, c.case, c.actual])).toEqual([
+      ['cloud-trail-cloudwatch-logs', 'a trail that delivers to a log group', 'COMPLIANT'],
+      ['cloud-trail-cloudwatch-logs', 'a trail without a log group', 'NON_COMPLIANT'],
+      ['iam-user-no-inline-policies', 'a user without inline policies', 'COMPLIANT'],
+      ['iam-user-no-inline-policies', 'a user with an inline policy', 'NON_COMPLIANT'],
+      ['iam-user-no-inline-policies', 'another resource type', 'NOT_APPLICABLE'],
+      ['s3-bucket-owner-tag', 'a bucket with its owner', 'COMPLIANT'],
+      ['s3-bucket-owner-tag', 'a bucket without an owner tag', 'NON_COMPLIANT'],
     ]);
+    expect(report.cases.every((c) => c.ok)).toBe(true);
   });
 
   it.skipIf(!guard.available)('exits 1 and names the case whose expected verdict is wrong', async () => {
@@ -329,7 +335,7 @@ describe(`packsmith test${needsGuard}`, () => {
     );
     expect(r.stderr).toContain('3 case(s): 2 passed, 1 failed');
 
-    const junit = await runCli(['test', '--format', 'junit'], { cwd: dir });
+    const junit = await runCli(['test', 'iam-baseline', '--format', 'junit'], { cwd: dir });
     expect(junit.code).toBe(1);
     // junit-10.xsd: <testsuites> carries only name, time, tests, failures, disabled, errors.
     expect(junit.stdout).toContain('<testsuites name="packsmith" tests="3" failures="1" errors="0">');
