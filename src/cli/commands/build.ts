@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { cfnGuardOption } from './cfn-guard-option.js';
 import type { OutputFormat } from '../output.js';
 
 interface BuildOptions {
@@ -23,14 +24,7 @@ export function registerBuild(program: Command): void {
     .option('--no-docs', 'do not write the Markdown pages')
     .option('--strict', 'treat warnings as errors')
     .option('--config <file>', 'repository configuration (default: packsmith.config.yaml in --root)')
-    .addOption(
-      new Option(
-        '--cfn-guard <mode>',
-        'parse Guard policies with cfn-guard: auto (when installed), require, off',
-      )
-        .choices(['auto', 'require', 'off'])
-        .default('auto'),
-    )
+    .addOption(cfnGuardOption())
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (packs: string[], options: BuildOptions) => {
       const { runBuild } = await import('../run/build.js');

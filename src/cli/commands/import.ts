@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { cfnGuardOption } from './cfn-guard-option.js';
 import type { OutputFormat } from '../output.js';
 
 interface ImportOptions {
@@ -21,14 +22,7 @@ export function registerImport(program: Command): void {
     )
     .option('--into <dir>', 'folder to write the blocks and manifests to', 'packs')
     .option('--force', 'overwrite existing files that differ')
-    .addOption(
-      new Option(
-        '--cfn-guard <mode>',
-        'parse Guard policies with cfn-guard: auto (when installed), require, off',
-      )
-        .choices(['auto', 'require', 'off'])
-        .default('auto'),
-    )
+    .addOption(cfnGuardOption())
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (templates: string[], options: ImportOptions) => {
       const { runImport } = await import('../run/import.js');
