@@ -79,6 +79,11 @@ export interface ValidateCommandOptions {
   sarifRoot?: string;
 }
 
+export interface TestCommandOptions {
+  root: string;
+  format: 'text' | 'json' | 'junit';
+}
+
 export interface IamPolicyCommandOptions {
   root: string;
   config?: string;

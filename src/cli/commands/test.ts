@@ -1,10 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { OutputFormat } from '../output.js';
-
-export interface TestCommandOptions {
-  root: string;
-  format: OutputFormat | 'junit';
-}
+import type { TestCommandOptions } from '../options.js';
 
 export function registerTest(program: Command): void {
   program

@@ -4,7 +4,7 @@ import { displayPath } from '../../util/paths.js';
 import { printable } from '../../util/text.js';
 import { CFN_GUARD_INSTALL_HINT, detectCfnGuard } from '../../validation/guard/engine.js';
 import { runGuardTests, selectGuardRules } from '../../validation/guard/test-cases.js';
-import type { TestCommandOptions } from '../commands/test.js';
+import type { TestCommandOptions } from '../options.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { jsonDocument, processOutput } from '../output.js';
 
