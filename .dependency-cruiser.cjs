@@ -54,6 +54,13 @@ module.exports = {
       to: { path: '^src/cli/' },
     },
     {
+      name: 'nothing-imports-the-api',
+      comment: 'src/index.ts (the programmatic API) is a shell like the CLI: the core never imports it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/index\\.ts$' },
+      to: { path: '^src/index\\.ts$' },
+    },
+    {
       name: 'sandbox-below-app',
       comment: 'The sandbox (rehearsal without AWS) uses the core up to the rollout stage, never the shell.',
       severity: 'error',

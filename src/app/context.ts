@@ -5,6 +5,7 @@
  * organization and the desired state. Problems in the files stop with every problem listed
  * (`AppError` with its diagnostics); AWS is only called once the files are right.
  */
+import { arnPrefix } from '../facts/partitions.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Aws } from '../aws/clients.js';
@@ -228,12 +229,13 @@ export const bucketOf = (ctx: Pick<RolloutSetup, 'config' | 'configFile'>, regio
 
 /** The AWS settings the configuration decides: the default Region, and the role to assume. */
 export function awsSettingsOf(setup: RolloutSetup): RolloutAwsSettings {
+  const defaultRegion = setup.regions[0] ?? setup.config.regions[0] ?? 'us-east-1';
   return {
-    defaultRegion: setup.regions[0] ?? setup.config.regions[0] ?? 'us-east-1',
+    defaultRegion,
     ...(setup.config.assumeRoleName
       ? {
           assumeRole: {
-            roleArn: `arn:aws:iam::${setup.config.deployingAccount}:role/${setup.config.assumeRoleName}`,
+            roleArn: `${arnPrefix(defaultRegion)}iam::${setup.config.deployingAccount}:role/${setup.config.assumeRoleName}`,
           },
         }
       : {}),

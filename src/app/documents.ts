@@ -212,6 +212,39 @@ export const SummaryAccount = Type.Object(
   { additionalProperties: false },
 );
 
+/** Failures grouped by cause (src/rollout/account-summary.ts): the code and hint once, with the accounts. */
+export const FailureCauseSchema = Type.Object(
+  {
+    errorCode: Type.Optional(Type.String()),
+    hint: Type.Optional(Type.String()),
+    errorMessage: Type.Optional(
+      Type.String({ description: "One affected row's message (they differ in details only)." }),
+    ),
+    rows: Type.Integer({ minimum: 0, description: 'Rows (account × pack × Region) with this cause.' }),
+    accounts: Type.Array(
+      Type.Object(
+        {
+          accountId: AccountId,
+          name: Type.Optional(Type.String()),
+          ouPath: Type.Optional(Type.String()),
+          places: Type.Array(Type.String(), { description: '`pack Region` where it fails.' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    ous: Type.Array(
+      Type.Object(
+        { ouPath: Type.String(), accounts: Type.Integer({ minimum: 0 }) },
+        { additionalProperties: false },
+      ),
+    ),
+    packs: Type.Array(Type.String()),
+    regions: Type.Array(Type.String()),
+    command: Type.String({ description: 'What fixes or retries them, once the cause is fixed.' }),
+  },
+  { additionalProperties: false, description: 'One cause: the error code and its hint.' },
+);
+
 const RegionResult = Type.Object(
   {
     pack: Type.String(),
@@ -301,6 +334,12 @@ export const RolloutOutputSchema = Type.Object(
       ),
     ),
     regions: Type.Array(RegionResult),
+    failures: Type.Optional(
+      Type.Array(FailureCauseSchema, {
+        description:
+          "The failed accounts of every Region grouped by cause (each Region's `failed` keeps them all).",
+      }),
+    ),
   },
   { additionalProperties: false, title: 'packsmith deploy / destroy output' },
 );

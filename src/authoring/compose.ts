@@ -19,11 +19,14 @@ import type {
   ComposedRemediation,
   ComposedRule,
   ComposedSource,
+  ComposedSourceDetail,
   InputValue,
   Origin,
   ParameterConstraints,
   RemediationValue,
+  RuleNameForm,
 } from './model.js';
+import { isCfnValue } from './model.js';
 import { authoringChecks, type AuthoringCheckName } from './problems.js';
 import type { Located, Repository } from './repository.js';
 import { resolveBeside } from './repository.js';
@@ -37,6 +40,9 @@ import type {
   RuleParameterSpec,
 } from './schema.js';
 import {
+  isCfnSpec,
+  rawValue,
+  literalOrRaw,
   constraintProblem,
   lowerFirst,
   pascalCase,
@@ -109,7 +115,20 @@ function lacks(located: { pruned?: ReadonlySet<string> }, field: string): boolea
 }
 
 function isExposed(spec: RuleParameterSpec): spec is ExposedParameter {
-  return typeof spec === 'object' && spec !== null && !Array.isArray(spec);
+  return typeof spec === 'object' && spec !== null && !Array.isArray(spec) && !isCfnSpec(spec);
+}
+
+/** A parameter's default when it has one, else its name. */
+const displayNameOf = (value: string | undefined, fallback: string): string =>
+  value === undefined || value === '' ? fallback : value;
+
+/**
+ * The name of a rule as far as it is known: the literal ConfigRuleName, else undefined (a parameter's
+ * value or a name CloudFormation generates). Literal-only checks skip the others.
+ */
+function literalRuleName(block: RuleBlock): string | undefined {
+  if (block.ruleName === undefined) return block.name;
+  return typeof block.ruleName === 'string' ? block.ruleName : undefined;
 }
 
 function checkRuleBlock(rule: Located<RuleBlock>, repo: Repository, report: Report): void {
@@ -145,8 +164,12 @@ function checkRuleBlock(rule: Located<RuleBlock>, repo: Repository, report: Repo
     checkFrequency(block, managed, { source, path: ['maximumExecutionFrequency'] }, report);
   }
   checkScope(block.scope, { source, path: ['scope'] }, report);
-  const ruleName = block.ruleName ?? block.name;
-  if (!lacks(rule, 'ruleName') && characters(ruleName) > limits.ruleNameRecommendedLength) {
+  const ruleName = literalRuleName(block);
+  if (
+    ruleName !== undefined &&
+    !lacks(rule, 'ruleName') &&
+    characters(ruleName) > limits.ruleNameRecommendedLength
+  ) {
     report(
       'rule-name-length',
       `rule name "${ruleName}" has ${characters(ruleName)} characters; keep it to ${limits.ruleNameRecommendedLength}`,
@@ -232,6 +255,8 @@ function checkParameterSpecs(
       });
       continue;
     }
+    // A raw CloudFormation value is checked on the built template (PS203, PS206, references).
+    if (isCfnSpec(spec)) continue;
     const valuePath = isExposed(spec) ? [...here, 'default'] : here;
     const raw = isExposed(spec) ? spec.default : spec;
     if (raw === undefined) continue;
@@ -370,8 +395,9 @@ function checkRemediationBlock(
       path: ['rule'],
     });
   }
-  const runbook = repo.catalog.runbook(block.runbook);
-  if (!runbook) {
+  // A runbook given by a parameter or a raw value is known only when CloudFormation deploys it.
+  const runbook = typeof block.runbook === 'string' ? repo.catalog.runbook(block.runbook) : undefined;
+  if (!runbook && typeof block.runbook === 'string') {
     const { message, fix } = unknownRunbookMessage(block.runbook, repo.catalog);
     report(
       'unknown-runbook',
@@ -395,7 +421,7 @@ function checkRemediationBlock(
   if (!bindsResource && runbook && runbook.resourceIdParameterCandidates.length > 0) {
     report(
       'remediation-resource-id',
-      `no parameter receives the resource id; ${block.runbook} probably takes it as ${runbook.resourceIdParameterCandidates
+      `no parameter receives the resource id; ${runbook.name} probably takes it as ${runbook.resourceIdParameterCandidates
         .map((c) => `"${c}"`)
         .join(' or ')} (a guess from the parameter names)`,
       {
@@ -431,13 +457,13 @@ function checkRemediationParameters(
     }
     const value = remediationValue(spec);
     if (name === role) {
-      if (value.kind !== 'static') {
+      if (value.kind !== 'static' || value.values.some(isCfnValue)) {
         report(
           'remediation-role-not-literal',
-          `${name} must be a literal role ARN: AWS allows no parameter reference or resource id here`,
+          `${name} must be a literal role ARN: AWS allows no parameter reference, resource id or intrinsic function here`,
           { source: at.source, path: here },
         );
-      } else if (value.values.length !== 1 || !value.values[0]!.startsWith('arn:')) {
+      } else if (value.values.length !== 1 || !String(value.values[0]).startsWith('arn:')) {
         report(
           'remediation-role-not-literal',
           `${name} must be one role ARN (arn:aws:iam::ACCOUNT:role/NAME)`,
@@ -449,7 +475,9 @@ function checkRemediationParameters(
       }
     }
     if (value.kind === 'static') {
-      const long = value.values.find((v) => characters(v) > limits.staticValueLength);
+      const long = value.values.find(
+        (v): v is string => typeof v === 'string' && characters(v) > limits.staticValueLength,
+      );
       if (long !== undefined) {
         report(
           'value-length',
@@ -463,8 +491,14 @@ function checkRemediationParameters(
 
 export function remediationValue(spec: RemediationParameterSpec): RemediationValue {
   if (typeof spec !== 'object') return { kind: 'static', values: [templateString(spec)] };
+  if (isCfnSpec(spec)) return { kind: 'static', values: [rawValue(spec)] };
   if ('value' in spec) return { kind: 'static', values: [templateString(spec.value)] };
-  if ('values' in spec) return { kind: 'static', values: spec.values.map((v) => templateString(v)) };
+  if ('values' in spec) {
+    return {
+      kind: 'static',
+      values: spec.values.map((v) => (isCfnSpec(v) ? rawValue(v) : templateString(v))),
+    };
+  }
   if ('resourceId' in spec) return { kind: 'resource-id' };
   return { kind: 'parameter', parameter: spec.parameter };
 }
@@ -636,26 +670,61 @@ function composePack(
       knownCondition(override.parametersCondition, { source, path: overridePath('parametersCondition') });
     }
 
-    const ruleName = block.ruleName ?? block.name;
-    const firstIndex = lacks(rule, 'ruleName') ? undefined : ruleNames.get(ruleName);
+    const nameSpec = block.ruleName ?? block.name;
+    const nameForm: RuleNameForm | undefined =
+      nameSpec === false
+        ? { kind: 'generated' }
+        : typeof nameSpec === 'object'
+          ? { kind: 'parameter', parameter: nameSpec.parameter }
+          : undefined;
+    /** What derived ids are made of: the literal name, else the block name. */
+    const nameBase = typeof nameSpec === 'string' ? nameSpec : block.name;
+    // Names CloudFormation generates are unique; a parameter's value is compared by the parameter.
+    const nameKey =
+      nameForm === undefined
+        ? nameBase
+        : nameForm.kind === 'parameter'
+          ? `{Ref ${nameForm.parameter}}`
+          : undefined;
+    const firstIndex = lacks(rule, 'ruleName') || nameKey === undefined ? undefined : ruleNames.get(nameKey);
     if (firstIndex !== undefined) {
       report(
         'duplicate-rule-name',
-        `rule name "${ruleName}" is already used by rules[${firstIndex}] of this pack`,
+        `rule name "${nameKey}" is already used by rules[${firstIndex}] of this pack`,
         { source, path: includePath },
       );
       complete = false;
       return;
     }
-    ruleNames.set(ruleName, index);
+    if (nameKey !== undefined) ruleNames.set(nameKey, index);
 
     const logicalId =
       pinnedId(override?.logicalId, overridePath('logicalId')) ??
-      uniqueId(pascalCase(ruleName), usedLogicalIds);
+      uniqueId(pascalCase(nameBase), usedLogicalIds);
+    /** The name plans and pages show: see ComposedRule.ruleName. */
+    const ruleName =
+      nameForm === undefined
+        ? nameBase
+        : nameForm.kind === 'generated'
+          ? logicalId
+          : displayNameOf(parameters.get(nameForm.parameter)?.default, nameForm.parameter);
+    /** A value the block takes from a pack parameter: the pack must declare it (checked after the rules). */
+    const needsParameter = (parameter: string, what: string) =>
+      deferred.push(() => {
+        if (parameters.has(parameter)) return;
+        complete = false;
+        if (!parametersKnown) return;
+        report(
+          'pack-parameter-conflict',
+          `rule block "${block.name}" takes its ${what} from the parameter "${parameter}", which pack "${manifest.name}" does not declare; declare it under the pack's parameters`,
+          { source, path: includePath },
+        );
+      });
+    if (nameForm?.kind === 'parameter') needsParameter(nameForm.parameter, 'rule name');
     const blockAt = (path: YamlPath, part: 'key' | 'value' = 'value') => originAt(rule.source, path, part);
     const origins: Record<string, Origin> = {
       '': originAt(source, includePath),
-      'Properties/ConfigRuleName': blockAt(block.ruleName ? ['ruleName'] : ['name']),
+      'Properties/ConfigRuleName': blockAt(block.ruleName !== undefined ? ['ruleName'] : ['name']),
       'Properties/Source': blockAt(['source']),
       ...('managed' in block.source
         ? { 'Properties/Source/SourceIdentifier': blockAt(['source', 'managed']) }
@@ -677,12 +746,16 @@ function composePack(
       const specSource = from === 'pack' ? source : rule.source;
       const at = originAt(specSource, path);
       origins[`Properties/InputParameters/${name}`] = at;
+      if (isCfnSpec(spec)) {
+        inputParameters.push({ name, value: rawValue(spec) });
+        continue;
+      }
       if (!isExposed(spec)) {
         inputParameters.push({ name, value: { kind: 'literal', value: templateString(spec) } });
         continue;
       }
       const parameterName =
-        typeof spec.expose === 'string' ? spec.expose : `${pascalCase(ruleName)}Param${upperFirst(name)}`;
+        typeof spec.expose === 'string' ? spec.expose : `${pascalCase(nameBase)}Param${upperFirst(name)}`;
       const optional = spec.optional ?? isOptionalInput(known, managed === undefined);
       const input: { name: string; value: InputValue } = {
         name,
@@ -752,6 +825,7 @@ function composePack(
     const composed: ComposedRule = {
       logicalId,
       ruleName,
+      ...(nameForm ? { nameForm } : {}),
       block: block.name,
       source: composeSource(rule, repo),
       inputParameters,
@@ -759,17 +833,8 @@ function composePack(
       origins,
     };
     const arn = 'lambda' in block.source ? block.source.lambda.arn : undefined;
-    if (arn !== undefined && typeof arn !== 'string') {
-      deferred.push(() => {
-        if (parameters.has(arn.parameter)) return;
-        complete = false;
-        if (!parametersKnown) return;
-        report(
-          'pack-parameter-conflict',
-          `rule block "${block.name}" takes its Lambda ARN from the parameter "${arn.parameter}", which pack "${manifest.name}" does not declare; declare it under the pack's parameters`,
-          { source, path: includePath },
-        );
-      });
+    if (arn !== undefined && typeof arn === 'object' && 'parameter' in arn) {
+      needsParameter(arn.parameter, 'Lambda ARN');
     }
     const pick = <K extends string, V>(
       key: K,
@@ -796,7 +861,7 @@ function composePack(
       override?.maximumExecutionFrequency,
     );
     if (frequency.value) {
-      composed.maximumExecutionFrequency = frequency.value;
+      composed.maximumExecutionFrequency = literalOrRaw(frequency.value);
       origins['Properties/MaximumExecutionFrequency'] = frequency.origin!;
     }
     const modes = pick('evaluationModes', block.evaluationModes, override?.evaluationModes);
@@ -871,7 +936,7 @@ function composePack(
       return;
     }
     const override = typeof include === 'string' ? undefined : include;
-    const runbook = repo.catalog.runbook(block.runbook);
+    const runbook = typeof block.runbook === 'string' ? repo.catalog.runbook(block.runbook) : undefined;
     if (override?.parameters) {
       const given = Object.fromEntries(
         Object.entries(override.parameters).filter(
@@ -931,12 +996,13 @@ function composePack(
       block: block.name,
       ruleLogicalId: target.logicalId,
       ruleName: target.ruleName,
-      targetId: block.runbook,
+      ...(target.nameForm ? { ruleNameForm: target.nameForm } : {}),
+      targetId: literalOrRaw(block.runbook),
       automatic: override?.automatic ?? block.automatic ?? false,
       parameters: parametersOut,
       origins,
     };
-    if (block.runbookVersion !== undefined) remediation.targetVersion = block.runbookVersion;
+    if (block.runbookVersion !== undefined) remediation.targetVersion = literalOrRaw(block.runbookVersion);
     if (block.resourceType !== undefined) remediation.resourceType = block.resourceType;
     if (block.maximumAutomaticAttempts !== undefined) {
       remediation.maximumAutomaticAttempts = block.maximumAutomaticAttempts;
@@ -982,6 +1048,10 @@ function composePack(
     origin: originAt(source, ['name']),
   };
   if (manifest.description !== undefined) pack.description = manifest.description;
+  if (manifest.mappings !== undefined) {
+    pack.mappings = manifest.mappings;
+    pack.mappingsOrigin = originAt(source, ['mappings'], 'key');
+  }
   if (manifest.template !== undefined) pack.template = resolveBeside(manifestFile.path, manifest.template);
   checkInputParametersLength(pack, report, manifestFile, repo);
   return pack;
@@ -1197,7 +1267,8 @@ function inheritedParameter(
   const inherited: InheritedParameter = {};
   if (blockSpec !== undefined) {
     const raw = isExposed(blockSpec) ? blockSpec.default : blockSpec;
-    if (raw !== undefined) {
+    // A raw CloudFormation value has no literal to inherit as a default.
+    if (raw !== undefined && !isCfnSpec(raw)) {
       inherited.default = templateString(raw);
       inherited.from = 'the rule block';
     }
@@ -1251,8 +1322,17 @@ function composeSource(rule: Located<RuleBlock>, repo: Repository): ComposedSour
       arn:
         typeof source.lambda.arn === 'string'
           ? source.lambda.arn
-          : { parameter: source.lambda.arn.parameter },
-      details: source.lambda.triggers.map((t) => (typeof t === 'string' ? { messageType: t } : { ...t })),
+          : 'parameter' in source.lambda.arn
+            ? { parameter: source.lambda.arn.parameter }
+            : rawValue(source.lambda.arn),
+      details: source.lambda.triggers.map((t) => {
+        if (typeof t === 'string') return { messageType: t };
+        const detail: ComposedSourceDetail = { messageType: t.messageType };
+        if (t.maximumExecutionFrequency !== undefined) {
+          detail.maximumExecutionFrequency = literalOrRaw(t.maximumExecutionFrequency);
+        }
+        return detail;
+      }),
     };
   }
   const text = guardText(rule, repo);
@@ -1265,7 +1345,10 @@ function composeSource(rule: Located<RuleBlock>, repo: Repository): ComposedSour
       'OversizedConfigurationItemChangeNotification',
     ],
   };
-  if (source.guard.debugLogDelivery !== undefined) composed.debugLogDelivery = source.guard.debugLogDelivery;
+  if (source.guard.debugLogDelivery !== undefined) {
+    composed.debugLogDelivery = literalOrRaw(source.guard.debugLogDelivery);
+  }
+  if (source.guard.identifier !== undefined) composed.identifier = source.guard.identifier;
   return composed;
 }
 
@@ -1279,11 +1362,14 @@ function checkInputParametersLength(
   for (const rule of pack.rules) {
     const object: Record<string, string> = {};
     for (const input of rule.inputParameters) {
+      const given = input.value;
+      // A raw value is known only when CloudFormation computes it: counted as empty.
       const value =
-        input.value.kind === 'literal'
-          ? input.value.value
-          : (pack.parameters.find((p) => p.name === (input.value as { parameter: string }).parameter)
-              ?.default ?? '');
+        given.kind === 'literal'
+          ? given.value
+          : given.kind === 'cfn'
+            ? ''
+            : (pack.parameters.find((p) => p.name === given.parameter)?.default ?? '');
       setOwn(object, input.name, value);
     }
     const length = characters(JSON.stringify(object));
@@ -1310,7 +1396,13 @@ export function describeSource(source: ComposedSource): string {
     case 'AWS':
       return source.identifier === processCheckIdentifier ? 'process check (manual)' : source.identifier;
     case 'CUSTOM_LAMBDA':
-      return `Lambda ${typeof source.arn === 'string' ? source.arn : `from parameter ${source.arn.parameter}`}`;
+      return `Lambda ${
+        typeof source.arn === 'string'
+          ? source.arn
+          : 'parameter' in source.arn
+            ? `from parameter ${source.arn.parameter}`
+            : `from ${JSON.stringify(source.arn.value)}`
+      }`;
     case 'CUSTOM_POLICY':
       return 'Guard custom policy';
   }

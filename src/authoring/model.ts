@@ -13,9 +13,20 @@ export interface Origin {
   locate(): SourceLocation;
 }
 
-/** A value of an input: written literally, or taken from a pack parameter. */
+/**
+ * A raw CloudFormation value (`cfn:` in the authoring formats): written to the template verbatim,
+ * evaluated by CloudFormation (intrinsic functions, pseudo parameters). A `{ parameter: NAME }` is
+ * composed into `{ Ref: NAME }` of this kind.
+ */
+export interface CfnValue {
+  kind: 'cfn';
+  value: unknown;
+}
+
+/** A value of an input: written literally, taken from a pack parameter, or a raw CloudFormation value. */
 export type InputValue =
   | { kind: 'literal'; value: string }
+  | CfnValue
   /** `condition` is set when an empty parameter value must drop the key (Fn::If + AWS::NoValue). */
   | { kind: 'parameter'; parameter: string; condition?: string };
 
@@ -64,7 +75,7 @@ export type ComposedCondition =
 /** A SourceDetails entry of a Lambda rule. */
 export interface ComposedSourceDetail {
   messageType: MessageType;
-  maximumExecutionFrequency?: ExecutionFrequency;
+  maximumExecutionFrequency?: ExecutionFrequency | CfnValue;
 }
 
 export type ComposedSource =
@@ -72,7 +83,7 @@ export type ComposedSource =
   | {
       owner: 'CUSTOM_LAMBDA';
       /** The function ARN, or the pack parameter that holds it. */
-      arn: string | { parameter: string };
+      arn: string | { parameter: string } | CfnValue;
       details: ComposedSourceDetail[];
     }
   | {
@@ -80,7 +91,9 @@ export type ComposedSource =
       policyText: string;
       runtime: 'guard-2.x.x';
       messageTypes: MessageType[];
-      debugLogDelivery?: boolean;
+      debugLogDelivery?: boolean | CfnValue;
+      /** SourceIdentifier, when the template gives one. */
+      identifier?: string;
     };
 
 export interface ComposedScope {
@@ -90,16 +103,29 @@ export interface ComposedScope {
   tagValue?: string;
 }
 
+/**
+ * How the template writes ConfigRuleName: the literal `ruleName` (absent), a pack parameter's value
+ * (Ref), or not at all (CloudFormation generates a name).
+ */
+export type RuleNameForm = { kind: 'parameter'; parameter: string } | { kind: 'generated' };
+
 export interface ComposedRule {
   logicalId: string;
+  /**
+   * The rule's name for display (plans, pages, remediation links) and uniqueness checks: the literal
+   * ConfigRuleName; with `nameForm` a parameter, that parameter's default (else its name); with a
+   * generated name, the logical id.
+   */
   ruleName: string;
+  /** Set when ConfigRuleName is not the literal `ruleName`. */
+  nameForm?: RuleNameForm;
   /** The rule block it came from. */
   block: string;
   description?: string;
   source: ComposedSource;
   scope?: ComposedScope;
   inputParameters: Array<{ name: string; value: InputValue }>;
-  maximumExecutionFrequency?: ExecutionFrequency;
+  maximumExecutionFrequency?: ExecutionFrequency | CfnValue;
   evaluationModes?: EvaluationMode[];
   controls: string[];
   /** Resource-level Condition: the rule exists only when this pack condition is true. */
@@ -111,7 +137,9 @@ export interface ComposedRule {
 }
 
 export type RemediationValue =
-  { kind: 'static'; values: string[] } | { kind: 'resource-id' } | { kind: 'parameter'; parameter: string };
+  | { kind: 'static'; values: Array<string | CfnValue> }
+  | { kind: 'resource-id' }
+  | { kind: 'parameter'; parameter: string };
 
 export interface ComposedRemediation {
   logicalId: string;
@@ -119,8 +147,10 @@ export interface ComposedRemediation {
   /** Logical id and ConfigRuleName of the rule it remediates. */
   ruleLogicalId: string;
   ruleName: string;
-  targetId: string;
-  targetVersion?: string;
+  /** How the rule writes its ConfigRuleName; the remediation writes it the same way. */
+  ruleNameForm?: RuleNameForm;
+  targetId: string | CfnValue;
+  targetVersion?: string | CfnValue;
   resourceType?: string;
   automatic: boolean;
   maximumAutomaticAttempts?: number;
@@ -142,8 +172,21 @@ export interface ComposedPack {
   /** Absolute path of a custom handlebars template, when the pack names one. */
   template?: string;
   parameters: ComposedParameter[];
+  /** The template's Mappings section, as written in the manifest. */
+  mappings?: Record<string, Record<string, Record<string, string | string[]>>>;
+  /** Where `mappings:` is written. */
+  mappingsOrigin?: Origin;
   conditions: ComposedCondition[];
   rules: ComposedRule[];
   remediations: ComposedRemediation[];
   origin: Origin;
+}
+
+export const isCfnValue = (v: unknown): v is CfnValue =>
+  typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'cfn';
+
+/** A short text for a value that may be raw CloudFormation (pages, plans). */
+export function displayValue(value: string | boolean | CfnValue): string {
+  if (isCfnValue(value)) return JSON.stringify(value.value);
+  return String(value);
 }

@@ -180,35 +180,44 @@ export function includedRuleNames(rules: unknown): string[] {
  * is checked by parsing it again. Throws when the manifest does not parse or has no usable list.
  */
 export function addRuleToManifest(text: string, blockName: string): string {
+  return addToManifestList(text, 'rules', blockName);
+}
+
+/** As `addRuleToManifest`, for the manifest's `remediations:` list. */
+export function addRemediationToManifest(text: string, blockName: string): string {
+  return addToManifestList(text, 'remediations', blockName);
+}
+
+function addToManifestList(text: string, key: 'rules' | 'remediations', blockName: string): string {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new Error(`the manifest is not valid YAML: ${doc.errors[0]!.message}`);
   if (!isMap(doc.contents)) throw new Error('the manifest is not a YAML mapping');
-  const before = includedRuleNames(doc.toJS().rules);
+  const before = includedRuleNames((doc.toJS() as Record<string, unknown>)[key]);
   const expected = [...before, blockName];
-  const rules = doc.get('rules', true) as Node | undefined;
-  if (rules !== undefined && !isSeq(rules) && !(isScalar(rules) && rules.value === null)) {
-    throw new Error('its `rules` is not a list');
+  const list = doc.get(key, true) as Node | undefined;
+  if (list !== undefined && !isSeq(list) && !(isScalar(list) && list.value === null)) {
+    throw new Error(`its \`${key}\` is not a list`);
   }
 
   const inPlace =
-    isSeq(rules) && rules.items.length > 0 ? insertIntoSequence(text, rules, blockName) : undefined;
-  if (inPlace !== undefined && sameRules(inPlace, expected)) return inPlace;
+    isSeq(list) && list.items.length > 0 ? insertIntoSequence(text, list, blockName) : undefined;
+  if (inPlace !== undefined && sameEntries(inPlace, key, expected)) return inPlace;
 
   // Fallback: let the Document API add the entry.
   const fallback = parseDocument(text);
-  if (isSeq(fallback.get('rules', true))) fallback.addIn(['rules'], blockName);
-  else fallback.set('rules', fallback.createNode([blockName]));
+  if (isSeq(fallback.get(key, true))) fallback.addIn([key], blockName);
+  else fallback.set(key, fallback.createNode([blockName]));
   const out = fallback.toString();
-  if (!sameRules(out, expected)) throw new Error(`could not add "${blockName}" to its rules list`);
+  if (!sameEntries(out, key, expected)) throw new Error(`could not add "${blockName}" to its ${key} list`);
   return out;
 }
 
-function sameRules(text: string, expected: readonly string[]): boolean {
+function sameEntries(text: string, key: string, expected: readonly string[]): boolean {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) return false;
-  const rules = (doc.toJS() as { rules?: unknown } | null)?.rules;
-  if (!Array.isArray(rules) || rules.length !== expected.length) return false;
-  const names = includedRuleNames(rules);
+  const entries = (doc.toJS() as Record<string, unknown> | null)?.[key];
+  if (!Array.isArray(entries) || entries.length !== expected.length) return false;
+  const names = includedRuleNames(entries);
   return names.length === expected.length && names.every((n, i) => n === expected[i]);
 }
 

@@ -21,8 +21,31 @@ const ParameterValue = Type.Union([ScalarValue, Type.Array(ScalarValue)]);
 
 const Frequency = literalUnion(executionFrequencies, 'How often a periodic rule runs.');
 
+/**
+ * A raw CloudFormation value, written to the template verbatim: intrinsic functions (Fn::Sub,
+ * Fn::FindInMap, Fn::ImportValue, Fn::Join, Ref to a parameter or a pseudo parameter) that
+ * CloudFormation evaluates when it deploys the pack. Checked on the built template (PS203, PS206,
+ * undefined references), reported at the line of this value.
+ */
+export const CfnValueSchema = Type.Object(
+  { cfn: Type.Unknown({ description: 'Any JSON/YAML value; written to the template as is.' }) },
+  {
+    additionalProperties: false,
+    description: 'A raw CloudFormation value (intrinsic functions, pseudo parameters), written as is.',
+  },
+);
+
 /** A logical id in the template: a parameter or condition name. */
 const LogicalName = Type.String({ pattern: '^[A-Za-z0-9]+$', minLength: 1, maxLength: 255 });
+
+/** A reference to a pack parameter (`Ref`), where a literal could be written instead. */
+export const ParameterReferenceSchema = Type.Object(
+  { parameter: LogicalName },
+  { additionalProperties: false, description: 'The value of this pack parameter (Ref).' },
+);
+
+/** A frequency: literal, a pack parameter's value, or a raw CloudFormation value. */
+const FrequencyValue = Type.Union([Frequency, ParameterReferenceSchema, CfnValueSchema]);
 
 export const ExposedParameterSchema = Type.Object(
   {
@@ -80,7 +103,7 @@ export const ExposedParameterSchema = Type.Object(
   },
 );
 
-const RuleParameterSpec = Type.Union([ParameterValue, ExposedParameterSchema]);
+const RuleParameterSpec = Type.Union([ParameterValue, CfnValueSchema, ExposedParameterSchema]);
 
 export const ScopeSchema = Type.Object(
   {
@@ -100,18 +123,13 @@ const ManagedSource = Type.Object(
   { managed: Type.String({ minLength: 1, maxLength: limits.sourceIdentifierLength }) },
   { additionalProperties: false },
 );
-/** A reference to a pack parameter (`Ref`), where a literal could be written instead. */
-export const ParameterReferenceSchema = Type.Object(
-  { parameter: LogicalName },
-  { additionalProperties: false, description: 'The value of this pack parameter (Ref).' },
-);
 
 const LambdaTrigger = Type.Union([
   literalUnion(messageTypes),
   Type.Object(
     {
       messageType: literalUnion(messageTypes),
-      maximumExecutionFrequency: Type.Optional(Frequency),
+      maximumExecutionFrequency: Type.Optional(FrequencyValue),
     },
     {
       additionalProperties: false,
@@ -127,6 +145,7 @@ const LambdaSource = Type.Object(
         arn: Type.Union([
           Type.String({ pattern: '^arn:aws[a-z-]*:lambda:', maxLength: limits.sourceIdentifierLength }),
           ParameterReferenceSchema,
+          CfnValueSchema,
         ]),
         triggers: Type.Array(LambdaTrigger, { minItems: 1, maxItems: limits.sourceDetails }),
       },
@@ -162,7 +181,14 @@ const GuardSource = Type.Object(
             { minItems: 1 },
           ),
         ),
-        debugLogDelivery: Type.Optional(Type.Boolean()),
+        debugLogDelivery: Type.Optional(Type.Union([Type.Boolean(), CfnValueSchema])),
+        identifier: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: limits.sourceIdentifierLength,
+            description: 'SourceIdentifier of the custom policy rule, when the template gives one.',
+          }),
+        ),
         tests: Type.Optional(
           Type.Array(GuardTestCase, {
             minItems: 1,
@@ -182,18 +208,25 @@ export const RuleBlockSchema = Type.Object(
     kind: Type.Literal('rule'),
     name: Name,
     ruleName: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: limits.ruleNameLength,
-        pattern: '\\S',
-        description: 'ConfigRuleName; defaults to the block name.',
-      }),
+      Type.Union(
+        [
+          Type.String({ minLength: 1, maxLength: limits.ruleNameLength, pattern: '\\S' }),
+          ParameterReferenceSchema,
+          Type.Literal(false),
+        ],
+        {
+          description:
+            'ConfigRuleName; defaults to the block name. `{ parameter: NAME }`: the value of a pack ' +
+            'parameter (Ref; plans and pages show its default). `false`: the template gives no ' +
+            'ConfigRuleName and CloudFormation generates one (plans and pages show the logical id).',
+        },
+      ),
     ),
     description: Type.Optional(Type.String({ maxLength: limits.ruleDescriptionLength })),
     source: Type.Union([ManagedSource, LambdaSource, GuardSource]),
     scope: Type.Optional(ScopeSchema),
     parameters: Type.Optional(Type.Record(Type.String({ minLength: 1 }), RuleParameterSpec)),
-    maximumExecutionFrequency: Type.Optional(Frequency),
+    maximumExecutionFrequency: Type.Optional(FrequencyValue),
     evaluationModes: Type.Optional(
       Type.Array(literalUnion(evaluationModes), { minItems: 1, uniqueItems: true }),
     ),
@@ -206,9 +239,10 @@ export const RuleBlockSchema = Type.Object(
 
 const RemediationParameterSpec = Type.Union([
   ScalarValue,
+  CfnValueSchema,
   Type.Object({ value: ScalarValue }, { additionalProperties: false }),
   Type.Object(
-    { values: Type.Array(ScalarValue, { maxItems: limits.staticValues }) },
+    { values: Type.Array(Type.Union([ScalarValue, CfnValueSchema]), { maxItems: limits.staticValues }) },
     { additionalProperties: false },
   ),
   Type.Object({ resourceId: Type.Literal(true) }, { additionalProperties: false }),
@@ -221,8 +255,12 @@ export const RemediationBlockSchema = Type.Object(
     kind: Type.Literal('remediation'),
     name: Name,
     rule: Type.String({ minLength: 1, description: 'Name of the rule block this remediates.' }),
-    runbook: Type.String({ minLength: 1, maxLength: limits.remediationTargetIdLength }),
-    runbookVersion: Type.Optional(Type.String({ minLength: 1 })),
+    runbook: Type.Union([
+      Type.String({ minLength: 1, maxLength: limits.remediationTargetIdLength }),
+      ParameterReferenceSchema,
+      CfnValueSchema,
+    ]),
+    runbookVersion: Type.Optional(Type.Union([Type.String({ minLength: 1 }), CfnValueSchema])),
     resourceType: Type.Optional(Type.String()),
     automatic: Type.Optional(Type.Boolean()),
     maximumAutomaticAttempts: Type.Optional(
@@ -291,7 +329,7 @@ const RuleInclude = Type.Union([
             'Fn::If [condition, {…}, AWS::NoValue].',
         ),
       ),
-      maximumExecutionFrequency: Type.Optional(orNull(Frequency, 'maximum execution frequency')),
+      maximumExecutionFrequency: Type.Optional(orNull(FrequencyValue, 'maximum execution frequency')),
       scope: Type.Optional(orNull(ScopeSchema, 'scope')),
       evaluationModes: Type.Optional(
         orNull(
@@ -382,6 +420,20 @@ export const PackManifestSchema = Type.Object(
     ),
     parameters: Type.Optional(
       Type.Record(Type.String({ pattern: '^[A-Za-z0-9]+$', maxLength: 255 }), PackParameterSchema),
+    ),
+    mappings: Type.Optional(
+      Type.Record(
+        LogicalName,
+        Type.Record(
+          Type.String({ minLength: 1 }),
+          Type.Record(Type.String({ minLength: 1 }), Type.Union([Type.String(), Type.Array(Type.String())])),
+        ),
+        {
+          description:
+            "The template's Mappings section (map name → top-level key → second-level key → a text or " +
+            'a list of texts), for Fn::FindInMap in `cfn:` values.',
+        },
+      ),
     ),
     conditions: Type.Optional(
       Type.Record(ConditionName, ConditionExpressionSchema, {
@@ -481,6 +533,8 @@ export type RuleInclude = Static<typeof RuleInclude>;
 export type RuleIncludeOverride = Exclude<RuleInclude, string>;
 export type LambdaTrigger = Static<typeof LambdaTrigger>;
 export type ParameterReference = Static<typeof ParameterReferenceSchema>;
+export type CfnValueSpec = Static<typeof CfnValueSchema>;
+export type FrequencySpec = Static<typeof FrequencyValue>;
 export type RemediationInclude = Static<typeof RemediationInclude>;
 
 /** The file kinds and their schemas; the file name in schemas/ is `<kind>.schema.json`. */

@@ -4,7 +4,7 @@
  */
 import type { RuleParameterType } from '../facts/enums.js';
 import { matchWholeValue } from '../util/pattern.js';
-import type { ParameterConstraints } from './model.js';
+import type { CfnValue, ParameterConstraints } from './model.js';
 import type { ParameterValue } from './schema.js';
 
 /** The string a template carries for an authored value; lists are joined with "," (CSV). */
@@ -95,3 +95,27 @@ export function getOwn<T>(object: Readonly<Record<string, T>> | undefined, key: 
 
 export const upperFirst = (s: string): string => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 export const lowerFirst = (s: string): string => (s ? s[0]!.toLowerCase() + s.slice(1) : s);
+
+/** Whether an authoring value is a raw CloudFormation value (`{ cfn: … }`). */
+export function isCfnSpec(value: unknown): value is { cfn: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, 'cfn');
+}
+
+/** Whether an authoring value is a pack parameter reference (`{ parameter: NAME }`). */
+export function isParameterSpec(value: unknown): value is { parameter: string } {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, 'parameter')
+  );
+}
+
+/** `{ cfn: X }` → X as a raw value; `{ parameter: NAME }` → `{ Ref: NAME }` as a raw value. */
+export function rawValue(spec: { cfn: unknown } | { parameter: string }): CfnValue {
+  return 'cfn' in spec ? { kind: 'cfn', value: spec.cfn } : { kind: 'cfn', value: { Ref: spec.parameter } };
+}
+
+/** A value that may be written literally or raw: the literal as is, the rest composed by `rawValue`. */
+export function literalOrRaw<T extends string | boolean>(
+  spec: T | { cfn: unknown } | { parameter: string },
+): T | CfnValue {
+  return typeof spec === 'object' ? rawValue(spec) : spec;
+}

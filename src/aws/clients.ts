@@ -25,6 +25,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RetryStrategyV2 } from '@smithy/types';
 import { awsRequestTimeouts } from '../facts/limits.js';
+import { arnPrefix, partitionOf } from '../facts/partitions.js';
 import { iamActionOf, serviceOf } from './iam-actions.js';
 import { configuredRetryStrategy, maxAttemptsProvider, retryModeProvider } from './retry-settings.js';
 import { boundTimeouts, endpointOf, noAnswerError } from './timeouts.js';
@@ -101,8 +102,6 @@ export interface Aws {
   destroy(): void;
 }
 
-/** Organizations is a global service served from us-east-1 in the commercial partition. */
-const ORGANIZATIONS_REGION = 'us-east-1';
 /** Temporary credentials are renewed this long before they expire. */
 const REFRESH_BEFORE_MS = 5 * 60_000;
 
@@ -158,15 +157,13 @@ export function createAws(settings: AwsSettings): Aws {
     credentials = assumedRoleProvider(roleArn, sessionName ?? sessionNameFor(), () => source.sts());
   }
 
+  /** Organizations is global: one endpoint per partition, that of the default Region's. */
+  const organizationsRegion = partitionOf(settings.defaultRegion).organizationsRegion;
   const aws: Aws = {
     settings,
     config: (region) => cached(`config/${region}`, region, () => new ConfigServiceClient(base(region))),
     organizations: () =>
-      cached(
-        'organizations',
-        ORGANIZATIONS_REGION,
-        () => new OrganizationsClient(base(ORGANIZATIONS_REGION)),
-      ),
+      cached('organizations', organizationsRegion, () => new OrganizationsClient(base(organizationsRegion))),
     sts: (region = settings.defaultRegion) =>
       cached(`sts/${region}`, region, () => new STSClient(base(region))),
     s3: (region) =>
@@ -199,8 +196,10 @@ export function createAws(settings: AwsSettings): Aws {
         ...settings,
         assumeRole: undefined,
         identity: 'account-check',
-        credentials: assumedRoleProvider(`arn:aws:iam::${accountId}:role/${roleName}`, sessionNameFor(), () =>
-          aws.sts(),
+        credentials: assumedRoleProvider(
+          `${arnPrefix(settings.defaultRegion)}iam::${accountId}:role/${roleName}`,
+          sessionNameFor(),
+          () => aws.sts(),
         ),
       });
       children.push(child);

@@ -27,14 +27,18 @@ export interface PolicyInputs {
   deliveryBuckets?: readonly string[];
   /** `accountCheckRoleName`; without it the AssumeRole statement is left out. */
   accountCheckRoleName?: string;
+  /** The partition of the deployment's Regions (`partitionOf`): ARNs are written for it. Default `aws`. */
+  partition?: string;
 }
 
-const bucketArns = (names: readonly string[]) => names.map((b) => `arn:aws:s3:::${b}`);
+const bucketArns = (partition: string, names: readonly string[]) =>
+  names.map((b) => `arn:${partition}:s3:::${b}`);
 
 /** The deploying account's policy (management account or delegated administrator). */
 export function deployerStatements(inputs: PolicyInputs = {}): DescribedStatement[] {
   const templates = inputs.templateBuckets?.length ? [...inputs.templateBuckets] : ['TEMPLATE-BUCKET'];
   const delivery = inputs.deliveryBuckets?.length ? [...inputs.deliveryBuckets] : ['awsconfigconforms*'];
+  const partition = inputs.partition ?? 'aws';
   const statements: DescribedStatement[] = [
     {
       calledBy: 'packsmith',
@@ -81,7 +85,7 @@ export function deployerStatements(inputs: PolicyInputs = {}): DescribedStatemen
         Sid: 'TemplateBuckets',
         Effect: 'Allow',
         Action: ['s3:GetBucketLocation', 's3:GetBucketPolicyStatus', 's3:GetBucketPublicAccessBlock'],
-        Resource: bucketArns(templates),
+        Resource: bucketArns(partition, templates),
       },
     },
     {
@@ -91,7 +95,7 @@ export function deployerStatements(inputs: PolicyInputs = {}): DescribedStatemen
         Sid: 'TemplateBucketObjects',
         Effect: 'Allow',
         Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
-        Resource: templates.map((b) => `arn:aws:s3:::${b}/packsmith/*`),
+        Resource: templates.map((b) => `arn:${partition}:s3:::${b}/packsmith/*`),
       },
     },
     {
@@ -101,7 +105,7 @@ export function deployerStatements(inputs: PolicyInputs = {}): DescribedStatemen
         Sid: 'DeliveryBuckets',
         Effect: 'Allow',
         Action: ['s3:GetBucketLocation', 's3:GetBucketPolicyStatus', 's3:GetBucketPublicAccessBlock'],
-        Resource: bucketArns(delivery),
+        Resource: bucketArns(partition, delivery),
       },
     },
     {
@@ -143,7 +147,7 @@ export function deployerStatements(inputs: PolicyInputs = {}): DescribedStatemen
         Sid: 'AssumeAccountCheckRole',
         Effect: 'Allow',
         Action: ['sts:AssumeRole'],
-        Resource: `arn:aws:iam::*:role/${role}`,
+        Resource: `arn:${partition}:iam::*:role/${role}`,
       },
     });
   }

@@ -25,10 +25,18 @@ export interface ManagedRule {
   /** Resource types the rule evaluates; empty for account-level rules. */
   resourceTypes: string[];
   parameters: ManagedRuleParameter[];
+  /**
+   * What the rule checks: the opening sentence(s) of its Developer Guide page, verbatim AWS wording
+   * (usually also when it is NON_COMPLIANT). Absent for entries that have none (e.g. an extension's).
+   */
+  description?: string;
+  /** The rule's AWS Config Developer Guide page (https://docs.aws.amazon.com/config/latest/developerguide/NAME.html). */
+  documentationUrl?: string;
   origin: CatalogOrigin;
   /**
    * Where each fact came from (documentation page, snapshot, repository file). Keys: `source` (the
-   * page the entry was read from), `triggers`, `resourceTypes`, `parameters`, optionally
+   * page the entry was read from), `triggers`, `resourceTypes`, `parameters`, `description` (where
+   * the description was read, `<source>@<commit>`, and any note on it), optionally
    * `triggerText` (the documentation's own words for the trigger), `alsoIn` (another page with the
    * same rule) and `extension` (the catalog extension file that corrected or added the entry).
    */

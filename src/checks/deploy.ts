@@ -113,6 +113,14 @@ export const deployChecks = define({
     rationale: 'AWS would reject the put: every parameter without a default needs a value.',
     fix: 'Give the value under `parameters` (or `regionParameters` for that Region), or a default in the pack.',
   },
+  'deploy-mixed-partitions': {
+    id: 'PS516',
+    severity: 'error',
+    summary: '`regions` spans more than one AWS partition (commercial, China, GovCloud, ISO).',
+    rationale:
+      'An organization, its accounts and its credentials live in one partition: one configuration cannot deploy to Regions of two.',
+    fix: 'Keep the Regions of one partition here, and deploy the other partition from its own configuration file (--config).',
+  },
   'inactive-target-account': {
     id: 'PS513',
     severity: 'warning',

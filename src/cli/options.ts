@@ -58,6 +58,9 @@ export interface HistoryCommandOptions extends RolloutCommandOptions {
 
 export interface StatusCommandOptions extends RolloutCommandOptions {
   account?: string[];
+  ou?: string[];
+  failed?: boolean;
+  all?: boolean;
   format: 'table' | 'json' | 'html' | 'csv';
   output?: string;
   compliance?: boolean;

@@ -8,6 +8,8 @@ import type { OrganizationResourceStatus } from '../facts/enums.js';
 import { hintFor, notReportedHint } from '../rollout/hints.js';
 import type { RolloutOutcome } from '../rollout/poll.js';
 import type { AccountState, RolloutOperation, StateCounts } from '../rollout/tracker.js';
+import { firstFew, summarizeAccounts, type SummaryRow } from '../rollout/account-summary.js';
+import { accountsShownPerCause, formatFailureCauses } from './account-summary-text.js';
 import { painter } from './terminal.js';
 
 export interface RolloutSummaryInput {
@@ -18,6 +20,8 @@ export interface RolloutSummaryInput {
   counts: StateCounts;
   outcome: RolloutOutcome;
   color: boolean;
+  /** `false`: leave the failed accounts out (the caller groups them across Regions). */
+  failures?: boolean;
 }
 
 export interface SummaryAccount {
@@ -96,6 +100,33 @@ const outcomeWords: Record<RolloutOutcome, string> = {
   cancelled: 'was cancelled',
 };
 
+/** The failed accounts of Region results as summary rows, to group by cause across Regions. */
+export function failedRows(
+  results: ReadonlyArray<Pick<RolloutSummaryInput, 'pack' | 'region' | 'accounts'>>,
+): SummaryRow[] {
+  return results.flatMap((r) =>
+    pick(r.accounts, 'failed').map((a) => ({
+      pack: r.pack,
+      region: r.region,
+      accountId: a.id,
+      status: a.status ?? 'failed',
+      failed: true,
+      ...(a.name !== undefined ? { name: a.name } : {}),
+      ...(a.ouPath !== undefined ? { ouPath: a.ouPath } : {}),
+      ...(a.errorCode !== undefined ? { errorCode: a.errorCode } : {}),
+      ...(a.errorMessage !== undefined ? { errorMessage: a.errorMessage } : {}),
+    })),
+  );
+}
+
+/** The failures of Region results grouped by cause, across Regions and packs. */
+export function failureCausesOf(
+  results: ReadonlyArray<Pick<RolloutSummaryInput, 'pack' | 'region' | 'accounts' | 'operation'>>,
+) {
+  const retry = results.some((r) => r.operation === 'delete') ? 'destroy' : 'deploy';
+  return summarizeAccounts(failedRows(results), { retry }).failures;
+}
+
 export function formatRolloutSummary(input: RolloutSummaryInput): string {
   const p = painter(input.color);
   const c = input.counts;
@@ -112,18 +143,14 @@ export function formatRolloutSummary(input: RolloutSummaryInput): string {
       (c.pending + c['in-progress'] > 0 ? `, ${c.pending + c['in-progress']} still waiting` : '') +
       (c.suspended > 0 ? `, ${c.suspended} suspended` : ''),
   ];
-  if (s.failed.length > 0) {
-    lines.push('', p.red(`Failed accounts (${s.failed.length}):`));
-    for (const a of s.failed) {
-      lines.push(`  ${label(a)}`);
-      lines.push(`    ${status(a, 'unknown status')}: ${printableLine(a.errorCode ?? 'no error code')}`);
-      if (a.errorMessage) lines.push(`    ${printableLine(a.errorMessage)}`);
-      if (a.hint) lines.push(`    ${p.cyan('hint:')} ${printableLine(a.hint)}`);
-    }
+  if (input.failures !== false && s.failed.length > 0) {
+    lines.push('', ...formatFailureCauses(failureCausesOf([input]), p));
   }
   if (s.notReported.length > 0) {
     lines.push('', p.yellow(`Not reported by AWS since the ${input.operation} (${s.notReported.length}):`));
-    for (const a of s.notReported) lines.push(`  ${label(a)}: last status ${status(a, 'none')}`);
+    const { shown, more } = firstFew(s.notReported, accountsShownPerCause);
+    for (const a of shown) lines.push(`  ${label(a)}: last status ${status(a, 'none')}`);
+    if (more > 0) lines.push(`  … and ${more} more`);
     lines.push(`  ${p.cyan('hint:')} ${notReportedHint}`);
   }
   if (s.suspended.length > 0) {

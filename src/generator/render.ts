@@ -15,7 +15,7 @@ import type HandlebarsCompiler from 'handlebars';
 import HandlebarsRuntimeModule from 'handlebars/runtime.js';
 import jsyaml from 'js-yaml';
 import { describeSource } from '../authoring/compose.js';
-import type { ComposedPack } from '../authoring/model.js';
+import { displayValue, type ComposedPack } from '../authoring/model.js';
 import { authoringChecks } from '../authoring/problems.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import {
@@ -312,6 +312,7 @@ export function packView(pack: ComposedPack, model: ConformancePackTemplate) {
     manifest: pack.manifest,
     header,
     parameters: Object.entries(model.Parameters ?? {}).map(([name, properties]) => ({ name, properties })),
+    mappings: Object.entries(model.Mappings ?? {}).map(([name, map]) => ({ name, map })),
     conditions: Object.entries(model.Conditions ?? {}).map(([name, expression]) => ({ name, expression })),
     rules: pack.rules.map((r) => ({
       logicalId: r.logicalId,
@@ -427,7 +428,7 @@ export function renderPackReadme(
               : []),
           ]
         : [],
-      frequency: r.maximumExecutionFrequency ?? '',
+      frequency: r.maximumExecutionFrequency ? displayValue(r.maximumExecutionFrequency) : '',
       controls: r.controls,
     })),
     parameters: pack.parameters.map((p) => ({
@@ -437,11 +438,13 @@ export function renderPackReadme(
     })),
     remediations: pack.remediations.map((r) => ({
       ruleName: r.ruleName,
-      runbook: r.targetVersion ? `${r.targetId} v${r.targetVersion}` : r.targetId,
+      runbook: r.targetVersion
+        ? `${displayValue(r.targetId)} v${displayValue(r.targetVersion)}`
+        : displayValue(r.targetId),
       mode: r.automatic ? 'automatic' : 'manual',
       parameters: r.parameters.map(({ name, value }) =>
         value.kind === 'static'
-          ? `${name} = ${value.values.join(', ')}`
+          ? `${name} = ${value.values.map((v) => displayValue(v)).join(', ')}`
           : value.kind === 'resource-id'
             ? `${name} = resource id`
             : `${name} = parameter ${value.parameter}`,

@@ -7,14 +7,18 @@ import type {
   ComposedPack,
   ComposedRemediation,
   ComposedRule,
+  CfnValue,
   InputValue,
+  RuleNameForm,
 } from '../authoring/model.js';
+import { isCfnValue } from '../authoring/model.js';
 import type { JsonValue } from './yaml-emit.js';
 
 export type JsonObject = { [key: string]: JsonValue };
 
 export interface ConformancePackTemplate {
   Parameters?: JsonObject;
+  Mappings?: JsonObject;
   Conditions?: JsonObject;
   Resources: JsonObject;
 }
@@ -24,6 +28,7 @@ export function toTemplate(pack: ComposedPack): ConformancePackTemplate {
   if (pack.parameters.length) {
     template.Parameters = Object.fromEntries(pack.parameters.map((p) => [p.name, parameterOf(p)]));
   }
+  if (pack.mappings && Object.keys(pack.mappings).length) template.Mappings = pack.mappings;
   if (pack.conditions.length) {
     template.Conditions = Object.fromEntries(pack.conditions.map((c) => [c.name, conditionExpression(c)]));
   }
@@ -50,8 +55,21 @@ function parameterOf(p: ComposedPack['parameters'][number]): JsonObject {
   return out;
 }
 
+/** A value as the template writes it: a raw CloudFormation value verbatim, a literal as is. */
+function written<T extends JsonValue>(value: T | CfnValue): JsonValue {
+  return isCfnValue(value) ? (value.value as JsonValue) : value;
+}
+
+/** ConfigRuleName as the rule writes it: literal, Ref to a parameter, or none (undefined). */
+function configRuleName(name: string, form: RuleNameForm | undefined): JsonValue | undefined {
+  if (form === undefined) return name;
+  return form.kind === 'parameter' ? { Ref: form.parameter } : undefined;
+}
+
 export function ruleProperties(rule: ComposedRule): JsonObject {
-  const props: JsonObject = { ConfigRuleName: rule.ruleName };
+  const props: JsonObject = {};
+  const name = configRuleName(rule.ruleName, rule.nameForm);
+  if (name !== undefined) props.ConfigRuleName = name;
   if (rule.description !== undefined) props.Description = rule.description;
   if (rule.scope) {
     const scope: JsonObject = {};
@@ -69,19 +87,29 @@ export function ruleProperties(rule: ComposedRule): JsonObject {
     case 'CUSTOM_LAMBDA':
       props.Source = {
         Owner: 'CUSTOM_LAMBDA',
-        SourceIdentifier: typeof source.arn === 'string' ? source.arn : { Ref: source.arn.parameter },
+        SourceIdentifier:
+          typeof source.arn === 'string'
+            ? source.arn
+            : 'parameter' in source.arn
+              ? { Ref: source.arn.parameter }
+              : written(source.arn),
         SourceDetails: source.details.map((d) => {
           const detail: JsonObject = { EventSource: 'aws.config', MessageType: d.messageType };
-          if (d.maximumExecutionFrequency) detail.MaximumExecutionFrequency = d.maximumExecutionFrequency;
+          if (d.maximumExecutionFrequency) {
+            detail.MaximumExecutionFrequency = written(d.maximumExecutionFrequency);
+          }
           return detail;
         }),
       };
       break;
     case 'CUSTOM_POLICY': {
       const details: JsonObject = { PolicyRuntime: source.runtime, PolicyText: source.policyText };
-      if (source.debugLogDelivery !== undefined) details.EnableDebugLogDelivery = source.debugLogDelivery;
+      if (source.debugLogDelivery !== undefined) {
+        details.EnableDebugLogDelivery = written(source.debugLogDelivery);
+      }
       props.Source = {
         Owner: 'CUSTOM_POLICY',
+        ...(source.identifier !== undefined ? { SourceIdentifier: source.identifier } : {}),
         SourceDetails: source.messageTypes.map((t) => ({ EventSource: 'aws.config', MessageType: t })),
         CustomPolicyDetails: details,
       };
@@ -96,13 +124,16 @@ export function ruleProperties(rule: ComposedRule): JsonObject {
       ? { 'Fn::If': [rule.inputParametersCondition, inputs, { Ref: 'AWS::NoValue' }] }
       : inputs;
   }
-  if (rule.maximumExecutionFrequency) props.MaximumExecutionFrequency = rule.maximumExecutionFrequency;
+  if (rule.maximumExecutionFrequency) {
+    props.MaximumExecutionFrequency = written(rule.maximumExecutionFrequency);
+  }
   if (rule.evaluationModes) props.EvaluationModes = rule.evaluationModes.map((Mode) => ({ Mode }));
   return props;
 }
 
 function inputValue(value: InputValue): JsonValue {
   if (value.kind === 'literal') return value.value;
+  if (value.kind === 'cfn') return written(value);
   const ref = { Ref: value.parameter };
   return value.condition ? { 'Fn::If': [value.condition, ref, { Ref: 'AWS::NoValue' }] } : ref;
 }
@@ -116,19 +147,19 @@ function ruleResource(rule: ComposedRule): JsonObject {
 }
 
 export function remediationProperties(r: ComposedRemediation): JsonObject {
-  const props: JsonObject = {
-    ConfigRuleName: r.ruleName,
-    TargetType: 'SSM_DOCUMENT',
-    TargetId: r.targetId,
-  };
-  if (r.targetVersion !== undefined) props.TargetVersion = r.targetVersion;
+  const props: JsonObject = {};
+  // A rule whose name CloudFormation generates is named by Ref to its logical id.
+  props.ConfigRuleName = configRuleName(r.ruleName, r.ruleNameForm) ?? { Ref: r.ruleLogicalId };
+  props.TargetType = 'SSM_DOCUMENT';
+  props.TargetId = written(r.targetId);
+  if (r.targetVersion !== undefined) props.TargetVersion = written(r.targetVersion);
   if (r.resourceType !== undefined) props.ResourceType = r.resourceType;
   if (r.parameters.length) {
     props.Parameters = Object.fromEntries(
       r.parameters.map(({ name, value }) => {
         switch (value.kind) {
           case 'static':
-            return [name, { StaticValue: { Values: value.values } }];
+            return [name, { StaticValue: { Values: value.values.map((v) => written(v)) } }];
           case 'resource-id':
             return [name, { ResourceValue: { Value: 'RESOURCE_ID' } }];
           case 'parameter':

@@ -5,9 +5,11 @@
  * Two templates are equivalent when they have
  * - the same parameters (by name): Type, Default, Description, AllowedValues, AllowedPattern,
  *   ConstraintDescription and any other attribute;
+ * - the same Mappings (values compared as strings);
  * - the same conditions, compared by their expressions (a `Condition: NAME` inside one is replaced
  *   by NAME's expression), not by their names;
- * - the same rules, matched by ConfigRuleName: the same logical id (a renamed resource is replaced
+ * - the same rules, matched by ConfigRuleName (a `Ref` to a parameter by that Ref; a rule without
+ *   ConfigRuleName, whose name CloudFormation generates, by its logical id): the same logical id (a renamed resource is replaced
  *   by CloudFormation, losing its evaluation history), the same Properties, the same resource-level
  *   Controls and Condition (by expression); Fn::If names its condition by expression too;
  * - the same remediations, matched by the ConfigRuleName they remediate: the same logical id, the
@@ -23,7 +25,7 @@
  * - a remediation without Automatic is `Automatic: false`; `'true'`/`'false'` strings are booleans;
  *   MaximumAutomaticAttempts, RetryAttemptSeconds and the SsmControls percentages compare as numbers
  *   (`'10'` = `10`), TargetVersion as a string;
- * - a remediation's ConfigRuleName given as `Ref: RuleLogicalId` is that rule's name.
+ * - a remediation's ConfigRuleName given as `Ref: RuleLogicalId` is that rule's name (as matched above).
  */
 
 type Json = unknown;
@@ -47,6 +49,8 @@ export interface NormalizedResource {
 
 export interface NormalizedTemplate {
   parameters: Record<string, Obj>;
+  /** Canonical JSON of the Mappings section (scalars as strings); undefined without one. */
+  mappings?: string;
   /** Canonical expressions of every condition, sorted, without duplicates. */
   conditions: string[];
   rules: Record<string, NormalizedResource>;
@@ -94,6 +98,7 @@ export function normalizeTemplate(template: Json): NormalizedTemplate {
     );
   }
 
+  if (template.Mappings !== undefined) out.mappings = canonicalJson(scalarsAsStrings(template.Mappings));
   const conditions = isObject(template.Conditions) ? template.Conditions : {};
   const expanded = new Map<string, Json>();
   const expand = (name: string, stack: readonly string[] = []): Json => {
@@ -111,7 +116,7 @@ export function normalizeTemplate(template: Json): NormalizedTemplate {
   const ruleNameOf = new Map<string, string>();
   for (const [id, r] of Object.entries(resources)) {
     if (isObject(r) && r.Type === 'AWS::Config::ConfigRule' && isObject(r.Properties)) {
-      ruleNameOf.set(id, String(r.Properties.ConfigRuleName));
+      ruleNameOf.set(id, ruleKey(r.Properties.ConfigRuleName, id));
     }
   }
   for (const [id, r] of Object.entries(resources)) {
@@ -126,7 +131,7 @@ export function normalizeTemplate(template: Json): NormalizedTemplate {
       normalizeRuleProperties(properties);
       if (Array.isArray(r.Controls) && r.Controls.length > 0)
         resource.controls = r.Controls.map((c) => String(c));
-      add(out.rules, String(properties.ConfigRuleName), resource, `rule`, out.problems);
+      add(out.rules, ruleKey(properties.ConfigRuleName, id), resource, `rule`, out.problems);
     } else if (r.Type === 'AWS::Config::RemediationConfiguration') {
       normalizeRemediationProperties(properties, ruleNameOf);
       add(out.remediations, String(properties.ConfigRuleName), resource, 'remediation of rule', out.problems);
@@ -193,8 +198,24 @@ function normalizeInputValue(value: Json): Json {
   return scalarString(value);
 }
 
+/** How rules are matched: a literal name, a Ref as written, or the logical id when the name is generated. */
+function ruleKey(name: Json, id: string): string {
+  if (typeof name === 'string') return name;
+  if (name === undefined) return `(generated name of ${id})`;
+  return canonicalJson(name);
+}
+
+function scalarsAsStrings(value: Json): Json {
+  if (Array.isArray(value)) return value.map(scalarsAsStrings);
+  if (isObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scalarsAsStrings(v)]));
+  return scalarString(value);
+}
+
 function normalizeRuleProperties(properties: Obj): void {
-  properties.ConfigRuleName = String(properties.ConfigRuleName);
+  if (typeof properties.ConfigRuleName !== 'string' && properties.ConfigRuleName !== undefined) {
+    properties.ConfigRuleName = canonicalJson(properties.ConfigRuleName);
+  }
   const inputs = properties.InputParameters;
   if (isObject(inputs) && Array.isArray(inputs['Fn::If']) && Object.keys(inputs).length === 1) {
     const [c, a, b] = inputs['Fn::If'] as Json[];
@@ -211,7 +232,7 @@ function normalizeRemediationProperties(properties: Obj, ruleNameOf: Map<string,
   const name = properties.ConfigRuleName;
   if (isObject(name) && typeof name.Ref === 'string' && ruleNameOf.has(name.Ref)) {
     properties.ConfigRuleName = ruleNameOf.get(name.Ref);
-  } else properties.ConfigRuleName = String(name);
+  } else properties.ConfigRuleName = typeof name === 'string' ? name : canonicalJson(name);
   const automatic = properties.Automatic;
   properties.Automatic =
     automatic === undefined
@@ -250,6 +271,11 @@ export function templateDifferences(expected: Json, actual: Json, limit = 20): s
   for (const p of a.problems) note(`original: ${p}`);
   for (const p of b.problems) note(`rebuilt: ${p}`);
   compareMaps('parameter', a.parameters, b.parameters, note);
+  if (a.mappings !== b.mappings) {
+    note(
+      `Mappings: ${truncate(a.mappings ?? 'none')} in the original, ${truncate(b.mappings ?? 'none')} rebuilt`,
+    );
+  }
   const onlyA = a.conditions.filter((c) => !b.conditions.includes(c));
   const onlyB = b.conditions.filter((c) => !a.conditions.includes(c));
   for (const c of onlyA) note(`condition ${c}: missing in the rebuilt template`);

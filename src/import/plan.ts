@@ -276,6 +276,7 @@ export function planImport(templates: readonly ImportedTemplate[], options: Plan
     const manifest: Record<string, unknown> = { kind: 'pack', name };
     if (template.description !== undefined) manifest.description = template.description;
     if (Object.keys(template.parameters).length) manifest.parameters = template.parameters;
+    if (template.mappings && Object.keys(template.mappings).length) manifest.mappings = template.mappings;
     if (Object.keys(template.conditions).length) manifest.conditions = template.conditions;
     const keep = keptLogicalIds(template);
     manifest.rules = template.rules.map((r) =>
@@ -396,7 +397,8 @@ function ruleBlock(
   }
 
   const block: Record<string, unknown> = { kind: 'rule', name };
-  if (ruleName !== name) block.ruleName = ruleName;
+  if (first.nameForm !== undefined) block.ruleName = first.nameForm;
+  else if (ruleName !== name) block.ruleName = ruleName;
   if (chosen.description !== undefined) block.description = chosen.description;
   block.source = first.source;
   if (chosen.scope !== undefined) block.scope = chosen.scope;

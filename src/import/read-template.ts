@@ -9,7 +9,10 @@ import { setOwn } from '../authoring/values.js';
 import type { ConditionExpression } from '../authoring/model.js';
 import { authoringChecks, type AuthoringCheckName } from '../authoring/problems.js';
 import type {
+  CfnValueSpec,
   ExposedParameter,
+  FrequencySpec,
+  ParameterReference,
   LambdaTrigger,
   PackParameter,
   RemediationParameterSpec,
@@ -18,13 +21,7 @@ import type {
   Scope,
 } from '../authoring/schema.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
-import {
-  evaluationModes,
-  executionFrequencies,
-  messageTypes,
-  type EvaluationMode,
-  type ExecutionFrequency,
-} from '../facts/enums.js';
+import { evaluationModes, executionFrequencies, messageTypes, type EvaluationMode } from '../facts/enums.js';
 import { limits, ruleNamePattern } from '../facts/limits.js';
 import { ambiguousScalars, withSourceText } from '../source/yaml-scalars.js';
 import { parseYamlSource, type YamlPath, type YamlSource } from '../source/yaml-source.js';
@@ -42,7 +39,13 @@ export interface TemplateFile {
 export interface ImportedRule {
   /** Logical id in the template (for reports only). */
   logicalId: string;
+  /**
+   * The rule's name as import knows it: the literal ConfigRuleName; with `nameForm` a parameter,
+   * that parameter's default (else its name); with a generated name, the logical id.
+   */
   ruleName: string;
+  /** How ConfigRuleName is written when it is not a literal: a parameter's value, or none (false). */
+  nameForm?: ParameterReference | false;
   source: RuleBlock['source'];
   /** The source as canonical JSON: rules share a block only when this and the name are equal. */
   sourceKey: string;
@@ -51,7 +54,7 @@ export interface ImportedRule {
   /** Undefined when the rule has no InputParameters. */
   parameters?: Record<string, RuleParameterSpec>;
   parametersCondition?: string;
-  maximumExecutionFrequency?: ExecutionFrequency;
+  maximumExecutionFrequency?: FrequencySpec;
   evaluationModes?: EvaluationMode[];
   controls?: string[];
   condition?: string;
@@ -59,8 +62,8 @@ export interface ImportedRule {
 
 /** The parts of a remediation that a pack cannot override: they decide which block it uses. */
 export interface RemediationSettings {
-  runbook: string;
-  runbookVersion?: string;
+  runbook: string | ParameterReference | CfnValueSpec;
+  runbookVersion?: string | CfnValueSpec;
   resourceType?: string;
   maximumAutomaticAttempts?: number;
   retryAttemptSeconds?: number;
@@ -86,6 +89,7 @@ export interface ImportedTemplate {
   locate(path: YamlPath, part?: 'key' | 'value'): SourceLocation;
   description?: string;
   parameters: Record<string, PackParameter>;
+  mappings?: Record<string, Record<string, Record<string, string | string[]>>>;
   conditions: Record<string, unknown>;
   rules: ImportedRule[];
   remediations: ImportedRemediation[];
@@ -213,7 +217,13 @@ function dropImpliedConditions(template: ImportedTemplate): void {
   const optionalExposed = new Set<string>();
   for (const rule of template.rules) {
     for (const spec of Object.values(rule.parameters ?? {})) {
-      if (typeof spec !== 'object' || spec === null || Array.isArray(spec) || typeof spec.expose !== 'string')
+      if (
+        typeof spec !== 'object' ||
+        spec === null ||
+        Array.isArray(spec) ||
+        'cfn' in spec ||
+        typeof spec.expose !== 'string'
+      )
         continue;
       if (spec.condition !== undefined && impliedFor(spec.expose) === spec.condition) delete spec.condition;
       if (spec.optional === true && spec.condition === undefined) optionalExposed.add(spec.expose);
@@ -286,6 +296,11 @@ class TemplateReader {
         case 'Conditions':
         case 'Resources':
           break;
+        case 'Mappings': {
+          const mappings = this.mappings(section);
+          if (mappings) out.mappings = mappings;
+          break;
+        }
         case 'Description': {
           const text = scalarString(section);
           if (text === undefined || characters(text) > limits.packDescriptionLength) {
@@ -301,7 +316,7 @@ class TemplateReader {
           break;
         default:
           this.error(
-            `a conformance pack template has only Parameters, Conditions and Resources; ${key} is not supported`,
+            `a conformance pack template has only Parameters, Mappings, Conditions and Resources; ${key} is not supported`,
             [key],
             `Remove the ${key} section: conformance packs take no ${key}.`,
             'key',
@@ -344,10 +359,13 @@ class TemplateReader {
     // Every rule's name, also of rules with errors: a remediation of such a rule is not an error of its own.
     const ruleNameById = new Map<string, string>();
     for (const [id, resource] of Object.entries(resources)) {
-      const name =
-        isObject(resource) && isObject(resource.Properties) ? resource.Properties.ConfigRuleName : undefined;
-      if (isObject(resource) && resource.Type === ruleType && typeof name === 'string')
-        ruleNameById.set(id, name);
+      if (!isObject(resource) || resource.Type !== ruleType) continue;
+      const props = isObject(resource.Properties) ? resource.Properties : undefined;
+      const name = props?.ConfigRuleName;
+      if (typeof name === 'string') ruleNameById.set(id, name);
+      else if (props && (name === undefined || refOf(name) !== undefined)) {
+        ruleNameById.set(id, this.ruleNameKey(id, name));
+      }
     }
     const declaredRuleNames = new Set(ruleNameById.values());
     const ruleAt = new Map<string, string>();
@@ -581,7 +599,7 @@ class TemplateReader {
       return undefined;
     }
     const p = (key: string): YamlPath => [...at, 'Properties', key];
-    const ruleName = this.ruleName(props.ConfigRuleName, p('ConfigRuleName'), at);
+    const named = this.ruleName(props.ConfigRuleName, p('ConfigRuleName'), id);
     const source = this.source_(props.Source, p('Source'));
     const rule: Partial<ImportedRule> = {};
     for (const [key, v] of Object.entries(props)) {
@@ -602,11 +620,11 @@ class TemplateReader {
         case 'InputParameters':
           this.inputParameters(v, p(key), rule);
           break;
-        case 'MaximumExecutionFrequency':
-          if (!(executionFrequencies as readonly Json[]).includes(v)) {
-            this.error(`MaximumExecutionFrequency must be one of ${executionFrequencies.join(', ')}`, p(key));
-          } else rule.maximumExecutionFrequency = v as ExecutionFrequency;
+        case 'MaximumExecutionFrequency': {
+          const frequency = this.frequency(v, p(key));
+          if (frequency !== undefined) rule.maximumExecutionFrequency = frequency;
           break;
+        }
         case 'EvaluationModes': {
           const modes = Array.isArray(v)
             ? v.map((m) => (isObject(m) && Object.keys(m).length === 1 ? m.Mode : undefined))
@@ -632,28 +650,113 @@ class TemplateReader {
           );
       }
     }
-    if (this.errorCount > errorsBefore || ruleName === undefined || source === undefined) return undefined;
-    const out: ImportedRule = { logicalId: id, ruleName, source, sourceKey: JSON.stringify(source), ...rule };
+    if (this.errorCount > errorsBefore || named === undefined || source === undefined) return undefined;
+    const out: ImportedRule = {
+      logicalId: id,
+      ruleName: named.name,
+      source,
+      // Rules share a block only when they write their name the same way.
+      sourceKey: JSON.stringify(named.form === undefined ? source : [source, named.form]),
+      ...rule,
+    };
+    if (named.form !== undefined) out.nameForm = named.form;
     if (controls && controls.length) out.controls = controls;
     if (condition !== undefined) out.condition = condition;
     return out;
   }
 
-  private ruleName(v: Json, at: YamlPath, resourceAt: YamlPath): string | undefined {
-    if (v === undefined) {
-      this.error('the rule has no ConfigRuleName', [...resourceAt, 'Properties'], undefined, 'key');
-      return undefined;
+  /**
+   * The name import knows a rule by when its ConfigRuleName is not literal: a parameter's default
+   * (else the parameter's name) for a Ref, the logical id when CloudFormation generates the name.
+   */
+  private ruleNameKey(id: string, v: Json): string {
+    const ref = refOf(v);
+    if (ref === undefined) return id;
+    const parameters = isObject(this.source.value) ? (this.source.value as Obj).Parameters : undefined;
+    const declared = isObject(parameters) ? parameters[ref] : undefined;
+    const fallback = isObject(declared) ? scalarString(declared.Default) : undefined;
+    return fallback === undefined || fallback === '' ? ref : fallback;
+  }
+
+  private ruleName(
+    v: Json,
+    at: YamlPath,
+    id: string,
+  ): { name: string; form?: ParameterReference | false } | undefined {
+    // Without ConfigRuleName, CloudFormation generates a name.
+    if (v === undefined) return { name: id, form: false };
+    const ref = refOf(v);
+    if (ref !== undefined && this.parameterNames.has(ref)) {
+      return { name: this.ruleNameKey(id, v), form: { parameter: ref } };
     }
     const name = typeof v === 'string' ? v : undefined;
     if (name === undefined) {
-      this.error(`ConfigRuleName must be a literal name, not ${describeValue(v)}`, at);
+      this.error(`ConfigRuleName must be a literal name or { Ref: PARAMETER }, not ${describeValue(v)}`, at);
       return undefined;
     }
     if (!ruleNamePattern.test(name) || characters(name) > limits.ruleNameLength) {
       this.error(`ConfigRuleName must be 1 to ${limits.ruleNameLength} characters, not only spaces`, at);
       return undefined;
     }
-    return name;
+    return { name };
+  }
+
+  /**
+   * A MaximumExecutionFrequency: a literal of the enum, `{ parameter }` for a Ref to a template
+   * parameter, `{ cfn }` for another intrinsic function (CloudFormation evaluates it).
+   */
+  private frequency(v: Json, at: YamlPath): FrequencySpec | undefined {
+    if ((executionFrequencies as readonly Json[]).includes(v)) return v as FrequencySpec;
+    const raw = this.rawValue(v);
+    if (raw !== undefined) return raw;
+    this.error(`MaximumExecutionFrequency must be one of ${executionFrequencies.join(', ')}`, at);
+    return undefined;
+  }
+
+  /**
+   * A value CloudFormation computes: `{ parameter }` for a Ref to a template parameter, `{ cfn }`
+   * for any other intrinsic function (pseudo parameters, Fn::Sub, Fn::ImportValue, Fn::FindInMap,
+   * Fn::Join, …), written back verbatim; undefined when `v` is no intrinsic function.
+   */
+  private rawValue(v: Json): ParameterReference | CfnValueSpec | undefined {
+    const ref = refOf(v);
+    if (ref !== undefined && this.parameterNames.has(ref)) return { parameter: ref };
+    if (intrinsicName(v) === undefined) return undefined;
+    return { cfn: v };
+  }
+
+  /** Mappings: map name → top-level key → second-level key → a text or a list of texts. */
+  private mappings(v: Json): ImportedTemplate['mappings'] | undefined {
+    const out: NonNullable<ImportedTemplate['mappings']> = {};
+    const shape = 'Mappings is map name → top-level key → second-level key → a text or a list of texts';
+    if (!isObject(v)) {
+      this.error(shape, ['Mappings']);
+      return undefined;
+    }
+    for (const [name, map] of Object.entries(v)) {
+      if (!logicalNamePattern.test(name) || !isObject(map)) {
+        this.error(shape, ['Mappings', name]);
+        continue;
+      }
+      const tops: Record<string, Record<string, string | string[]>> = {};
+      for (const [top, second] of Object.entries(map)) {
+        if (!isObject(second)) {
+          this.error(shape, ['Mappings', name, top]);
+          continue;
+        }
+        const entries: Record<string, string | string[]> = {};
+        for (const [key, value] of Object.entries(second)) {
+          const text = scalarString(value);
+          const list = Array.isArray(value) ? value.map(scalarString) : undefined;
+          if (text !== undefined) setOwn(entries, key, text);
+          else if (list && list.every((t) => t !== undefined)) setOwn(entries, key, list as string[]);
+          else this.error(shape, ['Mappings', name, top, key]);
+        }
+        setOwn(tops, top, entries);
+      }
+      setOwn(out, name, tops);
+    }
+    return out;
   }
 
   private text(v: Json, at: YamlPath, what: string, max: number): string | undefined {
@@ -725,19 +828,19 @@ class TemplateReader {
     }
     if (owner === 'CUSTOM_LAMBDA') {
       const id = v.SourceIdentifier;
-      let arn: string | { parameter: string } | undefined;
-      const ref = refOf(id);
+      let arn: string | ParameterReference | CfnValueSpec | undefined;
+      const raw = this.rawValue(id);
       if (
         typeof id === 'string' &&
         lambdaArnPattern.test(id) &&
         characters(id) <= limits.sourceIdentifierLength
       ) {
         arn = id;
-      } else if (ref !== undefined && this.parameterNames.has(ref)) {
-        arn = { parameter: ref };
+      } else if (raw !== undefined) {
+        arn = raw;
       } else {
         this.error(
-          `the SourceIdentifier of a Lambda rule must be a Lambda ARN (arn:aws:lambda:…) or { Ref: PARAMETER }, not ${describeValue(id)}`,
+          `the SourceIdentifier of a Lambda rule must be a Lambda ARN (arn:aws:lambda:…) or an intrinsic function, not ${describeValue(id)}`,
           [...at, 'SourceIdentifier'],
         );
         ok = false;
@@ -780,9 +883,23 @@ class TemplateReader {
       ]);
       ok = false;
     }
+    // Anything else than a boolean ("True", a Ref) is kept as written: CloudFormation converts it.
     const debug = details.EnableDebugLogDelivery;
-    if (debug !== undefined && typeof debug !== 'boolean') {
+    if (
+      debug !== undefined &&
+      (debug === null || (typeof debug === 'object' && intrinsicName(debug) === undefined))
+    ) {
       this.error('EnableDebugLogDelivery must be true or false', [...dat, 'EnableDebugLogDelivery']);
+      ok = false;
+    }
+    const identifier = v.SourceIdentifier;
+    if (
+      identifier !== undefined &&
+      (typeof identifier !== 'string' ||
+        identifier === '' ||
+        characters(identifier) > limits.sourceIdentifierLength)
+    ) {
+      this.error('the SourceIdentifier of a Guard rule must be a text', [...at, 'SourceIdentifier']);
       ok = false;
     }
     if (v.SourceDetails === undefined) {
@@ -810,7 +927,9 @@ class TemplateReader {
         'ConfigurationItemChangeNotification' | 'OversizedConfigurationItemChangeNotification'
       >,
     };
-    if (debug !== undefined) guard.debugLogDelivery = debug as boolean;
+    if (typeof debug === 'boolean') guard.debugLogDelivery = debug;
+    else if (debug !== undefined) guard.debugLogDelivery = { cfn: debug };
+    if (typeof identifier === 'string') guard.identifier = identifier;
     return { guard };
   }
 
@@ -853,17 +972,12 @@ class TemplateReader {
           'MaximumExecutionFrequency',
         ]);
         ok = false;
-      } else if (!(executionFrequencies as readonly Json[]).includes(frequency)) {
-        this.error(`MaximumExecutionFrequency must be one of ${executionFrequencies.join(', ')}`, [
-          ...here,
-          'MaximumExecutionFrequency',
-        ]);
-        ok = false;
       } else {
-        out.push({
-          messageType: type as (typeof messageTypes)[number],
-          maximumExecutionFrequency: frequency as ExecutionFrequency,
-        });
+        const value = this.frequency(frequency, [...here, 'MaximumExecutionFrequency']);
+        if (value === undefined) ok = false;
+        else {
+          out.push({ messageType: type as (typeof messageTypes)[number], maximumExecutionFrequency: value });
+        }
       }
     });
     return ok ? out : undefined;
@@ -966,6 +1080,7 @@ class TemplateReader {
       return text;
     }
     const ref = refOf(v);
+    if (ref !== undefined && ref.startsWith('AWS::')) return { cfn: v };
     if (ref !== undefined) {
       if (!this.parameterNames.has(ref)) {
         this.error(
@@ -976,7 +1091,9 @@ class TemplateReader {
       }
       return { expose: ref, optional: false };
     }
-    if (intrinsicName(v) === 'Fn::If') {
+    const fn = intrinsicName(v);
+    if (fn !== undefined && fn !== 'Fn::If') return { cfn: v };
+    if (fn === 'Fn::If') {
       const args = (v as Obj)['Fn::If'];
       const parameter = Array.isArray(args) && args.length === 3 ? refOf(args[1]) : undefined;
       if (parameter === undefined || refOf((args as Json[])[2]) !== noValue) {
@@ -996,9 +1113,9 @@ class TemplateReader {
       return spec;
     }
     this.error(
-      `an input value must be a text, { Ref: PARAMETER } or the Fn::If/AWS::NoValue idiom, not ${describeValue(v)}`,
+      `an input value must be a text, { Ref: PARAMETER }, the Fn::If/AWS::NoValue idiom or an intrinsic function, not ${describeValue(v)}`,
       at,
-      'Write the value as a string, or take it from a template parameter with Ref.',
+      'Write the value as a string, take it from a template parameter with Ref, or compute it with an intrinsic function.',
     );
     return undefined;
   }
@@ -1050,8 +1167,11 @@ class TemplateReader {
     let ruleName: string | undefined;
     const nameValue = props.ConfigRuleName;
     const ref = refOf(nameValue);
+    const byParameter =
+      ref !== undefined && this.parameterNames.has(ref) ? this.ruleNameKey(id, nameValue) : undefined;
     if (typeof nameValue === 'string') ruleName = nameValue;
     else if (ref !== undefined && ruleNameById.has(ref)) ruleName = ruleNameById.get(ref);
+    else if (byParameter !== undefined) ruleName = byParameter;
     else {
       this.error(
         `ConfigRuleName must name a rule of the template (its name, or Ref to its logical id), not ${describeValue(nameValue)}`,
@@ -1071,12 +1191,21 @@ class TemplateReader {
           if (v !== 'SSM_DOCUMENT') this.error('TargetType must be SSM_DOCUMENT', p(key));
           break;
         case 'TargetId': {
+          const raw = this.rawValue(v);
+          if (raw !== undefined) {
+            settings.runbook = raw;
+            break;
+          }
           const runbook = this.text(v, p(key), 'TargetId', limits.remediationTargetIdLength);
           if (runbook === '') this.error('TargetId must name an SSM document', p(key));
           else if (runbook !== undefined) settings.runbook = runbook;
           break;
         }
         case 'TargetVersion': {
+          if (intrinsicName(v) !== undefined) {
+            settings.runbookVersion = { cfn: v };
+            break;
+          }
           const version = this.text(v, p(key), 'TargetVersion', 128);
           if (version === '') this.error('TargetVersion must not be empty', p(key));
           else if (version !== undefined) settings.runbookVersion = version;
@@ -1225,16 +1354,15 @@ class TemplateReader {
       return undefined;
     }
     const ref = values.length === 1 ? refOf(values[0]) : undefined;
-    if (ref !== undefined) {
-      if (!this.parameterNames.has(ref)) {
-        this.error(`Ref "${ref}" names no parameter of the template`, [...vat, 0, 'Ref']);
-        return undefined;
-      }
-      return { parameter: ref };
-    }
-    const texts: string[] = [];
+    if (ref !== undefined && this.parameterNames.has(ref)) return { parameter: ref };
+    const texts: Array<string | CfnValueSpec> = [];
     for (const [i, item] of values.entries()) {
       const text = scalarString(item);
+      if (text === undefined && intrinsicName(item) !== undefined) {
+        // Computed by CloudFormation (pseudo parameters, Fn::Sub, Fn::ImportValue, …): kept as written.
+        texts.push({ cfn: item });
+        continue;
+      }
       if (text === undefined) {
         this.error(
           `a static value must be a text${values.length > 1 ? '' : ' or one Ref to a parameter'}, not ${describeValue(item)}`,
@@ -1251,6 +1379,7 @@ class TemplateReader {
       }
       texts.push(text);
     }
-    return texts.length === 1 ? texts[0]! : { values: texts };
+    if (texts.length === 1) return texts[0]!;
+    return { values: texts };
   }
 }

@@ -5,6 +5,7 @@
  * loading reports every problem at once, each at file:line:column. Documented in
  * docs/deploy-config.md.
  */
+import { partitionOf } from '../facts/partitions.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -365,6 +366,17 @@ function semanticProblems(source: YamlSource, config: Partial<DeployConfig>): Di
 
   const regions = new Set(strings(config.regions).map(([r]) => r));
   duplicatesIn(config.regions, ['regions'], 'Region');
+  const [first] = strings(config.regions);
+  for (const [region, i] of strings(config.regions)) {
+    const partition = partitionOf(region).id;
+    if (first && partition !== partitionOf(first[0]).id) {
+      problem(
+        'deploy-mixed-partitions',
+        `${region} is in the ${partition} partition, ${first[0]} in ${partitionOf(first[0]).id}`,
+        ['regions', i],
+      );
+    }
+  }
   const buckets = isRecord(config.templateBuckets) ? config.templateBuckets : undefined;
   for (const [region, i] of strings(config.regions)) {
     if (buckets && !(region in buckets)) {

@@ -72,6 +72,11 @@ export interface PreflightFinding {
   /** Every account when more than `aggregateAbove` accounts share the problem (one finding then). */
   accountIds?: string[];
   pack?: string;
+  /**
+   * What the accounts sharing this problem have in common (the message without account and
+   * Region): text output names such a problem once with its accounts.
+   */
+  detail?: string;
 }
 
 export interface PreflightPack {
@@ -122,7 +127,9 @@ export async function runPreflight(input: PreflightInput, aws: PreflightAws): Pr
 function finding(
   name: DeployCheckName,
   message: string,
-  where: Partial<Pick<PreflightFinding, 'region' | 'accountId' | 'accountIds' | 'pack' | 'severity'>> = {},
+  where: Partial<
+    Pick<PreflightFinding, 'region' | 'accountId' | 'accountIds' | 'pack' | 'severity' | 'detail'>
+  > = {},
 ): PreflightFinding {
   const check = deployChecks[name];
   const { severity, ...rest } = where;
@@ -700,8 +707,8 @@ async function checkAccountRegion(
 
 /**
  * One finding per account, or, when more than `aggregateAbove` accounts share a problem (same
- * check, Region, pack and detail), one finding that lists every account id compactly; the finding's
- * `accountIds` has them all. Sorted by check id, Region, pack, then account.
+ * check, Region, pack and detail), one finding that counts them; its `accountIds` has them all (the
+ * message does not repeat them: formats list them once). Sorted by check id, Region, pack, then account.
  */
 function aggregate(problems: AccountProblem[], names: Map<string, string>): PreflightFinding[] {
   const groups = new Map<string, AccountProblem[]>();
@@ -713,12 +720,12 @@ function aggregate(problems: AccountProblem[], names: Map<string, string>): Pref
   for (const key of [...groups.keys()].sort()) {
     const group = groups.get(key)!.sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
     const { name, region, pack, detail } = group[0]!;
-    const where = { ...(region ? { region } : {}), ...(pack ? { pack } : {}) };
+    const where = { ...(region ? { region } : {}), ...(pack ? { pack } : {}), detail };
     const place = region ? ` in ${region}` : '';
     if (group.length > aggregateAbove) {
       const ids = group.map((p) => p.accountId);
       out.push(
-        finding(name, `${ids.length} accounts${place}: ${detail}; accounts: ${ids.join(', ')}`, {
+        finding(name, `${ids.length} accounts${place}: ${detail}`, {
           ...where,
           accountIds: ids,
         }),

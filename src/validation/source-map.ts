@@ -19,6 +19,7 @@ export function originOf(pack: ComposedPack, path: YamlPath): SourceLocation | u
   if (section === 'Parameters' && typeof name === 'string') {
     return pack.parameters.find((p) => p.name === name)?.origin.locate();
   }
+  if (section === 'Mappings' && pack.mappingsOrigin) return pack.mappingsOrigin.locate();
   if (section === 'Resources' && typeof name === 'string') {
     const resource =
       pack.rules.find((r) => r.logicalId === name) ?? pack.remediations.find((r) => r.logicalId === name);

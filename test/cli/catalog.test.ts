@@ -56,8 +56,30 @@ describe('packsmith catalog show', () => {
     expect(r.stdout).toMatch(/^ {4}isMfaDeleteEnabled +String +optional$/m);
     expect(r.stdout).toMatch(/triggers: +configuration changes$/m);
     expect(r.stdout).toMatch(/resource types: +AWS::S3::Bucket$/m);
-    expect(r.stdout).toMatch(/source: +awsdocs\/aws-config-developer-guide:/);
     expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('says what the rule checks and links its documentation page; provenance only in JSON', async () => {
+    const r = await run(['show', 'restricted-ssh']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[1]).toMatch(
+      /^ {2}Checks if the incoming SSH traffic for the security groups is accessible\./,
+    );
+    expect(r.stdout).toMatch(
+      /^ {2}documentation: +https:\/\/docs\.aws\.amazon\.com\/config\/latest\/developerguide\/restricted-ssh\.html$/m,
+    );
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
+    // No provenance strings (crawl sources, commits) in the text output.
+    expect(r.stdout).not.toMatch(/provenance|@[0-9a-f]{7,}|niaid|awsdocs\/|docs-2023/);
+    expect(r.stdout).toContain('--format json');
+    const json = JSON.parse((await run(['show', 'restricted-ssh', '--format', 'json'])).stdout) as {
+      rule: ManagedRule;
+    };
+    expect(json.rule.provenance.description).toMatch(/@[0-9a-f]{40}$/);
+    expect(json.rule.documentationUrl).toMatch(/\/restricted-ssh\.html$/);
+    const runbook = await run(['show', 'AWS-EnableS3BucketEncryption']);
+    expect(runbook.stdout).not.toMatch(/provenance|@[0-9a-f]{7,}|doc_source/);
   });
 
   it('a parameter with a default shows it, and whether it is also marked optional', async () => {
@@ -192,11 +214,29 @@ describe('packsmith catalog list', () => {
     expect(rules.map((x) => x.identifier)).not.toContain('S3_BUCKET_VERSIONING_ENABLED');
 
     const text = await run(['list', '--text', 'S3 versioning']);
-    expect(text.stdout).toMatch(/^S3_BUCKET_VERSIONING_ENABLED +change +AWS::S3::Bucket$/m);
-    expect(text.stdout).toMatch(/^1 of 802 managed rules$/m);
+    expect(text.stdout.split('\n')[1]).toMatch(/^S3_BUCKET_VERSIONING_ENABLED +change +AWS::S3::Bucket$/);
+    expect(text.stdout).toMatch(/^\d of 802 managed rules$/m);
 
     const change = await run(['list', '--trigger', 'change', '--text', 'access keys rotated']);
     expect(change.stdout).toMatch(/^0 of 802 managed rules$/m);
+  });
+
+  it('--text searches descriptions, resource types and parameters, ranked (issue 12)', async () => {
+    const firstTen = async (query: string) => {
+      const r = await run(['list', '--text', query, '--format', 'json']);
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout) as { rules: ManagedRule[] }).rules.slice(0, 10).map((x) => x.identifier);
+    };
+    const group = await firstTen('security group');
+    expect(group).toContain('RESTRICTED_INCOMING_TRAFFIC');
+    expect(group).toContain('INCOMING_SSH_DISABLED');
+    expect(await firstTen('rotation')).toContain('ACCESS_KEYS_ROTATED');
+    // A resource type written as the type or as words, and a parameter name.
+    expect((await firstTen('AWS::EC2::SecurityGroup')).slice(0, 10)).toContain('INCOMING_SSH_DISABLED');
+    expect((await firstTen('maxAccessKeyAge'))[0]).toBe('ACCESS_KEYS_ROTATED');
+    const text = await run(['list', '--text', 'security group']);
+    expect(text.stdout.split('\n')[0]).toMatch(/^IDENTIFIER/);
+    expect(text.stdout).toMatch(/^\d+ of 802 managed rules$/m);
   });
 
   it('a resource type no rule lists gets a note with a suggestion', async () => {
@@ -316,7 +356,7 @@ describe('repository catalog extensions', () => {
     expect(show.stdout).toMatch(/origin: +repository \(catalog extension\)/);
     expect(show.stdout).toMatch(/^ {4}threshold +int +default "5"$/m);
     expect(show.stdout).toMatch(/triggers: +configuration changes and periodic$/m);
-    expect(show.stdout).toMatch(/^ {4}extension: +\S*packs\/catalog\.yaml$/m);
+    expect(show.stdout).toMatch(/^ {2}catalog extension: +\S*packs\/catalog\.yaml$/m);
 
     const corrected = await run(['show', 'ACCESS_KEYS_ROTATED', '--root', repo, '--format', 'json']);
     const rule = (JSON.parse(corrected.stdout) as { rule: ManagedRule }).rule;

@@ -136,7 +136,7 @@ describe('formatRolloutSummary', () => {
     return t;
   }
 
-  it('lists failed accounts with id, name, OU path, error and hint; suspended and joined apart', () => {
+  it('lists failed accounts by cause with id, name, OU path, error and hint; suspended and joined apart', () => {
     const t = finishedTracker();
     const text = formatRolloutSummary({
       pack: 'baseline',
@@ -151,8 +151,12 @@ describe('formatRolloutSummary', () => {
     expect(text.split('\n')[0]).toBe(
       'baseline create in us-east-1 timed out: 1 of 5 accounts succeeded, 1 failed, 2 not reported, 1 suspended',
     );
-    const failed = text.slice(text.indexOf('Failed accounts (1)'), text.indexOf('Not reported'));
+    const failed = text.slice(
+      text.indexOf('Failures by cause (1 cause(s), 1 account(s))'),
+      text.indexOf('Not reported'),
+    );
     expect(failed).toContain('111111111111 prod-web (/Root/Prod)');
+    expect(failed).toContain('retry once fixed: packsmith deploy baseline');
     expect(failed).toContain('NoAvailableConfigurationRecorderException');
     expect(failed).toContain('You must create a configuration recorder');
     expect(failed).toContain(hintFor('NoAvailableConfigurationRecorderException') ?? 'missing hint');

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
+import { Ajv } from 'ajv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { AddRuleOutputSchema, InitOutputSchema } from '../../src/report/schemas/scaffold.js';
@@ -30,6 +31,10 @@ const initFiles = [
   '.packsmith/schemas/remediation.schema.json',
   '.packsmith/schemas/pack.schema.json',
   '.packsmith/schemas/catalog.schema.json',
+  '.packsmith/schemas/packsmith.schema.json',
+  '.packsmith/schemas/deploy.schema.json',
+  '.packsmith/schemas/config.schema.json',
+  '.vscode/settings.json',
   '.gitignore',
   '.github/workflows/packsmith.yml',
   'README.md',
@@ -49,7 +54,7 @@ describe('packsmith init', () => {
     for (const f of initFiles) expect(existsSync(join(dir, f)), f).toBe(true);
 
     // The schemas are packsmith's own, byte for byte, and the blocks point at the copies.
-    for (const kind of ['rule', 'remediation', 'pack', 'catalog']) {
+    for (const kind of ['rule', 'remediation', 'pack', 'catalog', 'packsmith', 'deploy', 'config']) {
       expect(read(`.packsmith/schemas/${kind}.schema.json`)).toBe(
         readFileSync(join(packageRoot(), 'schemas', `${kind}.schema.json`), 'utf8'),
       );
@@ -98,6 +103,7 @@ describe('packsmith init', () => {
     await init();
     const workflow = parse(read('.github/workflows/packsmith.yml')) as {
       on: Record<string, unknown>;
+      env: Record<string, string>;
       jobs: Record<string, { steps: Array<Record<string, unknown>> }>;
     };
     expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push']);
@@ -108,18 +114,75 @@ describe('packsmith init', () => {
 
     const checkout = uses('actions/checkout@');
     const setupNode = uses('actions/setup-node@');
-    const install = runs(`npm install --global packsmith@${version}`);
-    const validate = runs('packsmith validate packs --format sarif > packsmith.sarif');
+    const install = runs('npm install --global --no-audit --no-fund "$PACKSMITH_PACKAGE"');
+    const cfnLint = runs('command -v cfn-lint >/dev/null || pipx install "cfn-lint==$CFN_LINT_VERSION"');
+    const validate = runs(
+      'packsmith validate packs --cfn-lint require --format sarif --output packsmith.sarif',
+    );
     const upload = uses('github/codeql-action/upload-sarif@');
     const build = runs('packsmith build');
-    expect([checkout, setupNode, install, validate, upload, build].every((i) => i >= 0)).toBe(true);
+    expect([checkout, setupNode, install, cfnLint, validate, upload, build].every((i) => i >= 0)).toBe(true);
     expect(checkout < setupNode && setupNode < install && install < validate && validate < upload).toBe(true);
-    expect(upload < build).toBe(true);
-    expect(String((steps[setupNode]!.with as Record<string, unknown>)['node-version'])).toBe('20');
-    expect(steps[validate]!['continue-on-error']).toBe(false);
-    expect(steps[upload]!.if).toBe('always()');
+    expect(cfnLint < validate && upload < build).toBe(true);
+    // Installs this version unless --package says otherwise; cfn-lint pinned; actions on Node 24.
+    expect(workflow.env).toEqual({ PACKSMITH_PACKAGE: `packsmith@${version}`, CFN_LINT_VERSION: '1.51.0' });
+    expect(String((steps[setupNode]!.with as Record<string, unknown>)['node-version'])).toBe('24');
+    for (const step of steps.filter((s) => typeof s.uses === 'string')) {
+      expect(String(step.uses)).toMatch(/@v(6|4)$/);
+    }
+    expect(steps[upload]!.uses).toBe('github/codeql-action/upload-sarif@v4');
+    expect(steps[upload]!.if).toBe("always() && hashFiles('packsmith.sarif') != ''");
     expect((steps[upload]!.with as Record<string, unknown>).sarif_file).toBe('packsmith.sarif');
     expect(read('.github/workflows/packsmith.yml')).not.toContain('{{');
+  });
+
+  it('--package sets what the workflow installs, as one YAML string whatever it holds', async () => {
+    const spec = 'https://example.com/packsmith-1.0.0.tgz # not: a comment\nrun: x';
+    const result = await runCli(['init', '--package', spec], { cwd: dir });
+    expect(result.code).toBe(0);
+    const workflow = parse(read('.github/workflows/packsmith.yml')) as { env: Record<string, string> };
+    expect(workflow.env.PACKSMITH_PACKAGE).toBe(spec);
+  });
+
+  it('maps the schemas by file pattern, so a file validates at any depth and after a move', async () => {
+    await init();
+    const settings = JSON.parse(read('.vscode/settings.json')) as {
+      'yaml.schemas': Record<string, string[]>;
+    };
+    const mapping = settings['yaml.schemas'];
+    const anyFile = Object.entries(mapping).find(([, globs]) => globs.includes('packs/**/*.yaml'))!;
+    expect(anyFile[0]).toBe('./.packsmith/schemas/packsmith.schema.json');
+    for (const schema of Object.keys(mapping)) expect(existsSync(join(dir, schema)), schema).toBe(true);
+    // The one schema for packs/** chooses by kind: a rule block three folders deep still validates,
+    // and a misspelt field in it is still caught.
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const validate = ajv.compile(JSON.parse(read('.packsmith/schemas/packsmith.schema.json')) as object);
+    const rule = parse(read('packs/rules/s3-bucket-versioning-enabled.yaml')) as Record<string, unknown>;
+    const moved = join(dir, 'packs/team/a/b/rule.yaml');
+    mkdirSync(dirname(moved), { recursive: true });
+    writeFileSync(moved, read('packs/rules/s3-bucket-versioning-enabled.yaml'));
+    expect(validate(parse(readFileSync(moved, 'utf8')))).toBe(true);
+    expect(validate({ ...rule, sorce: {} })).toBe(false);
+    expect(validate(parse(read('packs/baseline.yaml')))).toBe(true);
+    expect(validate({ kind: 'pack', name: 'x' })).toBe(false);
+  });
+
+  it('--refresh-schemas rewrites the schemas only, and keeps the editor settings a user has', async () => {
+    await init();
+    writeFileSync(join(dir, '.packsmith/schemas/rule.schema.json'), '{}\n');
+    writeFileSync(join(dir, '.vscode/settings.json'), '{ "mine": true }\n');
+    const ruleText = read('packs/rules/s3-bucket-versioning-enabled.yaml');
+    const result = await runCli(['init', '--refresh-schemas'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toEqual(['refreshed .packsmith/schemas/rule.schema.json']);
+    expect(read('.packsmith/schemas/rule.schema.json')).toBe(
+      readFileSync(join(packageRoot(), 'schemas', 'rule.schema.json'), 'utf8'),
+    );
+    expect(read('.vscode/settings.json')).toBe('{ "mine": true }\n');
+    expect(read('packs/rules/s3-bucket-versioning-enabled.yaml')).toBe(ruleText);
+    const again = await runCli(['init', '--refresh-schemas'], { cwd: dir });
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain('up to date');
   });
 
   it('writes a README with the next commands', async () => {

@@ -194,3 +194,48 @@ describe('template equivalence', () => {
     );
   });
 });
+
+describe('equivalence: Mappings and rule names that are not literal', () => {
+  const rule = (properties: Record<string, unknown>) => ({
+    Type: 'AWS::Config::ConfigRule',
+    Properties: { Source: { Owner: 'AWS', SourceIdentifier: 'ROOT_ACCOUNT_MFA_ENABLED' }, ...properties },
+  });
+  const template = (mappings: unknown, resources: Record<string, unknown>) => ({
+    Parameters: { Name: { Type: 'String', Default: 'mfa' } },
+    ...(mappings === undefined ? {} : { Mappings: mappings }),
+    Resources: resources,
+  });
+
+  it('compares Mappings, values as text', () => {
+    const resources = { Mfa: rule({ ConfigRuleName: 'mfa' }) };
+    const a = template({ M: { k: { v: 1 } } }, resources);
+    expect(templateDifferences(a, template({ M: { k: { v: '1' } } }, resources))).toEqual([]);
+    expect(templateDifferences(a, template({ M: { k: { v: '2' } } }, resources))).toEqual([
+      'Mappings: {"M":{"k":{"v":"1"}}} in the original, {"M":{"k":{"v":"2"}}} rebuilt',
+    ]);
+    expect(equivalentTemplates(a, template(undefined, resources))).toBe(false);
+  });
+
+  it('matches a rule named by Ref by that Ref, and a rule without a name by its logical id', () => {
+    const fix = (name: unknown) => ({
+      Type: 'AWS::Config::RemediationConfiguration',
+      Properties: { ConfigRuleName: name, TargetType: 'SSM_DOCUMENT', TargetId: 'Doc' },
+    });
+    const a = template(undefined, {
+      ByRef: rule({ ConfigRuleName: { Ref: 'Name' } }),
+      Generated: rule({}),
+      Other: rule({}),
+      FixByRef: fix({ Ref: 'Name' }),
+      FixGenerated: fix({ Ref: 'Generated' }),
+    });
+    expect(templateDifferences(a, structuredClone(a))).toEqual([]);
+    // The same rules, but the generated-name rule under another logical id: a replacement.
+    const renamed = structuredClone(a) as { Resources: Record<string, unknown> };
+    renamed.Resources.Renamed = renamed.Resources.Generated;
+    delete renamed.Resources.Generated;
+    expect(templateDifferences(a, renamed).join('\n')).toMatch(/generated name of Generated.*missing/);
+    // A literal name in place of the Ref is a difference.
+    const literal = template(undefined, { ...a.Resources, ByRef: rule({ ConfigRuleName: 'mfa' }) });
+    expect(templateDifferences(a, literal).join('\n')).toMatch(/rule "\{"Ref":"Name"\}": missing/);
+  });
+});

@@ -541,6 +541,43 @@ describe('import: existing files', () => {
   });
 });
 
+describe('import: values CloudFormation computes', () => {
+  it('keeps Fn::Sub, Fn::ImportValue, Fn::FindInMap, pseudo parameters, Mappings and name forms as written', async () => {
+    const template = join(fixtures, 'computed', 'computed-values.yaml');
+    const { cli, packs } = await importInto([template]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const rebuilt = await rebuild(packs);
+    expect(errorsOf(rebuilt.diagnostics)).toEqual([]);
+    expect(differencesByPack({ 'computed-values': readOriginal(template) }, rebuilt)).toEqual({
+      'computed-values': [],
+    });
+    // Raw values as { cfn }, a Ref to a template parameter as { parameter }.
+    expect(load(join(packs, 'rules/required-tags.yaml')).parameters).toEqual({
+      tag1Key: { cfn: { 'Fn::FindInMap': ['Tags', 'cost', 'key'] } },
+      tag2Key: { cfn: { 'Fn::Sub': '${AWS::AccountId}-owner' } },
+      tag3Key: { cfn: { Ref: 'AWS::Region' } },
+    });
+    const guard = load(join(packs, 'rules/guard-by-parameter.yaml'));
+    expect(guard.ruleName).toEqual({ parameter: 'RuleName' });
+    expect(guard.source).toMatchObject({
+      guard: { debugLogDelivery: { cfn: 'True' }, identifier: 'my-guard' },
+    });
+    const unnamed = load(join(packs, 'rules/Unnamed.yaml'));
+    expect(unnamed.ruleName).toBe(false);
+    expect(unnamed.maximumExecutionFrequency).toEqual({ parameter: 'Frequency' });
+    expect(load(join(packs, 'remediations/guard-by-parameter-remediation.yaml')).runbook).toEqual({
+      parameter: 'Runbook',
+    });
+    expect(load(join(packs, 'remediations/required-tags-remediation.yaml')).parameters).toMatchObject({
+      Topic: { cfn: { 'Fn::ImportValue': 'TopicArn' } },
+      Accounts: { values: ['one', { cfn: { Ref: 'AWS::AccountId' } }] },
+    });
+    expect(load(join(packs, 'computed-values.yaml')).mappings).toEqual({
+      Tags: { cost: { key: 'cost-center', values: ['a', 'b'] } },
+    });
+  });
+});
+
 describe('import: templates that are not conformance packs', () => {
   it('reports each at file:line:column with what to do, and still imports the others', async () => {
     const { cli, packs } = await importInto([join(fixtures, 'broken')]);
@@ -549,8 +586,8 @@ describe('import: templates that are not conformance packs', () => {
       new RegExp(`test/fixtures/import/broken/${file}:${line}:${column}  error  PS150  `);
     expect(cli.stderr).toMatch(at('s3-bucket.yaml', 10, 11));
     expect(cli.stderr).toMatch(/AWS::S3::Bucket is not allowed in a conformance pack/);
-    expect(cli.stderr).toMatch(at('sub-intrinsic.yaml', 11, 28));
-    expect(cli.stderr).toMatch(/not the intrinsic function Fn::Sub/);
+    expect(cli.stderr).toMatch(at('mapping-value.yaml', 11, 23));
+    expect(cli.stderr).toMatch(/an input value must be a text, .* not a mapping/);
     expect(cli.stderr).toMatch(at('syntax-error.yaml', 5, 23));
     expect(cli.stderr).toMatch(at('outputs.yaml', 9, 1));
     expect(cli.stderr).toMatch(/fix: Remove the Outputs section/);
@@ -893,9 +930,9 @@ describe('packsmith import (CLI)', () => {
       remediations: 2,
     });
     expect(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.location?.file)).toEqual([
+      'test/fixtures/import/broken/mapping-value.yaml',
       'test/fixtures/import/broken/outputs.yaml',
       'test/fixtures/import/broken/s3-bucket.yaml',
-      'test/fixtures/import/broken/sub-intrinsic.yaml',
       'test/fixtures/import/broken/syntax-error.yaml',
     ]);
     expect(report.files.every((f) => f.status === 'created')).toBe(true);

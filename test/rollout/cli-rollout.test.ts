@@ -195,8 +195,20 @@ describe.skipIf(!available)(`rollout commands through the CLI${motoSkipNote()}`,
     }
   }, 60_000);
 
-  it('(f) status and history tables', async () => {
-    const status = await f.cli('status');
+  it('(f) status (a summary; every row with --all) and history tables', async () => {
+    const summary = await f.cli('status');
+    expect(summary.code, summary.stderr).toBe(0);
+    const accounts = f.sandbox.org.accounts.length;
+    expect(summary.stdout).toMatch(
+      new RegExp(
+        `^${accounts} account\\(s\\), ${accounts * 2} row\\(s\\) .*: UPDATE_SUCCESSFUL ${accounts * 2}$`,
+        'm',
+      ),
+    );
+    for (const region of REGIONS)
+      expect(summary.stdout).toContain(`  ${region}: ${accounts} (UPDATE_SUCCESSFUL ${accounts})`);
+    expect(summary.stdout).not.toContain('Failures by cause');
+    const status = await f.cli('status', '--all');
     expect(status.code, status.stderr).toBe(0);
     const members = f.sandbox.org.accounts.filter((a) => !a.management);
     for (const region of REGIONS) {
@@ -208,9 +220,6 @@ describe.skipIf(!available)(`rollout commands through the CLI${motoSkipNote()}`,
         expect(row).toMatch(/UPDATE_SUCCESSFUL/);
       }
     }
-    expect(status.stdout).toMatch(
-      new RegExp(`${f.sandbox.org.accounts.length * 2} account row\\(s\\): UPDATE_SUCCESSFUL`),
-    );
     const table = await f.cli('history');
     expect(table.code).toBe(0);
     const deployments = (await history()).deployments;

@@ -36,6 +36,9 @@ import {
   type PreflightInput,
 } from '../../src/rollout/preflight.js';
 import { resourceTypesEvaluated } from '../../src/rollout/resource-types.js';
+import { accountsShownInFinding, formatFindings } from '../../src/cli/run/preflight.js';
+import type { Output } from '../../src/cli/output.js';
+import { painter } from '../../src/cli/terminal.js';
 import {
   configClient,
   motoSkipNote,
@@ -671,7 +674,7 @@ describe('recorder checks with many accounts (fakes)', () => {
       }),
     });
 
-  it('aggregates more than 20 accounts sharing a problem into one finding that lists every account', async () => {
+  it('aggregates more than 20 accounts sharing a problem into one finding; its text names each shown account once', async () => {
     let inFlight = 0;
     let peak = 0;
     const noRecorder = fakeClient({
@@ -706,10 +709,44 @@ describe('recorder checks with many accounts (fakes)', () => {
     expect(f).toMatchObject({ checkId: id('preflight-no-recorder'), region: 'us-east-1' });
     expect(f!.accountId).toBeUndefined();
     expect(f!.accountIds).toEqual(accounts.map((a) => a.id));
-    for (const a of accounts) expect(f!.message).toContain(a.id);
-    expect(f!.message).toContain(String(count));
+    // The message counts them; the ids are listed once, by the formats (PS542 listed them twice).
+    for (const a of accounts) expect(f!.message).not.toContain(a.id);
+    expect(f!.message).toContain(`${count} accounts in us-east-1`);
+    const text = formatFindings(findings, { paint: painter(false) } as Output);
+    for (const a of accounts.slice(0, accountsShownInFinding)) expect(text.split(a.id)).toHaveLength(2);
+    for (const a of accounts.slice(accountsShownInFinding)) expect(text).not.toContain(a.id);
+    expect(text).toContain(`${count} accounts: `);
+    expect(text).toContain(`… and ${count - accountsShownInFinding} more`);
     expect(peak).toBeLessThanOrEqual(4);
     expect(peak).toBeGreaterThan(1);
+  });
+
+  it('text names a problem shared by a few accounts once, with its accounts and Regions; JSON keeps one finding each', async () => {
+    const six = accounts.slice(0, 6);
+    const findings = await runPreflight(
+      { ...inputFor(deployConfig(), six, fakeTree(six)), checkRecorders: { roleName: 'Check' } },
+      {
+        sts: fakeClient({ GetCallerIdentity: () => ({ Account: '123456789012' }) }),
+        organizations: okOrg(),
+        s3: () => fakeClient(bucketsOk),
+        configInAccount: async () =>
+          fakeClient({
+            DescribeConfigurationRecorders: () => ({ ConfigurationRecorders: [] }),
+            DescribeConfigurationRecorderStatus: () => ({ ConfigurationRecordersStatus: [] }),
+            DescribeDeliveryChannels: () => ({ DeliveryChannels: [{ name: 'default' }] }),
+          }),
+      },
+    );
+    expect(findings.map((f) => [f.checkId, f.accountId, f.region])).toEqual(
+      ['eu-west-1', 'us-east-1'].flatMap((region) =>
+        six.map((a) => [id('preflight-no-recorder'), a.id, region]),
+      ),
+    );
+    const text = formatFindings(findings, { paint: painter(false) } as Output);
+    expect(text.split(id('preflight-no-recorder'))).toHaveLength(2);
+    expect(text.split(deployChecks['preflight-no-recorder'].fix)).toHaveLength(2);
+    expect(text).toContain(`6 accounts in eu-west-1, us-east-1: has no configuration recorder`);
+    for (const a of six) expect(text.split(a.id)).toHaveLength(2);
   });
 
   it('reports a role that cannot be assumed once per account (naming the role), not once per Region', async () => {

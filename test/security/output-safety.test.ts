@@ -331,7 +331,9 @@ describe('[11] text from AWS or from files never reaches the terminal raw', () =
         const listed = await org.send(new ListAccountsCommand({}));
         expect(listed.Accounts?.map((a) => a.Name)).toContain(hostileName);
         org.destroy();
-        const status = await f.cli('status');
+        const summary = await f.cli('status');
+        expect(summary.stdout).not.toMatch(rawControl);
+        const status = await f.cli('status', '--all');
         expect(status.stdout).toContain('NOT_DEPLOYED');
         expect(status.stdout).not.toMatch(rawControl);
         expect(status.stdout).toContain('evil\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202egnp.exe');

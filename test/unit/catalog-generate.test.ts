@@ -25,10 +25,28 @@ afterAll(() => {
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
 /** A tiny input in the shared catalog's format, with the irregular cases the real data has. */
-function writeFixture(dir: string, rules: unknown[], runbooks: unknown[]): void {
+function writeFixture(
+  dir: string,
+  rules: unknown[],
+  runbooks: unknown[],
+  descriptions: Record<string, unknown> = fixtureDescriptions,
+): void {
   writeFileSync(join(dir, 'managed-rules.json'), JSON.stringify(rules));
+  writeFileSync(
+    join(dir, 'rule-descriptions.json'),
+    JSON.stringify({ format: 'test', generated: '2026-12-02', sources: [], rules: descriptions }),
+  );
   writeFileSync(join(dir, 'remediation-documents.json'), JSON.stringify(runbooks));
 }
+
+const fixtureDescriptions: Record<string, unknown> = {
+  Z_RULE: {
+    description: 'Checks if z is rotated. The rule is NON_COMPLIANT if it is not.',
+    docPath: 'z-rule.html',
+    source: 'c2hans/aws-docs@1ae5aa2c',
+    note: 'cut',
+  },
+};
 
 const fixtureRules = [
   {
@@ -106,8 +124,11 @@ describe('generate-catalog on a small fixture', () => {
       triggers: { configurationChange: false, periodic: true },
       resourceTypes: [],
       parameters: [{ name: 'maxAge', type: 'int', optional: false, default: '90' }],
+      description: 'Checks if z is rotated. The rule is NON_COMPLIANT if it is not.',
+      documentationUrl: 'https://docs.aws.amazon.com/config/latest/developerguide/z-rule.html',
       origin: 'aws',
       provenance: {
+        description: 'c2hans/aws-docs@1ae5aa2c (cut)',
         parameters: 'docs-2023',
         resourceTypes: 'none-documented',
         source: 'awsdocs/aws-config-developer-guide:doc_source/z-rule.md@abc1234',
@@ -116,6 +137,10 @@ describe('generate-catalog on a small fixture', () => {
       },
     });
     expect(rules[0]?.provenance.triggerText).toBeUndefined();
+    // A rule rule-descriptions.json does not describe has neither field nor provenance for it.
+    expect(rules[0]?.description).toBeUndefined();
+    expect(rules[0]?.documentationUrl).toBeUndefined();
+    expect(rules[0]?.provenance.description).toBeUndefined();
   });
 
   it('runbooks: untyped → String, unmarked → not required, each with a provenance note', () => {
@@ -179,6 +204,16 @@ describe('generate-catalog on a small fixture', () => {
     );
     writeFixture(bad, [fixtureRules[0], fixtureRules[0]], []);
     expect(() => generateCatalog({ sharedDir: bad, outDir: tempDir() })).toThrow(/"Z_RULE" appears twice/);
+    writeFixture(bad, fixtureRules, [], { NOT_A_RULE: fixtureDescriptions.Z_RULE });
+    expect(() => generateCatalog({ sharedDir: bad, outDir: tempDir() })).toThrow(
+      /rule-descriptions\.json: rules\.NOT_A_RULE describes a rule that is not in managed-rules\.json/,
+    );
+    writeFixture(bad, fixtureRules, [], {
+      Z_RULE: { ...(fixtureDescriptions.Z_RULE as object), docPath: '../evil' },
+    });
+    expect(() => generateCatalog({ sharedDir: bad, outDir: tempDir() })).toThrow(
+      /rules\.Z_RULE\.docPath: not a Developer Guide page name/,
+    );
   });
 
   it('runs as a script with --shared and --out (npm run catalog:generate)', () => {
@@ -206,4 +241,23 @@ describe('committed catalog data', () => {
       }
     },
   );
+});
+
+describe('committed catalog data: descriptions', () => {
+  const rules = readJson<ManagedRule[]>(join(repoRoot, 'src/catalog/data', outputFiles.rules));
+  it('every managed rule says what it checks and links its Developer Guide page, with provenance', () => {
+    const missing = rules.filter(
+      (r) =>
+        r.description === undefined ||
+        r.documentationUrl !== `https://docs.aws.amazon.com/config/latest/developerguide/${r.name}.html` ||
+        r.provenance.description === undefined,
+    );
+    expect(missing.map((r) => r.identifier)).toEqual([]);
+    const rotated = rules.find((r) => r.identifier === 'ACCESS_KEYS_ROTATED');
+    expect(rotated?.description).toMatch(/^Checks if active IAM access keys are rotated/);
+    // The six rules whose name is not the lowercased identifier link their name's page.
+    expect(rules.find((r) => r.identifier === 'INCOMING_SSH_DISABLED')?.documentationUrl).toMatch(
+      /\/restricted-ssh\.html$/,
+    );
+  });
 });

@@ -488,6 +488,20 @@ describe('template checks: good and bad fixtures', () => {
     expect(params.map((d) => [d.checkId, d.severity])).toEqual([['PS132', 'error']]);
   });
 
+  it("PS302: packsmith's own <REPLACE-ME…> placeholders are errors wherever they are", () => {
+    const role = 'arn:aws:iam::111122223333:role/fix';
+    const filled = findings(
+      base.replace(role, "'arn:aws:iam::<REPLACE-ME-account-id>:role/<REPLACE-ME-role-name>'"),
+    );
+    expect(filled.map((d) => [d.checkId, d.severity])).toEqual([['PS302', 'error']]);
+    expect(filled[0]!.message).toContain('<REPLACE-ME-account-id>');
+    // Behind another placeholder in the same value, still found; AWS's own placeholders stay warnings.
+    const mixed = findings(base.replace(role, "'arn:aws:iam::<Account-Id>:role/<REPLACE-ME-role-name>'"));
+    expect(mixed.map((d) => [d.checkId, d.severity])).toEqual([['PS302', 'error']]);
+    const aws = findings(base.replace(role, "'arn:aws:iam::<Account-Id>:role/fix'"));
+    expect(aws.map((d) => [d.checkId, d.severity])).toEqual([['PS302', 'warning']]);
+  });
+
   it('reads JSON templates and short-form tags alike', () => {
     const json = JSON.stringify(
       {

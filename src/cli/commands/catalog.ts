@@ -45,7 +45,11 @@ export function registerCatalog(program: Command): void {
     )
     .option('--resource-type <type>', 'only rules that evaluate this resource type (e.g. AWS::S3::Bucket)')
     .option('--trigger <trigger>', 'only rules with this trigger: change or periodic')
-    .option('--text <words>', 'only entries whose identifier or name contains every word (case-insensitive)')
+    .option(
+      '--text <words>',
+      'only entries matching every word in identifier, name, description, resource types or ' +
+        'parameter names, best match first',
+    )
     .option('--runbooks', 'list SSM Automation runbooks instead of managed rules')
     .option('--format <format>', 'output format: text or json', 'text')
     .option(
@@ -118,11 +122,6 @@ async function resolveCatalog(rootOption: string | undefined, out: Output): Prom
 // ---------------------------------------------------------------------------------------------
 // list
 
-function matchesWords(words: readonly string[], ...fields: string[]): boolean {
-  const haystack = fields.map((f) => f.toLowerCase());
-  return words.every((w) => haystack.some((h) => h.includes(w)));
-}
-
 async function listAction(options: ListOptions, out: Output): Promise<void> {
   const format = parseFormat(options.format);
   const trigger = parseTrigger(options.trigger);
@@ -131,29 +130,28 @@ async function listAction(options: ListOptions, out: Output): Promise<void> {
   }
   const resourceType = options.resourceType?.trim();
   if (resourceType === '') throw new UsageError('--resource-type needs a value, e.g. AWS::S3::Bucket');
-  const words = (options.text ?? '')
-    .toLowerCase()
-    .split(/\s+/)
-    .filter((w) => w.length > 0);
+  const query = options.text ?? '';
   const catalog = await resolveCatalog(options.root, out);
+  const { searchEntries, ruleSearchFields, runbookSearchFields } = await import('../../catalog/search.js');
 
   if (options.runbooks) {
-    const runbooks = catalog.runbooks().filter((r) => matchesWords(words, r.name));
+    const runbooks = searchEntries(catalog.runbooks(), query, runbookSearchFields).map((h) => h.entry);
     if (format === 'json') out.out(jsonDocument('catalog-list', { runbooks }));
     else out.out(runbookTable(runbooks, catalog.runbooks().length, out.paint));
     return;
   }
 
   const wantedType = resourceType?.toLowerCase();
-  const rules = catalog
+  const filtered = catalog
     .rules()
     .filter(
       (r) =>
         (wantedType === undefined || r.resourceTypes.some((t) => t.toLowerCase() === wantedType)) &&
         (trigger === undefined ||
-          (trigger === 'change' ? r.triggers.configurationChange : r.triggers.periodic)) &&
-        matchesWords(words, r.identifier, r.name),
+          (trigger === 'change' ? r.triggers.configurationChange : r.triggers.periodic)),
     );
+  // Best match first (see src/catalog/search.ts for the scoring); without --text, catalog order.
+  const rules = searchEntries(filtered, query, ruleSearchFields).map((h) => h.entry);
   if (resourceType !== undefined && rules.length === 0) {
     const note = unknownResourceTypeNote(resourceType, catalog);
     if (note) out.err(note);
@@ -321,10 +319,30 @@ function keyValues(pairs: ReadonlyArray<readonly [string, string]>, indent = '  
   return pairs.map(([k, v]) => `${indent}${`${k}:`.padEnd(width)} ${v}`);
 }
 
-function provenanceLines(provenance: Record<string, string>, paint: Painter): string[] {
-  const entries = Object.entries(provenance).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (entries.length === 0) return [];
-  return [section('provenance', paint), ...keyValues(entries, '    ').map((l) => paint.dim(l))];
+/** `text` wrapped at word boundaries to `width` columns, each line indented. */
+function wrap(text: string, indent: string, width = 100): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(indent + line);
+  return lines;
+}
+
+/** The catalog extension file that added or corrected the entry, when one did. */
+function extensionFact(entry: { provenance: Record<string, string> }): Array<[string, string]> {
+  const file = entry.provenance.extension;
+  return file === undefined ? [] : [['catalog extension', file]];
+}
+
+/** Where the facts came from is in `--format json` (`provenance`); the text output says so once. */
+function provenanceHint(entry: { identifier?: string; name: string }, paint: Painter): string {
+  const id = entry.identifier ?? entry.name;
+  return paint.dim(`  (where each fact comes from: packsmith catalog show ${id} --format json)`);
 }
 
 /** `required`, `optional`, `default "90"` (may be omitted: the default applies) or `optional, default "14"`. */
@@ -337,8 +355,13 @@ function parameterStatus(p: ManagedRuleParameter): string {
 function showRule(rule: ManagedRule, paint: Painter): string {
   const lines = [
     `${paint.bold(rule.identifier)}  ${paint.dim(`(${rule.name})`)}`,
+    ...(rule.description !== undefined
+      ? wrap(rule.description, '  ')
+      : ['  (the catalog has no description of what this rule checks)']),
     ...keyValues([
+      ['documentation', rule.documentationUrl ?? 'none in the catalog'],
       ['origin', rule.origin === 'aws' ? 'aws (shipped catalog)' : 'repository (catalog extension)'],
+      ...extensionFact(rule),
       [
         'triggers',
         [
@@ -361,7 +384,7 @@ function showRule(rule: ManagedRule, paint: Painter): string {
     const rows = rule.parameters.map((p) => [p.name, p.type, parameterStatus(p)]);
     lines.push(indentTable(rows, '    '));
   }
-  lines.push(...provenanceLines(rule.provenance, paint));
+  lines.push(provenanceHint(rule, paint));
   return `${lines.join('\n')}\n`;
 }
 
@@ -383,6 +406,7 @@ function indentTable(rows: ReadonlyArray<readonly string[]>, indent: string): st
 function showRunbook(runbook: Runbook, paint: Painter): string {
   const facts: Array<[string, string]> = [
     ['origin', runbook.origin === 'aws' ? 'aws (shipped catalog)' : 'repository (catalog extension)'],
+    ...extensionFact(runbook),
   ];
   if (runbook.family) facts.push(['family', runbook.family]);
   if (runbook.documentType) facts.push(['document type', runbook.documentType]);
@@ -414,7 +438,7 @@ function showRunbook(runbook: Runbook, paint: Painter): string {
     });
     lines.push(indentTable(rows, '    '));
   }
-  lines.push(...provenanceLines(runbook.provenance, paint));
+  lines.push(provenanceHint(runbook, paint));
   if (runbook.provenance.snapshot) {
     lines.push(
       paint.yellow(

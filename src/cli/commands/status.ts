@@ -7,11 +7,19 @@ export function registerStatus(program: Command): void {
     program
       .command('status')
       .description(
-        "Every account's status per pack and Region, read from AWS now and merged with the recorded history.",
+        "Every account's status per pack and Region, read from AWS now and merged with the recorded history: a summary with failures grouped by cause; rows on request.",
       )
       .argument('[pack...]', 'packs of the deployment configuration (default: all)'),
   )
-    .addOption(new Option('--account <id...>', 'only these accounts'))
+    .addOption(new Option('--account <id...>', 'only these accounts (their rows are listed)'))
+    .addOption(
+      new Option(
+        '--ou <ou...>',
+        'only accounts in these OUs (id ou-… or r-…, or a path /Root/Prod) and below',
+      ),
+    )
+    .option('--failed', 'only failed rows (listed)')
+    .option('--all', 'list every row after the summary (the summary alone by default)')
     .option(
       '--compliance',
       "add each account's conformance pack compliance, read through the configuration's complianceAggregator",

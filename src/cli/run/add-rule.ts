@@ -59,9 +59,7 @@ export async function runAddRule(identifier: string, options: AddRuleOptions): P
 
   const pack = options.pack === undefined ? undefined : await packEdit(options.pack, blockName, repo);
 
-  const schemasDir = existsSync(join(root, '.packsmith', 'schemas'))
-    ? join(root, '.packsmith', 'schemas')
-    : join(packageRoot(), 'schemas');
+  const schemasDir = editorSchemasDir(root);
   const text = ruleBlockYaml(rule, {
     name: blockName,
     schemaPath: schemaReference(dirname(file), schemasDir, 'rule'),
@@ -154,8 +152,15 @@ async function packEdit(
   return { name: packName, path: manifest.path, text };
 }
 
+/** Where new blocks point editors for their schemas: the repository's copies (init), else packsmith's. */
+export function editorSchemasDir(root: string): string {
+  return existsSync(join(root, '.packsmith', 'schemas'))
+    ? join(root, '.packsmith', 'schemas')
+    : join(packageRoot(), 'schemas');
+}
+
 /** Replaces a file atomically (temp file + rename). */
-async function replaceFile(path: string, content: string): Promise<void> {
+export async function replaceFile(path: string, content: string): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, content, 'utf8');
   await rename(temp, path);

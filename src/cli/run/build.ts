@@ -1,18 +1,14 @@
 /** `packsmith build`: the shell around the generator (files in, files out, a report). */
 import { join, resolve } from 'node:path';
-import { loadRepository } from '../../authoring/repository.js';
-import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { build } from '../../app/build.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatDiagnosticsText, summarize } from '../../diagnostics/format-text.js';
-import { finalizeDiagnostics } from '../../diagnostics/pipeline.js';
-import { checkRepository } from '../../validation/check-built.js';
-import { allChecks } from '../../validation/registry.js';
-import { packageTemplateSource } from '../../generator/package-templates.js';
 import { writeAllOrNothing } from './write-outputs.js';
 import { displayPath } from '../../util/paths.js';
-import { closest } from '../../util/suggest.js';
-import { CliError, ExitCode, UsageError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
 import { loadRepositoryConfig } from './repository-config.js';
+import { fromCore } from './rollout-context.js';
 
 export async function runBuild(
   names: string[],
@@ -29,37 +25,19 @@ export async function runBuild(
 ): Promise<number> {
   const io = processOutput();
   const config = loadRepositoryConfig(options.config, options.root, io);
-  const repo = await loadRepository(options.root);
-  if (repo.packs.size === 0 && repo.diagnostics.length === 0) {
-    throw new CliError(
-      `no pack manifests (kind: pack) under ${displayPath(repo.packsDir)}; create one with \`packsmith init\``,
-    );
-  }
-  for (const name of names) {
-    if (!repo.packs.has(name) && !repo.broken.pack.has(name)) {
-      const hint = closest(name, repo.packs.keys(), 1)[0];
-      throw new UsageError(`there is no pack named "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
-    }
-  }
-  const result = checkRepository(repo, names, packageTemplateSource(), { readme: options.docs });
-  const { checkGuardPolicies, repositoryPolicies, CfnGuardRequiredError } =
-    await import('../../validation/guard/policies.js');
-  let guard;
-  try {
-    guard = await checkGuardPolicies(repositoryPolicies(repo), options.cfnGuard ?? 'auto');
-  } catch (error) {
-    if (error instanceof CfnGuardRequiredError) throw new CliError(error.message, ExitCode.failure);
-    throw error;
-  }
-  if (guard.status.ran === false && guard.status.missing) io.err(`packsmith: ${guard.status.reason}`);
-  const { diagnostics, suppressed } = finalizeDiagnostics({
-    diagnostics: [...result.diagnostics, ...guard.diagnostics],
-    ...(config?.checks ? { settings: config.checks } : {}),
-    files: repo.texts,
-    checks: allChecks(),
-  });
-  const failed =
-    hasErrors(diagnostics) || (options.strict === true && diagnostics.some((d) => d.severity === 'warning'));
+  const outcome = await fromCore(io, () =>
+    build({
+      root: options.root,
+      packs: names,
+      readme: options.docs,
+      ...(options.strict !== undefined ? { strict: options.strict } : {}),
+      ...(config ? { config } : {}),
+      ...(options.cfnGuard ? { cfnGuard: options.cfnGuard } : {}),
+    }),
+  );
+  if (outcome.cfnGuardNotice) io.err(`packsmith: ${outcome.cfnGuardNotice}`);
+  const { diagnostics, suppressed } = outcome;
+  const failed = !outcome.ok;
 
   const written: Array<{
     pack: string;
@@ -70,13 +48,13 @@ export async function runBuild(
   }> = [];
   if (!failed) {
     const outDir = resolve(options.out);
-    const files = result.built.flatMap((built) => [
+    const files = outcome.built.flatMap((built) => [
       { path: join(outDir, `${built.name}.yaml`), content: built.template },
       ...(options.docs ? [{ path: join(outDir, `${built.name}.md`), content: built.readme }] : []),
     ]);
     const unchanged = await writeAllOrNothing(outDir, files);
     const perPack = options.docs ? 2 : 1;
-    result.built.forEach((built, i) => {
+    outcome.built.forEach((built, i) => {
       const template = files[i * perPack]!;
       written.push({
         pack: built.name,

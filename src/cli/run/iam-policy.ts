@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { accountCheckStatements, deployerStatements, policyDocument } from '../../aws/iam-policy.js';
+import { partitionOf } from '../../facts/partitions.js';
 import { deployConfigFileName, loadDeployConfig } from '../../org/deploy-config.js';
 import { displayPath } from '../../util/paths.js';
 import type { IamPolicyCommandOptions } from '../options.js';
@@ -29,6 +30,7 @@ export async function runIamPolicy(options: IamPolicyCommandOptions): Promise<nu
     templateBuckets: [...new Set(Object.values(config.templateBuckets))].sort(),
     ...(deliveryBuckets.length ? { deliveryBuckets } : {}),
     ...(config.accountCheckRoleName ? { accountCheckRoleName: config.accountCheckRoleName } : {}),
+    partition: partitionOf(config.regions[0]!).id,
   }).filter((s) => s.statement.Sid !== 'DeliveryBuckets' || deliveryBuckets.length > 0);
   io.out(JSON.stringify(policyDocument(statements), null, 2));
   return 0;

@@ -17,7 +17,31 @@ import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
 export interface InitOptions {
   force?: boolean;
   format: OutputFormat;
+  /** What the CI workflow installs (`npm install --global SPEC`); default packsmith@VERSION. */
+  package?: string;
+  /** Only rewrite the editor schemas (and the editor mapping when missing); touch no other file. */
+  refreshSchemas?: boolean;
 }
+
+/**
+ * The schemas init ships into .packsmith/schemas: every authoring kind, the one for any authoring
+ * file (chosen by `kind`), and the deployment and repository configurations.
+ */
+const shippedSchemas = [...authoringKinds, 'packsmith', 'deploy', 'config'] as const;
+
+/**
+ * The editor mapping (VS Code's YAML extension, i.e. yaml-language-server): schemas by file pattern,
+ * so a file validates at any folder depth and after a move.
+ */
+export const editorSchemaMapping: Readonly<Record<string, string[]>> = {
+  './.packsmith/schemas/packsmith.schema.json': ['packs/**/*.yaml', 'packs/**/*.yml'],
+  './.packsmith/schemas/deploy.schema.json': ['packsmith.deploy.yaml', 'packsmith.deploy.yml'],
+  './.packsmith/schemas/config.schema.json': ['packsmith.config.yaml', 'packsmith.config.yml'],
+};
+const editorSettingsPath = '.vscode/settings.json';
+
+/** The cfn-lint release the CI workflow installs when the runner has none: the one packsmith is tested with. */
+const ciCfnLintVersion = '1.51.0';
 
 /** The example rule and pack of a new repository. */
 const exampleRule = 'S3_BUCKET_VERSIONING_ENABLED';
@@ -35,7 +59,8 @@ export async function runInit(dir: string, options: InitOptions): Promise<number
   if (existsSync(root) && !statSync(root).isDirectory()) {
     throw new CliError(`${displayPath(root)} exists and is not a folder`);
   }
-  const files = planFiles(root);
+  if (options.refreshSchemas) return refreshSchemas(root, options, io);
+  const files = planFiles(root, options.package);
 
   const existing = files.filter((f) => existsSync(join(root, f.path))).map((f) => f.path);
   if (existing.length > 0 && !options.force) {
@@ -74,26 +99,25 @@ export async function runInit(dir: string, options: InitOptions): Promise<number
 }
 
 /** Every file init writes, in the order it writes them. */
-function planFiles(root: string): PlannedFile[] {
+function planFiles(root: string, packageSpec: string | undefined): PlannedFile[] {
   const pkg = packageRoot();
   const version = packageVersion(pkg);
+  const values: Record<string, string> = {
+    version,
+    package: yamlScalar(packageSpec ?? `packsmith@${version}`),
+    cfnLintVersion: yamlScalar(ciCfnLintVersion),
+  };
   const schemasDir = join(root, '.packsmith', 'schemas');
   const rule = loadCatalog().rule(exampleRule);
   if (!rule) throw new Error(`the catalog has no ${exampleRule}`);
   const ruleFile = `packs/rules/${rule.name}.yaml`;
   const template = (name: string) =>
-    readFileSync(join(pkg, 'templates', 'init', name), 'utf8').replaceAll('{{version}}', version);
+    readFileSync(join(pkg, 'templates', 'init', name), 'utf8').replace(
+      /\{\{(\w+)\}\}/g,
+      (whole, key: string) => values[key] ?? whole,
+    );
 
-  const schemas = authoringKinds.map((kind) => {
-    const from = join(pkg, 'schemas', `${kind}.schema.json`);
-    let content: string;
-    try {
-      content = readFileSync(from, 'utf8');
-    } catch (error) {
-      throw new Error(`packsmith's JSON Schemas are missing (${(error as Error).message})`);
-    }
-    return { path: `.packsmith/schemas/${kind}.schema.json`, content };
-  });
+  const schemas = schemaFiles(pkg);
 
   return [
     {
@@ -113,10 +137,66 @@ function planFiles(root: string): PlannedFile[] {
       }),
     },
     ...schemas,
+    editorSettings(),
     { path: '.gitignore', content: template('gitignore') },
     { path: '.github/workflows/packsmith.yml', content: template('packsmith.yml') },
     { path: 'README.md', content: template('README.md') },
   ];
+}
+
+/** A value for a YAML template: JSON's double-quoted string is valid YAML and cannot break out of its line. */
+function yamlScalar(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** The schema files init ships, read from packsmith's own schemas/. */
+function schemaFiles(pkg: string): PlannedFile[] {
+  return shippedSchemas.map((kind) => {
+    const from = join(pkg, 'schemas', `${kind}.schema.json`);
+    let content: string;
+    try {
+      content = readFileSync(from, 'utf8');
+    } catch (error) {
+      throw new Error(`packsmith's JSON Schemas are missing (${(error as Error).message})`);
+    }
+    return { path: `.packsmith/schemas/${kind}.schema.json`, content };
+  });
+}
+
+function editorSettings(): PlannedFile {
+  return {
+    path: editorSettingsPath,
+    content: `${JSON.stringify({ 'yaml.schemas': editorSchemaMapping }, null, 2)}\n`,
+  };
+}
+
+/**
+ * `init --refresh-schemas`: this version's schemas replace those in .packsmith/schemas; the editor
+ * mapping is written only when the repository has no .vscode/settings.json (the user's file is theirs).
+ */
+async function refreshSchemas(
+  root: string,
+  options: InitOptions,
+  io: ReturnType<typeof processOutput>,
+): Promise<number> {
+  if (!existsSync(join(root, 'packs'))) {
+    throw new CliError(`${displayPath(root)} has no packs/ folder: run packsmith init there first`);
+  }
+  const files = schemaFiles(packageRoot());
+  const settings = existsSync(join(root, editorSettingsPath)) ? [] : [editorSettings()];
+  const written: string[] = [];
+  for (const file of [...files, ...settings]) {
+    const path = join(root, file.path);
+    if (existsSync(path) && readFileSync(path, 'utf8') === file.content) continue;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.content, 'utf8');
+    written.push(displayPath(path));
+  }
+  if (options.format === 'json') {
+    io.out(jsonDocument('init', { root: displayPath(root), created: written, overwritten: [] }));
+  } else if (written.length === 0) io.err('schemas are up to date');
+  else for (const path of written) io.out(`${io.paint.green('refreshed')} ${path}`);
+  return ExitCode.ok;
 }
 
 function packageVersion(pkg: string): string {

@@ -9,7 +9,8 @@ import type { RegionRolloutResult, WaveEvent } from '../../rollout/rollout.js';
 import { hintFor } from '../../rollout/hints.js';
 import { emptyCounts } from '../../rollout/tracker.js';
 import { createProgress, type Progress } from '../progress.js';
-import { formatRolloutSummary, summaryJson } from '../rollout-summary.js';
+import { failureCausesOf, formatRolloutSummary, summaryJson } from '../rollout-summary.js';
+import { formatFailureCauses } from '../account-summary-text.js';
 import type { RolloutDocument } from '../../report/schemas/rollout.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { jsonDocument, type Output } from '../output.js';
@@ -367,7 +368,8 @@ export function reportResults(
     const cancelled = ending.interrupted
       ? { cancelled: { signal: ending.interrupted, beforeAnyChange: false, inProgress } }
       : {};
-    io.out(jsonDocument('rollout', { ok, ...cancelled, regions }));
+    const failures = failureCausesOf(results);
+    io.out(jsonDocument('rollout', { ok, ...cancelled, regions, ...(failures.length ? { failures } : {}) }));
     return code;
   }
   const color = useColor(process.stdout);
@@ -393,11 +395,14 @@ export function reportResults(
       counts: r.counts ?? emptyCounts(),
       outcome: r.outcome === 'stopped' ? 'failed' : r.outcome,
       color,
+      failures: false,
     });
-    blocks.push(r.rollout?.waves.length ? `${summary}\n${formatWaves(r, p)}` : summary);
+    blocks.push(r.rollout?.waves.length ? `${summary}\n${formatWaves(r, p)}` : summary.trimEnd());
   }
   for (const u of unchanged)
     blocks.push(`${p.bold(u.pack)} in ${u.region}: ${p.dim('unchanged, nothing to do')}`);
+  const causes = failureCausesOf(results.filter((r) => r.outcome !== 'put-failed'));
+  if (causes.length > 0) blocks.push(formatFailureCauses(causes, p).join('\n'));
   for (const r of storeFailed) {
     blocks.push(
       p.red(

@@ -2,7 +2,7 @@
  * The data of `packsmith status --format html`: what AWS reports now (the status rows), the
  * configuration's waves, and the deployments and status transitions the local database recorded.
  */
-import { orgPackNameOf, type DeployConfig } from '../../org/deploy-config.js';
+import { orgPackNameOf, type DeployConfig, type PackDeployment } from '../../org/deploy-config.js';
 import type { OrgTree } from '../../org/discover.js';
 import { resolveTargets } from '../../org/targeting.js';
 import type { ReportData, ReportTimelineEvent } from '../../report/report-data.js';
@@ -16,6 +16,28 @@ type StatusRow = Static<typeof StatusOutputSchema>['accounts'][number];
 
 /** Deployments per pack and Region whose transitions go into the timeline (the latest ones). */
 const DEPLOYMENTS_IN_TIMELINE = 20;
+
+/** The configured waves of a pack, with their accounts (none without waves). */
+function wavesOfPack(tree: OrgTree, deployment: PackDeployment): Array<{ name: string; accounts: string[] }> {
+  if (!deployment.waves) return [];
+  const included = resolveTargets(tree, deployment.targets).included;
+  return resolveWaves({ tree, included, waves: deployment.waves }).waves.map((w) => ({
+    name: w.name,
+    accounts: w.accounts.map((a) => a.id),
+  }));
+}
+
+/** Each account's wave per pack, keyed `pack accountId`. */
+export function wavesOf(config: DeployConfig, tree: OrgTree, packs: readonly string[]): Map<string, string> {
+  const waveOf = new Map<string, string>();
+  for (const pack of packs) {
+    const deployment = config.packs[pack];
+    if (!deployment) continue;
+    for (const w of wavesOfPack(tree, deployment))
+      for (const id of w.accounts) waveOf.set(`${pack} ${id}`, w.name);
+  }
+  return waveOf;
+}
 
 export function statusReportData(input: {
   config: DeployConfig;
@@ -31,13 +53,7 @@ export function statusReportData(input: {
   const packs = input.packs.flatMap((pack) => {
     const deployment = config.packs[pack];
     if (!deployment) return [];
-    const included = resolveTargets(tree, deployment.targets).included;
-    const waves = deployment.waves
-      ? resolveWaves({ tree, included, waves: deployment.waves }).waves.map((w) => ({
-          name: w.name,
-          accounts: w.accounts.map((a) => a.id),
-        }))
-      : [];
+    const waves = wavesOfPack(tree, deployment);
     for (const w of waves) for (const id of w.accounts) waveOf.set(`${pack} ${id}`, w.name);
     return [{ pack, orgPackName: orgPackNameOf(pack, deployment), regions: [...input.regions], waves }];
   });

@@ -6,7 +6,7 @@
 import { printableLine } from '../../util/text.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { statusReportData } from './status-report.js';
+import { statusReportData, wavesOf } from './status-report.js';
 import {
   complianceCsv,
   csvField,
@@ -16,7 +16,7 @@ import {
   type RuleCompliance,
   type UnmappedRule,
 } from '../../rollout/compliance.js';
-import { orgPackNameOf } from '../../org/deploy-config.js';
+import { orgPackNameOf, ouRefPattern } from '../../org/deploy-config.js';
 import { resolveTargets } from '../../org/targeting.js';
 import { hintFor } from '../../rollout/hints.js';
 import { describePack } from '../../rollout/observe.js';
@@ -29,6 +29,10 @@ import type { StatusOutputSchema } from '../../report/schemas/rollout.js';
 import type { Static } from '@sinclair/typebox';
 import { buildPacks, discover, loadRolloutContext } from './rollout-context.js';
 import { table } from './table.js';
+import type { OrgTree } from '../../org/discover.js';
+import { summarizeAccounts, type AccountSummary, type SummaryRow } from '../../rollout/account-summary.js';
+import type { Painter } from '../terminal.js';
+import { formatCounts, formatFailureCauses } from '../account-summary-text.js';
 
 type StatusRow = Static<typeof StatusOutputSchema>['accounts'][number];
 
@@ -36,6 +40,10 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
   const io = processOutput();
   for (const id of options.account ?? []) {
     if (!/^\d{12}$/.test(id)) throw new UsageError(`--account ${id}: an account id has 12 digits`);
+  }
+  for (const ou of options.ou ?? []) {
+    if (!ouRefPattern.test(ou))
+      throw new UsageError(`--ou ${ou}: give an OU id (ou-…, r-…) or a path from the root (/Root/Prod)`);
   }
   if (options.format === 'csv' && !options.compliance) {
     throw new UsageError('--format csv is the compliance evidence format: use it with --compliance');
@@ -59,7 +67,8 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       }
     };
     const wanted = options.account?.length ? new Set(options.account) : undefined;
-    const rows: StatusRow[] = [];
+    let rows: StatusRow[] = [];
+    const waveOf = wavesOf(ctx.config, tree, ctx.packs);
     try {
       for (const pack of ctx.packs) {
         const deployment = ctx.config.packs[pack];
@@ -83,12 +92,14 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
             const hint = row?.status.endsWith('_FAILED')
               ? hintFor(row.errorCode, row.errorMessage)
               : undefined;
+            const wave = waveOf.get(`${pack} ${id}`);
             rows.push({
               pack,
               orgPackName,
               region,
               accountId: id,
               ...(account ? { name: account.name, ouPath: account.ouPath } : {}),
+              ...(wave ? { wave } : {}),
               status: row?.status ?? 'NOT_DEPLOYED',
               ...(row?.errorCode ? { errorCode: row.errorCode } : {}),
               ...(row?.errorMessage ? { errorMessage: row.errorMessage } : {}),
@@ -110,8 +121,8 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       store?.close();
       throw error;
     }
-    const counts: Record<string, number> = {};
-    for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+    rows = rows.filter(rowFilter(options, tree));
+    const summary = summarizeAccounts(rows.map(summaryRowOf));
     const compliance = options.compliance ? await complianceOf(ctx, options, io) : undefined;
     if (compliance) {
       const byAccount = new Map(compliance.packs.map((c) => [`${c.pack} ${c.region} ${c.accountId}`, c]));
@@ -141,6 +152,8 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       } finally {
         store?.close();
       }
+      // Writing the report is the command's whole work: the failures are in the report.
+      return 0;
     } else if (options.format === 'csv') {
       store?.close();
       // One table for every pack: the pack's name leads each row.
@@ -156,7 +169,8 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       emit(
         jsonDocument('status', {
           accounts: rows,
-          counts,
+          counts: summary.statuses,
+          summary,
           localHistory:
             unavailable === undefined ? { available: true } : { available: false, reason: unavailable },
           ...(compliance ? { compliance } : {}),
@@ -164,46 +178,14 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       );
     } else {
       store?.close();
-      const p = io.paint;
-      emit(
-        table(
-          [
-            'pack',
-            'region',
-            'account',
-            'name',
-            'OU',
-            'status',
-            ...(compliance ? ['compliance'] : []),
-            'since',
-            'error',
-          ],
-          rows.map((r) => [
-            r.pack,
-            r.region,
-            r.accountId + (r.target ? '' : ' *'),
-            r.name ?? '',
-            r.ouPath ?? '',
-            r.status,
-            ...(compliance ? [r.compliance ?? '-'] : []),
-            r.lastUpdateTime ?? '',
-            [r.errorCode, r.errorMessage].filter(Boolean).join(': '),
-          ]),
-        ),
-      );
-      const summary = Object.entries(counts)
-        .sort()
-        .map(([s, n]) => `${s} ${n}`)
-        .join(', ');
-      io.out(`\n${rows.length} account row(s): ${printableLine(summary) || 'none'}`);
-      if (rows.some((r) => !r.target))
-        io.out(p.dim('* not a target of the configuration (joined later, or excluded since)'));
-      for (const r of rows.filter((x) => x.hint))
-        io.out(`${p.cyan('hint')} ${printableLine(`${r.accountId} ${r.region}: ${r.hint}`)}`);
-      if (!existsSync(ctx.statePath))
-        io.out(p.dim(`(no local history at ${ctx.statePath}: statuses are AWS's only)`));
-      else if (unavailable !== undefined)
-        io.out(p.yellow(`(local history unavailable: ${unavailable}; statuses are AWS's only)`));
+      const history = !existsSync(ctx.statePath)
+        ? io.paint.dim(`(no local history at ${printableLine(ctx.statePath)}: statuses are AWS's only)`)
+        : unavailable !== undefined
+          ? io.paint.yellow(
+              `(local history unavailable: ${printableLine(unavailable)}; statuses are AWS's only)`,
+            )
+          : undefined;
+      emit(statusText(rows, { summary, options, compliance: Boolean(compliance), history }, io.paint));
     }
     return rows.some((r) => r.target && (r.status.endsWith('_FAILED') || r.status === 'NOT_DEPLOYED'))
       ? 1
@@ -263,4 +245,86 @@ async function complianceOf(
     unmapped.push(...result.unmapped.map((c) => ({ ...c, pack })));
   }
   return { aggregator: aggregator.name, packs, rules, unmapped };
+}
+
+/** The text output: the rows when asked for, then the summary and the failures by cause. */
+function statusText(
+  rows: readonly StatusRow[],
+  o: { summary: AccountSummary; options: StatusCommandOptions; compliance: boolean; history?: string },
+  p: Painter,
+): string {
+  const listed = showsTable(o.options);
+  const lines = [
+    ...(listed ? [statusTable(rows, o.compliance), ''] : []),
+    ...formatCounts(o.summary, p),
+    ...(o.summary.failures.length ? ['', ...formatFailureCauses(o.summary.failures, p)] : []),
+  ];
+  if (listed && rows.some((r) => !r.target))
+    lines.push(p.dim('* not a target of the configuration (joined later, or excluded since)'));
+  if (!listed && rows.length > 0)
+    lines.push(p.dim('(rows: --all, or --failed, --account ID, --ou OU; every row: --format json or html)'));
+  if (o.history) lines.push(o.history);
+  return lines.join('\n');
+}
+
+/** The text table lists rows on request: `--all`, or a selection that is naturally short. */
+function showsTable(options: StatusCommandOptions): boolean {
+  return Boolean(options.all || options.failed || options.account?.length);
+}
+
+/** `--failed` and `--ou` (an OU id among the account's ancestors, or its path or a parent path). */
+function rowFilter(options: StatusCommandOptions, tree: OrgTree): (r: StatusRow) => boolean {
+  const ancestors = new Map(tree.accounts.map((a) => [a.id, a.ancestorIds]));
+  const ous = options.ou ?? [];
+  const inOu = (r: StatusRow) =>
+    ous.some((ou) =>
+      ou.startsWith('/')
+        ? r.ouPath !== undefined && (r.ouPath === ou || r.ouPath.startsWith(`${ou.replace(/\/+$/, '')}/`))
+        : (ancestors.get(r.accountId) ?? []).includes(ou),
+    );
+  return (r) => (!options.failed || r.status.endsWith('_FAILED')) && (ous.length === 0 || inOu(r));
+}
+
+function summaryRowOf(r: StatusRow): SummaryRow {
+  return {
+    pack: r.pack,
+    region: r.region,
+    accountId: r.accountId,
+    status: r.status,
+    failed: r.status.endsWith('_FAILED'),
+    ...(r.wave !== undefined ? { wave: r.wave } : {}),
+    ...(r.name !== undefined ? { name: r.name } : {}),
+    ...(r.ouPath !== undefined ? { ouPath: r.ouPath } : {}),
+    ...(r.errorCode !== undefined ? { errorCode: r.errorCode } : {}),
+    ...(r.errorMessage !== undefined ? { errorMessage: r.errorMessage } : {}),
+    ...(r.hint !== undefined ? { hint: r.hint } : {}),
+  };
+}
+
+/** Today's full table: one row per account, pack and Region. */
+function statusTable(rows: readonly StatusRow[], compliance: boolean): string {
+  return table(
+    [
+      'pack',
+      'region',
+      'account',
+      'name',
+      'OU',
+      'status',
+      ...(compliance ? ['compliance'] : []),
+      'since',
+      'error',
+    ],
+    rows.map((r) => [
+      r.pack,
+      r.region,
+      r.accountId + (r.target ? '' : ' *'),
+      r.name ?? '',
+      r.ouPath ?? '',
+      r.status,
+      ...(compliance ? [r.compliance ?? '-'] : []),
+      r.lastUpdateTime ?? '',
+      [r.errorCode, r.errorMessage].filter(Boolean).join(': '),
+    ]),
+  );
 }

@@ -43,6 +43,14 @@ export const ManagedRuleOutputSchema = Type.Object(
     ),
     resourceTypes: Type.Array(Type.String(), { description: 'Empty for account-level rules.' }),
     parameters: Type.Array(ManagedRuleParameterOutputSchema),
+    description: Type.Optional(
+      Type.String({
+        description: "What the rule checks: the opening sentence(s) of its Developer Guide page (AWS's wording).",
+      }),
+    ),
+    documentationUrl: Type.Optional(
+      Type.String({ description: "The rule's AWS Config Developer Guide page." }),
+    ),
     origin: Origin,
     provenance: Provenance,
   },

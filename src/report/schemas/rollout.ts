@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { literalUnion } from '../../util/typebox.js';
-import { AccountId, Parameters, Sha256, Status } from '../../app/documents.js';
+import { AccountId, FailureCauseSchema, Parameters, Sha256, Status } from '../../app/documents.js';
 import { reportHeader } from './common.js';
 
 // The plan and rollout documents belong to the rollout use cases (src/app); re-exported for the schemas.
@@ -12,6 +12,26 @@ export {
   type RolloutDocument,
 } from '../../app/documents.js';
 import { PlanOutputSchema, RolloutOutputSchema } from '../../app/documents.js';
+
+const Counts = Type.Record(Type.String(), Type.Integer({ minimum: 0 }));
+const GroupCounts = Type.Object(
+  { key: Type.String(), rows: Type.Integer({ minimum: 0 }), statuses: Counts },
+  { additionalProperties: false },
+);
+
+/** The summary of account rows (src/rollout/account-summary.ts): counts, then failures by cause. */
+export const AccountSummarySchema = Type.Object(
+  {
+    rows: Type.Integer({ minimum: 0 }),
+    accounts: Type.Integer({ minimum: 0, description: 'Distinct accounts.' }),
+    statuses: Counts,
+    byPack: Type.Array(GroupCounts),
+    byRegion: Type.Array(GroupCounts),
+    byWave: Type.Array(GroupCounts),
+    failures: Type.Array(FailureCauseSchema),
+  },
+  { additionalProperties: false },
+);
 
 /** `packsmith status --format json`. */
 export const StatusOutputSchema = Type.Object(
@@ -26,6 +46,7 @@ export const StatusOutputSchema = Type.Object(
           accountId: AccountId,
           name: Type.Optional(Type.String()),
           ouPath: Type.Optional(Type.String()),
+          wave: Type.Optional(Type.String({ description: "The account's wave of the configuration." })),
           status: Type.Union([Status, Type.Literal('NOT_DEPLOYED')]),
           errorCode: Type.Optional(Type.String()),
           errorMessage: Type.Optional(Type.String()),
@@ -52,6 +73,7 @@ export const StatusOutputSchema = Type.Object(
       ),
     ),
     counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+    summary: AccountSummarySchema,
     localHistory: Type.Optional(
       Type.Object(
         { available: Type.Boolean(), reason: Type.Optional(Type.String()) },
@@ -166,6 +188,12 @@ export const PreflightOutputSchema = Type.Object(
           accountId: Type.Optional(Type.String()),
           accountIds: Type.Optional(Type.Array(Type.String())),
           pack: Type.Optional(Type.String()),
+          detail: Type.Optional(
+            Type.String({
+              description:
+                'What the accounts sharing this problem have in common (the message without account and Region).',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
