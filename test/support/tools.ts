@@ -18,12 +18,17 @@ const cache = new Map<string, ToolStatus>();
 
 /** Where `apt-get install chromium` puts the browser that playwright-core drives (it cannot download one). */
 export const chromiumExecutable = '/usr/bin/chromium';
-/** cfn-guard as `scripts/install-cfn-guard.mjs` installs it (what CI uses), else on PATH. */
+/**
+ * cfn-guard as packsmith finds it: PACKSMITH_CFN_GUARD, else as `scripts/install-cfn-guard.mjs`
+ * installs it (what CI uses), else on PATH.
+ */
 const projectCfnGuard = join(packageRoot(), '.tools', 'bin', 'cfn-guard');
+const cfnGuardExecutable =
+  process.env.PACKSMITH_CFN_GUARD ?? (existsSync(projectCfnGuard) ? projectCfnGuard : undefined);
 /** Tools found at a fixed path rather than on PATH. */
 const executables: Record<string, string> = {
   chromium: chromiumExecutable,
-  ...(existsSync(projectCfnGuard) ? { 'cfn-guard': projectCfnGuard } : {}),
+  ...(cfnGuardExecutable ? { 'cfn-guard': cfnGuardExecutable } : {}),
 };
 
 export function tool(
