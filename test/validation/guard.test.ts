@@ -301,7 +301,14 @@ describe('a missing engine', () => {
 describe(`packsmith test${needsGuard}`, () => {
   interface TestReport {
     ok: boolean;
-    cases: Array<{ rule: string; case: string; expected: string; actual?: string; ok: boolean }>;
+    cases: Array<{
+      rule: string;
+      case: string;
+      expected: string;
+      actual?: string;
+      ok: boolean;
+      error?: string;
+    }>;
     summary: { cases: number; passed: number; failed: number };
   }
 
@@ -344,6 +351,40 @@ describe(`packsmith test${needsGuard}`, () => {
     );
     expect(junit.stdout.match(/<testcase /g)).toHaveLength(3);
   });
+
+  it.skipIf(!guard.available)(
+    'a case whose item file is missing or outside the repository fails',
+    async () => {
+      const dir = await repository(
+        'file',
+        'rule r when resourceType == "AWS::S3::Bucket" { configuration.x exists }\n',
+      );
+      const file = join(dir, 'packs', 'rules', 's3-versioning.yaml');
+      await writeFile(
+        file,
+        readFileSync(file, 'utf8').replace(
+          '    file: ../policies/s3-versioning.guard\n',
+          [
+            '    file: ../policies/s3-versioning.guard',
+            '    tests:',
+            '      - { name: missing, file: ../policies/none.json, expect: COMPLIANT }',
+            '      - { name: outside, file: ../../../outside.json, expect: COMPLIANT }',
+            '      - { name: both, file: ../policies/x.json, item: {}, expect: COMPLIANT }',
+            '',
+          ].join('\n'),
+        ),
+      );
+      await writeFile(join(root, 'outside.json'), '{"resourceType": "AWS::S3::Bucket"}');
+      const r = await runCli(['test', '--format', 'json'], { cwd: dir });
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.stdout) as TestReport;
+      expect(report.cases.map((c) => [c.case, c.ok, c.error])).toEqual([
+        ['missing', false, expect.stringMatching(/^the configuration item file "..\/policies\/none.json" /)],
+        ['outside', false, expect.stringMatching(/leads outside the repository/)],
+        ['both', false, 'give the configuration item inline (item) or as a file (file), exactly one of them'],
+      ]);
+    },
+  );
 
   it('needs the engine, and a name that exists', async () => {
     const missing = { PACKSMITH_CFN_GUARD: join(tmpdir(), 'no-such-cfn-guard') };

@@ -12,7 +12,11 @@ import type { Located, Repository } from '../../authoring/repository.js';
 import { resolveBeside } from '../../authoring/repository.js';
 import type { RuleBlock } from '../../authoring/schema.js';
 import type { SourceLocation } from '../../diagnostics/diagnostic.js';
+import { inputFileLimits } from '../../facts/limits.js';
+import { readUserFile } from '../../source/read-file.js';
+import { parseYamlSource } from '../../source/yaml-source.js';
 import { mapLimit } from '../../util/map-limit.js';
+import { displayPath } from '../../util/paths.js';
 
 export type Verdict = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
 
@@ -91,7 +95,9 @@ export async function runGuardTests(
         const dataFile = join(dir, `${jobs.length}-item.json`);
         jobs.push(async () => {
           if (policy === undefined) return { ...base, ok: false, error: 'the Guard policy cannot be read' };
-          await writeFile(dataFile, JSON.stringify(test.item));
+          const item = itemOf(test, rule, repo.root);
+          if (typeof item === 'string') return { ...base, ok: false, error: item };
+          await writeFile(dataFile, JSON.stringify(item.value));
           const result = await execa(
             executable,
             [
@@ -126,6 +132,33 @@ export async function runGuardTests(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The configuration item of a case: inline (`item`) or from a JSON or YAML file (`file`, beside the
+ * rule block, confined to the repository and bounded); a string says why there is none.
+ */
+function itemOf(
+  test: { item?: Record<string, unknown>; file?: string },
+  rule: Located<RuleBlock>,
+  root: string,
+): { value: unknown } | string {
+  if ((test.item === undefined) === (test.file === undefined)) {
+    return 'give the configuration item inline (item) or as a file (file), exactly one of them';
+  }
+  if (test.item !== undefined) return { value: test.item };
+  const path = resolveBeside(rule.path, test.file!);
+  const read = readUserFile(path, {
+    purpose: 'configuration item file',
+    maxBytes: inputFileLimits.authoringFileBytes,
+    root,
+  });
+  if (!read.ok) return `the configuration item file "${test.file}" ${read.message}`;
+  const source = parseYamlSource(displayPath(path), read.text);
+  if (source.syntaxErrors.length || typeof source.value !== 'object' || source.value === null) {
+    return `the configuration item file "${test.file}" does not hold a JSON or YAML mapping`;
+  }
+  return { value: source.value };
 }
 
 /** The file status (PASS / FAIL / SKIP) of cfn-guard's structured JSON output. */
