@@ -12,6 +12,7 @@ import { displayPath } from '../util/paths.js';
 import { closest } from '../util/suggest.js';
 import { checkRepository } from '../validation/check-built.js';
 import type { Config } from '../validation/config.js';
+import type { CfnGuardMode } from '../validation/guard/engine.js';
 import { allChecks } from '../validation/registry.js';
 import { refused, usage } from './errors.js';
 
@@ -26,6 +27,8 @@ export interface BuildRequest {
   strict?: boolean;
   /** The repository configuration (packsmith.config.yaml): check severities and switches. */
   config?: Config;
+  /** Parse the rule blocks' Guard policies with cfn-guard: auto (when found), require, off; default auto. */
+  cfnGuard?: CfnGuardMode;
 }
 
 export interface BuildOutcome {
@@ -35,6 +38,8 @@ export interface BuildOutcome {
   built: BuiltPack[];
   diagnostics: Diagnostic[];
   suppressed: SuppressedFinding[];
+  /** Why the Guard policies were not parsed, when cfn-guard is missing in `auto` mode (a notice). */
+  cfnGuardNotice?: string;
 }
 
 export async function build(request: BuildRequest): Promise<BuildOutcome> {
@@ -52,13 +57,28 @@ export async function build(request: BuildRequest): Promise<BuildOutcome> {
     }
   }
   const result = checkRepository(repo, names, packageTemplateSource(), { readme: request.readme ?? false });
+  const { checkGuardPolicies, repositoryPolicies, CfnGuardRequiredError } =
+    await import('../validation/guard/policies.js');
+  let guard;
+  try {
+    guard = await checkGuardPolicies(repositoryPolicies(repo), request.cfnGuard ?? 'auto');
+  } catch (error) {
+    if (error instanceof CfnGuardRequiredError) throw refused(error.message);
+    throw error;
+  }
   const { diagnostics, suppressed } = finalizeDiagnostics({
-    diagnostics: result.diagnostics,
+    diagnostics: [...result.diagnostics, ...guard.diagnostics],
     ...(request.config?.checks ? { settings: request.config.checks } : {}),
     files: repo.texts,
     checks: allChecks(),
   });
   const failed =
     hasErrors(diagnostics) || (request.strict === true && diagnostics.some((d) => d.severity === 'warning'));
-  return { ok: !failed, built: failed ? [] : result.built, diagnostics, suppressed };
+  return {
+    ok: !failed,
+    built: failed ? [] : result.built,
+    diagnostics,
+    suppressed,
+    ...(guard.status.ran === false && guard.status.missing ? { cfnGuardNotice: guard.status.reason } : {}),
+  };
 }

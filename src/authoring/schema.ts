@@ -154,6 +154,27 @@ const LambdaSource = Type.Object(
   },
   { additionalProperties: false },
 );
+/** A test case of a Guard policy rule: a configuration item (inline or a file) and the verdict Config would give it. */
+const GuardTestCase = Type.Object(
+  {
+    name: Type.String({ minLength: 1, pattern: '\\S' }),
+    item: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description:
+          'The configuration item as AWS Config passes it to the policy (resourceType, configuration, supplementaryConfiguration, tags, …).',
+      }),
+    ),
+    file: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'A JSON or YAML file holding the configuration item, relative to this file (instead of item).',
+      }),
+    ),
+    expect: literalUnion(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'] as const),
+  },
+  { additionalProperties: false },
+);
 const GuardSource = Type.Object(
   {
     guard: Type.Object(
@@ -175,6 +196,12 @@ const GuardSource = Type.Object(
             minLength: 1,
             maxLength: limits.sourceIdentifierLength,
             description: 'SourceIdentifier of the custom policy rule, when the template gives one.',
+          }),
+        ),
+        tests: Type.Optional(
+          Type.Array(GuardTestCase, {
+            minItems: 1,
+            description: 'Cases `packsmith test` evaluates with cfn-guard as AWS Config would.',
           }),
         ),
       },

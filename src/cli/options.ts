@@ -75,10 +75,16 @@ export interface ValidateCommandOptions {
   strict?: boolean;
   inline?: boolean;
   cfnLint: 'auto' | 'require' | 'off';
+  cfnGuard: 'auto' | 'require' | 'off';
   cache: boolean;
   config?: string;
   output?: string;
   sarifRoot?: string;
+}
+
+export interface TestCommandOptions {
+  root: string;
+  format: 'text' | 'json' | 'junit';
 }
 
 export interface IamPolicyCommandOptions {

@@ -6,6 +6,7 @@
 import { authoringChecks } from '../authoring/problems.js';
 import type { CheckMeta } from '../diagnostics/check-meta.js';
 import { deployChecks } from '../checks/deploy.js';
+import { guardChecks } from '../checks/guard.js';
 import { templateChecks } from './checks/index.js';
 import { suppressionWithoutReason } from '../diagnostics/suppress.js';
 
@@ -16,6 +17,7 @@ export function allChecks(): CheckMeta[] {
     ...Object.values(authoringChecks),
     ...templateChecks.map((c) => c.meta),
     ...Object.values(deployChecks),
+    ...Object.values(guardChecks),
   ]) {
     const seen = byId.get(meta.id);
     if (seen && seen !== meta)

@@ -38,6 +38,8 @@ export interface ValidationReport {
     version: string;
     /** cfn-lint's version when it ran; a reason when it did not. */
     cfnLint: { ran: true; version: string } | { ran: false; reason: string };
+    /** cfn-guard's version when it parsed Guard policies; a reason when it did (or could) not. */
+    cfnGuard?: { ran: true; version: string } | { ran: false; reason: string; missing?: boolean };
   };
   /** Whether warnings fail the run (`--strict`). */
   strict: boolean;

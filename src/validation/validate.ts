@@ -21,6 +21,13 @@ import { displayPath } from '../util/paths.js';
 import { closest } from '../util/suggest.js';
 import { packsmithVersion } from '../util/version.js';
 import type { CfnLintMode } from './cfn-lint/types.js';
+import type { CfnGuardMode } from './guard/engine.js';
+import {
+  checkGuardPolicies,
+  repositoryPolicies,
+  templatePolicies,
+  type GuardPolicy,
+} from './guard/policies.js';
 import type { Config } from './config.js';
 import { checkRuleInfo } from './checks-doc.js';
 import { allChecks } from './registry.js';
@@ -36,6 +43,8 @@ export interface ValidateOptions {
   inline: boolean;
   strict: boolean;
   cfnLint: CfnLintMode;
+  /** Parse Guard policies with cfn-guard: auto (when found), require, off; default auto. */
+  cfnGuard?: CfnGuardMode;
   /** cfn-lint result cache folder; undefined: no cache. */
   cacheDir?: string;
   config?: Config;
@@ -110,11 +119,13 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     return repo;
   };
   const asked = new Set(authoring.map((a) => a.file));
+  const policies: GuardPolicy[] = [];
   for (const root of new Set(authoring.map((a) => repositoryRootOf(a.path) ?? dirname(a.path)))) {
     const repo = await repositoryFor(root);
     for (const d of checkRepository(repo, [], packageTemplateSource()).diagnostics) {
       if (!d.location || asked.has(d.location.file)) diagnostics.push(d);
     }
+    policies.push(...repositoryPolicies(repo).filter((p) => asked.has(p.owner)));
   }
 
   // Templates: packsmith's own checks, then cfn-lint over all of them at once.
@@ -124,6 +135,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
       diagnostics.push(...t.source.syntaxErrors);
       continue;
     }
+    policies.push(...templatePolicies(t.source));
     const findings = checkTemplate(t.source, catalog, { inline: options.inline });
     const manifest = builtFromManifest(t.text);
     const pack = manifest ? await builtPack(t.path, manifest, repositoryFor) : undefined;
@@ -158,6 +170,10 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   diagnostics.push(...lint.diagnostics);
   for (const r of lint.rules) rules.set(r.id, r);
 
+  // Guard policies of the rule blocks and templates asked for, parsed by the real engine.
+  const guard = await checkGuardPolicies(policies, options.cfnGuard ?? 'auto');
+  diagnostics.push(...guard.diagnostics);
+
   // One pipeline: duplicates merged, the repository's configuration, then inline markers.
   const texts = new Map([...authoring, ...templates].map((f) => [f.file, f.text]));
   const final = finalizeDiagnostics({
@@ -179,6 +195,14 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
         lint.status.ran === true
           ? { ran: true, version: lint.status.version }
           : { ran: false, reason: lint.status.reason },
+      cfnGuard:
+        guard.status.ran === true
+          ? { ran: true, version: guard.status.version }
+          : {
+              ran: false,
+              reason: guard.status.reason,
+              ...(guard.status.missing ? { missing: true } : {}),
+            },
     },
     strict: options.strict,
   };

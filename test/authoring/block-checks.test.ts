@@ -127,7 +127,8 @@ describe('PS122 guard-policy', () => {
       'packs/rules/ok.guard': 'rule ok { configuration.userName exists }\n',
       'packs/rules/empty.guard': '\n',
       'packs/rules/long.guard': 'x'.repeat(limits.guardPolicyTextLength + 1),
-      'packs/rules/at-limit.guard': 'x'.repeat(limits.guardPolicyTextLength),
+      // A comment only: a policy that parses (PS160 has its own tests in test/validation/guard.test.ts).
+      'packs/rules/at-limit.guard': '#'.repeat(limits.guardPolicyTextLength),
       'packs/guarded.yaml': ['kind: pack', 'name: guarded', 'rules: [at-limit]'],
     });
     const { code, found, diagnostics } = await build();

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { cfnGuardOption } from './cfn-guard-option.js';
 import type { OutputFormat } from '../output.js';
 
 interface BuildOptions {
@@ -8,6 +9,7 @@ interface BuildOptions {
   docs: boolean;
   strict?: boolean;
   config?: string;
+  cfnGuard: 'auto' | 'require' | 'off';
 }
 
 export function registerBuild(program: Command): void {
@@ -22,6 +24,7 @@ export function registerBuild(program: Command): void {
     .option('--no-docs', 'do not write the Markdown pages')
     .option('--strict', 'treat warnings as errors')
     .option('--config <file>', 'repository configuration (default: packsmith.config.yaml in --root)')
+    .addOption(cfnGuardOption())
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (packs: string[], options: BuildOptions) => {
       const { runBuild } = await import('../run/build.js');

@@ -1,10 +1,12 @@
 import { Option, type Command } from 'commander';
+import { cfnGuardOption } from './cfn-guard-option.js';
 import type { OutputFormat } from '../output.js';
 
 interface ImportOptions {
   into: string;
   force?: boolean;
   format: OutputFormat;
+  cfnGuard: 'auto' | 'require' | 'off';
 }
 
 export function registerImport(program: Command): void {
@@ -20,6 +22,7 @@ export function registerImport(program: Command): void {
     )
     .option('--into <dir>', 'folder to write the blocks and manifests to', 'packs')
     .option('--force', 'overwrite existing files that differ')
+    .addOption(cfnGuardOption())
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (templates: string[], options: ImportOptions) => {
       const { runImport } = await import('../run/import.js');

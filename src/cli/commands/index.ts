@@ -14,6 +14,7 @@ import { registerStatus } from './status.js';
 import { registerHistory } from './history.js';
 import { registerUnlock } from './unlock.js';
 import { registerIamPolicy } from './iam-policy.js';
+import { registerTest } from './test.js';
 
 /**
  * Every command, in the order `packsmith --help` lists them. One command per file: the file
@@ -22,6 +23,7 @@ import { registerIamPolicy } from './iam-policy.js';
 export const commands: ReadonlyArray<(program: Command) => void> = [
   registerBuild,
   registerValidate,
+  registerTest,
   registerCatalog,
   registerInit,
   registerAdd,

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { cfnGuardOption } from './cfn-guard-option.js';
 import type { ValidateCommandOptions } from '../options.js';
 
 export function registerValidate(program: Command): void {
@@ -23,6 +24,7 @@ export function registerValidate(program: Command): void {
         .choices(['auto', 'require', 'off'])
         .default('auto'),
     )
+    .addOption(cfnGuardOption())
     .option('--no-cache', 'lint every template again instead of reusing cached cfn-lint results')
     .option('--config <file>', 'repository configuration (default: ./packsmith.config.yaml when present)')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')

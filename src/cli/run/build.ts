@@ -19,6 +19,8 @@ export async function runBuild(
     docs: boolean;
     strict?: boolean;
     config?: string;
+    /** Parse Guard policies with cfn-guard; default auto. */
+    cfnGuard?: 'auto' | 'require' | 'off';
   },
 ): Promise<number> {
   const io = processOutput();
@@ -30,8 +32,10 @@ export async function runBuild(
       readme: options.docs,
       ...(options.strict !== undefined ? { strict: options.strict } : {}),
       ...(config ? { config } : {}),
+      ...(options.cfnGuard ? { cfnGuard: options.cfnGuard } : {}),
     }),
   );
+  if (outcome.cfnGuardNotice) io.err(`packsmith: ${outcome.cfnGuardNotice}`);
   const { diagnostics, suppressed } = outcome;
   const failed = !outcome.ok;
 

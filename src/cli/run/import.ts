@@ -17,7 +17,7 @@ import {
 import { readTemplateFile, readUserFile } from '../../source/read-file.js';
 import { packageRoot } from '../../util/package-root.js';
 import { displayPath } from '../../util/paths.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { ImportOutput } from '../../report/schemas/import.js';
 import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
 import { packageTemplateSource } from '../../generator/package-templates.js';
@@ -26,6 +26,8 @@ export interface ImportCommandOptions {
   into: string;
   force?: boolean;
   format: OutputFormat;
+  /** Parse the templates' Guard policies with cfn-guard; default auto. */
+  cfnGuard?: 'auto' | 'require' | 'off';
 }
 
 const templateExtensions = new Set(['.yaml', '.yml', '.json']);
@@ -58,6 +60,7 @@ export async function runImport(args: string[], options: ImportCommandOptions): 
     templates: packageTemplateSource(),
   });
   withRefused(result, refused);
+  await withGuardFindings(result, inputs, options.cfnGuard ?? 'auto', io);
 
   // An existing file with other content is never replaced silently.
   const before = new Map(existing.map((f) => [f.path, f.text]));
@@ -144,6 +147,37 @@ function readTemplates(paths: readonly string[]): { inputs: TemplateFile[]; refu
     else throw new UsageError(`${file} ${read.message}: ${read.fix}`);
   }
   return { inputs, refused };
+}
+
+/**
+ * The templates' Guard policies (PolicyText) checked as `validate` checks them, reported at the
+ * template line: findings about what is imported, which does not stop the import (the blocks keep
+ * the policy as it is, and build and validate report it there).
+ */
+async function withGuardFindings(
+  result: ImportResult,
+  inputs: readonly TemplateFile[],
+  mode: 'auto' | 'require' | 'off',
+  io: ReturnType<typeof processOutput>,
+): Promise<void> {
+  const { parseYamlSource } = await import('../../source/yaml-source.js');
+  const { checkGuardPolicies, templatePolicies, CfnGuardRequiredError } =
+    await import('../../validation/guard/policies.js');
+  const policies = inputs.flatMap((t) => {
+    const source = parseYamlSource(t.file, t.text, { cloudFormation: true });
+    return source.syntaxErrors.length ? [] : templatePolicies(source);
+  });
+  let guard;
+  try {
+    guard = await checkGuardPolicies(policies, mode);
+  } catch (error) {
+    if (error instanceof CfnGuardRequiredError) throw new CliError(error.message, ExitCode.failure);
+    throw error;
+  }
+  if (guard.status.ran === false && guard.status.missing) io.err(`packsmith: ${guard.status.reason}`);
+  if (guard.diagnostics.length) {
+    result.diagnostics = sortDiagnostics([...result.diagnostics, ...guard.diagnostics]);
+  }
 }
 
 /** Counts the templates that were not read as not imported, with their problems. */

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { formatReport } from '../../report/validation/index.js';
 import { reportFailed } from '../../validation/report.js';
 import { InputError, validate } from '../../validation/validate.js';
+import { CfnGuardRequiredError } from '../../validation/guard/policies.js';
 import { displayPath } from '../../util/paths.js';
 import { packsmithLinks } from '../../util/version.js';
 import type { ValidateCommandOptions } from '../options.js';
@@ -21,11 +22,13 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
       inline: options.inline ?? false,
       strict: options.strict ?? false,
       cfnLint: options.cfnLint,
+      cfnGuard: options.cfnGuard,
       ...(options.cache ? { cacheDir: join(process.cwd(), '.packsmith', 'cache', 'cfn-lint') } : {}),
       ...(config ? { config } : {}),
     });
   } catch (error) {
     if (error instanceof InputError) throw new UsageError(error.message);
+    if (error instanceof CfnGuardRequiredError) throw new CliError(error.message, ExitCode.failure);
     if (options.cfnLint === 'require' && /cfn-lint/.test((error as Error).message)) {
       throw new CliError((error as Error).message, ExitCode.usage);
     }
@@ -47,6 +50,8 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
   if (options.format !== 'text' && report.tool.cfnLint.ran === false && options.cfnLint !== 'off') {
     io.err(`packsmith: ${report.tool.cfnLint.reason}`);
   }
+  const guard = report.tool.cfnGuard;
+  if (guard && guard.ran === false && guard.missing) io.err(`packsmith: ${guard.reason}`);
   return reportFailed(report) ? ExitCode.failure : ExitCode.ok;
 }
 

@@ -5,6 +5,7 @@ import { scaffoldOutputSchemas } from './scaffold.js';
 import { ValidateOutputSchema } from './validate.js';
 import { ImportOutputSchema } from './import.js';
 import { rolloutOutputSchemas } from './rollout.js';
+import { TestOutputSchema } from './test.js';
 
 /** Every `--format json` report by its `kind`; schemas/output/<kind>.schema.json is generated from this. */
 export const outputSchemas: Record<string, TSchema> = {
@@ -12,6 +13,7 @@ export const outputSchemas: Record<string, TSchema> = {
   ...catalogOutputSchemas,
   ...scaffoldOutputSchemas,
   validate: ValidateOutputSchema,
+  test: TestOutputSchema,
   import: ImportOutputSchema,
   ...rolloutOutputSchemas,
 };
