@@ -80,6 +80,7 @@ export interface ValidateCommandOptions {
   config?: string;
   output?: string;
   sarifRoot?: string;
+  quiet?: boolean;
 }
 
 export interface TestCommandOptions {

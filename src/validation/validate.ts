@@ -38,6 +38,8 @@ import { isObject } from './template-values.js';
 import { checkTemplate, locateFindings } from './validate-template.js';
 import { templateShape } from './checks/template-shape.js';
 
+export type ValidateStage = 'reading files' | 'checking templates' | 'cfn-lint batches';
+
 export interface ValidateOptions {
   paths: string[];
   inline: boolean;
@@ -47,6 +49,8 @@ export interface ValidateOptions {
   cfnGuard?: CfnGuardMode;
   /** cfn-lint result cache folder; undefined: no cache. */
   cacheDir?: string;
+  /** Told how far the work is: files read, templates checked, cfn-lint batches done. */
+  onProgress?: (stage: ValidateStage, done: number, total: number) => void;
   config?: Config;
 }
 
@@ -69,7 +73,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const diagnostics: Diagnostic[] = [];
   const refused: string[] = [];
 
-  for (const { path, explicit } of files) {
+  const progress = options.onProgress ?? (() => undefined);
+  for (const [index, { path, explicit }] of files.entries()) {
+    progress('reading files', index + 1, files.length);
     const file = displayPath(path);
     const read = readInput(path);
     if (!read.ok) {
@@ -130,7 +136,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
 
   // Templates: packsmith's own checks, then cfn-lint over all of them at once.
   const catalog = await catalogFor(authoring, templates, repositoryFor);
-  for (const t of templates) {
+  for (const [index, t] of templates.entries()) {
+    progress('checking templates', index + 1, templates.length);
     if (t.source.syntaxErrors.length) {
       diagnostics.push(...t.source.syntaxErrors);
       continue;
@@ -165,6 +172,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
       mode: options.cfnLint,
       packsmithVersion: packsmithVersion(),
       ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+      onBatch: (done, total) => progress('cfn-lint batches', done, total),
     },
   );
   diagnostics.push(...lint.diagnostics);

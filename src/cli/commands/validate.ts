@@ -27,6 +27,7 @@ export function registerValidate(program: Command): void {
     .addOption(cfnGuardOption())
     .option('--no-cache', 'lint every template again instead of reusing cached cfn-lint results')
     .option('--config <file>', 'repository configuration (default: ./packsmith.config.yaml when present)')
+    .option('--quiet', 'no progress lines while it works')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option(
       '--sarif-root <dir>',

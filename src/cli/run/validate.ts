@@ -10,14 +10,17 @@ import { packsmithLinks } from '../../util/version.js';
 import type { ValidateCommandOptions } from '../options.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { processOutput } from '../output.js';
+import { createStepProgress } from '../step-progress.js';
 import { loadRepositoryConfig } from './repository-config.js';
 
 export async function runValidate(paths: string[], options: ValidateCommandOptions): Promise<number> {
   const io = processOutput();
   const config = loadRepositoryConfig(options.config, process.cwd(), io);
   let report;
+  const progress = createStepProgress({ stream: process.stderr, quiet: options.quiet === true });
   try {
     report = await validate({
+      onProgress: (stage, done, total) => progress.step(stage, done, total),
       paths,
       inline: options.inline ?? false,
       strict: options.strict ?? false,
@@ -33,6 +36,8 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
       throw new CliError((error as Error).message, ExitCode.usage);
     }
     throw error;
+  } finally {
+    progress.finish();
   }
   const links = packsmithLinks();
   const text = formatReport(options.format, report, io.paint, {

@@ -253,9 +253,12 @@ export async function runCfnLint(
     }
     const batches = planBatches(units, (u) => u.bytes, concurrency);
     processes = batches.length;
+    let batchesDone = 0;
+    options.onBatch?.(0, batches.length);
     const settled = await Promise.allSettled(
       batches.map(async (batch) => {
         const byPath = await lintBatch(executable, batch.items, cwd, timeoutMs);
+        options.onBatch?.(++batchesDone, batches.length);
         for (const unit of batch.items) {
           const findings = mapTemplateFindings(byPath.get(unit.lintPath) ?? []);
           answers.set(unit.key, findings);

@@ -28,6 +28,8 @@ export interface CfnLintOptions {
    * `.cfnlintrc` from there (and a user one from the home folder); both are part of the cache key.
    */
   cwd?: string;
+  /** Called when the cfn-lint batches are planned (0 of N) and after each one (a process) ends. */
+  onBatch?: (done: number, total: number) => void;
 }
 
 export interface CfnLintResult {
