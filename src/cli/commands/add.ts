@@ -6,6 +6,8 @@ interface AddRuleOptions {
   name?: string;
   root: string;
   format: OutputFormat;
+  guard?: string;
+  resourceType?: string;
 }
 
 interface AddRemediationOptions {
@@ -27,14 +29,24 @@ export function registerAdd(program: Command): void {
         'scope, every documented parameter and its default.',
     )
     .argument(
-      '<identifier>',
+      '[identifier]',
       'managed rule identifier (e.g. S3_BUCKET_VERSIONING_ENABLED) or its documented name',
     )
+    .option(
+      '--guard <name>',
+      'instead: a Guard custom policy rule NAME (a .guard policy, a compliant and a non-compliant sample, test cases)',
+    )
+    .option('--resource-type <type>', 'with --guard: the resource type it evaluates (e.g. AWS::EC2::Volume)')
     .option('--pack <name>', 'also add the block to this pack manifest’s rules')
     .option('--name <block-name>', 'name of the block and its file (default: the rule’s documented name)')
     .option('--root <dir>', 'pack repository (holds packs/)', '.')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
-    .action(async (identifier: string, options: AddRuleOptions) => {
+    .action(async (identifier: string | undefined, options: AddRuleOptions) => {
+      if (options.guard !== undefined || options.resourceType !== undefined) {
+        const { runAddGuardRule } = await import('../run/add-guard-rule.js');
+        process.exitCode = await runAddGuardRule(identifier, options);
+        return;
+      }
       const { runAddRule } = await import('../run/add-rule.js');
       process.exitCode = await runAddRule(identifier, options);
     });

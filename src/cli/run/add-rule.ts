@@ -23,16 +23,24 @@ export interface AddRuleOptions {
   name?: string;
   root: string;
   format: OutputFormat;
+  /** `--guard NAME`: a Guard custom policy rule instead of a managed one. */
+  guard?: string;
+  resourceType?: string;
 }
 
-const blockNamePattern = new RegExp(RuleBlockSchema.properties.name.pattern ?? '^.+$');
+export const blockNamePattern = new RegExp(RuleBlockSchema.properties.name.pattern ?? '^.+$');
 
-export async function runAddRule(identifier: string, options: AddRuleOptions): Promise<number> {
-  const io = processOutput();
+export async function runAddRule(identifier: string | undefined, options: AddRuleOptions): Promise<number> {
   const root = resolve(options.root);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new UsageError(`--root ${options.root}: not a directory`);
   }
+  if (identifier === undefined) {
+    throw new UsageError(
+      'give a managed rule identifier (packsmith catalog list), or --guard NAME --resource-type TYPE',
+    );
+  }
+  const io = processOutput();
   const repo = await loadRepository(root);
   const rule = findRule(identifier, repo);
 
@@ -116,7 +124,7 @@ function findRule(identifier: string, repo: Repository): ManagedRule {
 }
 
 /** The manifest of `packName` with `blockName` added to its rules; checked before anything is written. */
-async function packEdit(
+export async function packEdit(
   packName: string,
   blockName: string,
   repo: Repository,

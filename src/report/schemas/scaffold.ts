@@ -25,7 +25,9 @@ export const InitOutputSchema = Type.Object(
 export const AddRuleOutputSchema = Type.Object(
   {
     ...reportHeader('add-rule'),
-    identifier: Type.String({ description: 'Managed rule identifier (SourceIdentifier).' }),
+    identifier: Type.Optional(
+      Type.String({ description: 'Managed rule identifier (SourceIdentifier); absent for a Guard rule (--guard).' }),
+    ),
     block: Type.String({ description: 'Name of the new rule block.' }),
     file: FilePath,
     pack: Type.Optional(
