@@ -4,6 +4,7 @@
  * as located `Diagnostic`s, refusals as `AppError` (`kind: 'usage' | 'refused'`).
  */
 import { createAws } from './aws/clients.js';
+import { proxySettingsFrom } from './aws/proxy.js';
 import { plan as planUseCase, type PlanResult } from './app/plan.js';
 
 export { loadRepository, type Repository } from './authoring/repository.js';
@@ -47,6 +48,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     {
       connect: (settings) =>
         createAws({
+          proxy: proxySettingsFrom(process.env),
           ...(request.profile ? { profile: request.profile } : {}),
           ...(request.endpointUrl ? { endpointUrl: request.endpointUrl } : {}),
           ...settings,

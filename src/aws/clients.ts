@@ -28,6 +28,7 @@ import { awsRequestTimeouts } from '../facts/limits.js';
 import { arnPrefix, partitionOf } from '../facts/partitions.js';
 import { iamActionOf, serviceOf } from './iam-actions.js';
 import { configuredRetryStrategy, maxAttemptsProvider, retryModeProvider } from './retry-settings.js';
+import { proxyAgents, type ProxySettings } from './proxy.js';
 import { boundTimeouts, endpointOf, noAnswerError } from './timeouts.js';
 
 export { AwsNoAnswerError } from './timeouts.js';
@@ -80,6 +81,8 @@ export interface AwsSettings {
   identity?: AwsCall['identity'];
   /** Request timeouts; default `awsRequestTimeouts` (tests shorten them). */
   timeouts?: RequestTimeouts;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as the shell read them (`proxySettingsFrom`). */
+  proxy?: ProxySettings;
 }
 
 export interface RequestTimeouts {
@@ -113,6 +116,8 @@ export function createAws(settings: AwsSettings): Aws {
   let identity: Promise<{ account: string; arn: string }> | undefined;
   let credentials = settings.credentials;
   const timeouts = settings.timeouts ?? awsRequestTimeouts;
+  /** One pair of agents for every client: the proxy tunnels, when a proxy is set. */
+  const agents = settings.proxy ? proxyAgents(settings.proxy) : {};
   const attempts = maxAttemptsProvider(settings.maxAttempts, settings.profile);
   const mode = retryModeProvider(settings.profile);
   /** A strategy per client (the adaptive mode's rate limiter is per client in the SDK too). */
@@ -131,6 +136,7 @@ export function createAws(settings: AwsSettings): Aws {
         connectionTimeout: timeouts.connectionMs,
         requestTimeout: timeouts.requestMs,
         throwOnRequestTimeout: true,
+        ...agents,
       },
       ...(signing ? { credentials: signing } : {}),
     };
@@ -211,6 +217,8 @@ export function createAws(settings: AwsSettings): Aws {
       clients.clear();
       for (const c of children.splice(0)) c.destroy();
       accounts.clear();
+      agents.httpAgent?.destroy();
+      agents.httpsAgent?.destroy();
     },
   };
   return aws;

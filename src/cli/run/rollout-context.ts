@@ -5,6 +5,7 @@
  * core's (src/app/context.ts).
  */
 import { createAws, onAwsCall, type Aws } from '../../aws/clients.js';
+import { proxySettingsFrom } from '../../aws/proxy.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatDiagnosticsText } from '../../diagnostics/format-text.js';
 import type { BuiltPack } from '../../generator/build.js';
@@ -86,6 +87,7 @@ export function connectFor(
 ): (settings: RolloutAwsSettings) => Aws {
   return (settings) => {
     const aws = createAws({
+      proxy: proxySettingsFrom(process.env),
       ...(options.profile ? { profile: options.profile } : {}),
       ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
       ...settings,

@@ -1,0 +1,115 @@
+/**
+ * Proxies as the AWS CLI honours them: HTTPS_PROXY for https endpoints, HTTP_PROXY for http ones
+ * (either spelling case), NO_PROXY for hosts reached directly. Requests go through the proxy in an
+ * HTTP CONNECT tunnel (TLS to the endpoint inside it, so the proxy sees no request); credentials in
+ * the proxy URL become a Proxy-Authorization header and are never part of a message.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
+
+export interface ProxySettings {
+  httpsProxy?: string;
+  httpProxy?: string;
+  /** Comma- or space-separated hosts, `.domain` suffixes, `host:port`, or `*`. */
+  noProxy?: string;
+}
+
+/** The proxy settings of an environment (the shell passes `process.env`). */
+export function proxySettingsFrom(env: Readonly<Record<string, string | undefined>>): ProxySettings {
+  const pick = (name: string) => env[name.toUpperCase()] ?? env[name.toLowerCase()];
+  const out: ProxySettings = {};
+  const httpsProxy = pick('https_proxy');
+  const httpProxy = pick('http_proxy');
+  const noProxy = pick('no_proxy');
+  if (httpsProxy) out.httpsProxy = httpsProxy;
+  if (httpProxy) out.httpProxy = httpProxy;
+  if (noProxy) out.noProxy = noProxy;
+  return out;
+}
+
+/** Whether `host:port` is reached directly under `noProxy` (curl's and the AWS CLI's rules). */
+export function bypassesProxy(host: string, port: number, noProxy: string | undefined): boolean {
+  if (!noProxy) return false;
+  const name = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return noProxy
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .some((entry) => {
+      if (entry === '*') return true;
+      const [pattern = '', entryPort] = entry.toLowerCase().split(/:(?=\d+$)/);
+      if (entryPort !== undefined && Number(entryPort) !== port) return false;
+      const suffix = pattern.replace(/^\*?\./, '');
+      return name === suffix || name.endsWith(`.${suffix}`);
+    });
+}
+
+type ConnectOptions = http.ClientRequestArgs & tls.ConnectionOptions;
+type Callback = (error: Error | null, socket?: Duplex) => void;
+
+/** Opens a CONNECT tunnel to `host:port` through `proxy`; calls back with the raw socket. */
+function tunnel(proxy: URL, host: string, port: number, callback: Callback): void {
+  const auth = proxy.username
+    ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
+    : undefined;
+  const request = (proxy.protocol === 'https:' ? https : http).request({
+    host: proxy.hostname,
+    port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+    method: 'CONNECT',
+    path: `${host}:${port}`,
+    headers: { host: `${host}:${port}`, ...(auth ? { 'proxy-authorization': auth } : {}) },
+  });
+  request.once('connect', (response, socket) => {
+    if (response.statusCode === 200) return callback(null, socket);
+    socket.destroy();
+    callback(new Error(`the proxy ${proxy.host} answered ${response.statusCode} to CONNECT ${host}:${port}`));
+  });
+  request.once('error', (error) =>
+    callback(new Error(`the proxy ${proxy.host} could not be reached (${error.message})`)),
+  );
+  request.end();
+}
+
+function hostOf(options: ConnectOptions): { host: string; port: number } {
+  return { host: String(options.host ?? options.hostname ?? 'localhost'), port: Number(options.port) };
+}
+
+/** The agents the SDK's HTTP handler should use, or none when no proxy applies. */
+export function proxyAgents(settings: ProxySettings): { httpAgent?: http.Agent; httpsAgent?: https.Agent } {
+  const out: { httpAgent?: http.Agent; httpsAgent?: https.Agent } = {};
+  const { noProxy } = settings;
+  if (settings.httpsProxy) {
+    const proxy = new URL(settings.httpsProxy);
+    class TunnelingHttpsAgent extends https.Agent {
+      override createConnection(options: ConnectOptions, callback: Callback): Duplex | undefined {
+        const { host, port } = hostOf(options);
+        if (bypassesProxy(host, port, noProxy)) return tls.connect(options);
+        tunnel(proxy, host, port, (error, socket) =>
+          error
+            ? callback(error)
+            : callback(null, tls.connect({ ...options, socket, servername: options.servername ?? host })),
+        );
+        return undefined;
+      }
+    }
+    out.httpsAgent = new TunnelingHttpsAgent({ keepAlive: true });
+  }
+  if (settings.httpProxy) {
+    const proxy = new URL(settings.httpProxy);
+    class TunnelingHttpAgent extends http.Agent {
+      override createConnection(options: ConnectOptions, callback: Callback): Duplex | undefined {
+        const { host, port } = hostOf(options);
+        if (bypassesProxy(host, port, noProxy)) {
+          return (
+            http.Agent.prototype as unknown as { createConnection: (o: ConnectOptions) => Duplex }
+          ).createConnection.call(this, options);
+        }
+        tunnel(proxy, host, port, callback);
+        return undefined;
+      }
+    }
+    out.httpAgent = new TunnelingHttpAgent({ keepAlive: true });
+  }
+  return out;
+}
