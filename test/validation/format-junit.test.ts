@@ -2,75 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { formatJunit, xmlAttr, xmlText } from '../../src/report/validation/junit.js';
 import { at, report } from '../support/reports.js';
-
-/** A parsed element: enough XML to check what formatJunit writes. */
-interface El {
-  name: string;
-  attrs: Record<string, string>;
-  children: El[];
-  text: string;
-}
-
-const entity = /&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g;
-
-function unescape(text: string): string {
-  return text.replace(entity, (e) => {
-    const named: Record<string, string> = {
-      '&amp;': '&',
-      '&lt;': '<',
-      '&gt;': '>',
-      '&quot;': '"',
-      '&apos;': "'",
-    };
-    if (named[e]) return named[e];
-    const code = e[2] === 'x' ? parseInt(e.slice(3, -1), 16) : parseInt(e.slice(2, -1), 10);
-    return String.fromCodePoint(code);
-  });
-}
-
-/**
- * A strict little parser: only XML 1.0 characters, one root, balanced tags, double-quoted
- * attributes without `<`, every `&` an entity; throws on anything else.
- */
-function parseXml(xml: string): El {
-  const bad = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u.exec(xml);
-  if (bad) throw new Error(`character U+${bad[0].codePointAt(0)!.toString(16)} is not allowed in XML 1.0`);
-  const body = xml.replace(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n/, '');
-  if (body === xml) throw new Error('no XML declaration');
-  const token = /<(\/?)([A-Za-z_][\w.-]*)((?:\s+[\w.-]+="[^"<]*")*)\s*(\/?)>|([^<]+)/y;
-  const root: El = { name: '#root', attrs: {}, children: [], text: '' };
-  const stack = [root];
-  let at = 0;
-  while (at < body.length) {
-    token.lastIndex = at;
-    const m = token.exec(body);
-    if (!m) throw new Error(`not well-formed at ${at}: ${body.slice(at, at + 30)}`);
-    at = token.lastIndex;
-    const top = stack.at(-1)!;
-    const [, close, name, attrText, selfClose, text] = m;
-    if (text !== undefined) {
-      if (text.replace(entity, '').includes('&')) throw new Error(`bare & in text: ${text}`);
-      top.text += unescape(text);
-    } else if (close) {
-      if (top.name !== name) throw new Error(`</${name}> closes <${top.name}>`);
-      stack.pop();
-    } else {
-      const attrs: Record<string, string> = {};
-      for (const [, k, v] of attrText!.matchAll(/([\w.-]+)="([^"]*)"/g)) {
-        if (v!.replace(entity, '').includes('&')) throw new Error(`bare & in attribute: ${v}`);
-        if (k! in attrs) throw new Error(`attribute ${k} twice`);
-        attrs[k!] = unescape(v!);
-      }
-      const el: El = { name: name!, attrs, children: [], text: '' };
-      top.children.push(el);
-      if (!selfClose) stack.push(el);
-    }
-  }
-  if (stack.length !== 1) throw new Error(`<${stack.at(-1)!.name}> is not closed`);
-  const elements = root.children;
-  if (elements.length !== 1 || root.text.trim()) throw new Error('not exactly one root element');
-  return elements[0]!;
-}
+import { junit10Problems, parseXml, type El } from '../support/xml.js';
 
 const all = (el: El, name: string): El[] =>
   el.children.flatMap((c) => [...(c.name === name ? [c] : []), ...all(c, name)]);
@@ -235,5 +167,21 @@ describe('formatJunit', () => {
   it('escapers cover text and attribute contexts', () => {
     expect(xmlText('a<b>&c\r')).toBe('a&lt;b&gt;&amp;c&#13;');
     expect(xmlAttr('"x"\n\t\u0007')).toBe('&quot;x&quot;&#10;&#9;\ufffd');
+  });
+
+  it('passes junit-10.xsd (as its rules are checked here), strict or not, with or without files', () => {
+    for (const xml of [
+      formatJunit(mixed(false)),
+      formatJunit(mixed(true)),
+      formatJunit(report({ files: [], diagnostics: [], suppressed: [] })),
+    ]) {
+      expect(junit10Problems(xml)).toEqual([]);
+    }
+    // The checker rejects what the XSD rejects: skipped on <testsuites> (what packsmith wrote before).
+    const before = formatJunit(mixed(false)).replace(
+      '<testsuites name="packsmith"',
+      '<testsuites name="packsmith" skipped="0"',
+    );
+    expect(junit10Problems(before)).toEqual(['<testsuites> skipped=']);
   });
 });

@@ -18,6 +18,7 @@ import { guard3Constructs } from '../../src/validation/guard/guard3.js';
 import { checkGuardPolicies, scalarPolicy, templatePolicies } from '../../src/validation/guard/policies.js';
 import { runCli } from '../support/cli.js';
 import { tool } from '../support/tools.js';
+import { junit10Problems } from '../support/xml.js';
 
 const guard = tool('cfn-guard');
 const needsGuard = guard.available ? '' : ` [skipped: ${guard.reason}]`;
@@ -350,6 +351,7 @@ describe(`packsmith test${needsGuard}`, () => {
       '<testcase name="a user without inline policies" classname="iam-user-no-inline-policies">\n      <failure message="expected NON_COMPLIANT, got COMPLIANT" type="verdict">',
     );
     expect(junit.stdout.match(/<testcase /g)).toHaveLength(3);
+    expect(junit10Problems(junit.stdout)).toEqual([]);
   });
 
   it.skipIf(!guard.available)(
