@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type HandlebarsCompiler from 'handlebars';
+import { summarizeAccounts, type SummaryRow } from '../rollout/account-summary.js';
 import { packageRoot } from '../util/package-root.js';
 import {
   reportAccountStatuses,
@@ -19,6 +20,7 @@ import {
   type ReportAccount,
   type ReportAccountStatus,
   type ReportData,
+  type ReportDeployment,
   type ReportTimelineEvent,
   type StatusGroup,
 } from './report-data.js';
@@ -66,6 +68,47 @@ const compareTime = (a: string, b: string): number => {
   return Number.isNaN(d) || d === 0 ? compareText(a, b) : d;
 };
 const count = (n: number): string => n.toLocaleString('en-US');
+
+/** A duration as people read it: `45 s`, `12 min 5 s`, `2 h 3 min`; empty for a negative or unknown one. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+}
+
+/** The report's rows as the account summariser reads them: `status` and the page count alike. */
+function summaryRows(accounts: readonly ReportAccount[]): SummaryRow[] {
+  return accounts.map((a) => ({
+    pack: a.pack,
+    region: a.region,
+    ...(a.wave !== undefined ? { wave: a.wave } : {}),
+    accountId: a.accountId,
+    ...(a.name !== undefined ? { name: a.name } : {}),
+    ...(a.ouPath !== undefined ? { ouPath: a.ouPath } : {}),
+    status: a.status,
+    failed: statusGroup(a.status) === 'failed',
+    ...(a.errorCode !== undefined ? { errorCode: a.errorCode } : {}),
+    ...(a.errorMessage !== undefined ? { errorMessage: a.errorMessage } : {}),
+    ...(a.hint !== undefined ? { hint: a.hint } : {}),
+  }));
+}
+
+/** The latest deployment of one pack in one Region: its outcome and how long it took (or has run). */
+function lastDeployment(deployments: readonly ReportDeployment[], generatedAt: string) {
+  const last = [...deployments].sort((x, y) => compareTime(x.startedAt, y.startedAt)).at(-1);
+  if (!last) return { lastStarted: '', lastDuration: '', lastOutcome: '' };
+  const end = last.endedAt ?? generatedAt;
+  const duration = formatDuration(Date.parse(end) - Date.parse(last.startedAt));
+  return {
+    lastStarted: last.startedAt,
+    lastDuration: last.endedAt === null && duration ? `${duration} so far` : duration,
+    lastOutcome: last.outcome ?? (last.endedAt === null ? 'running' : ''),
+  };
+}
 
 /** Pack and Region order: as the packs list them, then any others the accounts mention, sorted. */
 function layout(data: ReportData): Array<{ pack: string; regions: string[] }> {
@@ -173,20 +216,29 @@ interface StatusCounts {
 }
 
 function countStatuses(statuses: ReportAccountStatus[]): StatusCounts {
+  const byStatus: Record<string, number> = {};
+  for (const s of statuses) byStatus[s] = (byStatus[s] ?? 0) + 1;
+  return countsOf(byStatus);
+}
+
+/** Rows per status (as the account summariser counts them) grouped and in legend order. */
+function countsOf(byStatus: Record<string, number>): StatusCounts {
   const byGroup = { succeeded: 0, failed: 0, 'in-progress': 0, 'not-deployed': 0 };
-  const byStatus = new Map<string, number>();
-  for (const s of statuses) {
-    byGroup[statusGroup(s)]++;
-    byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
+  let total = 0;
+  for (const [s, n] of Object.entries(byStatus)) {
+    byGroup[statusGroup(s as ReportAccountStatus)] += n;
+    total += n;
   }
   return {
-    total: statuses.length,
+    total,
     byGroup,
     // Known statuses in legend order, then any AWS may add later, sorted.
     byStatus: [
-      ...reportAccountStatuses.filter((s) => byStatus.has(s)),
-      ...[...byStatus.keys()].filter((s) => !(reportAccountStatuses as readonly string[]).includes(s)).sort(),
-    ].map((status) => ({ status, count: byStatus.get(status)! })),
+      ...reportAccountStatuses.filter((s) => s in byStatus),
+      ...Object.keys(byStatus)
+        .filter((s) => !(reportAccountStatuses as readonly string[]).includes(s))
+        .sort(),
+    ].map((status) => ({ status, count: byStatus[status]! })),
   };
 }
 
@@ -224,13 +276,21 @@ function viewModel(data: ReportData, limit: number) {
   const packs = layout(data).map(({ pack, regions }) => {
     const info = packInfo.get(pack);
     const regionRows = regions.map((region) => {
-      const c = countStatuses((byPackRegion.get(`${pack}\n${region}`) ?? []).map((a) => a.status));
+      const inRegion = byPackRegion.get(`${pack}\n${region}`) ?? [];
+      // Counted by the account summariser, as `status` counts them.
+      const summary = summarizeAccounts(summaryRows(inRegion));
+      const c = countsOf(summary.statuses);
       return {
         region,
         ...c,
+        accounts: count(summary.accounts),
         ...c.byGroup,
         inProgress: c.byGroup['in-progress'],
         notDeployed: c.byGroup['not-deployed'],
+        ...lastDeployment(
+          data.deployments.filter((d) => d.pack === pack && d.region === region),
+          data.generatedAt,
+        ),
       };
     });
     const waves = (info?.waves ?? []).map((w) => {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { organizationResourceStatuses } from '../../src/facts/enums.js';
 import {
+  formatDuration,
   renderHtmlReport,
   reportGridData,
   scriptSafeJson,
@@ -201,6 +202,44 @@ describe('renderHtmlReport as a self-contained page', () => {
         else expect(row).not.toContain(`${status}:`);
       }
     }
+  });
+
+  it("shows each Region's accounts and the duration and outcome of its last deployment", () => {
+    const withRunning: ReportData = {
+      ...data,
+      deployments: [
+        ...data.deployments,
+        // The latest in us-east-1, still running when the report was written (12:00).
+        {
+          id: 'dep-9',
+          pack: 'baseline',
+          region: regions[0]!,
+          operation: 'update',
+          startedAt: '2026-11-26T11:45:30.000Z',
+          endedAt: null,
+          outcome: null,
+        },
+      ],
+    };
+    const page = renderHtmlReport(withRunning);
+    const row = (region: string) => new RegExp(`<tr data-region="${region}">[\\s\\S]*?</tr>`).exec(page)![0];
+    expect(row(regions[0]!)).toContain('<span class="duration">14 min 30 s so far</span>');
+    expect(row(regions[0]!)).toContain('running, started');
+    expect(row(regions[1]!)).toContain('<span class="duration">2 h</span>');
+    expect(row(regions[1]!)).toContain('succeeded, started');
+    expect(row(regions[1]!)).toMatch(/<td class="num">60<\/td>/);
+    const none = renderHtmlReport({ ...data, deployments: [] });
+    expect(none).toContain('none recorded');
+  });
+
+  it('formats durations as people read them', () => {
+    expect(formatDuration(0)).toBe('0 s');
+    expect(formatDuration(45_400)).toBe('45 s');
+    expect(formatDuration(12 * 60_000 + 5_000)).toBe('12 min 5 s');
+    expect(formatDuration(3 * 60_000)).toBe('3 min');
+    expect(formatDuration(2 * 3_600_000 + 3 * 60_000)).toBe('2 h 3 min');
+    expect(formatDuration(-1)).toBe('');
+    expect(formatDuration(Number.NaN)).toBe('');
   });
 
   it('caps the timeline and says how many events it left out', () => {
