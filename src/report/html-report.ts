@@ -2,7 +2,7 @@
  * The self-contained HTML status report (`packsmith status --format html`): one file with inline
  * CSS and JS and no external reference, so it can be mailed or archived and opened offline.
  *
- * Summaries, waves, failures, deployments and the timeline are rendered here through handlebars
+ * Summaries, waves, failures (grouped by cause), deployments and the timeline are rendered here through handlebars
  * (HTML-escaped, readable without JS). The grid of every account × Region is built in the browser
  * from compact JSON embedded in the page: 5,000 accounts × several Regions would be megabytes of
  * markup, and data in a JSON block cannot inject markup the way interpolated HTML could.
@@ -25,7 +25,7 @@ import {
   type StatusGroup,
 } from './report-data.js';
 
-/** Rows of the timeline, failures and deployments tables beyond which the page notes what it left out. */
+/** Rows of the timeline and deployments tables, and failed accounts listed under their causes, beyond which the page notes what it left out. */
 export const reportRowLimit = 2_000;
 
 export interface HtmlReportOptions {
@@ -323,25 +323,33 @@ function viewModel(data: ReportData, limit: number) {
     };
   });
 
-  const allFailures = cells
-    .filter((c) => statusGroup(c.status) === 'failed')
-    .sort(
-      (x, y) =>
-        compareText(x.accountId, y.accountId) ||
-        compareText(x.pack, y.pack) ||
-        compareText(x.region, y.region),
-    );
-  const failureRows = allFailures.slice(0, limit).map((c) => ({
-    accountId: c.accountId,
-    name: c.name ?? '',
-    ouPath: c.ouPath ?? '',
-    pack: c.pack,
-    region: c.region,
-    status: c.status,
-    errorCode: c.errorCode ?? '',
-    errorMessage: c.errorMessage ?? '',
-    hint: c.hint ?? '',
-  }));
+  // Failures grouped by cause by the account summariser: the code and hint once, then the accounts.
+  const summary = summarizeAccounts(summaryRows(cells));
+  let accountsLeft = limit;
+  const causes = summary.failures.map((f, n) => {
+    const shown = f.accounts.slice(0, Math.max(0, accountsLeft));
+    accountsLeft -= shown.length;
+    return {
+      id: `cause-${n + 1}`,
+      errorCode: f.errorCode ?? '',
+      hint: f.hint ?? '',
+      errorMessage: f.errorMessage ?? '',
+      rows: count(f.rows),
+      accountCount: count(f.accounts.length),
+      packs: f.packs.join(', '),
+      regions: f.regions.join(', '),
+      ous: f.ous.map((o) => ({ ouPath: o.ouPath, accounts: count(o.accounts) })),
+      command: f.command,
+      accounts: shown.map((a) => ({
+        accountId: a.accountId,
+        name: a.name ?? '',
+        ouPath: a.ouPath ?? '',
+        places: a.places.join(', '),
+      })),
+      more: shown.length < f.accounts.length ? count(f.accounts.length - shown.length) : '',
+    };
+  });
+  const failedRows = summary.failures.reduce((n, f) => n + f.rows, 0);
 
   const deployments = latest(data.deployments, (d) => d.startedAt, limit, 'deployments');
   const timeline = latest(data.timeline, (e) => e.at, limit, 'events');
@@ -360,13 +368,14 @@ function viewModel(data: ReportData, limit: number) {
       statuses: reportAccountStatuses.filter((s) => statusGroup(s) === g).join(', '),
     })),
     failures: {
-      total: count(allFailures.length),
-      any: allFailures.length > 0,
-      rows: failureRows,
-      note:
-        failureRows.length < allFailures.length
-          ? `Showing the first ${count(failureRows.length)} of ${count(allFailures.length)} failures; the grid's status filter shows all of them.`
-          : '',
+      total: count(failedRows),
+      causes: count(causes.length),
+      accounts: count(new Set(summary.failures.flatMap((f) => f.accounts.map((a) => a.accountId))).size),
+      any: causes.length > 0,
+      list: causes,
+      note: causes.some((c) => c.more)
+        ? `Accounts beyond the first ${count(limit)} are left out of these lists; the grid's status filter shows all of them.`
+        : '',
     },
     deployments: {
       ...deployments,

@@ -237,23 +237,26 @@ describe.skipIf(!browserTool.available)(`the HTML report in Chromium${skipNote}`
       await cdp.detach();
     });
 
-    it('lists each failed account in the failures table with its message and hint', async () => {
+    it('groups the failures by cause, with the accounts collapsed until asked for', async () => {
       const p = await open(data, 'small.html');
-      const rows = await p
-        .locator('#failures-table tbody tr')
-        .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-      expect(rows).toHaveLength(failedRecords.length);
+      // Each failed account has its own code here, so each is its own cause.
+      await expect(p.locator('#failure-causes > li').count()).resolves.toBe(failedRecords.length);
       for (const a of failedRecords) {
-        const row = rows.find((r) => r[0] === a.accountId && r[4] === a.region);
-        expect(row, `${a.accountId} ${a.region}`).toBeDefined();
-        expect(row).toContain(a.name);
-        expect(row).toContain(a.ouPath);
-        expect(row).toContain(a.errorCode);
-        expect(row).toContain(a.errorMessage);
-        expect(row).toContain(a.hint);
+        const cause = p.locator(`#failure-causes > li[data-error-code="${a.errorCode}"]`);
+        const text = await cause.innerText();
+        expect(text).toContain(a.errorMessage);
+        expect(text).toContain(a.hint);
+        const row = cause.locator(`tr[data-account="${a.accountId}"]`);
+        await expect(row.isVisible()).resolves.toBe(false);
+        await cause.locator('summary').click();
+        await expect(row.isVisible()).resolves.toBe(true);
+        const cellsText = await row.evaluate((tr) =>
+          [...tr.querySelectorAll('td')].map((td) => td.textContent),
+        );
+        expect(cellsText).toEqual([a.accountId, a.name, a.ouPath, `baseline ${a.region}`]);
       }
       // The markup in the message is shown as text, not rendered.
-      await expect(p.locator('#failures-table b').count()).resolves.toBe(0);
+      await expect(p.locator('#failure-causes b').count()).resolves.toBe(0);
     });
 
     it('shows the waves with their accounts and failures, and the timeline in time order', async () => {
@@ -316,7 +319,7 @@ describe.skipIf(!browserTool.available)(`the HTML report in Chromium${skipNote}`
       await p.selectOption('#filter-region', regions[0]!);
       const expected = data.accounts.filter((a) => a.ouPath === '/Root/Sandbox' && a.region === regions[0]);
       expect(await p.locator('#counter').getAttribute('data-shown-cells')).toBe(String(expected.length));
-      await expect(p.locator('#failures-table tbody tr').count()).resolves.toBe(failed.length);
+      await expect(p.locator('#failure-causes tr[data-account]').count()).resolves.toBe(failed.length);
     });
   });
 });

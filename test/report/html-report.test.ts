@@ -130,12 +130,13 @@ describe('renderHtmlReport escaping', () => {
     expect(outside).toContain('{{title}}');
   });
 
-  it('lists every failure server-side, with its account, message and hint', () => {
+  it('lists every failed account server-side, once per cause', () => {
     const failed = data.accounts.filter((a) => a.status.endsWith('_FAILED'));
-    const rows = markup(html).match(/<tr data-account="[^"]*" data-region="[^"]*">/g) ?? [];
-    expect(rows).toHaveLength(failed.length);
+    const causes = markup(html).match(/<li class="cause"[\s\S]*?<\/li>/g) ?? [];
+    expect(causes).toHaveLength(new Set(failed.map((a) => `${a.errorCode}\n${a.hint}`)).size);
     for (const a of failed) {
-      expect(rows).toContain(`<tr data-account="${a.accountId}" data-region="${a.region}">`);
+      const holding = causes.filter((c) => c.includes(`<tr data-account="${a.accountId}">`));
+      expect(holding, a.accountId).toHaveLength(1);
     }
   });
 
@@ -158,7 +159,7 @@ describe('renderHtmlReport as a self-contained page', () => {
     });
     const outside = markup(renderHtmlReport(withUrl));
     expect(embedded(renderHtmlReport(withUrl))).toContain('https://docs.aws.amazon.com');
-    for (const page of [markup(html), outside.replace(/<tr data-account[\s\S]*?<\/tr>/g, '')]) {
+    for (const page of [markup(html), outside.replace(/<p class="message">[\s\S]*?<\/p>/g, '')]) {
       expect(page).not.toMatch(/https?:\/\//i);
       expect(page).not.toMatch(
         /\ssrc=|<link|<iframe|<img|@import|url\(|\bfetch\(|XMLHttpRequest|\/\/\s*cdn/i,
@@ -202,6 +203,28 @@ describe('renderHtmlReport as a self-contained page', () => {
         else expect(row).not.toContain(`${status}:`);
       }
     }
+  });
+
+  it('groups failures by cause: the code and hint once, its accounts collapsible, the command to retry', () => {
+    const failing = new Set([5, 15, 25, 35, 45, 55]);
+    const one = report(60, (a, i) => {
+      if (!failing.has(i)) return;
+      a.status = 'CREATE_FAILED';
+      a.errorCode = 'NoAvailableConfigurationRecorder';
+      a.errorMessage = `You must create a configuration recorder in ${a.region}.`;
+      a.hint = 'Turn on an AWS Config configuration recorder, then deploy again.';
+    });
+    const page = markup(renderHtmlReport(one));
+    const causes = page.match(/<li class="cause"[\s\S]*?<\/li>/g) ?? [];
+    expect(causes).toHaveLength(1);
+    expect(page.split('Turn on an AWS Config configuration recorder, then deploy again.')).toHaveLength(2);
+    expect(causes[0]).toContain('6 accounts, 12 account × Region statuses');
+    expect(causes[0]).toMatch(/<details>\s*<summary>6 accounts<\/summary>/);
+    expect(causes[0]!.match(/<tr data-account=/g)).toHaveLength(6);
+    expect(causes[0]).toContain(`${regions[1]}`);
+    expect(causes[0]).toContain('<code>packsmith deploy baseline</code>');
+    // Not one row per account × pack × Region any more.
+    expect(page).not.toContain('failures-table');
   });
 
   it("shows each Region's accounts and the duration and outcome of its last deployment", () => {
