@@ -304,6 +304,64 @@ describe.skipIf(!browserTool.available)(`the HTML report in Chromium${skipNote}`
     });
   });
 
+  describe('long names, ids and messages at 1280 px', () => {
+    const long = (what: string, n: number) => `${what}-${'x'.repeat(n)}`;
+    const data = report(40, [
+      [1, regions[0]!],
+      [2, regions[1]!],
+    ]);
+    for (const a of data.accounts) {
+      a.name = long('name-without-spaces', 160);
+      a.ouPath = `/Root/${long('ou', 120)}/${long('team', 120)}`;
+      if (a.status === 'CREATE_FAILED') {
+        a.errorCode = long('VeryLongErrorCode', 150);
+        a.errorMessage = long('message-without-any-space', 400);
+        a.hint = long('hint-without-any-space', 300);
+      }
+    }
+    data.packs[0]!.waves[0]!.name = long('wave', 200);
+    data.deployments = regions.map((region, i) => ({
+      id: long(`deployment-${i}`, 200),
+      pack: 'baseline',
+      region,
+      operation: long('operation', 60),
+      startedAt: '2026-11-26T09:00:00.000Z',
+      endedAt: '2026-11-26T09:30:00.000Z',
+      outcome: long('outcome', 80),
+      wave: long('wave', 200),
+    }));
+
+    it('has no horizontal scroll, with every failure list open', async () => {
+      const p = await open(data, 'long.html');
+      await p.setViewportSize({ width: 1280, height: 900 });
+      for (const d of await p.locator('details').all()) await d.evaluate((e) => e.setAttribute('open', ''));
+      const widths = await p.evaluate(() => {
+        const root = (
+          globalThis as unknown as {
+            document: { documentElement: { scrollWidth: number; clientWidth: number } };
+          }
+        ).document.documentElement;
+        return { scroll: root.scrollWidth, client: root.clientWidth };
+      });
+      expect(widths.client).toBeLessThanOrEqual(1280);
+      expect(widths.scroll, 'document.documentElement.scrollWidth').toBeLessThanOrEqual(widths.client);
+    });
+
+    it('prints without the filters and with the failed accounts listed', async () => {
+      const p = await open(data, 'long.html');
+      await p.evaluate(() =>
+        (globalThis as unknown as { dispatchEvent(e: unknown): void }).dispatchEvent(
+          new Event('beforeprint'),
+        ),
+      );
+      await p.emulateMedia({ media: 'print' });
+      await expect(p.locator('#filters').isVisible()).resolves.toBe(false);
+      await expect(p.locator('#failure-causes tr[data-account]').first().isVisible()).resolves.toBe(true);
+      const pdf = await p.pdf({ format: 'A4' });
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    });
+  });
+
   describe('5,000 accounts × 2 Regions', () => {
     const failed: Array<[number, string]> = Array.from({ length: 25 }, (_, k) => [k * 199, regions[k % 2]!]);
     const data = report(5_000, failed);
