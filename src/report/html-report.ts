@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type HandlebarsCompiler from 'handlebars';
+import { timelineChart } from './timeline-chart.js';
 import { summarizeAccounts, type SummaryRow } from '../rollout/account-summary.js';
 import { packageRoot } from '../util/package-root.js';
 import {
@@ -21,7 +22,6 @@ import {
   type ReportAccountStatus,
   type ReportData,
   type ReportDeployment,
-  type ReportTimelineEvent,
   type StatusGroup,
 } from './report-data.js';
 
@@ -256,13 +256,6 @@ function latest<T>(items: T[], at: (item: T) => string, limit: number, what: str
   return { rows, total: sorted.length, note };
 }
 
-const timelineEvent = (e: ReportTimelineEvent): string =>
-  e.kind === 'deployment-started'
-    ? 'Deployment started'
-    : e.kind === 'deployment-ended'
-      ? 'Deployment ended'
-      : 'Status';
-
 /** Everything the template shows, already sorted, counted and turned into text. */
 function viewModel(data: ReportData, limit: number) {
   const cells = sortedCells(data);
@@ -352,7 +345,6 @@ function viewModel(data: ReportData, limit: number) {
   const failedRows = summary.failures.reduce((n, f) => n + f.rows, 0);
 
   const deployments = latest(data.deployments, (d) => d.startedAt, limit, 'deployments');
-  const timeline = latest(data.timeline, (e) => e.at, limit, 'events');
   const distinctAccounts = new Set(data.accounts.map((a) => a.accountId)).size;
 
   return {
@@ -391,20 +383,7 @@ function viewModel(data: ReportData, limit: number) {
         outcome: d.outcome ?? (d.endedAt === null ? 'running' : ''),
       })),
     },
-    timeline: {
-      ...timeline,
-      any: timeline.total > 0,
-      rows: timeline.rows.map((e) => ({
-        at: e.at,
-        kind: e.kind,
-        event: timelineEvent(e),
-        pack: e.pack,
-        region: e.region,
-        accountId: e.accountId ?? '',
-        result: e.status ?? e.outcome ?? '',
-        wave: e.wave ?? '',
-      })),
-    },
+    chart: timelineChart(data.timeline, packs.length),
   };
 }
 

@@ -259,7 +259,7 @@ describe.skipIf(!browserTool.available)(`the HTML report in Chromium${skipNote}`
       await expect(p.locator('#failure-causes b').count()).resolves.toBe(0);
     });
 
-    it('shows the waves with their accounts and failures, and the timeline in time order', async () => {
+    it('shows the waves with their accounts and failures, and the timeline as a labelled chart', async () => {
       const p = await open(data, 'small.html');
       const waves = await p
         .locator('table.waves tbody tr')
@@ -271,13 +271,21 @@ describe.skipIf(!browserTool.available)(`the HTML report in Chromium${skipNote}`
         expect(row[1]).toBe(String(wave.accounts.length));
         expect(row[3]).toBe(String(failedHere));
       }
-      const times = await p
-        .locator('#timeline-table time')
-        .evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')!));
-      expect(times).toHaveLength(data.timeline.length);
-      expect(times.map(Date.parse)).toEqual([...times.map(Date.parse)].sort((a, b) => a - b));
-      const firstEvent = await p.locator('#timeline-table tbody tr').first().getAttribute('data-kind');
-      expect(firstEvent).toBe('deployment-started');
+      // The timeline is a labelled chart with the put marked, one line per Region that completed accounts.
+      const chart = p.locator('#timeline-chart');
+      await expect(chart.isVisible()).resolves.toBe(true);
+      expect(await chart.getAttribute('aria-label')).toBe('Accounts completed over time per Region and wave');
+      expect(await p.locator('#timeline-chart-title').textContent()).toBe(
+        'Accounts completed over time per Region and wave',
+      );
+      const lines = await p
+        .locator('#timeline-chart path.series')
+        .evaluateAll((ps) => ps.map((e) => e.getAttribute('data-region')));
+      expect(new Set(lines)).toEqual(new Set(failed.map(([, r]) => r)));
+      await expect(p.locator('#timeline-chart .put').count()).resolves.toBe(1);
+      const box = (await chart.boundingBox())!;
+      expect(box.width).toBeGreaterThan(400);
+      expect(box.height).toBeGreaterThan(100);
     });
 
     it('has a visible legend that names every colour in text', async () => {

@@ -265,19 +265,44 @@ describe('renderHtmlReport as a self-contained page', () => {
     expect(formatDuration(Number.NaN)).toBe('');
   });
 
-  it('caps the timeline and says how many events it left out', () => {
-    const capped = renderHtmlReport(data, { rowLimit: 10 });
-    const rows = [...capped.matchAll(/<tr data-kind="status"><td><time datetime="([^"]+)"/g)].map(
-      (m) => m[1],
+  it('draws the timeline as a labelled chart with the puts marked, not a table of status changes', () => {
+    const withPuts: ReportData = {
+      ...data,
+      timeline: [
+        ...data.timeline,
+        ...regions.map((region) => ({
+          at: '2026-11-26T09:59:00.000Z',
+          pack: 'baseline',
+          region,
+          kind: 'deployment-started' as const,
+        })),
+      ],
+    };
+    const page = renderHtmlReport(withPuts);
+    expect(page).toContain('<svg id="timeline-chart"');
+    expect(page).toContain('aria-label="Accounts completed over time per Region and wave"');
+    expect(page).toContain(
+      '<title id="timeline-chart-title">Accounts completed over time per Region and wave</title>',
     );
-    expect(rows).toHaveLength(10);
-    const latest = data.timeline
-      .map((e) => e.at)
-      .sort()
-      .slice(-10);
-    expect(rows).toEqual(latest);
-    expect(capped).toContain(`Showing the latest 10 of ${data.timeline.length} events.`);
-    expect(html).not.toContain('Showing the latest');
+    expect(page).toContain('>Accounts completed</text>');
+    expect(page).toContain('>Time (UTC, 2026-11-26)</text>');
+    expect(page.match(/<path class="series"/g)).toHaveLength(regions.length);
+    expect(page.match(/<g class="put"/g)).toHaveLength(regions.length);
+    for (const region of regions)
+      expect(page).toMatch(
+        new RegExp(
+          `<tr data-region="${region}" data-wave=""><th scope="row">${region}</th><td class="num">60</td>`,
+        ),
+      );
+    expect(page).not.toContain('data-kind="status"');
+    expect(page).not.toContain('Showing the latest');
+  });
+
+  it('escapes the text of the chart', () => {
+    const hostileWave = { ...data, timeline: data.timeline.map((e) => ({ ...e, wave: hostile[0] })) };
+    const page = markup(renderHtmlReport(hostileWave));
+    expect(page).not.toContain(hostile[0]);
+    expect(page).toContain('wave &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 });
 
@@ -296,7 +321,8 @@ describe('renderHtmlReport for a large organization', () => {
     const grid = JSON.parse(embedded(html)) as ReportGridData;
     expect(grid.cells).toHaveLength(10_000);
     expect(grid.accounts).toHaveLength(5_000);
-    // The timeline (10,000 events) is capped at the default number of rows.
-    expect(html).toContain(`Showing the latest 2,000 of 10,000 events.`);
+    // The timeline (10,000 events) is a chart of a bounded size, not 10,000 rows.
+    expect(html).not.toContain('data-kind="status"');
+    expect(html.match(/<path class="series"/g)).toHaveLength(regions.length);
   });
 });
