@@ -3,7 +3,7 @@
  * playwright-core): written to a file, opened with every non-file request blocked and any console
  * error failing the test, then read and filtered through the page itself.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,12 +23,16 @@ interface BrowserGlobals {
 }
 const ous = ['/Root/Prod', '/Root/Prod/Payments', '/Root/Sandbox'];
 
-/** `count` accounts in `regions`; `failed` lists [account index, Region] pairs that failed. */
-function report(count: number, failed: Array<[number, string]>): ReportData {
+/** `count` accounts in `inRegions`; `failed` lists [account index, Region] pairs that failed. */
+function report(
+  count: number,
+  failed: Array<[number, string]>,
+  inRegions: readonly string[] = regions,
+): ReportData {
   const accounts: ReportAccount[] = [];
   const ids = Array.from({ length: count }, (_, i) => String(300000000000 + i * 7));
   ids.forEach((accountId, i) => {
-    for (const region of regions) {
+    for (const region of inRegions) {
       const fails = failed.some(([n, r]) => n === i && r === region);
       accounts.push({
         pack: 'baseline',
@@ -60,7 +64,7 @@ function report(count: number, failed: Array<[number, string]>): ReportData {
       {
         pack: 'baseline',
         orgPackName: 'packsmith-baseline',
-        regions,
+        regions: [...inRegions],
         waves: [
           { name: 'canary', accounts: ids.slice(0, count / 2) },
           { name: 'main', accounts: ids.slice(count / 2) },
@@ -74,7 +78,7 @@ function report(count: number, failed: Array<[number, string]>): ReportData {
       {
         at: times(30, 0),
         pack: 'baseline',
-        region: regions[0]!,
+        region: inRegions[0]!,
         kind: 'deployment-ended',
         outcome: 'failed',
       },
@@ -86,7 +90,13 @@ function report(count: number, failed: Array<[number, string]>): ReportData {
         accountId: ids[i],
         status: 'CREATE_FAILED',
       })),
-      { at: times(0, 0), pack: 'baseline', region: regions[0]!, kind: 'deployment-started', wave: 'canary' },
+      {
+        at: times(0, 0),
+        pack: 'baseline',
+        region: inRegions[0]!,
+        kind: 'deployment-started',
+        wave: 'canary',
+      },
     ],
   };
 }
@@ -370,22 +380,107 @@ describe.skipIf(!browserTool.available)(`the HTML report in Chromium${skipNote}`
     });
   });
 
-  describe('5,000 accounts × 2 Regions', () => {
-    const failed: Array<[number, string]> = Array.from({ length: 25 }, (_, k) => [k * 199, regions[k % 2]!]);
-    const data = report(5_000, failed);
-
-    it('loads and filters', { timeout: 120_000 }, async () => {
-      const p = await open(data, 'large.html');
-      expect(await counter(p)).toBe(counterText(5_000, 5_000, 10_000, 10_000));
-      await expect(p.locator('#grid .cell').count()).resolves.toBe(10_000);
-      await p.selectOption('#filter-status', 'group:failed');
-      await expect(visibleCells(p).count()).resolves.toBe(failed.length);
-      await p.selectOption('#filter-status', '');
-      await p.selectOption('#filter-ou', '/Root/Sandbox');
-      await p.selectOption('#filter-region', regions[0]!);
-      const expected = data.accounts.filter((a) => a.ouPath === '/Root/Sandbox' && a.region === regions[0]);
-      expect(await p.locator('#counter').getAttribute('data-shown-cells')).toBe(String(expected.length));
-      await expect(p.locator('#failure-causes tr[data-account]').count()).resolves.toBe(failed.length);
+  describe('5,000 accounts × 3 Regions', () => {
+    const threeRegions = [...regions, 'ap-southeast-2'];
+    const failed: Array<[number, string]> = Array.from({ length: 25 }, (_, k) => [
+      k * 199,
+      threeRegions[k % 3]!,
+    ]);
+    const data = report(5_000, failed, threeRegions);
+    // Every account completes: the timeline chart draws 15,000 completions in 6 lines (3 Regions × 2 waves).
+    const start = Date.parse('2026-11-26T09:00:00.000Z');
+    data.timeline = data.timeline.filter((e) => e.kind !== 'status');
+    data.accounts.forEach((a, n) => {
+      const r = threeRegions.indexOf(a.region);
+      data.timeline.push({
+        at: new Date(
+          start + (a.wave === 'canary' ? 0 : 3_600_000) + r * 600_000 + (n % 5_000) * 400,
+        ).toISOString(),
+        pack: a.pack,
+        region: a.region,
+        kind: 'status',
+        accountId: a.accountId,
+        status: a.status,
+        ...(a.wave ? { wave: a.wave } : {}),
+      });
     });
+    const screenshotDir = join(process.cwd(), 'test-output');
+
+    it(
+      'loads and filters in under 2 s, fits 1280 px, and leaves a screenshot',
+      { timeout: 120_000 },
+      async () => {
+        const p = await open(data, 'large.html');
+        await p.setViewportSize({ width: 1280, height: 900 });
+        expect(await counter(p)).toBe(counterText(5_000, 5_000, 15_000, 15_000));
+        await expect(p.locator('#grid .cell').count()).resolves.toBe(15_000);
+        await expect(p.locator('#timeline-chart path.series').count()).resolves.toBe(6);
+        // Measured by the page's own clock: from navigation start to the end of the load event (the
+        // grid is built by then), and from a filter change to the next layout.
+        const loadMs = await p.evaluate(() => {
+          const perf = (
+            globalThis as unknown as {
+              performance: { getEntriesByType(t: string): Array<{ loadEventEnd: number }> };
+            }
+          ).performance;
+          return perf.getEntriesByType('navigation')[0]!.loadEventEnd;
+        });
+        const filterMs = (selector: string, value: string, event: 'change' | 'input') =>
+          p.evaluate(
+            ([sel, v, ev]) => {
+              const g = globalThis as unknown as {
+                performance: { now(): number };
+                document: {
+                  querySelector(s: string): { value: string; dispatchEvent(e: unknown): void };
+                  documentElement: { offsetHeight: number };
+                };
+                Event: new (type: string) => unknown;
+              };
+              const t0 = g.performance.now();
+              const control = g.document.querySelector(sel);
+              control.value = v;
+              control.dispatchEvent(new g.Event(ev));
+              void g.document.documentElement.offsetHeight; // the layout the change causes
+              return g.performance.now() - t0;
+            },
+            [selector, value, event] as const,
+          );
+        const timings = {
+          load: loadMs,
+          failed: await filterMs('#filter-status', 'group:failed', 'change'),
+          all: await filterMs('#filter-status', '', 'change'),
+          text: await filterMs('#filter-text', '3000000349', 'input'),
+          cleared: await filterMs('#filter-text', '', 'input'),
+        };
+        console.log(`5,000 × 3 report timings (ms): ${JSON.stringify(timings)}`);
+        for (const [what, ms] of Object.entries(timings)) expect(ms, what).toBeLessThan(2_000);
+
+        await p.selectOption('#filter-status', 'group:failed');
+        await expect(visibleCells(p).count()).resolves.toBe(failed.length);
+        await p.selectOption('#filter-status', '');
+        await p.selectOption('#filter-ou', '/Root/Sandbox');
+        await p.selectOption('#filter-region', threeRegions[0]!);
+        const expected = data.accounts.filter(
+          (a) => a.ouPath === '/Root/Sandbox' && a.region === threeRegions[0],
+        );
+        expect(await p.locator('#counter').getAttribute('data-shown-cells')).toBe(String(expected.length));
+        await expect(p.locator('#failure-causes tr[data-account]').count()).resolves.toBe(failed.length);
+        await p.selectOption('#filter-ou', '');
+        await p.selectOption('#filter-region', '');
+
+        const width = await p.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+              .documentElement.scrollWidth,
+        );
+        expect(width, 'document.documentElement.scrollWidth').toBeLessThanOrEqual(1280);
+
+        mkdirSync(screenshotDir, { recursive: true });
+        const shot = join(screenshotDir, 'report-5000x3-1280.png');
+        await p.screenshot({ path: shot, fullPage: true });
+        console.log(`screenshot of the 5,000 × 3 report at 1280 px: ${shot}`);
+        expect(statSync(shot).size).toBeGreaterThan(10_000);
+      },
+    );
   });
 });
