@@ -256,6 +256,91 @@ function latest<T>(items: T[], at: (item: T) => string, limit: number, what: str
   return { rows, total: sorted.length, note };
 }
 
+/**
+ * Compliance per control (every rule evaluation of the controls' rules, per account and Region) and
+ * per account (the accounts whose pack is not compliant, most non-compliant rules first).
+ */
+function complianceView(data: ReportData, limit: number) {
+  const c = data.compliance;
+  if (!c) return { any: false };
+  const info = new Map(data.accounts.map((a) => [a.accountId, a]));
+  const byControl = new Map<
+    string,
+    { rules: Set<string>; compliant: number; nonCompliant: number; other: number; failing: Set<string> }
+  >();
+  for (const r of c.rules) {
+    for (const control of r.controls.length ? r.controls : ['']) {
+      const g = byControl.get(control) ?? {
+        rules: new Set<string>(),
+        compliant: 0,
+        nonCompliant: 0,
+        other: 0,
+        failing: new Set<string>(),
+      };
+      g.rules.add(`${r.pack} ${r.ruleName}`);
+      if (r.compliance === 'COMPLIANT') g.compliant++;
+      else if (r.compliance === 'NON_COMPLIANT') {
+        g.nonCompliant++;
+        g.failing.add(r.accountId);
+      } else g.other++;
+      byControl.set(control, g);
+    }
+  }
+  const controls = [...byControl]
+    .sort(([a, x], [b, y]) => y.failing.size - x.failing.size || compareText(a, b))
+    .map(([control, g]) => ({
+      control: control || 'no control mapped',
+      mapped: control !== '',
+      rules: count(g.rules.size),
+      compliant: count(g.compliant),
+      nonCompliant: count(g.nonCompliant),
+      other: count(g.other),
+      accountsNonCompliant: count(g.failing.size),
+    }));
+  const nonCompliantRules = new Map<string, string[]>();
+  for (const r of c.rules) {
+    if (r.compliance !== 'NON_COMPLIANT') continue;
+    const key = `${r.pack}\n${r.region}\n${r.accountId}`;
+    nonCompliantRules.set(key, [...(nonCompliantRules.get(key) ?? []), r.ruleName]);
+  }
+  const notCompliant = c.packs
+    .filter((p) => p.compliance !== 'COMPLIANT')
+    .sort(
+      (x, y) =>
+        y.nonCompliantRules - x.nonCompliantRules ||
+        compareText(x.accountId, y.accountId) ||
+        compareText(x.pack, y.pack) ||
+        compareText(x.region, y.region),
+    );
+  const statuses: Record<string, number> = {};
+  for (const p of c.packs) statuses[p.compliance] = (statuses[p.compliance] ?? 0) + 1;
+  return {
+    any: true,
+    evaluated: count(c.packs.length),
+    statuses: Object.keys(statuses)
+      .sort()
+      .map((s) => ({ status: s, count: count(statuses[s]!) })),
+    controls,
+    accounts: notCompliant.slice(0, limit).map((p) => ({
+      accountId: p.accountId,
+      name: info.get(p.accountId)?.name ?? '',
+      ouPath: info.get(p.accountId)?.ouPath ?? '',
+      pack: p.pack,
+      region: p.region,
+      compliance: p.compliance,
+      rules: `${count(p.nonCompliantRules)} of ${count(p.totalRules)}`,
+      ruleNames: (nonCompliantRules.get(`${p.pack}\n${p.region}\n${p.accountId}`) ?? [])
+        .sort(compareText)
+        .join(', '),
+    })),
+    anyAccounts: notCompliant.length > 0,
+    note:
+      notCompliant.length > limit
+        ? `Showing the first ${count(limit)} of ${count(notCompliant.length)} accounts × Regions not compliant.`
+        : '',
+  };
+}
+
 /** Everything the template shows, already sorted, counted and turned into text. */
 function viewModel(data: ReportData, limit: number) {
   const cells = sortedCells(data);
@@ -384,6 +469,7 @@ function viewModel(data: ReportData, limit: number) {
       })),
     },
     chart: timelineChart(data.timeline, packs.length),
+    compliance: complianceView(data, limit),
   };
 }
 

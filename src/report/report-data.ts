@@ -79,6 +79,29 @@ export interface ReportTimelineEvent {
   wave?: string;
 }
 
+/** A pack's compliance in one account and Region, as the organization aggregator reports it. */
+export interface ReportPackCompliance {
+  pack: string;
+  accountId: string;
+  region: string;
+  /** COMPLIANT, NON_COMPLIANT or INSUFFICIENT_DATA. */
+  compliance: string;
+  compliantRules: number;
+  nonCompliantRules: number;
+  totalRules: number;
+}
+
+/** One rule of a pack in one account and Region, with the controls it is mapped to. */
+export interface ReportRuleCompliance {
+  pack: string;
+  accountId: string;
+  region: string;
+  ruleName: string;
+  /** COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE or INSUFFICIENT_DATA. */
+  compliance: string;
+  controls: string[];
+}
+
 export interface ReportData {
   title: string;
   /** ISO 8601; the only time in the page, so the same data renders the same bytes. */
@@ -88,4 +111,6 @@ export interface ReportData {
   accounts: ReportAccount[];
   deployments: ReportDeployment[];
   timeline: ReportTimelineEvent[];
+  /** When compliance is configured and was read (`status --compliance`). */
+  compliance?: { packs: ReportPackCompliance[]; rules: ReportRuleCompliance[] };
 }

@@ -306,6 +306,63 @@ describe('renderHtmlReport as a self-contained page', () => {
   });
 });
 
+describe('renderHtmlReport with compliance', () => {
+  const data = report(10);
+  const rules = ['s3-bucket-ssl', 'iam-password-policy'];
+  data.compliance = {
+    packs: data.accounts.map((a, n) => ({
+      pack: a.pack,
+      accountId: a.accountId,
+      region: a.region,
+      compliance: n % 4 === 1 ? 'NON_COMPLIANT' : 'COMPLIANT',
+      compliantRules: n % 4 === 1 ? 1 : 2,
+      nonCompliantRules: n % 4 === 1 ? 1 : 0,
+      totalRules: 2,
+    })),
+    rules: data.accounts.flatMap((a, n) =>
+      rules.map((ruleName) => ({
+        pack: a.pack,
+        accountId: a.accountId,
+        region: a.region,
+        ruleName,
+        compliance: n % 4 === 1 && ruleName === 's3-bucket-ssl' ? 'NON_COMPLIANT' : 'COMPLIANT',
+        controls: ruleName === 's3-bucket-ssl' ? ['CIS 2.1.1', hostile[0]!] : [],
+      })),
+    ),
+  };
+  const html = renderHtmlReport(data);
+  const nonCompliant = data.compliance.packs.filter((p) => p.compliance === 'NON_COMPLIANT');
+
+  it('shows compliance per control, with the accounts not compliant', () => {
+    const row = /<tr data-control="CIS 2.1.1">[\s\S]*?<\/tr>/.exec(html)?.[0];
+    expect(row).toBeDefined();
+    const accounts = new Set(nonCompliant.map((p) => p.accountId)).size;
+    // Rules, accounts not compliant, non-compliant evaluations, compliant evaluations, other.
+    expect(row!.match(/<td class="num">([^<]*)<\/td>/g)).toEqual(
+      [1, accounts, nonCompliant.length, data.accounts.length - nonCompliant.length, 0].map(
+        (n) => `<td class="num">${n}</td>`,
+      ),
+    );
+    expect(html).toContain('<th scope="row">no control mapped</th>');
+    // The control's name comes from the pack: escaped like any other text.
+    expect(markup(html)).not.toContain(hostile[0]);
+  });
+
+  it('lists each account and Region whose pack is not compliant, with its non-compliant rules', () => {
+    const rows = html.match(/<tr data-account="[^"]*" data-region="[^"]*">[\s\S]*?<\/tr>/g) ?? [];
+    expect(rows).toHaveLength(nonCompliant.length);
+    for (const p of nonCompliant) {
+      const row = rows.find((r) => r.includes(`data-account="${p.accountId}" data-region="${p.region}"`));
+      expect(row).toContain('<td class="num">1 of 2</td><td>s3-bucket-ssl</td>');
+    }
+  });
+
+  it('has no compliance section when compliance was not read', () => {
+    expect(html).toContain('<section id="compliance"');
+    expect(renderHtmlReport(report(10))).not.toContain('id="compliance"');
+  });
+});
+
 describe('renderHtmlReport for a large organization', () => {
   it('keeps 5,000 accounts × 2 Regions well within a few megabytes', () => {
     const data = report(5_000, (a, i) => {
