@@ -349,9 +349,32 @@ describe.skipIf(!browserTool.available)(`the HTML report in Chromium${skipNote}`
       wave: long('wave', 200),
     }));
 
+    data.compliance = {
+      packs: data.accounts.map((a) => ({
+        pack: a.pack,
+        accountId: a.accountId,
+        region: a.region,
+        compliance: 'NON_COMPLIANT',
+        compliantRules: 0,
+        nonCompliantRules: 3,
+        totalRules: 3,
+      })),
+      rules: data.accounts.flatMap((a) =>
+        [1, 2, 3].map((n) => ({
+          pack: a.pack,
+          accountId: a.accountId,
+          region: a.region,
+          ruleName: long(`rule-${n}`, 120),
+          compliance: 'NON_COMPLIANT',
+          controls: [long(`control-${n}`, 150)],
+        })),
+      ),
+    };
+
     it('has no horizontal scroll, with every failure list open', async () => {
       const p = await open(data, 'long.html');
       await p.setViewportSize({ width: 1280, height: 900 });
+      await expect(p.locator('#compliance-accounts').isVisible()).resolves.toBe(true);
       for (const d of await p.locator('details').all()) await d.evaluate((e) => e.setAttribute('open', ''));
       const widths = await p.evaluate(() => {
         const root = (
