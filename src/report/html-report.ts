@@ -68,6 +68,9 @@ const compareTime = (a: string, b: string): number => {
   return Number.isNaN(d) || d === 0 ? compareText(a, b) : d;
 };
 const count = (n: number): string => n.toLocaleString('en-US');
+/** `1 account`, `2 accounts`; `what` in the singular, its plural given when it is not `what` + s. */
+const counted = (n: number, what: string, plural = `${what}s`): string =>
+  `${count(n)} ${n === 1 ? what : plural}`;
 
 /** A duration as people read it: `45 s`, `12 min 5 s`, `2 h 3 min`; empty for a negative or unknown one. */
 export function formatDuration(ms: number): string {
@@ -212,7 +215,8 @@ export function scriptSafeJson(value: unknown): string {
 interface StatusCounts {
   total: number;
   byGroup: Record<StatusGroup, number>;
-  byStatus: Array<{ status: string; count: number }>;
+  /** Counts formatted for the page. */
+  byStatus: Array<{ status: string; count: string }>;
 }
 
 function countStatuses(statuses: ReportAccountStatus[]): StatusCounts {
@@ -238,7 +242,7 @@ function countsOf(byStatus: Record<string, number>): StatusCounts {
       ...Object.keys(byStatus)
         .filter((s) => !(reportAccountStatuses as readonly string[]).includes(s))
         .sort(),
-    ].map((status) => ({ status, count: byStatus[status]! })),
+    ].map((status) => ({ status, count: count(byStatus[status]!) })),
   };
 }
 
@@ -362,9 +366,10 @@ function viewModel(data: ReportData, limit: number) {
         region,
         ...c,
         accounts: count(summary.accounts),
-        ...c.byGroup,
-        inProgress: c.byGroup['in-progress'],
-        notDeployed: c.byGroup['not-deployed'],
+        succeeded: count(c.byGroup.succeeded),
+        failed: count(c.byGroup.failed),
+        inProgress: count(c.byGroup['in-progress']),
+        notDeployed: count(c.byGroup['not-deployed']),
         ...lastDeployment(
           data.deployments.filter((d) => d.pack === pack && d.region === region),
           data.generatedAt,
@@ -386,10 +391,10 @@ function viewModel(data: ReportData, limit: number) {
       return {
         name: w.name,
         accounts: count(members.size),
-        succeeded: g.succeeded,
-        failed: g.failed,
-        inProgress: g['in-progress'],
-        notDeployed: g['not-deployed'],
+        succeeded: count(g.succeeded),
+        failed: count(g.failed),
+        inProgress: count(g['in-progress']),
+        notDeployed: count(g['not-deployed']),
       };
     });
     return {
@@ -412,8 +417,8 @@ function viewModel(data: ReportData, limit: number) {
       errorCode: f.errorCode ?? '',
       hint: f.hint ?? '',
       errorMessage: f.errorMessage ?? '',
-      rows: count(f.rows),
-      accountCount: count(f.accounts.length),
+      rows: counted(f.rows, 'account × Region status', 'account × Region statuses'),
+      accountCount: counted(f.accounts.length, 'account'),
       packs: f.packs.join(', '),
       regions: f.regions.join(', '),
       ous: f.ous.map((o) => ({ ouPath: o.ouPath, accounts: count(o.accounts) })),
@@ -446,8 +451,11 @@ function viewModel(data: ReportData, limit: number) {
     })),
     failures: {
       total: count(failedRows),
-      causes: count(causes.length),
-      accounts: count(new Set(summary.failures.flatMap((f) => f.accounts.map((a) => a.accountId))).size),
+      causes: counted(causes.length, 'cause'),
+      accounts: counted(
+        new Set(summary.failures.flatMap((f) => f.accounts.map((a) => a.accountId))).size,
+        'account',
+      ),
       any: causes.length > 0,
       list: causes,
       note: causes.some((c) => c.more)
