@@ -498,6 +498,12 @@ describe.skipIf(!browserTool.available)(`the HTML report in Chromium${skipNote}`
         );
         expect(width, 'document.documentElement.scrollWidth').toBeLessThanOrEqual(1280);
 
+        // Sections off screen are rendered when scrolled to (content-visibility: auto); a full-page
+        // capture does not scroll, so the picture renders them all, as a person scrolling sees them.
+        await p.locator('#grid .grid-section').evaluateAll((sections) => {
+          for (const e of sections)
+            (e as unknown as { style: { contentVisibility: string } }).style.contentVisibility = 'visible';
+        });
         mkdirSync(screenshotDir, { recursive: true });
         const shot = join(screenshotDir, 'report-5000x3-1280.png');
         await p.screenshot({ path: shot, fullPage: true });
