@@ -3,6 +3,7 @@
  * and the deployment records. Plain data, so the page can be rendered (and tested) without AWS.
  */
 import { organizationResourceStatuses, type OrganizationResourceStatus } from '../facts/enums.js';
+import type { PackCompliance, RuleCompliance } from '../rollout/compliance.js';
 
 /** A per-account status, or NOT_DEPLOYED for a target AWS has never reported on. */
 export type ReportAccountStatus = OrganizationResourceStatus | 'NOT_DEPLOYED';
@@ -80,27 +81,15 @@ export interface ReportTimelineEvent {
 }
 
 /** A pack's compliance in one account and Region, as the organization aggregator reports it. */
-export interface ReportPackCompliance {
-  pack: string;
-  accountId: string;
-  region: string;
-  /** COMPLIANT, NON_COMPLIANT or INSUFFICIENT_DATA. */
-  compliance: string;
-  compliantRules: number;
-  nonCompliantRules: number;
-  totalRules: number;
-}
+export type ReportPackCompliance = PackCompliance & { pack: string };
 
 /** One rule of a pack in one account and Region, with the controls it is mapped to. */
-export interface ReportRuleCompliance {
+export type ReportRuleCompliance = Pick<
+  RuleCompliance,
+  'accountId' | 'region' | 'ruleName' | 'compliance' | 'controls'
+> & {
   pack: string;
-  accountId: string;
-  region: string;
-  ruleName: string;
-  /** COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE or INSUFFICIENT_DATA. */
-  compliance: string;
-  controls: string[];
-}
+};
 
 export interface ReportData {
   title: string;

@@ -134,15 +134,7 @@ export function statusReportData(input: {
     ...(input.compliance
       ? {
           compliance: {
-            packs: input.compliance.packs.map((c) => ({
-              pack: c.pack,
-              accountId: c.accountId,
-              region: c.region,
-              compliance: c.compliance,
-              compliantRules: c.compliantRules,
-              nonCompliantRules: c.nonCompliantRules,
-              totalRules: c.totalRules,
-            })),
+            packs: input.compliance.packs.map((c) => ({ ...c })),
             rules: input.compliance.rules.map((r) => ({
               pack: r.pack,
               accountId: r.accountId,
