@@ -429,7 +429,7 @@ function viewModel(data: ReportData, limit: number) {
         ouPath: a.ouPath ?? '',
         places: a.places.join(', '),
       })),
-      more: shown.length < f.accounts.length ? count(f.accounts.length - shown.length) : '',
+      more: shown.length < f.accounts.length ? counted(f.accounts.length - shown.length, 'more account') : '',
     };
   });
   const failedRows = summary.failures.reduce((n, f) => n + f.rows, 0);

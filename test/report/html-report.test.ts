@@ -227,6 +227,20 @@ describe('renderHtmlReport as a self-contained page', () => {
     expect(page).not.toContain('failures-table');
   });
 
+  it('caps the accounts listed under the causes and says how many more there are', () => {
+    const many = report(60, (a, i) => {
+      if (i % 10 !== 3) return;
+      a.status = 'CREATE_FAILED';
+      a.errorCode = 'InternalFailure';
+    });
+    const page = markup(renderHtmlReport(many, { rowLimit: 4 }));
+    expect(page.match(/<tr data-account=/g)).toHaveLength(4);
+    // Six accounts of one cause, then the one account of the other cause.
+    expect(page).toContain('and 2 more accounts');
+    expect(page).toContain('and 1 more account ');
+    expect(page).toContain('Accounts beyond the first 4 are left out of these lists');
+  });
+
   it("shows each Region's accounts and the duration and outcome of its last deployment", () => {
     const withRunning: ReportData = {
       ...data,
