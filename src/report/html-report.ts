@@ -2,7 +2,7 @@
  * The self-contained HTML status report (`packsmith status --format html`): one file with inline
  * CSS and JS and no external reference, so it can be mailed or archived and opened offline.
  *
- * Summaries, waves, failures, deployments and the timeline are rendered here through handlebars
+ * Summaries, waves, failures (grouped by cause), deployments and the timeline are rendered here through handlebars
  * (HTML-escaped, readable without JS). The grid of every account × Region is built in the browser
  * from compact JSON embedded in the page: 5,000 accounts × several Regions would be megabytes of
  * markup, and data in a JSON block cannot inject markup the way interpolated HTML could.
@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type HandlebarsCompiler from 'handlebars';
+import { timelineChart } from './timeline-chart.js';
+import { summarizeAccounts, type SummaryRow } from '../rollout/account-summary.js';
 import { packageRoot } from '../util/package-root.js';
 import {
   reportAccountStatuses,
@@ -19,11 +21,11 @@ import {
   type ReportAccount,
   type ReportAccountStatus,
   type ReportData,
-  type ReportTimelineEvent,
+  type ReportDeployment,
   type StatusGroup,
 } from './report-data.js';
 
-/** Rows of the timeline, failures and deployments tables beyond which the page notes what it left out. */
+/** Rows of the timeline and deployments tables, and failed accounts listed under their causes, beyond which the page notes what it left out. */
 export const reportRowLimit = 2_000;
 
 export interface HtmlReportOptions {
@@ -66,6 +68,50 @@ const compareTime = (a: string, b: string): number => {
   return Number.isNaN(d) || d === 0 ? compareText(a, b) : d;
 };
 const count = (n: number): string => n.toLocaleString('en-US');
+/** `1 account`, `2 accounts`; `what` in the singular, its plural given when it is not `what` + s. */
+const counted = (n: number, what: string, plural = `${what}s`): string =>
+  `${count(n)} ${n === 1 ? what : plural}`;
+
+/** A duration as people read it: `45 s`, `12 min 5 s`, `2 h 3 min`; empty for a negative or unknown one. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+}
+
+/** The report's rows as the account summariser reads them: `status` and the page count alike. */
+function summaryRows(accounts: readonly ReportAccount[]): SummaryRow[] {
+  return accounts.map((a) => ({
+    pack: a.pack,
+    region: a.region,
+    ...(a.wave !== undefined ? { wave: a.wave } : {}),
+    accountId: a.accountId,
+    ...(a.name !== undefined ? { name: a.name } : {}),
+    ...(a.ouPath !== undefined ? { ouPath: a.ouPath } : {}),
+    status: a.status,
+    failed: statusGroup(a.status) === 'failed',
+    ...(a.errorCode !== undefined ? { errorCode: a.errorCode } : {}),
+    ...(a.errorMessage !== undefined ? { errorMessage: a.errorMessage } : {}),
+    ...(a.hint !== undefined ? { hint: a.hint } : {}),
+  }));
+}
+
+/** The latest deployment of one pack in one Region: its outcome and how long it took (or has run). */
+function lastDeployment(deployments: readonly ReportDeployment[], generatedAt: string) {
+  const last = [...deployments].sort((x, y) => compareTime(x.startedAt, y.startedAt)).at(-1);
+  if (!last) return { lastStarted: '', lastDuration: '', lastOutcome: '' };
+  const end = last.endedAt ?? generatedAt;
+  const duration = formatDuration(Date.parse(end) - Date.parse(last.startedAt));
+  return {
+    lastStarted: last.startedAt,
+    lastDuration: last.endedAt === null && duration ? `${duration} so far` : duration,
+    lastOutcome: last.outcome ?? (last.endedAt === null ? 'running' : ''),
+  };
+}
 
 /** Pack and Region order: as the packs list them, then any others the accounts mention, sorted. */
 function layout(data: ReportData): Array<{ pack: string; regions: string[] }> {
@@ -169,24 +215,34 @@ export function scriptSafeJson(value: unknown): string {
 interface StatusCounts {
   total: number;
   byGroup: Record<StatusGroup, number>;
-  byStatus: Array<{ status: string; count: number }>;
+  /** Counts formatted for the page. */
+  byStatus: Array<{ status: string; count: string }>;
 }
 
 function countStatuses(statuses: ReportAccountStatus[]): StatusCounts {
+  const byStatus: Record<string, number> = {};
+  for (const s of statuses) byStatus[s] = (byStatus[s] ?? 0) + 1;
+  return countsOf(byStatus);
+}
+
+/** Rows per status (as the account summariser counts them) grouped and in legend order. */
+function countsOf(byStatus: Record<string, number>): StatusCounts {
   const byGroup = { succeeded: 0, failed: 0, 'in-progress': 0, 'not-deployed': 0 };
-  const byStatus = new Map<string, number>();
-  for (const s of statuses) {
-    byGroup[statusGroup(s)]++;
-    byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
+  let total = 0;
+  for (const [s, n] of Object.entries(byStatus)) {
+    byGroup[statusGroup(s as ReportAccountStatus)] += n;
+    total += n;
   }
   return {
-    total: statuses.length,
+    total,
     byGroup,
     // Known statuses in legend order, then any AWS may add later, sorted.
     byStatus: [
-      ...reportAccountStatuses.filter((s) => byStatus.has(s)),
-      ...[...byStatus.keys()].filter((s) => !(reportAccountStatuses as readonly string[]).includes(s)).sort(),
-    ].map((status) => ({ status, count: byStatus.get(status)! })),
+      ...reportAccountStatuses.filter((s) => s in byStatus),
+      ...Object.keys(byStatus)
+        .filter((s) => !(reportAccountStatuses as readonly string[]).includes(s))
+        .sort(),
+    ].map((status) => ({ status, count: count(byStatus[status]!) })),
   };
 }
 
@@ -204,12 +260,90 @@ function latest<T>(items: T[], at: (item: T) => string, limit: number, what: str
   return { rows, total: sorted.length, note };
 }
 
-const timelineEvent = (e: ReportTimelineEvent): string =>
-  e.kind === 'deployment-started'
-    ? 'Deployment started'
-    : e.kind === 'deployment-ended'
-      ? 'Deployment ended'
-      : 'Status';
+/**
+ * Compliance per control (every rule evaluation of the controls' rules, per account and Region) and
+ * per account (the accounts whose pack is not compliant, most non-compliant rules first).
+ */
+function complianceView(data: ReportData, limit: number) {
+  const c = data.compliance;
+  if (!c) return { any: false };
+  const info = new Map(data.accounts.map((a) => [a.accountId, a]));
+  const byControl = new Map<
+    string,
+    { rules: Set<string>; compliant: number; nonCompliant: number; other: number; failing: Set<string> }
+  >();
+  for (const r of c.rules) {
+    for (const control of r.controls.length ? r.controls : ['']) {
+      const g = byControl.get(control) ?? {
+        rules: new Set<string>(),
+        compliant: 0,
+        nonCompliant: 0,
+        other: 0,
+        failing: new Set<string>(),
+      };
+      g.rules.add(`${r.pack} ${r.ruleName}`);
+      if (r.compliance === 'COMPLIANT') g.compliant++;
+      else if (r.compliance === 'NON_COMPLIANT') {
+        g.nonCompliant++;
+        g.failing.add(r.accountId);
+      } else g.other++;
+      byControl.set(control, g);
+    }
+  }
+  const controls = [...byControl]
+    .sort(([a, x], [b, y]) => y.failing.size - x.failing.size || compareText(a, b))
+    .map(([control, g]) => ({
+      control: control || 'no control mapped',
+      mapped: control !== '',
+      rules: count(g.rules.size),
+      compliant: count(g.compliant),
+      nonCompliant: count(g.nonCompliant),
+      other: count(g.other),
+      accountsNonCompliant: count(g.failing.size),
+    }));
+  const nonCompliantRules = new Map<string, string[]>();
+  for (const r of c.rules) {
+    if (r.compliance !== 'NON_COMPLIANT') continue;
+    const key = `${r.pack}\n${r.region}\n${r.accountId}`;
+    nonCompliantRules.set(key, [...(nonCompliantRules.get(key) ?? []), r.ruleName]);
+  }
+  const notCompliant = c.packs
+    .filter((p) => p.compliance !== 'COMPLIANT')
+    .sort(
+      (x, y) =>
+        y.nonCompliantRules - x.nonCompliantRules ||
+        compareText(x.accountId, y.accountId) ||
+        compareText(x.pack, y.pack) ||
+        compareText(x.region, y.region),
+    );
+  const statuses: Record<string, number> = {};
+  for (const p of c.packs) statuses[p.compliance] = (statuses[p.compliance] ?? 0) + 1;
+  return {
+    any: true,
+    evaluated: count(c.packs.length),
+    statuses: Object.keys(statuses)
+      .sort()
+      .map((s) => ({ status: s, count: count(statuses[s]!) })),
+    controls,
+    accounts: notCompliant.slice(0, limit).map((p) => ({
+      accountId: p.accountId,
+      name: info.get(p.accountId)?.name ?? '',
+      ouPath: info.get(p.accountId)?.ouPath ?? '',
+      pack: p.pack,
+      region: p.region,
+      compliance: p.compliance,
+      rules: `${count(p.nonCompliantRules)} of ${count(p.totalRules)}`,
+      ruleNames: (nonCompliantRules.get(`${p.pack}\n${p.region}\n${p.accountId}`) ?? [])
+        .sort(compareText)
+        .join(', '),
+    })),
+    anyAccounts: notCompliant.length > 0,
+    note:
+      notCompliant.length > limit
+        ? `Showing the first ${count(limit)} of ${count(notCompliant.length)} accounts × Regions not compliant.`
+        : '',
+  };
+}
 
 /** Everything the template shows, already sorted, counted and turned into text. */
 function viewModel(data: ReportData, limit: number) {
@@ -224,13 +358,22 @@ function viewModel(data: ReportData, limit: number) {
   const packs = layout(data).map(({ pack, regions }) => {
     const info = packInfo.get(pack);
     const regionRows = regions.map((region) => {
-      const c = countStatuses((byPackRegion.get(`${pack}\n${region}`) ?? []).map((a) => a.status));
+      const inRegion = byPackRegion.get(`${pack}\n${region}`) ?? [];
+      // Counted by the account summariser, as `status` counts them.
+      const summary = summarizeAccounts(summaryRows(inRegion));
+      const c = countsOf(summary.statuses);
       return {
         region,
         ...c,
-        ...c.byGroup,
-        inProgress: c.byGroup['in-progress'],
-        notDeployed: c.byGroup['not-deployed'],
+        accounts: count(summary.accounts),
+        succeeded: count(c.byGroup.succeeded),
+        failed: count(c.byGroup.failed),
+        inProgress: count(c.byGroup['in-progress']),
+        notDeployed: count(c.byGroup['not-deployed']),
+        ...lastDeployment(
+          data.deployments.filter((d) => d.pack === pack && d.region === region),
+          data.generatedAt,
+        ),
       };
     });
     const waves = (info?.waves ?? []).map((w) => {
@@ -248,10 +391,10 @@ function viewModel(data: ReportData, limit: number) {
       return {
         name: w.name,
         accounts: count(members.size),
-        succeeded: g.succeeded,
-        failed: g.failed,
-        inProgress: g['in-progress'],
-        notDeployed: g['not-deployed'],
+        succeeded: count(g.succeeded),
+        failed: count(g.failed),
+        inProgress: count(g['in-progress']),
+        notDeployed: count(g['not-deployed']),
       };
     });
     return {
@@ -263,28 +406,35 @@ function viewModel(data: ReportData, limit: number) {
     };
   });
 
-  const allFailures = cells
-    .filter((c) => statusGroup(c.status) === 'failed')
-    .sort(
-      (x, y) =>
-        compareText(x.accountId, y.accountId) ||
-        compareText(x.pack, y.pack) ||
-        compareText(x.region, y.region),
-    );
-  const failureRows = allFailures.slice(0, limit).map((c) => ({
-    accountId: c.accountId,
-    name: c.name ?? '',
-    ouPath: c.ouPath ?? '',
-    pack: c.pack,
-    region: c.region,
-    status: c.status,
-    errorCode: c.errorCode ?? '',
-    errorMessage: c.errorMessage ?? '',
-    hint: c.hint ?? '',
-  }));
+  // Failures grouped by cause by the account summariser: the code and hint once, then the accounts.
+  const summary = summarizeAccounts(summaryRows(cells));
+  let accountsLeft = limit;
+  const causes = summary.failures.map((f, n) => {
+    const shown = f.accounts.slice(0, Math.max(0, accountsLeft));
+    accountsLeft -= shown.length;
+    return {
+      id: `cause-${n + 1}`,
+      errorCode: f.errorCode ?? '',
+      hint: f.hint ?? '',
+      errorMessage: f.errorMessage ?? '',
+      rows: counted(f.rows, 'account × Region status', 'account × Region statuses'),
+      accountCount: counted(f.accounts.length, 'account'),
+      packs: f.packs.join(', '),
+      regions: f.regions.join(', '),
+      ous: f.ous.map((o) => ({ ouPath: o.ouPath, accounts: count(o.accounts) })),
+      command: f.command,
+      accounts: shown.map((a) => ({
+        accountId: a.accountId,
+        name: a.name ?? '',
+        ouPath: a.ouPath ?? '',
+        places: a.places.join(', '),
+      })),
+      more: shown.length < f.accounts.length ? counted(f.accounts.length - shown.length, 'more account') : '',
+    };
+  });
+  const failedRows = summary.failures.reduce((n, f) => n + f.rows, 0);
 
   const deployments = latest(data.deployments, (d) => d.startedAt, limit, 'deployments');
-  const timeline = latest(data.timeline, (e) => e.at, limit, 'events');
   const distinctAccounts = new Set(data.accounts.map((a) => a.accountId)).size;
 
   return {
@@ -300,13 +450,17 @@ function viewModel(data: ReportData, limit: number) {
       statuses: reportAccountStatuses.filter((s) => statusGroup(s) === g).join(', '),
     })),
     failures: {
-      total: count(allFailures.length),
-      any: allFailures.length > 0,
-      rows: failureRows,
-      note:
-        failureRows.length < allFailures.length
-          ? `Showing the first ${count(failureRows.length)} of ${count(allFailures.length)} failures; the grid's status filter shows all of them.`
-          : '',
+      total: count(failedRows),
+      causes: counted(causes.length, 'cause'),
+      accounts: counted(
+        new Set(summary.failures.flatMap((f) => f.accounts.map((a) => a.accountId))).size,
+        'account',
+      ),
+      any: causes.length > 0,
+      list: causes,
+      note: causes.some((c) => c.more)
+        ? `Accounts beyond the first ${count(limit)} are left out of these lists; the grid's status filter shows all of them.`
+        : '',
     },
     deployments: {
       ...deployments,
@@ -322,20 +476,8 @@ function viewModel(data: ReportData, limit: number) {
         outcome: d.outcome ?? (d.endedAt === null ? 'running' : ''),
       })),
     },
-    timeline: {
-      ...timeline,
-      any: timeline.total > 0,
-      rows: timeline.rows.map((e) => ({
-        at: e.at,
-        kind: e.kind,
-        event: timelineEvent(e),
-        pack: e.pack,
-        region: e.region,
-        accountId: e.accountId ?? '',
-        result: e.status ?? e.outcome ?? '',
-        wave: e.wave ?? '',
-      })),
-    },
+    chart: timelineChart(data.timeline, packs.length),
+    compliance: complianceView(data, limit),
   };
 }
 

@@ -3,6 +3,7 @@
  * and the deployment records. Plain data, so the page can be rendered (and tested) without AWS.
  */
 import { organizationResourceStatuses, type OrganizationResourceStatus } from '../facts/enums.js';
+import type { PackCompliance, RuleCompliance } from '../rollout/compliance.js';
 
 /** A per-account status, or NOT_DEPLOYED for a target AWS has never reported on. */
 export type ReportAccountStatus = OrganizationResourceStatus | 'NOT_DEPLOYED';
@@ -79,6 +80,17 @@ export interface ReportTimelineEvent {
   wave?: string;
 }
 
+/** A pack's compliance in one account and Region, as the organization aggregator reports it. */
+export type ReportPackCompliance = PackCompliance & { pack: string };
+
+/** One rule of a pack in one account and Region, with the controls it is mapped to. */
+export type ReportRuleCompliance = Pick<
+  RuleCompliance,
+  'accountId' | 'region' | 'ruleName' | 'compliance' | 'controls'
+> & {
+  pack: string;
+};
+
 export interface ReportData {
   title: string;
   /** ISO 8601; the only time in the page, so the same data renders the same bytes. */
@@ -88,4 +100,6 @@ export interface ReportData {
   accounts: ReportAccount[];
   deployments: ReportDeployment[];
   timeline: ReportTimelineEvent[];
+  /** When compliance is configured and was read (`status --compliance`). */
+  compliance?: { packs: ReportPackCompliance[]; rules: ReportRuleCompliance[] };
 }

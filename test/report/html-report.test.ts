@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { organizationResourceStatuses } from '../../src/facts/enums.js';
 import {
+  formatDuration,
   renderHtmlReport,
   reportGridData,
   scriptSafeJson,
@@ -129,12 +130,13 @@ describe('renderHtmlReport escaping', () => {
     expect(outside).toContain('{{title}}');
   });
 
-  it('lists every failure server-side, with its account, message and hint', () => {
+  it('lists every failed account server-side, once per cause', () => {
     const failed = data.accounts.filter((a) => a.status.endsWith('_FAILED'));
-    const rows = markup(html).match(/<tr data-account="[^"]*" data-region="[^"]*">/g) ?? [];
-    expect(rows).toHaveLength(failed.length);
+    const causes = markup(html).match(/<li class="cause"[\s\S]*?<\/li>/g) ?? [];
+    expect(causes).toHaveLength(new Set(failed.map((a) => `${a.errorCode}\n${a.hint}`)).size);
     for (const a of failed) {
-      expect(rows).toContain(`<tr data-account="${a.accountId}" data-region="${a.region}">`);
+      const holding = causes.filter((c) => c.includes(`<tr data-account="${a.accountId}">`));
+      expect(holding, a.accountId).toHaveLength(1);
     }
   });
 
@@ -157,7 +159,7 @@ describe('renderHtmlReport as a self-contained page', () => {
     });
     const outside = markup(renderHtmlReport(withUrl));
     expect(embedded(renderHtmlReport(withUrl))).toContain('https://docs.aws.amazon.com');
-    for (const page of [markup(html), outside.replace(/<tr data-account[\s\S]*?<\/tr>/g, '')]) {
+    for (const page of [markup(html), outside.replace(/<p class="message">[\s\S]*?<\/p>/g, '')]) {
       expect(page).not.toMatch(/https?:\/\//i);
       expect(page).not.toMatch(
         /\ssrc=|<link|<iframe|<img|@import|url\(|\bfetch\(|XMLHttpRequest|\/\/\s*cdn/i,
@@ -203,19 +205,175 @@ describe('renderHtmlReport as a self-contained page', () => {
     }
   });
 
-  it('caps the timeline and says how many events it left out', () => {
-    const capped = renderHtmlReport(data, { rowLimit: 10 });
-    const rows = [...capped.matchAll(/<tr data-kind="status"><td><time datetime="([^"]+)"/g)].map(
-      (m) => m[1],
+  it('groups failures by cause: the code and hint once, its accounts collapsible, the command to retry', () => {
+    const failing = new Set([5, 15, 25, 35, 45, 55]);
+    const one = report(60, (a, i) => {
+      if (!failing.has(i)) return;
+      a.status = 'CREATE_FAILED';
+      a.errorCode = 'NoAvailableConfigurationRecorder';
+      a.errorMessage = `You must create a configuration recorder in ${a.region}.`;
+      a.hint = 'Turn on an AWS Config configuration recorder, then deploy again.';
+    });
+    const page = markup(renderHtmlReport(one));
+    const causes = page.match(/<li class="cause"[\s\S]*?<\/li>/g) ?? [];
+    expect(causes).toHaveLength(1);
+    expect(page.split('Turn on an AWS Config configuration recorder, then deploy again.')).toHaveLength(2);
+    expect(causes[0]).toContain('6 accounts, 12 account × Region statuses');
+    expect(causes[0]).toMatch(/<details>\s*<summary>6 accounts<\/summary>/);
+    expect(causes[0]!.match(/<tr data-account=/g)).toHaveLength(6);
+    expect(causes[0]).toContain(`${regions[1]}`);
+    expect(causes[0]).toContain('<code>packsmith deploy baseline</code>');
+    // Not one row per account × pack × Region any more.
+    expect(page).not.toContain('failures-table');
+  });
+
+  it('caps the accounts listed under the causes and says how many more there are', () => {
+    const many = report(60, (a, i) => {
+      if (i % 10 !== 3) return;
+      a.status = 'CREATE_FAILED';
+      a.errorCode = 'InternalFailure';
+    });
+    const page = markup(renderHtmlReport(many, { rowLimit: 4 }));
+    expect(page.match(/<tr data-account=/g)).toHaveLength(4);
+    // Six accounts of one cause, then the one account of the other cause.
+    expect(page).toContain('and 2 more accounts');
+    expect(page).toContain('and 1 more account ');
+    expect(page).toContain('Accounts beyond the first 4 are left out of these lists');
+  });
+
+  it("shows each Region's accounts and the duration and outcome of its last deployment", () => {
+    const withRunning: ReportData = {
+      ...data,
+      deployments: [
+        ...data.deployments,
+        // The latest in us-east-1, still running when the report was written (12:00).
+        {
+          id: 'dep-9',
+          pack: 'baseline',
+          region: regions[0]!,
+          operation: 'update',
+          startedAt: '2026-11-26T11:45:30.000Z',
+          endedAt: null,
+          outcome: null,
+        },
+      ],
+    };
+    const page = renderHtmlReport(withRunning);
+    const row = (region: string) => new RegExp(`<tr data-region="${region}">[\\s\\S]*?</tr>`).exec(page)![0];
+    expect(row(regions[0]!)).toContain('<span class="duration">14 min 30 s so far</span>');
+    expect(row(regions[0]!)).toContain('running, started');
+    expect(row(regions[1]!)).toContain('<span class="duration">2 h</span>');
+    expect(row(regions[1]!)).toContain('succeeded, started');
+    expect(row(regions[1]!)).toMatch(/<td class="num">60<\/td>/);
+    const none = renderHtmlReport({ ...data, deployments: [] });
+    expect(none).toContain('none recorded');
+  });
+
+  it('formats durations as people read them', () => {
+    expect(formatDuration(0)).toBe('0 s');
+    expect(formatDuration(45_400)).toBe('45 s');
+    expect(formatDuration(12 * 60_000 + 5_000)).toBe('12 min 5 s');
+    expect(formatDuration(3 * 60_000)).toBe('3 min');
+    expect(formatDuration(2 * 3_600_000 + 3 * 60_000)).toBe('2 h 3 min');
+    expect(formatDuration(-1)).toBe('');
+    expect(formatDuration(Number.NaN)).toBe('');
+  });
+
+  it('draws the timeline as a labelled chart with the puts marked, not a table of status changes', () => {
+    const withPuts: ReportData = {
+      ...data,
+      timeline: [
+        ...data.timeline,
+        ...regions.map((region) => ({
+          at: '2026-11-26T09:59:00.000Z',
+          pack: 'baseline',
+          region,
+          kind: 'deployment-started' as const,
+        })),
+      ],
+    };
+    const page = renderHtmlReport(withPuts);
+    expect(page).toContain('<svg id="timeline-chart"');
+    expect(page).toContain('aria-label="Accounts completed over time per Region and wave"');
+    expect(page).toContain(
+      '<title id="timeline-chart-title">Accounts completed over time per Region and wave</title>',
     );
-    expect(rows).toHaveLength(10);
-    const latest = data.timeline
-      .map((e) => e.at)
-      .sort()
-      .slice(-10);
-    expect(rows).toEqual(latest);
-    expect(capped).toContain(`Showing the latest 10 of ${data.timeline.length} events.`);
-    expect(html).not.toContain('Showing the latest');
+    expect(page).toContain('>Accounts completed</text>');
+    expect(page).toContain('>Time (UTC, 2026-11-26)</text>');
+    expect(page.match(/<path class="series"/g)).toHaveLength(regions.length);
+    expect(page.match(/<g class="put"/g)).toHaveLength(regions.length);
+    for (const region of regions)
+      expect(page).toMatch(
+        new RegExp(
+          `<tr data-region="${region}" data-wave=""><th scope="row">${region}</th><td class="num">60</td>`,
+        ),
+      );
+    expect(page).not.toContain('data-kind="status"');
+    expect(page).not.toContain('Showing the latest');
+  });
+
+  it('escapes the text of the chart', () => {
+    const hostileWave = { ...data, timeline: data.timeline.map((e) => ({ ...e, wave: hostile[0] })) };
+    const page = markup(renderHtmlReport(hostileWave));
+    expect(page).not.toContain(hostile[0]);
+    expect(page).toContain('wave &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+});
+
+describe('renderHtmlReport with compliance', () => {
+  const data = report(10);
+  const rules = ['s3-bucket-ssl', 'iam-password-policy'];
+  data.compliance = {
+    packs: data.accounts.map((a, n) => ({
+      pack: a.pack,
+      accountId: a.accountId,
+      region: a.region,
+      compliance: n % 4 === 1 ? 'NON_COMPLIANT' : 'COMPLIANT',
+      compliantRules: n % 4 === 1 ? 1 : 2,
+      nonCompliantRules: n % 4 === 1 ? 1 : 0,
+      totalRules: 2,
+    })),
+    rules: data.accounts.flatMap((a, n) =>
+      rules.map((ruleName) => ({
+        pack: a.pack,
+        accountId: a.accountId,
+        region: a.region,
+        ruleName,
+        compliance: n % 4 === 1 && ruleName === 's3-bucket-ssl' ? 'NON_COMPLIANT' : 'COMPLIANT',
+        controls: ruleName === 's3-bucket-ssl' ? ['CIS 2.1.1', hostile[0]!] : [],
+      })),
+    ),
+  };
+  const html = renderHtmlReport(data);
+  const nonCompliant = data.compliance.packs.filter((p) => p.compliance === 'NON_COMPLIANT');
+
+  it('shows compliance per control, with the accounts not compliant', () => {
+    const row = /<tr data-control="CIS 2.1.1">[\s\S]*?<\/tr>/.exec(html)?.[0];
+    expect(row).toBeDefined();
+    const accounts = new Set(nonCompliant.map((p) => p.accountId)).size;
+    // Rules, accounts not compliant, non-compliant evaluations, compliant evaluations, other.
+    expect(row!.match(/<td class="num">([^<]*)<\/td>/g)).toEqual(
+      [1, accounts, nonCompliant.length, data.accounts.length - nonCompliant.length, 0].map(
+        (n) => `<td class="num">${n}</td>`,
+      ),
+    );
+    expect(html).toContain('<th scope="row">no control mapped</th>');
+    // The control's name comes from the pack: escaped like any other text.
+    expect(markup(html)).not.toContain(hostile[0]);
+  });
+
+  it('lists each account and Region whose pack is not compliant, with its non-compliant rules', () => {
+    const rows = html.match(/<tr data-account="[^"]*" data-region="[^"]*">[\s\S]*?<\/tr>/g) ?? [];
+    expect(rows).toHaveLength(nonCompliant.length);
+    for (const p of nonCompliant) {
+      const row = rows.find((r) => r.includes(`data-account="${p.accountId}" data-region="${p.region}"`));
+      expect(row).toContain('<td class="num">1 of 2</td><td>s3-bucket-ssl</td>');
+    }
+  });
+
+  it('has no compliance section when compliance was not read', () => {
+    expect(html).toContain('<section id="compliance"');
+    expect(renderHtmlReport(report(10))).not.toContain('id="compliance"');
   });
 });
 
@@ -234,7 +392,8 @@ describe('renderHtmlReport for a large organization', () => {
     const grid = JSON.parse(embedded(html)) as ReportGridData;
     expect(grid.cells).toHaveLength(10_000);
     expect(grid.accounts).toHaveLength(5_000);
-    // The timeline (10,000 events) is capped at the default number of rows.
-    expect(html).toContain(`Showing the latest 2,000 of 10,000 events.`);
+    // The timeline (10,000 events) is a chart of a bounded size, not 10,000 rows.
+    expect(html).not.toContain('data-kind="status"');
+    expect(html.match(/<path class="series"/g)).toHaveLength(regions.length);
   });
 });

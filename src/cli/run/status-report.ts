@@ -5,7 +5,12 @@
 import { orgPackNameOf, type DeployConfig, type PackDeployment } from '../../org/deploy-config.js';
 import type { OrgTree } from '../../org/discover.js';
 import { resolveTargets } from '../../org/targeting.js';
-import type { ReportData, ReportTimelineEvent } from '../../report/report-data.js';
+import type {
+  ReportData,
+  ReportPackCompliance,
+  ReportRuleCompliance,
+  ReportTimelineEvent,
+} from '../../report/report-data.js';
 import { resolveWaves } from '../../rollout/waves.js';
 import type { StatusStore } from '../../state/store.js';
 import { packsmithVersion } from '../../util/version.js';
@@ -47,6 +52,8 @@ export function statusReportData(input: {
   rows: readonly StatusRow[];
   store?: StatusStore;
   now?: Date;
+  /** Read through the organization aggregator (`--compliance`). */
+  compliance?: { packs: readonly ReportPackCompliance[]; rules: readonly ReportRuleCompliance[] };
 }): ReportData {
   const { config, tree, store } = input;
   const waveOf = new Map<string, string>();
@@ -124,5 +131,20 @@ export function statusReportData(input: {
       ...(d.wave ? { wave: d.wave } : {}),
     })),
     timeline,
+    ...(input.compliance
+      ? {
+          compliance: {
+            packs: input.compliance.packs.map((c) => ({ ...c })),
+            rules: input.compliance.rules.map((r) => ({
+              pack: r.pack,
+              accountId: r.accountId,
+              region: r.region,
+              ruleName: r.ruleName,
+              compliance: r.compliance,
+              controls: [...r.controls],
+            })),
+          },
+        }
+      : {}),
   };
 }

@@ -145,6 +145,7 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
           tree,
           rows,
           ...(store ? { store } : {}),
+          ...(compliance ? { compliance } : {}),
         });
         emit(renderHtmlReport(data));
         if (options.output)
