@@ -80,6 +80,8 @@ export interface ValidateCommandOptions {
   config?: string;
   output?: string;
   sarifRoot?: string;
+  /** Regions the packs are meant for (PS230). */
+  region?: string[];
 }
 
 export interface TestCommandOptions {
