@@ -122,9 +122,8 @@ export function createCatalog(load: {
   };
 }
 
-/** Reads one data file: a JSON array written by scripts/generate-catalog.ts. */
-export function readCatalogFile<T>(file: string, dataDir = join(packageRoot(), catalogDataDir)): T[] {
-  const path = join(dataDir, file);
+/** One data file written by scripts/generate-catalog.ts, parsed; a missing file says how to make it. */
+function readDataFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -132,7 +131,13 @@ export function readCatalogFile<T>(file: string, dataDir = join(packageRoot(), c
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`packsmith's catalog data is missing (${reason}); run npm run catalog:generate`);
   }
-  const data = JSON.parse(text) as unknown;
+  return JSON.parse(text) as unknown;
+}
+
+/** Reads one data file: a JSON array written by scripts/generate-catalog.ts. */
+export function readCatalogFile<T>(file: string, dataDir = join(packageRoot(), catalogDataDir)): T[] {
+  const path = join(dataDir, file);
+  const data = readDataFile(path);
   if (!Array.isArray(data)) throw new Error(`${path}: expected a JSON array of catalog entries`);
   return data as T[];
 }
@@ -140,14 +145,7 @@ export function readCatalogFile<T>(file: string, dataDir = join(packageRoot(), c
 /** Reads the Region data file (an object written by scripts/generate-catalog.ts). */
 export function readRegionCatalog(dataDir = join(packageRoot(), catalogDataDir)): RegionCatalog {
   const path = join(dataDir, catalogDataFiles.regions);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`packsmith's catalog data is missing (${reason}); run npm run catalog:generate`);
-  }
-  const data = JSON.parse(text) as Partial<RegionCatalog> | null;
+  const data = readDataFile(path) as Partial<RegionCatalog> | null;
   if (data === null || typeof data !== 'object' || !Array.isArray(data.regions)) {
     throw new Error(`${path}: expected an object with a "regions" list`);
   }
