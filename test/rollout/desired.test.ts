@@ -125,6 +125,26 @@ async function buildInTemp(
   return { root, built: new Map(result.built.map((b) => [b.name, b])) };
 }
 
+/** The desired state of the configuration `text` (which must have no schema error) over `built`. */
+function desiredOf(
+  built: ReadonlyMap<string, BuiltPack>,
+  text: string,
+): { state: DesiredState; text: string } {
+  const loaded = parseDeployConfig('packsmith.deploy.yaml', text);
+  expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  const state = desiredState({
+    config: loaded.config!,
+    source: loaded.source,
+    tree: tree(),
+    built,
+    packTemplate: () => ({
+      text: readFileSync(packTemplatePath, 'utf8'),
+      file: 'conformance-pack.yaml.hbs',
+    }),
+  });
+  return { state, text };
+}
+
 describe('desiredState', () => {
   let root: string;
   let built: Map<string, BuiltPack>;
@@ -141,22 +161,7 @@ describe('desiredState', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  function run(lines: string[]): { state: DesiredState; text: string } {
-    const text = [...HEADER, ...lines, ''].join('\n');
-    const loaded = parseDeployConfig('packsmith.deploy.yaml', text);
-    expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
-    const state = desiredState({
-      config: loaded.config!,
-      source: loaded.source,
-      tree: tree(),
-      built,
-      packTemplate: () => ({
-        text: readFileSync(packTemplatePath, 'utf8'),
-        file: 'conformance-pack.yaml.hbs',
-      }),
-    });
-    return { state, text };
-  }
+  const run = (lines: string[]) => desiredOf(built, [...HEADER, ...lines, ''].join('\n'));
 
   describe('a valid configuration', () => {
     let state: DesiredState;
@@ -330,22 +335,8 @@ describe('unavailable rules per Region', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  function run(regions: string[], lines: string[] = []): { state: DesiredState; text: string } {
-    const text = [...regionsHeader(regions), ...lines, ''].join('\n');
-    const loaded = parseDeployConfig('packsmith.deploy.yaml', text);
-    expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
-    const state = desiredState({
-      config: loaded.config!,
-      source: loaded.source,
-      tree: tree(),
-      built,
-      packTemplate: () => ({
-        text: readFileSync(packTemplatePath, 'utf8'),
-        file: 'conformance-pack.yaml.hbs',
-      }),
-    });
-    return { state, text };
-  }
+  const run = (regions: string[], lines: string[] = []) =>
+    desiredOf(built, [...regionsHeader(regions), ...lines, ''].join('\n'));
 
   it('default (fail): one error at the pack naming the rule, the Region and the setting to add', () => {
     const { state, text } = run(['us-east-1', 'me-central-1']);
