@@ -1,7 +1,7 @@
 /**
  * Converts the offline fact files in `../shared/catalog/` (managed-rules.json, rule-descriptions.json,
- * remediation-documents.json) into packsmith's committed catalog data: `src/catalog/data/managed-rules.json`,
- * `src/catalog/data/runbooks.json` and `src/catalog/data/README.md`.
+ * remediation-documents.json, region-availability.json) into packsmith's committed catalog data: `src/catalog/data/managed-rules.json`,
+ * `src/catalog/data/runbooks.json`, `src/catalog/data/regions.json` and `src/catalog/data/README.md`.
  *
  *   npm run catalog:generate [-- --shared DIR] [--out DIR]
  *
@@ -17,6 +17,8 @@ import { ruleParameterTypes, type RuleParameterType } from '../src/facts/enums.j
 import type {
   ManagedRule,
   ManagedRuleParameter,
+  RegionAvailability,
+  RegionCatalog,
   Runbook,
   RunbookParameter,
   RunbookSampleUse,
@@ -31,6 +33,7 @@ export const inputFiles = {
   rules: 'managed-rules.json',
   descriptions: 'rule-descriptions.json',
   runbooks: 'remediation-documents.json',
+  regions: 'region-availability.json',
 } as const;
 
 /** Where the Developer Guide pages named by rule-descriptions.json's `docPath` live. */
@@ -38,6 +41,7 @@ export const developerGuideBase = 'https://docs.aws.amazon.com/config/latest/dev
 export const outputFiles = {
   rules: 'managed-rules.json',
   runbooks: 'runbooks.json',
+  regions: 'regions.json',
   readme: 'README.md',
 } as const;
 
@@ -232,6 +236,95 @@ function withDescription(rule: ManagedRule, entry: RuleDescription | undefined):
     documentationUrl: entry.documentationUrl,
     origin: rule.origin,
     provenance: sortedRecord([...Object.entries(rule.provenance), ['description', entry.provenance]]),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Region availability (region-availability.json): which rules AWS documents in which Region
+
+/** The repository of the per-rule pages the `AWS Region:` lines were read from. */
+const regionPagesRepo = 'c2hans/aws-docs';
+
+interface RuleRegions {
+  availability: RegionAvailability;
+  deprecated?: string;
+  provenance: string;
+}
+
+export function convertRegionAvailability(
+  raw: Json,
+  where: string,
+): { catalog: RegionCatalog; rules: Map<string, RuleRegions> } {
+  const top = obj(raw, where);
+  onlyKeys(top, ['format', 'generated', 'sources', 'regions', 'partitions', 'regionNames', 'rules'], where);
+  const regions = strArr(top.regions, `${where}.regions`);
+  const known = new Set(regions);
+  if (known.size !== regions.length) fail(`${where}.regions`, 'a Region is listed twice');
+  const codes = (value: Json, at: string): string[] => {
+    const list = strArr(value, at);
+    for (const code of list) if (!known.has(code)) fail(at, `"${code}" is not in ${where}.regions`);
+    return [...list].sort();
+  };
+  const partitions: Record<string, string[]> = {};
+  const rawPartitions = obj(top.partitions, `${where}.partitions`);
+  for (const name of Object.keys(rawPartitions).sort()) {
+    partitions[name] = codes(rawPartitions[name], `${where}.partitions.${name}`);
+  }
+  const rawNames = obj(top.regionNames ?? {}, `${where}.regionNames`);
+  const regionNames = sortedRecord(
+    Object.entries(rawNames).map(([k, v]) => [k, str(v, `${where}.regionNames.${k}`)]),
+  );
+  const sources = arr(top.sources, `${where}.sources`).map((s, i) => {
+    const e = obj(s, `${where}.sources[${i}]`);
+    onlyKeys(e, ['name', 'url_or_repo_path', 'commit_or_date'], `${where}.sources[${i}]`);
+    return {
+      name: str(e.name, `${where}.sources[${i}].name`),
+      url_or_repo_path: str(e.url_or_repo_path, `${where}.sources[${i}].url_or_repo_path`),
+      commit_or_date: str(e.commit_or_date, `${where}.sources[${i}].commit_or_date`),
+    };
+  });
+  const rules = new Map<string, RuleRegions>();
+  for (const [identifier, value] of Object.entries(obj(top.rules, `${where}.rules`))) {
+    const at = `${where}.rules.${identifier}`;
+    const e = obj(value, at);
+    onlyKeys(e, ['available', 'unavailable', 'source', 'deprecated'], at);
+    if ((e.available === undefined) === (e.unavailable === undefined)) {
+      fail(at, 'expected exactly one of "available" and "unavailable"');
+    }
+    const availability: RegionAvailability =
+      e.available !== undefined
+        ? { available: codes(e.available, `${at}.available`) }
+        : { unavailable: codes(e.unavailable, `${at}.unavailable`) };
+    const entry: RuleRegions = {
+      availability,
+      provenance: `${regionPagesRepo}@${str(e.source, `${at}.source`)} ("AWS Region:" line of the rule's page)`,
+    };
+    const deprecated = optStr(e.deprecated, `${at}.deprecated`);
+    if (deprecated !== undefined) entry.deprecated = deprecated;
+    rules.set(identifier, entry);
+  }
+  return {
+    catalog: {
+      regions: [...regions].sort(),
+      partitions,
+      regionNames,
+      generated: str(top.generated, `${where}.generated`),
+      sources,
+    },
+    rules,
+  };
+}
+
+/** The rule with its Region availability (and deprecation note), fixed key order. */
+function withRegions(rule: ManagedRule, entry: RuleRegions | undefined): ManagedRule {
+  if (entry === undefined) return rule;
+  const { origin, provenance, ...rest } = rule;
+  return {
+    ...rest,
+    availability: entry.availability,
+    ...(entry.deprecated !== undefined ? { deprecated: entry.deprecated } : {}),
+    origin,
+    provenance: sortedRecord([...Object.entries(provenance), ['availability', entry.provenance]]),
   };
 }
 
@@ -435,8 +528,10 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Array<[string, 
 function readme(
   rules: readonly ManagedRule[],
   runbooks: readonly Runbook[],
-  inputs: { rules: string; descriptions: string; runbooks: string },
+  regions: RegionCatalog,
+  inputs: { rules: string; descriptions: string; runbooks: string; regions: string },
 ): string {
+  const withRegionData = rules.filter((r) => r.availability !== undefined).length;
   const described = rules.filter((r) => r.description !== undefined).length;
   const repoOf = (source: string | undefined) => (source ?? '').split(':')[0] ?? '';
   const ruleSources = countBy(rules, (r) => repoOf(r.provenance.source))
@@ -451,6 +546,7 @@ function readme(
 | --- | --- | --- |
 | \`${outputFiles.rules}\` | ${rules.length} AWS Config managed rules | \`ManagedRule\` |
 | \`${outputFiles.runbooks}\` | ${runbooks.length} AWS-owned SSM Automation runbooks | \`Runbook\` |
+| \`${outputFiles.regions}\` | the ${regions.regions.length} Regions availability data covers, their partitions and sources | \`RegionCatalog\` |
 
 Generated by \`scripts/generate-catalog.ts\` from the offline fact files of the shared catalog
 (\`../shared/catalog/\`, see its README):
@@ -460,8 +556,9 @@ Generated by \`scripts/generate-catalog.ts\` from the offline fact files of the 
 | \`${inputFiles.rules}\` | \`${sha256(inputs.rules)}\` |
 | \`${inputFiles.descriptions}\` | \`${sha256(inputs.descriptions)}\` |
 | \`${inputFiles.runbooks}\` | \`${sha256(inputs.runbooks)}\` |
+| \`${inputFiles.regions}\` | \`${sha256(inputs.regions)}\` |
 
-Regenerate (then commit all three files):
+Regenerate (then commit all four files):
 
     npm run catalog:generate
     npm run catalog:generate -- --shared ../shared/catalog --out src/catalog/data
@@ -485,6 +582,11 @@ Conversion:
   From \`${inputFiles.descriptions}\` (${described} of ${rules.length} rules): \`description\` (what the rule
   checks, verbatim AWS wording) and \`documentationUrl\` (${developerGuideBase} + its
   \`docPath\`); where the text was read (and its note, if any) goes to \`provenance.description\`.
+  From \`${inputFiles.regions}\` (${withRegionData} of ${rules.length} rules): \`availability\` (exactly one
+  of \`available\` / \`unavailable\`, relative to the Regions of \`${outputFiles.regions}\`), the docs'
+  \`deprecated\` note, and the page the \`AWS Region:\` line was read from in \`provenance.availability\`.
+  A Region that is not in \`${outputFiles.regions}\` has no data: packsmith reports it as unknown, never
+  as unavailable.
 - runbooks: \`source\`, the snapshot, \`parseWarnings\` and every \`requiredSource\` other than
   \`docs-marker\` move into \`provenance\`; a parameter with no documented type becomes \`String\` and
   one with no documented required flag becomes \`required: false\`, each with a
@@ -509,6 +611,8 @@ export function generateCatalog(opts: { sharedDir?: string; outDir?: string } = 
   const rulesText = readFileSync(join(sharedDir, inputFiles.rules), 'utf8');
   const descriptionsText = readFileSync(join(sharedDir, inputFiles.descriptions), 'utf8');
   const runbooksText = readFileSync(join(sharedDir, inputFiles.runbooks), 'utf8');
+  const regionsText = readFileSync(join(sharedDir, inputFiles.regions), 'utf8');
+  const regionData = convertRegionAvailability(JSON.parse(regionsText) as Json, inputFiles.regions);
 
   const descriptions = convertDescriptions(JSON.parse(descriptionsText) as Json, inputFiles.descriptions);
   const plainRules = uniqueSorted(
@@ -526,7 +630,14 @@ export function generateCatalog(opts: { sharedDir?: string; outDir?: string } = 
       );
     }
   }
-  const rules = plainRules.map((r) => withDescription(r, descriptions.get(r.identifier)));
+  for (const identifier of regionData.rules.keys()) {
+    if (!known.has(identifier)) {
+      throw new InputError(`${inputFiles.regions}: rules.${identifier} is not a rule of ${inputFiles.rules}`);
+    }
+  }
+  const rules = plainRules.map((r) =>
+    withRegions(withDescription(r, descriptions.get(r.identifier)), regionData.rules.get(r.identifier)),
+  );
   const runbooks = uniqueSorted(
     arr(JSON.parse(runbooksText) as Json, inputFiles.runbooks).map((r, i) =>
       convertRunbook(r, `${inputFiles.runbooks}[${i}]`),
@@ -539,9 +650,15 @@ export function generateCatalog(opts: { sharedDir?: string; outDir?: string } = 
   const files = [
     [outputFiles.rules, jsonLines(rules)],
     [outputFiles.runbooks, jsonLines(runbooks)],
+    [outputFiles.regions, `${JSON.stringify(regionData.catalog, null, 2)}\n`],
     [
       outputFiles.readme,
-      readme(rules, runbooks, { rules: rulesText, descriptions: descriptionsText, runbooks: runbooksText }),
+      readme(rules, runbooks, regionData.catalog, {
+        rules: rulesText,
+        descriptions: descriptionsText,
+        runbooks: runbooksText,
+        regions: regionsText,
+      }),
     ],
   ] as const;
   for (const [file, text] of files) writeFileSync(join(outDir, file), text, 'utf8');

@@ -143,7 +143,7 @@ export async function adopt(
     const built = await buildPacks(ctx);
     diagnostics.push(...built.diagnostics);
     const tree = await discover(ctx);
-    const desired = desiredPacks(ctx, built.built, tree);
+    const desired = desiredPacks(ctx, built.built, tree, built.catalog);
     diagnostics.push(...desired.diagnostics);
     const wanted = desired.packs.find((p) => p.pack === pack);
     if (!wanted || wanted.regions.length === 0)

@@ -29,6 +29,8 @@ export interface BuildRequest {
   config?: Config;
   /** Parse the rule blocks' Guard policies with cfn-guard: auto (when found), require, off; default auto. */
   cfnGuard?: CfnGuardMode;
+  /** Regions the packs are meant for: managed rules unavailable there are reported (PS230). */
+  regions?: readonly string[];
 }
 
 export interface BuildOutcome {
@@ -56,7 +58,10 @@ export async function build(request: BuildRequest): Promise<BuildOutcome> {
       throw usage(`there is no pack named "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
     }
   }
-  const result = checkRepository(repo, names, packageTemplateSource(), { readme: request.readme ?? false });
+  const result = checkRepository(repo, names, packageTemplateSource(), {
+    readme: request.readme ?? false,
+    regions: request.regions ?? [],
+  });
   const { checkGuardPolicies, repositoryPolicies, CfnGuardRequiredError } =
     await import('../validation/guard/policies.js');
   let guard;

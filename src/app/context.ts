@@ -5,6 +5,7 @@
  * organization and the desired state. Problems in the files stop with every problem listed
  * (`AppError` with its diagnostics); AWS is only called once the files are right.
  */
+import type { Catalog } from '../catalog/types.js';
 import { arnPrefix } from '../facts/partitions.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -161,13 +162,14 @@ export function loadRolloutSetup(
 /** Builds the selected packs in memory (what `packsmith build` would write), with the build's warnings. */
 export async function buildPacks(
   ctx: RolloutSetup & Pick<RolloutContext, 'prebuilt'>,
-): Promise<{ built: Map<string, BuiltPack>; diagnostics: Diagnostic[] }> {
+): Promise<{ built: Map<string, BuiltPack>; diagnostics: Diagnostic[]; catalog?: Catalog }> {
   if (ctx.prebuilt) return ctx.prebuilt;
   const repo = await loadRepository(ctx.root);
   const names = ctx.packs.filter((p) => repo.packs.has(p) || repo.broken.pack.has(p));
   const result = buildRepository(repo, names, packageTemplateSource(), { readme: false });
   const diagnostics = stopOnErrors(result.diagnostics);
-  return { built: new Map(result.built.map((b) => [b.name, b])), diagnostics };
+  // The repository's catalog (with its extensions) decides which rules exist in which Region.
+  return { built: new Map(result.built.map((b) => [b.name, b])), diagnostics, catalog: repo.catalog };
 }
 
 export async function discover(ctx: RolloutContext): Promise<OrgTree> {
@@ -179,6 +181,7 @@ export function desiredPacks(
   ctx: RolloutSetup,
   built: ReadonlyMap<string, BuiltPack>,
   tree: OrgTree,
+  catalog?: Catalog,
 ): { packs: DesiredPack[]; diagnostics: Diagnostic[] } {
   const templates = packageTemplateSource();
   const shown = (path: string) => displayPath(path, ctx.shownFrom);
@@ -188,6 +191,7 @@ export function desiredPacks(
     tree,
     built,
     packs: ctx.packs,
+    ...(catalog ? { catalog } : {}),
     packTemplate: (pack: ComposedPack) => {
       if (pack.template === undefined) {
         const file = templates.defaultPackTemplate;

@@ -154,7 +154,7 @@ async function prepare(
   checkpoint(deps.signal);
   const tree = await discover(ctx);
   checkpoint(deps.signal);
-  const desired = desiredPacks(ctx, built.built, tree);
+  const desired = desiredPacks(ctx, built.built, tree, built.catalog);
   if (desired.diagnostics.length > 0) warn(desired.diagnostics);
   const findings = await preflightFindings(ctx, desired.packs, tree);
   checkpoint(deps.signal);

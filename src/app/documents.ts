@@ -95,6 +95,22 @@ export const RegionPlanSchema = Type.Object(
         deliveryBucket: Type.Optional(Type.String()),
         deliveryKeyPrefix: Type.Optional(Type.String()),
         excludedRules: Type.Array(Type.String()),
+        unavailableRules: Type.Optional(
+          Type.Array(
+            Type.Object(
+              {
+                rule: Type.String(),
+                identifier: Type.String(),
+                controls: Type.Array(Type.String()),
+              },
+              { additionalProperties: false },
+            ),
+            {
+              description:
+                "Rules this Region's template omits because AWS does not document them here (`unavailableRules: exclude`): their controls are not evaluated in this Region.",
+            },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),

@@ -367,7 +367,7 @@ export async function plan(
     const built = await buildPacks(ctx);
     diagnostics.push(...built.diagnostics);
     const tree = await discover(ctx);
-    const desired = desiredPacks(ctx, built.built, tree);
+    const desired = desiredPacks(ctx, built.built, tree, built.catalog);
     diagnostics.push(...desired.diagnostics);
     const document = await makePlan(
       ctx,

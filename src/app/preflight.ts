@@ -123,7 +123,7 @@ export async function preflight(
     const built = await buildPacks(ctx);
     diagnostics.push(...built.diagnostics);
     const tree = await discover(ctx);
-    const desired = desiredPacks(ctx, built.built, tree);
+    const desired = desiredPacks(ctx, built.built, tree, built.catalog);
     diagnostics.push(...desired.diagnostics);
     const findings = await preflightFindings(
       ctx,

@@ -9,6 +9,7 @@ import type {
   Catalog,
   ManagedRule,
   ManagedRuleParameter,
+  RegionAvailability,
   Runbook,
   RunbookParameter,
 } from '../catalog/types.js';
@@ -53,6 +54,7 @@ function newRule(entry: CatalogRuleEntry, file: string): ManagedRule {
   provenance.resourceTypes = entry.resourceTypes ? from : `not declared in ${file}`;
   provenance.parameters = entry.parameters ? from : `not declared in ${file}`;
   provenance.name = entry.name ? from : 'derived from the identifier';
+  if (entry.availability) provenance.availability = from;
   return {
     identifier: entry.identifier,
     name: entry.name ?? entry.identifier.toLowerCase().replace(/_/g, '-'),
@@ -60,9 +62,17 @@ function newRule(entry: CatalogRuleEntry, file: string): ManagedRule {
     triggers: entry.triggers ? { ...entry.triggers } : { configurationChange: true, periodic: true },
     resourceTypes: entry.resourceTypes ? [...entry.resourceTypes] : [],
     parameters: entry.parameters ? ruleParameters(entry.parameters) : [],
+    // Undeclared availability: unknown in every Region (never a warning).
+    ...(entry.availability ? { availability: regionAvailability(entry.availability) } : {}),
     origin: 'repository',
     provenance,
   };
+}
+
+function regionAvailability(entry: NonNullable<CatalogRuleEntry['availability']>): RegionAvailability {
+  return 'available' in entry
+    ? { available: [...entry.available].sort() }
+    : { unavailable: [...entry.unavailable].sort() };
 }
 
 /** A shipped (or earlier-extended) rule corrected field by field. */
@@ -86,6 +96,10 @@ function correctRule(base: ManagedRule, entry: CatalogRuleEntry, file: string): 
   if (entry.parameters !== undefined) {
     rule.parameters = ruleParameters(entry.parameters);
     provenance.parameters = from;
+  }
+  if (entry.availability !== undefined) {
+    rule.availability = regionAvailability(entry.availability);
+    provenance.availability = from;
   }
   return rule;
 }
@@ -165,6 +179,7 @@ export function extendCatalog(base: Catalog, extensions: readonly CatalogExtensi
   return createCatalog({
     rules: () => [...base.rules().filter((r) => !rules.has(r.identifier)), ...rules.values()],
     runbooks: () => [...base.runbooks().filter((r) => !runbooks.has(r.name)), ...runbooks.values()],
+    regions: () => base.documentedRegions(),
   });
 }
 

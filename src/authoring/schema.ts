@@ -479,6 +479,25 @@ const CatalogRuleEntry = Type.Object(
         ),
       ),
     ),
+    availability: Type.Optional(
+      Type.Union(
+        [
+          Type.Object(
+            { available: Type.Array(Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$' })) },
+            { additionalProperties: false },
+          ),
+          Type.Object(
+            { unavailable: Type.Array(Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$' })) },
+            { additionalProperties: false },
+          ),
+        ],
+        {
+          description:
+            'Regions where AWS documents the rule: `available: [...]` (only there) or `unavailable: [...]` ' +
+            "(everywhere else), relative to the catalog's documented Regions; any other Region is unknown.",
+        },
+      ),
+    ),
     source: Type.Optional(Type.String({ description: 'Where this fact comes from (a documentation URL).' })),
   },
   { additionalProperties: false },

@@ -8,10 +8,30 @@ import { join } from 'node:path';
 import { processCheckIdentifier } from '../facts/enums.js';
 import { packageRoot } from '../util/package-root.js';
 import { Suggester } from '../util/suggest.js';
-import type { Catalog, ManagedRule, Runbook } from './types.js';
+import type { Catalog, ManagedRule, RegionCatalog, Runbook, RuleAvailability } from './types.js';
 
 export const catalogDataDir = 'src/catalog/data';
-export const catalogDataFiles = { rules: 'managed-rules.json', runbooks: 'runbooks.json' } as const;
+export const catalogDataFiles = {
+  rules: 'managed-rules.json',
+  runbooks: 'runbooks.json',
+  regions: 'regions.json',
+} as const;
+
+/**
+ * Whether `rule` is documented in `region`: in `available`, or a documented Region not in
+ * `unavailable`. A Region outside `documented`, or a rule without data, is `unknown`, never unavailable.
+ */
+export function ruleAvailability(
+  rule: Pick<ManagedRule, 'availability'> | undefined,
+  region: string,
+  documented: ReadonlySet<string>,
+): RuleAvailability {
+  const data = rule?.availability;
+  if (data === undefined || !documented.has(region)) return 'unknown';
+  if (data.available !== undefined) return data.available.includes(region) ? 'available' : 'unavailable';
+  if (data.unavailable !== undefined) return data.unavailable.includes(region) ? 'unavailable' : 'available';
+  return 'unknown';
+}
 
 /** Default number of suggestions. */
 const defaultSuggestions = 3;
@@ -59,9 +79,15 @@ function index<T>(entries: readonly T[], key: (t: T) => string): Index<T> {
 export function createCatalog(load: {
   rules: () => readonly ManagedRule[];
   runbooks: () => readonly Runbook[];
+  /** The Regions availability data covers; none when not given (every lookup is `unknown`). */
+  regions?: () => readonly string[];
 }): Catalog {
   const rules = lazy(() => index(deepFreeze([...load.rules()]), (r) => r.identifier));
   const runbooks = lazy(() => index(deepFreeze([...load.runbooks()]), (r) => r.name));
+  const regions = lazy(() => {
+    const list = Object.freeze([...(load.regions?.() ?? [])].sort());
+    return { list, set: new Set(list) };
+  });
   const ruleSuggester = lazy(
     () =>
       new Suggester([
@@ -79,6 +105,9 @@ export function createCatalog(load: {
       identifier === processCheckIdentifier || rules().byKey.has(identifier),
     rules: () => rules().list,
     runbooks: () => runbooks().list,
+    documentedRegions: () => regions().list,
+    availability: (identifier, region) =>
+      ruleAvailability(rules().byKey.get(identifier), region, regions().set),
     // An exact hit is not a suggestion for itself; ask for one more so `max` still holds.
     suggestRules: (identifier, max = defaultSuggestions) =>
       ruleSuggester()
@@ -93,9 +122,8 @@ export function createCatalog(load: {
   };
 }
 
-/** Reads one data file: a JSON array written by scripts/generate-catalog.ts. */
-export function readCatalogFile<T>(file: string, dataDir = join(packageRoot(), catalogDataDir)): T[] {
-  const path = join(dataDir, file);
+/** One data file written by scripts/generate-catalog.ts, parsed; a missing file says how to make it. */
+function readDataFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -103,9 +131,25 @@ export function readCatalogFile<T>(file: string, dataDir = join(packageRoot(), c
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`packsmith's catalog data is missing (${reason}); run npm run catalog:generate`);
   }
-  const data = JSON.parse(text) as unknown;
+  return JSON.parse(text) as unknown;
+}
+
+/** Reads one data file: a JSON array written by scripts/generate-catalog.ts. */
+export function readCatalogFile<T>(file: string, dataDir = join(packageRoot(), catalogDataDir)): T[] {
+  const path = join(dataDir, file);
+  const data = readDataFile(path);
   if (!Array.isArray(data)) throw new Error(`${path}: expected a JSON array of catalog entries`);
   return data as T[];
+}
+
+/** Reads the Region data file (an object written by scripts/generate-catalog.ts). */
+export function readRegionCatalog(dataDir = join(packageRoot(), catalogDataDir)): RegionCatalog {
+  const path = join(dataDir, catalogDataFiles.regions);
+  const data = readDataFile(path) as Partial<RegionCatalog> | null;
+  if (data === null || typeof data !== 'object' || !Array.isArray(data.regions)) {
+    throw new Error(`${path}: expected an object with a "regions" list`);
+  }
+  return data as RegionCatalog;
 }
 
 let shipped: Catalog | undefined;
@@ -115,6 +159,7 @@ export function loadCatalog(): Catalog {
   shipped ??= createCatalog({
     rules: () => readCatalogFile<ManagedRule>(catalogDataFiles.rules),
     runbooks: () => readCatalogFile<Runbook>(catalogDataFiles.runbooks),
+    regions: () => readRegionCatalog().regions,
   });
   return shipped;
 }

@@ -32,15 +32,44 @@ export interface ManagedRule {
   description?: string;
   /** The rule's AWS Config Developer Guide page (https://docs.aws.amazon.com/config/latest/developerguide/NAME.html). */
   documentationUrl?: string;
+  /**
+   * The Regions where AWS documents the rule: exactly one of `available` or `unavailable`, both
+   * relative to the catalog's documented Regions (`Catalog.documentedRegions()`). Absent: no data.
+   */
+  availability?: RegionAvailability;
+  /** The documentation's deprecation note, when it has one. */
+  deprecated?: string;
   origin: CatalogOrigin;
   /**
    * Where each fact came from (documentation page, snapshot, repository file). Keys: `source` (the
    * page the entry was read from), `triggers`, `resourceTypes`, `parameters`, `description` (where
    * the description was read, `<source>@<commit>`, and any note on it), optionally
    * `triggerText` (the documentation's own words for the trigger), `alsoIn` (another page with the
-   * same rule) and `extension` (the catalog extension file that corrected or added the entry).
+   * same rule), `availability` (the page its Regions were read from) and `extension` (the catalog extension file that corrected or added the entry).
    */
   provenance: Record<string, string>;
+}
+
+/** Exactly one list is set; a documented Region in neither is available (`unavailable`) or not (`available`). */
+export interface RegionAvailability {
+  available?: string[];
+  unavailable?: string[];
+}
+
+/**
+ * Whether AWS documents a rule in a Region. `unknown`: the rule has no availability data, or the
+ * Region is not one the catalog has data for (launched later, ISO partitions, ...): never a reason
+ * to warn.
+ */
+export type RuleAvailability = 'available' | 'unavailable' | 'unknown';
+
+/** The Regions the availability data covers, and where that data came from. */
+export interface RegionCatalog {
+  regions: string[];
+  partitions: Record<string, string[]>;
+  regionNames: Record<string, string>;
+  generated: string;
+  sources: Array<{ name: string; url_or_repo_path: string; commit_or_date: string }>;
 }
 
 export interface RunbookParameter {
@@ -106,6 +135,10 @@ export interface Catalog {
   isKnownRuleIdentifier(identifier: string): boolean;
   rules(): readonly ManagedRule[];
   runbooks(): readonly Runbook[];
+  /** The Regions the availability data covers (sorted); any other Region is `unknown`. */
+  documentedRegions(): readonly string[];
+  /** Whether AWS documents the rule in the Region (`unknown` when there is no data). */
+  availability(identifier: string, region: string): RuleAvailability;
   /** Close matches for a mistyped identifier or runbook name, best first. */
   suggestRules(identifier: string, max?: number): string[];
   suggestRunbooks(name: string, max?: number): string[];

@@ -113,6 +113,14 @@ export const deployChecks = define({
     rationale: 'AWS would reject the put: every parameter without a default needs a value.',
     fix: 'Give the value under `parameters` (or `regionParameters` for that Region), or a default in the pack.',
   },
+  'deploy-rule-unavailable': {
+    id: 'PS517',
+    severity: 'error',
+    summary: 'A pack holds managed rules AWS does not document in a deployment Region.',
+    rationale:
+      "AWS Config rejects the pack in that Region, naming one missing rule per attempt; packsmith's catalog carries each rule's documented Regions, so all of them are named at once, before any change.",
+    fix: "Add `unavailableRules: exclude` to the pack in packsmith.deploy.yaml (that Region's template then omits the rules), or list them under `excludeRules` for the Region.",
+  },
   'deploy-mixed-partitions': {
     id: 'PS516',
     severity: 'error',

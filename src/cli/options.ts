@@ -81,6 +81,8 @@ export interface ValidateCommandOptions {
   output?: string;
   sarifRoot?: string;
   quiet?: boolean;
+  /** Regions the packs are meant for (PS230). */
+  region?: string[];
 }
 
 export interface TestCommandOptions {

@@ -154,6 +154,14 @@ export const PackDeploymentSchema = Type.Object(
         { description: 'Per Region, rules (ConfigRuleName) left out where they are not available.' },
       ),
     ),
+    unavailableRules: Type.Optional(
+      Type.Union([Type.Literal('fail'), Type.Literal('exclude')], {
+        description:
+          "Managed rules AWS does not document in a deployment Region (packsmith's catalog): `fail` (default) " +
+          "refuses the plan listing them; `exclude` leaves them out of that Region's template, with their " +
+          'remediations, and the plan names the controls not evaluated there.',
+      }),
+    ),
     waves: Type.Optional(
       Type.Array(WaveSchema, {
         minItems: 1,

@@ -10,6 +10,7 @@
  * not checked again, so nothing is reported twice.
  */
 import type { ComposedPack } from '../authoring/model.js';
+import type { Catalog } from '../catalog/types.js';
 import { constraintProblem } from '../authoring/values.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { YamlPath, YamlSource } from '../source/yaml-source.js';
@@ -33,6 +34,37 @@ export interface DeployPackCheckInput {
   packs?: readonly string[];
   /** Paths the schema check reported: nothing at or under them is checked again. */
   brokenPaths?: readonly YamlPath[];
+  /** Rule availability per Region; without it, unavailable rules (PS517) are not checked. */
+  catalog?: Pick<Catalog, 'availability'>;
+}
+
+/**
+ * The pack's AWS managed rules that AWS documents as unavailable in `region`; a rule or Region the
+ * catalog has no data for is unknown and never listed. The one place both the check (PS517) and the
+ * desired state (`unavailableRules: exclude`) decide which rules are missing.
+ */
+export function unavailableRules(
+  pack: Pick<ComposedPack, 'rules'>,
+  region: string,
+  catalog: Pick<Catalog, 'availability'>,
+): UnavailableRule[] {
+  const out: UnavailableRule[] = [];
+  for (const r of pack.rules) {
+    if (r.source.owner !== 'AWS') continue;
+    if (catalog.availability(r.source.identifier, region) !== 'unavailable') continue;
+    out.push({ rule: r.ruleName, identifier: r.source.identifier, controls: [...r.controls] });
+  }
+  return out.sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+}
+
+/** A rule a Region's template omits because AWS does not document its managed rule there. */
+export interface UnavailableRule {
+  /** ConfigRuleName. */
+  rule: string;
+  /** The managed rule's SourceIdentifier. */
+  identifier: string;
+  /** The controls it evaluates elsewhere, not evaluated in this Region. */
+  controls: string[];
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -74,8 +106,37 @@ export function deployPackProblems(input: DeployPackCheckInput): Diagnostic[] {
     checkParameters(check);
     checkExcludedRules(check);
     if (regions && !isBroken(['regions'])) checkMissingParameters(check, regions);
+    if (regions && input.catalog && !isBroken(['regions']))
+      checkUnavailableRules(check, regions, input.catalog);
   }
   return out;
+}
+
+/** PS517: with `unavailableRules: fail` (the default), every Region's missing rules in one problem. */
+function checkUnavailableRules(
+  { name, deployment, pack, problem, isBroken }: PackCheck,
+  regions: readonly string[],
+  catalog: Pick<Catalog, 'availability'>,
+): void {
+  if (deployment.unavailableRules === 'exclude' || isBroken(['packs', name, 'unavailableRules'])) return;
+  const excluded = isRecord(deployment.excludeRules) ? deployment.excludeRules : {};
+  const perRegion: string[] = [];
+  for (const region of regions) {
+    const left = excluded[region];
+    const leftOut = new Set(Array.isArray(left) ? left : []);
+    const missing = unavailableRules(pack, region, catalog).filter((r) => !leftOut.has(r.rule));
+    if (missing.length === 0) continue;
+    perRegion.push(`${region}: ${missing.map((r) => `${r.rule} (${r.identifier})`).join(', ')}`);
+  }
+  if (perRegion.length === 0) return;
+  problem(
+    'deploy-rule-unavailable',
+    `pack ${name} holds managed rules AWS does not document in ${perRegion.length === 1 ? 'this Region' : 'these Regions'}, ` +
+      `so deploying it there fails: ${perRegion.join('; ')}. To deploy without them there, add ` +
+      `\`unavailableRules: exclude\` under \`packs.${name}\``,
+    ['packs', name],
+    'key',
+  );
 }
 
 interface PackCheck {

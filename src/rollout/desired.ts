@@ -11,7 +11,9 @@ import type { BuiltPack } from '../generator/build.js';
 import { renderPackTemplate } from '../generator/render.js';
 import { orgPackNameOf, type DeployConfig, type PackDeployment } from '../org/deploy-config.js';
 import type { OrgTree } from '../org/discover.js';
-import { deployPackProblems } from '../org/deploy-packs.js';
+import { deployPackProblems, unavailableRules } from '../org/deploy-packs.js';
+import { loadCatalog } from '../catalog/catalog.js';
+import type { Catalog } from '../catalog/types.js';
 import { resolveTargets, targetDiagnostics } from '../org/targeting.js';
 import type { YamlSource } from '../source/yaml-source.js';
 import type { DesiredRegion } from './plan.js';
@@ -41,6 +43,8 @@ export interface DesiredInput {
   packs?: readonly string[];
   /** The pack template's text and display path, to render Region variants. */
   packTemplate: (pack: ComposedPack) => { text: string; file: string };
+  /** Rule availability per Region (the repository's catalog); default the shipped catalog. */
+  catalog?: Pick<Catalog, 'availability'>;
 }
 
 export function desiredState(input: DesiredInput): DesiredState {
@@ -48,6 +52,7 @@ export function desiredState(input: DesiredInput): DesiredState {
   const diagnostics: Diagnostic[] = [];
   const names = input.packs ?? Object.keys(config.packs);
   const packs: DesiredPack[] = [];
+  const catalog = input.catalog ?? loadCatalog();
   // The configuration against the packs: the same check the rollout runs before any AWS call.
   diagnostics.push(
     ...deployPackProblems({
@@ -55,6 +60,7 @@ export function desiredState(input: DesiredInput): DesiredState {
       value: config,
       repository: { packs: new Map([...input.built].map(([name, b]) => [name, b.pack])), unbuilt: new Set() },
       packs: names,
+      catalog,
     }),
   );
   for (const pack of names) {
@@ -69,7 +75,13 @@ export function desiredState(input: DesiredInput): DesiredState {
     const regions: DesiredRegion[] = [];
     for (const region of config.regions) {
       const parameters = stringValues({ ...deployment.parameters, ...deployment.regionParameters?.[region] });
-      const excludedRules = [...(deployment.excludeRules?.[region] ?? [])]
+      // `unavailableRules: exclude` leaves out what AWS does not document here, through the same
+      // path as `excludeRules` (the rules, their remediations, and what only they used).
+      const unavailable =
+        deployment.unavailableRules === 'exclude' ? unavailableRules(built.pack, region, catalog) : [];
+      const excludedRules = [
+        ...new Set([...(deployment.excludeRules?.[region] ?? []), ...unavailable.map((r) => r.rule)]),
+      ]
         .filter((r) => ruleNames.has(r))
         .sort();
       let body = built.template;
@@ -91,6 +103,7 @@ export function desiredState(input: DesiredInput): DesiredState {
         ...(deployment.deliveryBucket ? { deliveryBucket: deployment.deliveryBucket } : {}),
         ...(deployment.deliveryKeyPrefix ? { deliveryKeyPrefix: deployment.deliveryKeyPrefix } : {}),
         excludedRules,
+        ...(unavailable.length ? { unavailableRules: unavailable } : {}),
       });
     }
     packs.push({ pack, orgPackName: orgPackNameOf(pack, deployment), deployment, built, regions });

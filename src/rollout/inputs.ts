@@ -59,6 +59,7 @@ export async function checkRolloutInputs(request: RolloutInputsRequest): Promise
       unbuilt: new Set(configPacks.filter((p) => inRepository(p) && !composed.has(p))),
     },
     brokenPaths: loaded.brokenPaths,
+    catalog: repo.catalog,
   });
 
   const selected = (request.packs.length ? request.packs : configPacks).filter(inRepository);

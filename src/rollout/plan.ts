@@ -10,6 +10,7 @@
  * bucket are compared with what DescribeOrganizationConformancePacks returns, so they are checked
  * even without a record.
  */
+import type { UnavailableRule } from '../org/deploy-packs.js';
 import { ruleChanges, type RuleChange } from './rule-diff.js';
 import type { OrgAccount } from '../org/discover.js';
 import type { OrganizationResourceStatus } from '../facts/enums.js';
@@ -47,8 +48,10 @@ export interface DesiredRegion {
   included: OrgAccount[];
   deliveryBucket?: string;
   deliveryKeyPrefix?: string;
-  /** Rules left out in this Region (`excludeRules`). */
+  /** Rules left out in this Region (`excludeRules`, and those `unavailableRules: exclude` leaves out). */
   excludedRules: string[];
+  /** Rules left out because AWS does not document them here (`unavailableRules: exclude`), with their controls. */
+  unavailableRules?: UnavailableRule[];
 }
 
 /** The part of a deployment record the plan needs (see records.ts). */
@@ -128,6 +131,8 @@ export interface RegionPlan {
     deliveryBucket?: string;
     deliveryKeyPrefix?: string;
     excludedRules: string[];
+    /** Rules left out because AWS does not document them here, with the controls not evaluated. */
+    unavailableRules?: UnavailableRule[];
   };
   /** The pack's LastUpdateTime when planned: `deploy --plan` refuses if it moved since. */
   observedLastUpdateTime: string | null;
@@ -227,6 +232,7 @@ export function planRegion(desired: DesiredRegion, observed: ObservedRegion): Re
       ...(desired.deliveryBucket ? { deliveryBucket: desired.deliveryBucket } : {}),
       ...(desired.deliveryKeyPrefix ? { deliveryKeyPrefix: desired.deliveryKeyPrefix } : {}),
       excludedRules: desired.excludedRules,
+      ...(desired.unavailableRules?.length ? { unavailableRules: desired.unavailableRules } : {}),
     },
     observedLastUpdateTime: observed.pack?.lastUpdateTime?.toISOString() ?? null,
     failedAccounts: targetRows.filter((r) => isFailed(r.status)).map((r) => r.accountId),

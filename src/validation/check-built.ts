@@ -53,11 +53,15 @@ function reportedWithin(
 /** Template checks that see what the authoring stage cannot. */
 export const builtTemplateChecks = templateChecks.filter((c) => !allAuthoringCheckIds.has(c.meta.id));
 
-export function checkBuiltPacks(built: readonly BuiltPack[], catalog: Catalog): Diagnostic[] {
+export function checkBuiltPacks(
+  built: readonly BuiltPack[],
+  catalog: Catalog,
+  regions: readonly string[] = [],
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const pack of built) {
     const source = parseYamlSource(`${pack.name}.yaml`, pack.template, { cloudFormation: true });
-    for (const finding of checkTemplate(source, catalog, { checks: builtTemplateChecks })) {
+    for (const finding of checkTemplate(source, catalog, { checks: builtTemplateChecks, regions })) {
       const { path, part: _part, ...rest } = finding;
       const origin = originOf(pack.pack, path) ?? pack.pack.origin.locate();
       out.push({ ...rest, location: origin });
@@ -75,12 +79,12 @@ export function checkRepository(
   repo: Repository,
   names: readonly string[],
   templates: TemplateSource,
-  options: { readme?: boolean } = {},
+  options: { readme?: boolean; regions?: readonly string[] } = {},
 ): BuildResult {
   const result = buildRepository(repo, names, templates, { readme: options.readme ?? false });
   // A value the authoring stage already reports (under its own id) is not reported again by a
   // template check mapped back to it: one defect, one finding, the author's.
-  const fromTemplates = checkBuiltPacks(result.built, repo.catalog).filter(
+  const fromTemplates = checkBuiltPacks(result.built, repo.catalog, options.regions ?? []).filter(
     (d) => !reportedWithin(d, result.diagnostics, repo.texts),
   );
   return { built: result.built, diagnostics: sortDiagnostics([...result.diagnostics, ...fromTemplates]) };

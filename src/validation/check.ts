@@ -40,6 +40,8 @@ export interface CheckContext {
   catalog: Catalog;
   /** UTF-8 size of the template file. */
   bytes: number;
+  /** Regions the pack is meant for (`--region`); empty: none named. */
+  regions: readonly string[];
   /** The template will be deployed inline (TemplateBody), not from S3. */
   inline: boolean;
   /** Resources whose value is a mapping, in file order. */

@@ -14,6 +14,8 @@ export interface TemplateValidationOptions {
   /** Deployed inline (TemplateBody) rather than from S3: size and parameter limits become errors. */
   inline?: boolean;
   checks?: readonly TemplateCheck[];
+  /** Regions the pack is meant for: managed rules unavailable there are reported (PS230). */
+  regions?: readonly string[];
 }
 
 export function checkTemplate(
@@ -62,6 +64,7 @@ export function checkTemplate(
       catalog,
       bytes,
       inline: options.inline ?? false,
+      regions: options.regions ?? [],
       resources,
       intrinsics,
       anglebracketStrings,

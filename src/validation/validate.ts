@@ -52,6 +52,8 @@ export interface ValidateOptions {
   /** Told how far the work is: files read, templates checked, cfn-lint batches done. */
   onProgress?: (stage: ValidateStage, done: number, total: number) => void;
   config?: Config;
+  /** Regions the packs are meant for: managed rules unavailable there are reported (PS230). */
+  regions?: readonly string[];
 }
 
 /** A path that does not exist or cannot be read: a usage problem, not a finding. */
@@ -128,7 +130,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const policies: GuardPolicy[] = [];
   for (const root of new Set(authoring.map((a) => repositoryRootOf(a.path) ?? dirname(a.path)))) {
     const repo = await repositoryFor(root);
-    for (const d of checkRepository(repo, [], packageTemplateSource()).diagnostics) {
+    for (const d of checkRepository(repo, [], packageTemplateSource(), {
+      regions: options.regions ?? [],
+    }).diagnostics) {
       if (!d.location || asked.has(d.location.file)) diagnostics.push(d);
     }
     policies.push(...repositoryPolicies(repo).filter((p) => asked.has(p.owner)));
@@ -143,7 +147,10 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
       continue;
     }
     policies.push(...templatePolicies(t.source));
-    const findings = checkTemplate(t.source, catalog, { inline: options.inline });
+    const findings = checkTemplate(t.source, catalog, {
+      inline: options.inline,
+      regions: options.regions ?? [],
+    });
     const manifest = builtFromManifest(t.text);
     const pack = manifest ? await builtPack(t.path, manifest, repositoryFor) : undefined;
     const located = locateFindings(t.source, findings);

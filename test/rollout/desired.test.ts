@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRepository } from '../../src/authoring/repository.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { buildRepository, type BuiltPack } from '../../src/generator/build.js';
+import { deployChecks } from '../../src/checks/deploy.js';
 import { parseDeployConfig } from '../../src/org/deploy-config.js';
 import type { OrgAccount, OrgTree } from '../../src/org/discover.js';
 import { desiredState, type DesiredState } from '../../src/rollout/desired.js';
@@ -97,55 +98,70 @@ interface Resource {
 }
 const resourcesOf = (body: string) => (load(body) as { Resources: Record<string, Resource> }).Resources;
 
+/** Builds `pack` in a temporary repository: the example repository's `copies`, and `files` written (paths under packs/). */
+async function buildInTemp(
+  copies: readonly string[],
+  files: Record<string, string>,
+  pack: string,
+): Promise<{ root: string; built: Map<string, BuiltPack> }> {
+  const root = mkdtempSync(join(tmpdir(), 'packsmith-desired-'));
+  mkdirSync(join(root, 'packs', 'rules'), { recursive: true });
+  mkdirSync(join(root, 'packs', 'remediations'), { recursive: true });
+  for (const file of copies) cpSync(join(packageRoot(), 'packs', file), join(root, 'packs', file));
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(root, 'packs', file), text);
+  const repo = await loadRepository(root);
+  const result = buildRepository(
+    repo,
+    [pack],
+    {
+      defaultPackTemplate: packTemplatePath,
+      defaultReadmeTemplate: join(templatesDir, 'pack-readme.md.hbs'),
+      read: (path) => readFileSync(path, 'utf8'),
+      readPackTemplate: defaultTemplates().readPackTemplate,
+    },
+    { readme: false },
+  );
+  expect(result.diagnostics).toEqual([]);
+  return { root, built: new Map(result.built.map((b) => [b.name, b])) };
+}
+
+/** The desired state of the configuration `text` (which must have no schema error) over `built`. */
+function desiredOf(
+  built: ReadonlyMap<string, BuiltPack>,
+  text: string,
+): { state: DesiredState; text: string } {
+  const loaded = parseDeployConfig('packsmith.deploy.yaml', text);
+  expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  const state = desiredState({
+    config: loaded.config!,
+    source: loaded.source,
+    tree: tree(),
+    built,
+    packTemplate: () => ({
+      text: readFileSync(packTemplatePath, 'utf8'),
+      file: 'conformance-pack.yaml.hbs',
+    }),
+  });
+  return { state, text };
+}
+
 describe('desiredState', () => {
   let root: string;
   let built: Map<string, BuiltPack>;
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'packsmith-desired-'));
-    mkdirSync(join(root, 'packs', 'rules'), { recursive: true });
-    mkdirSync(join(root, 'packs', 'remediations'), { recursive: true });
     // The example repository's blocks for versioning and its remediation; the rest written here.
-    for (const file of ['rules/s3-bucket-versioning-enabled.yaml', 'remediations/s3-enable-versioning.yaml'])
-      cpSync(join(packageRoot(), 'packs', file), join(root, 'packs', file));
-    writeFileSync(join(root, 'packs', 'rules', 'key-age.yaml'), KEY_AGE);
-    writeFileSync(join(root, 'packs', 'rules', 'instance-type.yaml'), INSTANCE_TYPE);
-    writeFileSync(join(root, 'packs', 'tiny.yaml'), PACK);
-    const repo = await loadRepository(root);
-    const result = buildRepository(
-      repo,
-      ['tiny'],
-      {
-        defaultPackTemplate: packTemplatePath,
-        defaultReadmeTemplate: join(templatesDir, 'pack-readme.md.hbs'),
-        read: (path) => readFileSync(path, 'utf8'),
-        readPackTemplate: defaultTemplates().readPackTemplate,
-      },
-      { readme: false },
-    );
-    expect(result.diagnostics).toEqual([]);
-    built = new Map(result.built.map((b) => [b.name, b]));
+    ({ root, built } = await buildInTemp(
+      ['rules/s3-bucket-versioning-enabled.yaml', 'remediations/s3-enable-versioning.yaml'],
+      { 'rules/key-age.yaml': KEY_AGE, 'rules/instance-type.yaml': INSTANCE_TYPE, 'tiny.yaml': PACK },
+      'tiny',
+    ));
   });
   afterAll(() => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  function run(lines: string[]): { state: DesiredState; text: string } {
-    const text = [...HEADER, ...lines, ''].join('\n');
-    const loaded = parseDeployConfig('packsmith.deploy.yaml', text);
-    expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
-    const state = desiredState({
-      config: loaded.config!,
-      source: loaded.source,
-      tree: tree(),
-      built,
-      packTemplate: () => ({
-        text: readFileSync(packTemplatePath, 'utf8'),
-        file: 'conformance-pack.yaml.hbs',
-      }),
-    });
-    return { state, text };
-  }
+  const run = (lines: string[]) => desiredOf(built, [...HEADER, ...lines, ''].join('\n'));
 
   describe('a valid configuration', () => {
     let state: DesiredState;
@@ -277,5 +293,90 @@ describe('desiredState', () => {
     expect(state.packs.map((p) => p.pack)).toEqual(['tiny']);
     // The unknown rule is not "excluded" anywhere.
     expect(state.packs[0]!.regions.every((r) => r.excludedRules.length === 0)).toBe(true);
+  });
+});
+
+// Issue 14: a pack holding managed rules AWS does not document in a deployment Region. By default
+// (`unavailableRules: fail`) the configuration check refuses, naming each rule, the Region and the
+// setting to add (PS517); with `exclude`, that Region's template omits them (the `excludeRules`
+// path) and the desired Region names the controls not evaluated there.
+const PS517 = deployChecks['deploy-rule-unavailable'].id;
+const regionsHeader = (regions: string[]) => [
+  "deployingAccount: '100000000000'",
+  'role: management',
+  `regions: [${regions.join(', ')}]`,
+  'templateBuckets:',
+  ...regions.map((r) => `  ${r}: packsmith-templates-${r}`),
+  'packs:',
+  '  base:',
+  '    targets: { ous: [/Root] }',
+];
+
+describe('unavailable rules per Region', () => {
+  let root: string;
+  let built: Map<string, BuiltPack>;
+
+  beforeAll(async () => {
+    ({ root, built } = await buildInTemp(
+      [
+        'rules/s3-bucket-versioning-enabled.yaml',
+        'remediations/s3-enable-versioning.yaml',
+        'rules/root-account-mfa-enabled.yaml',
+      ],
+      {
+        'base.yaml':
+          'kind: pack\nname: base\nrules:\n  - s3-bucket-versioning-enabled\n  - root-account-mfa-enabled\n' +
+          'remediations:\n  - s3-enable-versioning\n',
+      },
+      'base',
+    ));
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  const run = (regions: string[], lines: string[] = []) =>
+    desiredOf(built, [...regionsHeader(regions), ...lines, ''].join('\n'));
+
+  it('default (fail): one error at the pack naming the rule, the Region and the setting to add', () => {
+    const { state, text } = run(['us-east-1', 'me-central-1']);
+    const found = state.diagnostics.filter((d) => d.checkId === PS517);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.severity).toBe('error');
+    const line = text.split('\n').findIndex((l) => l === '  base:') + 1;
+    expect(found[0]?.location?.line).toBe(line);
+    expect(found[0]?.message).toContain('me-central-1: root-account-mfa-enabled (ROOT_ACCOUNT_MFA_ENABLED)');
+    expect(found[0]?.message).toContain('`unavailableRules: exclude` under `packs.base`');
+    expect(found[0]?.message).not.toContain('us-east-1');
+  });
+
+  it('no problem where every rule exists, in a Region without data, or when excludeRules already leaves it out', () => {
+    expect(run(['us-east-1', 'eu-west-1']).state.diagnostics).toEqual([]);
+    expect(run(['us-east-1', 'xx-future-1']).state.diagnostics).toEqual([]);
+    expect(
+      run(
+        ['us-east-1', 'me-central-1'],
+        ['    excludeRules:', '      me-central-1: [root-account-mfa-enabled]'],
+      ).state.diagnostics,
+    ).toEqual([]);
+  });
+
+  it("exclude: that Region's template lacks the rule (and only it), the other keeps it, controls named", () => {
+    const { state } = run(['us-east-1', 'me-central-1'], ['    unavailableRules: exclude']);
+    expect(state.diagnostics).toEqual([]);
+    const region = (name: string) => state.packs[0]!.regions.find((r) => r.region === name)!;
+    const base = built.get('base')!;
+    const mfa = base.pack.rules.find((r) => r.ruleName === 'root-account-mfa-enabled')!;
+    expect(region('us-east-1').templateBody).toBe(base.template);
+    expect(region('us-east-1').unavailableRules).toBeUndefined();
+    const east = resourcesOf(region('us-east-1').templateBody);
+    const gulf = resourcesOf(region('me-central-1').templateBody);
+    expect(Object.keys(east)).toContain(mfa.logicalId);
+    expect(Object.keys(east).filter((k) => !(k in gulf))).toEqual([mfa.logicalId]);
+    expect(region('me-central-1').excludedRules).toEqual(['root-account-mfa-enabled']);
+    expect(region('me-central-1').unavailableRules).toEqual([
+      { rule: 'root-account-mfa-enabled', identifier: 'ROOT_ACCOUNT_MFA_ENABLED', controls: mfa.controls },
+    ]);
+    expect(mfa.controls.length).toBeGreaterThan(0);
   });
 });

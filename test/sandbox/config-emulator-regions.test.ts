@@ -9,6 +9,7 @@ import {
   DeleteOrganizationConformancePackCommand,
   DescribeOrganizationConformancePacksCommand,
   DescribeOrganizationConformancePackStatusesCommand,
+  GetOrganizationConformancePackDetailedStatusCommand,
   PutOrganizationConformancePackCommand,
   paginateGetOrganizationConformancePackDetailedStatus,
 } from '@aws-sdk/client-config-service';
@@ -16,7 +17,11 @@ import type {
   GetOrganizationConformancePackDetailedStatusCommandInput,
   OrganizationConformancePackDetailedStatus,
 } from '@aws-sdk/client-config-service';
-import { noRecorderFailure, startConfigEmulator } from '../../src/sandbox/config-emulator/index.js';
+import {
+  noRecorderFailure,
+  startConfigEmulator,
+  unavailableRuleFailure,
+} from '../../src/sandbox/config-emulator/index.js';
 import type {
   ConfigEmulator,
   ConfigEmulatorOptions,
@@ -346,5 +351,64 @@ describe('config emulator: what tells one Put from the next', () => {
       ExcludedAccounts: [],
     });
     expect(described.OrganizationConformancePacks?.[0]?.DeliveryS3Bucket).toBeUndefined();
+  });
+});
+
+// Issue 14 (modelled behaviour): a pack holding a managed rule packsmith's catalog says does not exist
+// in the Region fails in every target account; it succeeds where the rule exists, and the template
+// without the rule (what `unavailableRules: exclude` deploys) succeeds there too.
+const rule = (logicalId: string, name: string, identifier: string) =>
+  [
+    `  ${logicalId}:`,
+    '    Type: AWS::Config::ConfigRule',
+    '    Properties:',
+    `      ConfigRuleName: ${name}`,
+    '      Source:',
+    '        Owner: AWS',
+    `        SourceIdentifier: ${identifier}`,
+  ].join('\n');
+const versioning = rule('Versioning', 'versioning', 'S3_BUCKET_VERSIONING_ENABLED');
+const withMfa = `Resources:\n${rule('RootMfa', 'root-mfa', 'ROOT_ACCOUNT_MFA_ENABLED')}\n${versioning}\n`;
+const withoutMfa = `Resources:\n${versioning}\n`;
+
+async function deployed(client: ConfigServiceClient, emu: ConfigEmulator, name: string, body: string) {
+  await client.send(
+    new PutOrganizationConformancePackCommand({ OrganizationConformancePackName: name, TemplateBody: body }),
+  );
+  emu.tick?.(DELAY.baseMs + DELAY.jitterMs);
+  const detailed = await client.send(
+    new GetOrganizationConformancePackDetailedStatusCommand({ OrganizationConformancePackName: name }),
+  );
+  return {
+    status: await aggregate(client, name),
+    accounts: detailed.OrganizationConformancePackDetailedStatuses ?? [],
+  };
+}
+
+describe('config emulator: a managed rule unavailable in the Region (modelled)', () => {
+  it('fails per account in us-gov-west-1, succeeds in us-east-1; without the rule, succeeds in both', async () => {
+    const emu = await start();
+    const gov = clientFor(emu, 'us-gov-west-1');
+    const east = clientFor(emu, 'us-east-1');
+    const failed = await deployed(gov, emu, 'Base', withMfa);
+    expect(failed.status).toBe('CREATE_FAILED');
+    expect(failed.accounts).toHaveLength(3);
+    for (const a of failed.accounts) {
+      expect(a).toMatchObject({
+        Status: 'CREATE_FAILED',
+        ErrorCode: unavailableRuleFailure(['ROOT_ACCOUNT_MFA_ENABLED']).errorCode,
+      });
+      expect(a.ErrorMessage).toContain('ROOT_ACCOUNT_MFA_ENABLED');
+      expect(a.ErrorMessage).not.toContain('S3_BUCKET_VERSIONING_ENABLED');
+    }
+    expect((await deployed(east, emu, 'Base', withMfa)).status).toBe('CREATE_SUCCESSFUL');
+    expect((await deployed(gov, emu, 'Excluded', withoutMfa)).status).toBe('CREATE_SUCCESSFUL');
+  });
+
+  it('a Region without availability data is unknown: the pack deploys', async () => {
+    const emu = await start();
+    expect((await deployed(clientFor(emu, 'xx-future-1'), emu, 'Base', withMfa)).status).toBe(
+      'CREATE_SUCCESSFUL',
+    );
   });
 });

@@ -30,7 +30,20 @@ function writeFixture(
   rules: unknown[],
   runbooks: unknown[],
   descriptions: Record<string, unknown> = fixtureDescriptions,
+  regionRules: Record<string, unknown> = fixtureRegionRules,
 ): void {
+  writeFileSync(
+    join(dir, 'region-availability.json'),
+    JSON.stringify({
+      format: 'test',
+      generated: '2026',
+      sources: [{ name: 'pages', url_or_repo_path: 'github:c2hans/aws-docs', commit_or_date: '1ae5aa2c' }],
+      regions: ['us-gov-west-1', 'us-east-1', 'eu-west-1'],
+      partitions: { aws: ['us-east-1', 'eu-west-1'], 'aws-us-gov': ['us-gov-west-1'] },
+      regionNames: { 'us-east-1': 'US East (N. Virginia)' },
+      rules: regionRules,
+    }),
+  );
   writeFileSync(join(dir, 'managed-rules.json'), JSON.stringify(rules));
   writeFileSync(
     join(dir, 'rule-descriptions.json'),
@@ -46,6 +59,10 @@ const fixtureDescriptions: Record<string, unknown> = {
     source: 'c2hans/aws-docs@1ae5aa2c',
     note: 'cut',
   },
+};
+
+const fixtureRegionRules: Record<string, unknown> = {
+  Z_RULE: { unavailable: ['us-gov-west-1'], source: '1ae5aa2c', deprecated: 'discontinued' },
 };
 
 const fixtureRules = [
@@ -126,8 +143,11 @@ describe('generate-catalog on a small fixture', () => {
       parameters: [{ name: 'maxAge', type: 'int', optional: false, default: '90' }],
       description: 'Checks if z is rotated. The rule is NON_COMPLIANT if it is not.',
       documentationUrl: 'https://docs.aws.amazon.com/config/latest/developerguide/z-rule.html',
+      availability: { unavailable: ['us-gov-west-1'] },
+      deprecated: 'discontinued',
       origin: 'aws',
       provenance: {
+        availability: 'c2hans/aws-docs@1ae5aa2c ("AWS Region:" line of the rule\'s page)',
         description: 'c2hans/aws-docs@1ae5aa2c (cut)',
         parameters: 'docs-2023',
         resourceTypes: 'none-documented',
@@ -141,6 +161,16 @@ describe('generate-catalog on a small fixture', () => {
     expect(rules[0]?.description).toBeUndefined();
     expect(rules[0]?.documentationUrl).toBeUndefined();
     expect(rules[0]?.provenance.description).toBeUndefined();
+    // A rule region-availability.json does not cover has no availability: unknown everywhere.
+    expect(rules[0]?.availability).toBeUndefined();
+    expect(rules[0]?.provenance.availability).toBeUndefined();
+  });
+
+  it('writes the documented Regions, partitions and sources (sorted) to regions.json', () => {
+    const regions = readJson<Record<string, unknown>>(join(out, outputFiles.regions));
+    expect(regions.regions).toEqual(['eu-west-1', 'us-east-1', 'us-gov-west-1']);
+    expect(regions.partitions).toEqual({ aws: ['eu-west-1', 'us-east-1'], 'aws-us-gov': ['us-gov-west-1'] });
+    expect(regions.sources).toHaveLength(1);
   });
 
   it('runbooks: untyped → String, unmarked → not required, each with a provenance note', () => {
@@ -214,6 +244,22 @@ describe('generate-catalog on a small fixture', () => {
     expect(() => generateCatalog({ sharedDir: bad, outDir: tempDir() })).toThrow(
       /rules\.Z_RULE\.docPath: not a Developer Guide page name/,
     );
+    writeFixture(bad, fixtureRules, [], fixtureDescriptions, {
+      NOT_A_RULE: { unavailable: [], source: 'x' },
+    });
+    expect(() => generateCatalog({ sharedDir: bad, outDir: tempDir() })).toThrow(
+      /region-availability\.json: rules\.NOT_A_RULE is not a rule of managed-rules\.json/,
+    );
+    writeFixture(bad, fixtureRules, [], fixtureDescriptions, {
+      Z_RULE: { unavailable: ['xx-moon-1'], source: 'x' },
+    });
+    expect(() => generateCatalog({ sharedDir: bad, outDir: tempDir() })).toThrow(
+      /rules\.Z_RULE\.unavailable: "xx-moon-1" is not in region-availability\.json\.regions/,
+    );
+    writeFixture(bad, fixtureRules, [], fixtureDescriptions, {
+      Z_RULE: { available: [], unavailable: [], source: 'x' },
+    });
+    expect(() => generateCatalog({ sharedDir: bad, outDir: tempDir() })).toThrow(/exactly one of/);
   });
 
   it('runs as a script with --shared and --out (npm run catalog:generate)', () => {

@@ -187,3 +187,31 @@ describe('createCatalog', () => {
     expect([ruleLoads, runbookLoads]).toEqual([1, 1]);
   });
 });
+
+describe('Region availability', () => {
+  const catalog = loadCatalog();
+
+  it('the issue examples: GovCloud and China lack ROOT_ACCOUNT_MFA_ENABLED, us-east-1 has it', () => {
+    expect(catalog.availability('ROOT_ACCOUNT_MFA_ENABLED', 'us-east-1')).toBe('available');
+    for (const region of ['us-gov-west-1', 'us-gov-east-1', 'cn-north-1', 'cn-northwest-1', 'me-central-1']) {
+      expect(catalog.availability('ROOT_ACCOUNT_MFA_ENABLED', region)).toBe('unavailable');
+    }
+    expect(catalog.availability('CLOUDFRONT_VIEWER_POLICY_HTTPS', 'us-east-1')).toBe('available');
+    expect(catalog.availability('CLOUDFRONT_VIEWER_POLICY_HTTPS', 'eu-west-1')).toBe('unavailable');
+    expect(catalog.availability('ACCESS_KEYS_ROTATED', 'il-central-1')).toBe('unavailable');
+    expect(catalog.availability('ACCESS_KEYS_ROTATED', 'eu-west-1')).toBe('available');
+    expect(catalog.rule('ROOT_ACCOUNT_MFA_ENABLED')?.provenance.availability).toMatch(/^c2hans\/aws-docs@/);
+  });
+
+  it('a Region without data, or a rule without data, is unknown, never unavailable', () => {
+    expect(catalog.documentedRegions()).toHaveLength(38);
+    expect(catalog.availability('CLOUDFRONT_VIEWER_POLICY_HTTPS', 'us-isob-east-1')).toBe('unknown');
+    expect(catalog.availability('CLOUDFRONT_VIEWER_POLICY_HTTPS', 'eusc-de-east-1')).toBe('unknown');
+    expect(catalog.availability(processCheckIdentifier, 'us-gov-west-1')).toBe('unknown');
+    expect(catalog.availability('NO_SUCH_RULE', 'us-east-1')).toBe('unknown');
+  });
+
+  it('every shipped rule has availability data', () => {
+    expect(catalog.rules().filter((r) => r.availability === undefined)).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { cfnGuardOption } from './cfn-guard-option.js';
+import { regionsOption } from './region-option.js';
 import type { OutputFormat } from '../output.js';
 
 interface BuildOptions {
@@ -10,6 +11,7 @@ interface BuildOptions {
   strict?: boolean;
   config?: string;
   cfnGuard: 'auto' | 'require' | 'off';
+  region?: string[];
 }
 
 export function registerBuild(program: Command): void {
@@ -25,6 +27,7 @@ export function registerBuild(program: Command): void {
     .option('--strict', 'treat warnings as errors')
     .option('--config <file>', 'repository configuration (default: packsmith.config.yaml in --root)')
     .addOption(cfnGuardOption())
+    .addOption(regionsOption())
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (packs: string[], options: BuildOptions) => {
       const { runBuild } = await import('../run/build.js');

@@ -23,6 +23,7 @@ interface ListOptions extends CommonOptions {
   trigger?: string;
   text?: string;
   runbooks?: boolean;
+  region?: string;
 }
 
 const formats: readonly OutputFormat[] = ['text', 'json'];
@@ -49,6 +50,10 @@ export function registerCatalog(program: Command): void {
       '--text <words>',
       'only entries matching every word in identifier, name, description, resource types or ' +
         'parameter names, best match first',
+    )
+    .option(
+      '--region <region>',
+      'only rules AWS documents as available in this Region (a Region without data keeps every rule)',
     )
     .option('--runbooks', 'list SSM Automation runbooks instead of managed rules')
     .option('--format <format>', 'output format: text or json', 'text')
@@ -125,8 +130,15 @@ async function resolveCatalog(rootOption: string | undefined, out: Output): Prom
 async function listAction(options: ListOptions, out: Output): Promise<void> {
   const format = parseFormat(options.format);
   const trigger = parseTrigger(options.trigger);
-  if (options.runbooks && (options.trigger !== undefined || options.resourceType !== undefined)) {
-    throw new UsageError('--trigger and --resource-type apply to managed rules, not to --runbooks');
+  if (
+    options.runbooks &&
+    (options.trigger !== undefined || options.resourceType !== undefined || options.region !== undefined)
+  ) {
+    throw new UsageError('--trigger, --resource-type and --region apply to managed rules, not to --runbooks');
+  }
+  const region = options.region?.trim();
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new UsageError(`--region must be a Region code such as us-gov-west-1 (got "${options.region}")`);
   }
   const resourceType = options.resourceType?.trim();
   if (resourceType === '') throw new UsageError('--resource-type needs a value, e.g. AWS::S3::Bucket');
@@ -142,14 +154,20 @@ async function listAction(options: ListOptions, out: Output): Promise<void> {
   }
 
   const wantedType = resourceType?.toLowerCase();
-  const filtered = catalog
-    .rules()
-    .filter(
-      (r) =>
-        (wantedType === undefined || r.resourceTypes.some((t) => t.toLowerCase() === wantedType)) &&
-        (trigger === undefined ||
-          (trigger === 'change' ? r.triggers.configurationChange : r.triggers.periodic)),
+  const filtered = catalog.rules().filter(
+    (r) =>
+      (wantedType === undefined || r.resourceTypes.some((t) => t.toLowerCase() === wantedType)) &&
+      (trigger === undefined ||
+        (trigger === 'change' ? r.triggers.configurationChange : r.triggers.periodic)) &&
+      // Unknown (no data for the rule or the Region) keeps the rule: only documented absence filters.
+      (region === undefined || catalog.availability(r.identifier, region) !== 'unavailable'),
+  );
+  if (region !== undefined && !catalog.documentedRegions().includes(region)) {
+    out.err(
+      `note: the catalog has no availability data for ${region} ` +
+        `(it covers ${catalog.documentedRegions().length} Regions); every rule is listed`,
     );
+  }
   // Best match first (see src/catalog/search.ts for the scoring); without --text, catalog order.
   const rules = searchEntries(filtered, query, ruleSearchFields).map((h) => h.entry);
   if (resourceType !== undefined && rules.length === 0) {
@@ -270,7 +288,7 @@ async function showAction(identifier: string, options: CommonOptions, out: Outpu
     out.out(
       format === 'json'
         ? jsonDocument('catalog-show', { entry: 'rule', rule })
-        : showRule(printableValues(rule), out.paint),
+        : showRule(printableValues(rule), out.paint, catalog.documentedRegions()),
     );
     return;
   }
@@ -352,7 +370,20 @@ function parameterStatus(p: ManagedRuleParameter): string {
   return def || 'required';
 }
 
-function showRule(rule: ManagedRule, paint: Painter): string {
+/** "all 38 documented Regions", "unavailable in: a, b" or "only in: a" (compact, one line). */
+export function availabilityLabel(rule: ManagedRule, documented: readonly string[]): string {
+  const data = rule.availability;
+  if (data === undefined) return 'no data (unknown in every Region)';
+  if (data.unavailable !== undefined) {
+    return data.unavailable.length === 0
+      ? `all ${documented.length} documented Regions`
+      : `unavailable in: ${data.unavailable.join(', ')}`;
+  }
+  const available = data.available ?? [];
+  return available.length === 0 ? 'in none of the documented Regions' : `only in: ${available.join(', ')}`;
+}
+
+function showRule(rule: ManagedRule, paint: Painter, documented: readonly string[]): string {
   const lines = [
     `${paint.bold(rule.identifier)}  ${paint.dim(`(${rule.name})`)}`,
     ...(rule.description !== undefined
@@ -375,6 +406,8 @@ function showRule(rule: ManagedRule, paint: Painter): string {
         'resource types',
         rule.resourceTypes.length > 0 ? rule.resourceTypes.join(', ') : 'none listed (account-level rule)',
       ],
+      ['regions', availabilityLabel(rule, documented)],
+      ...(rule.deprecated !== undefined ? [['deprecated', rule.deprecated] as [string, string]] : []),
     ]),
   ];
   if (rule.parameters.length === 0) {

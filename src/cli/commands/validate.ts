@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { cfnGuardOption } from './cfn-guard-option.js';
+import { regionsOption } from './region-option.js';
 import type { ValidateCommandOptions } from '../options.js';
 
 export function registerValidate(program: Command): void {
@@ -25,6 +26,7 @@ export function registerValidate(program: Command): void {
         .default('auto'),
     )
     .addOption(cfnGuardOption())
+    .addOption(regionsOption())
     .option('--no-cache', 'lint every template again instead of reusing cached cfn-lint results')
     .option('--config <file>', 'repository configuration (default: ./packsmith.config.yaml when present)')
     .option('--quiet', 'no progress lines while it works')

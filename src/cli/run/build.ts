@@ -18,6 +18,7 @@ export async function runBuild(
     format: OutputFormat;
     docs: boolean;
     strict?: boolean;
+    region?: string[];
     config?: string;
     /** Parse Guard policies with cfn-guard; default auto. */
     cfnGuard?: 'auto' | 'require' | 'off';
@@ -33,6 +34,7 @@ export async function runBuild(
       ...(options.strict !== undefined ? { strict: options.strict } : {}),
       ...(config ? { config } : {}),
       ...(options.cfnGuard ? { cfnGuard: options.cfnGuard } : {}),
+      ...(options.region ? { regions: options.region } : {}),
     }),
   );
   if (outcome.cfnGuardNotice) io.err(`packsmith: ${outcome.cfnGuardNotice}`);

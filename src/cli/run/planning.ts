@@ -36,6 +36,16 @@ export function formatPlan(plan: PlanDocument, io: Output): string {
     for (const r of pack.regions) {
       lines.push(`  ${printableLine(r.region).padEnd(15)} ${actionText(r.action)}`);
       for (const reason of r.reasons) lines.push(`      ${printableLine(reason)}`);
+      for (const u of r.desired.unavailableRules ?? []) {
+        const controls = u.controls.length ? `; controls ${u.controls.join(', ')}` : '';
+        lines.push(
+          p.yellow(
+            printableLine(
+              `      not evaluated here: ${u.rule} (${u.identifier}${controls}); AWS does not document the rule in ${r.region}`,
+            ),
+          ),
+        );
+      }
       if (r.action !== 'unchanged') {
         lines.push(
           p.dim(

@@ -28,6 +28,7 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
       cfnGuard: options.cfnGuard,
       ...(options.cache ? { cacheDir: join(process.cwd(), '.packsmith', 'cache', 'cfn-lint') } : {}),
       ...(config ? { config } : {}),
+      ...(options.region ? { regions: options.region } : {}),
     });
   } catch (error) {
     if (error instanceof InputError) throw new UsageError(error.message);

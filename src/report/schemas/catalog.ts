@@ -51,6 +51,21 @@ export const ManagedRuleOutputSchema = Type.Object(
     documentationUrl: Type.Optional(
       Type.String({ description: "The rule's AWS Config Developer Guide page." }),
     ),
+    availability: Type.Optional(
+      Type.Object(
+        {
+          available: Type.Optional(Type.Array(Type.String())),
+          unavailable: Type.Optional(Type.Array(Type.String())),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Where AWS documents the rule: exactly one list, relative to the catalog\'s documented Regions; ' +
+            'a Region outside them has no data (unknown).',
+        },
+      ),
+    ),
+    deprecated: Type.Optional(Type.String({ description: "The documentation's deprecation note." })),
     origin: Origin,
     provenance: Provenance,
   },

@@ -21,9 +21,12 @@ import {
   validatePackName,
   validatePutRequest,
   validateTemplate,
+  managedRuleIdentifiers,
 } from './validation.js';
 import type { PutRequest } from './validation.js';
 import { mapLimit } from '../../util/map-limit.js';
+import { loadCatalog } from '../../catalog/catalog.js';
+import type { RuleAvailability } from '../../catalog/types.js';
 
 export interface OrganizationAccount {
   id: string;
@@ -42,7 +45,27 @@ export const noRecorderFailure = {
   errorMessage: 'You must create a configuration recorder before you can create or update a Config rule.',
 } as const;
 
+/**
+ * A pack holding a managed rule that does not exist in the Region fails in every account. Modelled
+ * behaviour: AWS does not document the error code or text of this per-account failure; the text
+ * below follows what PutConfigRule answers for a SourceIdentifier unknown in the Region.
+ */
+export function unavailableRuleFailure(identifiers: readonly string[]): {
+  errorCode: string;
+  errorMessage: string;
+} {
+  return {
+    errorCode: 'InvalidParameterValueException',
+    errorMessage: `The sourceIdentifier ${identifiers.join(', ')} is invalid. Please refer to the documentation for a list of valid sourceIdentifiers that can be used when AWS is the Owner.`,
+  };
+}
+
+/** Whether a managed rule exists in a Region; default packsmith's catalog (unknown passes). */
+export type RuleAvailabilitySource = (identifier: string, region: string) => RuleAvailability;
+
 export interface EngineOptions {
+  /** Which managed rules exist in which Region; default packsmith's catalog. */
+  ruleAvailability?: RuleAvailabilitySource;
   accounts: AccountSource;
   recorders: RecorderSource;
   readTemplate?: TemplateReader;
@@ -210,6 +233,12 @@ export class OrgConformancePackEngine {
     try {
       const template = await this.loadTemplate(request);
       const ruleNames = validateTemplate(template, request.inputParameters);
+      const availability =
+        this.options.ruleAvailability ?? ((id: string, r: string) => loadCatalog().availability(id, r));
+      const missingRules = managedRuleIdentifiers(template).filter(
+        (id) => availability(id, this.options.region) === 'unavailable',
+      );
+      const missingFailure = missingRules.length > 0 ? unavailableRuleFailure(missingRules) : undefined;
       const excluded = new Set(request.excludedAccounts);
       const targets = (await this.options.accounts()).filter(
         (a) => a.status === 'ACTIVE' && !excluded.has(a.id),
@@ -227,7 +256,7 @@ export class OrgConformancePackEngine {
         // An account that joined since the last Put gets CREATE_* inside an update.
         const accountOperation: PackOperation = existing?.deployments.has(account.id) ? 'UPDATE' : 'CREATE';
         const override = this.options.faults.accountFailure(account.id, accountOperation, region);
-        const failure = override ?? (recorded[i] ? undefined : noRecorderFailure);
+        const failure = override ?? (recorded[i] ? missingFailure : noRecorderFailure);
         deployments.set(account.id, {
           accountId: account.id,
           memberPackName,

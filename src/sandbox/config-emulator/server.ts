@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { AggregatorCompliance, parseComplianceOverride } from './aggregate.js';
 import type { ComplianceOverride } from './aggregate.js';
 import { OrgConformancePackEngine } from './engine.js';
-import type { AccountSource, RecorderSource, TemplateReader } from './engine.js';
+import type { AccountSource, RecorderSource, RuleAvailabilitySource, TemplateReader } from './engine.js';
 import { EmulatorError } from './errors.js';
 import { Faults, StatsCounter } from './faults.js';
 import type { EmulatorStats, FaultConfig, FaultState } from './faults.js';
@@ -24,6 +24,8 @@ export interface ConfigEmulatorOptions {
   accounts: AccountSource;
   /** Default: every account has a recorder. */
   recorders?: RecorderSource;
+  /** Which managed rules exist in which Region; default packsmith's catalog (modelled behaviour). */
+  ruleAvailability?: RuleAvailabilitySource;
   /** Reads TemplateS3Uri templates; without it such Puts fail with InsufficientPermissionsException. */
   readTemplate?: TemplateReader;
   /** Default 0: a free port on 127.0.0.1. */
@@ -217,6 +219,7 @@ export async function startConfigEmulator(options: ConfigEmulatorOptions): Promi
         accounts: options.accounts,
         recorders: options.recorders ?? (async () => true),
         ...(options.readTemplate === undefined ? {} : { readTemplate: options.readTemplate }),
+        ...(options.ruleAvailability === undefined ? {} : { ruleAvailability: options.ruleAvailability }),
         region: r,
         managementAccountId: options.managementAccountId ?? '123456789012',
         delay: { baseMs: options.delay?.baseMs ?? 1000, jitterMs: options.delay?.jitterMs ?? 500 },

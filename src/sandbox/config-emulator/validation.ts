@@ -178,6 +178,24 @@ function templateError(problem: string): EmulatorError {
  * Returns the pack's rule names (for the aggregator's compliance): each rule's `ConfigRuleName`
  * when it is a string, else its logical ID (CloudFormation would generate a name there).
  */
+/** The SourceIdentifiers of the template's AWS managed rules (a template validateTemplate accepted). */
+export function managedRuleIdentifiers(body: string): string[] {
+  const doc = parse(body, { uniqueKeys: false }) as Body;
+  const resources = doc.Resources as Record<string, unknown>;
+  const out: string[] = [];
+  for (const resource of Object.values(resources)) {
+    if (typeof resource !== 'object' || resource === null) continue;
+    const r = resource as Body;
+    if (r.Type !== 'AWS::Config::ConfigRule') continue;
+    const source =
+      typeof r.Properties === 'object' && r.Properties !== null ? (r.Properties as Body).Source : undefined;
+    if (typeof source !== 'object' || source === null) continue;
+    const { Owner, SourceIdentifier } = source as Body;
+    if (Owner === 'AWS' && typeof SourceIdentifier === 'string') out.push(SourceIdentifier);
+  }
+  return [...new Set(out)].sort();
+}
+
 export function validateTemplate(body: string, inputParameters: readonly InputParameter[] = []): string[] {
   let doc: unknown;
   try {

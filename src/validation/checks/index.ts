@@ -27,6 +27,7 @@ import { templateShape } from './template-shape.js';
 import { topLevelSection } from './top-level-section.js';
 import { undefinedCondition } from './undefined-condition.js';
 import { undefinedReference } from './undefined-reference.js';
+import { ruleRegion } from './rule-region.js';
 import { unknownManagedRule } from './unknown-managed-rule.js';
 import { unknownParameter } from './unknown-parameter.js';
 import { unknownRunbook } from './unknown-runbook.js';
@@ -46,6 +47,7 @@ export const templateChecks: readonly TemplateCheck[] = [
   ambiguousValue,
   remediationProperty,
   unknownManagedRule,
+  ruleRegion,
   unknownParameter,
   missingRequiredParameter,
   parameterType,

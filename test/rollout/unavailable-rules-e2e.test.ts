@@ -1,0 +1,100 @@
+/**
+ * Issue 14 end to end, through the CLI against moto_server and the Config emulator: a pack holding
+ * ROOT_ACCOUNT_MFA_ENABLED and ACCESS_KEYS_ROTATED deployed to us-east-1 and me-central-1 (where
+ * AWS documents neither). `plan` refuses, naming the rules, the Region and the setting; with
+ * `unavailableRules: exclude` the plan names the controls not evaluated in me-central-1 and the
+ * deploy succeeds in both Regions (the emulator fails a pack holding an unavailable rule).
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxDeployConfig, startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import { packageRoot } from '../../src/util/package-root.js';
+import { runCli } from '../support/cli.js';
+import { motoSkipNote, motoStatus } from '../support/moto.js';
+
+const available = motoStatus().available;
+const PACK = 'iam-baseline';
+const REGIONS = ['us-east-1', 'me-central-1'];
+
+describe.skipIf(!available)(`unavailable rules end to end${motoSkipNote()}`, () => {
+  let sandbox: Sandbox;
+  let repo: string;
+  let env: Record<string, string | undefined>;
+  const cli = (...args: string[]) => runCli([...args, '--root', repo], { env });
+  const configPath = () => join(repo, 'packsmith.deploy.yaml');
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      accounts: 3,
+      regions: REGIONS,
+      depth: 1,
+      fanout: 1,
+      emulator: { delay: { baseMs: 50, jitterMs: 50 } },
+    });
+    repo = mkdtempSync(join(tmpdir(), 'packsmith-unavailable-e2e-'));
+    cpSync(join(packageRoot(), 'packs'), join(repo, 'packs'), { recursive: true });
+    writeFileSync(configPath(), sandboxDeployConfig(sandbox, [PACK]));
+    env = { ...sandbox.env, NODE_NO_WARNINGS: '1' };
+  }, 120_000);
+
+  afterAll(async () => {
+    await sandbox?.stop();
+    if (repo) rmSync(repo, { recursive: true, force: true });
+  });
+
+  it('plan refuses by default, naming each rule, the Region and the setting to add', async () => {
+    const r = await cli('plan');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/PS517/);
+    expect(r.stderr + r.stdout).toMatch(
+      /me-central-1: .*root-account-mfa-enabled \(ROOT_ACCOUNT_MFA_ENABLED\)/,
+    );
+    expect(r.stderr + r.stdout).toContain('`unavailableRules: exclude` under `packs.iam-baseline`');
+  });
+
+  it('with exclude: plan names the controls not evaluated in me-central-1; deploy succeeds in both Regions', async () => {
+    writeFileSync(
+      configPath(),
+      readFileSync(configPath(), 'utf8').replace(
+        `  ${PACK}:\n`,
+        `  ${PACK}:\n    unavailableRules: exclude\n`,
+      ),
+    );
+    const plan = await cli('plan', '--format', 'json');
+    expect(plan.code).toBe(0);
+    const doc = JSON.parse(plan.stdout) as {
+      packs: Array<{
+        regions: Array<{
+          region: string;
+          desired: {
+            excludedRules: string[];
+            unavailableRules?: Array<{ rule: string; controls: string[] }>;
+          };
+        }>;
+      }>;
+    };
+    const byRegion = new Map(doc.packs[0]!.regions.map((r) => [r.region, r.desired]));
+    expect(byRegion.get('us-east-1')?.excludedRules).toEqual([]);
+    expect(byRegion.get('us-east-1')?.unavailableRules).toBeUndefined();
+    const gulf = byRegion.get('me-central-1')!;
+    expect(gulf.excludedRules).toContain('root-account-mfa-enabled');
+    expect(gulf.unavailableRules?.find((u) => u.rule === 'root-account-mfa-enabled')?.controls).toContain(
+      'CIS-AWS-3.0-1.5',
+    );
+    const text = await cli('plan');
+    expect(text.stdout).toMatch(
+      /not evaluated here: root-account-mfa-enabled \(ROOT_ACCOUNT_MFA_ENABLED; controls CIS-AWS-3\.0-1\.5/,
+    );
+
+    const r = await cli('deploy', '--yes', '--poll-interval', '0.1', '--timeout', '2', '--format', 'json');
+    expect(r.stderr).not.toMatch(/InvalidParameterValueException/);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as { regions: Array<{ region: string; outcome: string }> };
+    expect(result.regions.map((x) => [x.region, x.outcome])).toEqual([
+      ['us-east-1', 'succeeded'],
+      ['me-central-1', 'succeeded'],
+    ]);
+  });
+});
