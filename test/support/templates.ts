@@ -26,11 +26,15 @@ export function defaultTemplates(): TemplateSource {
 let catalog: Catalog | undefined;
 
 /** Every template check's findings on a YAML template text, located (the text must parse). */
-export function templateFindings(text: string, inline = false): Diagnostic[] {
+export function templateFindings(
+  text: string,
+  inline = false,
+  regions: readonly string[] = [],
+): Diagnostic[] {
   const source = parseYamlSource('t.yaml', text, { cloudFormation: true });
   expect(source.syntaxErrors).toEqual([]);
   catalog ??= loadCatalog();
-  return locateFindings(source, checkTemplate(source, catalog, { inline }));
+  return locateFindings(source, checkTemplate(source, catalog, { inline, regions }));
 }
 
 /** The 1-based line of the first occurrence of `marker` in `text`. */

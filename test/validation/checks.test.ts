@@ -94,6 +94,8 @@ interface Case {
   severity?: 'error' | 'warning';
   bad: Edit;
   inline?: boolean;
+  /** Regions the template is meant for (`--region`). */
+  regions?: string[];
   sample: { file: string } & Edit;
 }
 
@@ -448,6 +450,23 @@ const cases: Case[] = [
   },
 ];
 
+/** Every case's Regions are ones the good template's rules exist in: only the defect is reported. */
+cases.push({
+  id: 'PS230',
+  severity: 'warning',
+  regions: ['us-gov-west-1'],
+  // S3_BUCKET_TAGGED is not available in GovCloud or China (region-availability.json).
+  bad: {
+    find: 'SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED',
+    replace: 'SourceIdentifier: S3_BUCKET_TAGGED',
+  },
+  sample: {
+    file: S3R,
+    find: 'SourceIdentifier: S3_BUCKET_SSL_REQUESTS_ONLY',
+    replace: 'SourceIdentifier: S3_BUCKET_TAGGED',
+  },
+});
+
 function apply(text: string, edit: Edit): { text: string; line: number } {
   const find = typeof edit.find === 'string' ? edit.find : edit.find(text);
   const i = text.indexOf(find);
@@ -470,11 +489,12 @@ describe('template checks: good and bad fixtures', () => {
 
   it('finds nothing in the good template', () => {
     expect(findings(base)).toEqual([]);
+    expect(findings(base, false, ['us-gov-west-1'])).toEqual([]);
   });
 
-  it.each(cases)('$id: finds the defect at its line, and nothing else', ({ id, bad, severity }) => {
+  it.each(cases)('$id: finds the defect at its line, and nothing else', ({ id, bad, severity, regions }) => {
     const { text, line } = apply(base, bad);
-    const found = findings(text);
+    const found = findings(text, false, regions);
     expect(found.map((d) => [d.checkId, d.location?.line])).toEqual([[id, line]]);
     expect(found[0]!.severity).toBe(severity ?? 'error');
     expect(found[0]!.message.length).toBeGreaterThan(10);
@@ -532,11 +552,11 @@ describe.skipIf(!haveSamples)(
 
     it.each(cases)(
       '$id: the mutated sample gets it at the mutated line and no other new error',
-      ({ id, sample, severity }) => {
+      ({ id, sample, severity, regions }) => {
         const original = readFileSync(join(samplesDir, sample.file), 'utf8');
         const { text, line } = apply(original, sample);
-        const before = findings(original);
-        const after = findings(text);
+        const before = findings(original, false, regions);
+        const after = findings(text, false, regions);
         const key = (d: Diagnostic) => `${d.checkId}|${d.severity}|${d.message}`;
         const known = new Set(before.map(key));
         const added = after.filter((d) => !known.has(key(d)));
