@@ -28,7 +28,7 @@ import { awsRequestTimeouts } from '../facts/limits.js';
 import { arnPrefix, partitionOf } from '../facts/partitions.js';
 import { iamActionOf, serviceOf } from './iam-actions.js';
 import { configuredRetryStrategy, maxAttemptsProvider, retryModeProvider } from './retry-settings.js';
-import { proxyAgents, type ProxySettings } from './proxy.js';
+import { proxyAgents, proxyFor, type ProxySettings } from './proxy.js';
 import { boundTimeouts, endpointOf, noAnswerError } from './timeouts.js';
 
 export { AwsNoAnswerError } from './timeouts.js';
@@ -117,7 +117,7 @@ export function createAws(settings: AwsSettings): Aws {
   let credentials = settings.credentials;
   const timeouts = settings.timeouts ?? awsRequestTimeouts;
   /** One pair of agents for every client: the proxy tunnels, when a proxy is set. */
-  const agents = settings.proxy ? proxyAgents(settings.proxy) : {};
+  const agents = settings.proxy ? proxyAgents(settings.proxy, timeouts.connectionMs) : {};
   const attempts = maxAttemptsProvider(settings.maxAttempts, settings.profile);
   const mode = retryModeProvider(settings.profile);
   /** A strategy per client (the adaptive mode's rate limiter is per client in the SDK too). */
@@ -149,7 +149,7 @@ export function createAws(settings: AwsSettings): Aws {
   ): C => {
     let client = clients.get(key) as C | undefined;
     if (!client) {
-      client = observe(make(), region, settings.identity ?? 'deployer', timeouts);
+      client = observe(make(), region, settings.identity ?? 'deployer', timeouts, settings.proxy);
       clients.set(key, client);
     }
     return client;
@@ -272,6 +272,7 @@ function observe<C extends { middlewareStack: ObservedStack }>(
   region: string,
   identity: AwsCall['identity'],
   timeouts: RequestTimeouts,
+  proxy: ProxySettings | undefined,
 ): C {
   const middleware =
     (next: (args: unknown) => Promise<unknown>, context: ObservedContext) => async (args: unknown) => {
@@ -297,7 +298,8 @@ function observe<C extends { middlewareStack: ObservedStack }>(
         return result;
       } catch (error) {
         report(error instanceof Error ? error.name : 'Error');
-        throw noAnswerError(error, serviceOf(clientName), endpointOf(context), timeouts) ?? error;
+        const via = proxyFor(proxy, context.endpointV2?.url);
+        throw noAnswerError(error, serviceOf(clientName), endpointOf(context), timeouts, via) ?? error;
       }
     };
   client.middlewareStack.add(middleware, {

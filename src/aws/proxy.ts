@@ -45,11 +45,32 @@ export function bypassesProxy(host: string, port: number, noProxy: string | unde
     });
 }
 
+/**
+ * The proxy a request to `url` goes through, as `host:port` (never its credentials), or undefined:
+ * the same choice the agents make, for messages about a call that got no answer.
+ */
+export function proxyFor(settings: ProxySettings | undefined, url: URL | undefined): string | undefined {
+  if (!settings || !url) return undefined;
+  const proxy = url.protocol === 'https:' ? settings.httpsProxy : settings.httpProxy;
+  if (!proxy) return undefined;
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  if (bypassesProxy(url.hostname, port, settings.noProxy)) return undefined;
+  try {
+    return new URL(proxy).host;
+  } catch {
+    return undefined;
+  }
+}
+
 type ConnectOptions = http.ClientRequestArgs & tls.ConnectionOptions;
 type Callback = (error: Error | null, socket?: Duplex) => void;
 
-/** Opens a CONNECT tunnel to `host:port` through `proxy`; calls back with the raw socket. */
-function tunnel(proxy: URL, host: string, port: number, callback: Callback): void {
+/**
+ * Opens a CONNECT tunnel to `host:port` through `proxy`; calls back with the raw socket. A proxy that
+ * does not answer within `timeoutMs` is given up on and its socket closed (the SDK's own connection
+ * timeout has ended the call by then; this keeps the socket from staying open).
+ */
+function tunnel(proxy: URL, host: string, port: number, timeoutMs: number, callback: Callback): void {
   const auth = proxy.username
     ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
     : undefined;
@@ -65,9 +86,15 @@ function tunnel(proxy: URL, host: string, port: number, callback: Callback): voi
     socket.destroy();
     callback(new Error(`the proxy ${proxy.host} answered ${response.statusCode} to CONNECT ${host}:${port}`));
   });
+  const silent = new Error(`the proxy ${proxy.host} did not answer CONNECT within ${timeoutMs / 1000} s`);
   request.once('error', (error) =>
-    callback(new Error(`the proxy ${proxy.host} could not be reached (${error.message})`)),
+    callback(
+      error === silent
+        ? silent
+        : new Error(`the proxy ${proxy.host} could not be reached (${error.message})`),
+    ),
   );
+  request.setTimeout(timeoutMs, () => request.destroy(silent));
   request.end();
 }
 
@@ -76,7 +103,11 @@ function hostOf(options: ConnectOptions): { host: string; port: number } {
 }
 
 /** The agents the SDK's HTTP handler should use, or none when no proxy applies. */
-export function proxyAgents(settings: ProxySettings): { httpAgent?: http.Agent; httpsAgent?: https.Agent } {
+export function proxyAgents(
+  settings: ProxySettings,
+  /** How long a proxy may take to open a tunnel (the SDK's connection timeout). */
+  connectTimeoutMs = 30_000,
+): { httpAgent?: http.Agent; httpsAgent?: https.Agent } {
   const out: { httpAgent?: http.Agent; httpsAgent?: https.Agent } = {};
   const { noProxy } = settings;
   if (settings.httpsProxy) {
@@ -85,7 +116,7 @@ export function proxyAgents(settings: ProxySettings): { httpAgent?: http.Agent; 
       override createConnection(options: ConnectOptions, callback: Callback): Duplex | undefined {
         const { host, port } = hostOf(options);
         if (bypassesProxy(host, port, noProxy)) return tls.connect(options);
-        tunnel(proxy, host, port, (error, socket) =>
+        tunnel(proxy, host, port, connectTimeoutMs, (error, socket) =>
           error
             ? callback(error)
             : callback(null, tls.connect({ ...options, socket, servername: options.servername ?? host })),
@@ -105,7 +136,7 @@ export function proxyAgents(settings: ProxySettings): { httpAgent?: http.Agent; 
             http.Agent.prototype as unknown as { createConnection: (o: ConnectOptions) => Duplex }
           ).createConnection.call(this, options);
         }
-        tunnel(proxy, host, port, callback);
+        tunnel(proxy, host, port, connectTimeoutMs, callback);
         return undefined;
       }
     }

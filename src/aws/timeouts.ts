@@ -85,15 +85,20 @@ export function noAnswerError(
   service: string,
   endpoint: string,
   timeouts: { connectionMs: number; requestMs: number },
+  /** The proxy (`host:port`) the call went through, when one did: it may be what did not answer. */
+  proxy?: string,
 ): AwsNoAnswerError | undefined {
   const name = serviceNames[service] ?? service;
   const attempts = (error as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts ?? 1;
   const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
-  const advice = 'check the endpoint (--endpoint-url, AWS_ENDPOINT_URL, --profile) and the network';
+  const advice = proxy
+    ? 'check the proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), the endpoint (--endpoint-url, AWS_ENDPOINT_URL, --profile) and the network'
+    : 'check the endpoint (--endpoint-url, AWS_ENDPOINT_URL, --profile) and the network';
+  const where = proxy ? `${endpoint} (through the proxy ${proxy})` : endpoint;
   const code = unreachableCode(error);
   if (code !== undefined) {
     return new AwsNoAnswerError(
-      `${name} at ${endpoint} ${unreachableCodes[code]} (${code}, ${tries}); ${advice}`,
+      `${name} at ${where} ${unreachableCodes[code]} (${code}, ${tries}); ${advice}`,
       name,
       endpoint,
     );
@@ -103,7 +108,7 @@ export function noAnswerError(
   const seconds = (connecting ? timeouts.connectionMs : timeouts.requestMs) / 1000;
   const what = connecting ? 'accept a connection' : 'answer';
   return new AwsNoAnswerError(
-    `${name} at ${endpoint} did not ${what} within ${seconds} s (${tries}); ${advice}`,
+    `${name} at ${where} did not ${what} within ${seconds} s (${tries}); ${advice}`,
     name,
     endpoint,
   );

@@ -125,6 +125,37 @@ describe.skipIf(!motoStatus().available)(`AWS calls through a proxy${motoSkipNot
     }
   });
 
+  it('a proxy that never answers: the call ends in bounded time naming the proxy (not its password), and the tunnel is closed', async () => {
+    // The proxy reads what it is sent and never answers; its connections must still be closed.
+    const silent = net.createServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const aws = createAws({
+      defaultRegion: 'us-east-1',
+      endpointUrl: moto.endpoint,
+      maxAttempts: 1,
+      credentials: () => Promise.resolve(FAKE_CREDENTIALS),
+      timeouts: { connectionMs: 300, requestMs: 1_000, attemptsOnTimeout: 1 },
+      proxy: { httpProxy: `http://deploy:s3cret@127.0.0.1:${port}` },
+    });
+    try {
+      const error = await aws
+        .sts()
+        .send(new GetCallerIdentityCommand({}))
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        );
+      expect(error?.name).toBe('AwsNoAnswerError');
+      expect(error?.message).toContain(`(through the proxy 127.0.0.1:${port})`);
+      expect(error?.message).toContain('check the proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)');
+      expect(error?.message).not.toContain('s3cret');
+    } finally {
+      aws.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   it.skipIf(!haveOpenssl)(
     `tunnels an https endpoint through HTTPS_PROXY, with TLS to the endpoint inside the tunnel${haveOpenssl ? '' : ' (skipped: openssl not found)'}`,
     async () => {
