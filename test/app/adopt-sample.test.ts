@@ -6,19 +6,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutOrganizationConformancePackCommand } from '@aws-sdk/client-config-service';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adopt } from '../../src/app/adopt.js';
-import type { RolloutSelection } from '../../src/app/context.js';
 import { plan, putRequestOf } from '../../src/app/plan.js';
 import { createAws } from '../../src/aws/clients.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { runCli } from '../support/cli.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
-import {
-  startRolloutFixture,
-  useSandboxEnvironment,
-  type RolloutFixture,
-} from '../support/rollout-fixture.js';
+import { useRolloutFixture } from '../support/rollout-fixture.js';
 
 const SAMPLE = join(
   packageRoot(),
@@ -31,27 +26,14 @@ const available = motoStatus().available && haveSample;
 const skipNote = haveSample ? motoSkipNote() : ' — skipped: ../shared/samples is not present';
 
 describe.skipIf(!available)(`adopting an AWS sample deployed by hand${skipNote}`, () => {
-  let fx: RolloutFixture;
-  let restoreEnvironment = () => {};
-  let selection: RolloutSelection;
+  // The SDK finds the sandbox's per-service endpoints and fake credentials in the environment.
+  const rollout = useRolloutFixture({ accounts: 2, regions: ['us-east-1'], packs: [PACK] });
   const connect = { connect: (s: Parameters<typeof createAws>[0]) => createAws(s) };
 
-  beforeAll(async () => {
-    fx = await startRolloutFixture({ accounts: 2, regions: ['us-east-1'], packs: [PACK] });
-    // The SDK finds the sandbox's per-service endpoints and fake credentials in the environment.
-    restoreEnvironment = useSandboxEnvironment(fx.env);
-    selection = { root: fx.repo, shownFrom: fx.repo, packs: [] };
-  }, 120_000);
-
-  afterAll(async () => {
-    restoreEnvironment();
-    await fx?.stop();
-  });
-
   it('put by hand, imported, adopted: plan says unchanged; one default changed: plan names that rule and input', async () => {
-    const imported = await runCli(['import', SAMPLE, '--into', join(fx.repo, 'packs')]);
+    const imported = await runCli(['import', SAMPLE, '--into', join(rollout.fx.repo, 'packs')]);
     expect(imported.code).toBe(0);
-    const before = await plan(selection, connect);
+    const before = await plan(rollout.selection, connect);
     const planned = before.plan.packs[0]!.regions[0]!;
     expect(planned.action).toBe('create');
     // The sample's own text, not packsmith's build, is what runs in the organization.
@@ -69,16 +51,16 @@ describe.skipIf(!available)(`adopting an AWS sample deployed by hand${skipNote}`
     } finally {
       aws.destroy();
     }
-    await adopt({ ...selection, pack: PACK }, { force: false }, connect);
-    const after = await plan(selection, connect);
+    await adopt({ ...rollout.selection, pack: PACK }, { force: false }, connect);
+    const after = await plan(rollout.selection, connect);
     expect(after.plan.summary).toEqual({ create: 0, update: 0, unchanged: 1 });
 
-    const manifest = join(fx.repo, 'packs', `${PACK}.yaml`);
+    const manifest = join(rollout.fx.repo, 'packs', `${PACK}.yaml`);
     const text = readFileSync(manifest, 'utf8');
     const edited = text.replace('nodejs16.x, nodejs14.x', 'nodejs20.x, nodejs18.x');
     expect(edited).not.toBe(text);
     writeFileSync(manifest, edited);
-    const changed = (await plan(selection, connect)).plan.packs[0]!.regions[0]!;
+    const changed = (await plan(rollout.selection, connect)).plan.packs[0]!.regions[0]!;
     expect(changed.action).toBe('update');
     expect(changed.rules?.map((r) => [r.rule, r.change])).toEqual([
       ['lambda-function-settings-check', 'changed'],

@@ -8,20 +8,15 @@ import { join } from 'node:path';
 import { PutOrganizationConformancePackCommand } from '@aws-sdk/client-config-service';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Ajv } from 'ajv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAws } from '../../src/aws/clients.js';
 import { adopt } from '../../src/app/adopt.js';
 import { AppError } from '../../src/app/errors.js';
 import { plan, putRequestOf } from '../../src/app/plan.js';
-import type { RolloutSelection } from '../../src/app/context.js';
 import { AdoptOutputSchema } from '../../src/report/schemas/rollout.js';
 import { sandboxTemplateBucket } from '../../src/sandbox/sandbox.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
-import {
-  startRolloutFixture,
-  useSandboxEnvironment,
-  type RolloutFixture,
-} from '../support/rollout-fixture.js';
+import { useRolloutFixture } from '../support/rollout-fixture.js';
 
 const available = motoStatus().available;
 const REGIONS = ['us-east-1', 'eu-west-1'];
@@ -40,22 +35,9 @@ async function whenIdle<T>(put: () => Promise<T>): Promise<T> {
 }
 
 describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()}`, () => {
-  let fx: RolloutFixture;
-  let restoreEnvironment = () => {};
-  let selection: RolloutSelection;
+  // The SDK finds the sandbox's per-service endpoints and fake credentials in the environment.
+  const rollout = useRolloutFixture({ accounts: 4, regions: REGIONS });
   const connect = { connect: (s: Parameters<typeof createAws>[0]) => createAws(s) };
-
-  beforeAll(async () => {
-    fx = await startRolloutFixture({ accounts: 4, regions: REGIONS });
-    // The SDK finds the sandbox's per-service endpoints and fake credentials in the environment.
-    restoreEnvironment = useSandboxEnvironment(fx.env);
-    selection = { root: fx.repo, shownFrom: fx.repo, packs: [] };
-  }, 120_000);
-
-  afterAll(async () => {
-    restoreEnvironment();
-    await fx?.stop();
-  });
 
   /** Every object packsmith keeps in the Region's template bucket. */
   const packsmithObjects = async (region: string): Promise<string[]> => {
@@ -71,7 +53,7 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
   };
 
   it('refuses a pack that is not deployed, and writes nothing', async () => {
-    const attempt = adopt({ ...selection, pack: PACK }, { force: false }, connect);
+    const attempt = adopt({ ...rollout.selection, pack: PACK }, { force: false }, connect);
     await expect(attempt).rejects.toThrow(AppError);
     await expect(attempt).rejects.toThrow(
       /cannot adopt s3-data-protection, so nothing was written:\n {2}us-east-1: the organization conformance pack s3-data-protection does not exist\n {2}eu-west-1: /,
@@ -80,7 +62,7 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
   }, 120_000);
 
   it('refuses when the pack is missing in one Region, and writes nothing in the others', async () => {
-    const [planned] = (await plan(selection, connect)).plan.packs[0]!.regions;
+    const [planned] = (await plan(rollout.selection, connect)).plan.packs[0]!.regions;
     const put = putRequestOf(planned!);
     const aws = createAws({ defaultRegion: planned!.region });
     try {
@@ -95,7 +77,7 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
       aws.destroy();
     }
     expect(planned!.region).toBe('us-east-1');
-    await expect(adopt({ ...selection, pack: PACK }, { force: true }, connect)).rejects.toThrow(
+    await expect(adopt({ ...rollout.selection, pack: PACK }, { force: true }, connect)).rejects.toThrow(
       /nothing was written:\n {2}eu-west-1: the organization conformance pack s3-data-protection does not exist$/,
     );
     for (const region of REGIONS) expect(await packsmithObjects(region)).toEqual([]);
@@ -104,13 +86,13 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
   it('adopts a pack put by hand: plan says unchanged, then update naming the changed parameter', async () => {
     // The configuration gives one parameter a value.
     const name = 'S3AccessLogsBucket';
-    const configPath = join(fx.repo, 'packsmith.deploy.yaml');
+    const configPath = join(rollout.fx.repo, 'packsmith.deploy.yaml');
     const withValue = (value: string) =>
-      fx.config.replace(/( {4}deliveryBucket: .*\n)/, `$1    parameters:\n      ${name}: ${value}\n`);
-    expect(withValue('first-logs')).not.toBe(fx.config);
+      rollout.fx.config.replace(/( {4}deliveryBucket: .*\n)/, `$1    parameters:\n      ${name}: ${value}\n`);
+    expect(withValue('first-logs')).not.toBe(rollout.fx.config);
     writeFileSync(configPath, withValue('first-logs'));
     // Put by hand what the repository builds, with the parameters the configuration gives.
-    const before = await plan(selection, connect);
+    const before = await plan(rollout.selection, connect);
     const regions = before.plan.packs[0]!.regions;
     // us-east-1 was put by hand above, without the parameter.
     expect(regions.map((r) => r.action)).toEqual(['update', 'create']);
@@ -136,13 +118,13 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
     } finally {
       aws.destroy();
     }
-    const unknown = await plan(selection, connect);
+    const unknown = await plan(rollout.selection, connect);
     expect(unknown.plan.packs[0]!.regions.map((r) => [r.action, r.template])).toEqual([
       ['update', 'unknown'],
       ['update', 'unknown'],
     ]);
 
-    const adopted = await adopt({ ...selection, pack: PACK }, { force: false }, connect);
+    const adopted = await adopt({ ...rollout.selection, pack: PACK }, { force: false }, connect);
     expect(adopted.regions.map((r) => r.region)).toEqual(REGIONS);
     for (const r of adopted.regions) {
       expect(r.templateSha256).toBe(regions.find((p) => p.region === r.region)!.desired.templateSha256);
@@ -167,7 +149,7 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
       }
     }
 
-    const after = await plan(selection, connect);
+    const after = await plan(rollout.selection, connect);
     expect(after.plan.summary).toEqual({ create: 0, update: 0, unchanged: 2 });
     for (const r of after.plan.packs[0]!.regions) {
       expect(r.template).toBe('same');
@@ -175,10 +157,10 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
     }
 
     // A second adopt refuses: the record is there.
-    await expect(adopt({ ...selection, pack: PACK }, { force: false }, connect)).rejects.toThrow(
+    await expect(adopt({ ...rollout.selection, pack: PACK }, { force: false }, connect)).rejects.toThrow(
       /packsmith already has a deployment record for s3-data-protection .*pass --force/,
     );
-    const forced = await adopt({ ...selection, pack: PACK }, { force: true }, connect);
+    const forced = await adopt({ ...rollout.selection, pack: PACK }, { force: true }, connect);
     expect(forced.regions.map((r) => [r.replacedRecord, r.uploaded])).toEqual([
       [true, false],
       [true, false],
@@ -187,7 +169,7 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
     // The parameter's value changed in the configuration: plan updates, naming exactly that one.
     expect(regions[0]!.desired.parameters).toEqual({ [name]: 'first-logs' });
     writeFileSync(configPath, withValue('second-logs'));
-    const changed = await plan(selection, connect);
+    const changed = await plan(rollout.selection, connect);
     expect(changed.plan.summary).toEqual({ create: 0, update: 2, unchanged: 0 });
     for (const r of changed.plan.packs[0]!.regions) {
       expect(r.template).toBe('same');
@@ -198,10 +180,10 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
 
   it('the CLI: a second adopt refuses without --force; with it, a JSON report of its schema', async () => {
     // Runs after the adoption above: the records are there.
-    const refusedRun = await fx.cli('adopt', PACK);
+    const refusedRun = await rollout.fx.cli('adopt', PACK);
     expect(refusedRun.code).toBe(1);
     expect(refusedRun.stderr).toContain('packsmith already has a deployment record for s3-data-protection');
-    const run = await fx.cli('adopt', PACK, '--force', '--format', 'json');
+    const run = await rollout.fx.cli('adopt', PACK, '--force', '--format', 'json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const document = JSON.parse(run.stdout) as { kind: string; regions: Array<{ region: string }> };
@@ -209,7 +191,7 @@ describe.skipIf(!available)(`the adopt use case, driven directly${motoSkipNote()
     expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
     expect(document.kind).toBe('adopt');
     expect(document.regions.map((r) => r.region)).toEqual(REGIONS);
-    const text = await fx.cli('adopt', PACK, '--force', '--region', 'eu-west-1');
+    const text = await rollout.fx.cli('adopt', PACK, '--force', '--region', 'eu-west-1');
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(
       /^Adopted s3-data-protection \(pack s3-data-protection\)\n {2}eu-west-1: recorded template [0-9a-f]{12} \(already staged at s3:\/\/packsmith-sandbox-templates-eu-west-1\/packsmith\/s3-data-protection\/templates\/[0-9a-f]{64}\.yaml\), LastUpdateTime .*, replacing the previous record\n {4}AWS differs from the configuration \(parameters S3AccessLogsBucket\): plan will say update\n/,

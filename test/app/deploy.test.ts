@@ -5,40 +5,22 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAws } from '../../src/aws/clients.js';
 import { deploy, type DeployRequest } from '../../src/app/deploy.js';
 import { plan } from '../../src/app/plan.js';
 import { planMarkdown } from '../../src/report/plan-markdown.js';
-import type { RolloutSelection } from '../../src/app/context.js';
 import type { AppEvent, RolloutDeps } from '../../src/app/events.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
-import {
-  startRolloutFixture,
-  useSandboxEnvironment,
-  type RolloutFixture,
-} from '../support/rollout-fixture.js';
+import { useRolloutFixture } from '../support/rollout-fixture.js';
 
 const available = motoStatus().available;
 const REGIONS = ['us-east-1', 'eu-west-1'];
 
 describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote()}`, () => {
-  let fx: RolloutFixture;
-  let restoreEnvironment = () => {};
-  let selection: RolloutSelection;
+  // The SDK finds the sandbox's per-service endpoints and fake credentials in the environment.
+  const rollout = useRolloutFixture({ accounts: 4, regions: REGIONS });
   const request: DeployRequest = { lockWaitSeconds: 0, tracking: { intervalMs: 100, timeoutMs: 120_000 } };
-
-  beforeAll(async () => {
-    fx = await startRolloutFixture({ accounts: 4, regions: REGIONS });
-    // The SDK finds the sandbox's per-service endpoints and fake credentials in the environment.
-    restoreEnvironment = useSandboxEnvironment(fx.env);
-    selection = { root: fx.repo, shownFrom: fx.repo, packs: [] };
-  }, 120_000);
-
-  afterAll(async () => {
-    restoreEnvironment();
-    await fx?.stop();
-  });
 
   /** Real AWS clients on the sandbox, a confirmation that says yes, every event kept. */
   const depsWith = (events: AppEvent[], more: Partial<RolloutDeps> = {}): RolloutDeps => ({
@@ -51,13 +33,13 @@ describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote(
   });
   const puts = (events: readonly AppEvent[]) =>
     events.filter((e) => e.kind === 'rollout' && e.event.kind === 'put').length;
-  const planned = async () => (await plan(selection, { connect: (s) => createAws(s) })).plan.summary;
+  const planned = async () => (await plan(rollout.selection, { connect: (s) => createAws(s) })).plan.summary;
 
   it('a confirmation answered no changes nothing: declined, no store opened, nothing put', async () => {
     const events: AppEvent[] = [];
     const questions: string[] = [];
     const outcome = await deploy(
-      selection,
+      rollout.selection,
       request,
       depsWith(events, {
         confirm: (question) => {
@@ -71,7 +53,7 @@ describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote(
     // The plan was told before the question, and nothing after it.
     expect(events.map((e) => e.kind)).toContain('plan');
     expect(puts(events)).toBe(0);
-    expect(existsSync(fx.statePath)).toBe(false);
+    expect(existsSync(rollout.fx.statePath)).toBe(false);
     expect(await planned()).toEqual({ create: 2, update: 0, unchanged: 0 });
   }, 120_000);
 
@@ -82,7 +64,7 @@ describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote(
     let asked = 0;
     const events: AppEvent[] = [];
     const early = await deploy(
-      selection,
+      rollout.selection,
       request,
       depsWith(events, {
         signal: before.signal,
@@ -97,7 +79,7 @@ describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote(
     // Aborted while the confirmation is asked (Ctrl-C at the prompt): still nothing is put.
     const during = new AbortController();
     const late = await deploy(
-      selection,
+      rollout.selection,
       request,
       depsWith(events, {
         signal: during.signal,
@@ -114,7 +96,7 @@ describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote(
 
   it('create, then the plan says unchanged and a second deploy puts nothing', async () => {
     const first: AppEvent[] = [];
-    const created = await deploy(selection, request, depsWith(first));
+    const created = await deploy(rollout.selection, request, depsWith(first));
     if (created.kind !== 'done') throw new Error(`deploy ended ${created.kind}`);
     expect(created.interrupted).toBe(false);
     expect(created.results.map((r) => [r.region, r.operation, r.outcome])).toEqual([
@@ -130,7 +112,7 @@ describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote(
     const second: AppEvent[] = [];
     let asked = 0;
     const again = await deploy(
-      selection,
+      rollout.selection,
       request,
       depsWith(second, {
         confirm: () => {
@@ -149,14 +131,14 @@ describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote(
 
   it('after a deploy, the plan of a changed pack says what changes rule by rule', async () => {
     // Runs after the create above: the template of that deploy is staged and recorded.
-    const manifest = join(fx.repo, 'packs', 's3-data-protection.yaml');
+    const manifest = join(rollout.fx.repo, 'packs', 's3-data-protection.yaml');
     const text = readFileSync(manifest, 'utf8');
     const edited = text
       .replace('maximumExecutionFrequency: Twelve_Hours', 'maximumExecutionFrequency: TwentyFour_Hours')
       .replace('  - s3-bucket-logging-enabled\n', '');
     expect(edited).not.toBe(text);
     writeFileSync(manifest, edited);
-    const result = await plan(selection, { connect: (s) => createAws(s) });
+    const result = await plan(rollout.selection, { connect: (s) => createAws(s) });
     expect(result.plan.summary).toEqual({ create: 0, update: 2, unchanged: 0 });
     for (const region of result.plan.packs[0]!.regions) {
       expect(region.template).toBe('changed');

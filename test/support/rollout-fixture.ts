@@ -17,6 +17,8 @@ import {
   type SandboxOptions,
 } from '../../src/sandbox/sandbox.js';
 import { packageRoot } from '../../src/util/package-root.js';
+import { afterAll, beforeAll } from 'vitest';
+import type { RolloutSelection } from '../../src/app/context.js';
 import { runCli, type CliResult } from './cli.js';
 
 export interface RolloutFixtureOptions {
@@ -215,5 +217,38 @@ export function useSandboxEnvironment(env: Record<string, string>): () => void {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
+  };
+}
+
+/**
+ * A sandbox rollout for a describe block that drives the core directly: started before its tests
+ * with the SDK pointed at it (`useSandboxEnvironment`), stopped and the environment restored after.
+ * Read `fx` and `selection` (every pack of the fixture's repository) inside the tests.
+ */
+export function useRolloutFixture(options: RolloutFixtureOptions): {
+  readonly fx: RolloutFixture;
+  readonly selection: RolloutSelection;
+} {
+  let fx: RolloutFixture | undefined;
+  let restoreEnvironment = () => {};
+  beforeAll(async () => {
+    fx = await startRolloutFixture(options);
+    restoreEnvironment = useSandboxEnvironment(fx.env);
+  }, 120_000);
+  afterAll(async () => {
+    restoreEnvironment();
+    await fx?.stop();
+  });
+  const started = () => {
+    if (!fx) throw new Error('the rollout fixture is used before it started (use it inside a test)');
+    return fx;
+  };
+  return {
+    get fx() {
+      return started();
+    },
+    get selection() {
+      return { root: started().repo, shownFrom: started().repo, packs: [] };
+    },
   };
 }
