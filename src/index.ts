@@ -4,7 +4,8 @@
  * as located `Diagnostic`s, refusals as `AppError` (`kind: 'usage' | 'refused'`).
  */
 import { createAws } from './aws/clients.js';
-import { proxySettingsFrom } from './aws/proxy.js';
+import { proxyProblem, proxySettingsFrom } from './aws/proxy.js';
+import { usage } from './app/errors.js';
 import { plan as planUseCase, type PlanResult } from './app/plan.js';
 
 export { loadRepository, type Repository } from './authoring/repository.js';
@@ -37,6 +38,9 @@ export interface PlanRequest {
 
 /** What `packsmith plan` shows, per pack and Region, as data: reads AWS, changes nothing. */
 export async function plan(request: PlanRequest): Promise<PlanResult> {
+  const proxy = proxySettingsFrom(process.env);
+  const problem = proxyProblem(proxy);
+  if (problem) throw usage(problem);
   return planUseCase(
     {
       root: request.root,
@@ -48,7 +52,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     {
       connect: (settings) =>
         createAws({
-          proxy: proxySettingsFrom(process.env),
+          proxy,
           ...(request.profile ? { profile: request.profile } : {}),
           ...(request.endpointUrl ? { endpointUrl: request.endpointUrl } : {}),
           ...settings,

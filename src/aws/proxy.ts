@@ -29,6 +29,28 @@ export function proxySettingsFrom(env: Readonly<Record<string, string | undefine
   return out;
 }
 
+/**
+ * Why the settings cannot be used, or undefined. The value is not repeated: it may hold a password.
+ */
+export function proxyProblem(settings: ProxySettings): string | undefined {
+  for (const [name, value] of [
+    ['HTTPS_PROXY', settings.httpsProxy],
+    ['HTTP_PROXY', settings.httpProxy],
+  ] as const) {
+    if (value === undefined) continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+      return `${name} (or its lower-case spelling) is not a proxy URL such as http://proxy.example:3128; correct or unset it`;
+    }
+  }
+  return undefined;
+}
+
 /** Whether `host:port` is reached directly under `noProxy` (curl's and the AWS CLI's rules). */
 export function bypassesProxy(host: string, port: number, noProxy: string | undefined): boolean {
   if (!noProxy) return false;

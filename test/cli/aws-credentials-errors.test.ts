@@ -83,4 +83,20 @@ describe('credentials errors', () => {
     expect(r.stderr).toContain('run: aws sso login --profile sso-team');
     expect(r.stderr).not.toContain('unexpected error');
   });
+
+  it('a proxy variable that is not a URL is a usage error naming the variable, never its value', async () => {
+    const { dir, env } = project();
+    const r = await runCli(['plan', '--root', dir], {
+      cwd: dir,
+      env: {
+        ...env,
+        HTTPS_PROXY: 'deploy:s3cret proxy',
+        AWS_ACCESS_KEY_ID: 'AKIAFAKE',
+        AWS_SECRET_ACCESS_KEY: 'fake',
+      },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('HTTPS_PROXY (or its lower-case spelling) is not a proxy URL');
+    expect(r.stderr).not.toContain('s3cret');
+  });
 });

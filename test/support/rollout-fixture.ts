@@ -204,7 +204,7 @@ export const deployArgs = (...more: string[]): string[] => [
  * Points this process's AWS SDK at the sandbox: sets the fixture's environment (per-service
  * endpoints, fake credentials) and removes AWS_PROFILE. Returns the function that restores both.
  */
-export function useSandboxEnvironment(env: Record<string, string>): () => void {
+function useSandboxEnvironment(env: Record<string, string>): () => void {
   const saved = new Map<string, string | undefined>();
   for (const [k, v] of Object.entries(env)) {
     saved.set(k, process.env[k]);

@@ -5,7 +5,7 @@
  * core's (src/app/context.ts).
  */
 import { createAws, onAwsCall, type Aws } from '../../aws/clients.js';
-import { proxySettingsFrom } from '../../aws/proxy.js';
+import { proxyProblem, proxySettingsFrom } from '../../aws/proxy.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatDiagnosticsText } from '../../diagnostics/format-text.js';
 import type { BuiltPack } from '../../generator/build.js';
@@ -85,9 +85,12 @@ export function connectFor(
   options: RolloutCommandOptions,
   io: Output,
 ): (settings: RolloutAwsSettings) => Aws {
+  const proxy = proxySettingsFrom(process.env);
+  const problem = proxyProblem(proxy);
+  if (problem) throw new UsageError(problem);
   return (settings) => {
     const aws = createAws({
-      proxy: proxySettingsFrom(process.env),
+      proxy,
       ...(options.profile ? { profile: options.profile } : {}),
       ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
       ...settings,
