@@ -4,7 +4,7 @@
  * PS101); the ones below are about what the file means.
  */
 import type { CheckMeta } from '../diagnostics/check-meta.js';
-import { limits } from '../facts/limits.js';
+import { limits, stackSetLimits } from '../facts/limits.js';
 
 const define = <T extends Record<string, Omit<CheckMeta, 'name'>>>(table: T) =>
   Object.fromEntries(Object.entries(table).map(([name, meta]) => [name, { ...meta, name }])) as {
@@ -128,6 +128,29 @@ export const deployChecks = define({
     rationale:
       'An organization, its accounts and its credentials live in one partition: one configuration cannot deploy to Regions of two.',
     fix: 'Keep the Regions of one partition here, and deploy the other partition from its own configuration file (--config).',
+  },
+  'stackset-stage-ous': {
+    id: 'PS550',
+    severity: 'error',
+    summary: `A stack set stage names more than ${stackSetLimits.ousPerOperation} OUs.`,
+    rationale: `CreateStackInstances accepts at most ${stackSetLimits.ousPerOperation} OUs per call (prior-art §1.3), and a stage is one operation: AWS would refuse it.`,
+    fix: `Split the stage into stages of at most ${stackSetLimits.ousPerOperation} OUs, or target parent OUs.`,
+  },
+  'stackset-ou-in-two-stages': {
+    id: 'PS551',
+    severity: 'error',
+    summary: 'An OU is named by two stages of the same stack set.',
+    rationale:
+      'Its stack instances would be created by the first stage and then changed again by the later one, with other parameter overrides: the stages no longer say where each value goes.',
+    fix: 'Name each OU in one stage only (use `accounts` with `accountFilter` to split an OU).',
+  },
+  'deploy-engine-setting': {
+    id: 'PS552',
+    severity: 'error',
+    summary: "A pack's deployment has a setting of the other engine (`engine: organization | stackset`).",
+    rationale:
+      'Organization packs are targeted by `targets` and `waves`; stack set packs by `stages` with one template for every Region. A setting of the other engine would be silently ignored.',
+    fix: 'Remove the setting, or move it to its counterpart (`targets`/`waves` ↔ `stages`), or change `engine`.',
   },
   'inactive-target-account': {
     id: 'PS513',

@@ -106,6 +106,23 @@ export const organizationsApiLimits = {
   listMaxResults: 20,
 } as const;
 
+/**
+ * CloudFormation StackSets limits the stack set engine relies on ([CFN:Shape] = the CloudFormation
+ * API model, `cloudformation/2010-05-15`; [PRIOR-ART §1.3] = shared/reference/prior-art.md).
+ */
+export const stackSetLimits = {
+  /** [PRIOR-ART §1.3] CreateStackInstances accepts at most 50 OUs per call (DeploymentTargets). */
+  ousPerOperation: 50,
+  /** [CFN:CreateStackSetInput] StackSetName: 1–128, a letter then letters, digits and `-`. */
+  stackSetNameLength: 128,
+  /** [CFN:CreateStackSetInput] OperationId / ClientRequestToken: 1–128, `[a-zA-Z0-9][-a-zA-Z0-9]*`. */
+  operationIdLength: 128,
+} as const;
+/** [CFN:CreateStackSetInput] StackSetName. */
+export const stackSetNamePattern = /^[a-zA-Z][-a-zA-Z0-9]*$/;
+/** [CFN:StackSetOperation] OperationId. */
+export const operationIdPattern = /^[a-zA-Z0-9][-a-zA-Z0-9]*$/;
+
 /** S3 bucket names: 3–63 characters of lower-case letters, digits, `.` and `-` (S3 naming rules). */
 export const s3BucketNamePattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** IAM role names: 1–64 characters of `[\w+=,.@-]` (IAM quotas, role name). */

@@ -21,6 +21,8 @@ import {
   orgPackApiLimits,
   packNamePattern,
   s3BucketNamePattern,
+  stackSetLimits,
+  stackSetNamePattern,
 } from '../facts/limits.js';
 import { readUserFile } from '../source/read-file.js';
 import { parseYamlSource, type YamlPath, type YamlSource } from '../source/yaml-source.js';
@@ -117,8 +119,114 @@ export const WaveSchema = Type.Object(
   },
 );
 
+/** The engines a pack deploys by (issue 16). */
+export const deployEngines = ['organization', 'stackset'] as const;
+export type DeployEngine = (typeof deployEngines)[number];
+
+/** [CFN:DeploymentTargets] AccountFilterType, as the API spells it. */
+export const accountFilterTypes = ['INTERSECTION', 'DIFFERENCE', 'UNION', 'NONE'] as const;
+/** `3` (accounts) or `'25%'` (of the stage's accounts per Region): MaxConcurrentCount / Percentage. */
+export const maxConcurrentPattern = /^(100|[1-9][0-9]?)%$/;
+
+export const StageSchema = Type.Object(
+  {
+    name: Type.String({ pattern: waveNamePattern.source, description: 'Lowercase letters, digits and `-`.' }),
+    ous: Type.Optional(
+      Type.Array(OuRef, {
+        uniqueItems: true,
+        description:
+          'DeploymentTargets.OrganizationalUnitIds: the stack instances go to the accounts of these OUs.',
+      }),
+    ),
+    accounts: Type.Optional(
+      Type.Array(AccountId, {
+        uniqueItems: true,
+        description: 'DeploymentTargets.Accounts, combined with the OUs by `accountFilter`.',
+      }),
+    ),
+    accountFilter: Type.Optional(
+      literalUnion(
+        accountFilterTypes,
+        'DeploymentTargets.AccountFilterType: how `accounts` combine with `ous` (default UNION when accounts are given, else NONE).',
+      ),
+    ),
+    parameters: Type.Optional(
+      Type.Record(Type.String({ minLength: 1, maxLength: limits.inputParameterNameLength }), ScalarValue, {
+        maxProperties: limits.inputParameters,
+        description: "ParameterOverrides: pack parameter name → value for this stage's stack instances.",
+      }),
+    ),
+    maxConcurrent: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: maxConcurrentPattern.source })], {
+        description:
+          'MaxConcurrentCount (a number) or MaxConcurrentPercentage (`25%`), per Region; default 1.',
+      }),
+    ),
+    failureTolerance: Type.Optional(
+      FailureToleranceSchema(
+        'FailureToleranceCount (a number) or FailureTolerancePercentage (`10%`), per Region; default 0.',
+      ),
+    ),
+    concurrencyMode: Type.Optional(
+      Type.Union([Type.Literal('STRICT'), Type.Literal('SOFT')], {
+        description:
+          'ConcurrencyMode: STRICT (STRICT_FAILURE_TOLERANCE, the default: concurrency shrinks with failures) or SOFT (SOFT_FAILURE_TOLERANCE).',
+      }),
+    ),
+    regionConcurrency: Type.Optional(
+      Type.Union([Type.Literal('SEQUENTIAL'), Type.Literal('PARALLEL')], {
+        description:
+          'RegionConcurrencyType: Regions one after the other (default, in the order of `regions`) or at once.',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'A stage of a stack set rollout: one operation per stage, followed to its end before the next starts.',
+  },
+);
+
 export const PackDeploymentSchema = Type.Object(
   {
+    engine: Type.Optional(
+      literalUnion(
+        deployEngines,
+        'How the pack is deployed: one organization conformance pack (default) or a service-managed CloudFormation StackSet deploying it as a conformance pack in each account.',
+      ),
+    ),
+    stackSetName: Type.Optional(
+      Type.String({
+        pattern: stackSetNamePattern.source,
+        maxLength: stackSetLimits.stackSetNameLength,
+        description: '`engine: stackset`: StackSetName; default `packsmith-<pack>`.',
+      }),
+    ),
+    stages: Type.Optional(
+      Type.Array(StageSchema, {
+        minItems: 1,
+        description:
+          '`engine: stackset`: the ordered groups of stack instances, each deployed by its own operation.',
+      }),
+    ),
+    autoDeployment: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Optional(Type.Boolean({ description: 'Default true.' })),
+          retainStacksOnAccountRemoval: Type.Optional(Type.Boolean({ description: 'Default false.' })),
+        },
+        {
+          additionalProperties: false,
+          description: '`engine: stackset`: AutoDeployment for accounts that join a targeted OU.',
+        },
+      ),
+    ),
+    callAs: Type.Optional(
+      Type.Union([Type.Literal('SELF'), Type.Literal('DELEGATED_ADMIN')], {
+        description:
+          '`engine: stackset`: CallAs; default SELF for `role: management`, DELEGATED_ADMIN for a delegated administrator.',
+      }),
+    ),
     orgPackName: Type.Optional(
       Type.String({
         pattern: packNamePattern.source,
@@ -127,7 +235,7 @@ export const PackDeploymentSchema = Type.Object(
         description: 'OrganizationConformancePackName; defaults to the pack name.',
       }),
     ),
-    targets: TargetsSchema,
+    targets: Type.Optional(TargetsSchema),
     deliveryBucket: Type.Optional(
       Type.String({
         pattern: `^${orgDeliveryBucketPrefix}[a-z0-9.-]*$`,
@@ -255,6 +363,18 @@ export type DeployConfig = Static<typeof DeployConfigSchema>;
 export type PackDeployment = Static<typeof PackDeploymentSchema>;
 export type Targets = Static<typeof TargetsSchema>;
 export type Wave = Static<typeof WaveSchema>;
+export type Stage = Static<typeof StageSchema>;
+
+/** The engine a pack deploys by. */
+export const engineOf = (deployment: Pick<PackDeployment, 'engine'>): DeployEngine =>
+  deployment.engine ?? 'organization';
+
+/** An organization pack's targets (none for a stack set pack, which targets by `stages`). */
+export const targetsOf = (deployment: PackDeployment): Targets => deployment.targets ?? {};
+
+/** The stack set a pack deploys as. */
+export const stackSetNameOf = (pack: string, deployment: PackDeployment): string =>
+  deployment.stackSetName ?? `packsmith-${pack}`.slice(0, stackSetLimits.stackSetNameLength);
 export type TargetField = keyof Targets;
 
 /** Where a target entry sits in the file, to locate problems found when resolving targets. */
@@ -412,8 +532,10 @@ function semanticProblems(source: YamlSource, config: Partial<DeployConfig>): Di
     if (!isRecord(raw)) continue;
     const base: YamlPath = ['packs', pack];
     const orgName = typeof raw.orgPackName === 'string' ? raw.orgPackName : pack;
-    const other = orgNames.get(orgName);
-    if (other !== undefined) {
+    const other = raw.engine === 'stackset' ? undefined : orgNames.get(orgName);
+    if (raw.engine === 'stackset') {
+      // A stack set deploys no organization conformance pack.
+    } else if (other !== undefined) {
       problem(
         'deploy-org-pack-name',
         `packs ${other} and ${pack} both deploy as organization conformance pack ${orgName}`,
@@ -458,7 +580,29 @@ function semanticProblems(source: YamlSource, config: Partial<DeployConfig>): Di
           ]);
       });
     }
+    if (raw.engine === 'stackset') {
+      stackSetProblems(pack, raw, problem, duplicatesIn);
+      continue;
+    }
+    for (const field of stackSetOnlySettings) {
+      if (raw[field] !== undefined)
+        problem(
+          'deploy-engine-setting',
+          `\`${field}\` of pack ${pack} applies to \`engine: stackset\` only; this pack deploys as an organization conformance pack`,
+          [...base, field],
+          'key',
+        );
+    }
     const targets = raw.targets;
+    if (targets === undefined) {
+      problem(
+        'deploy-no-targets',
+        `pack ${pack} has no \`targets\` (or, with \`engine: stackset\`, \`stages\`)`,
+        base,
+        'key',
+      );
+      continue;
+    }
     if (!isRecord(targets)) continue;
     const tbase: YamlPath = [...base, 'targets'];
     for (const field of ['ous', 'accounts', 'excludeOus', 'excludeAccounts'] as const) {
@@ -484,6 +628,105 @@ function semanticProblems(source: YamlSource, config: Partial<DeployConfig>): Di
     }
   }
   return out;
+}
+
+type Problem = (name: DeployCheckName, message: string, path: YamlPath, part?: 'key' | 'value') => void;
+
+/** Settings of the stack set engine only. */
+const stackSetOnlySettings = ['stackSetName', 'stages', 'autoDeployment', 'callAs'] as const;
+/** Settings of the organization engine only (one template per Region, one put per wave). */
+const organizationOnlySettings = [
+  'orgPackName',
+  'targets',
+  'waves',
+  'failureTolerance',
+  'regionParameters',
+  'excludeRules',
+] as const;
+
+/** `engine: stackset`: stages with targets, at most 50 OUs each, each OU in one stage. */
+function stackSetProblems(
+  pack: string,
+  raw: Record<string, unknown>,
+  problem: Problem,
+  duplicatesIn: (list: unknown, path: YamlPath, what: string) => void,
+): void {
+  const base: YamlPath = ['packs', pack];
+  for (const field of organizationOnlySettings) {
+    if (raw[field] !== undefined)
+      problem(
+        'deploy-engine-setting',
+        `\`${field}\` of pack ${pack} applies to organization conformance packs only; this pack deploys by \`engine: stackset\`` +
+          (field === 'targets' || field === 'waves' ? ' (target OUs and accounts in `stages`)' : '') +
+          (field === 'regionParameters' || field === 'excludeRules'
+            ? ' (a stack set deploys one template with one set of parameters to every Region)'
+            : ''),
+        [...base, field],
+        'key',
+      );
+  }
+  if (raw.unavailableRules === 'exclude')
+    problem(
+      'deploy-engine-setting',
+      `\`unavailableRules: exclude\` of pack ${pack} needs a template per Region, which a stack set does not have`,
+      [...base, 'unavailableRules'],
+    );
+  const stages = raw.stages;
+  if (stages === undefined) {
+    problem(
+      'deploy-no-targets',
+      `pack ${pack} deploys by \`engine: stackset\` and has no \`stages\``,
+      base,
+      'key',
+    );
+    return;
+  }
+  if (!Array.isArray(stages)) return;
+  const names = new Map<string, number>();
+  const ouStage = new Map<string, number>();
+  stages.forEach((stage, i) => {
+    if (!isRecord(stage)) return;
+    const path: YamlPath = [...base, 'stages', i];
+    if (typeof stage.name === 'string') {
+      const earlier = names.get(stage.name);
+      if (earlier === undefined) names.set(stage.name, i);
+      else
+        problem('deploy-duplicate', `stage \`${stage.name}\` is named twice (also stage ${earlier + 1})`, [
+          ...path,
+          'name',
+        ]);
+    }
+    duplicatesIn(stage.ous, [...path, 'ous'], 'OU');
+    duplicatesIn(stage.accounts, [...path, 'accounts'], 'account');
+    const ous = strings(stage.ous);
+    if (ous.length === 0 && strings(stage.accounts).length === 0)
+      problem(
+        'deploy-no-targets',
+        `stage ${i + 1} of pack ${pack} targets no OU and no account`,
+        path,
+        'key',
+      );
+    if (ous.length > stackSetLimits.ousPerOperation)
+      problem(
+        'stackset-stage-ous',
+        `stage ${i + 1} of pack ${pack} names ${ous.length} OUs; one stack set operation takes at most ${stackSetLimits.ousPerOperation}`,
+        [...path, 'ous'],
+        'key',
+      );
+    const seen = new Set<string>();
+    for (const [ou, j] of ous) {
+      if (seen.has(ou)) continue;
+      seen.add(ou);
+      const earlier = ouStage.get(ou);
+      if (earlier === undefined) ouStage.set(ou, i);
+      else if (earlier !== i)
+        problem(
+          'stackset-ou-in-two-stages',
+          `OU \`${ou}\` is already in stage ${earlier + 1} of pack ${pack}`,
+          [...path, 'ous', j],
+        );
+    }
+  });
 }
 
 function suggestion(word: string, candidates: Iterable<string>): string {

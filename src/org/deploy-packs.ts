@@ -172,6 +172,11 @@ function checkParameters({ name, deployment, pack, problem, isBroken }: PackChec
     }
   };
   checkValues(deployment.parameters, ['packs', name, 'parameters']);
+  if (Array.isArray(deployment.stages)) {
+    deployment.stages.forEach((stage, i) => {
+      if (isRecord(stage)) checkValues(stage.parameters, ['packs', name, 'stages', i, 'parameters']);
+    });
+  }
   const byRegion = deployment.regionParameters;
   if (!isRecord(byRegion)) return;
   for (const [region, values] of Object.entries(byRegion)) {

@@ -9,7 +9,7 @@ import type { ComposedPack } from '../authoring/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { BuiltPack } from '../generator/build.js';
 import { renderPackTemplate } from '../generator/render.js';
-import { orgPackNameOf, type DeployConfig, type PackDeployment } from '../org/deploy-config.js';
+import { orgPackNameOf, targetsOf, type DeployConfig, type PackDeployment } from '../org/deploy-config.js';
 import type { OrgTree } from '../org/discover.js';
 import { deployPackProblems, unavailableRules } from '../org/deploy-packs.js';
 import { loadCatalog } from '../catalog/catalog.js';
@@ -68,7 +68,7 @@ export function desiredState(input: DesiredInput): DesiredState {
     if (!deployment) continue; // the caller checks names first
     const built = input.built.get(pack);
     if (!built) continue; // reported above
-    const resolution = resolveTargets(tree, deployment.targets);
+    const resolution = resolveTargets(tree, targetsOf(deployment));
     diagnostics.push(...targetDiagnostics(source, pack, resolution.problems));
     const ruleNames = new Set(built.pack.rules.map((r) => r.ruleName));
 

@@ -236,7 +236,7 @@ describe('resolveTargets', () => {
     ].join('\n');
     const loaded = parseDeployConfig('packsmith.deploy.yaml', text);
     expect(loaded.problems).toEqual([]);
-    const r = resolveTargets(tree(), loaded.config!.packs.baseline!.targets);
+    const r = resolveTargets(tree(), loaded.config!.packs.baseline!.targets!);
     const [d] = targetDiagnostics(loaded.source, 'baseline', r.problems);
     expect(d).toMatchObject({
       checkId: 'PS510',

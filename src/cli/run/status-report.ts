@@ -2,7 +2,7 @@
  * The data of `packsmith status --format html`: what AWS reports now (the status rows), the
  * configuration's waves, and the deployments and status transitions the local database recorded.
  */
-import { orgPackNameOf, type DeployConfig, type PackDeployment } from '../../org/deploy-config.js';
+import { orgPackNameOf, targetsOf, type DeployConfig, type PackDeployment } from '../../org/deploy-config.js';
 import type { OrgTree } from '../../org/discover.js';
 import { resolveTargets } from '../../org/targeting.js';
 import type {
@@ -25,7 +25,7 @@ const DEPLOYMENTS_IN_TIMELINE = 20;
 /** The configured waves of a pack, with their accounts (none without waves). */
 function wavesOfPack(tree: OrgTree, deployment: PackDeployment): Array<{ name: string; accounts: string[] }> {
   if (!deployment.waves) return [];
-  const included = resolveTargets(tree, deployment.targets).included;
+  const included = resolveTargets(tree, targetsOf(deployment)).included;
   return resolveWaves({ tree, included, waves: deployment.waves }).waves.map((w) => ({
     name: w.name,
     accounts: w.accounts.map((a) => a.id),

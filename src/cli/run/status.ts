@@ -16,7 +16,7 @@ import {
   type RuleCompliance,
   type UnmappedRule,
 } from '../../rollout/compliance.js';
-import { orgPackNameOf, ouRefPattern } from '../../org/deploy-config.js';
+import { orgPackNameOf, ouRefPattern, targetsOf } from '../../org/deploy-config.js';
 import { resolveTargets } from '../../org/targeting.js';
 import { hintFor } from '../../rollout/hints.js';
 import { describePack } from '../../rollout/observe.js';
@@ -74,7 +74,7 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
         const deployment = ctx.config.packs[pack];
         if (!deployment) continue;
         const orgPackName = orgPackNameOf(pack, deployment);
-        const targets = new Set(resolveTargets(tree, deployment.targets).included.map((a) => a.id));
+        const targets = new Set(resolveTargets(tree, targetsOf(deployment)).included.map((a) => a.id));
         for (const region of ctx.regions) {
           const config = ctx.aws.config(region);
           const exists = await describePack(config, orgPackName);
