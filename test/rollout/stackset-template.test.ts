@@ -1,0 +1,86 @@
+/** Issue 16: the stack set template deploys the built pack; pack parameters become stack set parameters. */
+import { describe, expect, it } from 'vitest';
+import {
+  inlinePackTemplateOf,
+  parameterList,
+  stackSetTemplate,
+} from '../../src/rollout/stackset-template.js';
+
+const pack = `Parameters:
+  MaxAccessKeyAge:
+    Type: String
+    Default: '90'
+  LogBucket:
+    Type: String
+Resources:
+  AccessKeysRotated:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: access-keys-rotated
+      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
+      InputParameters:
+        maxAccessKeyAge: !Ref MaxAccessKeyAge
+`;
+const parameters = [
+  { name: 'MaxAccessKeyAge', default: '90' },
+  { name: 'LogBucket', description: 'Where logs go' },
+];
+
+describe('[16] stack set template', () => {
+  it('one ConformancePack resource, each pack parameter passed through by Ref, the pack inline', () => {
+    const t = stackSetTemplate({ packName: 'baseline', packTemplate: pack, parameters });
+    expect(t.packSource).toBe('inline');
+    const doc = JSON.parse(t.body);
+    expect(Object.keys(doc.Parameters)).toEqual(['LogBucket', 'MaxAccessKeyAge']);
+    expect(doc.Parameters.MaxAccessKeyAge).toEqual({ Type: 'String', Default: '90' });
+    expect(doc.Parameters.LogBucket).toEqual({ Type: 'String', Description: 'Where logs go' });
+    const resources = Object.values(doc.Resources) as Array<{
+      Type: string;
+      Properties: Record<string, unknown>;
+    }>;
+    expect(resources).toHaveLength(1);
+    expect(resources[0]!.Type).toBe('AWS::Config::ConformancePack');
+    expect(resources[0]!.Properties.ConformancePackName).toBe('baseline');
+    expect(resources[0]!.Properties.TemplateBody).toBe(pack);
+    expect(resources[0]!.Properties.ConformancePackInputParameters).toEqual([
+      { ParameterName: 'LogBucket', ParameterValue: { Ref: 'LogBucket' } },
+      { ParameterName: 'MaxAccessKeyAge', ParameterValue: { Ref: 'MaxAccessKeyAge' } },
+    ]);
+    expect(inlinePackTemplateOf(t.body)).toBe(pack);
+  });
+
+  it('is deterministic: the parameter order of the pack does not matter', () => {
+    const a = stackSetTemplate({ packName: 'baseline', packTemplate: pack, parameters });
+    const b = stackSetTemplate({
+      packName: 'baseline',
+      packTemplate: pack,
+      parameters: [...parameters].reverse(),
+    });
+    expect(a.body).toBe(b.body);
+  });
+
+  it('a pack over the TemplateBody limit goes by TemplateS3Uri, and is refused without one', () => {
+    const big = `${pack}# ${'x'.repeat(52_000)}\n`;
+    expect(() => stackSetTemplate({ packName: 'baseline', packTemplate: big, parameters })).toThrow(
+      /51200-byte TemplateBody limit/,
+    );
+    const t = stackSetTemplate({
+      packName: 'baseline',
+      packTemplate: big,
+      parameters,
+      templateS3Uri: 's3://bucket/packsmith/baseline/templates/abc.yaml',
+    });
+    expect(t.packSource).toBe('s3');
+    expect(JSON.parse(t.body).Resources.ConformancePack.Properties).toMatchObject({
+      TemplateS3Uri: 's3://bucket/packsmith/baseline/templates/abc.yaml',
+    });
+    expect(inlinePackTemplateOf(t.body)).toBeUndefined();
+  });
+
+  it('overrides are strings, sorted: the values each stage gives its accounts', () => {
+    expect(parameterList({ MaxAccessKeyAge: 30, Enabled: true })).toEqual([
+      { ParameterKey: 'Enabled', ParameterValue: 'true' },
+      { ParameterKey: 'MaxAccessKeyAge', ParameterValue: '30' },
+    ]);
+  });
+});
