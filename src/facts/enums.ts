@@ -85,3 +85,85 @@ export type ComplianceType = (typeof complianceTypes)[number];
 export const conformancePackComplianceTypes = ['COMPLIANT', 'NON_COMPLIANT', 'INSUFFICIENT_DATA'] as const;
 export type ConformancePackComplianceType = (typeof conformancePackComplianceTypes)[number];
 export const complianceFilterTypes = ['COMPLIANT', 'NON_COMPLIANT'] as const;
+
+/**
+ * [BC:ConformancePackState] the status of a single-account conformance pack, as the stack set
+ * engine deploys it in each account (`AWS::Config::ConformancePack`). Five values and **no UPDATE
+ * states**, unlike the organization enum (fact sheet §1.1 item 4): an update shows as CREATE_*.
+ */
+export const conformancePackStates = [
+  'CREATE_IN_PROGRESS',
+  'CREATE_COMPLETE',
+  'CREATE_FAILED',
+  'DELETE_IN_PROGRESS',
+  'DELETE_FAILED',
+] as const;
+export type ConformancePackState = (typeof conformancePackStates)[number];
+
+/**
+ * A single-account pack's state in the organization vocabulary packsmith reports in (status,
+ * history, report), mapped explicitly: during an update the single-account CREATE_* values stand
+ * for UPDATE_* (the enum has no UPDATE states), and CREATE_COMPLETE is the *_SUCCESSFUL of the
+ * operation.
+ */
+export function organizationStatusOfPackState(
+  state: ConformancePackState,
+  operation: 'create' | 'update',
+): OrganizationResourceStatus {
+  const update = operation === 'update';
+  switch (state) {
+    case 'CREATE_IN_PROGRESS':
+      return update ? 'UPDATE_IN_PROGRESS' : 'CREATE_IN_PROGRESS';
+    case 'CREATE_COMPLETE':
+      return update ? 'UPDATE_SUCCESSFUL' : 'CREATE_SUCCESSFUL';
+    case 'CREATE_FAILED':
+      return update ? 'UPDATE_FAILED' : 'CREATE_FAILED';
+    case 'DELETE_IN_PROGRESS':
+      return 'DELETE_IN_PROGRESS';
+    case 'DELETE_FAILED':
+      return 'DELETE_FAILED';
+  }
+}
+
+/**
+ * CloudFormation StackSets enumerations ([CFN:Shape] = the CloudFormation API model
+ * `cloudformation/2010-05-15`; also prior-art §1.3).
+ */
+/** [CFN:StackInstanceStatus] */
+export const stackInstanceStatuses = ['CURRENT', 'OUTDATED', 'INOPERABLE'] as const;
+export type StackInstanceStatus = (typeof stackInstanceStatuses)[number];
+/** [CFN:StackInstanceDetailedStatus] */
+export const stackInstanceDetailedStatuses = [
+  'PENDING',
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+  'INOPERABLE',
+  'SKIPPED_SUSPENDED_ACCOUNT',
+  'FAILED_IMPORT',
+] as const;
+export type StackInstanceDetailedStatus = (typeof stackInstanceDetailedStatuses)[number];
+/** [CFN:StackSetOperationStatus] */
+export const stackSetOperationStatuses = [
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'STOPPING',
+  'STOPPED',
+  'QUEUED',
+] as const;
+export type StackSetOperationStatus = (typeof stackSetOperationStatuses)[number];
+/** The operation statuses after which nothing changes any more. */
+export const terminalStackSetOperationStatuses: readonly StackSetOperationStatus[] = [
+  'SUCCEEDED',
+  'FAILED',
+  'STOPPED',
+];
+/** [CFN:StackInstanceDetailedStatus] the per-instance outcomes that count as failures of an operation. */
+export const failedStackInstanceStatuses: readonly StackInstanceDetailedStatus[] = [
+  'FAILED',
+  'CANCELLED',
+  'INOPERABLE',
+  'FAILED_IMPORT',
+];

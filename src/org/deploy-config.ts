@@ -125,6 +125,7 @@ export type DeployEngine = (typeof deployEngines)[number];
 
 /** [CFN:DeploymentTargets] AccountFilterType, as the API spells it. */
 export const accountFilterTypes = ['INTERSECTION', 'DIFFERENCE', 'UNION', 'NONE'] as const;
+export type AccountFilter = (typeof accountFilterTypes)[number];
 /** `3` (accounts) or `'25%'` (of the stage's accounts per Region): MaxConcurrentCount / Percentage. */
 export const maxConcurrentPattern = /^(100|[1-9][0-9]?)%$/;
 
