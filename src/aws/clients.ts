@@ -19,6 +19,7 @@
  *   duration, error name): `--debug` prints them and the IAM policy test collects them. Nothing
  *   about the request's input, the credentials or the response goes there.
  */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -95,6 +96,8 @@ export interface RequestTimeouts {
 export interface Aws {
   readonly settings: AwsSettings;
   config(region: string): ConfigServiceClient;
+  /** CloudFormation (StackSets, the stack set engine), in the stack set's Region. */
+  cloudformation(region: string): CloudFormationClient;
   organizations(): OrganizationsClient;
   sts(region?: string): STSClient;
   s3(region: string): S3Client;
@@ -168,6 +171,8 @@ export function createAws(settings: AwsSettings): Aws {
   const aws: Aws = {
     settings,
     config: (region) => cached(`config/${region}`, region, () => new ConfigServiceClient(base(region))),
+    cloudformation: (region) =>
+      cached(`cloudformation/${region}`, region, () => new CloudFormationClient(base(region))),
     organizations: () =>
       cached('organizations', organizationsRegion, () => new OrganizationsClient(base(organizationsRegion))),
     sts: (region = settings.defaultRegion) =>

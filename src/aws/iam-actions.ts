@@ -7,6 +7,7 @@
 /** SDK client class name → IAM service prefix. */
 const servicePrefixes: Readonly<Record<string, string>> = {
   ConfigServiceClient: 'config',
+  CloudFormationClient: 'cloudformation',
   OrganizationsClient: 'organizations',
   STSClient: 'sts',
   S3Client: 's3',

@@ -1,5 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import { organizationResourceStatuses } from '../facts/enums.js';
+import {
+  organizationResourceStatuses,
+  stackInstanceDetailedStatuses,
+  stackSetOperationStatuses,
+} from '../facts/enums.js';
 
 /**
  * Forward-only migrations of the status database. Migration N brings a database at version N-1 to
@@ -8,6 +12,7 @@ import { organizationResourceStatuses } from '../facts/enums.js';
  */
 
 const statusList = organizationResourceStatuses.map((s) => `'${s}'`).join(', ');
+const quoted = (list: readonly string[]) => list.map((s) => `'${s}'`).join(', ');
 
 export const migrations: readonly { version: number; sql: string }[] = [
   {
@@ -100,6 +105,44 @@ INSERT INTO deployments_v3 SELECT id, pack, org_pack_name, region, operation, te
 DROP TABLE deployments;
 ALTER TABLE deployments_v3 RENAME TO deployments;
 CREATE INDEX deployments_pack_region ON deployments (pack, region, id);
+`,
+  },
+  {
+    // The stack set engine (issue 16): one row per stack set operation packsmith issued for a stage
+    // (its OperationId, so a resumed run follows or skips it), and each stack instance's status and
+    // reason as observed when the operation ended. Status 'ISSUING': the row is written before the
+    // call, so a run killed in between still knows which OperationId it may have sent.
+    version: 4,
+    sql: `
+CREATE TABLE stackset_operations (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  pack           TEXT    NOT NULL,
+  stack_set_name TEXT    NOT NULL,
+  run_key        TEXT    NOT NULL,
+  stage          TEXT    NOT NULL,
+  stage_index    INTEGER NOT NULL CHECK (stage_index >= 0),
+  kind           TEXT    NOT NULL CHECK (kind IN ('update-stack-set', 'create-instances', 'update-instances')),
+  operation_id   TEXT    NOT NULL,
+  attempt        INTEGER NOT NULL CHECK (attempt >= 1),
+  status         TEXT    NOT NULL CHECK (status IN ('ISSUING', ${quoted(stackSetOperationStatuses)}, 'TIMED_OUT')),
+  status_reason  TEXT,
+  caller_account TEXT    NOT NULL CHECK (length(caller_account) = 12 AND caller_account NOT GLOB '*[^0-9]*'),
+  started_at     TEXT    NOT NULL,
+  ended_at       TEXT
+);
+CREATE INDEX stackset_operations_pack ON stackset_operations (pack, run_key, id);
+
+CREATE TABLE stack_instance_status (
+  operation_row   INTEGER NOT NULL REFERENCES stackset_operations (id),
+  account_id      TEXT    NOT NULL CHECK (length(account_id) = 12 AND account_id NOT GLOB '*[^0-9]*'),
+  region          TEXT    NOT NULL,
+  status          TEXT,
+  detailed_status TEXT    CHECK (detailed_status IS NULL OR detailed_status IN (${quoted(stackInstanceDetailedStatuses)})),
+  status_reason   TEXT,
+  observed_at     TEXT    NOT NULL,
+  redacted        INTEGER NOT NULL DEFAULT 0 CHECK (redacted IN (0, 1)),
+  PRIMARY KEY (operation_row, account_id, region)
+) WITHOUT ROWID;
 `,
   },
 ];

@@ -17,7 +17,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement, Transaction } from 'better-sqlite3';
-import { organizationResourceStatuses, type OrganizationResourceStatus } from '../facts/enums.js';
+import {
+  organizationResourceStatuses,
+  stackInstanceDetailedStatuses,
+  type OrganizationResourceStatus,
+  type StackInstanceDetailedStatus,
+  type StackSetOperationStatus,
+} from '../facts/enums.js';
 import { redactOptional, redactSecrets } from './redact.js';
 import { migrate, readableVersion } from './schema.js';
 
@@ -114,8 +120,76 @@ export interface TransitionRecord {
   redacted: boolean;
 }
 
+/** The kinds of stack set operation a stage may issue (issue 16). */
+export type StackSetOperationKind = 'update-stack-set' | 'create-instances' | 'update-instances';
+/** A stack set operation's status as packsmith records it: AWS's, or ISSUING / TIMED_OUT. */
+export type StackSetOperationRecordStatus = StackSetOperationStatus | 'ISSUING' | 'TIMED_OUT';
+
+export interface StartStackSetOperationInput {
+  pack: string;
+  stackSetName: string;
+  /** The rollout's key: the same desired state gives the same key (and OperationIds). */
+  runKey: string;
+  stage: string;
+  stageIndex: number;
+  kind: StackSetOperationKind;
+  operationId: string;
+  attempt: number;
+  callerAccount: string;
+  startedAt?: Date;
+}
+
+export interface StackSetOperationRecord {
+  id: number;
+  pack: string;
+  stackSetName: string;
+  runKey: string;
+  stage: string;
+  stageIndex: number;
+  kind: StackSetOperationKind;
+  operationId: string;
+  attempt: number;
+  status: StackSetOperationRecordStatus;
+  statusReason: string | null;
+  callerAccount: string;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+export interface StackInstanceObservation {
+  accountId: string;
+  region: string;
+  status?: string | null;
+  detailedStatus?: string | null;
+  statusReason?: string | null;
+}
+
+export interface StackInstanceRecord {
+  accountId: string;
+  region: string;
+  status: string | null;
+  detailedStatus: StackInstanceDetailedStatus | null;
+  statusReason: string | null;
+  observedAt: string;
+  redacted: boolean;
+}
+
 export interface StatusStore {
   readonly path: string;
+  /** A stack set operation about to be issued (status ISSUING); its row id. */
+  startStackSetOperation(input: StartStackSetOperationInput): number;
+  /** Its status as followed (RUNNING while it is, then the end status, with ended_at). */
+  updateStackSetOperation(
+    row: number,
+    status: StackSetOperationRecordStatus,
+    statusReason?: string | null,
+    at?: Date,
+  ): void;
+  /** Each stack instance's status and reason, replacing what was recorded for the operation. */
+  recordStackInstances(row: number, instances: readonly StackInstanceObservation[], at?: Date): void;
+  /** A pack's stack set operations, newest first; only those of `runKey` when given. */
+  stackSetOperations(filter: { pack: string; runKey?: string }): StackSetOperationRecord[];
+  stackInstances(row: number): StackInstanceRecord[];
   readonly schemaVersion: number;
   startDeployment(input: StartDeploymentInput): number;
   /** Records one poll in ONE transaction: all of it or none of it. Only status changes are written. */
@@ -499,6 +573,110 @@ class SqliteStatusStore implements StatusStore {
       )
       .all(deploymentId) as Array<{ status: OrganizationResourceStatus; n: number }>;
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  startStackSetOperation(input: StartStackSetOperationInput): number {
+    if (!/^\d{12}$/.test(input.callerAccount)) throw new StatusStoreError('callerAccount must be 12 digits');
+    const result = this.db
+      .prepare(
+        `INSERT INTO stackset_operations (pack, stack_set_name, run_key, stage, stage_index, kind, operation_id,
+           attempt, status, caller_account, started_at)
+         VALUES (@pack, @stackSetName, @runKey, @stage, @stageIndex, @kind, @operationId, @attempt, 'ISSUING',
+           @callerAccount, @startedAt)`,
+      )
+      .run({ ...input, startedAt: validDate(input.startedAt ?? new Date(), 'startedAt') });
+    return Number(result.lastInsertRowid);
+  }
+
+  updateStackSetOperation(
+    row: number,
+    status: StackSetOperationRecordStatus,
+    statusReason: string | null = null,
+    at: Date = new Date(),
+  ): void {
+    const ended =
+      status !== 'ISSUING' && status !== 'RUNNING' && status !== 'QUEUED' && status !== 'STOPPING';
+    const reason = redactOptional(statusReason);
+    this.db
+      .prepare(
+        `UPDATE stackset_operations SET status = @status, status_reason = @reason,
+           ended_at = CASE WHEN @ended = 1 THEN @at ELSE NULL END WHERE id = @row`,
+      )
+      .run({ row, status, reason: reason.text, ended: ended ? 1 : 0, at: validDate(at, 'at') });
+  }
+
+  recordStackInstances(
+    row: number,
+    instances: readonly StackInstanceObservation[],
+    at: Date = new Date(),
+  ): void {
+    const observedAt = validDate(at, 'observedAt');
+    const insert = this.db.prepare(
+      `INSERT INTO stack_instance_status (operation_row, account_id, region, status, detailed_status,
+         status_reason, observed_at, redacted)
+       VALUES (@row, @accountId, @region, @status, @detailedStatus, @statusReason, @observedAt, @redacted)
+       ON CONFLICT (operation_row, account_id, region) DO UPDATE SET status = excluded.status,
+         detailed_status = excluded.detailed_status, status_reason = excluded.status_reason,
+         observed_at = excluded.observed_at, redacted = excluded.redacted`,
+    );
+    this.db.transaction(() => {
+      for (const i of instances) {
+        const reason = redactOptional(i.statusReason);
+        const detailed = (stackInstanceDetailedStatuses as readonly string[]).includes(i.detailedStatus ?? '')
+          ? i.detailedStatus
+          : null;
+        insert.run({
+          row,
+          accountId: i.accountId,
+          region: i.region,
+          status: i.status ?? null,
+          detailedStatus: detailed ?? null,
+          statusReason: reason.text,
+          observedAt,
+          redacted: reason.redacted ? 1 : 0,
+        });
+      }
+    })();
+  }
+
+  stackSetOperations(filter: { pack: string; runKey?: string }): StackSetOperationRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM stackset_operations WHERE pack = @pack AND (@runKey IS NULL OR run_key = @runKey)
+          ORDER BY id DESC`,
+      )
+      .all({ pack: filter.pack, runKey: filter.runKey ?? null }) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      id: r.id as number,
+      pack: r.pack as string,
+      stackSetName: r.stack_set_name as string,
+      runKey: r.run_key as string,
+      stage: r.stage as string,
+      stageIndex: r.stage_index as number,
+      kind: r.kind as StackSetOperationKind,
+      operationId: r.operation_id as string,
+      attempt: r.attempt as number,
+      status: r.status as StackSetOperationRecordStatus,
+      statusReason: r.status_reason as string | null,
+      callerAccount: r.caller_account as string,
+      startedAt: r.started_at as string,
+      endedAt: r.ended_at as string | null,
+    }));
+  }
+
+  stackInstances(row: number): StackInstanceRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM stack_instance_status WHERE operation_row = ? ORDER BY account_id, region')
+      .all(row) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      accountId: r.account_id as string,
+      region: r.region as string,
+      status: r.status as string | null,
+      detailedStatus: r.detailed_status as StackInstanceDetailedStatus | null,
+      statusReason: r.status_reason as string | null,
+      observedAt: r.observed_at as string,
+      redacted: r.redacted === 1,
+    }));
   }
 
   close(): void {
