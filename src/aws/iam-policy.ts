@@ -29,6 +29,38 @@ export interface PolicyInputs {
   accountCheckRoleName?: string;
   /** The partition of the deployment's Regions (`partitionOf`): ARNs are written for it. Default `aws`. */
   partition?: string;
+  /** Some pack deploys by `engine: stackset`: the StackSets statement is added. */
+  stackSets?: boolean;
+}
+
+/** The stack set engine's calls (issue 16): service-managed stack sets, followed operation by operation. */
+export function stackSetStatements(partition = 'aws'): DescribedStatement[] {
+  return [
+    {
+      calledBy: 'packsmith',
+      why: "`engine: stackset`: create and update the service-managed stack set `packsmith-*`, add and update its stack instances stage by stage, and follow each operation to its end with each instance's status",
+      statement: {
+        Sid: 'StackSets',
+        Effect: 'Allow',
+        Action: [
+          'cloudformation:CreateStackInstances',
+          'cloudformation:CreateStackSet',
+          'cloudformation:DescribeStackInstance',
+          'cloudformation:DescribeStackSet',
+          'cloudformation:DescribeStackSetOperation',
+          'cloudformation:ListStackInstances',
+          'cloudformation:ListStackSetOperationResults',
+          'cloudformation:UpdateStackInstances',
+          'cloudformation:UpdateStackSet',
+        ],
+        Resource: [
+          `arn:${partition}:cloudformation:*:*:stackset/packsmith-*`,
+          `arn:${partition}:cloudformation:*:*:stackset-target/packsmith-*`,
+          `arn:${partition}:cloudformation:*::type/resource/AWS-Config-ConformancePack`,
+        ],
+      },
+    },
+  ];
 }
 
 const bucketArns = (partition: string, names: readonly string[]) =>
@@ -138,6 +170,7 @@ export function deployerStatements(inputs: PolicyInputs = {}): DescribedStatemen
       },
     },
   ];
+  if (inputs.stackSets) statements.push(...stackSetStatements(partition));
   if (inputs.accountCheckRoleName !== undefined || !inputs.templateBuckets) {
     const role = inputs.accountCheckRoleName ?? 'ACCOUNT-CHECK-ROLE';
     statements.push({
@@ -180,10 +213,18 @@ export const policyDocument = (statements: readonly DescribedStatement[]) => ({
 });
 
 /** Every action packsmith itself calls, per policy: what the IAM test compares with the recorded calls. */
-export function actionsCalledByPackSmith(): { deployer: string[]; accountCheck: string[] } {
+export function actionsCalledByPackSmith(): {
+  deployer: string[];
+  accountCheck: string[];
+  stackSet: string[];
+} {
   const actions = (list: DescribedStatement[]) =>
     [...new Set(list.filter((s) => s.calledBy === 'packsmith').flatMap((s) => s.statement.Action))].sort();
-  return { deployer: actions(deployerStatements()), accountCheck: actions(accountCheckStatements()) };
+  return {
+    deployer: actions(deployerStatements()),
+    accountCheck: actions(accountCheckStatements()),
+    stackSet: actions(stackSetStatements()),
+  };
 }
 
 /** The README section (between its markers). */
@@ -203,6 +244,10 @@ export function iamPolicyMarkdown(): string {
       (s) =>
         `- \`${s.statement.Sid}\`${s.calledBy === 'aws' ? ' (used by AWS during the put, not called by packsmith)' : ''}: ${s.why}.`,
     ),
+    '',
+    'Packs deployed by `engine: stackset` also need (`packsmith iam-policy` adds it when a pack does):',
+    '',
+    json(policyDocument(stackSetStatements())),
     '',
     'The account check role (`accountCheckRoleName`, only for `preflight --check-recorders`) exists in every',
     'target account, trusts the deploying account, and needs only:',

@@ -31,6 +31,7 @@ export async function runIamPolicy(options: IamPolicyCommandOptions): Promise<nu
     ...(deliveryBuckets.length ? { deliveryBuckets } : {}),
     ...(config.accountCheckRoleName ? { accountCheckRoleName: config.accountCheckRoleName } : {}),
     partition: partitionOf(config.regions[0]!).id,
+    stackSets: Object.values(config.packs).some((p) => p.engine === 'stackset'),
   }).filter((s) => s.statement.Sid !== 'DeliveryBuckets' || deliveryBuckets.length > 0);
   io.out(JSON.stringify(policyDocument(statements), null, 2));
   return 0;
