@@ -14,7 +14,7 @@ import { loadRepository } from '../authoring/repository.js';
 import type { ComposedPack } from '../authoring/model.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { buildRepository, type BuiltPack } from '../generator/build.js';
-import { deployConfigFileName, loadDeployConfig, type DeployConfig } from '../org/deploy-config.js';
+import { deployConfigFileName, engineOf, loadDeployConfig, type DeployConfig } from '../org/deploy-config.js';
 import { discoverOrganization, type OrgTree } from '../org/discover.js';
 import type { YamlSource } from '../source/yaml-source.js';
 import { defaultStatePath, openStatusStore, type StatusStore } from '../state/store.js';
@@ -190,7 +190,8 @@ export function desiredPacks(
     source: ctx.configSource,
     tree,
     built,
-    packs: ctx.packs,
+    // Packs of the stack set engine have no organization pack (app/stackset.ts).
+    packs: ctx.packs.filter((p) => engineOf(ctx.config.packs[p] ?? {}) === 'organization'),
     ...(catalog ? { catalog } : {}),
     packTemplate: (pack: ComposedPack) => {
       if (pack.template === undefined) {

@@ -38,6 +38,15 @@ import {
   type WarningSink,
 } from './plan.js';
 import { preflightFindings } from './preflight.js';
+import type { StackSetApplyResult } from '../rollout/stackset.js';
+import type { StackSetPlan } from '../rollout/stackset-plan.js';
+import {
+  deployStackSetPacks,
+  hasChanges,
+  planStackSetPacks,
+  stackSetPacksOf,
+  stackSetPlanLines,
+} from './stackset.js';
 
 export interface DeployRequest {
   /** `--plan`: apply exactly this saved plan. */
@@ -85,6 +94,8 @@ export type DeployOutcome =
       /** The status store's path as messages show it. */
       statePath: string;
       diagnostics: Diagnostic[];
+      /** Packs of `engine: stackset`: each stack set's rollout, stage by stage. */
+      stackSets: StackSetApplyResult[];
     };
 
 /** Thrown at a checkpoint before any put once the signal was received. */
@@ -127,12 +138,69 @@ export async function deploy(
     return await withCheckedRollout(selection, deps.connect, async (ctx) => {
       if (ctx.diagnostics.length > 0) warn(ctx.diagnostics);
       const prepared = await prepare(ctx, request, deps, warn);
+      const stackSetPlans = await prepareStackSets(ctx, request, deps, prepared.tree);
       const outcome = await apply(ctx, request, deps, prepared, warn);
-      return { ...outcome, diagnostics } as DeployOutcome;
+      if (outcome.kind === 'declined') return { ...outcome, diagnostics } as DeployOutcome;
+      const stackSets = await applyStackSets(ctx, request, deps, stackSetPlans);
+      if (stackSets === 'declined') return { kind: 'declined', plan: outcome.plan, diagnostics };
+      const nothingToDo = outcome.nothingToDo && stackSets.length === 0;
+      return { ...outcome, nothingToDo, stackSets, diagnostics } as DeployOutcome;
     });
   } catch (error) {
     if (error instanceof CancelledBeforeChange) return { kind: 'cancelled', diagnostics };
     throw error;
+  }
+}
+
+/** `engine: stackset` packs: planned against AWS now, shown before any confirmation. */
+async function prepareStackSets(
+  ctx: RolloutContext,
+  request: DeployRequest,
+  deps: RolloutDeps,
+  tree: OrgTree,
+): Promise<StackSetPlan[]> {
+  if (stackSetPacksOf(ctx).length === 0) return [];
+  if (request.planFile)
+    throw usage('--plan applies organization packs only; stack set packs are planned at deploy');
+  const built = await buildPacks(ctx);
+  const plans = await planStackSetPacks(ctx, built.built, tree);
+  checkpoint(deps.signal);
+  deps.onEvent?.({ kind: 'stack-set-plan', lines: plans.flatMap(stackSetPlanLines) });
+  return plans;
+}
+
+/** Confirmation, then each stack set stage by stage (a failed stage stops its stack set). */
+async function applyStackSets(
+  ctx: RolloutContext,
+  request: DeployRequest,
+  deps: RolloutDeps,
+  plans: readonly StackSetPlan[],
+): Promise<StackSetApplyResult[] | 'declined'> {
+  const changing = plans.filter(hasChanges);
+  if (changing.length === 0) return [];
+  const verb = request.resume ? 'Resume' : 'Deploy';
+  if (!(await deps.confirm(`${verb} ${changing.length} stack set(s) stage by stage as planned above?`)))
+    return 'declined';
+  if (deps.signal?.aborted) return [];
+  const built = await buildPacks(ctx);
+  const store = openStore(ctx, deps.openStore);
+  deps.onEvent?.({ kind: 'store-opened', statePath: shownStatePath(ctx) });
+  try {
+    return await deployStackSetPacks({
+      ctx,
+      built: built.built,
+      plans: changing,
+      store,
+      resume: request.resume === true,
+      follow: {
+        intervalMs: request.tracking.intervalMs,
+        timeoutMs: request.tracking.timeoutMs,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      },
+      onEvent: (pack, event) => deps.onEvent?.({ kind: 'stack-set', pack, event }),
+    });
+  } finally {
+    store.close();
   }
 }
 
@@ -208,7 +276,8 @@ async function apply(
   { plan, desired, tree }: Prepared,
   warn: WarningSink,
 ): Promise<
-  Omit<Extract<DeployOutcome, { kind: 'done' }>, 'diagnostics'> | { kind: 'declined'; plan: PlanDocument }
+  | Omit<Extract<DeployOutcome, { kind: 'done' }>, 'diagnostics' | 'stackSets'>
+  | { kind: 'declined'; plan: PlanDocument }
 > {
   checkCanRun(plan, request);
   const mode = modeOf(request.resume);

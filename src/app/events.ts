@@ -8,6 +8,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RegionEvent } from '../rollout/apply.js';
 import type { PreflightFinding } from '../rollout/preflight.js';
 import type { WaveEvent } from '../rollout/rollout.js';
+import type { StackSetEvent } from '../rollout/stackset.js';
 import type { StatusStore } from '../state/store.js';
 import type { PlanDocument } from './documents.js';
 
@@ -29,7 +30,11 @@ export type AppEvent =
   | { kind: 'lock-taken-over'; operation: string; pid: number | undefined; interrupted: number }
   | { kind: 'lock-lost'; message: string }
   | { kind: 'lock-not-released'; reason: string }
-  | { kind: 'rollout'; pack: string; event: RegionEvent | WaveEvent };
+  | { kind: 'rollout'; pack: string; event: RegionEvent | WaveEvent }
+  /** `engine: stackset`: the stack set plans about to be applied (before the confirmation), one line each. */
+  | { kind: 'stack-set-plan'; lines: string[] }
+  /** `engine: stackset`: an operation issued, followed, skipped. */
+  | { kind: 'stack-set'; pack: string; event: StackSetEvent };
 
 /** Who takes a lock, as shown to whoever finds it held: no secrets, just user, host and process. */
 export interface LockHolder {

@@ -37,6 +37,8 @@ import {
   type RolloutSelection,
 } from './context.js';
 import type { RolloutDeps } from './events.js';
+import { planStackSetPacks } from './stackset.js';
+import type { StackSetPlan } from '../rollout/stackset-plan.js';
 
 type PlannedRegion = PlanDocument['packs'][number]['regions'][number];
 
@@ -353,6 +355,8 @@ const short = (ids: readonly string[], max = 10) =>
 
 export interface PlanResult {
   plan: PlanDocument;
+  /** Packs deployed by `engine: stackset`: each stack set's plan, stage by stage. */
+  stackSets: StackSetPlan[];
   /** Warnings of the files (configuration, packs, waves). */
   diagnostics: Diagnostic[];
 }
@@ -376,6 +380,7 @@ export async function plan(
       (d) => diagnostics.push(...d),
       deps.now?.() ?? new Date(),
     );
-    return { plan: document, diagnostics };
+    const stackSets = await planStackSetPacks(ctx, built.built, tree);
+    return { plan: document, stackSets, diagnostics };
   });
 }

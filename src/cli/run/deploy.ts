@@ -4,6 +4,9 @@
  * (src/app/deploy.ts), and its outcome printed with the exit code.
  */
 import { deploy } from '../../app/deploy.js';
+import { stackSetResultLines } from '../../app/stackset.js';
+import type { StackSetApplyResult } from '../../rollout/stackset.js';
+import { printable } from '../../util/text.js';
 import { UsageError } from '../errors.js';
 import { processOutput } from '../output.js';
 import type { DeployCommandOptions } from '../options.js';
@@ -19,6 +22,21 @@ import {
   reportResults,
   trackingSettings,
 } from './rollout-runner.js';
+
+/** The stack sets' rollouts: each stage, and the failed accounts with AWS's reasons; 1 when one did not succeed. */
+function reportStackSets(
+  results: readonly StackSetApplyResult[],
+  io: ReturnType<typeof processOutput>,
+): number {
+  for (const line of results.flatMap(stackSetResultLines)) io.err(printable(line));
+  const failed = results.filter((r) => r.outcome !== 'succeeded');
+  if (failed.length === 0) return 0;
+  io.err(
+    `${failed.map((r) => r.stackSetName).join(', ')} stopped: later stages were not started. ` +
+      'Fix the failed accounts, then run `packsmith deploy --resume`.',
+  );
+  return 1;
+}
 
 export async function runDeploy(packs: string[], options: DeployCommandOptions): Promise<number> {
   const io = processOutput();
@@ -63,11 +81,12 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
       );
     }
     if (outcome.nothingToDo) return reportResults([], outcome.unchanged, options.format, io);
-    return reportResults(outcome.results, outcome.unchanged, options.format, io, {
+    const code = reportResults(outcome.results, outcome.unchanged, options.format, io, {
       ...(signal && outcome.interrupted ? { interrupted: signal } : {}),
       statePath: outcome.statePath,
       resumeWith: 'packsmith deploy --resume',
     });
+    return Math.max(code, reportStackSets(outcome.stackSets, io));
   } finally {
     stop.dispose();
   }

@@ -6,11 +6,13 @@ import type { PlanCommandOptions } from '../options.js';
 import { jsonDocument, processOutput } from '../output.js';
 import { planMarkdown } from '../../report/plan-markdown.js';
 import { formatPlan } from './planning.js';
+import { stackSetPlanLines } from '../../app/stackset.js';
+import { printable } from '../../util/text.js';
 import { connectFor, fromCore, printDiagnostics, selectionOf } from './rollout-context.js';
 
 export async function runPlan(packs: string[], options: PlanCommandOptions): Promise<number> {
   const io = processOutput();
-  const { plan, diagnostics } = await fromCore(io, () =>
+  const { plan, stackSets, diagnostics } = await fromCore(io, () =>
     planUseCase(selectionOf(packs, options), { connect: connectFor(options, io) }),
   );
   printDiagnostics(diagnostics, io);
@@ -23,6 +25,7 @@ export async function runPlan(packs: string[], options: PlanCommandOptions): Pro
   else if (options.format === 'markdown') io.out(planMarkdown(plan));
   else {
     io.out(formatPlan(plan, io));
+    for (const line of stackSets.flatMap(stackSetPlanLines)) io.out(printable(line));
     if (options.out)
       io.out(`Saved to ${options.out}: apply it with \`packsmith deploy --plan ${options.out}\`.`);
   }

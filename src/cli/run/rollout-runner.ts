@@ -24,6 +24,7 @@ import type { AppEvent, LockHolder } from '../../app/events.js';
 import { formatPlan } from './planning.js';
 import { formatFindings } from './preflight.js';
 import { printDiagnostics } from './rollout-context.js';
+import { printable } from '../../util/text.js';
 
 /** `--poll-interval` and `--timeout`, within their bounds. */
 export function trackingSettings(options: TrackingCommandOptions): { intervalMs: number; timeoutMs: number } {
@@ -218,6 +219,23 @@ export function progressFor(options: { quiet?: boolean; format: string }, io: Ou
       case 'rollout':
         if (progress) onRolloutEvent(progress, statePath, event.pack, event.event);
         break;
+      case 'stack-set-plan':
+        if (options.format !== 'json') for (const line of event.lines) io.err(printable(line));
+        break;
+      case 'stack-set': {
+        const e = event.event;
+        const text =
+          e.kind === 'operation'
+            ? `${event.pack}: stage ${e.stage}: ${e.operation} ${e.operationId}${e.reused ? ' (already issued: followed)' : ''}`
+            : e.kind === 'operation-status'
+              ? `${event.pack}: stage ${e.stage}: ${e.operationId} ${e.status}`
+              : e.kind === 'skipped'
+                ? `${event.pack}: stage ${e.stage}: ${e.operation} ${e.operationId} already succeeded`
+                : `${event.pack}: stack set ${e.stackSetName} created`;
+        if (progress) progress.log(printable(text));
+        else if (options.format !== 'json') io.err(printable(text));
+        break;
+      }
     }
   };
   return { onEvent, finish: () => progress?.finish() };
