@@ -144,6 +144,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       AWS_ENDPOINT_URL_ORGANIZATIONS: moto.endpoint,
       AWS_ENDPOINT_URL_STS: moto.endpoint,
       AWS_ENDPOINT_URL_S3: moto.endpoint,
+      // CloudFormation StackSets (the stack set engine) are moto's.
+      AWS_ENDPOINT_URL_CLOUDFORMATION: moto.endpoint,
       AWS_ENDPOINT_URL_CONFIG_SERVICE: emulator.endpoint,
       AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
