@@ -108,24 +108,37 @@ const parameters = (list: ReadonlyArray<{ ParameterKey?: string; ParameterValue?
       : [],
   );
 
+/** Every page of a list call, NextToken by NextToken. */
+async function eachPage<S>(
+  fetch: (token: string | undefined) => Promise<{ Summaries?: S[]; NextToken?: string }>,
+  visit: (summary: S) => void,
+): Promise<void> {
+  let token: string | undefined;
+  do {
+    const page = await fetch(token);
+    for (const s of page.Summaries ?? []) visit(s);
+    token = page.NextToken;
+  } while (token);
+}
+
 async function listInstances(
   cf: CloudFormationSender,
   name: string,
   callAs: 'SELF' | 'DELEGATED_ADMIN',
 ): Promise<ObservedInstance[]> {
   const byKey = new Map<string, ObservedInstance>();
-  let token: string | undefined;
-  do {
-    const page = await cf.send(
-      new ListStackInstancesCommand({
-        StackSetName: name,
-        CallAs: callAs,
-        NextToken: token,
-        MaxResults: 100,
-      }),
-    );
-    for (const s of page.Summaries ?? []) {
-      if (!s.Account || !s.Region) continue;
+  await eachPage(
+    (token) =>
+      cf.send(
+        new ListStackInstancesCommand({
+          StackSetName: name,
+          CallAs: callAs,
+          NextToken: token,
+          MaxResults: 100,
+        }),
+      ),
+    (s) => {
+      if (!s.Account || !s.Region) return;
       // One row per account and Region, the last listed winning.
       byKey.set(instanceKey(s.Account, s.Region), {
         account: s.Account,
@@ -136,9 +149,8 @@ async function listInstances(
           : {}),
         ...(s.StatusReason ? { statusReason: s.StatusReason } : {}),
       });
-    }
-    token = page.NextToken;
-  } while (token);
+    },
+  );
   return [...byKey.values()].sort((a, b) =>
     a.account === b.account ? (a.region < b.region ? -1 : 1) : a.account < b.account ? -1 : 1,
   );
@@ -474,19 +486,19 @@ async function operationInstances(
   regions: readonly string[],
 ): Promise<StackInstanceObservation[]> {
   const byKey = new Map<string, StackInstanceObservation>();
-  let token: string | undefined;
-  do {
-    const page = await cf.send(
-      new ListStackSetOperationResultsCommand({
-        StackSetName: name,
-        OperationId: operationId,
-        CallAs: callAs,
-        NextToken: token,
-        MaxResults: 100,
-      }),
-    );
-    for (const s of page.Summaries ?? []) {
-      if (!s.Account || !s.Region) continue;
+  await eachPage(
+    (token) =>
+      cf.send(
+        new ListStackSetOperationResultsCommand({
+          StackSetName: name,
+          OperationId: operationId,
+          CallAs: callAs,
+          NextToken: token,
+          MaxResults: 100,
+        }),
+      ),
+    (s) => {
+      if (!s.Account || !s.Region) return;
       byKey.set(instanceKey(s.Account, s.Region), {
         accountId: s.Account,
         region: s.Region,
@@ -494,9 +506,8 @@ async function operationInstances(
         detailedStatus: s.Status ?? null,
         statusReason: s.StatusReason ?? null,
       });
-    }
-    token = page.NextToken;
-  } while (token);
+    },
+  );
   const wanted = new Set(stage.accounts.flatMap((a) => regions.map((r) => instanceKey(a, r))));
   if ([...wanted].some((k) => !byKey.has(k))) {
     for (const i of await listInstances(cf, name, callAs)) {
