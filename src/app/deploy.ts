@@ -185,23 +185,45 @@ async function applyStackSets(
   const built = await buildPacks(ctx);
   const store = openStore(ctx, deps.openStore);
   deps.onEvent?.({ kind: 'store-opened', statePath: shownStatePath(ctx) });
+  const controller = followSignal(deps.signal);
+  const results: StackSetApplyResult[] = [];
   try {
-    return await deployStackSetPacks({
-      ctx,
-      built: built.built,
-      plans: changing,
-      store,
-      resume: request.resume === true,
-      follow: {
-        intervalMs: request.tracking.intervalMs,
-        timeoutMs: request.tracking.timeoutMs,
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      },
-      onEvent: (pack, event) => deps.onEvent?.({ kind: 'stack-set', pack, event }),
-    });
+    for (const plan of changing) {
+      if (controller.signal.aborted) break;
+      // The same deploy lock as organization packs, under the stack set's name.
+      const lock = await lockPack(
+        ctx,
+        { pack: plan.pack, orgPackName: plan.stackSetName },
+        request.resume ? 'deploy --resume' : 'deploy',
+        request.lockWaitSeconds,
+        deps,
+        store,
+      );
+      const done = await holdingLock(
+        lock,
+        controller,
+        (e) => deps.onEvent?.(e),
+        () =>
+          deployStackSetPacks({
+            ctx,
+            built: built.built,
+            plans: [plan],
+            store,
+            resume: request.resume === true,
+            follow: {
+              intervalMs: request.tracking.intervalMs,
+              timeoutMs: request.tracking.timeoutMs,
+              signal: controller.signal,
+            },
+            onEvent: (pack, event) => deps.onEvent?.({ kind: 'stack-set', pack, event }),
+          }),
+      );
+      results.push(...done);
+    }
   } finally {
     store.close();
   }
+  return results;
 }
 
 interface Prepared {

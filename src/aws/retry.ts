@@ -32,6 +32,19 @@ export const trustedAccessPropagationRetry: RetryPolicy = {
   maxDelayMs: 10_000,
 };
 
+/**
+ * CloudFormation StackSets run one operation at a time per stack set (unless managed execution):
+ * another operation, such as an automatic deployment to a joining account, answers
+ * `OperationInProgressException` ([CFN:CreateStackInstances] errors). packsmith's choice: retry
+ * for 10 minutes, a stage waits its turn rather than failing.
+ */
+export const stackSetOperationInProgressRetry: RetryPolicy = {
+  codes: ['OperationInProgressException'],
+  maxElapsedMs: 10 * 60_000,
+  baseDelayMs: 5_000,
+  maxDelayMs: 30_000,
+};
+
 export interface RetryHooks {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;

@@ -26,7 +26,13 @@ import {
   UpdateStackSetCommand,
   type CloudFormationClient,
 } from '@aws-sdk/client-cloudformation';
-import { awsErrorName, defaultSleep } from '../aws/retry.js';
+import {
+  awsErrorName,
+  defaultSleep,
+  stackSetOperationInProgressRetry,
+  withRetries,
+  type RetryHooks,
+} from '../aws/retry.js';
 import { failedStackInstanceStatuses, terminalStackSetOperationStatuses } from '../facts/enums.js';
 import { stackSetLimits } from '../facts/limits.js';
 import type {
@@ -238,6 +244,8 @@ export interface ApplyStackSetInput {
   follow: FollowSettings;
   /** Skip operations the store shows SUCCEEDED for this run; reissue (same id) those not finished. */
   resume?: boolean;
+  /** Waits of the OperationInProgressException retries (tests make them instant). */
+  retry?: RetryHooks;
   onEvent?: (event: StackSetEvent) => void;
 }
 
@@ -383,7 +391,9 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
       let reused = false;
       try {
         // AWS uses the OperationId given; an endpoint that answers with another id is followed by that one.
-        followed = (await op.send(operationId)) ?? operationId;
+        followed =
+          (await withRetries(() => op.send(operationId), [stackSetOperationInProgressRetry], input.retry)) ??
+          operationId;
       } catch (error) {
         if (awsErrorName(error) !== 'OperationIdAlreadyExistsException') {
           if (row !== undefined) store?.updateStackSetOperation(row, 'FAILED', errorText(error));

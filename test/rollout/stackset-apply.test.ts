@@ -19,7 +19,10 @@ function scriptedCloudFormation(options: {
   polls?: number;
   failedInstances?: Array<{ Account: string; Region: string; Status: string; StatusReason: string }>;
   existing?: Set<string>;
+  /** Operations refused with OperationInProgressException before one is accepted. */
+  busy?: number;
 }) {
+  let busy = options.busy ?? 0;
   const sent: Sent[] = [];
   const described = new Map<string, number>();
   const cf = {
@@ -31,6 +34,10 @@ function scriptedCloudFormation(options: {
         case 'UpdateStackSet':
         case 'CreateStackInstances':
         case 'UpdateStackInstances':
+          if (busy > 0) {
+            busy -= 1;
+            throw Object.assign(new Error('another operation'), { name: 'OperationInProgressException' });
+          }
           if (id && options.existing?.has(id)) {
             throw Object.assign(new Error('already exists'), { name: 'OperationIdAlreadyExistsException' });
           }
@@ -200,5 +207,22 @@ describe('[16] staged stack set apply', () => {
         .every((s) => s.input.OperationId === id),
     ).toBe(true);
     store.close();
+  });
+
+  it('another operation in progress (an automatic deployment): the stage waits its turn and goes on', async () => {
+    const { cf, sent } = scriptedCloudFormation({ busy: 2 });
+    const waits: number[] = [];
+    const result = await applyStackSet({
+      cf,
+      plan: plan([stage(0, 'canary')]),
+      callerAccount: '111122223333',
+      follow,
+      retry: { sleep: async () => undefined, onRetry: (r) => waits.push(r.attempt) },
+    });
+    expect(result.outcome).toBe('succeeded');
+    expect(waits).toEqual([1, 2]);
+    // The same OperationId each time: AWS had accepted none of them.
+    const ids = new Set(sent.filter((s) => s.command === 'UpdateStackSet').map((s) => s.input.OperationId));
+    expect(ids.size).toBe(1);
   });
 });
