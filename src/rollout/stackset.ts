@@ -52,6 +52,9 @@ import type {
 
 type CloudFormationSender = Pick<CloudFormationClient, 'send'>;
 
+/** packsmith's bound on the attempts of one stage's operation within one rollout. */
+const maxAttempts = 100;
+
 const instanceKey = (account: string, region: string) => `${account}/${region}`;
 
 /**
@@ -374,32 +377,59 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
       }
       // A failed or stopped attempt is retried under a new id; an unfinished one under its own.
       const unfinished = last && !['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT'].includes(last.status);
-      const attempt = last ? (unfinished ? last.attempt : last.attempt + 1) : 1;
-      const operationId = operationIdOf(runKey, stage.index, op.kind, attempt);
-      const row = store?.startStackSetOperation({
-        pack: plan.pack,
-        stackSetName: name,
-        runKey,
-        stage: stage.name,
-        stageIndex: stage.index,
-        kind: op.kind,
-        operationId,
-        attempt,
-        callerAccount: input.callerAccount,
-      });
-      let followed = operationId;
+      let attempt = last ? (unfinished ? last.attempt : last.attempt + 1) : 1;
+      let row: number | undefined;
+      let followed: string;
       let reused = false;
-      try {
-        // AWS uses the OperationId given; an endpoint that answers with another id is followed by that one.
-        followed =
-          (await withRetries(() => op.send(operationId), [stackSetOperationInProgressRetry], input.retry)) ??
-          operationId;
-      } catch (error) {
-        if (awsErrorName(error) !== 'OperationIdAlreadyExistsException') {
-          if (row !== undefined) store?.updateStackSetOperation(row, 'FAILED', errorText(error));
-          throw error;
+      for (;;) {
+        const operationId = operationIdOf(runKey, stage.index, op.kind, attempt);
+        row = store?.startStackSetOperation({
+          pack: plan.pack,
+          stackSetName: name,
+          runKey,
+          stage: stage.name,
+          stageIndex: stage.index,
+          kind: op.kind,
+          operationId,
+          attempt,
+          callerAccount: input.callerAccount,
+        });
+        try {
+          // AWS uses the OperationId given; an endpoint that answers with another id is followed by that one.
+          followed =
+            (await withRetries(
+              () => op.send(operationId),
+              [stackSetOperationInProgressRetry],
+              input.retry,
+            )) ?? operationId;
+          break;
+        } catch (error) {
+          if (awsErrorName(error) !== 'OperationIdAlreadyExistsException') {
+            if (row !== undefined) store?.updateStackSetOperation(row, 'FAILED', errorText(error));
+            throw error;
+          }
         }
+        // Issued before (a killed run, or a run on another machine whose store this one lacks):
+        // followed, unless it already ended without success, when this is the next attempt.
+        const earlierStatus = (
+          await cf.send(
+            new DescribeStackSetOperationCommand({
+              StackSetName: name,
+              OperationId: operationId,
+              CallAs: callAs,
+            }),
+          )
+        ).StackSetOperation?.Status;
+        if (earlierStatus === 'FAILED' || earlierStatus === 'STOPPED') {
+          if (row !== undefined) store?.updateStackSetOperation(row, earlierStatus, 'an earlier attempt');
+          attempt += 1;
+          if (attempt > maxAttempts)
+            throw new Error(`stage ${stage.name}: ${maxAttempts} attempts of ${op.kind} already failed`);
+          continue;
+        }
+        followed = operationId;
         reused = true;
+        break;
       }
       emit({ kind: 'operation', stage: stage.name, operation: op.kind, operationId: followed, reused });
       if (row !== undefined) store?.updateStackSetOperation(row, 'RUNNING');

@@ -21,6 +21,8 @@ function scriptedCloudFormation(options: {
   existing?: Set<string>;
   /** Operations refused with OperationInProgressException before one is accepted. */
   busy?: number;
+  /** Operations issued by an earlier run, with how they ended. */
+  earlier?: Record<string, 'SUCCEEDED' | 'FAILED'>;
 }) {
   let busy = options.busy ?? 0;
   const sent: Sent[] = [];
@@ -38,11 +40,13 @@ function scriptedCloudFormation(options: {
             busy -= 1;
             throw Object.assign(new Error('another operation'), { name: 'OperationInProgressException' });
           }
-          if (id && options.existing?.has(id)) {
+          if (id && (options.existing?.has(id) || options.earlier?.[id])) {
             throw Object.assign(new Error('already exists'), { name: 'OperationIdAlreadyExistsException' });
           }
           return { OperationId: id };
         case 'DescribeStackSetOperation': {
+          const before = options.earlier?.[id!];
+          if (before) return { StackSetOperation: { OperationId: id, Status: before } };
           const n = (described.get(id!) ?? 0) + 1;
           described.set(id!, n);
           const status = n <= (options.polls ?? 2) ? 'RUNNING' : (options.end?.(id!) ?? 'SUCCEEDED');
@@ -224,5 +228,22 @@ describe('[16] staged stack set apply', () => {
     // The same OperationId each time: AWS had accepted none of them.
     const ids = new Set(sent.filter((s) => s.command === 'UpdateStackSet').map((s) => s.input.OperationId));
     expect(ids.size).toBe(1);
+  });
+
+  it('without the store (another machine): an OperationId that already FAILED is not followed again, the next attempt is issued', async () => {
+    const p = plan([stage(0, 'canary')]);
+    const probe = scriptedCloudFormation({});
+    const { runKey } = await applyStackSet({ cf: probe.cf, plan: p, callerAccount: '111122223333', follow });
+    const first = operationIdOf(runKey, 0, 'update-stack-set', 1);
+    const { cf, sent } = scriptedCloudFormation({ earlier: { [first]: 'FAILED' } });
+    const result = await applyStackSet({ cf, plan: p, callerAccount: '111122223333', follow });
+    expect(result.outcome).toBe('succeeded');
+    expect(sent.filter((s) => s.command === 'UpdateStackSet').map((s) => s.input.OperationId)).toEqual([
+      first,
+      operationIdOf(runKey, 0, 'update-stack-set', 2),
+    ]);
+    expect(result.stages[0]!.operations[0]!.operationId).toBe(
+      operationIdOf(runKey, 0, 'update-stack-set', 2),
+    );
   });
 });
