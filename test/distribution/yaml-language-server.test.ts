@@ -78,6 +78,12 @@ describe('yaml-language-server in a repository made by packsmith init', () => {
       'kind: rule\nname: broken\nsource:\n  managed: S3_BUCKET_VERSIONING_ENABLED\nevaluationModes: [SOMETIMES]\n',
     );
 
+    // The repository configuration, mapped to its own schema by the same settings.
+    writeFileSync(
+      join(root, 'packsmith.config.yaml'),
+      'checks:\n  PS101:\n    severity: warning\n    reason: kept for the legacy packs\n',
+    );
+
     const settings = JSON.parse(readFileSync(join(root, '.vscode', 'settings.json'), 'utf8')) as Record<
       string,
       unknown
@@ -114,6 +120,7 @@ describe('yaml-language-server in a repository made by packsmith init', () => {
       ruleFile,
       'packs/a/b/c/moved.yaml',
       'packs/a/b/c/broken.yaml',
+      'packsmith.config.yaml',
     ]) {
       open(file);
     }
@@ -131,15 +138,17 @@ describe('yaml-language-server in a repository made by packsmith init', () => {
     expect(Object.values(settings['yaml.schemas']).flat()).toContain('packs/**/*.yaml');
   });
 
-  it.each(['packs/baseline.yaml', 'rule block (packs/rules/)', 'packs/a/b/c/moved.yaml'])(
-    'loads the schema of %s',
-    async (label) => {
-      const file = label.startsWith('rule block') ? ruleFile : label;
-      const diagnostics = await client.diagnosticsFor(uri(file), () => true);
-      expect(schemaProblems(diagnostics)).toEqual([]);
-      expect(diagnostics).toEqual([]);
-    },
-  );
+  it.each([
+    'packs/baseline.yaml',
+    'rule block (packs/rules/)',
+    'packs/a/b/c/moved.yaml',
+    'packsmith.config.yaml',
+  ])('loads the schema of %s', async (label) => {
+    const file = label.startsWith('rule block') ? ruleFile : label;
+    const diagnostics = await client.diagnosticsFor(uri(file), () => true);
+    expect(schemaProblems(diagnostics)).toEqual([]);
+    expect(diagnostics).toEqual([]);
+  });
 
   it('reports a schema error (the schema is applied, not just found)', async () => {
     const diagnostics = await client.diagnosticsFor(uri('packs/a/b/c/broken.yaml'), (d) => d.length > 0);
@@ -176,6 +185,14 @@ describe('yaml-language-server in a repository made by packsmith init', () => {
       key: 'resourceTypes',
       indent: '  ',
       description: () => schema('rule').properties.scope!.properties!.resourceTypes!.description,
+    },
+    {
+      file: 'packsmith.config.yaml',
+      key: 'reason',
+      indent: '    ',
+      description: () =>
+        JSON.parse(readFileSync(join(root, '.packsmith', 'schemas', 'config.schema.json'), 'utf8')).properties
+          .checks.patternProperties['^(PS[0-9]{3}|[EWI][0-9]{4})$'].properties.reason.description as string,
     },
     {
       file: 'packs/baseline.yaml',
