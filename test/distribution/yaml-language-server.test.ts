@@ -115,13 +115,12 @@ describe('yaml-language-server in a repository made by packsmith init', () => {
     const yaml = nested(settings).yaml ?? {};
     client.settings = { yaml: { ...yaml, validate: true, hover: true, schemaStore: { enable: false } } };
     client.notify('workspace/didChangeConfiguration', { settings: client.settings });
-    for (const file of [
-      'packs/baseline.yaml',
-      ruleFile,
-      'packs/a/b/c/moved.yaml',
-      'packs/a/b/c/broken.yaml',
-      'packsmith.config.yaml',
-    ]) {
+    // The server validates a document on open without waiting for its settings: the file with an
+    // error goes first, and its error (which only the mapped schema finds) says the settings apply.
+    // The files after it are then validated with the settings, never before them.
+    open('packs/a/b/c/broken.yaml');
+    await client.diagnosticsFor(uri('packs/a/b/c/broken.yaml'), (d) => d.length > 0, 20_000);
+    for (const file of ['packs/baseline.yaml', ruleFile, 'packs/a/b/c/moved.yaml', 'packsmith.config.yaml']) {
       open(file);
     }
   }, 60_000);
