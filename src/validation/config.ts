@@ -14,16 +14,31 @@ import { literalUnion } from '../util/typebox.js';
 
 export const CheckSettingSchema = Type.Object(
   {
-    severity: Type.Optional(literalUnion(['error', 'warning', 'info'] as const)),
-    enabled: Type.Optional(Type.Boolean()),
+    severity: Type.Optional(
+      literalUnion(
+        ['error', 'warning', 'info'] as const,
+        'Severity of its findings in this repository: error (fails validate and build), warning or info.',
+      ),
+    ),
+    enabled: Type.Optional(
+      Type.Boolean({ description: 'false: the check does not run here (default true).' }),
+    ),
     reason: Type.String({ minLength: 3, description: 'Why this check is changed: shown in every report.' }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description: 'What changes for this check (`severity` or `enabled`), and why (`reason`).',
+  },
 );
 
 export const ConfigSchema = Type.Object(
   {
-    $schema: Type.Optional(Type.String()),
+    $schema: Type.Optional(
+      Type.String({
+        description:
+          'Path or URL of the JSON Schema an editor checks this file with (e.g. .packsmith/schemas/config.schema.json); packsmith ignores it.',
+      }),
+    ),
     checks: Type.Optional(
       Type.Record(Type.String({ pattern: '^(PS[0-9]{3}|[EWI][0-9]{4})$' }), CheckSettingSchema, {
         description: 'Settings by check id: packsmith checks (PS…) and cfn-lint rules (E…, W…, I…).',
