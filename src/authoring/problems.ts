@@ -39,6 +39,14 @@ export const authoringChecks = {
         'Whatever a pack names is shipped to every account, so packsmith reads only regular files inside the pack repository, each within a size that fits its purpose (a template over 300 KB cannot be deployed).',
       fix: 'Keep the file inside the repository as a regular file within the size limit the message gives.',
     },
+    'unknown-check-id': {
+      id: 'PS104',
+      severity: 'error',
+      summary: 'packsmith.config.yaml sets a packsmith check id that does not exist.',
+      rationale:
+        'A setting for a check that does not exist changes nothing: a mistyped id leaves the check it meant at its default severity, silently.',
+      fix: 'Correct the id (docs/checks.md lists every check), or remove the setting.',
+    },
     'unknown-block': {
       id: 'PS110',
       severity: 'error',

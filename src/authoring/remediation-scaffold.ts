@@ -233,12 +233,13 @@ export function remediationBlockYaml(options: {
   name: string;
   ruleBlock: string;
   proposal: RunbookProposal;
-  schemaPath: string;
+  /** Without it the file has no `$schema` line (the editor mapping gives the schema). */
+  schemaPath?: string;
 }): string {
   const { runbook, resourceIdParameter, resourceIdConfirmed, resourceType } = options.proposal;
   const role = runbook.assumeRoleParameter ?? 'AutomationAssumeRole';
   const lines = [
-    `# yaml-language-server: $schema=${options.schemaPath}`,
+    ...(options.schemaPath === undefined ? [] : [`# yaml-language-server: $schema=${options.schemaPath}`]),
     'kind: remediation',
     `name: ${yamlString(options.name)}`,
     `rule: ${yamlString(options.ruleBlock)}`,
@@ -314,7 +315,13 @@ const blockNameMax = 128;
 export function planAddRemediation(
   repo: Repository,
   ruleArg: string,
-  options: { runbook?: string; pack?: string; name?: string; schemaPath: (fileDir: string) => string },
+  options: {
+    runbook?: string;
+    pack?: string;
+    name?: string;
+    /** The `$schema` path of a file in `fileDir`, or undefined for none. */
+    schemaPath: (fileDir: string) => string | undefined;
+  },
 ): RemediationPlan {
   const { name: ruleName, block } = findRuleBlock(repo, ruleArg);
   const managed = 'managed' in block.value.source ? block.value.source.managed : undefined;
@@ -377,11 +384,12 @@ export function planAddRemediation(
     );
   }
   const path = join(repo.packsDir, 'remediations', `${name}.yaml`);
+  const schemaPath = options.schemaPath(dirname(path));
   const text = remediationBlockYaml({
     name,
     ruleBlock: ruleName,
     proposal: chosen,
-    schemaPath: options.schemaPath(dirname(path)),
+    ...(schemaPath === undefined ? {} : { schemaPath }),
   });
 
   const packChoice = choosePack(repo, ruleName, options.pack);

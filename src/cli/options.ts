@@ -71,7 +71,7 @@ export interface UnlockCommandOptions extends RolloutCommandOptions {
 }
 
 export interface ValidateCommandOptions {
-  format: 'text' | 'json' | 'sarif' | 'junit' | 'github';
+  format: 'text' | 'json' | 'sarif' | 'junit' | 'github' | 'markdown';
   strict?: boolean;
   inline?: boolean;
   cfnLint: 'auto' | 'require' | 'off';
@@ -79,6 +79,8 @@ export interface ValidateCommandOptions {
   cache: boolean;
   config?: string;
   output?: string;
+  /** Also append the Markdown summary to this file (GitHub's $GITHUB_STEP_SUMMARY). */
+  summary?: string;
   sarifRoot?: string;
   quiet?: boolean;
   /** Regions the packs are meant for (PS230). */

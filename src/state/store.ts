@@ -15,8 +15,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import type { Database as SqliteDatabase, Statement, Transaction } from 'better-sqlite3';
 import {
   organizationResourceStatuses,
   stackInstanceDetailedStatuses,
@@ -26,6 +24,7 @@ import {
 } from '../facts/enums.js';
 import { redactOptional, redactSecrets } from './redact.js';
 import { migrate, readableVersion } from './schema.js';
+import { openSqlite, type SqlDatabase, type SqlStatement, type SqliteBackend } from './sqlite.js';
 
 export { StatusStoreSchemaError, latestSchemaVersion } from './schema.js';
 
@@ -329,36 +328,34 @@ function validateStart(input: StartDeploymentInput): void {
 
 class SqliteStatusStore implements StatusStore {
   readonly schemaVersion: number;
-  private readonly db: SqliteDatabase;
-  private readonly insertDeployment: Statement;
-  private readonly selectDeployment: Statement<[number]>;
-  private readonly updateFinish: Statement;
-  private readonly selectCurrentForDeployment: Statement<[number]>;
-  private readonly insertTransition: Statement;
-  private readonly upsertStatus: Statement;
-  private readonly selectTransitions: Statement<[number]>;
-  private readonly selectTransitionsForAccount: Statement<[number, string]>;
-  private readonly selectCurrent: Statement;
-  private readonly selectHistory: Statement;
-  private readonly poll: Transaction<
-    (id: number, observations: readonly AccountObservation[], at: string) => PollResult
-  >;
+  private readonly db: SqlDatabase;
+  private readonly insertDeployment: SqlStatement;
+  private readonly selectDeployment: SqlStatement;
+  private readonly updateFinish: SqlStatement;
+  private readonly selectCurrentForDeployment: SqlStatement;
+  private readonly insertTransition: SqlStatement;
+  private readonly upsertStatus: SqlStatement;
+  private readonly selectTransitions: SqlStatement;
+  private readonly selectTransitionsForAccount: SqlStatement;
+  private readonly selectCurrent: SqlStatement;
+  private readonly selectHistory: SqlStatement;
 
   constructor(
     readonly path: string,
     readonly: boolean,
+    backend: SqliteBackend | undefined,
   ) {
     if (!readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = readonly ? new Database(path, { readonly: true, fileMustExist: true }) : new Database(path);
+    this.db = openSqlite(path, { readonly }, backend);
     try {
-      this.db.pragma('busy_timeout = 5000');
+      this.db.exec('PRAGMA busy_timeout = 5000');
       if (readonly) {
         this.schemaVersion = readableVersion(this.db, path);
         if (this.schemaVersion === 0) throw new StatusStoreError(`${path} holds no status history yet`);
       } else {
-        this.db.pragma('journal_mode = WAL');
-        this.db.pragma('synchronous = FULL');
-        this.db.pragma('foreign_keys = ON');
+        this.db.exec('PRAGMA journal_mode = WAL');
+        this.db.exec('PRAGMA synchronous = FULL');
+        this.db.exec('PRAGMA foreign_keys = ON');
         this.schemaVersion = migrate(this.db, path);
       }
     } catch (error) {
@@ -415,9 +412,6 @@ class SqliteStatusStore implements StatusStore {
     this.selectHistory = db.prepare(
       `SELECT * FROM deployments WHERE (@pack IS NULL OR pack = @pack) ORDER BY id DESC LIMIT @limit`,
     );
-    this.poll = db.transaction((id: number, observations: readonly AccountObservation[], at: string) =>
-      this.recordPoll(id, observations, at),
-    );
   }
 
   startDeployment(input: StartDeploymentInput): number {
@@ -453,7 +447,8 @@ class SqliteStatusStore implements StatusStore {
     observations: readonly AccountObservation[],
     observedAt: Date = new Date(),
   ): PollResult {
-    return this.poll.immediate(deploymentId, observations, validDate(observedAt, 'observedAt'));
+    const at = validDate(observedAt, 'observedAt');
+    return this.db.immediate(() => this.recordPoll(deploymentId, observations, at));
   }
 
   private recordPoll(
@@ -506,7 +501,9 @@ class SqliteStatusStore implements StatusStore {
 
   finishDeployment(id: number, outcome: DeploymentOutcome, endedAt: Date = new Date()): void {
     if (!outcomes.includes(outcome)) throw new StatusStoreError(`unknown outcome: ${String(outcome)}`);
-    const changed = this.updateFinish.run({ id, outcome, endedAt: validDate(endedAt, 'endedAt') }).changes;
+    const changed = Number(
+      this.updateFinish.run({ id, outcome, endedAt: validDate(endedAt, 'endedAt') }).changes,
+    );
     if (changed === 1) return;
     const row = this.selectDeployment.get(id) as DeploymentRow | undefined;
     throw new StatusStoreError(
@@ -518,7 +515,7 @@ class SqliteStatusStore implements StatusStore {
 
   interruptUnfinished(orgPackName: string, endedAt: Date = new Date()): number[] {
     const at = validDate(endedAt, 'endedAt');
-    const close = this.db.transaction(() => {
+    return this.db.immediate(() => {
       const ids = (
         this.db
           .prepare('SELECT id FROM deployments WHERE org_pack_name = ? AND ended_at IS NULL ORDER BY id')
@@ -527,7 +524,6 @@ class SqliteStatusStore implements StatusStore {
       for (const id of ids) this.updateFinish.run({ id, outcome: 'interrupted', endedAt: at });
       return ids;
     });
-    return close.immediate();
   }
 
   currentStatuses(filter: { pack?: string; region?: string; account?: string } = {}): AccountStatusRecord[] {
@@ -619,7 +615,7 @@ class SqliteStatusStore implements StatusStore {
          detailed_status = excluded.detailed_status, status_reason = excluded.status_reason,
          observed_at = excluded.observed_at, redacted = excluded.redacted`,
     );
-    this.db.transaction(() => {
+    this.db.immediate(() => {
       for (const i of instances) {
         const reason = redactOptional(i.statusReason);
         const detailed = (stackInstanceDetailedStatuses as readonly string[]).includes(i.detailedStatus ?? '')
@@ -636,7 +632,7 @@ class SqliteStatusStore implements StatusStore {
           redacted: reason.redacted ? 1 : 0,
         });
       }
-    })();
+    });
   }
 
   stackSetOperations(filter: { pack: string; runKey?: string }): StackSetOperationRecord[] {
@@ -692,6 +688,9 @@ class SqliteStatusStore implements StatusStore {
  * opened read-only (so a read-only file, or one another process holds a write lock on, can be read),
  * never created, migrated or switched to WAL; its schema version is checked but not changed.
  */
-export function openStatusStore(path: string, options: { readonly?: boolean } = {}): StatusStore {
-  return new SqliteStatusStore(path, options.readonly === true);
+export function openStatusStore(
+  path: string,
+  options: { readonly?: boolean; backend?: SqliteBackend } = {},
+): StatusStore {
+  return new SqliteStatusStore(path, options.readonly === true, options.backend);
 }

@@ -13,12 +13,12 @@ import {
   type RunbookProposal,
 } from '../../authoring/remediation-scaffold.js';
 import type { AddRemediationOutput } from '../../report/schemas/scaffold.js';
-import { addRemediationToManifest, schemaReference } from '../../authoring/scaffold.js';
+import { addRemediationToManifest } from '../../authoring/scaffold.js';
 import { displayPath } from '../../util/paths.js';
 import { printable } from '../../util/text.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
-import { editorSchemasDir, replaceFile } from './add-rule.js';
+import { editorSchemaPath, replaceFile } from './add-rule.js';
 
 export interface AddRemediationOptions {
   pack?: string;
@@ -47,14 +47,13 @@ export async function runAddRemediation(rule: string, options: AddRemediationOpt
     throw new UsageError(`--root ${options.root}: not a directory`);
   }
   const repo = await loadRepository(root);
-  const schemasDir = editorSchemasDir(root);
   let plan;
   try {
     plan = planAddRemediation(repo, rule, {
       ...(options.runbook !== undefined ? { runbook: options.runbook } : {}),
       ...(options.pack !== undefined ? { pack: options.pack } : {}),
       ...(options.name !== undefined ? { name: options.name } : {}),
-      schemaPath: (fileDir) => schemaReference(fileDir, schemasDir, 'remediation'),
+      schemaPath: (fileDir) => editorSchemaPath(root, fileDir, 'remediation'),
     });
   } catch (error) {
     if (error instanceof AddRemediationError) {
