@@ -17,6 +17,7 @@ import {
   type RolloutSelection,
 } from './context.js';
 import type { RolloutDeps } from './events.js';
+import { stackSetPacksOf } from './stackset.js';
 
 export interface PreflightSettings {
   checkRecorders?: { roleName: string; concurrency: number };
@@ -24,7 +25,7 @@ export interface PreflightSettings {
 
 /** Every preflight problem at once: the AWS side (src/rollout/preflight.ts) and each template's validation. */
 export async function preflightFindings(
-  ctx: Pick<RolloutContext, 'aws' | 'config' | 'regions'>,
+  ctx: Pick<RolloutContext, 'aws' | 'config' | 'regions' | 'packs'>,
   desired: readonly DesiredPack[],
   tree: OrgTree,
   settings: PreflightSettings = {},
@@ -76,6 +77,7 @@ export async function preflightFindings(
       config: { ...ctx.config, regions: ctx.regions },
       packs,
       tree,
+      stackSetPacks: stackSetPacksOf(ctx),
       ...(checker
         ? { checkRecorders: { roleName: checker.roleName, concurrency: checker.concurrency } }
         : {}),

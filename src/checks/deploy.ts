@@ -280,6 +280,15 @@ export const deployChecks = define({
       'packsmith uploads templates with ExpectedBucketOwner = deployingAccount, so that a bucket of the same name in another account never receives them.',
     fix: 'Use a bucket owned by `deployingAccount` and allow the deploying credentials to read and write it.',
   },
+  'preflight-stacksets-trusted-access': {
+    id: 'PS545',
+    severity: 'error',
+    summary:
+      'A pack deploys by `engine: stackset`, and trusted access for CloudFormation StackSets is not enabled in the organization.',
+    rationale:
+      'Service-managed stack sets need trusted access for member.org.stacksets.cloudformation.amazonaws.com (prior-art §1.3); without it CreateStackSet with PermissionModel SERVICE_MANAGED fails.',
+    fix: 'From the management account: activate trusted access with AWS Organizations in the CloudFormation StackSets console (or ActivateOrganizationsAccess), then run preflight again.',
+  },
   'preflight-no-recorder': {
     id: 'PS540',
     severity: 'error',

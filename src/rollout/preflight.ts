@@ -98,6 +98,8 @@ export interface PreflightInput {
   tree?: OrgTree;
   /** Check recorders in every included account, through this role; default concurrency 8. */
   checkRecorders?: { roleName: string; concurrency?: number };
+  /** Packs deployed by `engine: stackset` (their prerequisites are checked too). */
+  stackSetPacks?: readonly string[];
 }
 
 type Sender<C extends { send: unknown }> = Pick<C, 'send'>;
@@ -251,7 +253,7 @@ async function organizationChecks(input: PreflightInput, aws: PreflightAws): Pro
   const isManagement = org ? org.managementAccountId === config.deployingAccount : undefined;
   const [role, trusted] = await Promise.all([
     roleChecks(config, org, isManagement, aws),
-    trustedAccessChecks(config, aws),
+    trustedAccessChecks(config, aws, input.stackSetPacks ?? []),
   ]);
   return [...out, ...role, ...trusted];
 }
@@ -337,7 +339,14 @@ async function listDelegatedAdmins(aws: PreflightAws): Promise<string[]> {
   return admins.map((a) => a.Id).filter((id): id is string => !!id);
 }
 
-async function trustedAccessChecks(config: DeployConfig, aws: PreflightAws): Promise<PreflightFinding[]> {
+/** The service principal of CloudFormation StackSets' trusted access (service-managed stack sets). */
+export const stackSetsPrincipal = 'member.org.stacksets.cloudformation.amazonaws.com';
+
+async function trustedAccessChecks(
+  config: DeployConfig,
+  aws: PreflightAws,
+  stackSetPacks: readonly string[],
+): Promise<PreflightFinding[]> {
   try {
     const enabled = await pages('ListAWSServiceAccessForOrganization', async (NextToken) => {
       const r = await aws.organizations.send(
@@ -348,8 +357,18 @@ async function trustedAccessChecks(config: DeployConfig, aws: PreflightAws): Pro
       );
       return { items: r.EnabledServicePrincipals ?? [], next: r.NextToken };
     });
-    if (enabled.some((p) => p.ServicePrincipal === configMultiAccountSetupPrincipal)) return [];
+    const stackSets =
+      stackSetPacks.length > 0 && !enabled.some((p) => p.ServicePrincipal === stackSetsPrincipal)
+        ? [
+            finding(
+              'preflight-stacksets-trusted-access',
+              `trusted access for ${stackSetsPrincipal} is not enabled: the stack sets of ${stackSetPacks.join(', ')} cannot be created`,
+            ),
+          ]
+        : [];
+    if (enabled.some((p) => p.ServicePrincipal === configMultiAccountSetupPrincipal)) return stackSets;
     return [
+      ...stackSets,
       config.role === 'management'
         ? finding(
             'preflight-trusted-access',

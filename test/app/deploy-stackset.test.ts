@@ -6,7 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeStackInstanceCommand, ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
+import { EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
+import { stackSetsPrincipal } from '../../src/rollout/preflight.js';
 import { createAws } from '../../src/aws/clients.js';
 import { deploy, type DeployRequest } from '../../src/app/deploy.js';
 import type { AppEvent, RolloutDeps } from '../../src/app/events.js';
@@ -55,8 +57,26 @@ describe.skipIf(!motoStatus().available)(`deploy with engine: stackset${motoSkip
     writeFileSync(join(rollout.fx.repo, 'packsmith.deploy.yaml'), config);
   };
 
-  it('plans 2 stages to create, deploys them in order, and each account gets its stage parameters', async () => {
+  it('refused by preflight while trusted access for StackSets is not enabled (PS545), nothing created', async () => {
     writeStackSetConfig();
+    const events: AppEvent[] = [];
+    await expect(deploy(rollout.selection, request, deps(events))).rejects.toThrow(/preflight failed/);
+    const findings = events.flatMap((e) => (e.kind === 'preflight' ? e.findings : []));
+    expect(findings.filter((f) => f.severity === 'error').map((f) => f.checkId)).toEqual(['PS545']);
+    const planned = await plan(rollout.selection, { connect: (s) => createAws(s) });
+    expect(planned.stackSets[0]!.stackSet).toBe('create');
+    // Enabled from the management account, as the check's fix says.
+    const aws = createAws({ defaultRegion: REGIONS[0]! });
+    try {
+      await aws
+        .organizations()
+        .send(new EnableAWSServiceAccessCommand({ ServicePrincipal: stackSetsPrincipal }));
+    } finally {
+      aws.destroy();
+    }
+  }, 120_000);
+
+  it('plans 2 stages to create, deploys them in order, and each account gets its stage parameters', async () => {
     const planned = await plan(rollout.selection, { connect: (s) => createAws(s) });
     expect(planned.plan.packs).toEqual([]);
     const [stackSet] = planned.stackSets;
