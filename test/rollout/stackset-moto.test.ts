@@ -16,18 +16,10 @@ import { stackSetTemplate } from '../../src/rollout/stackset-template.js';
 import { openStatusStore, type StatusStore } from '../../src/state/store.js';
 import { createOrganization, type OrgTree as FixtureTree } from '../support/org-fixture.js';
 import { FAKE_CREDENTIALS, motoSkipNote, motoStatus, useMoto } from '../support/moto.js';
+import { accessKeysPackTemplate } from '../support/templates.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
-const packTemplate = `Parameters:
-  MaxAccessKeyAge: { Type: String, Default: '90' }
-Resources:
-  AccessKeysRotated:
-    Type: AWS::Config::ConfigRule
-    Properties:
-      ConfigRuleName: access-keys-rotated
-      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
-      InputParameters: { maxAccessKeyAge: !Ref MaxAccessKeyAge }
-`;
+const packTemplate = accessKeysPackTemplate();
 const deployment: PackDeployment = {
   engine: 'stackset',
   parameters: { MaxAccessKeyAge: 90 },

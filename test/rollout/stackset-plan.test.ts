@@ -5,6 +5,7 @@ import type { PackDeployment } from '../../src/org/deploy-config.js';
 import type { OrgTree } from '../../src/org/discover.js';
 import { planStackSet, type ObservedStackSet, type Parameter } from '../../src/rollout/stackset-plan.js';
 import { stackSetTemplate } from '../../src/rollout/stackset-template.js';
+import { accessKeysPackTemplate } from '../support/templates.js';
 
 const account = (id: string, parentId: string, ouPath: string, status = 'ACTIVE') => ({
   id,
@@ -45,16 +46,7 @@ const deployment: PackDeployment = {
   ],
 };
 const config = { regions: ['us-east-1', 'eu-west-1'], role: 'management' as const };
-const packTemplate = (age: string) => `Parameters:
-  MaxAccessKeyAge: { Type: String, Default: '${age}' }
-Resources:
-  AccessKeysRotated:
-    Type: AWS::Config::ConfigRule
-    Properties:
-      ConfigRuleName: access-keys-rotated
-      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
-      InputParameters: { maxAccessKeyAge: !Ref MaxAccessKeyAge }
-`;
+const packTemplate = accessKeysPackTemplate;
 const body = (age = '90') =>
   stackSetTemplate({
     packName: 'baseline',

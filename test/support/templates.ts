@@ -43,3 +43,18 @@ export function lineOf(text: string, marker: string): number {
   if (i < 0) throw new Error(`marker not found: ${marker}`);
   return text.slice(0, i).split('\n').length;
 }
+
+/**
+ * A one-rule conformance pack template whose rule input is a parameter (default `age`): the pack the
+ * stack set engine tests deploy (issue 16).
+ */
+export const accessKeysPackTemplate = (age = '90'): string => `Parameters:
+  MaxAccessKeyAge: { Type: String, Default: '${age}' }
+Resources:
+  AccessKeysRotated:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: access-keys-rotated
+      Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
+      InputParameters: { maxAccessKeyAge: !Ref MaxAccessKeyAge }
+`;
