@@ -303,8 +303,11 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
       plan.regions.filter((r) => keys.some((k) => k.endsWith(`/${r}`)));
     const overrides = stage.overrides.length ? { ParameterOverrides: stage.overrides } : {};
     const common = { StackSetName: name, CallAs: callAs, OperationPreferences: stage.preferences };
-    if (stackSetPending && stage.update.length) {
-      // The template (or the stack set's parameters) reaches this stage's instances first.
+    if (stackSetPending && (stage.update.length || stage.create.length)) {
+      // The template (or the stack set's parameters) reaches this stage's instances first; a stage
+      // that only creates instances gets the new template for them (before CreateStackInstances,
+      // which deploys the stack set's current template). Scoped to the stage, so instances of
+      // later stages keep the old template until their turn.
       stackSetPending = false;
       ops.push({
         kind: 'update-stack-set',
@@ -318,7 +321,7 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
                 PermissionModel: 'SERVICE_MANAGED',
                 AutoDeployment: plan.autoDeployment,
                 DeploymentTargets: stage.targets,
-                Regions: regionsWith(stage.update),
+                Regions: stage.update.length ? regionsWith(stage.update) : stage.createRegions,
                 OperationId: operationId,
               }),
             )

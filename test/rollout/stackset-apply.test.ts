@@ -246,4 +246,29 @@ describe('[16] staged stack set apply', () => {
       operationIdOf(runKey, 0, 'update-stack-set', 2),
     );
   });
+
+  it('a template change whose first stage only creates instances updates the stack set before creating them', async () => {
+    const { cf, sent } = scriptedCloudFormation({});
+    const p = plan([
+      stage(0, 'canary', {
+        action: 'create',
+        update: [],
+        create: ['222233334440/us-east-1'],
+        createRegions: ['us-east-1'],
+      }),
+      stage(1, 'production'),
+    ]);
+    const result = await applyStackSet({ cf, plan: p, callerAccount: '111122223333', follow });
+    expect(result.outcome).toBe('succeeded');
+    const issued = sent.filter((s) => /^(Update|Create)/.test(s.command));
+    expect(issued.map((s) => s.command)).toEqual([
+      'UpdateStackSet',
+      'CreateStackInstances',
+      'UpdateStackInstances',
+    ]);
+    expect(issued[0]!.input).toMatchObject({
+      DeploymentTargets: { OrganizationalUnitIds: ['ou-root-stage0000'] },
+      Regions: ['us-east-1'],
+    });
+  });
 });
