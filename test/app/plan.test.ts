@@ -1,0 +1,69 @@
+/**
+ * The plan use case tells how far it is as values (pure core: no printing), and `packsmith plan`
+ * shows that progress on stderr only: stdout stays the plan, parseable with `--format json`.
+ * Against the sandbox (moto_server + Config emulator) with a small organization in two Regions.
+ */
+import { describe, expect, it } from 'vitest';
+import { createAws } from '../../src/aws/clients.js';
+import { plan } from '../../src/app/plan.js';
+import { motoSkipNote, motoStatus } from '../support/moto.js';
+import { useRolloutFixture } from '../support/rollout-fixture.js';
+
+const available = motoStatus().available;
+const REGIONS = ['us-east-1', 'eu-west-1'];
+
+/** Runs `run` with process.stderr claiming to be a terminal (the bar is drawn), then restores it. */
+async function withStderrTerminal<T>(run: () => Promise<T>): Promise<T> {
+  const saved = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+  Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true, writable: true });
+  try {
+    return await run();
+  } finally {
+    if (saved) Object.defineProperty(process.stderr, 'isTTY', saved);
+    else delete (process.stderr as { isTTY?: boolean }).isTTY;
+  }
+}
+
+describe.skipIf(!available)(`plan progress${motoSkipNote()}`, () => {
+  const rollout = useRolloutFixture({ accounts: 2, regions: REGIONS });
+
+  it('the core reports each pack × Region observed, as done of total, in order', async () => {
+    const seen: Array<[number, number]> = [];
+    const result = await plan(rollout.selection, {
+      connect: (s) => createAws(s),
+      onProgress: (done, total) => seen.push([done, total]),
+    });
+    expect(result.plan.packs[0]!.regions.map((r) => r.region)).toEqual(REGIONS);
+    expect(seen).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+  }, 120_000);
+
+  it('plan --format json: stdout parses; the progress is drawn on stderr only', async () => {
+    const r = await withStderrTerminal(() => rollout.fx.cli('plan', '--format', 'json'));
+    expect(r.code).toBe(0);
+    const document = JSON.parse(r.stdout) as { kind: string; summary: { create: number } };
+    expect(document.kind).toBe('plan');
+    expect(document.summary.create).toBe(2);
+    expect(r.stdout).not.toContain('pack × Region');
+    expect(r.stderr).toContain('reading pack × Region: 2/2');
+    // The bar is redrawn in place and cleared at the end: no line of it is left behind.
+    expect(r.stderr).not.toMatch(/pack × Region: \d+\/\d+ *\n/);
+  }, 120_000);
+
+  it('plan --quiet: no progress at all, on a terminal or not', async () => {
+    const r = await withStderrTerminal(() => rollout.fx.cli('plan', '--format', 'json', '--quiet'));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'plan' });
+    expect(r.stderr).not.toContain('pack × Region');
+  }, 120_000);
+
+  it('off a terminal (a pipe), a quick plan prints no progress line and stdout is the JSON alone', async () => {
+    const child = rollout.fx.spawnCli(['plan', '--format', 'json']);
+    const exit = await child.exited;
+    expect(exit.code).toBe(0);
+    expect(JSON.parse(exit.stdout)).toMatchObject({ kind: 'plan' });
+    expect(exit.stderr).not.toContain('\r');
+  }, 120_000);
+});
