@@ -8,21 +8,10 @@ import { createAws } from '../../src/aws/clients.js';
 import { plan } from '../../src/app/plan.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
 import { useRolloutFixture } from '../support/rollout-fixture.js';
+import { withStderrTerminal } from '../support/cli.js';
 
 const available = motoStatus().available;
 const REGIONS = ['us-east-1', 'eu-west-1'];
-
-/** Runs `run` with process.stderr claiming to be a terminal (the bar is drawn), then restores it. */
-async function withStderrTerminal<T>(run: () => Promise<T>): Promise<T> {
-  const saved = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
-  Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true, writable: true });
-  try {
-    return await run();
-  } finally {
-    if (saved) Object.defineProperty(process.stderr, 'isTTY', saved);
-    else delete (process.stderr as { isTTY?: boolean }).isTTY;
-  }
-}
 
 describe.skipIf(!available)(`plan progress${motoSkipNote()}`, () => {
   const rollout = useRolloutFixture({ accounts: 2, regions: REGIONS });
