@@ -219,6 +219,14 @@ export function putRequestOf(planned: PlannedRegion): PutRequest {
     included: planned.included,
     ...(planned.desired.deliveryBucket ? { deliveryBucket: planned.desired.deliveryBucket } : {}),
     ...(planned.desired.deliveryKeyPrefix ? { deliveryKeyPrefix: planned.desired.deliveryKeyPrefix } : {}),
+    ...(planned.desired.unavailableRules?.length
+      ? {
+          unavailableRules: planned.desired.unavailableRules.map((u) => ({
+            ...u,
+            controls: [...u.controls],
+          })),
+        }
+      : {}),
   };
 }
 

@@ -65,6 +65,25 @@ export const DeploymentRecordSchema = Type.Object(
     }),
     deliveryBucket: Type.Optional(Type.String({ minLength: 1 })),
     deliveryKeyPrefix: Type.Optional(Type.String()),
+    /**
+     * Rules this put's template omits because AWS does not document their managed rule in the
+     * Region (`unavailableRules: exclude`), with the controls they evaluate elsewhere: those controls
+     * are not evaluated here. Computed once in the desired state and carried as planned; absent when
+     * nothing was left out (so records without exclusions stay readable by earlier packsmith).
+     */
+    unavailableRules: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            rule: Type.String({ minLength: 1 }),
+            identifier: Type.String({ minLength: 1 }),
+            controls: Type.Array(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: limits.resourcesPerPack },
+      ),
+    ),
     /** The deploying account, and deliberately nothing else about the identity (no ARN, no keys). */
     callerAccount: Type.String({ pattern: accountIdPattern.source }),
     packsmithVersion: Type.String({ minLength: 1 }),
