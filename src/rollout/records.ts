@@ -367,6 +367,20 @@ export async function readDeploymentRecord(
   return { record };
 }
 
+/**
+ * The rules the current deployment of the pack in the Region left out because AWS does not
+ * document them there, as its record says; none without a record, with an unusable one, or after a
+ * delete.
+ */
+export async function recordedUnavailableRules(
+  s3: S3Sender,
+  input: ReadRecordInput,
+): Promise<NonNullable<DeploymentRecord['unavailableRules']>> {
+  const { record } = await readDeploymentRecord(s3, input);
+  if (!record || record.operation === 'delete') return [];
+  return record.unavailableRules ?? [];
+}
+
 /** The object's text, or undefined when there is no such object. */
 async function getText(
   s3: S3Sender,

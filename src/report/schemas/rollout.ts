@@ -74,6 +74,22 @@ export const StatusOutputSchema = Type.Object(
     ),
     counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
     summary: AccountSummarySchema,
+    notEvaluated: Type.Array(
+      Type.Object(
+        {
+          pack: Type.String(),
+          region: Type.String(),
+          rule: Type.String({ description: 'ConfigRuleName of the rule left out.' }),
+          identifier: Type.String({ description: "The managed rule's SourceIdentifier." }),
+          controls: Type.Array(Type.String(), { description: 'Controls not evaluated in this Region.' }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        description:
+          "Per pack and Region, the rules the deployed template left out because AWS does not document them there (`unavailableRules: exclude`), as the Region's deployment record says: their controls are not evaluated in that Region.",
+      },
+    ),
     localHistory: Type.Optional(
       Type.Object(
         { available: Type.Boolean(), reason: Type.Optional(Type.String()) },
