@@ -42,6 +42,7 @@ import {
   type MotoClientOptions,
 } from './moto.js';
 import { mapLimit } from '../util/map-limit.js';
+import { arnPrefix } from '../facts/partitions.js';
 export { mapLimit };
 
 export const PAGE_SIZE = 20;
@@ -216,7 +217,7 @@ export async function createOrganization(options: CreateOrganizationOptions): Pr
         new PutConfigurationRecorderCommand({
           ConfigurationRecorder: {
             name: RECORDER_NAME,
-            roleARN: `arn:aws:iam::${account.id}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+            roleARN: `${arnPrefix(region)}iam::${account.id}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
             recordingGroup: { allSupported: true, includeGlobalResourceTypes: region === 'us-east-1' },
           },
         }),
