@@ -42,7 +42,7 @@ import {
   type MotoClientOptions,
 } from './moto.js';
 import { mapLimit } from '../util/map-limit.js';
-import { arnPrefix } from '../facts/partitions.js';
+import { arnPrefix, partitionOf } from '../facts/partitions.js';
 export { mapLimit };
 
 export const PAGE_SIZE = 20;
@@ -120,7 +120,14 @@ export async function createOrganization(options: CreateOrganizationOptions): Pr
   const limit = options.concurrency ?? 8;
   const withoutRecorder = new Set(options.withoutRecorder ?? []);
   const closed = new Set(options.closed ?? []);
-  const base: MotoClientOptions = { endpoint: options.endpoint, accountId: MOTO_DEFAULT_ACCOUNT_ID };
+  // moto keeps one organization (and one S3) per partition, taken from the request's Region: the
+  // organization is created in its partition's Organizations Region (a GovCloud or China sandbox).
+  const partition = partitionOf(regions[0] ?? 'us-east-1');
+  const base: MotoClientOptions = {
+    endpoint: options.endpoint,
+    accountId: MOTO_DEFAULT_ACCOUNT_ID,
+    region: partition.organizationsRegion,
+  };
   const org = organizationsClient(base);
   const clients: { destroy(): void }[] = [org];
 
@@ -203,9 +210,17 @@ export async function createOrganization(options: CreateOrganizationOptions): Pr
 
     // One delivery bucket in the management account (moto does not check that it exists, AWS does).
     const deliveryBucket = `packsmith-config-${managementAccountId}`;
-    const s3 = s3Client(base);
+    const bucketRegion = partition.organizationsRegion;
+    const s3 = s3Client({ ...base, region: bucketRegion });
     clients.push(s3);
-    await s3.send(new CreateBucketCommand({ Bucket: deliveryBucket }));
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: deliveryBucket,
+        ...(bucketRegion === 'us-east-1'
+          ? {}
+          : { CreateBucketConfiguration: { LocationConstraint: bucketRegion as never } }),
+      }),
+    );
 
     const jobs = accounts
       .filter((a) => a.hasRecorder)
