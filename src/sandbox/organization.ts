@@ -28,7 +28,6 @@ import {
   type OrganizationsClient,
   paginateListRoots,
 } from '@aws-sdk/client-organizations';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import {
   PutConfigurationRecorderCommand,
   PutDeliveryChannelCommand,
@@ -36,6 +35,7 @@ import {
 } from '@aws-sdk/client-config-service';
 import {
   configClient,
+  createBucketIn,
   MOTO_DEFAULT_ACCOUNT_ID,
   organizationsClient,
   s3Client,
@@ -213,14 +213,7 @@ export async function createOrganization(options: CreateOrganizationOptions): Pr
     const bucketRegion = partition.organizationsRegion;
     const s3 = s3Client({ ...base, region: bucketRegion });
     clients.push(s3);
-    await s3.send(
-      new CreateBucketCommand({
-        Bucket: deliveryBucket,
-        ...(bucketRegion === 'us-east-1'
-          ? {}
-          : { CreateBucketConfiguration: { LocationConstraint: bucketRegion as never } }),
-      }),
-    );
+    await createBucketIn(s3, deliveryBucket, bucketRegion);
 
     const jobs = accounts
       .filter((a) => a.hasRecorder)

@@ -3,14 +3,21 @@
  * emulator (organization conformance packs) wired to it, with an organization built in moto.
  * `npm run sandbox` (run.ts) is the command-line front; tests call startSandbox() directly.
  */
-import { CreateBucketCommand, GetObjectCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
 import {
   startConfigEmulator,
   type ConfigEmulator,
   type ConfigEmulatorOptions,
 } from './config-emulator/index.js';
-import { FAKE_CREDENTIALS, organizationsClient, s3Client, startMoto, type MotoServer } from './moto.js';
+import {
+  createBucketIn,
+  FAKE_CREDENTIALS,
+  organizationsClient,
+  s3Client,
+  startMoto,
+  type MotoServer,
+} from './moto.js';
 import { createOrganization, type OrgTree } from './organization.js';
 import { motoWiring } from './wiring.js';
 import { partitionOf } from '../facts/partitions.js';
@@ -189,14 +196,7 @@ async function prepareManagementAccount(
   for (const { bucket, region } of buckets) {
     const s3 = s3Client({ endpoint, accountId, region });
     try {
-      await s3.send(
-        new CreateBucketCommand({
-          Bucket: bucket,
-          ...(region === 'us-east-1'
-            ? {}
-            : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
-        }),
-      );
+      await createBucketIn(s3, bucket, region);
       await s3.send(
         new PutPublicAccessBlockCommand({
           Bucket: bucket,
