@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createAws } from '../../src/aws/clients.js';
 import { plan } from '../../src/app/plan.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
-import { useRolloutFixture } from '../support/rollout-fixture.js';
+import { deployArgs, useRolloutFixture } from '../support/rollout-fixture.js';
 import { withStderrTerminal } from '../support/cli.js';
 
 const available = motoStatus().available;
@@ -54,5 +54,15 @@ describe.skipIf(!available)(`plan progress${motoSkipNote()}`, () => {
     expect(exit.code).toBe(0);
     expect(JSON.parse(exit.stdout)).toMatchObject({ kind: 'plan' });
     expect(exit.stderr).not.toContain('\r');
+  }, 120_000);
+
+  it('deploy shows the same planning progress on a terminal before its plan (last: it deploys)', async () => {
+    const r = await withStderrTerminal(() => rollout.fx.cli(...deployArgs()));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('reading pack × Region: 2/2');
+    expect(r.stderr.indexOf('reading pack × Region: 2/2')).toBeLessThan(
+      r.stderr.indexOf('Plan: 2 to create'),
+    );
+    expect(r.stdout).not.toContain('pack × Region:');
   }, 120_000);
 });
