@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { recordedUnavailableRules } from '../../src/rollout/records.js';
-import { StatusOutputSchema } from '../../src/report/schemas/rollout.js';
+import { HistoryOutputSchema, StatusOutputSchema } from '../../src/report/schemas/rollout.js';
 import {
   sandboxDeployConfig,
   sandboxTemplateBucket,
@@ -139,6 +139,22 @@ describe.skipIf(!available)(`unavailable rules end to end${motoSkipNote()}`, () 
     } finally {
       store.close();
     }
+
+    // history: per deployment, what it left out (JSON valid against its schema; text after the table).
+    const history = await cli('history', '--format', 'json');
+    expect(history.code, history.stderr).toBe(0);
+    const past = JSON.parse(history.stdout) as {
+      deployments: Array<{ region: string; unavailableRules?: Array<{ rule: string }> }>;
+    };
+    const validateHistory = new Ajv({ strict: false }).compile(HistoryOutputSchema);
+    expect(validateHistory(past), JSON.stringify(validateHistory.errors)).toBe(true);
+    for (const d of past.deployments) {
+      if (d.region === 'us-east-1') expect(d.unavailableRules).toBeUndefined();
+      else expect(d.unavailableRules?.map((u) => u.rule)).toContain('root-account-mfa-enabled');
+    }
+    expect((await cli('history')).stdout).toMatch(
+      /deployment \d+ \(iam-baseline in me-central-1\): root-account-mfa-enabled \(ROOT_ACCOUNT_MFA_ENABLED\); controls CIS-AWS-3\.0-1\.5/,
+    );
 
     const json = await cli('status', '--format', 'json');
     expect(json.code, json.stderr).toBe(0);

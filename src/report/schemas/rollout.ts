@@ -180,6 +180,22 @@ export const HistoryOutputSchema = Type.Object(
           counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
             description: 'Accounts per last observed status in this deployment.',
           }),
+          unavailableRules: Type.Optional(
+            Type.Array(
+              Type.Object(
+                {
+                  rule: Type.String(),
+                  identifier: Type.String(),
+                  controls: Type.Array(Type.String()),
+                },
+                { additionalProperties: false },
+              ),
+              {
+                description:
+                  "Rules this deployment's template left out because AWS does not document them in its Region (`unavailableRules: exclude`): their controls were not evaluated there. Absent when none were.",
+              },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),
