@@ -1,6 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { literalUnion } from '../../util/typebox.js';
-import { AccountId, FailureCauseSchema, Parameters, Sha256, Status } from '../../app/documents.js';
+import {
+  AccountId,
+  FailureCauseSchema,
+  Parameters,
+  Sha256,
+  Status,
+  UnavailableRuleSchema,
+} from '../../app/documents.js';
 import { reportHeader } from './common.js';
 
 // The plan and rollout documents belong to the rollout use cases (src/app); re-exported for the schemas.
@@ -181,20 +188,10 @@ export const HistoryOutputSchema = Type.Object(
             description: 'Accounts per last observed status in this deployment.',
           }),
           unavailableRules: Type.Optional(
-            Type.Array(
-              Type.Object(
-                {
-                  rule: Type.String(),
-                  identifier: Type.String(),
-                  controls: Type.Array(Type.String()),
-                },
-                { additionalProperties: false },
-              ),
-              {
-                description:
-                  "Rules this deployment's template left out because AWS does not document them in its Region (`unavailableRules: exclude`): their controls were not evaluated there. Absent when none were.",
-              },
-            ),
+            Type.Array(UnavailableRuleSchema, {
+              description:
+                "Rules this deployment's template left out because AWS does not document them in its Region (`unavailableRules: exclude`): their controls were not evaluated there. Absent when none were.",
+            }),
           ),
         },
         { additionalProperties: false },
