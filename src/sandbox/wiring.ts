@@ -20,6 +20,11 @@ export interface MotoWiringOptions {
   endpoint: string;
   /** The management account that lists the accounts; default moto's default account. */
   managementAccountId?: string;
+  /**
+   * Region of the Organizations calls: the partition's Organizations Region (moto keeps one
+   * organization per partition and takes the partition from the request's Region). Default us-east-1.
+   */
+  organizationsRegion?: string;
 }
 
 export interface MotoWiring {
@@ -33,6 +38,7 @@ export function motoWiring(options: MotoWiringOptions): MotoWiring {
   const org = organizationsClient({
     endpoint: options.endpoint,
     accountId: options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID,
+    ...(options.organizationsRegion ? { region: options.organizationsRegion } : {}),
   });
   // One Config client per account and Region: the account header is set per client.
   const configClients = new Map<string, ConfigServiceClient>();

@@ -102,6 +102,15 @@ ALTER TABLE deployments_v3 RENAME TO deployments;
 CREATE INDEX deployments_pack_region ON deployments (pack, region, id);
 `,
   },
+  {
+    // The rules a put's template left out because AWS does not document them in the Region
+    // (`unavailableRules: exclude`), with their controls: JSON, NULL when none were left out.
+    version: 4,
+    sql: `
+ALTER TABLE deployments ADD COLUMN unavailable_rules_json TEXT
+  CHECK (unavailable_rules_json IS NULL OR json_valid(unavailable_rules_json));
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]?.version ?? 0;
