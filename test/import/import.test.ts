@@ -162,6 +162,20 @@ describe('import: every supported construct', () => {
     );
     expect(readTree(second.packs)).toEqual(readTree(first.packs));
   });
+
+  it("writes no $schema line where init's editor mapping gives every file its schema (a line would break once the file moves)", async () => {
+    const root = scratch({
+      '.packsmith/schemas/rule.schema.json': '{}',
+      '.vscode/settings.json': JSON.stringify({
+        'yaml.schemas': { '.packsmith/schemas/packsmith.schema.json': ['packs/**/*.yaml'] },
+      }),
+    });
+    const { cli, packs } = await importInto([dir], join(root, 'packs'));
+    const tree = readTree(packs);
+    expect(Object.keys(tree).length).toBeGreaterThan(1);
+    for (const [rel, text] of Object.entries(tree)) expect(text, rel).not.toMatch(/\$schema=/);
+    expect(cli.stderr).not.toMatch(/no \$schema line/);
+  });
 });
 
 describe('import: descriptions and $schema lines', () => {
