@@ -1,0 +1,15 @@
+/** A local emulator of CloudFormation StackSets (service-managed), see README.md. */
+export { startStackSetEmulator } from './server.js';
+export type { StackSetEmulator, StackSetEmulatorOptions, StackSetEmulatorStats } from './server.js';
+export type {
+  AccountFailure,
+  DeployedStack,
+  FaultConfig,
+  FaultState,
+  OperationAction,
+  OrganizationSource,
+  RecorderSource,
+  TemplateUrlReader,
+} from './engine.js';
+export type { OrganizationSnapshot, OrgAccount, OrgUnit } from './targets.js';
+export type { DeployedResources } from './template.js';
