@@ -5,13 +5,26 @@
  * NoAvailableConfigurationRecorderException failures follow moto's state, and an account fixed
  * through moto's Config API (PutConfigurationRecorder) succeeds on the next Put.
  */
-import { paginateListAccounts } from '@aws-sdk/client-organizations';
+import {
+  DescribeOrganizationCommand,
+  paginateListAccounts,
+  paginateListAccountsForParent,
+  paginateListOrganizationalUnitsForParent,
+  paginateListRoots,
+} from '@aws-sdk/client-organizations';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeConfigurationRecordersCommand,
   type ConfigServiceClient,
 } from '@aws-sdk/client-config-service';
 import type { AccountSource, OrganizationAccount, RecorderSource } from './config-emulator/index.js';
-import { configClient, MOTO_DEFAULT_ACCOUNT_ID, organizationsClient } from './moto.js';
+import { configClient, MOTO_DEFAULT_ACCOUNT_ID, organizationsClient, s3Client } from './moto.js';
+import type {
+  OrganizationSnapshot,
+  OrganizationSource,
+  TemplateUrlReader,
+} from './stackset-emulator/index.js';
+import { parseTemplateUrl } from './stackset-emulator/index.js';
 
 export const LIST_ACCOUNTS_PAGE_SIZE = 20;
 
@@ -66,5 +79,75 @@ export function motoWiring(options: MotoWiringOptions): MotoWiring {
       for (const c of configClients.values()) c.destroy();
       configClients.clear();
     },
+  };
+}
+
+/**
+ * The organization as the StackSets emulator sees it, read from moto's Organizations as the
+ * management account: DescribeOrganization (the management account), ListRoots, then the OU tree
+ * breadth-first (ListOrganizationalUnitsForParent, ListAccountsForParent; MaxResults 20, paginated).
+ */
+export function motoOrganizationSource(options: MotoWiringOptions): {
+  organization: OrganizationSource;
+  destroy(): void;
+} {
+  const org = organizationsClient({
+    endpoint: options.endpoint,
+    accountId: options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID,
+  });
+  const pageSize = LIST_ACCOUNTS_PAGE_SIZE;
+  const organization: OrganizationSource = async () => {
+    const described = await org.send(new DescribeOrganizationCommand({}));
+    const managementAccountId =
+      described.Organization?.MasterAccountId ?? options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID;
+    let rootId: string | undefined;
+    for await (const page of paginateListRoots({ client: org, pageSize }, {})) {
+      rootId ??= page.Roots?.[0]?.Id;
+    }
+    if (!rootId) throw new Error('moto has no organization root');
+    const ous: OrganizationSnapshot['ous'] = [];
+    const accounts: OrganizationSnapshot['accounts'] = [];
+    const queue = [rootId];
+    while (queue.length > 0) {
+      const parentId = queue.shift() as string;
+      for await (const page of paginateListAccountsForParent(
+        { client: org, pageSize },
+        { ParentId: parentId },
+      )) {
+        for (const a of page.Accounts ?? []) {
+          if (a.Id) accounts.push({ id: a.Id, status: a.Status ?? 'ACTIVE', parentId });
+        }
+      }
+      for await (const page of paginateListOrganizationalUnitsForParent(
+        { client: org, pageSize },
+        { ParentId: parentId },
+      )) {
+        for (const ou of page.OrganizationalUnits ?? []) {
+          if (!ou.Id) continue;
+          ous.push({ id: ou.Id, parentId });
+          queue.push(ou.Id);
+        }
+      }
+    }
+    return { rootId, managementAccountId, ous, accounts };
+  };
+  return { organization, destroy: () => org.destroy() };
+}
+
+/** Reads a TemplateURL (S3 object URL, see parseTemplateUrl) from moto's S3 as the management account. */
+export function motoTemplateUrlReader(options: MotoWiringOptions): TemplateUrlReader {
+  return async (url) => {
+    const location = parseTemplateUrl(url);
+    if (!location) throw new Error(`not an S3 object URL: ${url}`);
+    const s3 = s3Client({
+      endpoint: options.endpoint,
+      accountId: options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID,
+    });
+    try {
+      const r = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+      return (await r.Body?.transformToString('utf8')) ?? '';
+    } finally {
+      s3.destroy();
+    }
   };
 }

@@ -13,3 +13,4 @@ export type {
 } from './engine.js';
 export type { OrganizationSnapshot, OrgAccount, OrgUnit } from './targets.js';
 export type { DeployedResources } from './template.js';
+export { parseTemplateUrl } from './s3-url.js';
