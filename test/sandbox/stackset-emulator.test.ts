@@ -215,6 +215,17 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
     );
     expect(self.name).toBe('ValidationError');
     expect(self.message).toMatch(/emulator limit/);
+    const noAuto = await errorOf(
+      cfn.send(
+        new CreateStackSetCommand({
+          StackSetName: 's',
+          TemplateBody: packTemplate,
+          PermissionModel: 'SERVICE_MANAGED',
+        }),
+      ),
+    );
+    expect(noAuto.name).toBe('ValidationError');
+    expect(noAuto.message).toMatch(/AutoDeployment must be specified/);
     const noCap = await errorOf(createSet(cfn, 'roles', roleTemplate, { Capabilities: [] }));
     expect(noCap.name).toBe('InsufficientCapabilitiesException');
     expect(noCap.message).toBe('Requires capabilities : [CAPABILITY_NAMED_IAM]');

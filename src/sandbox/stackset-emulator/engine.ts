@@ -552,7 +552,7 @@ export class StackSetEngine {
     }
     const auto = struct(params, 'AutoDeployment');
     if (auto === undefined || bool(auto, 'Enabled') === undefined) {
-      // Documented: AutoDeployment is required when the permission model is SERVICE_MANAGED (wording the emulator's).
+      // Documented (CreateStackSet): "Required if the permissions model is SERVICE_MANAGED"; the wording is the emulator's.
       throw validationError('AutoDeployment must be specified when PermissionModel is SERVICE_MANAGED');
     }
     const body = await this.templateOf(params);
