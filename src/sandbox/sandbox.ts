@@ -1,6 +1,7 @@
 /**
  * The rehearsal sandbox: moto_server (Organizations, STS, S3, Config recorders) plus the Config
- * emulator (organization conformance packs) wired to it, with an organization built in moto.
+ * emulator (organization conformance packs) and the StackSets emulator wired to it, with an
+ * organization built in moto.
  * `npm run sandbox` (run.ts) is the command-line front; tests call startSandbox() directly.
  */
 import { CreateBucketCommand, GetObjectCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
@@ -12,7 +13,12 @@ import {
 } from './config-emulator/index.js';
 import { FAKE_CREDENTIALS, organizationsClient, s3Client, startMoto, type MotoServer } from './moto.js';
 import { createOrganization, type OrgTree } from './organization.js';
-import { motoWiring } from './wiring.js';
+import {
+  startStackSetEmulator,
+  type StackSetEmulator,
+  type StackSetEmulatorOptions,
+} from './stackset-emulator/index.js';
+import { motoOrganizationSource, motoTemplateUrlReader, motoWiring } from './wiring.js';
 
 export interface SandboxOptions {
   /** Member accounts besides the management account; default 50. */
@@ -35,6 +41,11 @@ export interface SandboxOptions {
     ConfigEmulatorOptions,
     'accounts' | 'recorders' | 'readTemplate' | 'region' | 'regions' | 'managementAccountId'
   >;
+  /** Passed to the StackSets emulator (per-instance delay, seed, clock, faults). */
+  stackSets?: Omit<
+    StackSetEmulatorOptions,
+    'organization' | 'readTemplateUrl' | 'recorders' | 'region' | 'managementAccountId'
+  >;
 }
 
 /** Buckets the sandbox creates in the management account (private, Block Public Access on). */
@@ -49,6 +60,8 @@ export const SANDBOX_AGGREGATOR = 'packsmith-sandbox';
 export interface Sandbox {
   moto: MotoServer;
   emulator: ConfigEmulator;
+  /** CloudFormation StackSets (service-managed) on moto's organization: AWS_ENDPOINT_URL_CLOUDFORMATION. */
+  stackSets: StackSetEmulator;
   org: OrgTree;
   /** The first Region (AWS_REGION). */
   region: string;
@@ -104,13 +117,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const moto = await startMoto();
   let emulator: ConfigEmulator | undefined;
+  let stackSets: StackSetEmulator | undefined;
   let wiring: ReturnType<typeof motoWiring> | undefined;
+  let orgSource: ReturnType<typeof motoOrganizationSource> | undefined;
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
       wiring?.destroy();
+      orgSource?.destroy();
       try {
         await emulator?.close();
+        await stackSets?.close();
       } finally {
         await moto.stop();
       }
@@ -140,16 +157,32 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       // Configuration recorders and delivery channels are moto's.
       upstream: moto.endpoint,
     });
+    orgSource = motoOrganizationSource({
+      endpoint: moto.endpoint,
+      managementAccountId: org.managementAccountId,
+    });
+    stackSets = await startStackSetEmulator({
+      ...options.stackSets,
+      organization: orgSource.organization,
+      readTemplateUrl: motoTemplateUrlReader({
+        endpoint: moto.endpoint,
+        managementAccountId: org.managementAccountId,
+      }),
+      recorders: wiring.recorders,
+      region,
+      managementAccountId: org.managementAccountId,
+    });
     const env = {
       AWS_ENDPOINT_URL_ORGANIZATIONS: moto.endpoint,
       AWS_ENDPOINT_URL_STS: moto.endpoint,
       AWS_ENDPOINT_URL_S3: moto.endpoint,
       AWS_ENDPOINT_URL_CONFIG_SERVICE: emulator.endpoint,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: stackSets.endpoint,
       AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
       AWS_REGION: region,
     };
-    return { moto, emulator, org, region, regions, env, stop };
+    return { moto, emulator, stackSets, org, region, regions, env, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -15,6 +15,7 @@ import {
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startStackSetEmulator, type StackSetEmulator } from '../../src/sandbox/stackset-emulator/index.js';
 import { motoOrganizationSource, motoTemplateUrlReader, motoWiring } from '../../src/sandbox/wiring.js';
+import { sandboxTemplateBucket, startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { motoSkipNote, motoStatus, s3Client, useMoto } from '../support/moto.js';
 import { createOrganization } from '../support/org-fixture.js';
 
@@ -33,6 +34,14 @@ Resources:
           ParameterValue: !Ref MaxAge
 `;
 
+async function instances(cfn: CloudFormationClient): Promise<StackInstanceSummary[]> {
+  const out: StackInstanceSummary[] = [];
+  for await (const page of paginateListStackInstances({ client: cfn }, { StackSetName: 'pack' })) {
+    out.push(...(page.Summaries ?? []));
+  }
+  return out;
+}
+
 describe.skipIf(!motoStatus().available)(`StackSets emulator on moto's organization${motoSkipNote()}`, () => {
   const moto = useMoto();
   let emulator: StackSetEmulator | undefined;
@@ -42,14 +51,6 @@ describe.skipIf(!motoStatus().available)(`StackSets emulator on moto's organizat
     emulator = undefined;
     for (const c of cleanups.splice(0)) c();
   });
-
-  async function instances(cfn: CloudFormationClient): Promise<StackInstanceSummary[]> {
-    const out: StackInstanceSummary[] = [];
-    for await (const page of paginateListStackInstances({ client: cfn }, { StackSetName: 'pack' })) {
-      out.push(...(page.Summaries ?? []));
-    }
-    return out;
-  }
 
   it('targets an OU subtree, skips the suspended account, fails where moto has no recorder, reads the TemplateURL from S3', async () => {
     const org = await createOrganization({
@@ -133,5 +134,63 @@ describe.skipIf(!motoStatus().available)(`StackSets emulator on moto's organizat
     }
     expect(statusOf('member-05')?.StackInstanceStatus?.DetailedStatus).toBe('SKIPPED_SUSPENDED_ACCOUNT');
     expect(statusOf('member-07')?.StackInstanceStatus?.DetailedStatus).toBe('FAILED');
+  });
+});
+
+describe.skipIf(!motoStatus().available)(`the sandbox serves StackSets${motoSkipNote()}`, () => {
+  let sandbox: Sandbox | undefined;
+  afterEach(async () => {
+    await sandbox?.stop();
+    sandbox = undefined;
+  });
+
+  it('points AWS_ENDPOINT_URL_CLOUDFORMATION at the emulator, wired to the organization, the template buckets and the recorders', async () => {
+    sandbox = await startSandbox({
+      accounts: 6,
+      depth: 1,
+      fanout: 2,
+      withoutRecorder: 1,
+      stackSets: { clock: 'manual', delay: { baseMs: 1000, jitterMs: 0 } },
+    });
+    expect(sandbox.env.AWS_ENDPOINT_URL_CLOUDFORMATION).toBe(sandbox.stackSets.endpoint);
+    const bucket = sandboxTemplateBucket(sandbox.region);
+    const s3 = s3Client({ endpoint: sandbox.moto.endpoint, accountId: sandbox.org.managementAccountId });
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'pack.yaml', Body: packTemplate }));
+    s3.destroy();
+    const cfn = new CloudFormationClient({
+      endpoint: sandbox.env.AWS_ENDPOINT_URL_CLOUDFORMATION,
+      region: sandbox.env.AWS_REGION,
+      maxAttempts: 1,
+    });
+    await cfn.send(
+      new CreateStackSetCommand({
+        StackSetName: 'pack',
+        TemplateURL: `https://${bucket}.s3.${sandbox.region}.amazonaws.com/pack.yaml`,
+        PermissionModel: 'SERVICE_MANAGED',
+        AutoDeployment: { Enabled: false },
+      }),
+    );
+    const op = await cfn.send(
+      new CreateStackInstancesCommand({
+        StackSetName: 'pack',
+        DeploymentTargets: { OrganizationalUnitIds: [sandbox.org.rootId] },
+        Regions: [sandbox.region],
+        OperationPreferences: { MaxConcurrentPercentage: 100, FailureTolerancePercentage: 100 },
+      }),
+    );
+    sandbox.stackSets.tick?.(10_000);
+    const d = await cfn.send(
+      new DescribeStackSetOperationCommand({ StackSetName: 'pack', OperationId: op.OperationId }),
+    );
+    expect(d.StackSetOperation?.Status).toBe('SUCCEEDED');
+    const all = await instances(cfn);
+    cfn.destroy();
+    const members = sandbox.org.accounts.filter((a) => !a.management);
+    expect(all).toHaveLength(members.length);
+    const failed = all
+      .filter((i) => i.StackInstanceStatus?.DetailedStatus === 'FAILED')
+      .map((i) => i.Account);
+    expect(failed).toEqual(members.filter((a) => !a.hasRecorder).map((a) => a.id));
+    expect(failed).toHaveLength(1);
   });
 });
