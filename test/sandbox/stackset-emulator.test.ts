@@ -16,6 +16,7 @@ import {
   ListStackInstancesCommand,
   ListStackSetOperationsCommand,
   ListStackSetsCommand,
+  StopStackSetOperationCommand,
   UpdateStackInstancesCommand,
   UpdateStackSetCommand,
   paginateListStackInstances,
@@ -535,6 +536,39 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
       .send(new ListStackSetOperationsCommand({ StackSetName: 'pack' }))
       .catch((e: Error) => e);
     expect((ops as Error).name).toBe('StackSetNotFoundException');
+  });
+
+  it('StopStackSetOperation: running instances finish, unstarted ones are CANCELLED; STOPPING then STOPPED', async () => {
+    const { cfn, tick } = await start({ org: organization(1, 3) });
+    await createSet(cfn);
+    const op = await cfn.send(
+      new CreateStackInstancesCommand({
+        StackSetName: 'pack',
+        DeploymentTargets: { OrganizationalUnitIds: [ou(1)] },
+        Regions: ['us-east-1'],
+      }),
+    );
+    const id = op.OperationId as string;
+    tick(1500);
+    expect(counts(await instances(cfn))).toEqual({ SUCCEEDED: 1, RUNNING: 1, PENDING: 3 });
+    await cfn.send(new StopStackSetOperationCommand({ StackSetName: 'pack', OperationId: id }));
+    expect(await operationStatus(cfn, id)).toBe('STOPPING');
+    expect(counts(await instances(cfn))).toEqual({ SUCCEEDED: 1, RUNNING: 1, CANCELLED: 3 });
+    const busy = await errorOf(
+      cfn.send(new UpdateStackSetCommand({ StackSetName: 'pack', UsePreviousTemplate: true })),
+    );
+    expect(busy.name).toBe('OperationInProgressException');
+    tick(500);
+    expect(await operationStatus(cfn, id)).toBe('STOPPED');
+    expect(counts(await instances(cfn))).toEqual({ SUCCEEDED: 2, CANCELLED: 3 });
+    const again = await errorOf(
+      cfn.send(new StopStackSetOperationCommand({ StackSetName: 'pack', OperationId: id })),
+    );
+    expect(again.name).toBe('InvalidOperationException');
+    const missing = await errorOf(
+      cfn.send(new StopStackSetOperationCommand({ StackSetName: 'pack', OperationId: 'nope' })),
+    );
+    expect(missing.name).toBe('OperationNotFoundException');
   });
 
   it('managed execution queues a conflicting operation (QUEUED) and runs it after the first', async () => {

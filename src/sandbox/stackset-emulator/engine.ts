@@ -101,7 +101,7 @@ interface OperationRecord {
   created: number;
   start: number;
   end: number;
-  status: 'SUCCEEDED' | 'FAILED';
+  status: 'SUCCEEDED' | 'FAILED' | 'STOPPED';
   statusReason?: string;
   preferences: Record<string, unknown>;
   retainStacks?: boolean;
@@ -369,6 +369,8 @@ export class StackSetEngine {
         return this.instancesOperation('UPDATE', params, region);
       case 'DeleteStackInstances':
         return this.instancesOperation('DELETE', params, region);
+      case 'StopStackSetOperation':
+        return this.stopOperation(params, region);
       case 'DescribeStackSetOperation':
         return this.describeOperation(params, region);
       case 'ListStackSetOperations':
@@ -466,15 +468,61 @@ export class StackSetEngine {
   private operationStatus(op: OperationRecord): string {
     const now = this.options.now();
     if (now < op.start) return 'QUEUED';
-    if (now < op.end || op.cursor < op.events.length) return 'RUNNING';
+    if (now < op.end || op.cursor < op.events.length) return op.status === 'STOPPED' ? 'STOPPING' : 'RUNNING';
     return op.status;
   }
 
   private unfinished(set: StackSetRecord): OperationRecord[] {
     return set.operations.filter((op) => {
       const s = this.operationStatus(op);
-      return s === 'RUNNING' || s === 'QUEUED';
+      return s === 'RUNNING' || s === 'QUEUED' || s === 'STOPPING';
     });
+  }
+
+  /**
+   * StopStackSetOperation (documented: the instances not yet started are cancelled, those running
+   * finish; STOPPING until they have, then STOPPED). A queued operation stops at once, its
+   * instances CANCELLED without turning PENDING first (emulator's choice). Operations queued behind
+   * it keep their start times.
+   */
+  private stopOperation(params: QueryParams, region: string): Record<string, unknown> {
+    const set = this.find(params, region);
+    const op = this.findOperation(set, params);
+    const status = this.operationStatus(op);
+    if (status !== 'RUNNING' && status !== 'QUEUED') {
+      throw stackSetsError(
+        'InvalidOperationException',
+        `Operation ${op.id} is ${status}: only a RUNNING or QUEUED operation can be stopped`,
+      );
+    }
+    const now = this.options.now();
+    const queued = status === 'QUEUED';
+    const kept = queued ? [] : op.events.slice(0, op.cursor);
+    const future: ScheduledEvent[] = [];
+    let end = now;
+    op.instances.forEach((inst, index) => {
+      const started = !queued && inst.start !== undefined && inst.start <= now;
+      if (started || inst.end <= now) {
+        if (inst.end > now) future.push({ t: inst.end, kind: 'end', index });
+        end = Math.max(end, inst.end);
+        return;
+      }
+      delete inst.start;
+      delete inst.resources;
+      inst.end = now;
+      inst.status = 'CANCELLED';
+      inst.reason = 'Cancelled since the operation was stopped';
+      future.push({ t: now, kind: 'end', index });
+    });
+    future.sort((a, b) => a.t - b.t || a.index - b.index);
+    op.events = [...kept, ...future];
+    op.cursor = kept.length;
+    if (queued) op.start = now;
+    op.end = end;
+    op.status = 'STOPPED';
+    op.statusReason = 'The operation was stopped';
+    this.settle();
+    return {};
   }
 
   // ---- stack sets ----
@@ -1002,7 +1050,7 @@ export class StackSetEngine {
 
   private operationSummary(op: OperationRecord): Record<string, unknown> {
     const status = this.operationStatus(op);
-    const done = status === 'SUCCEEDED' || status === 'FAILED';
+    const done = status === 'SUCCEEDED' || status === 'FAILED' || status === 'STOPPED';
     const failedCount = done
       ? op.instances.filter((i) => i.status === 'FAILED').length
       : op.instances.filter((i) => i.status === 'FAILED' && i.end <= this.options.now()).length;
