@@ -24,6 +24,7 @@ import {
   type StackInstanceSummary,
   type StackSetOperationPreferences,
 } from '@aws-sdk/client-cloudformation';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { startStackSetEmulator } from '../../src/sandbox/stackset-emulator/index.js';
 import type {
   OrganizationSnapshot,
@@ -749,15 +750,40 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
     expect(tooMany.name).toBe('ValidationError');
   });
 
-  it('counts requests per action (control API)', async () => {
+  it('counts requests per action and throttles on demand (control API)', async () => {
     const { emu, cfn } = await start();
     await createSet(cfn);
     await cfn.send(new DescribeStackSetCommand({ StackSetName: 'pack' }));
     await cfn.send(new DescribeStackSetCommand({ StackSetName: 'pack' }));
     const res = await fetch(`${emu.endpoint}/__emulator/stats`);
-    expect(await res.json()).toEqual({ requests: { CreateStackSet: 1, DescribeStackSet: 2 }, total: 3 });
+    expect(await res.json()).toEqual({
+      requests: { CreateStackSet: 1, DescribeStackSet: 2 },
+      throttled: {},
+      total: 3,
+    });
     await fetch(`${emu.endpoint}/__emulator/stats`, { method: 'DELETE' });
     expect(emu.stats().total).toBe(0);
+    // Throttling: the SDK classifies CloudFormation's "Throttling" code and retries it.
+    await fetch(`${emu.endpoint}/__emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ throttle: { rate: 1, actions: ['DescribeStackSet'] } }),
+    });
+    const throttledError = await errorOf(cfn.send(new DescribeStackSetCommand({ StackSetName: 'pack' })));
+    expect(throttledError.name).toBe('Throttling');
+    expect(throttledError.message).toBe('Rate exceeded');
+    const retrying = new CloudFormationClient({
+      endpoint: emu.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIAEMULATORTEST0000', secretAccessKey: 'not-a-secret' },
+      retryStrategy: new ConfiguredRetryStrategy(3, () => 0),
+    });
+    const retried = await errorOf(retrying.send(new DescribeStackSetCommand({ StackSetName: 'pack' })));
+    expect((retried as { $metadata?: { attempts?: number } }).$metadata?.attempts).toBe(3);
+    expect(emu.stats().throttled).toEqual({ DescribeStackSet: 4 });
+    emu.faults.set({ throttle: null });
+    expect(
+      (await retrying.send(new DescribeStackSetCommand({ StackSetName: 'pack' }))).StackSet?.StackSetName,
+    ).toBe('pack');
   });
 
   it('1,200 accounts in 4 OUs, 2 Regions: accepted, listed and completed within seconds', async () => {

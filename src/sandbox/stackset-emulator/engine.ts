@@ -56,10 +56,16 @@ export interface AccountFailure {
 export interface FaultConfig {
   /** Per-account failures; `null` removes an entry. */
   accountFailures?: Record<string, AccountFailure | null>;
+  /**
+   * Answer this fraction (0–1) of requests (of these actions, default all) with HTTP 400
+   * `Throttling` "Rate exceeded" (CloudFormation's throttling code; the SDK retries it); `null` removes it.
+   */
+  throttle?: { rate: number; actions?: string[] } | null;
 }
 
 export interface FaultState {
   accountFailures: Record<string, AccountFailure>;
+  throttle?: { rate: number; actions?: string[] };
 }
 
 export interface EngineOptions {
@@ -70,6 +76,8 @@ export interface EngineOptions {
   managementAccountId: string;
   now: () => number;
   random: Random;
+  /** Draws throttling decisions, apart from `random` so timings do not depend on the throttle. */
+  throttleRandom: Random;
   delay: { baseMs: number; jitterMs: number };
 }
 
@@ -313,6 +321,13 @@ export class StackSetEngine {
   constructor(private readonly options: EngineOptions) {}
 
   setFaults(config: FaultConfig): void {
+    if (config.throttle === null) delete this.faultState.throttle;
+    else if (config.throttle !== undefined) {
+      const rate = config.throttle.rate;
+      if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))
+        throw validationError('throttle.rate must be between 0 and 1');
+      this.faultState.throttle = config.throttle;
+    }
     for (const [id, f] of Object.entries(config.accountFailures ?? {})) {
       if (f === null) delete this.faultState.accountFailures[id];
       else {
@@ -321,6 +336,13 @@ export class StackSetEngine {
         this.faultState.accountFailures[id] = f;
       }
     }
+  }
+
+  /** Whether to answer this request with Throttling (seeded, its own random stream). */
+  throttled(action: string): boolean {
+    const t = this.faultState.throttle;
+    if (!t || (t.actions !== undefined && !t.actions.includes(action))) return false;
+    return this.options.throttleRandom() < t.rate;
   }
 
   resetFaults(): void {

@@ -4,7 +4,7 @@
  * control API under `/__emulator/`:
  * - `GET /__emulator/accounts/{account}/{region}`: what the stack instances deployed there
  * - `GET /__emulator/accounts/{account}/roles/{roleName}`: `{exists, regions}` (IAM is global)
- * - `GET` / `POST` (merge) / `DELETE /__emulator/faults`: `{accountFailures: {id: {reason, regions?, actions?} | null}}`
+ * - `GET` / `POST` (merge) / `DELETE /__emulator/faults`: `{accountFailures: {id: {reason, regions?, actions?} | null}, throttle: {rate, actions?} | null}`
  * - `GET` / `DELETE /__emulator/stats`: requests per action
  * - `POST /__emulator/tick` `{"ms": n}` (manual clock only)
  * The Region of a request is its SigV4 credential scope (stack sets live in the Region they were
@@ -50,7 +50,10 @@ export interface StackSetEmulatorOptions {
 }
 
 export interface StackSetEmulatorStats {
+  /** Every request per action, throttled ones included. */
   requests: Record<string, number>;
+  /** Requests answered with Throttling, per action. */
+  throttled: Record<string, number>;
   total: number;
 }
 
@@ -116,12 +119,23 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
     managementAccountId: options.managementAccountId ?? '123456789012',
     now,
     random: seededRandom(options.seed ?? 1),
+    throttleRandom: seededRandom(((options.seed ?? 1) ^ 0x5bd1e995) >>> 0),
     delay: { baseMs: options.delay?.baseMs ?? 1000, jitterMs: options.delay?.jitterMs ?? 500 },
   });
   if (options.faults) engine.setFaults(options.faults);
   let requests: Record<string, number> = {};
+  let throttled: Record<string, number> = {};
   let total = 0;
-  const stats = (): StackSetEmulatorStats => ({ requests: { ...requests }, total });
+  const stats = (): StackSetEmulatorStats => ({
+    requests: { ...requests },
+    throttled: { ...throttled },
+    total,
+  });
+  const resetStats = (): void => {
+    requests = {};
+    throttled = {};
+    total = 0;
+  };
 
   const json = (res: http.ServerResponse, status: number, body: unknown): void =>
     send(res, status, JSON.stringify(body), 'application/json', nextRequestId());
@@ -160,10 +174,7 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
         return json(res, 200, engine.faults());
     }
     if (path === '/__emulator/stats') {
-      if (req.method === 'DELETE') {
-        requests = {};
-        total = 0;
-      }
+      if (req.method === 'DELETE') resetStats();
       if (req.method === 'GET' || req.method === 'DELETE') return json(res, 200, stats());
     }
     if (path === '/__emulator/tick' && req.method === 'POST') {
@@ -188,6 +199,10 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
     if (action === undefined) throw new StackSetsError('MissingAction', 'Missing Action parameter');
     requests[action] = (requests[action] ?? 0) + 1;
     total += 1;
+    if (engine.throttled(action)) {
+      throttled[action] = (throttled[action] ?? 0) + 1;
+      throw new StackSetsError('Throttling', 'Rate exceeded', 400);
+    }
     const auth = req.headers.authorization;
     const r = requestRegion(typeof auth === 'string' ? auth : undefined, region);
     const result = await engine.handle(action, params, r);
@@ -243,10 +258,7 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
       }),
     ...(manual ? { tick } : {}),
     stats,
-    resetStats: () => {
-      requests = {};
-      total = 0;
-    },
+    resetStats,
     faults: {
       set: (c) => engine.setFaults(c),
       reset: () => engine.resetFaults(),
