@@ -572,6 +572,49 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
     expect(missing.name).toBe('OperationNotFoundException');
   });
 
+  it('auto-deployment (on demand) deploys to accounts that joined a targeted OU and removes those that left', async () => {
+    const org = organization(2, 2);
+    const { emu, cfn, tick } = await start({ org });
+    await createSet(cfn, 'pack', packTemplate, {
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: true },
+    });
+    await createSet(cfn, 'manual', packTemplate, { AutoDeployment: { Enabled: false } });
+    for (const name of ['pack', 'manual']) {
+      await cfn.send(
+        new CreateStackInstancesCommand({
+          StackSetName: name,
+          DeploymentTargets: { OrganizationalUnitIds: [ou(2)] },
+          Regions: ['us-east-1', 'eu-west-1'],
+          OperationPreferences: { MaxConcurrentPercentage: 100, ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE' },
+        }),
+      );
+    }
+    tick(2000); // two Regions one after the other
+    expect(await emu.autoDeploy()).toEqual([]);
+    // One account joins OU 2, one moves from OU 2 to OU 1.
+    org.accounts.push({ id: accountId(777), status: 'ACTIVE', parentId: ou(2) });
+    const mover = org.accounts.find((a) => a.id === accountId(2));
+    if (!mover) throw new Error('fixture');
+    mover.parentId = ou(1);
+    const res = await fetch(`${emu.endpoint}/__emulator/auto-deploy`, { method: 'POST' });
+    const { operationIds } = (await res.json()) as { operationIds: string[] };
+    expect(operationIds).toHaveLength(2);
+    // The DELETE queues behind the CREATE.
+    expect(await operationStatus(cfn, operationIds[1] as string)).toBe('QUEUED');
+    tick(2000);
+    for (const id of operationIds) expect(await operationStatus(cfn, id)).toBe('SUCCEEDED');
+    const accounts = (await instances(cfn)).map((i) => `${i.Account}/${i.Region}`).sort();
+    expect(accounts).toEqual([
+      `${accountId(3)}/eu-west-1`,
+      `${accountId(3)}/us-east-1`,
+      `${accountId(777)}/eu-west-1`,
+      `${accountId(777)}/us-east-1`,
+    ]);
+    // RetainStacksOnAccountRemoval: the stack stays in the account that left.
+    expect(emu.deployed(accountId(2), 'us-east-1')).toHaveLength(2);
+    expect((await instances(cfn, 'manual')).map((i) => i.Account)).not.toContain(accountId(777));
+  });
+
   it('managed execution queues a conflicting operation (QUEUED) and runs it after the first', async () => {
     const { cfn, tick } = await start();
     await createSet(cfn, 'pack', packTemplate, { ManagedExecution: { Active: true } });

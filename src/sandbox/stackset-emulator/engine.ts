@@ -547,6 +547,99 @@ export class StackSetEngine {
     return {};
   }
 
+  /**
+   * Auto-deployment, on demand (the emulator does not watch the organization): for every stack set
+   * with AutoDeployment enabled, re-reads the organization and starts one CREATE operation for the
+   * accounts now in its OUs that have no instance in its Regions, and one DELETE operation
+   * (RetainStacks = RetainStacksOnAccountRemoval) for the instances reached through its OUs whose
+   * account left them. As documented, OperationPreferences do not apply: every account at once,
+   * nothing stops on failures (emulator's choice). They queue behind unfinished operations.
+   */
+  async autoDeploy(): Promise<string[]> {
+    this.settle();
+    const started: string[] = [];
+    const sets = [...this.stackSets.values()].filter(
+      (s) => s.status === 'ACTIVE' && s.autoDeployment?.Enabled === true && s.ous.size > 0,
+    );
+    if (sets.length === 0) return started;
+    const org = await this.options.organization();
+    const prefs: Preferences = {
+      regionConcurrencyType: 'PARALLEL',
+      regionOrder: [],
+      concurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+      maxConcurrentPercentage: 100,
+      failureTolerancePercentage: 100,
+    };
+    for (const set of sets) {
+      const targets = { organizationalUnitIds: [...set.ous].sort(byString), accounts: [] };
+      const reached = expandTargets(org, targets);
+      const inOus = new Set(reached.map((t) => t.account.id));
+      const regions = [...new Set([...set.instances.values()].map((i) => i.region))].sort(byString);
+      const create: (PlannedInstance & { ou: string })[] = [];
+      for (const r of regions) {
+        for (const t of reached) {
+          if (set.instances.has(instanceKey(t.account.id, r))) continue;
+          create.push({
+            account: t.account.id,
+            region: r,
+            ou: t.organizationalUnitId,
+            outcome:
+              t.account.status === 'ACTIVE'
+                ? { kind: 'succeed' }
+                : { kind: 'skip', reason: `Account ${t.account.id} is ${t.account.status}: skipped` },
+          });
+        }
+      }
+      const remove = [...set.instances.values()]
+        .filter((i) => set.ous.has(i.organizationalUnitId) && !inOus.has(i.account))
+        .map((i) => ({
+          account: i.account,
+          region: i.region,
+          ou: i.organizationalUnitId,
+          outcome: { kind: 'succeed' as const },
+        }));
+      const output = {
+        RegionConcurrencyType: 'PARALLEL',
+        MaxConcurrentPercentage: 100,
+        FailureTolerancePercentage: 100,
+      };
+      if (create.length > 0) {
+        const op = await this.startOperation(
+          set,
+          randomUUID(),
+          'CREATE',
+          create,
+          prefs,
+          output,
+          targets,
+          false,
+          undefined,
+          undefined,
+          true,
+        );
+        started.push(op.id);
+      }
+      if (remove.length > 0) {
+        const retain = set.autoDeployment?.RetainStacksOnAccountRemoval === true;
+        const op = await this.startOperation(
+          set,
+          randomUUID(),
+          'DELETE',
+          remove,
+          prefs,
+          output,
+          undefined,
+          false,
+          retain,
+          undefined,
+          true,
+        );
+        started.push(op.id);
+      }
+    }
+    return started;
+  }
+
   // ---- stack sets ----
 
   private find(params: QueryParams, region: string): StackSetRecord {
@@ -902,6 +995,7 @@ export class StackSetEngine {
     wide: boolean,
     retainStacks?: boolean,
     newOverrides?: Parameter[],
+    autoDeployment = false,
   ): Promise<OperationRecord> {
     const resources = new Map<string, DeployedResources>();
     // Roles claimed in this operation, per account (IAM is global: a fixed RoleName in two Regions clashes).
@@ -975,10 +1069,13 @@ export class StackSetEngine {
     const keys = new Set(planned.map((p) => instanceKey(p.account, p.region)));
     if (this.operationIds.has(id))
       throw stackSetsError('OperationIdAlreadyExistsException', `The operation id ${id} already exists`);
-    this.checkNotBusy(set);
+    if (!autoDeployment) this.checkNotBusy(set);
     const now = this.options.now();
     let start = now;
-    if (set.managedExecution) {
+    if (autoDeployment) {
+      // Auto-deployment waits for every unfinished operation (emulator's choice).
+      for (const other of this.unfinished(set)) start = Math.max(start, other.end);
+    } else if (set.managedExecution) {
       // Managed execution: conflicting operations (a whole-stack-set one, or sharing an instance) queue.
       for (const other of this.unfinished(set)) {
         const conflicts = wide || other.wide || other.instances.some((i) => keys.has(i.key));

@@ -6,6 +6,7 @@
  * - `GET /__emulator/accounts/{account}/roles/{roleName}`: `{exists, regions}` (IAM is global)
  * - `GET` / `POST` (merge) / `DELETE /__emulator/faults`: `{accountFailures: {id: {reason, regions?, actions?} | null}, throttle: {rate, actions?} | null}`
  * - `GET` / `DELETE /__emulator/stats`: requests per action
+ * - `POST /__emulator/auto-deploy`: auto-deployment against the organization as it is now
  * - `POST /__emulator/tick` `{"ms": n}` (manual clock only)
  * The Region of a request is its SigV4 credential scope (stack sets live in the Region they were
  * created in); signatures are not checked.
@@ -71,6 +72,8 @@ export interface StackSetEmulator {
   deployed(account: string, region: string): DeployedStack[];
   /** Whether a stack instance created IAM role `roleName` in `account` (in any Region). */
   roleExists(account: string, roleName: string): boolean;
+  /** Runs auto-deployment against the organization now; returns the operations it started. */
+  autoDeploy(): Promise<string[]>;
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
@@ -177,6 +180,9 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
       if (req.method === 'DELETE') resetStats();
       if (req.method === 'GET' || req.method === 'DELETE') return json(res, 200, stats());
     }
+    if (path === '/__emulator/auto-deploy' && req.method === 'POST') {
+      return json(res, 200, { operationIds: await engine.autoDeploy() });
+    }
     if (path === '/__emulator/tick' && req.method === 'POST') {
       if (!manual) return json(res, 400, { error: 'tick needs the emulator started with clock: manual' });
       const ms = body.ms;
@@ -266,5 +272,6 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
     },
     deployed: (account, r) => engine.deployedIn(account, r),
     roleExists: (account, roleName) => engine.roleRegions(account, roleName).length > 0,
+    autoDeploy: () => engine.autoDeploy(),
   };
 }
