@@ -12,7 +12,7 @@
  * created in); signatures are not checked.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, readBody } from '../http.js';
 import { requestRegion } from '../config-emulator/server.js';
 import { seededRandom } from '../config-emulator/random.js';
 import {
@@ -74,15 +74,6 @@ export interface StackSetEmulator {
   roleExists(account: string, roleName: string): boolean;
   /** Runs auto-deployment against the organization now; returns the operations it started. */
   autoDeploy(): Promise<string[]>;
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 let requestCounter = 0;
@@ -245,23 +236,12 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, options.port ?? 0);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
     region,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => closeServer(server),
     ...(manual ? { tick } : {}),
     stats,
     resetStats,
