@@ -718,6 +718,9 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
       accountId(9000),
       accountId(9001),
     ]);
+    const noTemplate = await errorOf(cfn.send(new UpdateStackSetCommand({ StackSetName: 'pack' })));
+    expect(noTemplate.name).toBe('ValidationError');
+    expect(noTemplate.message).toMatch(/exactly one of TemplateBody, TemplateURL or UsePreviousTemplate/);
     const missing = await errorOf(
       cfn.send(
         new DescribeStackInstanceCommand({

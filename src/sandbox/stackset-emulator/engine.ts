@@ -840,7 +840,14 @@ export class StackSetEngine {
     const operationId = this.checkOperationId(params);
     const { prefs, output } = preferences(params);
     const usePrevious = bool(params, 'UsePreviousTemplate') === true;
-    const body = usePrevious ? set.templateBody : ((await this.templateOf(params)) ?? set.templateBody);
+    // Documented: exactly one of TemplateBody, TemplateURL, UsePreviousTemplate true.
+    const sources = [str(params, 'TemplateBody'), str(params, 'TemplateURL')].filter(
+      (v) => v !== undefined,
+    ).length;
+    if (sources + (usePrevious ? 1 : 0) !== 1) {
+      throw validationError('Specify exactly one of TemplateBody, TemplateURL or UsePreviousTemplate=true');
+    }
+    const body = usePrevious ? set.templateBody : ((await this.templateOf(params)) as string);
     const capabilities =
       list(params, 'Capabilities').length > 0 ? strList(params, 'Capabilities') : set.capabilities;
     this.checkCapabilities(body, capabilities);
