@@ -70,8 +70,21 @@ export const supportedResourceTypes = [
 
 class TemplateFailure extends Error {}
 
-/** Parses a template body (YAML with CloudFormation tags, or JSON) into plain data; throws on syntax errors. */
+let lastParsed: { body: string; value: Record<string, unknown> } | undefined;
+
+/**
+ * Parses a template body (YAML with CloudFormation tags, or JSON) into plain data; throws on
+ * syntax errors. The last result is kept: an operation reads the same body for every instance.
+ * Callers never mutate the value.
+ */
 export function parseTemplate(body: string): Record<string, unknown> {
+  if (lastParsed?.body === body) return lastParsed.value;
+  const value = parseUncached(body);
+  lastParsed = { body, value };
+  return value;
+}
+
+function parseUncached(body: string): Record<string, unknown> {
   const source = parseYamlSource('template', body, { cloudFormation: true });
   if (
     source.syntaxErrors.length > 0 ||
