@@ -14,11 +14,17 @@ import {
 import { FAKE_CREDENTIALS, organizationsClient, s3Client, startMoto, type MotoServer } from './moto.js';
 import { createOrganization, type OrgTree } from './organization.js';
 import {
+  STACKSETS_SERVICE_PRINCIPAL,
   startStackSetEmulator,
   type StackSetEmulator,
   type StackSetEmulatorOptions,
 } from './stackset-emulator/index.js';
-import { motoOrganizationSource, motoTemplateUrlReader, motoWiring } from './wiring.js';
+import {
+  motoOrganizationSource,
+  motoStackSetsTrustedAccess,
+  motoTemplateUrlReader,
+  motoWiring,
+} from './wiring.js';
 
 export interface SandboxOptions {
   /** Member accounts besides the management account; default 50. */
@@ -169,6 +175,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         managementAccountId: org.managementAccountId,
       }),
       recorders: wiring.recorders,
+      trustedAccess: motoStackSetsTrustedAccess({
+        endpoint: moto.endpoint,
+        managementAccountId: org.managementAccountId,
+      }),
       region,
       managementAccountId: org.managementAccountId,
     });
@@ -191,7 +201,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 /**
  * What a real organization has before its first rollout: trusted access for Config's multi-account
- * setup, a template bucket per Region and a delivery bucket, all private.
+ * setup and for StackSets, a template bucket per Region and a delivery bucket, all private.
  */
 async function prepareManagementAccount(
   endpoint: string,
@@ -200,9 +210,9 @@ async function prepareManagementAccount(
 ): Promise<void> {
   const org = organizationsClient({ endpoint, accountId });
   try {
-    await org.send(
-      new EnableAWSServiceAccessCommand({ ServicePrincipal: 'config-multiaccountsetup.amazonaws.com' }),
-    );
+    for (const principal of ['config-multiaccountsetup.amazonaws.com', STACKSETS_SERVICE_PRINCIPAL]) {
+      await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: principal }));
+    }
   } finally {
     org.destroy();
   }

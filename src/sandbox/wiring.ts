@@ -8,6 +8,7 @@
 import {
   DescribeOrganizationCommand,
   paginateListAccounts,
+  paginateListAWSServiceAccessForOrganization,
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
   paginateListRoots,
@@ -23,8 +24,9 @@ import type {
   OrganizationSnapshot,
   OrganizationSource,
   TemplateUrlReader,
+  TrustedAccessSource,
 } from './stackset-emulator/index.js';
-import { parseTemplateUrl } from './stackset-emulator/index.js';
+import { parseTemplateUrl, STACKSETS_SERVICE_PRINCIPAL } from './stackset-emulator/index.js';
 
 export const LIST_ACCOUNTS_PAGE_SIZE = 20;
 
@@ -148,6 +150,33 @@ export function motoTemplateUrlReader(options: MotoWiringOptions): TemplateUrlRe
       return (await r.Body?.transformToString('utf8')) ?? '';
     } finally {
       s3.destroy();
+    }
+  };
+}
+
+/** Whether moto's organization has trusted access for StackSets (ListAWSServiceAccessForOrganization). */
+export function motoStackSetsTrustedAccess(options: MotoWiringOptions): TrustedAccessSource {
+  return async () => {
+    const org = organizationsClient({
+      endpoint: options.endpoint,
+      accountId: options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID,
+    });
+    try {
+      for await (const page of paginateListAWSServiceAccessForOrganization(
+        { client: org, pageSize: LIST_ACCOUNTS_PAGE_SIZE },
+        {},
+      )) {
+        if (
+          (page.EnabledServicePrincipals ?? []).some(
+            (p) => p.ServicePrincipal === STACKSETS_SERVICE_PRINCIPAL,
+          )
+        ) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      org.destroy();
     }
   };
 }

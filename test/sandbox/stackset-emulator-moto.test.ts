@@ -14,9 +14,16 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startStackSetEmulator, type StackSetEmulator } from '../../src/sandbox/stackset-emulator/index.js';
-import { motoOrganizationSource, motoTemplateUrlReader, motoWiring } from '../../src/sandbox/wiring.js';
+import {
+  motoOrganizationSource,
+  motoStackSetsTrustedAccess,
+  motoTemplateUrlReader,
+  motoWiring,
+} from '../../src/sandbox/wiring.js';
+import { EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
+import { STACKSETS_SERVICE_PRINCIPAL } from '../../src/sandbox/stackset-emulator/index.js';
 import { sandboxTemplateBucket, startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
-import { motoSkipNote, motoStatus, s3Client, useMoto } from '../support/moto.js';
+import { motoSkipNote, motoStatus, organizationsClient, s3Client, useMoto } from '../support/moto.js';
 import { createOrganization } from '../support/org-fixture.js';
 
 const packTemplate = `Parameters:
@@ -68,6 +75,7 @@ describe.skipIf(!motoStatus().available)(`StackSets emulator on moto's organizat
       organization: source.organization,
       readTemplateUrl: motoTemplateUrlReader({ endpoint: moto.endpoint }),
       recorders: wiring.recorders,
+      trustedAccess: motoStackSetsTrustedAccess({ endpoint: moto.endpoint }),
       clock: 'manual',
       delay: { baseMs: 1000, jitterMs: 0 },
     });
@@ -83,14 +91,27 @@ describe.skipIf(!motoStatus().available)(`StackSets emulator on moto's organizat
       credentials: { accessKeyId: 'AKIAEMULATORTEST0000', secretAccessKey: 'not-a-secret' },
     });
     cleanups.push(() => cfn.destroy());
-    await cfn.send(
-      new CreateStackSetCommand({
-        StackSetName: 'pack',
-        TemplateURL: `https://${org.deliveryBucket}.s3.us-east-1.amazonaws.com/stackset/pack.yaml`,
-        PermissionModel: 'SERVICE_MANAGED',
-        AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
-      }),
+    const create = new CreateStackSetCommand({
+      StackSetName: 'pack',
+      TemplateURL: `https://${org.deliveryBucket}.s3.us-east-1.amazonaws.com/stackset/pack.yaml`,
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+    });
+    // Without trusted access for StackSets, AWS refuses service-managed stack sets.
+    const refused = await cfn.send(create).then(
+      () => undefined,
+      (e: Error) => e,
     );
+    expect(refused?.name).toBe('ValidationError');
+    expect(refused?.message).toBe(
+      'You must enable organizations access to operate a service managed stack set',
+    );
+    const organizations = organizationsClient({ endpoint: moto.endpoint });
+    cleanups.push(() => organizations.destroy());
+    await organizations.send(
+      new EnableAWSServiceAccessCommand({ ServicePrincipal: STACKSETS_SERVICE_PRINCIPAL }),
+    );
+    await cfn.send(create);
     const tops = org.ous.filter((o) => o.depth === 1);
     expect(tops.map((o) => o.name).sort()).toEqual(['ou-1', 'ou-2']);
     // Every member below the two top OUs (at any depth), none of those in the root.

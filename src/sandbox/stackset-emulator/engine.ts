@@ -41,6 +41,10 @@ export type OrganizationSource = () => Promise<OrganizationSnapshot>;
 export type TemplateUrlReader = (url: string) => Promise<string>;
 /** Whether the account has a configuration recorder in the Region (outside any stack set). */
 export type RecorderSource = (accountId: string, region: string) => Promise<boolean>;
+/** Whether trusted access for StackSets (`member.org.stacksets.cloudformation.amazonaws.com`) is enabled. */
+export type TrustedAccessSource = () => Promise<boolean>;
+
+export const STACKSETS_SERVICE_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';
 
 export type OperationAction = 'CREATE' | 'UPDATE' | 'DELETE';
 
@@ -73,6 +77,8 @@ export interface EngineOptions {
   readTemplateUrl?: TemplateUrlReader;
   /** Without it every account has a recorder. */
   recorders?: RecorderSource;
+  /** Without it trusted access counts as enabled. */
+  trustedAccess?: TrustedAccessSource;
   managementAccountId: string;
   now: () => number;
   random: Random;
@@ -700,6 +706,18 @@ export class StackSetEngine {
     if (!ok) throw stackSetsError('InsufficientCapabilitiesException', `Requires capabilities : [${needed}]`);
   }
 
+  /**
+   * Service-managed stack sets need trusted access with Organizations (documented); AWS's answer
+   * without it is "You must enable organizations access to operate a service managed stack set"
+   * (seen in public reports; the code is the emulator's choice: ValidationError).
+   */
+  private async checkTrustedAccess(): Promise<void> {
+    const source = this.options.trustedAccess;
+    if (source && !(await source())) {
+      throw validationError('You must enable organizations access to operate a service managed stack set');
+    }
+  }
+
   private async createStackSet(params: QueryParams, region: string): Promise<Record<string, unknown>> {
     const name = requiredStr(params, 'StackSetName');
     if (!namePattern.test(name) || name.length > 128) {
@@ -718,6 +736,7 @@ export class StackSetEngine {
       // Documented (CreateStackSet): "Required if the permissions model is SERVICE_MANAGED"; the wording is the emulator's.
       throw validationError('AutoDeployment must be specified when PermissionModel is SERVICE_MANAGED');
     }
+    await this.checkTrustedAccess();
     const body = await this.templateOf(params);
     if (body === undefined) throw validationError('Either TemplateBody or TemplateURL must be specified');
     const capabilities = strList(params, 'Capabilities');
@@ -944,6 +963,7 @@ export class StackSetEngine {
     const overrides = action === 'DELETE' ? [] : parameters(params, 'ParameterOverrides');
     const hasOverrides = action !== 'DELETE' && list(params, 'ParameterOverrides').length > 0;
     this.checkNotBusy(set);
+    await this.checkTrustedAccess();
     const org = await this.options.organization();
     const accounts = expandTargets(org, targets);
     const planned: (PlannedInstance & { ou: string })[] = [];

@@ -10,7 +10,9 @@ export type {
   OrganizationSource,
   RecorderSource,
   TemplateUrlReader,
+  TrustedAccessSource,
 } from './engine.js';
+export { STACKSETS_SERVICE_PRINCIPAL } from './engine.js';
 export type { OrganizationSnapshot, OrgAccount, OrgUnit } from './targets.js';
 export type { DeployedResources } from './template.js';
 export { parseTemplateUrl } from './s3-url.js';

@@ -23,6 +23,7 @@ import {
   type OrganizationSource,
   type RecorderSource,
   type TemplateUrlReader,
+  type TrustedAccessSource,
 } from './engine.js';
 import { errorXml, parseQuery, responseXml, StackSetsError, validationError } from './query.js';
 
@@ -33,6 +34,8 @@ export interface StackSetEmulatorOptions {
   readTemplateUrl?: TemplateUrlReader;
   /** Whether an account has a configuration recorder (for AWS::Config::ConformancePack); default yes. */
   recorders?: RecorderSource;
+  /** Whether trusted access for StackSets is enabled (checked by CreateStackSet, CreateStackInstances); default yes. */
+  trustedAccess?: TrustedAccessSource;
   /** Default 0: a free port on 127.0.0.1. */
   port?: number;
   /** The Region of requests without a SigV4 credential scope; default us-east-1. */
@@ -110,6 +113,7 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
     organization: options.organization,
     ...(options.readTemplateUrl === undefined ? {} : { readTemplateUrl: options.readTemplateUrl }),
     ...(options.recorders === undefined ? {} : { recorders: options.recorders }),
+    ...(options.trustedAccess === undefined ? {} : { trustedAccess: options.trustedAccess }),
     managementAccountId: options.managementAccountId ?? '123456789012',
     now,
     random: seededRandom(options.seed ?? 1),
