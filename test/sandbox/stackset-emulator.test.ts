@@ -756,6 +756,24 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
       `${emu.endpoint}/__emulator/accounts/${accountId(1)}/roles/packsmith-remediation`,
     );
     expect(await res.json()).toEqual({ exists: true, regions: ['us-east-1'] });
+    const everywhere = await fetch(`${emu.endpoint}/__emulator/roles/packsmith-remediation`);
+    // 2 accounts in the OU, 2 in its child OU; never the management account.
+    expect(await everywhere.json()).toEqual({
+      accounts: [accountId(0), accountId(1), accountId(9000), accountId(9001)],
+    });
+    const deployed = (await (await fetch(`${emu.endpoint}/__emulator/deployed`)).json()) as {
+      account: string;
+      region: string;
+      stacks: { stackSetName: string }[];
+    }[];
+    expect(
+      deployed.map((d) => `${d.account}/${d.region}:${d.stacks.map((x) => x.stackSetName).join(',')}`),
+    ).toEqual([
+      `${accountId(0)}/us-east-1:roles`,
+      `${accountId(1)}/us-east-1:roles`,
+      `${accountId(9000)}/us-east-1:roles`,
+      `${accountId(9001)}/us-east-1:roles`,
+    ]);
     // IAM is global: the same role name from a second Region fails there.
     await cfn.send(
       new CreateStackInstancesCommand({ StackSetName: 'roles', ...targets, Regions: ['eu-west-1'] }),

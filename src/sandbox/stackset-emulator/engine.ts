@@ -366,6 +366,36 @@ export class StackSetEngine {
     return stacks ? [...stacks.values()].sort((a, b) => byString(a.stackSetName, b.stackSetName)) : [];
   }
 
+  /** Every account and Region where a stack instance deployed something, sorted. */
+  allDeployed(): { account: string; region: string; stacks: DeployedStack[] }[] {
+    this.settle();
+    const out: { account: string; region: string; stacks: DeployedStack[] }[] = [];
+    for (const [account, regions] of this.deployed) {
+      for (const [region, stacks] of regions) {
+        if (stacks.size === 0) continue;
+        out.push({
+          account,
+          region,
+          stacks: [...stacks.values()].sort((a, b) => byString(a.stackSetName, b.stackSetName)),
+        });
+      }
+    }
+    return out.sort((a, b) => byString(a.account, b.account) || byString(a.region, b.region));
+  }
+
+  /** The accounts where a stack instance created IAM role `roleName`, sorted. */
+  roleAccounts(roleName: string): string[] {
+    this.settle();
+    const out: string[] = [];
+    for (const [account, regions] of this.deployed) {
+      const has = [...regions.values()].some((stacks) =>
+        [...stacks.values()].some((st) => st.resources.roles.some((r) => r.roleName === roleName)),
+      );
+      if (has) out.push(account);
+    }
+    return out.sort(byString);
+  }
+
   /** The Regions whose stack instances created IAM role `roleName` in `account` (IAM is global). */
   roleRegions(account: string, roleName: string): string[] {
     this.settle();

@@ -4,6 +4,8 @@
  * control API under `/__emulator/`:
  * - `GET /__emulator/accounts/{account}/{region}`: what the stack instances deployed there
  * - `GET /__emulator/accounts/{account}/roles/{roleName}`: `{exists, regions}` (IAM is global)
+ * - `GET /__emulator/roles/{roleName}`: `{accounts}` where a stack instance created that role
+ * - `GET /__emulator/deployed`: every account and Region with what was deployed there
  * - `GET` / `POST` (merge) / `DELETE /__emulator/faults`: `{accountFailures: {id: {reason, regions?, actions?} | null}, throttle: {rate, actions?} | null}`
  * - `GET` / `DELETE /__emulator/stats`: requests per action
  * - `POST /__emulator/auto-deploy`: auto-deployment against the organization as it is now
@@ -75,6 +77,10 @@ export interface StackSetEmulator {
   deployed(account: string, region: string): DeployedStack[];
   /** Whether a stack instance created IAM role `roleName` in `account` (in any Region). */
   roleExists(account: string, roleName: string): boolean;
+  /** Every account and Region where a stack instance deployed something. */
+  allDeployed(): { account: string; region: string; stacks: DeployedStack[] }[];
+  /** The accounts where a stack instance created IAM role `roleName`. */
+  roleAccounts(roleName: string): string[];
   /** Runs auto-deployment against the organization now; returns the operations it started. */
   autoDeploy(): Promise<string[]>;
 }
@@ -151,6 +157,13 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
       } catch {
         return json(res, 400, { error: 'The request body is not valid JSON' });
       }
+    }
+    if (path === '/__emulator/deployed' && req.method === 'GET') return json(res, 200, engine.allDeployed());
+    const roleEverywhere = /^\/__emulator\/roles\/([^/]+)$/.exec(path);
+    if (roleEverywhere && req.method === 'GET') {
+      return json(res, 200, {
+        accounts: engine.roleAccounts(decodeURIComponent(roleEverywhere[1] as string)),
+      });
     }
     const role = /^\/__emulator\/accounts\/(\d{12})\/roles\/([^/]+)$/.exec(path);
     if (role && req.method === 'GET') {
@@ -257,5 +270,7 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
     deployed: (account, r) => engine.deployedIn(account, r),
     roleExists: (account, roleName) => engine.roleRegions(account, roleName).length > 0,
     autoDeploy: () => engine.autoDeploy(),
+    allDeployed: () => engine.allDeployed(),
+    roleAccounts: (roleName) => engine.roleAccounts(roleName),
   };
 }
