@@ -14,6 +14,7 @@ import {
   DescribeStackSetCommand,
   DescribeStackSetOperationCommand,
   ListStackInstancesCommand,
+  ListStackSetOperationResultsCommand,
   ListStackSetOperationsCommand,
   ListStackSetsCommand,
   StopStackSetOperationCommand,
@@ -613,6 +614,89 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
     // RetainStacksOnAccountRemoval: the stack stays in the account that left.
     expect(emu.deployed(accountId(2), 'us-east-1')).toHaveLength(2);
     expect((await instances(cfn, 'manual')).map((i) => i.Account)).not.toContain(accountId(777));
+  });
+
+  it('DeleteStackInstances: a failed delete leaves the instance INOPERABLE; RetainStacks keeps the stack; DETAILED_STATUS filter', async () => {
+    const { emu, cfn, tick } = await start({ org: organization(1, 3) });
+    await createSet(cfn);
+    const prefs = {
+      MaxConcurrentPercentage: 100,
+      FailureTolerancePercentage: 100,
+      ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE' as const,
+    };
+    await cfn.send(
+      new CreateStackInstancesCommand({
+        StackSetName: 'pack',
+        DeploymentTargets: { OrganizationalUnitIds: [ou(1)] },
+        Regions: ['us-east-1'],
+        OperationPreferences: prefs,
+      }),
+    );
+    tick(1000);
+    emu.faults.set({
+      accountFailures: { [accountId(0)]: { reason: 'Stack deletion failed', actions: ['DELETE'] } },
+    });
+    await cfn.send(
+      new DeleteStackInstancesCommand({
+        StackSetName: 'pack',
+        DeploymentTargets: { Accounts: [accountId(0), accountId(1)] },
+        Regions: ['us-east-1'],
+        RetainStacks: false,
+        OperationPreferences: prefs,
+      }),
+    );
+    tick(1000);
+    const left = await instances(cfn);
+    expect(left.map((i) => i.Account).sort()).toEqual([
+      accountId(0),
+      accountId(2),
+      accountId(9000),
+      accountId(9001),
+    ]);
+    const broken = left.find((i) => i.Account === accountId(0));
+    expect(broken).toMatchObject({
+      Status: 'INOPERABLE',
+      StatusReason: 'Stack deletion failed',
+      StackInstanceStatus: { DetailedStatus: 'INOPERABLE' },
+    });
+    expect(emu.deployed(accountId(1), 'us-east-1')).toEqual([]);
+    const inoperable = await cfn.send(
+      new ListStackInstancesCommand({
+        StackSetName: 'pack',
+        Filters: [{ Name: 'DETAILED_STATUS', Values: 'INOPERABLE' }],
+      }),
+    );
+    expect(inoperable.Summaries?.map((i) => i.Account)).toEqual([accountId(0)]);
+    // Inoperable instances are left out of UpdateStackSet (documented); RetainStacks keeps the stack.
+    const upd = await cfn.send(
+      new UpdateStackSetCommand({
+        StackSetName: 'pack',
+        UsePreviousTemplate: true,
+        OperationPreferences: prefs,
+      }),
+    );
+    tick(1000);
+    const results = await cfn.send(
+      new ListStackSetOperationResultsCommand({ StackSetName: 'pack', OperationId: upd.OperationId }),
+    );
+    expect(results.Summaries?.map((r) => r.Account).sort()).toEqual([
+      accountId(2),
+      accountId(9000),
+      accountId(9001),
+    ]);
+    emu.faults.reset();
+    await cfn.send(
+      new DeleteStackInstancesCommand({
+        StackSetName: 'pack',
+        DeploymentTargets: { Accounts: [accountId(0), accountId(2)] },
+        Regions: ['us-east-1'],
+        RetainStacks: true,
+        OperationPreferences: prefs,
+      }),
+    );
+    tick(1000);
+    expect(emu.deployed(accountId(2), 'us-east-1')).toHaveLength(1);
+    expect((await instances(cfn)).map((i) => i.Account).sort()).toEqual([accountId(9000), accountId(9001)]);
   });
 
   it('managed execution queues a conflicting operation (QUEUED) and runs it after the first', async () => {
