@@ -817,6 +817,87 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
     expect(missing.name).toBe('StackInstanceNotFoundException');
   });
 
+  it('staged update: canary OU, then production stops past its tolerance leaving the rest on the old template; after the fix UpdateStackInstances finishes', async () => {
+    const { emu, cfn, tick } = await start({ org: organization(2, 6) });
+    await createSet(cfn);
+    const all = {
+      MaxConcurrentPercentage: 100,
+      FailureTolerancePercentage: 100,
+      ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE' as const,
+    };
+    await cfn.send(
+      new CreateStackInstancesCommand({
+        StackSetName: 'pack',
+        DeploymentTargets: { OrganizationalUnitIds: [ou(1), ou(2)] },
+        Regions: ['us-east-1'],
+        OperationPreferences: all,
+      }),
+    );
+    tick(1000);
+    const newTemplate = packTemplate.replace("Default: '90'", "Default: '45'");
+    const canary = await cfn.send(
+      new UpdateStackSetCommand({
+        StackSetName: 'pack',
+        TemplateBody: newTemplate,
+        Parameters: [{ ParameterKey: 'Tier', UsePreviousValue: true }],
+        DeploymentTargets: { OrganizationalUnitIds: [ou(2)] },
+        Regions: ['us-east-1'],
+        OperationPreferences: all,
+      }),
+    );
+    tick(1000);
+    expect(await operationStatus(cfn, canary.OperationId as string)).toBe('SUCCEEDED');
+    // Production (OU 1: 6 accounts + 2 in its child OU): 2 fail, tolerance 1, 2 at a time.
+    emu.faults.set({
+      accountFailures: { [accountId(1)]: { reason: 'boom' }, [accountId(2)]: { reason: 'boom' } },
+    });
+    const prod = await cfn.send(
+      new UpdateStackInstancesCommand({
+        StackSetName: 'pack',
+        DeploymentTargets: { OrganizationalUnitIds: [ou(1)] },
+        Regions: ['us-east-1'],
+        OperationPreferences: {
+          MaxConcurrentCount: 2,
+          FailureToleranceCount: 1,
+          ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+        },
+      }),
+    );
+    tick(10_000);
+    expect(await operationStatus(cfn, prod.OperationId as string)).toBe('FAILED');
+    const maxAge = (a: string): string | undefined =>
+      emu
+        .deployed(a, 'us-east-1')[0]
+        ?.resources.conformancePacks[0]?.inputParameters.find((p) => p.ParameterName === 'MaxAge')
+        ?.ParameterValue;
+    // Batch 1 (accounts 0, 1): one failure; batch 2 (2, 3): a second, past the tolerance; 4, 5, 9000, 9001 cancelled.
+    expect([0, 1, 2, 3, 4, 5, 9000, 9001].map((i) => maxAge(accountId(i)))).toEqual([
+      '45',
+      '90',
+      '90',
+      '45',
+      '90',
+      '90',
+      '90',
+      '90',
+    ]);
+    expect(maxAge(accountId(6))).toBe('45');
+    emu.faults.reset();
+    const resume = await cfn.send(
+      new UpdateStackInstancesCommand({
+        StackSetName: 'pack',
+        DeploymentTargets: { OrganizationalUnitIds: [ou(1)] },
+        Regions: ['us-east-1'],
+        OperationPreferences: all,
+      }),
+    );
+    tick(1000);
+    expect(await operationStatus(cfn, resume.OperationId as string)).toBe('SUCCEEDED');
+    const final = await instances(cfn);
+    expect(final.every((i) => i.Status === 'CURRENT')).toBe(true);
+    expect(final.map((i) => maxAge(i.Account as string)).every((v) => v === '45')).toBe(true);
+  });
+
   it('an unsupported resource type fails the instance with a reason naming the emulator limit; a role lands in every account', async () => {
     const { emu, cfn, tick } = await start({ org: organization(1, 2) });
     await createSet(cfn, 'bad', 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n');
