@@ -93,6 +93,13 @@ const roleTemplate = `Resources:
             Action: sts:AssumeRole
 `;
 
+/** Every account of a Region at once, never stopping on failures. */
+const allAtOnce: StackSetOperationPreferences = {
+  MaxConcurrentPercentage: 100,
+  FailureTolerancePercentage: 100,
+  ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+};
+
 let emulator: StackSetEmulator | undefined;
 afterEach(async () => {
   await emulator?.close();
@@ -619,17 +626,12 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
   it('DeleteStackInstances: a failed delete leaves the instance INOPERABLE; RetainStacks keeps the stack; DETAILED_STATUS filter', async () => {
     const { emu, cfn, tick } = await start({ org: organization(1, 3) });
     await createSet(cfn);
-    const prefs = {
-      MaxConcurrentPercentage: 100,
-      FailureTolerancePercentage: 100,
-      ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE' as const,
-    };
     await cfn.send(
       new CreateStackInstancesCommand({
         StackSetName: 'pack',
         DeploymentTargets: { OrganizationalUnitIds: [ou(1)] },
         Regions: ['us-east-1'],
-        OperationPreferences: prefs,
+        OperationPreferences: allAtOnce,
       }),
     );
     tick(1000);
@@ -642,7 +644,7 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
         DeploymentTargets: { Accounts: [accountId(0), accountId(1)] },
         Regions: ['us-east-1'],
         RetainStacks: false,
-        OperationPreferences: prefs,
+        OperationPreferences: allAtOnce,
       }),
     );
     tick(1000);
@@ -672,7 +674,7 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
       new UpdateStackSetCommand({
         StackSetName: 'pack',
         UsePreviousTemplate: true,
-        OperationPreferences: prefs,
+        OperationPreferences: allAtOnce,
       }),
     );
     tick(1000);
@@ -691,7 +693,7 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
         DeploymentTargets: { Accounts: [accountId(0), accountId(2)] },
         Regions: ['us-east-1'],
         RetainStacks: true,
-        OperationPreferences: prefs,
+        OperationPreferences: allAtOnce,
       }),
     );
     tick(1000);
@@ -820,17 +822,12 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
   it('staged update: canary OU, then production stops past its tolerance leaving the rest on the old template; after the fix UpdateStackInstances finishes', async () => {
     const { emu, cfn, tick } = await start({ org: organization(2, 6) });
     await createSet(cfn);
-    const all = {
-      MaxConcurrentPercentage: 100,
-      FailureTolerancePercentage: 100,
-      ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE' as const,
-    };
     await cfn.send(
       new CreateStackInstancesCommand({
         StackSetName: 'pack',
         DeploymentTargets: { OrganizationalUnitIds: [ou(1), ou(2)] },
         Regions: ['us-east-1'],
-        OperationPreferences: all,
+        OperationPreferences: allAtOnce,
       }),
     );
     tick(1000);
@@ -842,7 +839,7 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
         Parameters: [{ ParameterKey: 'Tier', UsePreviousValue: true }],
         DeploymentTargets: { OrganizationalUnitIds: [ou(2)] },
         Regions: ['us-east-1'],
-        OperationPreferences: all,
+        OperationPreferences: allAtOnce,
       }),
     );
     tick(1000);
@@ -888,7 +885,7 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
         StackSetName: 'pack',
         DeploymentTargets: { OrganizationalUnitIds: [ou(1)] },
         Regions: ['us-east-1'],
-        OperationPreferences: all,
+        OperationPreferences: allAtOnce,
       }),
     );
     tick(1000);
