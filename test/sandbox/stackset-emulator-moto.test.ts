@@ -8,6 +8,7 @@ import {
   CloudFormationClient,
   CreateStackInstancesCommand,
   CreateStackSetCommand,
+  DescribeOrganizationsAccessCommand,
   DescribeStackSetOperationCommand,
   paginateListStackInstances,
   type StackInstanceSummary,
@@ -106,11 +107,13 @@ describe.skipIf(!motoStatus().available)(`StackSets emulator on moto's organizat
     expect(refused?.message).toBe(
       'You must enable organizations access to operate a service managed stack set',
     );
+    expect((await cfn.send(new DescribeOrganizationsAccessCommand({}))).Status).toBe('DISABLED');
     const organizations = organizationsClient({ endpoint: moto.endpoint });
     cleanups.push(() => organizations.destroy());
     await organizations.send(
       new EnableAWSServiceAccessCommand({ ServicePrincipal: STACKSETS_SERVICE_PRINCIPAL }),
     );
+    expect((await cfn.send(new DescribeOrganizationsAccessCommand({}))).Status).toBe('ENABLED');
     await cfn.send(create);
     const tops = org.ous.filter((o) => o.depth === 1);
     expect(tops.map((o) => o.name).sort()).toEqual(['ou-1', 'ou-2']);

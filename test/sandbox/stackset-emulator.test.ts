@@ -5,11 +5,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  ActivateOrganizationsAccessCommand,
   CloudFormationClient,
   CreateStackInstancesCommand,
   CreateStackSetCommand,
   DeleteStackInstancesCommand,
+  DeactivateOrganizationsAccessCommand,
   DeleteStackSetCommand,
+  DescribeOrganizationsAccessCommand,
   DescribeStackInstanceCommand,
   DescribeStackSetCommand,
   DescribeStackSetOperationCommand,
@@ -216,6 +219,29 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
     expect(again.$metadata?.httpStatusCode).toBe(409);
     const missing = await errorOf(cfn.send(new DescribeStackSetCommand({ StackSetName: 'nope' })));
     expect(missing.name).toBe('StackSetNotFoundException');
+  });
+
+  it('ActivateOrganizationsAccess / DeactivateOrganizationsAccess gate service-managed stack sets', async () => {
+    const { cfn } = await start({ trustedAccess: async () => false });
+    expect((await cfn.send(new DescribeOrganizationsAccessCommand({}))).Status).toBe('DISABLED');
+    const refused = await errorOf(createSet(cfn));
+    expect(refused.message).toBe(
+      'You must enable organizations access to operate a service managed stack set',
+    );
+    await cfn.send(new ActivateOrganizationsAccessCommand({}));
+    expect((await cfn.send(new DescribeOrganizationsAccessCommand({}))).Status).toBe('ENABLED');
+    await createSet(cfn);
+    await cfn.send(new DeactivateOrganizationsAccessCommand({}));
+    const instancesRefused = await errorOf(
+      cfn.send(
+        new CreateStackInstancesCommand({
+          StackSetName: 'pack',
+          DeploymentTargets: { OrganizationalUnitIds: [ou(1)] },
+          Regions: ['us-east-1'],
+        }),
+      ),
+    );
+    expect(instancesRefused.name).toBe('ValidationError');
   });
 
   it('refuses what it does not emulate, and IAM resources without the capability', async () => {

@@ -427,6 +427,14 @@ export class StackSetEngine {
         return this.instancesOperation('UPDATE', params, region);
       case 'DeleteStackInstances':
         return this.instancesOperation('DELETE', params, region);
+      case 'DescribeOrganizationsAccess':
+        return { Status: (await this.trustedAccessEnabled()) ? 'ENABLED' : 'DISABLED' };
+      case 'ActivateOrganizationsAccess':
+        this.organizationsAccess = true;
+        return {};
+      case 'DeactivateOrganizationsAccess':
+        this.organizationsAccess = false;
+        return {};
       case 'StopStackSetOperation':
         return this.stopOperation(params, region);
       case 'DescribeStackSetOperation':
@@ -741,9 +749,20 @@ export class StackSetEngine {
    * without it is "You must enable organizations access to operate a service managed stack set"
    * (seen in public reports; the code is the emulator's choice: ValidationError).
    */
-  private async checkTrustedAccess(): Promise<void> {
+  private async trustedAccessEnabled(): Promise<boolean> {
+    if (this.organizationsAccess !== undefined) return this.organizationsAccess;
     const source = this.options.trustedAccess;
-    if (source && !(await source())) {
+    return source === undefined || (await source());
+  }
+
+  /**
+   * Set by ActivateOrganizationsAccess / DeactivateOrganizationsAccess; wins over the
+   * `trustedAccess` source from then on (the emulator does not write it back to Organizations).
+   */
+  private organizationsAccess: boolean | undefined;
+
+  private async checkTrustedAccess(): Promise<void> {
+    if (!(await this.trustedAccessEnabled())) {
       throw validationError('You must enable organizations access to operate a service managed stack set');
     }
   }
