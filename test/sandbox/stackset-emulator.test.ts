@@ -1032,7 +1032,13 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
     const retried = await errorOf(retrying.send(new DescribeStackSetCommand({ StackSetName: 'pack' })));
     expect((retried as { $metadata?: { attempts?: number } }).$metadata?.attempts).toBe(3);
     expect(emu.stats().throttled).toEqual({ DescribeStackSet: 4 });
-    emu.faults.set({ throttle: null });
+    emu.faults.set({ throttle: null, latency: { ms: 300, actions: ['DescribeStackSet'] } });
+    const began = Date.now();
+    await cfn.send(new ListStackSetsCommand({}));
+    expect(Date.now() - began).toBeLessThan(300);
+    await cfn.send(new DescribeStackSetCommand({ StackSetName: 'pack' }));
+    expect(Date.now() - began).toBeGreaterThanOrEqual(300);
+    emu.faults.set({ latency: null });
     expect(
       (await retrying.send(new DescribeStackSetCommand({ StackSetName: 'pack' }))).StackSet?.StackSetName,
     ).toBe('pack');

@@ -65,11 +65,14 @@ export interface FaultConfig {
    * `Throttling` "Rate exceeded" (CloudFormation's throttling code; the SDK retries it); `null` removes it.
    */
   throttle?: { rate: number; actions?: string[] } | null;
+  /** Answer these actions (default all) only after `ms` milliseconds of wall time: a slow service; `null` removes it. */
+  latency?: { ms: number; actions?: string[] } | null;
 }
 
 export interface FaultState {
   accountFailures: Record<string, AccountFailure>;
   throttle?: { rate: number; actions?: string[] };
+  latency?: { ms: number; actions?: string[] };
 }
 
 export interface EngineOptions {
@@ -327,6 +330,12 @@ export class StackSetEngine {
   constructor(private readonly options: EngineOptions) {}
 
   setFaults(config: FaultConfig): void {
+    if (config.latency === null) delete this.faultState.latency;
+    else if (config.latency !== undefined) {
+      const ms = config.latency.ms;
+      if (typeof ms !== 'number' || !(ms >= 0)) throw validationError('latency.ms must be a number ≥ 0');
+      this.faultState.latency = config.latency;
+    }
     if (config.throttle === null) delete this.faultState.throttle;
     else if (config.throttle !== undefined) {
       const rate = config.throttle.rate;
@@ -342,6 +351,12 @@ export class StackSetEngine {
         this.faultState.accountFailures[id] = f;
       }
     }
+  }
+
+  /** How long to hold this request's answer (the latency fault), in wall-clock ms. */
+  latencyOf(action: string): number {
+    const l = this.faultState.latency;
+    return l && (l.actions === undefined || l.actions.includes(action)) ? l.ms : 0;
   }
 
   /** Whether to answer this request with Throttling (seeded, its own random stream). */

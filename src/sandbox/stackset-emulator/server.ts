@@ -6,7 +6,7 @@
  * - `GET /__emulator/accounts/{account}/roles/{roleName}`: `{exists, regions}` (IAM is global)
  * - `GET /__emulator/roles/{roleName}`: `{accounts}` where a stack instance created that role
  * - `GET /__emulator/deployed`: every account and Region with what was deployed there
- * - `GET` / `POST` (merge) / `DELETE /__emulator/faults`: `{accountFailures: {id: {reason, regions?, actions?} | null}, throttle: {rate, actions?} | null}`
+ * - `GET` / `POST` (merge) / `DELETE /__emulator/faults`: `{accountFailures: {id: {reason, regions?, actions?} | null}, throttle: {rate, actions?} | null, latency: {ms, actions?} | null}`
  * - `GET` / `DELETE /__emulator/stats`: requests per action
  * - `POST /__emulator/auto-deploy`: auto-deployment against the organization as it is now
  * - `POST /__emulator/tick` `{"ms": n}` (manual clock only)
@@ -217,6 +217,8 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
       throttled[action] = (throttled[action] ?? 0) + 1;
       throw new StackSetsError('Throttling', 'Rate exceeded', 400);
     }
+    const latency = engine.latencyOf(action);
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     const auth = req.headers.authorization;
     const r = requestRegion(typeof auth === 'string' ? auth : undefined, region);
     const result = await engine.handle(action, params, r);
