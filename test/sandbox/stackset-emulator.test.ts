@@ -513,7 +513,8 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
   });
 
   it('skips suspended accounts (SKIPPED_SUSPENDED_ACCOUNT) without counting them as failures', async () => {
-    const { cfn, tick } = await start({ org: organization(1, 3, [accountId(1)]) });
+    const org = organization(1, 3, [accountId(1)]);
+    const { cfn, tick } = await start({ org });
     await createSet(cfn);
     const op = await cfn.send(
       new CreateStackInstancesCommand({
@@ -531,6 +532,24 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
     const skipped = (await instances(cfn)).find((i) => i.Account === accountId(1));
     expect(skipped?.StackInstanceStatus?.DetailedStatus).toBe('SKIPPED_SUSPENDED_ACCOUNT');
     expect(skipped?.Status).toBe('OUTDATED');
+    // An account closed after its instance was deployed is skipped by the next update.
+    const closing = org.accounts.find((a) => a.id === accountId(2));
+    if (!closing) throw new Error('fixture');
+    closing.status = 'PENDING_CLOSURE';
+    await cfn.send(
+      new UpdateStackSetCommand({
+        StackSetName: 'pack',
+        UsePreviousTemplate: true,
+        OperationPreferences: allAtOnce,
+      }),
+    );
+    tick(1000);
+    const after = await instances(cfn);
+    expect(after.find((i) => i.Account === accountId(2))).toMatchObject({
+      StackInstanceStatus: { DetailedStatus: 'SKIPPED_SUSPENDED_ACCOUNT' },
+      StatusReason: `Account ${accountId(2)} is PENDING_CLOSURE: skipped`,
+    });
+    expect(after.find((i) => i.Account === accountId(0))?.Status).toBe('CURRENT');
   });
 
   it('one operation at a time: OperationInProgressException until it ends; OperationId reuse is refused', async () => {

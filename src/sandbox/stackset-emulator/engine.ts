@@ -642,10 +642,7 @@ export class StackSetEngine {
             account: t.account.id,
             region: r,
             ou: t.organizationalUnitId,
-            outcome:
-              t.account.status === 'ACTIVE'
-                ? { kind: 'succeed' }
-                : { kind: 'skip', reason: `Account ${t.account.id} is ${t.account.status}: skipped` },
+            outcome: skipUnlessActive(t.account.id, t.account.status),
           });
         }
       }
@@ -946,9 +943,9 @@ export class StackSetEngine {
       );
     }
     let keys: Set<string>;
+    const org = await this.options.organization();
     if (targets) {
       checkRegions(regions);
-      const org = await this.options.organization();
       const accounts = expandTargets(org, targets);
       keys = new Set();
       for (const a of accounts)
@@ -975,13 +972,14 @@ export class StackSetEngine {
     const managed = bool(struct(params, 'ManagedExecution'), 'Active');
     if (managed !== undefined) set.managedExecution = managed;
     set.version += 1;
+    const statusOf = new Map(org.accounts.map((a) => [a.id, a.status]));
     const planned: (PlannedInstance & { ou: string })[] = [...keys].map((k) => {
       const inst = set.instances.get(k) as InstanceRecord;
       return {
         account: inst.account,
         region: inst.region,
         ou: inst.organizationalUnitId,
-        outcome: { kind: 'succeed' },
+        outcome: skipUnlessActive(inst.account, statusOf.get(inst.account) ?? 'ACTIVE'),
       };
     });
     const op = await this.startOperation(set, operationId, 'UPDATE', planned, prefs, output, targets, true);
@@ -1036,14 +1034,11 @@ export class StackSetEngine {
         const key = instanceKey(t.account.id, r);
         const existing = set.instances.get(key);
         if (action !== 'CREATE' && !existing) continue;
-        const suspended = t.account.status !== 'ACTIVE';
         planned.push({
           account: t.account.id,
           region: r,
           ou: existing?.organizationalUnitId ?? t.organizationalUnitId,
-          outcome: suspended
-            ? { kind: 'skip', reason: `Account ${t.account.id} is ${t.account.status}: skipped` }
-            : { kind: 'succeed' },
+          outcome: skipUnlessActive(t.account.id, t.account.status),
         });
       }
     }
@@ -1427,6 +1422,13 @@ export class StackSetEngine {
   }
 }
 
+/** An account that is not ACTIVE (SUSPENDED, PENDING_CLOSURE) is skipped: SKIPPED_SUSPENDED_ACCOUNT. */
+function skipUnlessActive(account: string, status: string): Outcome {
+  return status === 'ACTIVE'
+    ? { kind: 'succeed' }
+    : { kind: 'skip', reason: `Account ${account} is ${status}: skipped` };
+}
+
 /** Overrides replace by key; a key sent without a value and without UsePreviousValue is removed. */
 function mergeOverrides(current: readonly Parameter[], next: readonly Parameter[]): Parameter[] {
   const out = new Map(current.map((p) => [p.ParameterKey, p]));
@@ -1437,5 +1439,3 @@ function mergeOverrides(current: readonly Parameter[], next: readonly Parameter[
   }
   return [...out.values()].sort((a, b) => byString(a.ParameterKey, b.ParameterKey));
 }
-
-export type { Outcome };
