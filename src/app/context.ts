@@ -17,6 +17,7 @@ import { buildRepository, type BuiltPack } from '../generator/build.js';
 import { deployConfigFileName, loadDeployConfig, type DeployConfig } from '../org/deploy-config.js';
 import { discoverOrganization, type OrgTree } from '../org/discover.js';
 import type { YamlSource } from '../source/yaml-source.js';
+import { SqliteUnavailableError } from '../state/sqlite.js';
 import { defaultStatePath, openStatusStore, type StatusStore } from '../state/store.js';
 import { packageTemplateSource } from '../generator/package-templates.js';
 import { displayPath } from '../util/paths.js';
@@ -217,6 +218,7 @@ export function openStore(
   try {
     return open(ctx.statePath);
   } catch (error) {
+    if (error instanceof SqliteUnavailableError) throw refused(`${error.message}. Nothing was changed`);
     throw refused(
       `cannot open the status store ${shownStatePath(ctx)}: ${(error as Error).message}. Nothing was changed: ` +
         'free or move the file, or pass --state another file (a new file starts a new history)',

@@ -39,6 +39,14 @@ export const authoringChecks = {
         'Whatever a pack names is shipped to every account, so packsmith reads only regular files inside the pack repository, each within a size that fits its purpose (a template over 300 KB cannot be deployed).',
       fix: 'Keep the file inside the repository as a regular file within the size limit the message gives.',
     },
+    'unknown-check-id': {
+      id: 'PS104',
+      severity: 'error',
+      summary: 'packsmith.config.yaml sets a packsmith check id that does not exist.',
+      rationale:
+        'A setting for a check that does not exist changes nothing: a mistyped id leaves the check it meant at its default severity, silently.',
+      fix: 'Correct the id (docs/checks.md lists every check), or remove the setting.',
+    },
     'unknown-block': {
       id: 'PS110',
       severity: 'error',
@@ -115,7 +123,7 @@ export const authoringChecks = {
         'The automation role parameter of a remediation is bound to something other than a literal ARN.',
       rationale:
         'AWS allows no intrinsic function for the AutomationAssumeRole of a conformance pack remediation.',
-      fix: 'Write the role ARN as a static value: AutomationAssumeRole: arn:aws:iam::123456789012:role/NAME.',
+      fix: 'Write the role ARN as a static value: AutomationAssumeRole: arn:<partition>:iam::123456789012:role/NAME (partition aws, aws-us-gov or aws-cn).',
     },
     'unknown-runbook': {
       id: 'PS119',
@@ -172,7 +180,7 @@ export const authoringChecks = {
       severity: 'error',
       summary: 'An automatic remediation has no automation role parameter.',
       rationale: 'Automatic remediation requires the AutomationAssumeRole parameter.',
-      fix: 'Add AutomationAssumeRole: arn:aws:iam::ACCOUNT:role/NAME, or make the remediation manual.',
+      fix: 'Add AutomationAssumeRole: arn:<partition>:iam::ACCOUNT:role/NAME, or make the remediation manual.',
     },
     'rule-name-length': {
       id: 'PS127',

@@ -22,9 +22,18 @@ import { unknownRunbookMessage } from './catalog-extensions.js';
 import type { Located, Repository } from './repository.js';
 import { includedRuleNames, quoted, yamlString } from './scaffold.js';
 import type { RuleBlock } from './schema.js';
+import { partitionArnPrefix, type Partition } from '../facts/partitions.js';
 
-/** The role ARN written into a new block: build rejects it (PS302, error) until it is filled in. */
-export const roleArnPlaceholder = 'arn:aws:iam::<REPLACE-ME-account-id>:role/<REPLACE-ME-role-name>';
+/**
+ * The role ARN written into a new block, in the partition the repository deploys to (`add
+ * remediation` takes it from the deployment configuration's Regions; commercial `aws` without
+ * one): build rejects it (PS302, error) until it is filled in.
+ */
+export const roleArnPlaceholderFor = (partition: Partition['id']): string =>
+  `${partitionArnPrefix(partition)}iam::<REPLACE-ME-account-id>:role/<REPLACE-ME-role-name>`;
+
+/** The role ARN placeholder of the commercial partition. */
+export const roleArnPlaceholder = roleArnPlaceholderFor('aws');
 
 /** A value the author must give (a required runbook parameter with no default). */
 export const valuePlaceholder = '<REPLACE-ME>';
@@ -233,12 +242,15 @@ export function remediationBlockYaml(options: {
   name: string;
   ruleBlock: string;
   proposal: RunbookProposal;
-  schemaPath: string;
+  /** Without it the file has no `$schema` line (the editor mapping gives the schema). */
+  schemaPath?: string;
+  /** The partition of the role ARN placeholder (default: commercial `aws`). */
+  partition?: Partition['id'];
 }): string {
   const { runbook, resourceIdParameter, resourceIdConfirmed, resourceType } = options.proposal;
   const role = runbook.assumeRoleParameter ?? 'AutomationAssumeRole';
   const lines = [
-    `# yaml-language-server: $schema=${options.schemaPath}`,
+    ...(options.schemaPath === undefined ? [] : [`# yaml-language-server: $schema=${options.schemaPath}`]),
     'kind: remediation',
     `name: ${yamlString(options.name)}`,
     `rule: ${yamlString(options.ruleBlock)}`,
@@ -250,7 +262,7 @@ export function remediationBlockYaml(options: {
     'automatic: false',
     'parameters:',
     '  # The role the runbook runs as: build fails until it is filled in.',
-    `  ${yamlString(role)}: ${quoted(roleArnPlaceholder)}`,
+    `  ${yamlString(role)}: ${quoted(roleArnPlaceholderFor(options.partition ?? 'aws'))}`,
   );
   if (resourceIdParameter !== undefined) {
     const note = resourceIdConfirmed
@@ -314,7 +326,15 @@ const blockNameMax = 128;
 export function planAddRemediation(
   repo: Repository,
   ruleArg: string,
-  options: { runbook?: string; pack?: string; name?: string; schemaPath: (fileDir: string) => string },
+  options: {
+    runbook?: string;
+    pack?: string;
+    name?: string;
+    /** The `$schema` path of a file in `fileDir`, or undefined for none. */
+    schemaPath: (fileDir: string) => string | undefined;
+    /** The partition the repository deploys to, for the role ARN placeholder (default `aws`). */
+    partition?: Partition['id'];
+  },
 ): RemediationPlan {
   const { name: ruleName, block } = findRuleBlock(repo, ruleArg);
   const managed = 'managed' in block.value.source ? block.value.source.managed : undefined;
@@ -377,11 +397,13 @@ export function planAddRemediation(
     );
   }
   const path = join(repo.packsDir, 'remediations', `${name}.yaml`);
+  const schemaPath = options.schemaPath(dirname(path));
   const text = remediationBlockYaml({
     name,
     ruleBlock: ruleName,
     proposal: chosen,
-    schemaPath: options.schemaPath(dirname(path)),
+    ...(schemaPath === undefined ? {} : { schemaPath }),
+    ...(options.partition ? { partition: options.partition } : {}),
   });
 
   const packChoice = choosePack(repo, ruleName, options.pack);

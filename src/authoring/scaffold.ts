@@ -101,11 +101,12 @@ function list(key: string, indent: string, items: readonly string[]): string[] {
  * default set to it, optional ones commented out), and for periodic rules the execution frequency
  * (commented out: AWS's default applies). The text loads without diagnostics as written.
  *
- * `schemaPath` is the path of rule.schema.json relative to the new file, for editors.
+ * `schemaPath` is the path of rule.schema.json relative to the new file, for editors; without it
+ * the file has no `$schema` line (an editor mapping by file pattern gives the schema at any depth).
  */
-export function ruleBlockYaml(rule: ManagedRule, options: { name: string; schemaPath: string }): string {
+export function ruleBlockYaml(rule: ManagedRule, options: { name: string; schemaPath?: string }): string {
   const lines = [
-    `# yaml-language-server: $schema=${options.schemaPath}`,
+    ...schemaLine(options.schemaPath),
     'kind: rule',
     `name: ${yamlString(options.name)}`,
     `description: ${quoted(defaultRuleDescription(rule))}`,
@@ -140,15 +141,20 @@ export function ruleBlockYaml(rule: ManagedRule, options: { name: string; schema
   return `${lines.join('\n')}\n`;
 }
 
+/** The `# yaml-language-server: $schema=` line of a new file, when it gets one. */
+function schemaLine(schemaPath: string | undefined): string[] {
+  return schemaPath === undefined ? [] : [`# yaml-language-server: $schema=${schemaPath}`];
+}
+
 /** A new pack manifest including the given rule blocks. */
 export function packManifestYaml(options: {
   name: string;
   description: string;
   rules: readonly string[];
-  schemaPath: string;
+  schemaPath?: string;
 }): string {
   const lines = [
-    `# yaml-language-server: $schema=${options.schemaPath}`,
+    ...schemaLine(options.schemaPath),
     'kind: pack',
     `name: ${yamlString(options.name)}`,
     `description: ${quoted(options.description)}`,

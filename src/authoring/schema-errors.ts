@@ -71,7 +71,7 @@ export function schemaDiagnostic(
 
 function withEditorHint(fix: string, text: string, schemaFile: string | undefined): string {
   if (schemaFile === undefined || hasSchemaLine(text)) return fix;
-  return `${fix} For these checks as you type, start the file with \`# yaml-language-server: $schema=PATH/${schemaFile}\` (PATH: the relative path to the repository's schemas/ folder).`;
+  return `${fix} For these checks as you type, map the schemas in your editor (\`packsmith init --refresh-schemas\` writes .vscode/settings.json when there is none) or start the file with \`# yaml-language-server: $schema=PATH/${schemaFile}\` (PATH: the relative path to the repository's schemas/ folder).`;
 }
 
 /** ajv's errors as schema problems, best explanation first per position, no repeats. */

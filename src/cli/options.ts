@@ -41,6 +41,7 @@ export interface AdoptCommandOptions extends RolloutCommandOptions {
 
 export interface PlanCommandOptions extends RolloutCommandOptions {
   out?: string;
+  quiet?: boolean;
   format: 'text' | 'json' | 'markdown';
 }
 
@@ -71,7 +72,7 @@ export interface UnlockCommandOptions extends RolloutCommandOptions {
 }
 
 export interface ValidateCommandOptions {
-  format: 'text' | 'json' | 'sarif' | 'junit' | 'github';
+  format: 'text' | 'json' | 'sarif' | 'junit' | 'github' | 'markdown';
   strict?: boolean;
   inline?: boolean;
   cfnLint: 'auto' | 'require' | 'off';
@@ -79,6 +80,8 @@ export interface ValidateCommandOptions {
   cache: boolean;
   config?: string;
   output?: string;
+  /** Also append the Markdown summary to this file (GitHub's $GITHUB_STEP_SUMMARY). */
+  summary?: string;
   sarifRoot?: string;
   quiet?: boolean;
   /** Regions the packs are meant for (PS230). */

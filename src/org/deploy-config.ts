@@ -150,7 +150,10 @@ export const PackDeploymentSchema = Type.Object(
     excludeRules: Type.Optional(
       Type.Record(
         Type.String({ pattern: regionPattern.source }),
-        Type.Array(Type.String({ minLength: 1, maxLength: limits.ruleNameLength }), { uniqueItems: true }),
+        Type.Array(Type.String({ minLength: 1, maxLength: limits.ruleNameLength }), {
+          uniqueItems: true,
+          description: 'ConfigRuleNames of the rules left out in this Region.',
+        }),
         { description: 'Per Region, rules (ConfigRuleName) left out where they are not available.' },
       ),
     ),
@@ -173,12 +176,20 @@ export const PackDeploymentSchema = Type.Object(
       FailureToleranceSchema('Failed accounts tolerated per wave unless the wave says otherwise; default 0.'),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description: 'How this pack is deployed: its targets, buckets, parameter values and waves.',
+  },
 );
 
 export const DeployConfigSchema = Type.Object(
   {
-    $schema: Type.Optional(Type.String()),
+    $schema: Type.Optional(
+      Type.String({
+        description:
+          'Path or URL of the JSON Schema an editor checks this file with (e.g. .packsmith/schemas/deploy.schema.json); packsmith ignores it.',
+      }),
+    ),
     deployingAccount: Type.String({
       pattern: accountIdPattern.source,
       description: 'The account that calls PutOrganizationConformancePack (12 digits).',
@@ -210,7 +221,10 @@ export const DeployConfigSchema = Type.Object(
     regions: Type.Array(Region, { minItems: 1, uniqueItems: true, description: 'Regions to deploy to.' }),
     templateBuckets: Type.Record(
       Type.String({ pattern: regionPattern.source }),
-      Type.String({ pattern: s3BucketNamePattern.source }),
+      Type.String({
+        pattern: s3BucketNamePattern.source,
+        description: 'Name of an S3 bucket in this Region, e.g. my-org-config-templates-eu-west-1.',
+      }),
       { description: 'Per Region, the S3 bucket (in that Region) the templates are uploaded to.' },
     ),
     complianceAggregator: Type.Optional(

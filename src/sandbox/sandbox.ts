@@ -4,14 +4,21 @@
  * organization built in moto.
  * `npm run sandbox` (run.ts) is the command-line front; tests call startSandbox() directly.
  */
-import { CreateBucketCommand, GetObjectCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
 import {
   startConfigEmulator,
   type ConfigEmulator,
   type ConfigEmulatorOptions,
 } from './config-emulator/index.js';
-import { FAKE_CREDENTIALS, organizationsClient, s3Client, startMoto, type MotoServer } from './moto.js';
+import {
+  createBucketIn,
+  FAKE_CREDENTIALS,
+  organizationsClient,
+  s3Client,
+  startMoto,
+  type MotoServer,
+} from './moto.js';
 import { createOrganization, type OrgTree } from './organization.js';
 import {
   STACKSETS_SERVICE_PRINCIPAL,
@@ -25,6 +32,7 @@ import {
   motoTemplateUrlReader,
   motoWiring,
 } from './wiring.js';
+import { partitionOf } from '../facts/partitions.js';
 
 export interface SandboxOptions {
   /** Member accounts besides the management account; default 50. */
@@ -93,12 +101,12 @@ export function spreadMembers(count: number, total: number, skip: ReadonlySet<nu
   return picked;
 }
 
-/** Reads `s3://bucket/key` templates from moto's S3 as the management account. */
-function s3TemplateReader(endpoint: string, accountId: string) {
+/** Reads `s3://bucket/key` templates from moto's S3 as the management account, in the sandbox's partition. */
+function s3TemplateReader(endpoint: string, accountId: string, region: string) {
   return async (uri: string): Promise<string> => {
     const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
     if (!m) throw new Error(`not an s3:// URI: ${uri}`);
-    const s3 = s3Client({ endpoint, accountId });
+    const s3 = s3Client({ endpoint, accountId, region });
     try {
       const r = await s3.send(new GetObjectCommand({ Bucket: m[1], Key: m[2] }));
       return (await r.Body?.transformToString('utf8')) ?? '';
@@ -149,13 +157,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(options.fanout === undefined ? {} : { fanout: options.fanout }),
     });
     await prepareManagementAccount(moto.endpoint, org.managementAccountId, regions);
-    wiring = motoWiring({ endpoint: moto.endpoint, managementAccountId: org.managementAccountId });
+    wiring = motoWiring({
+      endpoint: moto.endpoint,
+      managementAccountId: org.managementAccountId,
+      organizationsRegion: partitionOf(region).organizationsRegion,
+    });
     emulator = await startConfigEmulator({
       aggregators: [SANDBOX_AGGREGATOR],
       ...options.emulator,
       accounts: wiring.accounts,
       recorders: wiring.recorders,
-      readTemplate: s3TemplateReader(moto.endpoint, org.managementAccountId),
+      readTemplate: s3TemplateReader(moto.endpoint, org.managementAccountId, region),
       region,
       // Another Region would have no recorder in moto anyway; refusing it says so plainly.
       regions,
@@ -163,22 +175,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       // Configuration recorders and delivery channels are moto's.
       upstream: moto.endpoint,
     });
-    orgSource = motoOrganizationSource({
+    // Organizations and S3 in the sandbox's partition, like the Config emulator's wiring.
+    const inPartition = {
       endpoint: moto.endpoint,
       managementAccountId: org.managementAccountId,
-    });
+      organizationsRegion: partitionOf(region).organizationsRegion,
+    };
+    orgSource = motoOrganizationSource(inPartition);
     stackSets = await startStackSetEmulator({
       ...options.stackSets,
       organization: orgSource.organization,
-      readTemplateUrl: motoTemplateUrlReader({
-        endpoint: moto.endpoint,
-        managementAccountId: org.managementAccountId,
-      }),
+      readTemplateUrl: motoTemplateUrlReader({ ...inPartition, region }),
       recorders: wiring.recorders,
-      trustedAccess: motoStackSetsTrustedAccess({
-        endpoint: moto.endpoint,
-        managementAccountId: org.managementAccountId,
-      }),
+      trustedAccess: motoStackSetsTrustedAccess(inPartition),
       region,
       managementAccountId: org.managementAccountId,
     });
@@ -208,7 +217,11 @@ async function prepareManagementAccount(
   accountId: string,
   regions: readonly string[],
 ): Promise<void> {
-  const org = organizationsClient({ endpoint, accountId });
+  const org = organizationsClient({
+    endpoint,
+    accountId,
+    region: partitionOf(regions[0] ?? 'us-east-1').organizationsRegion,
+  });
   try {
     for (const principal of ['config-multiaccountsetup.amazonaws.com', STACKSETS_SERVICE_PRINCIPAL]) {
       await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: principal }));
@@ -223,14 +236,7 @@ async function prepareManagementAccount(
   for (const { bucket, region } of buckets) {
     const s3 = s3Client({ endpoint, accountId, region });
     try {
-      await s3.send(
-        new CreateBucketCommand({
-          Bucket: bucket,
-          ...(region === 'us-east-1'
-            ? {}
-            : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
-        }),
-      );
+      await createBucketIn(s3, bucket, region);
       await s3.send(
         new PutPublicAccessBlockCommand({
           Bucket: bucket,

@@ -35,6 +35,11 @@ export interface MotoWiringOptions {
   endpoint: string;
   /** The management account that lists the accounts; default moto's default account. */
   managementAccountId?: string;
+  /**
+   * Region of the Organizations calls: the partition's Organizations Region (moto keeps one
+   * organization per partition and takes the partition from the request's Region). Default us-east-1.
+   */
+  organizationsRegion?: string;
 }
 
 export interface MotoWiring {
@@ -48,6 +53,7 @@ export function motoWiring(options: MotoWiringOptions): MotoWiring {
   const org = organizationsClient({
     endpoint: options.endpoint,
     accountId: options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID,
+    ...(options.organizationsRegion ? { region: options.organizationsRegion } : {}),
   });
   // One Config client per account and Region: the account header is set per client.
   const configClients = new Map<string, ConfigServiceClient>();
@@ -96,6 +102,7 @@ export function motoOrganizationSource(options: MotoWiringOptions): {
   const org = organizationsClient({
     endpoint: options.endpoint,
     accountId: options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID,
+    ...(options.organizationsRegion ? { region: options.organizationsRegion } : {}),
   });
   const pageSize = LIST_ACCOUNTS_PAGE_SIZE;
   const organization: OrganizationSource = async () => {
@@ -137,13 +144,19 @@ export function motoOrganizationSource(options: MotoWiringOptions): {
 }
 
 /** Reads a TemplateURL (S3 object URL, see parseTemplateUrl) from moto's S3 as the management account. */
-export function motoTemplateUrlReader(options: MotoWiringOptions): TemplateUrlReader {
+export function motoTemplateUrlReader(
+  options: MotoWiringOptions & {
+    /** Region of the S3 calls (moto keeps one S3 per partition, taken from it); default us-east-1. */
+    region?: string;
+  },
+): TemplateUrlReader {
   return async (url) => {
     const location = parseTemplateUrl(url);
     if (!location) throw new Error(`not an S3 object URL: ${url}`);
     const s3 = s3Client({
       endpoint: options.endpoint,
       accountId: options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID,
+      ...(options.region ? { region: options.region } : {}),
     });
     try {
       const r = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
@@ -160,6 +173,7 @@ export function motoStackSetsTrustedAccess(options: MotoWiringOptions): TrustedA
     const org = organizationsClient({
       endpoint: options.endpoint,
       accountId: options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID,
+      ...(options.organizationsRegion ? { region: options.organizationsRegion } : {}),
     });
     try {
       for await (const page of paginateListAWSServiceAccessForOrganization(

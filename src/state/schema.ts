@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase as Database } from './sqlite.js';
 import { organizationResourceStatuses } from '../facts/enums.js';
 
 /**
@@ -102,6 +102,15 @@ ALTER TABLE deployments_v3 RENAME TO deployments;
 CREATE INDEX deployments_pack_region ON deployments (pack, region, id);
 `,
   },
+  {
+    // The rules a put's template left out because AWS does not document them in the Region
+    // (`unavailableRules: exclude`), with their controls: JSON, NULL when none were left out.
+    version: 4,
+    sql: `
+ALTER TABLE deployments ADD COLUMN unavailable_rules_json TEXT
+  CHECK (unavailable_rules_json IS NULL OR json_valid(unavailable_rules_json));
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]?.version ?? 0;
@@ -153,24 +162,24 @@ export function migrate(db: Database, path: string): number {
   if (found > latestSchemaVersion) throw newerSchema(path, found);
   // A migration may rebuild a table others refer to: foreign keys are off while it runs (the pragma
   // is a no-op inside a transaction) and checked before each migration commits.
-  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
-  if (found < latestSchemaVersion) db.pragma('foreign_keys = OFF');
+  const foreignKeys = (db.prepare('PRAGMA foreign_keys').get() as { foreign_keys: number }).foreign_keys;
+  if (found < latestSchemaVersion) db.exec('PRAGMA foreign_keys = OFF');
   try {
     for (const migration of migrations) {
-      db.transaction(() => {
+      db.immediate(() => {
         if (currentVersion(db) >= migration.version) return;
         db.exec(migration.sql);
-        const broken = db.pragma('foreign_key_check') as unknown[];
+        const broken = db.prepare('PRAGMA foreign_key_check').all();
         if (broken.length > 0)
           throw new Error(`migration ${migration.version} of ${path} broke ${broken.length} reference(s)`);
         db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(
           migration.version,
           new Date().toISOString(),
         );
-      }).immediate();
+      });
     }
   } finally {
-    if (found < latestSchemaVersion) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    if (found < latestSchemaVersion) db.exec(`PRAGMA foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
   return currentVersion(db);
 }

@@ -15,11 +15,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import type { Database as SqliteDatabase, Statement, Transaction } from 'better-sqlite3';
 import { organizationResourceStatuses, type OrganizationResourceStatus } from '../facts/enums.js';
 import { redactOptional, redactSecrets } from './redact.js';
 import { migrate, readableVersion } from './schema.js';
+import { openSqlite, type SqlDatabase, type SqlStatement, type SqliteBackend } from './sqlite.js';
 
 export { StatusStoreSchemaError, latestSchemaVersion } from './schema.js';
 
@@ -47,6 +46,20 @@ export interface StartDeploymentInput {
   startedAt?: Date;
   /** The wave this put belongs to, in a rollout in waves. */
   wave?: { name: string; index: number };
+  /** Rules the put's template left out because AWS does not document them in the Region. */
+  unavailableRules?: readonly NotEvaluatedRule[];
+}
+
+/**
+ * A rule a put's template left out because AWS does not document its managed rule in the Region
+ * (`unavailableRules: exclude`): its controls are not evaluated there by that deployment.
+ */
+export interface NotEvaluatedRule {
+  /** ConfigRuleName. */
+  rule: string;
+  /** The managed rule's SourceIdentifier. */
+  identifier: string;
+  controls: string[];
 }
 
 export interface DeploymentRecord {
@@ -66,6 +79,8 @@ export interface DeploymentRecord {
   redacted: boolean;
   wave: string | null;
   waveIndex: number | null;
+  /** Rules the template left out in this Region (none: empty). */
+  unavailableRules: NotEvaluatedRule[];
 }
 
 /** One account's row of `GetOrganizationConformancePackDetailedStatus`. */
@@ -170,6 +185,7 @@ interface DeploymentRow {
   redacted: number;
   wave: string | null;
   wave_index: number | null;
+  unavailable_rules_json?: string | null;
 }
 
 interface StatusRow {
@@ -216,6 +232,10 @@ function toDeployment(row: DeploymentRow): DeploymentRecord {
     // A database at schema version 1 (read without migrating) has no wave columns.
     wave: row.wave ?? null,
     waveIndex: row.wave_index ?? null,
+    // Before schema version 4 (read without migrating) there is no such column.
+    unavailableRules: row.unavailable_rules_json
+      ? (JSON.parse(row.unavailable_rules_json) as NotEvaluatedRule[])
+      : [],
   };
 }
 
@@ -255,36 +275,34 @@ function validateStart(input: StartDeploymentInput): void {
 
 class SqliteStatusStore implements StatusStore {
   readonly schemaVersion: number;
-  private readonly db: SqliteDatabase;
-  private readonly insertDeployment: Statement;
-  private readonly selectDeployment: Statement<[number]>;
-  private readonly updateFinish: Statement;
-  private readonly selectCurrentForDeployment: Statement<[number]>;
-  private readonly insertTransition: Statement;
-  private readonly upsertStatus: Statement;
-  private readonly selectTransitions: Statement<[number]>;
-  private readonly selectTransitionsForAccount: Statement<[number, string]>;
-  private readonly selectCurrent: Statement;
-  private readonly selectHistory: Statement;
-  private readonly poll: Transaction<
-    (id: number, observations: readonly AccountObservation[], at: string) => PollResult
-  >;
+  private readonly db: SqlDatabase;
+  private readonly insertDeployment: SqlStatement;
+  private readonly selectDeployment: SqlStatement;
+  private readonly updateFinish: SqlStatement;
+  private readonly selectCurrentForDeployment: SqlStatement;
+  private readonly insertTransition: SqlStatement;
+  private readonly upsertStatus: SqlStatement;
+  private readonly selectTransitions: SqlStatement;
+  private readonly selectTransitionsForAccount: SqlStatement;
+  private readonly selectCurrent: SqlStatement;
+  private readonly selectHistory: SqlStatement;
 
   constructor(
     readonly path: string,
     readonly: boolean,
+    backend: SqliteBackend | undefined,
   ) {
     if (!readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = readonly ? new Database(path, { readonly: true, fileMustExist: true }) : new Database(path);
+    this.db = openSqlite(path, { readonly }, backend);
     try {
-      this.db.pragma('busy_timeout = 5000');
+      this.db.exec('PRAGMA busy_timeout = 5000');
       if (readonly) {
         this.schemaVersion = readableVersion(this.db, path);
         if (this.schemaVersion === 0) throw new StatusStoreError(`${path} holds no status history yet`);
       } else {
-        this.db.pragma('journal_mode = WAL');
-        this.db.pragma('synchronous = FULL');
-        this.db.pragma('foreign_keys = ON');
+        this.db.exec('PRAGMA journal_mode = WAL');
+        this.db.exec('PRAGMA synchronous = FULL');
+        this.db.exec('PRAGMA foreign_keys = ON');
         this.schemaVersion = migrate(this.db, path);
       }
     } catch (error) {
@@ -294,9 +312,9 @@ class SqliteStatusStore implements StatusStore {
     const db = this.db;
     this.insertDeployment = db.prepare(
       `INSERT INTO deployments (pack, org_pack_name, region, operation, template_sha256, parameters_json,
-         excluded_accounts, caller_account, started_at, redacted, wave, wave_index)
+         excluded_accounts, caller_account, started_at, redacted, wave, wave_index, unavailable_rules_json)
        VALUES (@pack, @orgPackName, @region, @operation, @templateSha256, @parametersJson,
-         @excludedAccounts, @callerAccount, @startedAt, @redacted, @wave, @waveIndex)`,
+         @excludedAccounts, @callerAccount, @startedAt, @redacted, @wave, @waveIndex, @unavailableRulesJson)`,
     );
     this.selectDeployment = db.prepare('SELECT * FROM deployments WHERE id = ?');
     this.updateFinish = db.prepare(
@@ -341,9 +359,6 @@ class SqliteStatusStore implements StatusStore {
     this.selectHistory = db.prepare(
       `SELECT * FROM deployments WHERE (@pack IS NULL OR pack = @pack) ORDER BY id DESC LIMIT @limit`,
     );
-    this.poll = db.transaction((id: number, observations: readonly AccountObservation[], at: string) =>
-      this.recordPoll(id, observations, at),
-    );
   }
 
   startDeployment(input: StartDeploymentInput): number {
@@ -370,6 +385,15 @@ class SqliteStatusStore implements StatusStore {
       redacted: redacted ? 1 : 0,
       wave: input.wave?.name ?? null,
       waveIndex: input.wave?.index ?? null,
+      unavailableRulesJson: input.unavailableRules?.length
+        ? JSON.stringify(
+            input.unavailableRules.map((u) => ({
+              rule: u.rule,
+              identifier: u.identifier,
+              controls: [...u.controls],
+            })),
+          )
+        : null,
     });
     return Number(result.lastInsertRowid);
   }
@@ -379,7 +403,8 @@ class SqliteStatusStore implements StatusStore {
     observations: readonly AccountObservation[],
     observedAt: Date = new Date(),
   ): PollResult {
-    return this.poll.immediate(deploymentId, observations, validDate(observedAt, 'observedAt'));
+    const at = validDate(observedAt, 'observedAt');
+    return this.db.immediate(() => this.recordPoll(deploymentId, observations, at));
   }
 
   private recordPoll(
@@ -432,7 +457,9 @@ class SqliteStatusStore implements StatusStore {
 
   finishDeployment(id: number, outcome: DeploymentOutcome, endedAt: Date = new Date()): void {
     if (!outcomes.includes(outcome)) throw new StatusStoreError(`unknown outcome: ${String(outcome)}`);
-    const changed = this.updateFinish.run({ id, outcome, endedAt: validDate(endedAt, 'endedAt') }).changes;
+    const changed = Number(
+      this.updateFinish.run({ id, outcome, endedAt: validDate(endedAt, 'endedAt') }).changes,
+    );
     if (changed === 1) return;
     const row = this.selectDeployment.get(id) as DeploymentRow | undefined;
     throw new StatusStoreError(
@@ -444,7 +471,7 @@ class SqliteStatusStore implements StatusStore {
 
   interruptUnfinished(orgPackName: string, endedAt: Date = new Date()): number[] {
     const at = validDate(endedAt, 'endedAt');
-    const close = this.db.transaction(() => {
+    return this.db.immediate(() => {
       const ids = (
         this.db
           .prepare('SELECT id FROM deployments WHERE org_pack_name = ? AND ended_at IS NULL ORDER BY id')
@@ -453,7 +480,6 @@ class SqliteStatusStore implements StatusStore {
       for (const id of ids) this.updateFinish.run({ id, outcome: 'interrupted', endedAt: at });
       return ids;
     });
-    return close.immediate();
   }
 
   currentStatuses(filter: { pack?: string; region?: string; account?: string } = {}): AccountStatusRecord[] {
@@ -514,6 +540,9 @@ class SqliteStatusStore implements StatusStore {
  * opened read-only (so a read-only file, or one another process holds a write lock on, can be read),
  * never created, migrated or switched to WAL; its schema version is checked but not changed.
  */
-export function openStatusStore(path: string, options: { readonly?: boolean } = {}): StatusStore {
-  return new SqliteStatusStore(path, options.readonly === true);
+export function openStatusStore(
+  path: string,
+  options: { readonly?: boolean; backend?: SqliteBackend } = {},
+): StatusStore {
+  return new SqliteStatusStore(path, options.readonly === true, options.backend);
 }

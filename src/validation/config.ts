@@ -7,21 +7,38 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { schemaDiagnostics } from '../authoring/schema-errors.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { parseYamlSource } from '../source/yaml-source.js';
+import { authoringChecks } from '../authoring/problems.js';
+import { parseYamlSource, type YamlSource } from '../source/yaml-source.js';
+import { allChecks } from './registry.js';
 import { literalUnion } from '../util/typebox.js';
 
 export const CheckSettingSchema = Type.Object(
   {
-    severity: Type.Optional(literalUnion(['error', 'warning', 'info'] as const)),
-    enabled: Type.Optional(Type.Boolean()),
+    severity: Type.Optional(
+      literalUnion(
+        ['error', 'warning', 'info'] as const,
+        'Severity of its findings in this repository: error (fails validate and build), warning or info.',
+      ),
+    ),
+    enabled: Type.Optional(
+      Type.Boolean({ description: 'false: the check does not run here (default true).' }),
+    ),
     reason: Type.String({ minLength: 3, description: 'Why this check is changed: shown in every report.' }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description: 'What changes for this check (`severity` or `enabled`), and why (`reason`).',
+  },
 );
 
 export const ConfigSchema = Type.Object(
   {
-    $schema: Type.Optional(Type.String()),
+    $schema: Type.Optional(
+      Type.String({
+        description:
+          'Path or URL of the JSON Schema an editor checks this file with (e.g. .packsmith/schemas/config.schema.json); packsmith ignores it.',
+      }),
+    ),
     checks: Type.Optional(
       Type.Record(Type.String({ pattern: '^(PS[0-9]{3}|[EWI][0-9]{4})$' }), CheckSettingSchema, {
         description: 'Settings by check id: packsmith checks (PS…) and cfn-lint rules (E…, W…, I…).',
@@ -63,5 +80,37 @@ export function parseRepositoryConfig(file: string, text: string): LoadedConfig 
       }),
       file,
     };
-  return { config: value as Config, diagnostics: [], file };
+  const config = value as Config;
+  return { config, diagnostics: unknownCheckIds(source, config), file };
+}
+
+/** Ids one typing slip apart: two neighbouring digits swapped (PS320 for PS302), else one changed. */
+function slips(id: string, known: readonly string[]): string[] {
+  const differing = (k: string) => [...id].flatMap((c, i) => (c === k[i] ? [] : [i]));
+  const swapped = known.filter((k) => {
+    const [i, j, ...more] = differing(k);
+    return more.length === 0 && j === i! + 1 && id[i!] === k[j] && id[j] === k[i!];
+  });
+  return swapped.length ? swapped : known.filter((k) => differing(k).length === 1).slice(0, 3);
+}
+
+/**
+ * Settings for packsmith check ids that no check has, at the id. cfn-lint's ids are not checked:
+ * which exist depends on the cfn-lint release that runs.
+ */
+function unknownCheckIds(source: YamlSource, config: Config): Diagnostic[] {
+  const known = allChecks().map((c) => c.id);
+  const meta = authoringChecks['unknown-check-id'];
+  return Object.keys(config.checks ?? {})
+    .filter((id) => id.startsWith('PS') && !known.includes(id))
+    .map((id) => {
+      const near = slips(id, known);
+      return {
+        checkId: meta.id,
+        severity: meta.severity,
+        message: `no packsmith check has the id ${id}${near.length ? `; did you mean ${near.join(', ')}?` : ''}`,
+        fix: meta.fix,
+        location: source.locate(['checks', id], 'key'),
+      };
+    });
 }

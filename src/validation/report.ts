@@ -1,5 +1,5 @@
 /**
- * The result of `packsmith validate`: what every output format (text, json, sarif, junit, github)
+ * The result of `packsmith validate`: what every output format (text, json, sarif, junit, github, markdown)
  * renders. Formatters are pure functions of this report.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';

@@ -4,7 +4,7 @@
  * without a schema line. The same wording reaches authoring files, packsmith.config.yaml and
  * packsmith.deploy.yaml.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -295,5 +295,25 @@ describe('[10] schema errors in real files', () => {
     );
     expect(stderr).toContain('$schema=PATH/config.schema.json');
     for (const raw of rawPhrases) expect(stderr).not.toMatch(raw);
+  });
+
+  it('packsmith.config.yaml: a setting for a check id that does not exist is an error at the id (PS104)', async () => {
+    const sub = join(dir, 'unknown-id');
+    mkdirSync(sub);
+    writeFileSync(
+      join(sub, 'packsmith.config.yaml'),
+      'checks:\n  PS301:\n    enabled: false\n    reason: known\n  PS320:\n    enabled: false\n    reason: typo\n  PS999:\n    severity: info\n    reason: none such\n  W3005:\n    enabled: false\n    reason: cfn-lint ids are not checked\n',
+    );
+    writeFileSync(join(sub, 't.yaml'), 'Resources: {}\n');
+    const { code, stderr } = await runCli(['validate', 't.yaml', '--cfn-lint', 'off'], { cwd: sub });
+    expect(code).toBe(2);
+    expect(stderr).not.toMatch(/PS104 .*PS301/);
+    expect(stderr).not.toMatch(/W3005/);
+    expect(stderr).toMatch(
+      /packsmith.config.yaml:5:3 {2}error {2}PS104 {2}no packsmith check has the id PS320; did you mean PS230, PS302\?\n/,
+    );
+    expect(stderr).toMatch(
+      /packsmith.config.yaml:8:3 {2}error {2}PS104 {2}no packsmith check has the id PS999/,
+    );
   });
 });

@@ -59,12 +59,10 @@ describe('packsmith init', () => {
         readFileSync(join(packageRoot(), 'schemas', `${kind}.schema.json`), 'utf8'),
       );
     }
-    expect(read('packs/rules/s3-bucket-versioning-enabled.yaml').split('\n')[0]).toBe(
-      '# yaml-language-server: $schema=../../.packsmith/schemas/rule.schema.json',
-    );
-    expect(read('packs/baseline.yaml').split('\n')[0]).toBe(
-      '# yaml-language-server: $schema=../.packsmith/schemas/pack.schema.json',
-    );
+    // No `$schema` line: the editor mapping gives the schema at any depth, and a relative path in
+    // the file would break when the file moves (test/distribution/yaml-language-server.test.ts).
+    expect(read('packs/rules/s3-bucket-versioning-enabled.yaml').split('\n')[0]).toBe('kind: rule');
+    expect(read('packs/baseline.yaml').split('\n')[0]).toBe('kind: pack');
     expect(parse(read('packs/baseline.yaml'))).toMatchObject({
       kind: 'pack',
       name: 'baseline',
@@ -116,8 +114,9 @@ describe('packsmith init', () => {
     const setupNode = uses('actions/setup-node@');
     const install = runs('npm install --global --no-audit --no-fund "$PACKSMITH_PACKAGE"');
     const cfnLint = runs('command -v cfn-lint >/dev/null || pipx install "cfn-lint==$CFN_LINT_VERSION"');
+    // One run writes the SARIF and appends the Markdown summary to the job summary.
     const validate = runs(
-      'packsmith validate packs --cfn-lint require --format sarif --output packsmith.sarif',
+      'packsmith validate packs --cfn-lint require --format sarif --output packsmith.sarif --summary "$GITHUB_STEP_SUMMARY"',
     );
     const upload = uses('github/codeql-action/upload-sarif@');
     const build = runs('packsmith build');
@@ -267,10 +266,9 @@ describe('packsmith add rule', () => {
     expect(read('packs/baseline.yaml')).toBe(
       manifest.replace('  # the first rule\n', '  # the first rule\n  - cloudtrail-enabled\n'),
     );
+    // init's editor mapping gives the schema at any depth: no `$schema` line to break on a move.
     const block = read('packs/rules/cloudtrail-enabled.yaml');
-    expect(block.split('\n')[0]).toBe(
-      '# yaml-language-server: $schema=../../.packsmith/schemas/rule.schema.json',
-    );
+    expect(block.split('\n')[0]).toBe('kind: rule');
     expect(parse(block)).toMatchObject({
       kind: 'rule',
       name: 'cloudtrail-enabled',
@@ -399,6 +397,23 @@ describe('packsmith add rule', () => {
     const result = await runCli(['add', 'rule', 'CLOUD_TRAIL_ENABLED', '--name', '../escape'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(existsSync(join(dir, 'escape.yaml'))).toBe(false);
+  });
+
+  it('new blocks get a $schema line only where no editor mapping gives the schema', async () => {
+    await init();
+    // With init's mapping: none, for a rule block and a remediation block alike.
+    expect((await runCli(['add', 'rule', 'CLOUD_TRAIL_ENABLED'], { cwd: dir })).code).toBe(0);
+    expect(read('packs/rules/cloudtrail-enabled.yaml').split('\n')[0]).toBe('kind: rule');
+    const remediation = await runCli(['add', 'remediation', 's3-bucket-versioning-enabled'], { cwd: dir });
+    expect(remediation.code, remediation.stderr).toBe(0);
+    const remediationFile = /created (\S+\.yaml)/.exec(remediation.stdout)?.[1];
+    expect(read(remediationFile!).split('\n')[0]).toBe('kind: remediation');
+    // Without it (the user's own editor settings): the path to the repository's copy.
+    writeFileSync(join(dir, '.vscode/settings.json'), '{ "editor.tabSize": 2 }\n');
+    expect((await runCli(['add', 'rule', 'IAM_ROOT_ACCESS_KEY_CHECK'], { cwd: dir })).code).toBe(0);
+    expect(read('packs/rules/iam-root-access-key-check.yaml').split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=../../.packsmith/schemas/rule.schema.json',
+    );
   });
 
   it('without .packsmith/schemas the $schema line points at packsmith’s own schema, which exists', async () => {

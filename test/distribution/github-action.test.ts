@@ -71,14 +71,34 @@ describe('action.yml', () => {
           v.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, name: string) => action.inputs[name]!.default),
         ]),
       );
+      // The runner's job summary file; an earlier step wrote to it already.
+      const summaryFile = join(work, 'step-summary.md');
+      writeFileSync(summaryFile, '# earlier step\n');
       const result = spawnSync('bash', ['-e', '-c', step.run!], {
         cwd: work,
-        env: { ...process.env, ...env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+        env: {
+          ...process.env,
+          ...env,
+          PATH: `${bin}:${process.env.PATH ?? ''}`,
+          GITHUB_STEP_SUMMARY: summaryFile,
+        },
         encoding: 'utf8',
       });
       expect(result.status, result.stderr).toBe(0);
-      const sarif = JSON.parse(readFileSync(join(work, 'packsmith.sarif'), 'utf8')) as { version: string };
+      const sarif = JSON.parse(readFileSync(join(work, 'packsmith.sarif'), 'utf8')) as {
+        version: string;
+        runs: Array<{ results: Array<{ suppressions?: unknown[] }> }>;
+      };
       expect(sarif.version).toBe('2.1.0');
+
+      // One run wrote both: the summary counts what the SARIF holds, after what was there before.
+      const summary = readFileSync(summaryFile, 'utf8');
+      expect(summary.startsWith('# earlier step\n## packsmith validate\n')).toBe(true);
+      expect(summary).toContain('| Errors | Warnings | Info | Suppressed | Files checked |');
+      const reported = sarif.runs[0]!.results.filter((r) => !r.suppressions?.length).length;
+      const rows = summary.split('\n').filter((l) => /^\| (error|warning|info) \|/.test(l));
+      expect(rows).toHaveLength(Math.min(reported, 100));
+      expect(summary).not.toMatch(/cfn-lint did not run/);
     },
   );
 });

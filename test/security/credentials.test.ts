@@ -232,7 +232,7 @@ describe.skipIf(!available)(`credentials never leak${motoSkipNote()}`, () => {
   it('[1] build, validate in every format, and import run with the credentials around', async () => {
     const built = await cli(['build', '--out', join(repo, 'build')]);
     expect(built.code, built.stderr).toBe(0);
-    for (const format of ['text', 'json', 'sarif', 'junit', 'github']) {
+    for (const format of ['text', 'json', 'sarif', 'junit', 'github', 'markdown']) {
       const r = await cli([
         'validate',
         'build',

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { cfnGuardOption } from './cfn-guard-option.js';
 import { regionsOption } from './region-option.js';
 import type { ValidateCommandOptions } from '../options.js';
+import { validateFormats } from '../../report/validation/formats.js';
 
 export function registerValidate(program: Command): void {
   program
@@ -10,11 +11,7 @@ export function registerValidate(program: Command): void {
       'Check authoring files and conformance pack templates offline for what AWS would reject, with cfn-lint where installed.',
     )
     .argument('[path...]', 'templates, authoring files or folders (default: the current folder)')
-    .addOption(
-      new Option('--format <format>', 'report format')
-        .choices(['text', 'json', 'sarif', 'junit', 'github'])
-        .default('text'),
-    )
+    .addOption(new Option('--format <format>', 'report format').choices([...validateFormats]).default('text'))
     .option('--strict', 'fail on warnings too')
     .option(
       '--inline',
@@ -31,6 +28,10 @@ export function registerValidate(program: Command): void {
     .option('--config <file>', 'repository configuration (default: ./packsmith.config.yaml when present)')
     .option('--quiet', 'no progress lines while it works')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option(
+      '--summary <file>',
+      'also append a Markdown summary (counts and findings) to this file, e.g. "$GITHUB_STEP_SUMMARY"',
+    )
     .option(
       '--sarif-root <dir>',
       'SARIF paths relative to this folder, the repository root (default: the current folder)',

@@ -4,13 +4,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { guardRuleScaffold, resourceTypePattern } from '../../authoring/guard-scaffold.js';
 import { loadRepository } from '../../authoring/repository.js';
-import { schemaReference } from '../../authoring/scaffold.js';
 import { displayPath } from '../../util/paths.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { jsonDocument, processOutput } from '../output.js';
 import {
   blockNamePattern,
-  editorSchemasDir,
+  editorSchemaPath,
   packEdit,
   replaceFile,
   type AddRuleOptions,
@@ -42,10 +41,11 @@ export async function runAddGuardRule(
   const repo = await loadRepository(root);
   const taken = repo.rules.get(name);
   if (taken) throw new CliError(`a rule block named "${name}" already exists in ${displayPath(taken.path)}`);
+  const schemaPath = editorSchemaPath(root, join(repo.packsDir, 'rules'), 'rule');
   const scaffold = guardRuleScaffold({
     name,
     resourceType: options.resourceType,
-    schemaPath: schemaReference(join(repo.packsDir, 'rules'), editorSchemasDir(root), 'rule'),
+    ...(schemaPath === undefined ? {} : { schemaPath }),
   });
   const files = scaffold.files.map((f) => ({ ...f, path: join(repo.packsDir, f.path) }));
   const existing = files.find((f) => existsSync(f.path));

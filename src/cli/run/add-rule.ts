@@ -13,6 +13,8 @@ import { RuleBlockSchema } from '../../authoring/schema.js';
 import { unknownRuleMessage } from '../../authoring/catalog-extensions.js';
 import type { ManagedRule } from '../../catalog/types.js';
 import { processCheckIdentifier } from '../../facts/enums.js';
+import { inputFileLimits } from '../../facts/limits.js';
+import { readUserFile } from '../../source/read-file.js';
 import { packageRoot } from '../../util/package-root.js';
 import { displayPath } from '../../util/paths.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
@@ -67,11 +69,8 @@ export async function runAddRule(identifier: string | undefined, options: AddRul
 
   const pack = options.pack === undefined ? undefined : await packEdit(options.pack, blockName, repo);
 
-  const schemasDir = editorSchemasDir(root);
-  const text = ruleBlockYaml(rule, {
-    name: blockName,
-    schemaPath: schemaReference(dirname(file), schemasDir, 'rule'),
-  });
+  const schemaPath = editorSchemaPath(root, dirname(file), 'rule');
+  const text = ruleBlockYaml(rule, { name: blockName, ...(schemaPath === undefined ? {} : { schemaPath }) });
   await mkdir(dirname(file), { recursive: true });
   try {
     await writeFile(file, text, { encoding: 'utf8', flag: 'wx' });
@@ -158,6 +157,27 @@ export async function packEdit(
     );
   }
   return { name: packName, path: manifest.path, text };
+}
+
+/**
+ * The `# yaml-language-server: $schema=` path of a new file in `fileDir`, or none when the
+ * repository's editor settings map packsmith's schemas to its files (what `init` writes): the
+ * mapping holds at any folder depth, while a relative path in the file, which wins over the
+ * mapping, breaks as soon as the file moves.
+ */
+export function editorSchemaPath(root: string, fileDir: string, kind: string): string | undefined {
+  if (hasEditorMapping(root)) return undefined;
+  return schemaReference(fileDir, editorSchemasDir(root), kind);
+}
+
+/** Whether .vscode/settings.json maps packsmith's any-file schema (`yaml.schemas`). */
+function hasEditorMapping(root: string): boolean {
+  const read = readUserFile(join(root, '.vscode', 'settings.json'), {
+    purpose: 'editor settings',
+    maxBytes: inputFileLimits.configFileBytes,
+    root,
+  });
+  return read.ok && read.text.includes('"yaml.schemas"') && read.text.includes('packsmith.schema.json');
 }
 
 /** Where new blocks point editors for their schemas: the repository's copies (init), else packsmith's. */

@@ -21,6 +21,7 @@ import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { ImportOutput } from '../../report/schemas/import.js';
 import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
 import { packageTemplateSource } from '../../generator/package-templates.js';
+import { createStepProgress } from '../step-progress.js';
 
 export interface ImportCommandOptions {
   into: string;
@@ -28,6 +29,8 @@ export interface ImportCommandOptions {
   format: OutputFormat;
   /** Parse the templates' Guard policies with cfn-guard; default auto. */
   cfnGuard?: 'auto' | 'require' | 'off';
+  /** No progress lines on stderr. */
+  quiet?: boolean;
 }
 
 const templateExtensions = new Set(['.yaml', '.yml', '.json']);
@@ -52,13 +55,21 @@ export async function runImport(args: string[], options: ImportCommandOptions): 
   });
   const { loadCatalog } = await import('../../catalog/catalog.js');
   const { extendCatalog } = await import('../../authoring/catalog-extensions.js');
-  const result = importTemplates(inputs, {
-    into,
-    schemasDir,
-    existing,
-    catalogs: { base: loadCatalog, extend: extendCatalog },
-    templates: packageTemplateSource(),
-  });
+  // Progress goes to stderr: stdout holds only the report (parseable with --format json).
+  const progress = createStepProgress({ stream: process.stderr, quiet: options.quiet === true });
+  let result;
+  try {
+    result = importTemplates(inputs, {
+      into,
+      schemasDir,
+      existing,
+      catalogs: { base: loadCatalog, extend: extendCatalog },
+      templates: packageTemplateSource(),
+      onProgress: (stage, done, total) => progress.step(stage, done, total),
+    });
+  } finally {
+    progress.finish();
+  }
   withRefused(result, refused);
   await withGuardFindings(result, inputs, options.cfnGuard ?? 'auto', io);
 

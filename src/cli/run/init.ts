@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { loadRepository } from '../../authoring/repository.js';
-import { packManifestYaml, ruleBlockYaml, schemaReference } from '../../authoring/scaffold.js';
+import { packManifestYaml, ruleBlockYaml } from '../../authoring/scaffold.js';
 import { authoringKinds } from '../../authoring/schema.js';
 import { loadCatalog } from '../../catalog/catalog.js';
 import { packageRoot } from '../../util/package-root.js';
@@ -60,7 +60,7 @@ export async function runInit(dir: string, options: InitOptions): Promise<number
     throw new CliError(`${displayPath(root)} exists and is not a folder`);
   }
   if (options.refreshSchemas) return refreshSchemas(root, options, io);
-  const files = planFiles(root, options.package);
+  const files = planFiles(options.package);
 
   const existing = files.filter((f) => existsSync(join(root, f.path))).map((f) => f.path);
   if (existing.length > 0 && !options.force) {
@@ -98,8 +98,12 @@ export async function runInit(dir: string, options: InitOptions): Promise<number
   return ExitCode.ok;
 }
 
-/** Every file init writes, in the order it writes them. */
-function planFiles(root: string, packageSpec: string | undefined): PlannedFile[] {
+/**
+ * Every file init writes, in the order it writes them. The authoring files have no `$schema` line:
+ * the editor mapping gives them their schema, and a relative path in the file would break as soon
+ * as the file moved to another folder depth (the line wins over the mapping).
+ */
+function planFiles(packageSpec: string | undefined): PlannedFile[] {
   const pkg = packageRoot();
   const version = packageVersion(pkg);
   const values: Record<string, string> = {
@@ -107,7 +111,6 @@ function planFiles(root: string, packageSpec: string | undefined): PlannedFile[]
     package: yamlScalar(packageSpec ?? `packsmith@${version}`),
     cfnLintVersion: yamlScalar(ciCfnLintVersion),
   };
-  const schemasDir = join(root, '.packsmith', 'schemas');
   const rule = loadCatalog().rule(exampleRule);
   if (!rule) throw new Error(`the catalog has no ${exampleRule}`);
   const ruleFile = `packs/rules/${rule.name}.yaml`;
@@ -122,10 +125,7 @@ function planFiles(root: string, packageSpec: string | undefined): PlannedFile[]
   return [
     {
       path: ruleFile,
-      content: ruleBlockYaml(rule, {
-        name: rule.name,
-        schemaPath: schemaReference(join(root, 'packs', 'rules'), schemasDir, 'rule'),
-      }),
+      content: ruleBlockYaml(rule, { name: rule.name }),
     },
     {
       path: `packs/${examplePack}.yaml`,
@@ -133,7 +133,6 @@ function planFiles(root: string, packageSpec: string | undefined): PlannedFile[]
         name: examplePack,
         description: 'Checks every account of the organization should pass.',
         rules: [rule.name],
-        schemaPath: schemaReference(join(root, 'packs'), schemasDir, 'pack'),
       }),
     },
     ...schemas,

@@ -1,7 +1,7 @@
 /** `packsmith validate`: configuration, the validation run, the report in the chosen format. */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { formatReport } from '../../report/validation/index.js';
+import { formatMarkdown, formatReport } from '../../report/validation/index.js';
 import { reportFailed } from '../../validation/report.js';
 import { InputError, validate } from '../../validation/validate.js';
 import { CfnGuardRequiredError } from '../../validation/guard/policies.js';
@@ -53,6 +53,12 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
     await rename(`${path}.tmp`, path);
     io.err(`wrote ${displayPath(path)}`);
   } else io.out(text);
+  if (options.summary !== undefined) {
+    // Appended, as GitHub's $GITHUB_STEP_SUMMARY expects (other steps may have written to it).
+    const path = resolve(options.summary);
+    await mkdir(dirname(path), { recursive: true });
+    await appendFile(path, formatMarkdown(report));
+  }
   if (options.format !== 'text' && report.tool.cfnLint.ran === false && options.cfnLint !== 'off') {
     io.err(`packsmith: ${report.tool.cfnLint.reason}`);
   }

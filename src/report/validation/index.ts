@@ -4,22 +4,23 @@ import type { ValidationReport } from '../../validation/report.js';
 import { formatGithub } from './github.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
+import { formatMarkdown, type MarkdownOptions } from './markdown.js';
 import { formatSarif, type SarifOptions } from './sarif.js';
 import { formatText, type TextFormatOptions } from './text.js';
 
 export { formatChecksDoc, checkRuleInfo, checkAnchor, checksDocPath } from '../../validation/checks-doc.js';
-export { formatGithub, formatJson, formatJunit, formatSarif, formatText };
-export type { SarifOptions, TextFormatOptions };
+export { formatGithub, formatJson, formatJunit, formatMarkdown, formatSarif, formatText };
+export type { MarkdownOptions, SarifOptions, TextFormatOptions };
 
-export const validateFormats = ['text', 'json', 'sarif', 'junit', 'github'] as const;
-export type ValidateFormat = (typeof validateFormats)[number];
+import type { ValidateFormat } from './formats.js';
+export { validateFormats, type ValidateFormat } from './formats.js';
 
 /** The report in `format`; every format ends with a newline. `paint` is used by `text` only. */
 export function formatReport(
   format: ValidateFormat,
   report: ValidationReport,
   paint: Painter,
-  options: TextFormatOptions & SarifOptions = {},
+  options: TextFormatOptions & SarifOptions & MarkdownOptions = {},
 ): string {
   switch (format) {
     case 'text':
@@ -32,5 +33,7 @@ export function formatReport(
       return formatJunit(report);
     case 'github':
       return formatGithub(report);
+    case 'markdown':
+      return formatMarkdown(report, options);
   }
 }

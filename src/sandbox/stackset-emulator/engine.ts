@@ -6,6 +6,7 @@
  * the engine is asked anything (`settle`).
  */
 import { randomUUID } from 'node:crypto';
+import { arnPrefix } from '../../facts/partitions.js';
 import { mapLimit } from '../../util/map-limit.js';
 import type { Random } from '../config-emulator/random.js';
 import {
@@ -496,7 +497,7 @@ export class StackSetEngine {
           account: planned.account,
           region: planned.region,
           organizationalUnitId: planned.organizationalUnitId,
-          stackId: `arn:aws:cloudformation:${planned.region}:${planned.account}:stack/StackSet-${set.name}-${randomUUID()}/${randomUUID()}`,
+          stackId: `${arnPrefix(planned.region)}cloudformation:${planned.region}:${planned.account}:stack/StackSet-${set.name}-${randomUUID()}/${randomUUID()}`,
           overrides: [],
           detailed: 'PENDING',
         };
@@ -814,7 +815,7 @@ export class StackSetEngine {
       id,
       name,
       adminRegion: region,
-      arn: `arn:aws:cloudformation:${region}:${this.options.managementAccountId}:stackset/${id}`,
+      arn: `${arnPrefix(region)}cloudformation:${region}:${this.options.managementAccountId}:stackset/${id}`,
       ...(str(params, 'Description') === undefined
         ? {}
         : { description: str(params, 'Description') as string }),
@@ -1109,7 +1110,8 @@ export class StackSetEngine {
         account: p.account,
         region: p.region,
         stackName,
-        stackId: inst?.stackId ?? `arn:aws:cloudformation:${p.region}:${p.account}:stack/${stackName}`,
+        stackId:
+          inst?.stackId ?? `${arnPrefix(p.region)}cloudformation:${p.region}:${p.account}:stack/${stackName}`,
       });
       if (!result.ok) {
         p.outcome = { kind: 'fail', reason: result.reason };

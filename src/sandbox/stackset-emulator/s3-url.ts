@@ -22,10 +22,12 @@ export function parseTemplateUrl(url: string): S3Location | undefined {
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
   const path = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   const host = parsed.hostname;
-  const virtual = /^(.+)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$/.exec(host);
+  const virtual = /^(.+)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$/.exec(host);
   if (virtual && path !== '') return { bucket: virtual[1] as string, key: path };
   const pathStyle =
-    /^s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$/.test(host) || host === '127.0.0.1' || host === 'localhost';
+    /^s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$/.test(host) ||
+    host === '127.0.0.1' ||
+    host === 'localhost';
   if (pathStyle) {
     const slash = path.indexOf('/');
     if (slash > 0 && slash < path.length - 1)

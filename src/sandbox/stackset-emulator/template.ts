@@ -6,6 +6,7 @@
  * Fn::Sub (string form and [string, variables]), Fn::Join. Anything else fails the instance with a
  * reason that says it is an emulator limit (CloudFormation itself would deploy it).
  */
+import { partitionOf } from '../../facts/partitions.js';
 import { parseYamlSource } from '../../source/yaml-source.js';
 
 export interface Parameter {
@@ -134,7 +135,7 @@ export function interpretTemplate(
     const pseudo: Record<string, string> = {
       'AWS::AccountId': context.account,
       'AWS::Region': context.region,
-      'AWS::Partition': 'aws',
+      'AWS::Partition': partitionOf(context.region).id,
       'AWS::StackName': context.stackName,
       'AWS::StackId': context.stackId,
     };
