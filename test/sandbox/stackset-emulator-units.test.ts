@@ -46,6 +46,8 @@ describe('TemplateURL', () => {
     expect(parseTemplateUrl('https://s3.eu-west-1.amazonaws.com/b.with.dots/k/t.yaml')).toEqual(loc);
     expect(parseTemplateUrl('http://127.0.0.1:5000/b.with.dots/k/t.yaml')).toEqual(loc);
     expect(parseTemplateUrl('s3://b.with.dots/k/t.yaml')).toEqual(loc);
+    expect(parseTemplateUrl('https://b.with.dots.s3.cn-north-1.amazonaws.com.cn/k/t.yaml')).toEqual(loc);
+    expect(parseTemplateUrl('https://b.with.dots.s3.us-gov-west-1.amazonaws.com/k/t.yaml')).toEqual(loc);
     expect(parseTemplateUrl('https://example.com/b/k')).toBeUndefined();
     expect(parseTemplateUrl('https://s3.amazonaws.com/only-bucket')).toBeUndefined();
     expect(parseTemplateUrl('not a url')).toBeUndefined();
@@ -178,6 +180,22 @@ Resources:
     expect(interpretTemplate(body, [], [], ctx)).toEqual({
       ok: false,
       reason: 'Parameters: [B] must have values',
+    });
+  });
+
+  it('AWS::Partition follows the Region', () => {
+    const body = `Resources:
+  P:
+    Type: AWS::Config::ConfigurationRecorder
+    Properties:
+      Name: !Sub 'r-\${AWS::Partition}'
+      RoleARN: !Sub 'arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/x'
+`;
+    const gov = interpretTemplate(body, [], [], { ...ctx, region: 'us-gov-west-1' });
+    expect(gov).toMatchObject({ ok: true, resources: { recorders: [{ name: 'r-aws-us-gov' }] } });
+    expect(interpretTemplate(body, [], [], ctx)).toMatchObject({
+      ok: true,
+      resources: { recorders: [{ name: 'r-aws' }] },
     });
   });
 
