@@ -1,6 +1,7 @@
 /**
  * The rehearsal sandbox: moto_server (Organizations, STS, S3, Config recorders) plus the Config
- * emulator (organization conformance packs) wired to it, with an organization built in moto.
+ * emulator (organization conformance packs) and the StackSets emulator wired to it, with an
+ * organization built in moto.
  * `npm run sandbox` (run.ts) is the command-line front; tests call startSandbox() directly.
  */
 import { GetObjectCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
@@ -19,7 +20,18 @@ import {
   type MotoServer,
 } from './moto.js';
 import { createOrganization, type OrgTree } from './organization.js';
-import { motoWiring } from './wiring.js';
+import {
+  STACKSETS_SERVICE_PRINCIPAL,
+  startStackSetEmulator,
+  type StackSetEmulator,
+  type StackSetEmulatorOptions,
+} from './stackset-emulator/index.js';
+import {
+  motoOrganizationSource,
+  motoStackSetsTrustedAccess,
+  motoTemplateUrlReader,
+  motoWiring,
+} from './wiring.js';
 import { partitionOf } from '../facts/partitions.js';
 
 export interface SandboxOptions {
@@ -43,6 +55,11 @@ export interface SandboxOptions {
     ConfigEmulatorOptions,
     'accounts' | 'recorders' | 'readTemplate' | 'region' | 'regions' | 'managementAccountId'
   >;
+  /** Passed to the StackSets emulator (per-instance delay, seed, clock, faults). */
+  stackSets?: Omit<
+    StackSetEmulatorOptions,
+    'organization' | 'readTemplateUrl' | 'recorders' | 'region' | 'managementAccountId'
+  >;
 }
 
 /** Buckets the sandbox creates in the management account (private, Block Public Access on). */
@@ -57,6 +74,8 @@ export const SANDBOX_AGGREGATOR = 'packsmith-sandbox';
 export interface Sandbox {
   moto: MotoServer;
   emulator: ConfigEmulator;
+  /** CloudFormation StackSets (service-managed) on moto's organization: AWS_ENDPOINT_URL_CLOUDFORMATION. */
+  stackSets: StackSetEmulator;
   org: OrgTree;
   /** The first Region (AWS_REGION). */
   region: string;
@@ -112,13 +131,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const moto = await startMoto();
   let emulator: ConfigEmulator | undefined;
+  let stackSets: StackSetEmulator | undefined;
   let wiring: ReturnType<typeof motoWiring> | undefined;
+  let orgSource: ReturnType<typeof motoOrganizationSource> | undefined;
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
       wiring?.destroy();
+      orgSource?.destroy();
       try {
         await emulator?.close();
+        await stackSets?.close();
       } finally {
         await moto.stop();
       }
@@ -152,16 +175,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       // Configuration recorders and delivery channels are moto's.
       upstream: moto.endpoint,
     });
+    // Organizations and S3 in the sandbox's partition, like the Config emulator's wiring.
+    const inPartition = {
+      endpoint: moto.endpoint,
+      managementAccountId: org.managementAccountId,
+      organizationsRegion: partitionOf(region).organizationsRegion,
+    };
+    orgSource = motoOrganizationSource(inPartition);
+    stackSets = await startStackSetEmulator({
+      ...options.stackSets,
+      organization: orgSource.organization,
+      readTemplateUrl: motoTemplateUrlReader({ ...inPartition, region }),
+      recorders: wiring.recorders,
+      trustedAccess: motoStackSetsTrustedAccess(inPartition),
+      region,
+      managementAccountId: org.managementAccountId,
+    });
     const env = {
       AWS_ENDPOINT_URL_ORGANIZATIONS: moto.endpoint,
       AWS_ENDPOINT_URL_STS: moto.endpoint,
       AWS_ENDPOINT_URL_S3: moto.endpoint,
       AWS_ENDPOINT_URL_CONFIG_SERVICE: emulator.endpoint,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: stackSets.endpoint,
       AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
       AWS_REGION: region,
     };
-    return { moto, emulator, org, region, regions, env, stop };
+    return { moto, emulator, stackSets, org, region, regions, env, stop };
   } catch (e) {
     await stop();
     throw e;
@@ -170,7 +210,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 /**
  * What a real organization has before its first rollout: trusted access for Config's multi-account
- * setup, a template bucket per Region and a delivery bucket, all private.
+ * setup and for StackSets, a template bucket per Region and a delivery bucket, all private.
  */
 async function prepareManagementAccount(
   endpoint: string,
@@ -183,9 +223,9 @@ async function prepareManagementAccount(
     region: partitionOf(regions[0] ?? 'us-east-1').organizationsRegion,
   });
   try {
-    await org.send(
-      new EnableAWSServiceAccessCommand({ ServicePrincipal: 'config-multiaccountsetup.amazonaws.com' }),
-    );
+    for (const principal of ['config-multiaccountsetup.amazonaws.com', STACKSETS_SERVICE_PRINCIPAL]) {
+      await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: principal }));
+    }
   } finally {
     org.destroy();
   }
