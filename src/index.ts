@@ -6,7 +6,7 @@
 import { createAws } from './aws/clients.js';
 import { proxyProblem, proxySettingsFrom } from './aws/proxy.js';
 import { usage } from './app/errors.js';
-import { plan as planUseCase, type PlanResult } from './app/plan.js';
+import { plan as planUseCase, type PlanProgress, type PlanResult } from './app/plan.js';
 
 export { loadRepository, type Repository } from './authoring/repository.js';
 export { build, type BuildRequest, type BuildOutcome } from './app/build.js';
@@ -15,7 +15,7 @@ export type { ValidationReport } from './validation/report.js';
 export type { Diagnostic, Severity, SourceLocation } from './diagnostics/diagnostic.js';
 export type { SuppressedFinding } from './diagnostics/pipeline.js';
 export type { BuiltPack } from './generator/build.js';
-export type { PlanResult } from './app/plan.js';
+export type { PlanProgress, PlanResult } from './app/plan.js';
 export type { PlanDocument } from './app/documents.js';
 export { AppError } from './app/errors.js';
 
@@ -34,6 +34,8 @@ export interface PlanRequest {
   endpointUrl?: string;
   /** Where relative paths start and are shown from (default: the process's working directory). */
   cwd?: string;
+  /** Told after each pack × Region is read from AWS: `done` of `total`. */
+  onProgress?: PlanProgress;
 }
 
 /** What `packsmith plan` shows, per pack and Region, as data: reads AWS, changes nothing. */
@@ -57,6 +59,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           ...(request.endpointUrl ? { endpointUrl: request.endpointUrl } : {}),
           ...settings,
         }),
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     },
   );
 }

@@ -256,7 +256,9 @@ async function prepare(
     await checkPlanIsCurrent(plan, ctx);
     await checkPlanIsBuilt(ctx, plan, desired.packs, tree, warn);
   } else {
-    plan = await makePlan(ctx, desired.packs, tree, warn, deps.now?.() ?? new Date());
+    plan = await makePlan(ctx, desired.packs, tree, warn, deps.now?.() ?? new Date(), (done, total) =>
+      deps.onEvent?.({ kind: 'planning', done, total }),
+    );
   }
   checkpoint(deps.signal);
   deps.onEvent?.({ kind: 'plan', plan });

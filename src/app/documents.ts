@@ -21,6 +21,15 @@ export const AccountId = Type.String({ pattern: '^\\d{12}$' });
 export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 export const Status = literalUnion(organizationResourceStatuses);
 export const Parameters = Type.Record(Type.String(), Type.String());
+/** A rule a Region's template leaves out because AWS does not document it there, with its controls. */
+export const UnavailableRuleSchema = Type.Object(
+  {
+    rule: Type.String(),
+    identifier: Type.String(),
+    controls: Type.Array(Type.String()),
+  },
+  { additionalProperties: false },
+);
 
 const PlannedAccount = Type.Object(
   {
@@ -96,20 +105,10 @@ export const RegionPlanSchema = Type.Object(
         deliveryKeyPrefix: Type.Optional(Type.String()),
         excludedRules: Type.Array(Type.String()),
         unavailableRules: Type.Optional(
-          Type.Array(
-            Type.Object(
-              {
-                rule: Type.String(),
-                identifier: Type.String(),
-                controls: Type.Array(Type.String()),
-              },
-              { additionalProperties: false },
-            ),
-            {
-              description:
-                "Rules this Region's template omits because AWS does not document them here (`unavailableRules: exclude`): their controls are not evaluated in this Region.",
-            },
-          ),
+          Type.Array(UnavailableRuleSchema, {
+            description:
+              "Rules this Region's template omits because AWS does not document them here (`unavailableRules: exclude`): their controls are not evaluated in this Region.",
+          }),
         ),
       },
       { additionalProperties: false },

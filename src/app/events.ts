@@ -16,6 +16,8 @@ export type AppEvent =
   /** Warnings of the files (errors refuse instead, with `AppError`). */
   | { kind: 'diagnostics'; diagnostics: Diagnostic[] }
   | { kind: 'preflight'; findings: PreflightFinding[] }
+  /** Planning: `done` of `total` pack × Region observations read (what AWS and the records hold). */
+  | { kind: 'planning'; done: number; total: number }
   /** The plan about to be applied (before the confirmation). */
   | { kind: 'plan'; plan: PlanDocument }
   /** A pack changed in AWS while the deploy waited for its lock: planned again. */

@@ -45,16 +45,26 @@ type PlannedRegion = PlanDocument['packs'][number]['regions'][number];
 /** Where the warnings of a step go. */
 export type WarningSink = (diagnostics: readonly Diagnostic[]) => void;
 
+/**
+ * How far planning is: `done` of `total` pack × Region observations (what AWS and the records hold
+ * there, the slow part with many Regions). Values only: the shell decides how to show them.
+ */
+export type PlanProgress = (done: number, total: number) => void;
+
 export async function makePlan(
   ctx: RolloutContext,
   desired: readonly DesiredPack[],
   tree: OrgTree,
   warn: WarningSink,
   now: Date,
+  onProgress?: PlanProgress,
 ): Promise<PlanDocument> {
   const owner = ctx.config.deployingAccount;
   const packs: PlanDocument['packs'] = [];
-  for (const pack of desired) packs.push(await planPack(ctx, pack, tree, warn));
+  const total = desired.reduce((n, pack) => n + pack.regions.length, 0);
+  let done = 0;
+  const onObserved = onProgress ? () => onProgress((done += 1), total) : undefined;
+  for (const pack of desired) packs.push(await planPack(ctx, pack, tree, warn, onObserved));
   // Orphans are looked for among every pack of the configuration, not only the selected ones.
   const configured = new Set(Object.entries(ctx.config.packs).map(([name, d]) => orgPackNameOf(name, d)));
   const found = (
@@ -95,13 +105,15 @@ export async function makePlan(
 /**
  * One pack's plan in each of its Regions, against what AWS and the deployment records say now,
  * with its waves. Wave problems (an unknown OU, more than 1,000 accounts excluded) stop here, every
- * one reported at its place in the deployment configuration.
+ * one reported at its place in the deployment configuration. `onObserved` is called once per Region
+ * when what is deployed there has been read.
  */
 export async function planPack(
   ctx: RolloutContext,
   pack: DesiredPack,
   tree: OrgTree,
   warn: WarningSink,
+  onObserved?: () => void,
 ): Promise<PlanDocument['packs'][number]> {
   const diagnostics: Diagnostic[] = [];
   const regions = await Promise.all(
@@ -114,6 +126,7 @@ export async function planPack(
         bucket: bucketOf(ctx, d.region),
         owner: ctx.config.deployingAccount,
       });
+      onObserved?.();
       const plan = planRegion(d, observed);
       const includedIds = new Set(d.included.map((a) => a.id));
       // Target accounts the current put already covers: the waves skip them.
@@ -208,6 +221,14 @@ export function putRequestOf(planned: PlannedRegion): PutRequest {
     included: planned.included,
     ...(planned.desired.deliveryBucket ? { deliveryBucket: planned.desired.deliveryBucket } : {}),
     ...(planned.desired.deliveryKeyPrefix ? { deliveryKeyPrefix: planned.desired.deliveryKeyPrefix } : {}),
+    ...(planned.desired.unavailableRules?.length
+      ? {
+          unavailableRules: planned.desired.unavailableRules.map((u) => ({
+            ...u,
+            controls: [...u.controls],
+          })),
+        }
+      : {}),
   };
 }
 
@@ -361,11 +382,11 @@ export interface PlanResult {
   diagnostics: Diagnostic[];
 }
 
+/** What `plan` depends on: the AWS clients, the clock and, optionally, who is told how far it is. */
+export type PlanDeps = Pick<RolloutDeps, 'connect' | 'now'> & { onProgress?: PlanProgress };
+
 /** `plan`: what deploy would do, per pack and Region, and why. */
-export async function plan(
-  selection: RolloutSelection,
-  deps: Pick<RolloutDeps, 'connect' | 'now'>,
-): Promise<PlanResult> {
+export async function plan(selection: RolloutSelection, deps: PlanDeps): Promise<PlanResult> {
   return withCheckedRollout(selection, deps.connect, async (ctx) => {
     const diagnostics = [...ctx.diagnostics];
     const built = await buildPacks(ctx);
@@ -379,6 +400,7 @@ export async function plan(
       tree,
       (d) => diagnostics.push(...d),
       deps.now?.() ?? new Date(),
+      deps.onProgress,
     );
     const stackSets = await planStackSetPacks(ctx, built.built, tree);
     return { plan: document, stackSets, diagnostics };

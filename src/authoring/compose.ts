@@ -466,7 +466,7 @@ function checkRemediationParameters(
       } else if (value.values.length !== 1 || !String(value.values[0]).startsWith('arn:')) {
         report(
           'remediation-role-not-literal',
-          `${name} must be one role ARN (arn:aws:iam::ACCOUNT:role/NAME)`,
+          `${name} must be one role ARN (arn:<partition>:iam::ACCOUNT:role/NAME)`,
           {
             source: at.source,
             path: here,

@@ -123,7 +123,7 @@ export const authoringChecks = {
         'The automation role parameter of a remediation is bound to something other than a literal ARN.',
       rationale:
         'AWS allows no intrinsic function for the AutomationAssumeRole of a conformance pack remediation.',
-      fix: 'Write the role ARN as a static value: AutomationAssumeRole: arn:aws:iam::123456789012:role/NAME.',
+      fix: 'Write the role ARN as a static value: AutomationAssumeRole: arn:<partition>:iam::123456789012:role/NAME (partition aws, aws-us-gov or aws-cn).',
     },
     'unknown-runbook': {
       id: 'PS119',
@@ -180,7 +180,7 @@ export const authoringChecks = {
       severity: 'error',
       summary: 'An automatic remediation has no automation role parameter.',
       rationale: 'Automatic remediation requires the AutomationAssumeRole parameter.',
-      fix: 'Add AutomationAssumeRole: arn:aws:iam::ACCOUNT:role/NAME, or make the remediation manual.',
+      fix: 'Add AutomationAssumeRole: arn:<partition>:iam::ACCOUNT:role/NAME, or make the remediation manual.',
     },
     'rule-name-length': {
       id: 'PS127',

@@ -22,9 +22,18 @@ import { unknownRunbookMessage } from './catalog-extensions.js';
 import type { Located, Repository } from './repository.js';
 import { includedRuleNames, quoted, yamlString } from './scaffold.js';
 import type { RuleBlock } from './schema.js';
+import { partitionArnPrefix, type Partition } from '../facts/partitions.js';
 
-/** The role ARN written into a new block: build rejects it (PS302, error) until it is filled in. */
-export const roleArnPlaceholder = 'arn:aws:iam::<REPLACE-ME-account-id>:role/<REPLACE-ME-role-name>';
+/**
+ * The role ARN written into a new block, in the partition the repository deploys to (`add
+ * remediation` takes it from the deployment configuration's Regions; commercial `aws` without
+ * one): build rejects it (PS302, error) until it is filled in.
+ */
+export const roleArnPlaceholderFor = (partition: Partition['id']): string =>
+  `${partitionArnPrefix(partition)}iam::<REPLACE-ME-account-id>:role/<REPLACE-ME-role-name>`;
+
+/** The role ARN placeholder of the commercial partition. */
+export const roleArnPlaceholder = roleArnPlaceholderFor('aws');
 
 /** A value the author must give (a required runbook parameter with no default). */
 export const valuePlaceholder = '<REPLACE-ME>';
@@ -235,6 +244,8 @@ export function remediationBlockYaml(options: {
   proposal: RunbookProposal;
   /** Without it the file has no `$schema` line (the editor mapping gives the schema). */
   schemaPath?: string;
+  /** The partition of the role ARN placeholder (default: commercial `aws`). */
+  partition?: Partition['id'];
 }): string {
   const { runbook, resourceIdParameter, resourceIdConfirmed, resourceType } = options.proposal;
   const role = runbook.assumeRoleParameter ?? 'AutomationAssumeRole';
@@ -251,7 +262,7 @@ export function remediationBlockYaml(options: {
     'automatic: false',
     'parameters:',
     '  # The role the runbook runs as: build fails until it is filled in.',
-    `  ${yamlString(role)}: ${quoted(roleArnPlaceholder)}`,
+    `  ${yamlString(role)}: ${quoted(roleArnPlaceholderFor(options.partition ?? 'aws'))}`,
   );
   if (resourceIdParameter !== undefined) {
     const note = resourceIdConfirmed
@@ -321,6 +332,8 @@ export function planAddRemediation(
     name?: string;
     /** The `$schema` path of a file in `fileDir`, or undefined for none. */
     schemaPath: (fileDir: string) => string | undefined;
+    /** The partition the repository deploys to, for the role ARN placeholder (default `aws`). */
+    partition?: Partition['id'];
   },
 ): RemediationPlan {
   const { name: ruleName, block } = findRuleBlock(repo, ruleArg);
@@ -390,6 +403,7 @@ export function planAddRemediation(
     ruleBlock: ruleName,
     proposal: chosen,
     ...(schemaPath === undefined ? {} : { schemaPath }),
+    ...(options.partition ? { partition: options.partition } : {}),
   });
 
   const packChoice = choosePack(repo, ruleName, options.pack);

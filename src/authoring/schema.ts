@@ -209,7 +209,7 @@ const LambdaSource = Type.Object(
           ],
           {
             description:
-              'ARN of the Lambda function that evaluates (arn:aws:lambda:REGION:ACCOUNT:function:NAME), `{ parameter: NAME }` or `{ cfn: … }`.',
+              'ARN of the Lambda function that evaluates (arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME), `{ parameter: NAME }` or `{ cfn: … }`.',
           },
         ),
         triggers: Type.Array(LambdaTrigger, {

@@ -41,6 +41,7 @@ export interface AdoptCommandOptions extends RolloutCommandOptions {
 
 export interface PlanCommandOptions extends RolloutCommandOptions {
   out?: string;
+  quiet?: boolean;
   format: 'text' | 'json' | 'markdown';
 }
 

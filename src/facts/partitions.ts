@@ -49,5 +49,11 @@ export function partitionOf(region: string): Partition {
   return byPrefix.find(([prefix]) => region.startsWith(prefix))?.[1] ?? commercial;
 }
 
+/**
+ * `arn:PARTITION:` of a partition: the one place packsmith writes an ARN's partition (a test keeps
+ * every other file of src/ free of a literal commercial prefix).
+ */
+export const partitionArnPrefix = (partition: Partition['id']): string => `arn:${partition}:`;
+
 /** `arn:PARTITION:` for `region`. */
-export const arnPrefix = (region: string): string => `arn:${partitionOf(region).id}:`;
+export const arnPrefix = (region: string): string => partitionArnPrefix(partitionOf(region).id);

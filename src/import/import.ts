@@ -50,7 +50,15 @@ export interface ImportOptions {
   templates: TemplateSource;
   /** Build the result in memory and compare it with the originals (default: true). */
   verify?: boolean;
+  /**
+   * How far the import is: `done` of `total` templates of `stage`. Comparing starts again from 1 when
+   * a template is left out and the others are planned and built again.
+   */
+  onProgress?: (stage: ImportStage, done: number, total: number) => void;
 }
+
+/** The stages of an import that take time with many templates. */
+export type ImportStage = 'reading templates' | 'comparing rebuilt templates';
 
 export interface ImportedFile {
   kind: FileKind;
@@ -96,10 +104,11 @@ export interface ImportResult {
 export function importTemplates(inputs: readonly TemplateFile[], options: ImportOptions): ImportResult {
   const diagnostics: Diagnostic[] = [];
   const read = new Map<string, ImportedTemplate | undefined>();
-  for (const input of inputs) {
+  for (const [i, input] of inputs.entries()) {
     const result = readTemplate(input);
     diagnostics.push(...result.diagnostics);
     read.set(input.file, result.template);
+    options.onProgress?.('reading templates', i + 1, inputs.length);
   }
   const existing = options.existing ?? [];
   const reserved = reservedNames(existing, options.into);
@@ -292,7 +301,7 @@ function verify(
       if (!built.has(name) && !failed.has(file)) fail(name, 'the imported pack does not build');
     }
   }
-  for (const built of build.built) {
+  for (const [i, built] of build.built.entries()) {
     const template = packByName.get(built.name)!.template;
     const differences = templateDifferences(
       template.original,
@@ -302,6 +311,7 @@ function verify(
     for (const difference of differences) {
       fail(built.name, `the imported pack would not rebuild into an equivalent template: ${difference}`);
     }
+    options.onProgress?.('comparing rebuilt templates', i + 1, build.built.length);
   }
   return { failed, warnings };
 }

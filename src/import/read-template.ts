@@ -840,7 +840,7 @@ class TemplateReader {
         arn = raw;
       } else {
         this.error(
-          `the SourceIdentifier of a Lambda rule must be a Lambda ARN (arn:aws:lambda:…) or an intrinsic function, not ${describeValue(id)}`,
+          `the SourceIdentifier of a Lambda rule must be a Lambda ARN (arn:<partition>:lambda:…) or an intrinsic function, not ${describeValue(id)}`,
           [...at, 'SourceIdentifier'],
         );
         ok = false;

@@ -397,12 +397,24 @@ function viewModel(data: ReportData, limit: number) {
         notDeployed: count(g['not-deployed']),
       };
     });
+    // In the pack's Region order, then by rule: what each Region's deployment left out.
+    const notEvaluated = (data.notEvaluated ?? [])
+      .filter((u) => u.pack === pack)
+      .sort((a, b) => regions.indexOf(a.region) - regions.indexOf(b.region) || compareText(a.rule, b.rule))
+      .map((u) => ({
+        region: u.region,
+        rule: u.rule,
+        identifier: u.identifier,
+        controls: u.controls.join(', '),
+      }));
     return {
       pack,
       orgPackName: info?.orgPackName ?? '',
       regions: regionRows,
       waves,
       hasWaves: waves.length > 0,
+      notEvaluated,
+      hasNotEvaluated: notEvaluated.length > 0,
     };
   });
 

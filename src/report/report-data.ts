@@ -91,6 +91,19 @@ export type ReportRuleCompliance = Pick<
   pack: string;
 };
 
+/**
+ * A rule a pack's deployed template leaves out in one Region because AWS does not document it there
+ * (`unavailableRules: exclude`), as the Region's deployment record says: its controls are not
+ * evaluated in that Region.
+ */
+export interface ReportNotEvaluated {
+  pack: string;
+  region: string;
+  rule: string;
+  identifier: string;
+  controls: string[];
+}
+
 export interface ReportData {
   title: string;
   /** ISO 8601; the only time in the page, so the same data renders the same bytes. */
@@ -100,6 +113,8 @@ export interface ReportData {
   accounts: ReportAccount[];
   deployments: ReportDeployment[];
   timeline: ReportTimelineEvent[];
+  /** Rules left out per pack and Region (none: absent or empty). */
+  notEvaluated?: ReportNotEvaluated[];
   /** When compliance is configured and was read (`status --compliance`). */
   compliance?: { packs: ReportPackCompliance[]; rules: ReportRuleCompliance[] };
 }

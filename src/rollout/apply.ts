@@ -188,7 +188,7 @@ export interface FollowPutInput extends RegionTarget {
   /** When AWS accepted the put (the pack's LastUpdateTime). */
   since: Date;
   /** What the deployment row records of the put. */
-  desired: Pick<PutRequest, 'templateSha256' | 'parameters'>;
+  desired: Pick<PutRequest, 'templateSha256' | 'parameters' | 'unavailableRules'>;
   excludedAccounts: readonly string[];
   /** Accounts to follow, and holders of the pack left alone. */
   followed: readonly TargetAccount[];
@@ -214,6 +214,7 @@ export async function followAcceptedPut(input: FollowPutInput): Promise<RegionRe
       excludedAccounts: input.excludedAccounts.length,
       callerAccount: input.owner,
       ...(input.wave ? { wave: { name: input.wave.name, index: input.wave.index } } : {}),
+      ...(input.desired.unavailableRules?.length ? { unavailableRules: input.desired.unavailableRules } : {}),
     },
     emit,
   );
@@ -270,6 +271,7 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
       excludedAccounts: desired.excludedAccounts.length,
       callerAccount: input.owner,
       ...(input.wave ? { wave: { name: input.wave.name, index: input.wave.index } } : {}),
+      ...(desired.unavailableRules?.length ? { unavailableRules: desired.unavailableRules } : {}),
     },
     emit,
   );
@@ -322,6 +324,7 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
       excludedAccounts: desired.excludedAccounts,
       ...(desired.deliveryBucket ? { deliveryBucket: desired.deliveryBucket } : {}),
       ...(desired.deliveryKeyPrefix ? { deliveryKeyPrefix: desired.deliveryKeyPrefix } : {}),
+      ...(desired.unavailableRules?.length ? { unavailableRules: desired.unavailableRules } : {}),
       callerAccount: input.owner,
       packLastUpdateTime: confirmed.lastUpdateTime?.toISOString() ?? null,
       ...(confirmed.lastUpdateTime ? {} : { unconfirmedPutAt: localPutTime.toISOString() }),

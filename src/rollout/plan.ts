@@ -34,6 +34,11 @@ export interface PutRequest {
   included: TargetAccount[];
   deliveryBucket?: string;
   deliveryKeyPrefix?: string;
+  /**
+   * Rules the template omits because AWS does not document them in the Region, with their controls
+   * (from the desired state, as planned): written into the deployment record and the status store.
+   */
+  unavailableRules?: UnavailableRule[];
 }
 
 /** What the repository and the deployment configuration want in one Region. */

@@ -65,6 +65,25 @@ export const DeploymentRecordSchema = Type.Object(
     }),
     deliveryBucket: Type.Optional(Type.String({ minLength: 1 })),
     deliveryKeyPrefix: Type.Optional(Type.String()),
+    /**
+     * Rules this put's template omits because AWS does not document their managed rule in the
+     * Region (`unavailableRules: exclude`), with the controls they evaluate elsewhere: those controls
+     * are not evaluated here. Computed once in the desired state and carried as planned; absent when
+     * nothing was left out (so records without exclusions stay readable by earlier packsmith).
+     */
+    unavailableRules: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            rule: Type.String({ minLength: 1 }),
+            identifier: Type.String({ minLength: 1 }),
+            controls: Type.Array(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: limits.resourcesPerPack },
+      ),
+    ),
     /** The deploying account, and deliberately nothing else about the identity (no ARN, no keys). */
     callerAccount: Type.String({ pattern: accountIdPattern.source }),
     packsmithVersion: Type.String({ minLength: 1 }),
@@ -346,6 +365,20 @@ export async function readDeploymentRecord(
     };
   }
   return { record };
+}
+
+/**
+ * The rules the current deployment of the pack in the Region left out because AWS does not
+ * document them there, as its record says; none without a record, with an unusable one, or after a
+ * delete.
+ */
+export async function recordedUnavailableRules(
+  s3: S3Sender,
+  input: ReadRecordInput,
+): Promise<NonNullable<DeploymentRecord['unavailableRules']>> {
+  const { record } = await readDeploymentRecord(s3, input);
+  if (!record || record.operation === 'delete') return [];
+  return record.unavailableRules ?? [];
 }
 
 /** The object's text, or undefined when there is no such object. */

@@ -358,6 +358,7 @@ async function rollback(
       included: input.accounts.filter((a) => a.status === 'ACTIVE' && !excluded.has(a.id)),
       ...(previous.deliveryBucket ? { deliveryBucket: previous.deliveryBucket } : {}),
       ...(previous.deliveryKeyPrefix ? { deliveryKeyPrefix: previous.deliveryKeyPrefix } : {}),
+      ...(previous.unavailableRules ? { unavailableRules: previous.unavailableRules } : {}),
     },
     onEvent: emit,
   });

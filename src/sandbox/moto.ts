@@ -16,7 +16,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { OrganizationsClient, type OrganizationsClientConfig } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
-import { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 
 /** moto's default account: the caller when no account header or assumed role says otherwise. */
@@ -303,6 +303,16 @@ export const organizationsClient = (o: MotoClientOptions): OrganizationsClient =
 export const stsClient = (o: MotoClientOptions): STSClient => scoped(new STSClient(baseConfig(o)), o);
 export const s3Client = (o: MotoClientOptions): S3Client =>
   scoped(new S3Client({ ...baseConfig(o), forcePathStyle: true }), o);
+/** Creates `bucket` in `region`: us-east-1 takes no LocationConstraint, every other Region needs one. */
+export const createBucketIn = (s3: S3Client, bucket: string, region: string) =>
+  s3.send(
+    new CreateBucketCommand({
+      Bucket: bucket,
+      ...(region === 'us-east-1'
+        ? {}
+        : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+    }),
+  );
 export const configClient = (o: MotoClientOptions): ConfigServiceClient =>
   scoped(new ConfigServiceClient(baseConfig(o)), o);
 

@@ -28,7 +28,6 @@ import {
   type OrganizationsClient,
   paginateListRoots,
 } from '@aws-sdk/client-organizations';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import {
   PutConfigurationRecorderCommand,
   PutDeliveryChannelCommand,
@@ -36,12 +35,14 @@ import {
 } from '@aws-sdk/client-config-service';
 import {
   configClient,
+  createBucketIn,
   MOTO_DEFAULT_ACCOUNT_ID,
   organizationsClient,
   s3Client,
   type MotoClientOptions,
 } from './moto.js';
 import { mapLimit } from '../util/map-limit.js';
+import { arnPrefix, partitionOf } from '../facts/partitions.js';
 export { mapLimit };
 
 export const PAGE_SIZE = 20;
@@ -119,7 +120,14 @@ export async function createOrganization(options: CreateOrganizationOptions): Pr
   const limit = options.concurrency ?? 8;
   const withoutRecorder = new Set(options.withoutRecorder ?? []);
   const closed = new Set(options.closed ?? []);
-  const base: MotoClientOptions = { endpoint: options.endpoint, accountId: MOTO_DEFAULT_ACCOUNT_ID };
+  // moto keeps one organization (and one S3) per partition, taken from the request's Region: the
+  // organization is created in its partition's Organizations Region (a GovCloud or China sandbox).
+  const partition = partitionOf(regions[0] ?? 'us-east-1');
+  const base: MotoClientOptions = {
+    endpoint: options.endpoint,
+    accountId: MOTO_DEFAULT_ACCOUNT_ID,
+    region: partition.organizationsRegion,
+  };
   const org = organizationsClient(base);
   const clients: { destroy(): void }[] = [org];
 
@@ -202,9 +210,10 @@ export async function createOrganization(options: CreateOrganizationOptions): Pr
 
     // One delivery bucket in the management account (moto does not check that it exists, AWS does).
     const deliveryBucket = `packsmith-config-${managementAccountId}`;
-    const s3 = s3Client(base);
+    const bucketRegion = partition.organizationsRegion;
+    const s3 = s3Client({ ...base, region: bucketRegion });
     clients.push(s3);
-    await s3.send(new CreateBucketCommand({ Bucket: deliveryBucket }));
+    await createBucketIn(s3, deliveryBucket, bucketRegion);
 
     const jobs = accounts
       .filter((a) => a.hasRecorder)
@@ -216,7 +225,7 @@ export async function createOrganization(options: CreateOrganizationOptions): Pr
         new PutConfigurationRecorderCommand({
           ConfigurationRecorder: {
             name: RECORDER_NAME,
-            roleARN: `arn:aws:iam::${account.id}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+            roleARN: `${arnPrefix(region)}iam::${account.id}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
             recordingGroup: { allSupported: true, includeGlobalResourceTypes: region === 'us-east-1' },
           },
         }),

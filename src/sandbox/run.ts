@@ -62,6 +62,7 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions & { writeConfig
     depth: count(values.depth, '--depth', 3),
     fanout: count(values.fanout, '--fanout', 2),
     emulator: { delay: { baseMs: delayMs, jitterMs: Math.round(delayMs / 2) } },
+    stackSets: { delay: { baseMs: delayMs, jitterMs: Math.round(delayMs / 2) } },
     ...(values['write-config'] ? { writeConfig: values['write-config'] } : {}),
   };
 }
@@ -122,6 +123,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `# the Config emulator serves ${sandbox.regions.join(', ')} on that one endpoint (the Region of each signed request)`,
+  );
+  console.log(
+    `# StackSets emulator ${sandbox.stackSets.endpoint} (service-managed stack sets on this organization; control API under /__emulator/)`,
   );
   console.log(
     "# To give an account a recorder, call moto's PutConfigurationRecorder as that account, in that Region",

@@ -1,18 +1,38 @@
 /**
  * The rehearsal sandbox: moto_server (Organizations, STS, S3, Config recorders) plus the Config
- * emulator (organization conformance packs) wired to it, with an organization built in moto.
+ * emulator (organization conformance packs) and the StackSets emulator wired to it, with an
+ * organization built in moto.
  * `npm run sandbox` (run.ts) is the command-line front; tests call startSandbox() directly.
  */
-import { CreateBucketCommand, GetObjectCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
 import {
   startConfigEmulator,
   type ConfigEmulator,
   type ConfigEmulatorOptions,
 } from './config-emulator/index.js';
-import { FAKE_CREDENTIALS, organizationsClient, s3Client, startMoto, type MotoServer } from './moto.js';
+import {
+  createBucketIn,
+  FAKE_CREDENTIALS,
+  organizationsClient,
+  s3Client,
+  startMoto,
+  type MotoServer,
+} from './moto.js';
 import { createOrganization, type OrgTree } from './organization.js';
-import { motoWiring } from './wiring.js';
+import {
+  STACKSETS_SERVICE_PRINCIPAL,
+  startStackSetEmulator,
+  type StackSetEmulator,
+  type StackSetEmulatorOptions,
+} from './stackset-emulator/index.js';
+import {
+  motoOrganizationSource,
+  motoStackSetsTrustedAccess,
+  motoTemplateUrlReader,
+  motoWiring,
+} from './wiring.js';
+import { partitionOf } from '../facts/partitions.js';
 
 export interface SandboxOptions {
   /** Member accounts besides the management account; default 50. */
@@ -35,6 +55,11 @@ export interface SandboxOptions {
     ConfigEmulatorOptions,
     'accounts' | 'recorders' | 'readTemplate' | 'region' | 'regions' | 'managementAccountId'
   >;
+  /** Passed to the StackSets emulator (per-instance delay, seed, clock, faults). */
+  stackSets?: Omit<
+    StackSetEmulatorOptions,
+    'organization' | 'readTemplateUrl' | 'recorders' | 'region' | 'managementAccountId'
+  >;
 }
 
 /** Buckets the sandbox creates in the management account (private, Block Public Access on). */
@@ -49,6 +74,8 @@ export const SANDBOX_AGGREGATOR = 'packsmith-sandbox';
 export interface Sandbox {
   moto: MotoServer;
   emulator: ConfigEmulator;
+  /** CloudFormation StackSets (service-managed) on moto's organization: AWS_ENDPOINT_URL_CLOUDFORMATION. */
+  stackSets: StackSetEmulator;
   org: OrgTree;
   /** The first Region (AWS_REGION). */
   region: string;
@@ -74,12 +101,12 @@ export function spreadMembers(count: number, total: number, skip: ReadonlySet<nu
   return picked;
 }
 
-/** Reads `s3://bucket/key` templates from moto's S3 as the management account. */
-function s3TemplateReader(endpoint: string, accountId: string) {
+/** Reads `s3://bucket/key` templates from moto's S3 as the management account, in the sandbox's partition. */
+function s3TemplateReader(endpoint: string, accountId: string, region: string) {
   return async (uri: string): Promise<string> => {
     const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
     if (!m) throw new Error(`not an s3:// URI: ${uri}`);
-    const s3 = s3Client({ endpoint, accountId });
+    const s3 = s3Client({ endpoint, accountId, region });
     try {
       const r = await s3.send(new GetObjectCommand({ Bucket: m[1], Key: m[2] }));
       return (await r.Body?.transformToString('utf8')) ?? '';
@@ -104,13 +131,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const moto = await startMoto();
   let emulator: ConfigEmulator | undefined;
+  let stackSets: StackSetEmulator | undefined;
   let wiring: ReturnType<typeof motoWiring> | undefined;
+  let orgSource: ReturnType<typeof motoOrganizationSource> | undefined;
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
       wiring?.destroy();
+      orgSource?.destroy();
       try {
         await emulator?.close();
+        await stackSets?.close();
       } finally {
         await moto.stop();
       }
@@ -126,13 +157,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(options.fanout === undefined ? {} : { fanout: options.fanout }),
     });
     await prepareManagementAccount(moto.endpoint, org.managementAccountId, regions);
-    wiring = motoWiring({ endpoint: moto.endpoint, managementAccountId: org.managementAccountId });
+    wiring = motoWiring({
+      endpoint: moto.endpoint,
+      managementAccountId: org.managementAccountId,
+      organizationsRegion: partitionOf(region).organizationsRegion,
+    });
     emulator = await startConfigEmulator({
       aggregators: [SANDBOX_AGGREGATOR],
       ...options.emulator,
       accounts: wiring.accounts,
       recorders: wiring.recorders,
-      readTemplate: s3TemplateReader(moto.endpoint, org.managementAccountId),
+      readTemplate: s3TemplateReader(moto.endpoint, org.managementAccountId, region),
       region,
       // Another Region would have no recorder in moto anyway; refusing it says so plainly.
       regions,
@@ -140,18 +175,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       // Configuration recorders and delivery channels are moto's.
       upstream: moto.endpoint,
     });
+    // Organizations and S3 in the sandbox's partition, like the Config emulator's wiring.
+    const inPartition = {
+      endpoint: moto.endpoint,
+      managementAccountId: org.managementAccountId,
+      organizationsRegion: partitionOf(region).organizationsRegion,
+    };
+    orgSource = motoOrganizationSource(inPartition);
+    stackSets = await startStackSetEmulator({
+      ...options.stackSets,
+      organization: orgSource.organization,
+      readTemplateUrl: motoTemplateUrlReader({ ...inPartition, region }),
+      recorders: wiring.recorders,
+      trustedAccess: motoStackSetsTrustedAccess(inPartition),
+      region,
+      managementAccountId: org.managementAccountId,
+    });
     const env = {
       AWS_ENDPOINT_URL_ORGANIZATIONS: moto.endpoint,
       AWS_ENDPOINT_URL_STS: moto.endpoint,
       AWS_ENDPOINT_URL_S3: moto.endpoint,
-      // CloudFormation StackSets (the stack set engine) are moto's.
-      AWS_ENDPOINT_URL_CLOUDFORMATION: moto.endpoint,
       AWS_ENDPOINT_URL_CONFIG_SERVICE: emulator.endpoint,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: stackSets.endpoint,
       AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
       AWS_REGION: region,
     };
-    return { moto, emulator, org, region, regions, env, stop };
+    return { moto, emulator, stackSets, org, region, regions, env, stop };
   } catch (e) {
     await stop();
     throw e;
@@ -160,18 +210,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 /**
  * What a real organization has before its first rollout: trusted access for Config's multi-account
- * setup, a template bucket per Region and a delivery bucket, all private.
+ * setup and for StackSets, a template bucket per Region and a delivery bucket, all private.
  */
 async function prepareManagementAccount(
   endpoint: string,
   accountId: string,
   regions: readonly string[],
 ): Promise<void> {
-  const org = organizationsClient({ endpoint, accountId });
+  const org = organizationsClient({
+    endpoint,
+    accountId,
+    region: partitionOf(regions[0] ?? 'us-east-1').organizationsRegion,
+  });
   try {
-    await org.send(
-      new EnableAWSServiceAccessCommand({ ServicePrincipal: 'config-multiaccountsetup.amazonaws.com' }),
-    );
+    for (const principal of ['config-multiaccountsetup.amazonaws.com', STACKSETS_SERVICE_PRINCIPAL]) {
+      await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: principal }));
+    }
   } finally {
     org.destroy();
   }
@@ -182,14 +236,7 @@ async function prepareManagementAccount(
   for (const { bucket, region } of buckets) {
     const s3 = s3Client({ endpoint, accountId, region });
     try {
-      await s3.send(
-        new CreateBucketCommand({
-          Bucket: bucket,
-          ...(region === 'us-east-1'
-            ? {}
-            : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
-        }),
-      );
+      await createBucketIn(s3, bucket, region);
       await s3.send(
         new PutPublicAccessBlockCommand({
           Bucket: bucket,

@@ -5,13 +5,28 @@
  * NoAvailableConfigurationRecorderException failures follow moto's state, and an account fixed
  * through moto's Config API (PutConfigurationRecorder) succeeds on the next Put.
  */
-import { paginateListAccounts } from '@aws-sdk/client-organizations';
+import {
+  DescribeOrganizationCommand,
+  paginateListAccounts,
+  paginateListAWSServiceAccessForOrganization,
+  paginateListAccountsForParent,
+  paginateListOrganizationalUnitsForParent,
+  paginateListRoots,
+} from '@aws-sdk/client-organizations';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeConfigurationRecordersCommand,
   type ConfigServiceClient,
 } from '@aws-sdk/client-config-service';
 import type { AccountSource, OrganizationAccount, RecorderSource } from './config-emulator/index.js';
-import { configClient, MOTO_DEFAULT_ACCOUNT_ID, organizationsClient } from './moto.js';
+import { configClient, MOTO_DEFAULT_ACCOUNT_ID, organizationsClient, s3Client } from './moto.js';
+import type {
+  OrganizationSnapshot,
+  OrganizationSource,
+  TemplateUrlReader,
+  TrustedAccessSource,
+} from './stackset-emulator/index.js';
+import { parseTemplateUrl, STACKSETS_SERVICE_PRINCIPAL } from './stackset-emulator/index.js';
 
 export const LIST_ACCOUNTS_PAGE_SIZE = 20;
 
@@ -20,6 +35,11 @@ export interface MotoWiringOptions {
   endpoint: string;
   /** The management account that lists the accounts; default moto's default account. */
   managementAccountId?: string;
+  /**
+   * Region of the Organizations calls: the partition's Organizations Region (moto keeps one
+   * organization per partition and takes the partition from the request's Region). Default us-east-1.
+   */
+  organizationsRegion?: string;
 }
 
 export interface MotoWiring {
@@ -33,6 +53,7 @@ export function motoWiring(options: MotoWiringOptions): MotoWiring {
   const org = organizationsClient({
     endpoint: options.endpoint,
     accountId: options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID,
+    ...(options.organizationsRegion ? { region: options.organizationsRegion } : {}),
   });
   // One Config client per account and Region: the account header is set per client.
   const configClients = new Map<string, ConfigServiceClient>();
@@ -66,5 +87,110 @@ export function motoWiring(options: MotoWiringOptions): MotoWiring {
       for (const c of configClients.values()) c.destroy();
       configClients.clear();
     },
+  };
+}
+
+/**
+ * The organization as the StackSets emulator sees it, read from moto's Organizations as the
+ * management account: DescribeOrganization (the management account), ListRoots, then the OU tree
+ * breadth-first (ListOrganizationalUnitsForParent, ListAccountsForParent; MaxResults 20, paginated).
+ */
+export function motoOrganizationSource(options: MotoWiringOptions): {
+  organization: OrganizationSource;
+  destroy(): void;
+} {
+  const org = organizationsClient({
+    endpoint: options.endpoint,
+    accountId: options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID,
+    ...(options.organizationsRegion ? { region: options.organizationsRegion } : {}),
+  });
+  const pageSize = LIST_ACCOUNTS_PAGE_SIZE;
+  const organization: OrganizationSource = async () => {
+    const described = await org.send(new DescribeOrganizationCommand({}));
+    const managementAccountId =
+      described.Organization?.MasterAccountId ?? options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID;
+    let rootId: string | undefined;
+    for await (const page of paginateListRoots({ client: org, pageSize }, {})) {
+      rootId ??= page.Roots?.[0]?.Id;
+    }
+    if (!rootId) throw new Error('moto has no organization root');
+    const ous: OrganizationSnapshot['ous'] = [];
+    const accounts: OrganizationSnapshot['accounts'] = [];
+    const queue = [rootId];
+    while (queue.length > 0) {
+      const parentId = queue.shift() as string;
+      for await (const page of paginateListAccountsForParent(
+        { client: org, pageSize },
+        { ParentId: parentId },
+      )) {
+        for (const a of page.Accounts ?? []) {
+          if (a.Id) accounts.push({ id: a.Id, status: a.Status ?? 'ACTIVE', parentId });
+        }
+      }
+      for await (const page of paginateListOrganizationalUnitsForParent(
+        { client: org, pageSize },
+        { ParentId: parentId },
+      )) {
+        for (const ou of page.OrganizationalUnits ?? []) {
+          if (!ou.Id) continue;
+          ous.push({ id: ou.Id, parentId });
+          queue.push(ou.Id);
+        }
+      }
+    }
+    return { rootId, managementAccountId, ous, accounts };
+  };
+  return { organization, destroy: () => org.destroy() };
+}
+
+/** Reads a TemplateURL (S3 object URL, see parseTemplateUrl) from moto's S3 as the management account. */
+export function motoTemplateUrlReader(
+  options: MotoWiringOptions & {
+    /** Region of the S3 calls (moto keeps one S3 per partition, taken from it); default us-east-1. */
+    region?: string;
+  },
+): TemplateUrlReader {
+  return async (url) => {
+    const location = parseTemplateUrl(url);
+    if (!location) throw new Error(`not an S3 object URL: ${url}`);
+    const s3 = s3Client({
+      endpoint: options.endpoint,
+      accountId: options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID,
+      ...(options.region ? { region: options.region } : {}),
+    });
+    try {
+      const r = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+      return (await r.Body?.transformToString('utf8')) ?? '';
+    } finally {
+      s3.destroy();
+    }
+  };
+}
+
+/** Whether moto's organization has trusted access for StackSets (ListAWSServiceAccessForOrganization). */
+export function motoStackSetsTrustedAccess(options: MotoWiringOptions): TrustedAccessSource {
+  return async () => {
+    const org = organizationsClient({
+      endpoint: options.endpoint,
+      accountId: options.managementAccountId ?? MOTO_DEFAULT_ACCOUNT_ID,
+      ...(options.organizationsRegion ? { region: options.organizationsRegion } : {}),
+    });
+    try {
+      for await (const page of paginateListAWSServiceAccessForOrganization(
+        { client: org, pageSize: LIST_ACCOUNTS_PAGE_SIZE },
+        {},
+      )) {
+        if (
+          (page.EnabledServicePrincipals ?? []).some(
+            (p) => p.ServicePrincipal === STACKSETS_SERVICE_PRINCIPAL,
+          )
+        ) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      org.destroy();
+    }
   };
 }

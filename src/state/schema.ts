@@ -108,11 +108,20 @@ CREATE INDEX deployments_pack_region ON deployments (pack, region, id);
 `,
   },
   {
+    // The rules a put's template left out because AWS does not document them in the Region
+    // (`unavailableRules: exclude`), with their controls: JSON, NULL when none were left out.
+    version: 4,
+    sql: `
+ALTER TABLE deployments ADD COLUMN unavailable_rules_json TEXT
+  CHECK (unavailable_rules_json IS NULL OR json_valid(unavailable_rules_json));
+`,
+  },
+  {
     // The stack set engine (issue 16): one row per stack set operation packsmith issued for a stage
     // (its OperationId, so a resumed run follows or skips it), and each stack instance's status and
     // reason as observed when the operation ended. Status 'ISSUING': the row is written before the
     // call, so a run killed in between still knows which OperationId it may have sent.
-    version: 4,
+    version: 5,
     sql: `
 CREATE TABLE stackset_operations (
   id             INTEGER PRIMARY KEY AUTOINCREMENT,

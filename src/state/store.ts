@@ -52,6 +52,20 @@ export interface StartDeploymentInput {
   startedAt?: Date;
   /** The wave this put belongs to, in a rollout in waves. */
   wave?: { name: string; index: number };
+  /** Rules the put's template left out because AWS does not document them in the Region. */
+  unavailableRules?: readonly NotEvaluatedRule[];
+}
+
+/**
+ * A rule a put's template left out because AWS does not document its managed rule in the Region
+ * (`unavailableRules: exclude`): its controls are not evaluated there by that deployment.
+ */
+export interface NotEvaluatedRule {
+  /** ConfigRuleName. */
+  rule: string;
+  /** The managed rule's SourceIdentifier. */
+  identifier: string;
+  controls: string[];
 }
 
 export interface DeploymentRecord {
@@ -71,6 +85,8 @@ export interface DeploymentRecord {
   redacted: boolean;
   wave: string | null;
   waveIndex: number | null;
+  /** Rules the template left out in this Region (none: empty). */
+  unavailableRules: NotEvaluatedRule[];
 }
 
 /** One account's row of `GetOrganizationConformancePackDetailedStatus`. */
@@ -243,6 +259,7 @@ interface DeploymentRow {
   redacted: number;
   wave: string | null;
   wave_index: number | null;
+  unavailable_rules_json?: string | null;
 }
 
 interface StatusRow {
@@ -289,6 +306,10 @@ function toDeployment(row: DeploymentRow): DeploymentRecord {
     // A database at schema version 1 (read without migrating) has no wave columns.
     wave: row.wave ?? null,
     waveIndex: row.wave_index ?? null,
+    // Before schema version 4 (read without migrating) there is no such column.
+    unavailableRules: row.unavailable_rules_json
+      ? (JSON.parse(row.unavailable_rules_json) as NotEvaluatedRule[])
+      : [],
   };
 }
 
@@ -365,9 +386,9 @@ class SqliteStatusStore implements StatusStore {
     const db = this.db;
     this.insertDeployment = db.prepare(
       `INSERT INTO deployments (pack, org_pack_name, region, operation, template_sha256, parameters_json,
-         excluded_accounts, caller_account, started_at, redacted, wave, wave_index)
+         excluded_accounts, caller_account, started_at, redacted, wave, wave_index, unavailable_rules_json)
        VALUES (@pack, @orgPackName, @region, @operation, @templateSha256, @parametersJson,
-         @excludedAccounts, @callerAccount, @startedAt, @redacted, @wave, @waveIndex)`,
+         @excludedAccounts, @callerAccount, @startedAt, @redacted, @wave, @waveIndex, @unavailableRulesJson)`,
     );
     this.selectDeployment = db.prepare('SELECT * FROM deployments WHERE id = ?');
     this.updateFinish = db.prepare(
@@ -438,6 +459,15 @@ class SqliteStatusStore implements StatusStore {
       redacted: redacted ? 1 : 0,
       wave: input.wave?.name ?? null,
       waveIndex: input.wave?.index ?? null,
+      unavailableRulesJson: input.unavailableRules?.length
+        ? JSON.stringify(
+            input.unavailableRules.map((u) => ({
+              rule: u.rule,
+              identifier: u.identifier,
+              controls: [...u.controls],
+            })),
+          )
+        : null,
     });
     return Number(result.lastInsertRowid);
   }

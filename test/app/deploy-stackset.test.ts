@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeStackInstanceCommand, ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
-import { EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
+import { DisableAWSServiceAccessCommand, EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
 import { stackSetsPrincipal } from '../../src/rollout/preflight.js';
 import { createAws } from '../../src/aws/clients.js';
@@ -59,6 +59,15 @@ describe.skipIf(!motoStatus().available)(`deploy with engine: stackset${motoSkip
 
   it('refused by preflight while trusted access for StackSets is not enabled (PS545), nothing created', async () => {
     writeStackSetConfig();
+    // The sandbox enables it: disabled here, from the management account.
+    const admin = createAws({ defaultRegion: REGIONS[0]! });
+    try {
+      await admin
+        .organizations()
+        .send(new DisableAWSServiceAccessCommand({ ServicePrincipal: stackSetsPrincipal }));
+    } finally {
+      admin.destroy();
+    }
     const events: AppEvent[] = [];
     await expect(deploy(rollout.selection, request, deps(events))).rejects.toThrow(/preflight failed/);
     const findings = events.flatMap((e) => (e.kind === 'preflight' ? e.findings : []));

@@ -52,6 +52,15 @@ describe.skipIf(!available)(`the deploy use case, driven directly${motoSkipNote(
     expect(questions).toEqual(['Deploy 2 pack × Region change(s) as planned above?']);
     // The plan was told before the question, and nothing after it.
     expect(events.map((e) => e.kind)).toContain('plan');
+    // How far planning is, told as values before the plan: each pack × Region read, of all.
+    const planning = events.flatMap((e) => (e.kind === 'planning' ? [[e.done, e.total]] : []));
+    expect(planning).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(events.findIndex((e) => e.kind === 'planning')).toBeLessThan(
+      events.findIndex((e) => e.kind === 'plan'),
+    );
     expect(puts(events)).toBe(0);
     expect(existsSync(rollout.fx.statePath)).toBe(false);
     expect(await planned()).toEqual({ create: 2, update: 0, unchanged: 0 });

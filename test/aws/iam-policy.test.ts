@@ -2,7 +2,8 @@
  * The IAM policy: the README shows what the code generates, every action packsmith says it calls
  * is the action of a real SDK command, and the documents have the shape IAM accepts.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as config from '@aws-sdk/client-config-service';
 import * as organizations from '@aws-sdk/client-organizations';
@@ -20,6 +21,7 @@ import {
   withIamPolicySection,
 } from '../../src/aws/iam-policy.js';
 import { packageRoot } from '../../src/util/package-root.js';
+import { runCli } from '../support/cli.js';
 
 /** Every command class each SDK package exports, with its client's class name. */
 const sdks: Array<[string, object]> = [
@@ -129,6 +131,42 @@ describe('the policy documents', () => {
     expect(withRole.find((s) => s.statement.Sid === 'AssumeAccountCheckRole')?.statement.Resource).toBe(
       'arn:aws:iam::*:role/Check',
     );
+  });
+});
+
+describe('packsmith iam-policy for a GovCloud deployment', () => {
+  it('writes every ARN in arn:aws-us-gov: (buckets, objects, the check role), none in arn:aws:', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'packsmith-iam-gov-'));
+    try {
+      writeFileSync(
+        join(dir, 'packsmith.deploy.yaml'),
+        [
+          "deployingAccount: '111122223333'",
+          'role: delegated-administrator',
+          'regions: [us-gov-west-1, us-gov-east-1]',
+          'templateBuckets: { us-gov-west-1: acme-gov-west, us-gov-east-1: acme-gov-east }',
+          'accountCheckRoleName: PacksmithCheck',
+          'packs: { p: { targets: { ous: [/Root] }, deliveryBucket: awsconfigconforms-acme } }',
+          '',
+        ].join('\n'),
+      );
+      const r = await runCli(['iam-policy', '--root', dir]);
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as { Statement: Array<{ Sid: string; Resource: string | string[] }> };
+      const resources = doc.Statement.flatMap((s) => [s.Resource].flat()).filter((x) => x !== '*');
+      expect(resources).toEqual(
+        expect.arrayContaining([
+          'arn:aws-us-gov:s3:::acme-gov-east',
+          'arn:aws-us-gov:s3:::acme-gov-west/packsmith/*',
+          'arn:aws-us-gov:s3:::awsconfigconforms-acme',
+          'arn:aws-us-gov:iam::*:role/PacksmithCheck',
+        ]),
+      );
+      expect(resources.every((x) => x.startsWith('arn:aws-us-gov:'))).toBe(true);
+      expect(r.stdout).not.toContain('arn:aws:');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

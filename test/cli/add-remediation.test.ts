@@ -17,6 +17,7 @@ import {
   proposeRunbooks,
   remediationBlockYaml,
   roleArnPlaceholder,
+  roleArnPlaceholderFor,
 } from '../../src/authoring/remediation-scaffold.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { runCli } from '../support/cli.js';
@@ -133,6 +134,19 @@ describe('packsmith add remediation (S3 example pack)', () => {
     expect(doc.alternatives.length).toBeGreaterThan(0);
     expect(existsSync(join(dir, block))).toBe(false);
     expect(read('packs/s3-data-protection.yaml')).not.toContain('remediation\n  - s3-bucket-logging');
+  });
+
+  it('writes the role placeholder in the partition the repository deploys to (GovCloud here)', async () => {
+    writeFileSync(
+      join(dir, 'packsmith.deploy.yaml'),
+      "deployingAccount: '111122223333'\nregions: [us-gov-west-1]\ntemplateBuckets: { us-gov-west-1: t }\npacks: {}\n",
+    );
+    const r = await add('s3-bucket-logging-enabled', '--pack', 's3-data-protection');
+    expect(r.code, r.stderr).toBe(0);
+    const role = (parse(read(block)) as { parameters: Record<string, unknown> }).parameters
+      .AutomationAssumeRole;
+    expect(role).toBe(roleArnPlaceholderFor('aws-us-gov'));
+    expect(role).toBe('arn:aws-us-gov:iam::<REPLACE-ME-account-id>:role/<REPLACE-ME-role-name>');
   });
 
   it('--runbook chooses; refusals name what is wrong', async () => {

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ImportOutputSchema, type ImportOutput } from '../../src/report/schemas/import.js';
 import { schemasFolder } from '../../src/import/import.js';
-import { runCli } from '../support/cli.js';
+import { runCli, withStderrTerminal } from '../support/cli.js';
 import { differencesByPack, errorsOf, readOriginal, readTree, rebuild, scratch } from './support.js';
 
 const fixtures = resolve(import.meta.dirname, '../fixtures/import');
@@ -161,6 +161,20 @@ describe('import: every supported construct', () => {
       join(scratch({ '.packsmith/schemas/rule.schema.json': '{}' }), 'packs'),
     );
     expect(readTree(second.packs)).toEqual(readTree(first.packs));
+  });
+
+  it("writes no $schema line where init's editor mapping gives every file its schema (a line would break once the file moves)", async () => {
+    const root = scratch({
+      '.packsmith/schemas/rule.schema.json': '{}',
+      '.vscode/settings.json': JSON.stringify({
+        'yaml.schemas': { '.packsmith/schemas/packsmith.schema.json': ['packs/**/*.yaml'] },
+      }),
+    });
+    const { cli, packs } = await importInto([dir], join(root, 'packs'));
+    const tree = readTree(packs);
+    expect(Object.keys(tree).length).toBeGreaterThan(1);
+    for (const [rel, text] of Object.entries(tree)) expect(text, rel).not.toMatch(/\$schema=/);
+    expect(cli.stderr).not.toMatch(/no \$schema line/);
   });
 });
 
@@ -936,6 +950,29 @@ describe('packsmith import (CLI)', () => {
       'test/fixtures/import/broken/syntax-error.yaml',
     ]);
     expect(report.files.every((f) => f.status === 'created')).toBe(true);
+  });
+
+  it('shows n/N templates read and compared on stderr (a bar on a terminal), never on stdout; --quiet shows none', async () => {
+    const args = (packs: string, ...more: string[]) => [
+      'import',
+      join(fixtures, 'constructs'),
+      '--into',
+      packs,
+      '--format',
+      'json',
+      ...more,
+    ];
+    const r = await withStderrTerminal(() => runCli(args(join(scratch(), 'packs'))));
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as ImportOutput).summary.imported).toBe(2);
+    expect(r.stdout).not.toContain('templates:');
+    expect(r.stderr).toContain('reading templates: 2/2');
+    expect(r.stderr).toContain('comparing rebuilt templates: 2/2');
+    // Redrawn in place and cleared at the end: no progress line is left in the output.
+    expect(r.stderr).not.toMatch(/templates: \d+\/\d+ *\n/);
+    const quiet = await withStderrTerminal(() => runCli(args(join(scratch(), 'packs'), '--quiet')));
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).not.toContain('templates:');
   });
 
   it('rejects a missing template or an empty folder as a usage error', async () => {

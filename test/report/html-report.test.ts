@@ -397,3 +397,40 @@ describe('renderHtmlReport for a large organization', () => {
     expect(html.match(/<path class="series"/g)).toHaveLength(regions.length);
   });
 });
+
+describe('renderHtmlReport with controls not evaluated', () => {
+  const base = report(4);
+  const rule = (region: string, name: string, controls: string[]) => ({
+    pack: 'baseline',
+    region,
+    rule: name,
+    identifier: name.toUpperCase().replaceAll('-', '_'),
+    controls,
+  });
+
+  it("names, per pack, each Region's rules left out and their controls, in the pack's Region order", () => {
+    const page = renderHtmlReport({
+      ...base,
+      notEvaluated: [
+        rule(regions[1]!, 'root-account-mfa-enabled', ['CIS-1.5', 'IA-2']),
+        rule(regions[1]!, 'access-keys-rotated', []),
+      ],
+    });
+    const table = /<table class="not-evaluated">[\s\S]*?<\/table>/.exec(page)?.[0] ?? '';
+    expect(table).toContain('Controls not evaluated');
+    const rows = table.match(/<tr data-region="[^"]+" data-rule="[^"]+">/g);
+    expect(rows).toEqual([
+      `<tr data-region="${regions[1]}" data-rule="access-keys-rotated">`,
+      `<tr data-region="${regions[1]}" data-rule="root-account-mfa-enabled">`,
+    ]);
+    expect(table).toContain('<td class="text">CIS-1.5, IA-2</td>');
+    expect(table).toContain('<span class="muted">none mapped</span>');
+  });
+
+  it('escapes what the records hold, and has no such table when nothing was left out', () => {
+    const page = renderHtmlReport({ ...base, notEvaluated: [rule(regions[0]!, hostile[0]!, [hostile[3]!])] });
+    expect(markup(page)).not.toContain(hostile[0]);
+    expect(markup(page)).not.toMatch(/<img/i);
+    expect(renderHtmlReport(base)).not.toContain('class="not-evaluated"');
+  });
+});

@@ -6,9 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
-import { stackSetsPrincipal } from '../../src/rollout/preflight.js';
-import { motoSkipNote, motoStatus, organizationsClient } from '../support/moto.js';
+import { motoSkipNote, motoStatus } from '../support/moto.js';
 import { deployArgs, startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
 
 describe.skipIf(!motoStatus().available)(
@@ -36,10 +34,6 @@ describe.skipIf(!motoStatus().available)(
         ].join('\n'),
       );
       writeFileSync(join(f.repo, 'packsmith.deploy.yaml'), config);
-      // Service-managed stack sets need trusted access for StackSets (preflight PS545).
-      const org = organizationsClient({ endpoint: f.sandbox.moto.endpoint });
-      await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: stackSetsPrincipal }));
-      org.destroy();
     }, 120_000);
     afterAll(async () => {
       await f?.stop();

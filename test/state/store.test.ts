@@ -89,6 +89,7 @@ describe.each(sqliteBackends())('$name', ({ name, available, reason }) => {
         redacted: false,
         wave: null,
         waveIndex: null,
+        unavailableRules: [],
       });
       store.finishDeployment(id, 'failed', new Date('2026-01-01T01:00:00.000Z'));
       [record] = store.history();
@@ -105,6 +106,19 @@ describe.each(sqliteBackends())('$name', ({ name, available, reason }) => {
         operation: 'delete',
         templateSha256: null,
       });
+    });
+
+    it('keeps the rules a put left out as unavailable in its Region, with their controls, per deployment', () => {
+      const left = [
+        { rule: 'root-account-mfa-enabled', identifier: 'ROOT_ACCOUNT_MFA_ENABLED', controls: ['IA-2'] },
+      ];
+      const gov = store.startDeployment(deploymentInput({ region: 'us-gov-west-1', unavailableRules: left }));
+      const east = store.startDeployment(deploymentInput({ region: 'us-east-1' }));
+      store.close();
+      store = openStatusStore(dbPath, { readonly: true, backend });
+      const byId = new Map(store.history().map((d) => [d.id, d]));
+      expect(byId.get(gov)?.unavailableRules).toEqual(left);
+      expect(byId.get(east)?.unavailableRules).toEqual([]);
     });
 
     it('survives close and reopen', () => {

@@ -67,3 +67,18 @@ export async function runCli(args: string[], opts: RunCliOptions = {}): Promise<
     }
   }
 }
+
+/**
+ * Runs `run` with process.stderr claiming to be a terminal (so progress bars are drawn, into what
+ * `runCli` captures), then restores it.
+ */
+export async function withStderrTerminal<T>(run: () => Promise<T>): Promise<T> {
+  const saved = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+  Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true, writable: true });
+  try {
+    return await run();
+  } finally {
+    if (saved) Object.defineProperty(process.stderr, 'isTTY', saved);
+    else delete (process.stderr as { isTTY?: boolean }).isTTY;
+  }
+}

@@ -7,6 +7,7 @@ interface ImportOptions {
   force?: boolean;
   format: OutputFormat;
   cfnGuard: 'auto' | 'require' | 'off';
+  quiet?: boolean;
 }
 
 export function registerImport(program: Command): void {
@@ -22,6 +23,7 @@ export function registerImport(program: Command): void {
     )
     .option('--into <dir>', 'folder to write the blocks and manifests to', 'packs')
     .option('--force', 'overwrite existing files that differ')
+    .option('--quiet', 'no progress lines while it works')
     .addOption(cfnGuardOption())
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (templates: string[], options: ImportOptions) => {

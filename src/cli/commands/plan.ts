@@ -12,6 +12,7 @@ export function registerPlan(program: Command): void {
       .argument('[pack...]', 'packs of the deployment configuration (default: all)'),
   )
     .option('-o, --out <file>', 'save the plan; `packsmith deploy --plan FILE` applies exactly it')
+    .option('--quiet', 'no progress lines while it reads AWS')
     .addOption(
       new Option('--format <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'),
     )

@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadRepository } from '../../authoring/repository.js';
 import {
   AddRemediationError,
@@ -19,6 +19,8 @@ import { printable } from '../../util/text.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
 import { editorSchemaPath, replaceFile } from './add-rule.js';
+import { deployConfigFileName, loadDeployConfig } from '../../org/deploy-config.js';
+import { partitionOf, type Partition } from '../../facts/partitions.js';
 
 export interface AddRemediationOptions {
   pack?: string;
@@ -27,6 +29,22 @@ export interface AddRemediationOptions {
   dryRun?: boolean;
   root: string;
   format?: OutputFormat;
+}
+
+/**
+ * The partition the repository deploys to, for the role ARN placeholder: that of the first Region of
+ * its packsmith.deploy.yaml (a configuration cannot span partitions, PS516); commercial `aws` when
+ * there is none or it names no Region.
+ */
+function deployedPartition(root: string): Partition['id'] {
+  const path = join(root, deployConfigFileName);
+  if (!existsSync(path)) return 'aws';
+  // The Regions as written, also when another part of the configuration is still wrong.
+  const value: unknown = loadDeployConfig(path).source.value;
+  const regions =
+    value !== null && typeof value === 'object' ? (value as { regions?: unknown }).regions : undefined;
+  const first = Array.isArray(regions) ? regions.find((r): r is string => typeof r === 'string') : undefined;
+  return first === undefined ? 'aws' : partitionOf(first).id;
 }
 
 /** How many other proposals are listed. */
@@ -54,6 +72,7 @@ export async function runAddRemediation(rule: string, options: AddRemediationOpt
       ...(options.pack !== undefined ? { pack: options.pack } : {}),
       ...(options.name !== undefined ? { name: options.name } : {}),
       schemaPath: (fileDir) => editorSchemaPath(root, fileDir, 'remediation'),
+      partition: deployedPartition(root),
     });
   } catch (error) {
     if (error instanceof AddRemediationError) {

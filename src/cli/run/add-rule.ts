@@ -171,7 +171,7 @@ export function editorSchemaPath(root: string, fileDir: string, kind: string): s
 }
 
 /** Whether .vscode/settings.json maps packsmith's any-file schema (`yaml.schemas`). */
-function hasEditorMapping(root: string): boolean {
+export function hasEditorMapping(root: string): boolean {
   const read = readUserFile(join(root, '.vscode', 'settings.json'), {
     purpose: 'editor settings',
     maxBytes: inputFileLimits.configFileBytes,

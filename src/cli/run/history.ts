@@ -6,6 +6,7 @@ import { CliError, UsageError } from '../errors.js';
 import { jsonDocument, processOutput } from '../output.js';
 import { loadConfigAt, resolveStatePath, rolloutLocation } from './rollout-context.js';
 import { table } from './table.js';
+import { printableLine } from '../../util/text.js';
 
 export async function runHistory(pack: string | undefined, options: HistoryCommandOptions): Promise<number> {
   const io = processOutput();
@@ -51,6 +52,7 @@ export async function runHistory(pack: string | undefined, options: HistoryComma
         endedAt: d.endedAt,
         outcome: d.outcome,
         counts: store.deploymentCounts(d.id) as Record<string, number>,
+        ...(d.unavailableRules.length ? { unavailableRules: d.unavailableRules } : {}),
       }));
     if (options.format === 'json') {
       io.out(jsonDocument('history', { deployments }));
@@ -90,6 +92,20 @@ export async function runHistory(pack: string | undefined, options: HistoryComma
         ]),
       ),
     );
+    const leftOut = deployments.filter((d) => d.unavailableRules?.length);
+    if (leftOut.length > 0) {
+      io.out('');
+      io.out('Not evaluated: rules left out where AWS does not document them (unavailableRules: exclude)');
+      for (const d of leftOut) {
+        for (const u of d.unavailableRules ?? []) {
+          io.out(
+            printableLine(
+              `  deployment ${d.id} (${d.pack} in ${d.region}): ${u.rule} (${u.identifier})${u.controls.length ? `; controls ${u.controls.join(', ')}` : ''}`,
+            ),
+          );
+        }
+      }
+    }
     return 0;
   } finally {
     store.close();

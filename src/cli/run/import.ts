@@ -20,7 +20,9 @@ import { displayPath } from '../../util/paths.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { ImportOutput } from '../../report/schemas/import.js';
 import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
+import { hasEditorMapping } from './add-rule.js';
 import { packageTemplateSource } from '../../generator/package-templates.js';
+import { createStepProgress } from '../step-progress.js';
 
 export interface ImportCommandOptions {
   into: string;
@@ -28,6 +30,8 @@ export interface ImportCommandOptions {
   format: OutputFormat;
   /** Parse the templates' Guard policies with cfn-guard; default auto. */
   cfnGuard?: 'auto' | 'require' | 'off';
+  /** No progress lines on stderr. */
+  quiet?: boolean;
 }
 
 const templateExtensions = new Set(['.yaml', '.yml', '.json']);
@@ -41,7 +45,10 @@ export async function runImport(args: string[], options: ImportCommandOptions): 
     throw new UsageError(`--into ${options.into}: not a directory`);
   }
   const root = dirname(into);
-  const schemasDir = schemasFolder(root, join(packageRoot(), 'schemas'), existsSync);
+  // With init's editor mapping, files carry no $schema line: the mapping covers every folder depth,
+  // and a relative line would override it once the file moves.
+  const mapped = hasEditorMapping(root);
+  const schemasDir = mapped ? undefined : schemasFolder(root, join(packageRoot(), 'schemas'), existsSync);
   const existing = (await listYamlFiles(into)).map((path) => {
     const read = readUserFile(path, {
       purpose: 'authoring file',
@@ -52,13 +59,21 @@ export async function runImport(args: string[], options: ImportCommandOptions): 
   });
   const { loadCatalog } = await import('../../catalog/catalog.js');
   const { extendCatalog } = await import('../../authoring/catalog-extensions.js');
-  const result = importTemplates(inputs, {
-    into,
-    schemasDir,
-    existing,
-    catalogs: { base: loadCatalog, extend: extendCatalog },
-    templates: packageTemplateSource(),
-  });
+  // Progress goes to stderr: stdout holds only the report (parseable with --format json).
+  const progress = createStepProgress({ stream: process.stderr, quiet: options.quiet === true });
+  let result;
+  try {
+    result = importTemplates(inputs, {
+      into,
+      schemasDir,
+      existing,
+      catalogs: { base: loadCatalog, extend: extendCatalog },
+      templates: packageTemplateSource(),
+      onProgress: (stage, done, total) => progress.step(stage, done, total),
+    });
+  } finally {
+    progress.finish();
+  }
   withRefused(result, refused);
   await withGuardFindings(result, inputs, options.cfnGuard ?? 'auto', io);
 
@@ -112,7 +127,7 @@ export async function runImport(args: string[], options: ImportCommandOptions): 
         `${s.sharedBlocks} shared block(s) (used by two or more packs)`,
     );
     io.out(`  ${written} file(s) written, ${unchanged} unchanged`);
-    if (schemasDir === undefined && files.length > 0) {
+    if (schemasDir === undefined && !mapped && files.length > 0) {
       io.err(
         `note: the files have no $schema line: ${displayPath(root)} has no .packsmith/schemas ` +
           '(packsmith init creates it); see docs/import.md',

@@ -5,6 +5,7 @@ import { plan as planUseCase } from '../../app/plan.js';
 import type { PlanCommandOptions } from '../options.js';
 import { jsonDocument, processOutput } from '../output.js';
 import { planMarkdown } from '../../report/plan-markdown.js';
+import { createStepProgress } from '../step-progress.js';
 import { formatPlan } from './planning.js';
 import { stackSetPlanLines } from '../../app/stackset.js';
 import { printable } from '../../util/text.js';
@@ -12,9 +13,20 @@ import { connectFor, fromCore, printDiagnostics, selectionOf } from './rollout-c
 
 export async function runPlan(packs: string[], options: PlanCommandOptions): Promise<number> {
   const io = processOutput();
-  const { plan, stackSets, diagnostics } = await fromCore(io, () =>
-    planUseCase(selectionOf(packs, options), { connect: connectFor(options, io) }),
-  );
+  // Progress goes to stderr: stdout holds only the plan (parseable with --format json).
+  const progress = createStepProgress({ stream: process.stderr, quiet: options.quiet === true });
+  let result;
+  try {
+    result = await fromCore(io, () =>
+      planUseCase(selectionOf(packs, options), {
+        connect: connectFor(options, io),
+        onProgress: (done, total) => progress.step('reading pack × Region', done, total),
+      }),
+    );
+  } finally {
+    progress.finish();
+  }
+  const { plan, stackSets, diagnostics } = result;
   printDiagnostics(diagnostics, io);
   const { schemaVersion: _v, kind: _k, ...body } = plan;
   const document = jsonDocument('plan', body);

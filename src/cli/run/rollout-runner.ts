@@ -9,6 +9,7 @@ import type { RegionRolloutResult, WaveEvent } from '../../rollout/rollout.js';
 import { hintFor } from '../../rollout/hints.js';
 import { emptyCounts } from '../../rollout/tracker.js';
 import { createProgress, type Progress } from '../progress.js';
+import { createStepProgress, type StepProgress } from '../step-progress.js';
 import { failureCausesOf, formatRolloutSummary, summaryJson } from '../rollout-summary.js';
 import { formatFailureCauses } from '../account-summary-text.js';
 import type { RolloutDocument } from '../../report/schemas/rollout.js';
@@ -173,9 +174,18 @@ export function storeFailureText(statePath: string, message: string, afterPut: b
  */
 export function progressFor(options: { quiet?: boolean; format: string }, io: Output) {
   let progress: Progress | undefined;
+  // Reading AWS for the plan, before the plan is shown (the same stage `packsmith plan` shows).
+  let planning: StepProgress | undefined;
   let statePath = 'file';
   const onEvent = (event: AppEvent): void => {
     switch (event.kind) {
+      case 'planning':
+        planning ??= createStepProgress({
+          stream: process.stderr,
+          quiet: Boolean(options.quiet) || options.format === 'json',
+        });
+        planning.step('reading pack × Region', event.done, event.total);
+        break;
       case 'diagnostics':
         printDiagnostics(event.diagnostics, io);
         break;
@@ -184,6 +194,8 @@ export function progressFor(options: { quiet?: boolean; format: string }, io: Ou
           io.err(formatFindings(event.findings, io));
         break;
       case 'plan':
+        planning?.finish();
+        planning = undefined;
         if (options.format !== 'json') io.err(formatPlan(event.plan, io));
         break;
       case 'replanned':
@@ -238,7 +250,13 @@ export function progressFor(options: { quiet?: boolean; format: string }, io: Ou
       }
     }
   };
-  return { onEvent, finish: () => progress?.finish() };
+  return {
+    onEvent,
+    finish: () => {
+      planning?.finish();
+      progress?.finish();
+    },
+  };
 }
 
 function onRolloutEvent(

@@ -7,6 +7,7 @@ import type { OrgTree } from '../../org/discover.js';
 import { resolveTargets } from '../../org/targeting.js';
 import type {
   ReportData,
+  ReportNotEvaluated,
   ReportPackCompliance,
   ReportRuleCompliance,
   ReportTimelineEvent,
@@ -52,6 +53,8 @@ export function statusReportData(input: {
   rows: readonly StatusRow[];
   store?: StatusStore;
   now?: Date;
+  /** Rules left out per pack and Region, from the deployment records. */
+  notEvaluated?: readonly ReportNotEvaluated[];
   /** Read through the organization aggregator (`--compliance`). */
   compliance?: { packs: readonly ReportPackCompliance[]; rules: readonly ReportRuleCompliance[] };
 }): ReportData {
@@ -131,6 +134,9 @@ export function statusReportData(input: {
       ...(d.wave ? { wave: d.wave } : {}),
     })),
     timeline,
+    ...(input.notEvaluated?.length
+      ? { notEvaluated: input.notEvaluated.map((u) => ({ ...u, controls: [...u.controls] })) }
+      : {}),
     ...(input.compliance
       ? {
           compliance: {

@@ -20,6 +20,9 @@ import { orgPackNameOf, ouRefPattern, targetsOf } from '../../org/deploy-config.
 import { resolveTargets } from '../../org/targeting.js';
 import { hintFor } from '../../rollout/hints.js';
 import { describePack } from '../../rollout/observe.js';
+import { recordedUnavailableRules } from '../../rollout/records.js';
+import { bucketOf } from '../../app/context.js';
+import type { ReportNotEvaluated } from '../../report/report-data.js';
 import { fetchDetailedStatus } from '../../rollout/poll.js';
 import { openStatusStore, type AccountStatusRecord, type StatusStore } from '../../state/store.js';
 import type { StatusCommandOptions } from '../options.js';
@@ -68,6 +71,7 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
     };
     const wanted = options.account?.length ? new Set(options.account) : undefined;
     let rows: StatusRow[] = [];
+    const notEvaluated: ReportNotEvaluated[] = [];
     const waveOf = wavesOf(ctx.config, tree, ctx.packs);
     try {
       for (const pack of ctx.packs) {
@@ -79,6 +83,7 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
           const config = ctx.aws.config(region);
           const exists = await describePack(config, orgPackName);
           const aws = exists ? (await fetchDetailedStatus(config, orgPackName)).rows : [];
+          if (exists) notEvaluated.push(...(await notEvaluatedIn(ctx, pack, orgPackName, region, io)));
           const recorded = new Map<string, AccountStatusRecord>(
             recordedOf(pack, region).map((r) => [r.accountId, r]),
           );
@@ -146,6 +151,7 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
           rows,
           ...(store ? { store } : {}),
           ...(compliance ? { compliance } : {}),
+          notEvaluated,
         });
         emit(renderHtmlReport(data));
         if (options.output)
@@ -172,6 +178,7 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
           accounts: rows,
           counts: summary.statuses,
           summary,
+          notEvaluated,
           localHistory:
             unavailable === undefined ? { available: true } : { available: false, reason: unavailable },
           ...(compliance ? { compliance } : {}),
@@ -186,7 +193,13 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
               `(local history unavailable: ${printableLine(unavailable)}; statuses are AWS's only)`,
             )
           : undefined;
-      emit(statusText(rows, { summary, options, compliance: Boolean(compliance), history }, io.paint));
+      emit(
+        statusText(
+          rows,
+          { summary, options, compliance: Boolean(compliance), history, notEvaluated },
+          io.paint,
+        ),
+      );
     }
     return rows.some((r) => r.target && (r.status.endsWith('_FAILED') || r.status === 'NOT_DEPLOYED'))
       ? 1
@@ -248,10 +261,64 @@ async function complianceOf(
   return { aggregator: aggregator.name, packs, rules, unmapped };
 }
 
-/** The text output: the rows when asked for, then the summary and the failures by cause. */
+/**
+ * The rules the pack's deployment in the Region left out as unavailable there, from its deployment
+ * record in the template bucket (what deploy wrote, also on a machine without the local history).
+ * A record that cannot be read is said once and leaves the Region's list unknown, not empty.
+ */
+async function notEvaluatedIn(
+  ctx: ReturnType<typeof loadRolloutContext>,
+  pack: string,
+  orgPackName: string,
+  region: string,
+  io: ReturnType<typeof processOutput>,
+): Promise<ReportNotEvaluated[]> {
+  try {
+    const left = await recordedUnavailableRules(ctx.aws.s3(region), {
+      bucket: bucketOf(ctx, region),
+      owner: ctx.config.deployingAccount,
+      orgPackName,
+    });
+    return left.map((u) => ({
+      pack,
+      region,
+      rule: u.rule,
+      identifier: u.identifier,
+      controls: [...u.controls],
+    }));
+  } catch (error) {
+    io.err(
+      printableLine(
+        `packsmith: cannot read the deployment record of ${orgPackName} in ${region} (${(error as Error).message}): which controls are not evaluated there is unknown`,
+      ),
+    );
+    return [];
+  }
+}
+
+/** Per pack and Region, the rules left out there and the controls not evaluated, one line each. */
+function formatNotEvaluated(list: readonly ReportNotEvaluated[], p: Painter): string[] {
+  if (list.length === 0) return [];
+  return [
+    p.yellow('Not evaluated: rules left out where AWS does not document them (unavailableRules: exclude)'),
+    ...list.map((u) =>
+      printableLine(
+        `  ${u.pack} in ${u.region}: ${u.rule} (${u.identifier})${u.controls.length ? `; controls ${u.controls.join(', ')}` : ''}`,
+      ),
+    ),
+  ];
+}
+
+/** The text output: the rows when asked for, then the summary, the failures by cause, what is not evaluated. */
 function statusText(
   rows: readonly StatusRow[],
-  o: { summary: AccountSummary; options: StatusCommandOptions; compliance: boolean; history?: string },
+  o: {
+    summary: AccountSummary;
+    options: StatusCommandOptions;
+    compliance: boolean;
+    history?: string;
+    notEvaluated: readonly ReportNotEvaluated[];
+  },
   p: Painter,
 ): string {
   const listed = showsTable(o.options);
@@ -259,6 +326,7 @@ function statusText(
     ...(listed ? [statusTable(rows, o.compliance), ''] : []),
     ...formatCounts(o.summary, p),
     ...(o.summary.failures.length ? ['', ...formatFailureCauses(o.summary.failures, p)] : []),
+    ...(o.notEvaluated.length ? ['', ...formatNotEvaluated(o.notEvaluated, p)] : []),
   ];
   if (listed && rows.some((r) => !r.target))
     lines.push(p.dim('* not a target of the configuration (joined later, or excluded since)'));

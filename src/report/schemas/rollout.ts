@@ -1,6 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { literalUnion } from '../../util/typebox.js';
-import { AccountId, FailureCauseSchema, Parameters, Sha256, Status } from '../../app/documents.js';
+import {
+  AccountId,
+  FailureCauseSchema,
+  Parameters,
+  Sha256,
+  Status,
+  UnavailableRuleSchema,
+} from '../../app/documents.js';
 import { reportHeader } from './common.js';
 
 // The plan and rollout documents belong to the rollout use cases (src/app); re-exported for the schemas.
@@ -74,6 +81,22 @@ export const StatusOutputSchema = Type.Object(
     ),
     counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
     summary: AccountSummarySchema,
+    notEvaluated: Type.Array(
+      Type.Object(
+        {
+          pack: Type.String(),
+          region: Type.String(),
+          rule: Type.String({ description: 'ConfigRuleName of the rule left out.' }),
+          identifier: Type.String({ description: "The managed rule's SourceIdentifier." }),
+          controls: Type.Array(Type.String(), { description: 'Controls not evaluated in this Region.' }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        description:
+          "Per pack and Region, the rules the deployed template left out because AWS does not document them there (`unavailableRules: exclude`), as the Region's deployment record says: their controls are not evaluated in that Region.",
+      },
+    ),
     localHistory: Type.Optional(
       Type.Object(
         { available: Type.Boolean(), reason: Type.Optional(Type.String()) },
@@ -164,6 +187,12 @@ export const HistoryOutputSchema = Type.Object(
           counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
             description: 'Accounts per last observed status in this deployment.',
           }),
+          unavailableRules: Type.Optional(
+            Type.Array(UnavailableRuleSchema, {
+              description:
+                "Rules this deployment's template left out because AWS does not document them in its Region (`unavailableRules: exclude`): their controls were not evaluated there. Absent when none were.",
+            }),
+          ),
         },
         { additionalProperties: false },
       ),

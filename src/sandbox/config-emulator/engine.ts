@@ -27,6 +27,7 @@ import type { PutRequest } from './validation.js';
 import { mapLimit } from '../../util/map-limit.js';
 import { loadCatalog } from '../../catalog/catalog.js';
 import type { RuleAvailability } from '../../catalog/types.js';
+import { arnPrefix } from '../../facts/partitions.js';
 
 export interface OrganizationAccount {
   id: string;
@@ -271,7 +272,7 @@ export class OrgConformancePackEngine {
       });
       const arn =
         existing?.arn ??
-        `arn:aws:config:${region}:${this.options.managementAccountId}:organization-conformance-pack/${request.name}-${randomSuffix(this.options.random, 8)}`;
+        `${arnPrefix(region)}config:${region}:${this.options.managementAccountId}:organization-conformance-pack/${request.name}-${randomSuffix(this.options.random, 8)}`;
       const lag = this.options.faults.describeLag;
       this.packs.set(request.name, {
         ...(lag > 0

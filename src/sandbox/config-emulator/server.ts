@@ -9,7 +9,7 @@
  * serves every Region, with one engine per Region created on its first request.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, readBody } from '../http.js';
 import { AggregatorCompliance, parseComplianceOverride } from './aggregate.js';
 import type { ComplianceOverride } from './aggregate.js';
 import { OrgConformancePackEngine } from './engine.js';
@@ -92,15 +92,6 @@ export interface ConfigEmulator {
 
 const targetPrefix = 'StarlingDoveService.';
 const jsonType = 'application/x-amz-json-1.1';
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /** Served from every Region's packs at once (an organization aggregator sees them all). */
 const aggregateOperations = new Set([
@@ -339,25 +330,14 @@ export async function startConfigEmulator(options: ConfigEmulatorOptions): Promi
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, options.port ?? 0);
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
     region,
     ...(served === undefined ? {} : { regions: served }),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => closeServer(server),
     faults: { set: (c) => faults.set(c), reset: () => faults.reset(), get: () => faults.get() },
     stats: () => stats.get(),
     resetStats: () => stats.reset(),

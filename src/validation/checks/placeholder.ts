@@ -4,7 +4,7 @@ const placeholder = /<[A-Za-z][A-Za-z0-9 _-]{0,40}>/;
 
 /**
  * The placeholders packsmith's own scaffolding writes for a value only the author can give (the
- * role ARN of `packsmith add remediation`: `arn:aws:iam::<REPLACE-ME-account-id>:role/<REPLACE-ME-role-name>`).
+ * role ARN of `packsmith add remediation`: `arn:<partition>:iam::<REPLACE-ME-account-id>:role/<REPLACE-ME-role-name>`).
  * They are an error wherever they are: the block was written to be filled in before it is built.
  */
 export const fillInMarker = 'REPLACE-ME';
@@ -30,7 +30,7 @@ export const placeholderValue: TemplateCheck = {
     severity: 'warning',
     summary: 'A value still holds a placeholder such as <Account-Id>.',
     rationale:
-      "AWS's sample packs ship role ARNs like arn:aws:iam::<Account-Id>:role/…, which fail when remediation runs (a warning). In a custom rule's Lambda ARN (SourceIdentifier) or a remediation's TargetId the placeholder names a function or document that cannot exist, so the pack fails when it is created (an error). A <REPLACE-ME…> placeholder, which packsmith add remediation writes for the role ARN, is an error anywhere: the block is not built until it is filled in.",
+      "AWS's sample packs ship role ARNs like arn:<partition>:iam::<Account-Id>:role/…, which fail when remediation runs (a warning). In a custom rule's Lambda ARN (SourceIdentifier) or a remediation's TargetId the placeholder names a function or document that cannot exist, so the pack fails when it is created (an error). A <REPLACE-ME…> placeholder, which packsmith add remediation writes for the role ARN, is an error anywhere: the block is not built until it is filled in.",
     fix: 'Replace the placeholder with the real value.',
   },
   run(ctx) {

@@ -29,7 +29,7 @@ export const remediationRole: TemplateCheck = {
       } else if (values.length !== 1 || typeof values[0] !== 'string' || !values[0].startsWith('arn:')) {
         ctx.report(
           [...path, 'StaticValue', 'Values'],
-          `${r.roleParameter} must be one role ARN (arn:aws:iam::ACCOUNT:role/NAME)`,
+          `${r.roleParameter} must be one role ARN (arn:<partition>:iam::ACCOUNT:role/NAME)`,
         );
       }
     }
