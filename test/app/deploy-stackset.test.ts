@@ -37,12 +37,13 @@ describe.skipIf(!motoStatus().available)(`deploy with engine: stackset${motoSkip
     isProcessAlive: () => true,
   });
 
-  const writeStackSetConfig = () => {
+  const writeStackSetConfig = (base = '') => {
     const config = rollout.fx.config.replace(
       / {2}iam-baseline:\n {4}targets:\n {6}ous: \[\/Root\]\n/,
       [
         '  iam-baseline:',
         '    engine: stackset',
+        ...(base ? [`    parameters: { ${PARAM}: ${base} }`] : []),
         '    stages:',
         '      - name: canary',
         '        ous: [/Root/ou-1]',
@@ -160,4 +161,53 @@ describe.skipIf(!motoStatus().available)(`deploy with engine: stackset${motoSkip
     const again = await plan(rollout.selection, { connect: (s) => createAws(s) });
     expect(again.stackSets[0]!.stages.map((s) => s.action)).toEqual(['unchanged', 'unchanged']);
   }, 120_000);
+
+  it('a staged update: canary first, production fails beyond its tolerance and stops with reasons; --resume after the fix finishes without reissuing canary', async () => {
+    const emu = rollout.fx.sandbox.stackSets;
+    const accountsIn = (ou: string) =>
+      rollout.fx.sandbox.org.accounts
+        .filter((a) => a.status === 'ACTIVE' && a.path === ou)
+        .map((a) => a.id)
+        .sort();
+    const [canaryAccount] = accountsIn('/Root/ou-1');
+    const [broken] = accountsIn('/Root/ou-2');
+    const packValue = (account: string, region: string) =>
+      emu.deployed(account, region)[0]?.resources.parameters[PARAM];
+    writeStackSetConfig('60'); // the stack set's value changes: canary gets 60, production keeps its 30
+    emu.faults.set({
+      accountFailures: { [broken!]: { reason: 'NoAvailableConfigurationRecorder in the account' } },
+    });
+    emu.resetStats();
+    const events: AppEvent[] = [];
+    const failed = await deploy(rollout.selection, request, deps(events));
+    expect(failed.kind).toBe('done');
+    if (failed.kind !== 'done') return;
+    const [result] = failed.stackSets;
+    expect(result!.outcome).toBe('failed');
+    expect(result!.stages.map((s) => [s.stage, s.outcome])).toEqual([
+      ['canary', 'succeeded'],
+      ['production', 'failed'],
+    ]);
+    expect(result!.stages[1]!.failures).toContainEqual(
+      expect.objectContaining({
+        account: broken,
+        reason: expect.stringContaining('NoAvailableConfigurationRecorder'),
+      }),
+    );
+    expect(packValue(canaryAccount!, REGIONS[0]!)).toBe('60');
+    expect(emu.stats().requests.UpdateStackSet).toBe(1);
+
+    // Fixed; resumed: canary's operation is not reissued, production's gets a new attempt.
+    emu.faults.reset();
+    emu.resetStats();
+    const resumed = await deploy(rollout.selection, { ...request, resume: true }, deps([]));
+    expect(resumed.kind).toBe('done');
+    if (resumed.kind !== 'done') return;
+    expect(resumed.stackSets.map((r) => r.outcome)).toEqual(['succeeded']);
+    expect(emu.stats().requests.UpdateStackSet ?? 0).toBe(0);
+    expect(emu.stats().requests.UpdateStackInstances).toBe(1);
+    expect(packValue(broken!, REGIONS[0]!)).toBe('30');
+    const again = await plan(rollout.selection, { connect: (s) => createAws(s) });
+    expect(again.stackSets[0]!.stages.map((s) => s.action)).toEqual(['unchanged', 'unchanged']);
+  }, 180_000);
 });
