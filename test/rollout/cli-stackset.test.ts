@@ -13,6 +13,7 @@ describe.skipIf(!motoStatus().available)(
   `packsmith plan / deploy with engine: stackset${motoSkipNote()}`,
   () => {
     let f: RolloutFixture;
+    let configText = '';
     beforeAll(async () => {
       f = await startRolloutFixture({
         accounts: 4,
@@ -34,6 +35,7 @@ describe.skipIf(!motoStatus().available)(
         ].join('\n'),
       );
       writeFileSync(join(f.repo, 'packsmith.deploy.yaml'), config);
+      configText = config;
     }, 120_000);
     afterAll(async () => {
       await f?.stop();
@@ -56,6 +58,34 @@ describe.skipIf(!motoStatus().available)(
       const again = await f.cli(...deployArgs());
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toContain('Nothing to deploy');
+    }, 120_000);
+
+    it('a stage that fails: exit 1, the failed account with its reason, how to continue', async () => {
+      const [broken] = f.sandbox.org.accounts
+        .filter((a) => a.status === 'ACTIVE' && a.path === '/Root/ou-2')
+        .map((a) => a.id)
+        .sort();
+      writeFileSync(
+        join(f.repo, 'packsmith.deploy.yaml'),
+        configText.replace(
+          '    stages:',
+          '    parameters: { AccessKeysRotatedParamMaxAccessKeyAge: 60 }\n    stages:',
+        ),
+      );
+      f.sandbox.stackSets.faults.set({
+        accountFailures: { [broken!]: { reason: 'no recorder \u001b[31mhere' } },
+      });
+      try {
+        const failed = await f.cli(...deployArgs());
+        expect(failed.code, failed.stderr).toBe(1);
+        expect(failed.stderr).toContain('stage canary: succeeded');
+        expect(failed.stderr).toMatch(new RegExp(`${broken} us-east-1: FAILED: no recorder`));
+        expect(failed.stderr).toContain('packsmith deploy --resume');
+        // AWS's text reaches the terminal only escaped.
+        expect(failed.stderr).not.toContain('\u001b[31m');
+      } finally {
+        f.sandbox.stackSets.faults.reset();
+      }
     }, 120_000);
   },
 );
