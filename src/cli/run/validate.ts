@@ -26,7 +26,12 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
       strict: options.strict ?? false,
       cfnLint: options.cfnLint,
       cfnGuard: options.cfnGuard,
-      ...(options.cache ? { cacheDir: join(process.cwd(), '.packsmith', 'cache', 'cfn-lint') } : {}),
+      ...(options.cache
+        ? {
+            cacheDir: join(process.cwd(), '.packsmith', 'cache', 'cfn-lint'),
+            checksCacheDir: join(process.cwd(), '.packsmith', 'cache', 'checks'),
+          }
+        : {}),
       ...(config ? { config } : {}),
       ...(options.region ? { regions: options.region } : {}),
     });

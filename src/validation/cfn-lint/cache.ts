@@ -80,7 +80,8 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPositive = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 1;
 
-function isDiagnostic(v: unknown): v is FileFreeDiagnostic {
+/** Whether a value read from a cache file is exactly a diagnostic without its file. */
+export function isFileFreeDiagnostic(v: unknown): v is FileFreeDiagnostic {
   if (!isObject(v) || !isObject(v.location)) return false;
   const { line, column, endLine, endColumn } = v.location;
   return (
@@ -112,9 +113,11 @@ function isTemplateFindings(v: unknown): v is TemplateFindings {
   return (
     isObject(v) &&
     Array.isArray(v.diagnostics) &&
-    v.diagnostics.every(isDiagnostic) &&
+    v.diagnostics.every(isFileFreeDiagnostic) &&
     Array.isArray(v.suppressed) &&
-    v.suppressed.every((s) => isObject(s) && isDiagnostic(s.diagnostic) && typeof s.reason === 'string') &&
+    v.suppressed.every(
+      (s) => isObject(s) && isFileFreeDiagnostic(s.diagnostic) && typeof s.reason === 'string',
+    ) &&
     Array.isArray(v.rules) &&
     v.rules.every(isRule)
   );
