@@ -15,7 +15,7 @@ import { loadRepositoryConfig } from './repository-config.js';
 
 export async function runValidate(paths: string[], options: ValidateCommandOptions): Promise<number> {
   const io = processOutput();
-  const config = loadRepositoryConfig(options.config, process.cwd(), io);
+  const config = await loadRepositoryConfig(options.config, process.cwd(), io);
   let report;
   const progress = createStepProgress({ stream: process.stderr, quiet: options.quiet === true });
   try {
