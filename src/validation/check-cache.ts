@@ -12,14 +12,16 @@
  * what this version writes (anything else: the file is checked again and the entry rewritten). The
  * folder is bounded: past `maxEntries` the least recently written entries are removed.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { isFileFreeDiagnostic } from './cfn-lint/cache.js';
+import { readEntryFile, writeEntryFile } from './cache-entry.js';
+import { cacheFile, isFileFreeDiagnostic } from './cfn-lint/cache.js';
 import type { FileFreeDiagnostic } from './cfn-lint/map.js';
+import { isObject } from './template-values.js';
 
 /** Bump when the entry layout or what it means changes. */
 export const CHECK_CACHE_FORMAT = 1;
@@ -92,8 +94,6 @@ export function codeFingerprint(dataFiles: readonly string[]): string {
 }
 
 const kinds: readonly FileKind[] = ['template', 'authoring', 'broken', 'neither'];
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function isEntry(v: unknown): v is CheckCacheEntry {
   if (!isObject(v) || !kinds.includes(v.kind as FileKind)) return false;
@@ -105,45 +105,13 @@ function isEntry(v: unknown): v is CheckCacheEntry {
   );
 }
 
-function entryFile(cacheDir: string, key: string): string {
-  return join(cacheDir, `${key}.json`);
-}
-
 /** The entry for a key; undefined when absent, unreadable or not exactly the expected shape. */
-export async function readCheckCacheEntry(
-  cacheDir: string,
-  key: string,
-): Promise<CheckCacheEntry | undefined> {
-  let text: string;
-  try {
-    text = await readFile(entryFile(cacheDir, key), 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const stored: unknown = JSON.parse(text);
-    if (!isObject(stored) || stored.format !== CHECK_CACHE_FORMAT || stored.key !== key) return undefined;
-    return isEntry(stored.entry) ? stored.entry : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Writes an entry atomically (temporary file + rename), so a reader never sees half an entry. */
-export async function writeCheckCacheEntry(
-  cacheDir: string,
-  key: string,
-  entry: CheckCacheEntry,
-): Promise<void> {
-  const target = entryFile(cacheDir, key);
-  const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, `${JSON.stringify({ format: CHECK_CACHE_FORMAT, key, entry })}\n`, 'utf8');
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
-  }
+export function readCheckCacheEntry(cacheDir: string, key: string): Promise<CheckCacheEntry | undefined> {
+  return readEntryFile(
+    cacheFile(cacheDir, key),
+    { format: CHECK_CACHE_FORMAT, key, field: 'entry' },
+    isEntry,
+  );
 }
 
 /**
@@ -159,7 +127,11 @@ export async function storeCheckCacheEntries(
   if (entries.length === 0) return undefined;
   try {
     await mkdir(cacheDir, { recursive: true });
-    await Promise.all(entries.map(([key, entry]) => writeCheckCacheEntry(cacheDir, key, entry)));
+    await Promise.all(
+      entries.map(([key, entry]) =>
+        writeEntryFile(cacheFile(cacheDir, key), { format: CHECK_CACHE_FORMAT, key, entry }),
+      ),
+    );
     const names = (await readdir(cacheDir)).filter((n) => n.endsWith('.json'));
     if (names.length > maxEntries) {
       const dated = await Promise.all(

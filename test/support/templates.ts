@@ -43,3 +43,14 @@ export function lineOf(text: string, marker: string): number {
   if (i < 0) throw new Error(`marker not found: ${marker}`);
   return text.slice(0, i).split('\n').length;
 }
+
+/** A conformance pack template of one AWS managed rule, `extra` appended under its Properties. */
+export const ruleTemplate = (identifier: string, extra = '') => `Resources:
+  Rule:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: rule
+      Source:
+        Owner: AWS
+        SourceIdentifier: ${identifier}
+${extra}`;

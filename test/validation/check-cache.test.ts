@@ -14,18 +14,11 @@ import {
   type CheckCacheKeyParts,
 } from '../../src/validation/check-cache.js';
 import { validate, type ValidateOptions } from '../../src/validation/validate.js';
+import { ruleTemplate } from '../support/templates.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'packsmith-check-cache-'));
 
-const template = (identifier: string) => `Resources:
-  Rule:
-    Type: AWS::Config::ConfigRule
-    Properties:
-      ConfigRuleName: rule
-      Source:
-        Owner: AWS
-        SourceIdentifier: ${identifier}
-`;
+const template = (identifier: string) => ruleTemplate(identifier);
 
 function folder(): { dir: string; cache: string } {
   const dir = tmp();
