@@ -83,8 +83,28 @@ function significant(text: string): string {
 const candidate = new RegExp(
   String.raw`(?:^|[\s[{,])(?:[-+]?(?:0\d|\d{16}|[\d.]+[eE]|\d[\d.]*[_:]|\d*\.\d{15}|0[oxbOXB]|\.(?:inf|Inf|INF|nan|NaN|NAN))` +
     String.raw`|(?:[yYnN]|[yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF)[ \t]*(?:$|[#,\]}]))`,
-  'm',
+  'gm',
 );
+
+/**
+ * Whether the text may hold an ambiguous plain scalar: at each place `candidate` matches, the
+ * characters up to the first one no ambiguous scalar can contain (a line end, a space or tab before
+ * `#`, `,`, `]`, `}`, `:` before a space, tab or the end) are read as the scalar would be. A plain scalar that holds any of those characters is never
+ * ambiguous, and one that holds none of them is exactly what is read here, so a text this says no
+ * to has none; a yes (a quoted or block text that looks like one) only costs the walk.
+ */
+function mayHoldAmbiguous(text: string, letters: boolean): boolean {
+  candidate.lastIndex = 0;
+  for (let m = candidate.exec(text); m; m = candidate.exec(text)) {
+    const start = m.index + (/^[\s[{,]/.test(m[0]) ? 1 : 0);
+    candidate.lastIndex = m.index + 1;
+    const token = /^[^\r\n,\]}]*?(?=[ \t]#|:[ \t]|:$|[\r\n,\]}]|$)/
+      .exec(text.slice(start, start + 256))?.[0]
+      .trim();
+    if (token && ambiguousReading(token) && (letters || !letterBooleans.test(token))) return true;
+  }
+  return false;
+}
 
 /**
  * `y` and `n` are booleans in the YAML 1.1 type repository, but not in SnakeYAML or PyYAML, the
@@ -107,7 +127,7 @@ export function ambiguousScalars(
   source: YamlSource,
   options: AmbiguousScalarOptions = {},
 ): AmbiguousScalar[] {
-  if (!candidate.test(source.text)) return [];
+  if (!mayHoldAmbiguous(source.text, options.letterBooleans === true)) return [];
   const out: AmbiguousScalar[] = [];
   const { isAlias, isMap, isScalar, isSeq } = yamlLib();
   const walk = (node: unknown, path: Array<string | number>): void => {

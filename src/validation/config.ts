@@ -51,7 +51,7 @@ export const ConfigSchema = Type.Object(
 export type Config = Static<typeof ConfigSchema>;
 export type CheckSetting = Static<typeof CheckSettingSchema>;
 
-export const configFileName = 'packsmith.config.yaml';
+export { configFileName } from './config-file.js';
 
 export interface LoadedConfig {
   config?: Config;

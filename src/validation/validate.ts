@@ -10,6 +10,7 @@ import { composeRepository } from '../authoring/compose.js';
 import { fileRefused } from '../authoring/problems.js';
 import { loadRepository, type Repository } from '../authoring/repository.js';
 import { isAuthoringKind } from '../authoring/schema-validate.js';
+import { catalogDataDir, catalogDataFiles } from '../catalog/catalog.js';
 import type { Catalog } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { finalizeDiagnostics } from '../diagnostics/pipeline.js';
@@ -17,10 +18,21 @@ import { packageTemplateSource } from '../generator/package-templates.js';
 import { inputFileLimits } from '../facts/limits.js';
 import { readTemplateFile, readUserFile, type FileRead } from '../source/read-file.js';
 import { parseYamlSource, type YamlSource } from '../source/yaml-source.js';
+import { packageRoot } from '../util/package-root.js';
 import { displayPath } from '../util/paths.js';
 import { closest } from '../util/suggest.js';
 import { packsmithVersion } from '../util/version.js';
+import { attachFile } from './cfn-lint/map.js';
 import type { CfnLintMode } from './cfn-lint/types.js';
+import {
+  checkCacheKey,
+  codeFingerprint,
+  readCheckCacheEntry,
+  storeCheckCacheEntries,
+  withoutFile,
+  type CheckCacheEntry,
+  type FileKind,
+} from './check-cache.js';
 import type { CfnGuardMode } from './guard/engine.js';
 import {
   checkGuardPolicies,
@@ -49,6 +61,8 @@ export interface ValidateOptions {
   cfnGuard?: CfnGuardMode;
   /** cfn-lint result cache folder; undefined: no cache. */
   cacheDir?: string;
+  /** Cache folder of packsmith's own per-file results (check-cache.ts); undefined: no cache. */
+  checksCacheDir?: string;
   /** Told how far the work is: files read, templates checked, cfn-lint batches done. */
   onProgress?: (stage: ValidateStage, done: number, total: number) => void;
   config?: Config;
@@ -65,7 +79,32 @@ interface InputFile {
   path: string;
   file: string;
   text: string;
-  source: YamlSource;
+  /** Parsed on first use: a file the cache answers is never parsed. */
+  readonly source: YamlSource;
+  kind: FileKind;
+  /** Its key in the checks cache, and what the cache held for it. */
+  key?: string;
+  cached?: CheckCacheEntry;
+}
+
+function inputFile(path: string, file: string, text: string): Omit<InputFile, 'kind'> {
+  let parsed: YamlSource | undefined;
+  return {
+    path,
+    file,
+    text,
+    get source() {
+      return (parsed ??= parseYamlSource(file, text, { cloudFormation: true }));
+    },
+  };
+}
+
+/** What a file is from its parsed text; the order of the tests is the order of precedence. */
+function kindOf(source: YamlSource): FileKind {
+  const value = source.value;
+  if (isObject(value) && isAuthoringKind(value.kind)) return 'authoring';
+  if (isObject(value) && ('Resources' in value || 'AWSTemplateFormatVersion' in value)) return 'template';
+  return source.syntaxErrors.length ? 'broken' : 'neither';
 }
 
 export async function validate(options: ValidateOptions): Promise<ValidationReport> {
@@ -74,26 +113,40 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const templates: InputFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const refused: string[] = [];
+  const newEntries: Array<[string, CheckCacheEntry]> = [];
 
   const progress = options.onProgress ?? (() => undefined);
+  const reads: Array<{ path: string; explicit: boolean; file: string; read: FileRead }> = [];
   for (const [index, { path, explicit }] of files.entries()) {
     progress('reading files', index + 1, files.length);
-    const file = displayPath(path);
-    const read = readInput(path);
+    reads.push({ path, explicit, file: displayPath(path), read: readInput(path) });
+  }
+  const cache = checksCache(options);
+  const looked = await Promise.all(
+    reads.map(async ({ read }) => {
+      if (!cache || !read.ok) return undefined;
+      const key = cache.keyOf(read.text);
+      return { key, entry: await readCheckCacheEntry(cache.dir, key) };
+    }),
+  );
+  for (const [index, { path, explicit, file, read }] of reads.entries()) {
     if (!read.ok) {
       if (read.reason !== 'too-large') throw new InputError(`${file} ${read.message}: ${read.fix}`);
       diagnostics.push(fileRefused('this file', read, { file, line: 1, column: 1 }));
       refused.push(file);
       continue;
     }
-    const text = read.text;
-    const source = parseYamlSource(file, text, { cloudFormation: true });
-    const value = source.value;
-    const input = { path, file, text, source };
-    if (isObject(value) && isAuthoringKind(value.kind)) authoring.push(input);
-    else if (isObject(value) && ('Resources' in value || 'AWSTemplateFormatVersion' in value))
-      templates.push(input);
-    else if (source.syntaxErrors.length) {
+    const hit = looked[index];
+    const base = inputFile(path, file, read.text);
+    const input: InputFile = Object.defineProperties(
+      { kind: hit?.entry?.kind ?? kindOf(base.source) } as InputFile,
+      Object.getOwnPropertyDescriptors(base),
+    );
+    if (hit) input.key = hit.key;
+    if (hit?.entry) input.cached = hit.entry;
+    if (input.kind === 'authoring') authoring.push(input);
+    else if (input.kind === 'template') templates.push(input);
+    else if (input.kind === 'broken') {
       if (repositoryRootOf(path)) authoring.push(input);
       else {
         templates.push(input);
@@ -138,15 +191,30 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     policies.push(...repositoryPolicies(repo).filter((p) => asked.has(p.owner)));
   }
 
-  // Templates: packsmith's own checks, then cfn-lint over all of them at once.
-  const catalog = await catalogFor(authoring, templates, repositoryFor);
+  // Templates: packsmith's own checks (from the cache when it knows the text), then cfn-lint over
+  // all of them at once.
+  const { catalog, shipped } = await catalogFor(authoring, templates, repositoryFor);
+  const remember = (t: InputFile, found?: readonly Diagnostic[]) => {
+    if (!cache || t.key === undefined) return;
+    const stored = found?.map(withoutFile);
+    if (stored?.every((d) => d !== undefined))
+      newEntries.push([t.key, { kind: t.kind, diagnostics: stored }]);
+    else if (!t.cached) newEntries.push([t.key, { kind: t.kind }]);
+  };
   for (const [index, t] of templates.entries()) {
     progress('checking templates', index + 1, templates.length);
-    if (t.source.syntaxErrors.length) {
-      diagnostics.push(...t.source.syntaxErrors);
+    const known = shipped ? t.cached?.diagnostics : undefined;
+    if (known && (t.kind === 'broken' || !builtFromManifest(t.text))) {
+      diagnostics.push(...known.map((d) => attachFile(d, t.file)));
       continue;
     }
-    policies.push(...templatePolicies(t.source));
+    if (t.kind === 'broken') {
+      diagnostics.push(...t.source.syntaxErrors);
+      remember(t, shipped ? t.source.syntaxErrors : undefined);
+      continue;
+    }
+    const held = templatePolicies(t.source);
+    policies.push(...held);
     const findings = checkTemplate(t.source, catalog, {
       inline: options.inline,
       regions: options.regions ?? [],
@@ -154,6 +222,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     const manifest = builtFromManifest(t.text);
     const pack = manifest ? await builtPack(t.path, manifest, repositoryFor) : undefined;
     const located = locateFindings(t.source, findings);
+    // Known from the text alone: checked against the shipped catalog, no Guard policy to parse, not
+    // mapped to authoring files.
+    remember(t, shipped && held.length === 0 && !manifest ? located : undefined);
     if (!pack) {
       diagnostics.push(...located);
       continue;
@@ -172,9 +243,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const rules = new Map<string, RuleInfo>(allChecks().map((c) => [c.id, checkRuleInfo(c)]));
   const { runCfnLint } = await import('./cfn-lint/run.js');
   const lint = await runCfnLint(
-    templates
-      .filter((t) => t.source.syntaxErrors.length === 0)
-      .map((t) => ({ file: t.file, path: t.path, text: t.text })),
+    templates.filter((t) => t.kind !== 'broken').map((t) => ({ file: t.file, path: t.path, text: t.text })),
     {
       mode: options.cfnLint,
       packsmithVersion: packsmithVersion(),
@@ -184,6 +253,11 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   );
   diagnostics.push(...lint.diagnostics);
   for (const r of lint.rules) rules.set(r.id, r);
+
+  // What this run learnt about files the cache did not know: kept for the next run.
+  for (const t of authoring) remember(t);
+  // A cache that cannot be written only makes the next run slower (as cfn-lint's cache).
+  if (cache) await storeCheckCacheEntries(cache.dir, newEntries);
 
   // Guard policies of the rule blocks and templates asked for, parsed by the real engine.
   const guard = await checkGuardPolicies(policies, options.cfnGuard ?? 'auto');
@@ -282,7 +356,7 @@ async function catalogFor(
   authoring: InputFile[],
   templates: InputFile[],
   repositoryFor: (root: string) => Promise<Repository>,
-): Promise<Catalog> {
+): Promise<{ catalog: Catalog; shipped: boolean }> {
   const roots = new Set(
     [...authoring, ...templates]
       .map((f) => repositoryRootOf(f.path))
@@ -290,9 +364,26 @@ async function catalogFor(
   );
   const cwdRoot = existsSync(join(process.cwd(), 'packs')) ? process.cwd() : undefined;
   const root = roots.size === 1 ? [...roots][0]! : cwdRoot;
-  if (root) return (await repositoryFor(root)).catalog;
+  if (root) return { catalog: (await repositoryFor(root)).catalog, shipped: false };
   const { loadCatalog } = await import('../catalog/catalog.js');
-  return loadCatalog();
+  return { catalog: loadCatalog(), shipped: true };
+}
+
+/** The checks cache of this run, when asked for: its folder and how a text becomes a key. */
+function checksCache(options: ValidateOptions): { dir: string; keyOf: (text: string) => string } | undefined {
+  const dir = options.checksCacheDir;
+  if (dir === undefined) return undefined;
+  const root = packageRoot();
+  const code = codeFingerprint(Object.values(catalogDataFiles).map((f) => join(root, catalogDataDir, f)));
+  const checkIds = allChecks().map((c) => `${c.id}:${c.severity}`);
+  const base = {
+    packsmithVersion: packsmithVersion(),
+    code,
+    checkIds,
+    inline: options.inline,
+    regions: options.regions ?? [],
+  };
+  return { dir, keyOf: (text) => checkCacheKey({ ...base, text }) };
 }
 
 /** The composed pack a packsmith-built template came from, when its repository is at hand. */

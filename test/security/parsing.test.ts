@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parseYamlSource } from '../../src/source/yaml-source.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { runCli } from '../support/cli.js';
+import { ruleTemplate } from '../support/templates.js';
 
 const root = packageRoot();
 const tmp = () => mkdtempSync(join(tmpdir(), 'packsmith-parsing-'));
@@ -19,16 +20,8 @@ const hangGuard = 20_000;
 const noStackTrace = /\n\s+at .*\.(ts|js):\d+/;
 
 /** A template with one rule; `inputs` is indented under InputParameters. */
-const template = (inputs = '        isMfaDeleteEnabled: "true"\n', extra = '') => `Resources:
-  Rule:
-    Type: AWS::Config::ConfigRule
-    Properties:
-      ConfigRuleName: rule
-      Source:
-        Owner: AWS
-        SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED
-      InputParameters:
-${inputs}${extra}`;
+const template = (inputs = '        isMfaDeleteEnabled: "true"\n', extra = '') =>
+  ruleTemplate('S3_BUCKET_VERSIONING_ENABLED', `      InputParameters:\n${inputs}${extra}`);
 
 /** Ten levels of ×9: 9^10 values once expanded, from eleven lines. */
 const bombLines = (indent: string) =>

@@ -316,6 +316,32 @@ describe('[10] values whose meaning depends on the YAML version', () => {
   });
 });
 
+describe('[10] the quick scan before the walk', () => {
+  it('[10] finds each ambiguous scalar wherever a plain value can stand: after a comment with a tab, CRLF, flow maps and lists, list items, after other text', () => {
+    const places: ReadonlyArray<(v: string) => string> = [
+      (v) => `a: ${v}\n`,
+      (v) => `a: ${v}\t# note\n`,
+      (v) => `a: ${v} # note\n`,
+      (v) => `a: ${v}\r\nb: 1\r\n`,
+      (v) => `a: {b: ${v}, c: 1}\n`,
+      (v) => `a: [x,${v}]\n`,
+      (v) => `a:\n  - ${v}\n`,
+      (v) => `a: "x, y"\nb: 'it''s'\nc:\t${v}\n`,
+      (v) => `a: ${v}   \n`,
+    ];
+    for (const [text] of ambiguous) {
+      for (const place of places) {
+        const yaml = place(text);
+        const found = ambiguousScalars(parseYamlSource('t.yaml', yaml, { cloudFormation: true }));
+        expect(
+          found.map((a) => a.text),
+          JSON.stringify(yaml),
+        ).toEqual([text]);
+      }
+    }
+  });
+});
+
 const samples = join(packageRoot(), '../shared/samples/aws-conformance-packs');
 describe.skipIf(!existsSync(samples))("[10] AWS's 122 sample packs", () => {
   it('[10] have no ambiguous plain value (no new warning, no new error)', () => {

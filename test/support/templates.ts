@@ -58,3 +58,14 @@ Resources:
       Source: { Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED }
       InputParameters: { maxAccessKeyAge: !Ref MaxAccessKeyAge }
 `;
+
+/** A conformance pack template of one AWS managed rule, `extra` appended under its Properties. */
+export const ruleTemplate = (identifier: string, extra = '') => `Resources:
+  Rule:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: rule
+      Source:
+        Owner: AWS
+        SourceIdentifier: ${identifier}
+${extra}`;

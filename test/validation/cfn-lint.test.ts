@@ -83,17 +83,20 @@ exec cfn-lint "$@"
  */
 async function fakeCfnLint(
   dir: string,
-  config: { exitCode?: number; extra?: unknown[]; sleep?: boolean } = {},
+  config: { exitCode?: number; extra?: unknown[]; sleep?: boolean; versionDelayMs?: number } = {},
 ): Promise<{ executable: string; log: string }> {
   const log = join(dir, 'fake.log');
   const script = `#!/usr/bin/env node
 const fs = require('node:fs');
 const path = require('node:path');
-const config = ${JSON.stringify({ exitCode: 6, extra: [], sleep: false, ...config, log })};
+const config = ${JSON.stringify({ exitCode: 6, extra: [], sleep: false, versionDelayMs: 0, ...config, log })};
 const args = process.argv.slice(2);
 fs.appendFileSync(config.log, JSON.stringify(args) + '\\n');
-if (args[0] === '--version') { console.log('cfn-lint 9.9.9'); process.exit(0); }
-if (config.sleep) setTimeout(() => {}, 60000);
+if (args[0] === '--version') {
+  if (config.versionDelayMs === 0) { console.log('cfn-lint 9.9.9'); process.exit(0); }
+  setTimeout(() => { fs.appendFileSync(config.log, '["version printed"]\\n'); console.log('cfn-lint 9.9.9'); }, config.versionDelayMs);
+}
+else if (config.sleep) setTimeout(() => {}, 60000);
 else {
   const files = args.slice(args.indexOf('--') + 1).map((a) => a.replace(/\\[(.)\\]/g, '$1'));
   const findings = files.map((f) => ({
@@ -463,6 +466,30 @@ describe('runCfnLint without cfn-lint', () => {
     expect(first.status).toMatchObject({ ran: true, version: '9.9.9' });
     const log = (await readFile(fake.log, 'utf8')).trim().split('\n');
     expect(log.filter((l) => l.includes('--version'))).toHaveLength(1);
+  });
+
+  it('with nothing cached, lints beside `--version` instead of after it, and caches what it found', async () => {
+    const dir = await freshDir('early');
+    const fake = await fakeCfnLint(dir, { versionDelayMs: 1500 });
+    const input = await writeInput(dir, 'a.yaml', 'Resources: {}\n');
+    const cacheDir = join(dir, 'cache');
+    const options: CfnLintOptions = {
+      ...base,
+      mode: 'require',
+      executable: fake.executable,
+      cwd: dir,
+      cacheDir,
+    };
+    const cold = await runCfnLint([input], options);
+    expect(cold.status).toMatchObject({ ran: true, version: '9.9.9', cached: 0, linted: 1, processes: 1 });
+    expect(cold.diagnostics.map((d) => d.checkId)).toEqual(['W2001']);
+    const log = (await readFile(fake.log, 'utf8')).trim().split('\n');
+    const lint = log.findIndex((l) => l.includes('a.yaml'));
+    expect(lint).toBeGreaterThanOrEqual(0);
+    expect(lint).toBeLessThan(log.indexOf('["version printed"]'));
+    const warm = await runCfnLint([input], options);
+    expect(warm.status).toMatchObject({ ran: true, cached: 1, linted: 0, processes: 0 });
+    expect(warm.diagnostics).toEqual(cold.diagnostics);
   });
 
   it('maps relative Filenames back to inputs; exit code 6 is normal; glob characters are escaped', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/util/package-root.js';
 import { runCli } from '../support/cli.js';
+import { ruleTemplate } from '../support/templates.js';
 import { tool } from '../support/tools.js';
 
 const root = packageRoot();
@@ -16,15 +17,7 @@ const haveSamples = existsSync(samples);
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'packsmith-validate-'));
 
-const template = (identifier: string, extra = '') => `Resources:
-  Rule:
-    Type: AWS::Config::ConfigRule
-    Properties:
-      ConfigRuleName: rule
-      Source:
-        Owner: AWS
-        SourceIdentifier: ${identifier}
-${extra}`;
+const template = ruleTemplate;
 
 interface JsonReport {
   ok: boolean;

@@ -24,7 +24,10 @@ export function registerValidate(program: Command): void {
     )
     .addOption(cfnGuardOption())
     .addOption(regionsOption())
-    .option('--no-cache', 'lint every template again instead of reusing cached cfn-lint results')
+    .option(
+      '--no-cache',
+      "check every file again instead of reusing cached results (packsmith's checks and cfn-lint)",
+    )
     .option('--config <file>', 'repository configuration (default: ./packsmith.config.yaml when present)')
     .option('--quiet', 'no progress lines while it works')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')

@@ -25,7 +25,7 @@ export async function runBuild(
   },
 ): Promise<number> {
   const io = processOutput();
-  const config = loadRepositoryConfig(options.config, options.root, io);
+  const config = await loadRepositoryConfig(options.config, options.root, io);
   const outcome = await fromCore(io, () =>
     build({
       root: options.root,

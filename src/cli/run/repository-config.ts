@@ -5,19 +5,21 @@ import { formatDiagnosticsText } from '../../diagnostics/format-text.js';
 import { inputFileLimits } from '../../facts/limits.js';
 import { readUserFile } from '../../source/read-file.js';
 import { displayPath } from '../../util/paths.js';
-import { configFileName, parseRepositoryConfig, type Config } from '../../validation/config.js';
+import { configFileName } from '../../validation/config-file.js';
+import type { Config } from '../../validation/config.js';
 import { UsageError } from '../errors.js';
 import type { Output } from '../output.js';
 
 /**
  * The configuration named by `--config`, else `packsmith.config.yaml` in `dir` when there is one.
- * A configuration with problems stops the command (usage error) with every problem located.
+ * A configuration with problems stops the command (usage error) with every problem located. Its
+ * schema (ajv, TypeBox) loads only when there is a file to check.
  */
-export function loadRepositoryConfig(
+export async function loadRepositoryConfig(
   explicit: string | undefined,
   dir: string,
   io: Output,
-): Config | undefined {
+): Promise<Config | undefined> {
   const path = explicit !== undefined ? resolve(explicit) : resolve(dir, configFileName);
   if (!existsSync(path)) {
     if (explicit !== undefined) throw new UsageError(`${explicit}: no such configuration file`);
@@ -28,6 +30,7 @@ export function loadRepositoryConfig(
     maxBytes: inputFileLimits.configFileBytes,
   });
   if (!read.ok) throw new UsageError(`${displayPath(path)} ${read.message}: ${read.fix}`);
+  const { parseRepositoryConfig } = await import('../../validation/config.js');
   const loaded = parseRepositoryConfig(displayPath(path), read.text);
   if (loaded.diagnostics.length) {
     io.err(formatDiagnosticsText(loaded.diagnostics, io.paint));

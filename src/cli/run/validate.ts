@@ -15,7 +15,7 @@ import { loadRepositoryConfig } from './repository-config.js';
 
 export async function runValidate(paths: string[], options: ValidateCommandOptions): Promise<number> {
   const io = processOutput();
-  const config = loadRepositoryConfig(options.config, process.cwd(), io);
+  const config = await loadRepositoryConfig(options.config, process.cwd(), io);
   let report;
   const progress = createStepProgress({ stream: process.stderr, quiet: options.quiet === true });
   try {
@@ -26,7 +26,12 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
       strict: options.strict ?? false,
       cfnLint: options.cfnLint,
       cfnGuard: options.cfnGuard,
-      ...(options.cache ? { cacheDir: join(process.cwd(), '.packsmith', 'cache', 'cfn-lint') } : {}),
+      ...(options.cache
+        ? {
+            cacheDir: join(process.cwd(), '.packsmith', 'cache', 'cfn-lint'),
+            checksCacheDir: join(process.cwd(), '.packsmith', 'cache', 'checks'),
+          }
+        : {}),
       ...(config ? { config } : {}),
       ...(options.region ? { regions: options.region } : {}),
     });

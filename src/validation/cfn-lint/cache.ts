@@ -4,11 +4,12 @@
  * mapping, cfn-lint's configuration files and region), so an entry is never stale; old entries are
  * simply no longer read. Entries hold no file name: the caller re-attaches the current display path.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Severity } from '../../diagnostics/diagnostic.js';
+import { readEntryFile, writeEntryFile } from '../cache-entry.js';
 import type { RuleInfo } from '../report.js';
 import type { FileFreeDiagnostic, TemplateFindings } from './map.js';
 
@@ -80,7 +81,8 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPositive = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 1;
 
-function isDiagnostic(v: unknown): v is FileFreeDiagnostic {
+/** Whether a value read from a cache file is exactly a diagnostic without its file. */
+export function isFileFreeDiagnostic(v: unknown): v is FileFreeDiagnostic {
   if (!isObject(v) || !isObject(v.location)) return false;
   const { line, column, endLine, endColumn } = v.location;
   return (
@@ -112,29 +114,23 @@ function isTemplateFindings(v: unknown): v is TemplateFindings {
   return (
     isObject(v) &&
     Array.isArray(v.diagnostics) &&
-    v.diagnostics.every(isDiagnostic) &&
+    v.diagnostics.every(isFileFreeDiagnostic) &&
     Array.isArray(v.suppressed) &&
-    v.suppressed.every((s) => isObject(s) && isDiagnostic(s.diagnostic) && typeof s.reason === 'string') &&
+    v.suppressed.every(
+      (s) => isObject(s) && isFileFreeDiagnostic(s.diagnostic) && typeof s.reason === 'string',
+    ) &&
     Array.isArray(v.rules) &&
     v.rules.every(isRule)
   );
 }
 
 /** The cached findings for a key; undefined when absent, unreadable or corrupt (the caller re-lints). */
-export async function readCacheEntry(cacheDir: string, key: string): Promise<TemplateFindings | undefined> {
-  let text: string;
-  try {
-    text = await readFile(cacheFile(cacheDir, key), 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const entry: unknown = JSON.parse(text);
-    if (!isObject(entry) || entry.format !== CACHE_FORMAT || entry.key !== key) return undefined;
-    return isTemplateFindings(entry.findings) ? entry.findings : undefined;
-  } catch {
-    return undefined;
-  }
+export function readCacheEntry(cacheDir: string, key: string): Promise<TemplateFindings | undefined> {
+  return readEntryFile(
+    cacheFile(cacheDir, key),
+    { format: CACHE_FORMAT, key, field: 'findings' },
+    isTemplateFindings,
+  );
 }
 
 /** Writes an entry atomically (temporary file + rename), so readers never see half an entry. */
@@ -144,13 +140,5 @@ export async function writeCacheEntry(
   findings: TemplateFindings,
 ): Promise<void> {
   await mkdir(cacheDir, { recursive: true });
-  const target = cacheFile(cacheDir, key);
-  const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, `${JSON.stringify({ format: CACHE_FORMAT, key, findings })}\n`, 'utf8');
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
-  }
+  await writeEntryFile(cacheFile(cacheDir, key), { format: CACHE_FORMAT, key, findings });
 }

@@ -4,7 +4,7 @@
  * parallel; findings are split back by `Filename`, mapped to diagnostics and filtered through the
  * documented suppressions (suppressions.ts).
  */
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -137,6 +137,84 @@ function emptyResult(reason: string): CfnLintResult {
   return { diagnostics: [], suppressed: [], rules: [], status: { ran: false, reason } };
 }
 
+interface LintOutcome {
+  /** Findings by template text. */
+  answers: Map<string, TemplateFindings>;
+  processes: number;
+}
+
+/** Whether the cache folder holds any entry (a missing folder holds none). */
+async function hasEntries(cacheDir: string): Promise<boolean> {
+  try {
+    return (await readdir(cacheDir)).some(
+      (name) => name.endsWith('.json') && name !== 'cfn-lint-version.json',
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Lints each group's text once: byte-balanced batches, one cfn-lint process each, all in parallel.
+ * `done` is told each template's findings as its batch ends (the cache is written from it). Throws
+ * when a process fails, after the others have ended.
+ */
+async function lintGroups(
+  groups: ReadonlyArray<[text: string, group: LintInput[]]>,
+  executable: string,
+  cwd: string,
+  timeoutMs: number,
+  concurrency: number,
+  options: CfnLintOptions,
+  done: (text: string, findings: TemplateFindings) => Promise<void>,
+): Promise<LintOutcome> {
+  const answers = new Map<string, TemplateFindings>();
+  let scratch: string | undefined;
+  try {
+    const onDisk = await Promise.all(
+      groups.map(([text, group]) => diskMatches(resolve(group[0]!.path), text)),
+    );
+    const units: LintUnit[] = [];
+    for (const [index, [text, group]] of groups.entries()) {
+      const first = group[0]!;
+      let lintPath = resolve(first.path);
+      if (!onDisk[index]) {
+        // The file changed since it was read (or is not on disk): lint the text the key describes.
+        scratch ??= await mkdtemp(join(tmpdir(), 'packsmith-cfn-lint-'));
+        const dir = join(scratch, String(index));
+        await mkdir(dir);
+        lintPath = join(dir, basename(first.path) || 'template.yaml');
+        await writeFile(lintPath, text, 'utf8');
+      }
+      units.push({ key: text, lintPath, bytes: Buffer.byteLength(text, 'utf8'), inputs: group });
+    }
+    const batches = planBatches(units, (u) => u.bytes, concurrency);
+    let batchesDone = 0;
+    options.onBatch?.(0, batches.length);
+    const settled = await Promise.allSettled(
+      batches.map(async (batch) => {
+        const byPath = await lintBatch(executable, batch.items, cwd, timeoutMs);
+        options.onBatch?.(++batchesDone, batches.length);
+        for (const unit of batch.items) {
+          const findings = mapTemplateFindings(byPath.get(unit.lintPath) ?? []);
+          answers.set(unit.key, findings);
+          await done(unit.key, findings);
+        }
+      }),
+    );
+    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
+    if (failures.length === 1) throw failures[0]!;
+    if (failures.length > 1) {
+      throw new Error(
+        `${failures.length} cfn-lint processes failed:\n${failures.map((f) => f.message).join('\n')}`,
+      );
+    }
+    return { answers, processes: batches.length };
+  } finally {
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
 /**
  * Lints the templates with cfn-lint (see CfnLintOptions). Throws when `mode` is `require` and
  * cfn-lint is missing or broken, and when cfn-lint crashes or times out (naming the templates of the
@@ -166,13 +244,75 @@ export async function runCfnLint(
       fromMemory = true;
     }
   }
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const concurrency = options.concurrency ?? availableParallelism();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const warnings: string[] = [];
+  const { cacheDir } = options;
+
+  // Inputs with the same text share one look-up and one lint.
+  const groups = new Map<string, LintInput[]>();
+  for (const input of inputs) {
+    const group = groups.get(input.text);
+    if (group) group.push(input);
+    else groups.set(input.text, [input]);
+  }
+
+  const environment = await cfnLintEnvironment(cwd);
+  function keyFor(cfnLintVersion: string, text: string): string {
+    return cacheKey({
+      text,
+      packsmithVersion: options.packsmithVersion,
+      cfnLintVersion,
+      suppressionsVersion: SUPPRESSIONS_VERSION,
+      mappingVersion: MAPPING_VERSION,
+      environment,
+    });
+  }
+  let cacheBroken = false;
+  async function remember(key: string, findings: TemplateFindings): Promise<void> {
+    if (cacheDir === undefined || cacheBroken) return;
+    try {
+      await writeCacheEntry(cacheDir, key, findings);
+    } catch (error) {
+      // Reported once; the findings are still returned, only the next run is slower.
+      cacheBroken = true;
+      warnings.push(`cannot write the cfn-lint cache in ${cacheDir}: ${(error as Error).message}`);
+    }
+  }
+
+  // The version is part of every cache key, and `cfn-lint --version` costs a cfn-lint start-up
+  // (~1.5 s). When no cache entry can answer (no cache, or an empty one), every template is linted
+  // whatever the version says: the batches start at once, beside `--version`, not after it.
+  let version: ((detection: CfnLintDetection) => void) | undefined;
+  const knownVersion = new Promise<CfnLintDetection>((done) => (version = done));
+  let early: Promise<LintOutcome> | undefined;
+  if (!detection && groups.size > 0 && (cacheDir === undefined || !(await hasEntries(cacheDir)))) {
+    early = lintGroups(
+      [...groups],
+      executable,
+      cwd,
+      timeoutMs,
+      concurrency,
+      options,
+      async (text, findings) => {
+        const found = await knownVersion;
+        if (found.found) await remember(keyFor(found.version, text), findings);
+      },
+    );
+    early.catch(() => undefined);
+  }
+
   detection ??= await detectCfnLint(executable);
+  version!(detection);
   if (detection.found && !fromMemory && memory && fingerprint) {
     await mkdir(options.cacheDir!, { recursive: true })
       .then(() => writeFile(memory, JSON.stringify({ fingerprint, version: detection.version })))
       .catch(() => undefined);
   }
   if (!detection.found) {
+    // Batches started beside `--version` fail the same way: what detection says is the message.
+    await early?.catch(() => undefined);
     if (options.mode === 'require') {
       throw new Error(
         `cfn-lint is required (--cfn-lint require), but it ${detection.problem}; ${INSTALL_HINT}`,
@@ -181,117 +321,63 @@ export async function runCfnLint(
     return emptyResult(`cfn-lint ${detection.problem}: only packsmith's own checks ran; ${INSTALL_HINT}`);
   }
 
-  const cwd = resolve(options.cwd ?? process.cwd());
-  const concurrency = options.concurrency ?? availableParallelism();
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const warnings: string[] = [];
-  const environment = await cfnLintEnvironment(cwd);
-  const keyOf = (text: string): string =>
-    cacheKey({
-      text,
-      packsmithVersion: options.packsmithVersion,
-      cfnLintVersion: detection.version,
-      suppressionsVersion: SUPPRESSIONS_VERSION,
-      mappingVersion: MAPPING_VERSION,
-      environment,
-    });
+  const { version: cfnLintVersion } = detection;
 
-  // 1. Cache look-ups; inputs with the same text share one look-up and one lint.
-  const groups = new Map<string, LintInput[]>();
-  for (const input of inputs) {
-    const key = keyOf(input.text);
-    const group = groups.get(key);
-    if (group) group.push(input);
-    else groups.set(key, [input]);
-  }
+  // 1. Cache look-ups.
   const answers = new Map<string, TemplateFindings>();
   let cached = 0;
-  const { cacheDir } = options;
-  if (cacheDir !== undefined) {
-    await Promise.all(
-      [...groups].map(async ([key, group]) => {
-        const entry = await readCacheEntry(cacheDir, key);
-        if (entry) {
-          answers.set(key, entry);
-          cached += group.length;
-        }
-      }),
-    );
-  }
-
-  // 2. Lint the rest: byte-balanced batches, one cfn-lint process each, all in parallel.
-  const misses = [...groups].filter(([key]) => !answers.has(key));
-  if (misses.length > 0 && fromMemory) {
-    // cfn-lint is about to run anyway: confirm the remembered version first.
-    const actual = await detectCfnLint(executable);
-    if (!actual.found || actual.version !== detection.version) {
-      if (memory) await rm(memory, { force: true });
-      return runCfnLint(inputs, options, 'ignore');
-    }
-  }
   let processes = 0;
   let linted = 0;
-  let scratch: string | undefined;
-  let cacheBroken = false;
-  try {
-    const onDisk = await Promise.all(
-      misses.map(([, group]) => diskMatches(resolve(group[0]!.path), group[0]!.text)),
-    );
-    const units: LintUnit[] = [];
-    for (const [index, [key, group]] of misses.entries()) {
-      const first = group[0]!;
-      let lintPath = resolve(first.path);
-      if (!onDisk[index]) {
-        // The file changed since it was read (or is not on disk): lint the text the key describes.
-        scratch ??= await mkdtemp(join(tmpdir(), 'packsmith-cfn-lint-'));
-        const dir = join(scratch, String(index));
-        await mkdir(dir);
-        lintPath = join(dir, basename(first.path) || 'template.yaml');
-        await writeFile(lintPath, first.text, 'utf8');
-      }
-      units.push({ key, lintPath, bytes: Buffer.byteLength(first.text, 'utf8'), inputs: group });
-    }
-    const batches = planBatches(units, (u) => u.bytes, concurrency);
-    processes = batches.length;
-    let batchesDone = 0;
-    options.onBatch?.(0, batches.length);
-    const settled = await Promise.allSettled(
-      batches.map(async (batch) => {
-        const byPath = await lintBatch(executable, batch.items, cwd, timeoutMs);
-        options.onBatch?.(++batchesDone, batches.length);
-        for (const unit of batch.items) {
-          const findings = mapTemplateFindings(byPath.get(unit.lintPath) ?? []);
-          answers.set(unit.key, findings);
-          linted += unit.inputs.length;
-          if (cacheDir !== undefined && !cacheBroken) {
-            try {
-              await writeCacheEntry(cacheDir, unit.key, findings);
-            } catch (error) {
-              // Reported once; the findings are still returned, only the next run is slower.
-              cacheBroken = true;
-              warnings.push(`cannot write the cfn-lint cache in ${cacheDir}: ${(error as Error).message}`);
-            }
+  if (early) {
+    const outcome = await early;
+    for (const [text, findings] of outcome.answers) answers.set(text, findings);
+    processes = outcome.processes;
+    linted = inputs.length;
+  } else {
+    if (cacheDir !== undefined) {
+      await Promise.all(
+        [...groups].map(async ([text, group]) => {
+          const entry = await readCacheEntry(cacheDir, keyFor(cfnLintVersion, text));
+          if (entry) {
+            answers.set(text, entry);
+            cached += group.length;
           }
-        }
-      }),
-    );
-    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
-    if (failures.length === 1) throw failures[0]!;
-    if (failures.length > 1) {
-      throw new Error(
-        `${failures.length} cfn-lint processes failed:\n${failures.map((f) => f.message).join('\n')}`,
+        }),
       );
     }
-  } finally {
-    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+
+    // 2. Lint the rest: byte-balanced batches, one cfn-lint process each, all in parallel.
+    const misses = [...groups].filter(([text]) => !answers.has(text));
+    if (misses.length > 0 && fromMemory) {
+      // cfn-lint is about to run anyway: confirm the remembered version first.
+      const actual = await detectCfnLint(executable);
+      if (!actual.found || actual.version !== cfnLintVersion) {
+        if (memory) await rm(memory, { force: true });
+        return runCfnLint(inputs, options, 'ignore');
+      }
+    }
+    if (misses.length > 0) {
+      const outcome = await lintGroups(
+        misses,
+        executable,
+        cwd,
+        timeoutMs,
+        concurrency,
+        options,
+        (text, findings) => remember(keyFor(cfnLintVersion, text), findings),
+      );
+      for (const [text, findings] of outcome.answers) answers.set(text, findings);
+      processes = outcome.processes;
+      linted = misses.reduce((n, [, group]) => n + group.length, 0);
+    }
   }
 
   // 3. Re-attach each input's display path.
   const diagnostics: Diagnostic[] = [];
   const suppressed: CfnLintResult['suppressed'] = [];
   const rules = new Map<string, RuleInfo>();
-  for (const [key, group] of groups) {
-    const answer = answers.get(key)!;
+  for (const [text, group] of groups) {
+    const answer = answers.get(text)!;
     for (const input of group) {
       for (const d of answer.diagnostics) diagnostics.push(attachFile(d, input.file));
       for (const s of answer.suppressed)
@@ -308,7 +394,7 @@ export async function runCfnLint(
     diagnostics: sortDiagnostics(diagnostics),
     suppressed: sortedSuppressed,
     rules: [...rules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    status: { ran: true, version: detection.version, cached, linted, processes },
+    status: { ran: true, version: cfnLintVersion, cached, linted, processes },
   };
   if (warnings.length > 0) result.warnings = warnings;
   return result;
