@@ -317,7 +317,11 @@ export const BootstrapSchema = Type.Object(
               }),
             ),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            description:
+              'The policy of one remediation role: managed policies, an inline policy file, or both.',
+          },
         ),
         {
           description:
@@ -333,7 +337,13 @@ export const BootstrapSchema = Type.Object(
             maxLength: 63,
             description: "The delivery channel's S3 bucket (S3BucketName).",
           }),
-          deliveryKeyPrefix: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+          deliveryKeyPrefix: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 1024,
+              description: "The delivery channel's S3KeyPrefix.",
+            }),
+          ),
         },
         {
           additionalProperties: false,
