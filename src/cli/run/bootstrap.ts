@@ -7,12 +7,10 @@ import { hasChanges, stackSetResultLines } from '../../app/stackset.js';
 import { printable } from '../../util/text.js';
 import { processOutput } from '../output.js';
 import type { BootstrapCommandOptions } from '../options.js';
-import { connectFor, fromCore, selectionOf } from './rollout-context.js';
+import { fromCore, selectionOf } from './rollout-context.js';
 import {
-  confirm,
+  interactiveDeps,
   interruptible,
-  isProcessAlive,
-  lockHolder,
   lockWaitSeconds,
   progressFor,
   trackingSettings,
@@ -30,14 +28,11 @@ export async function runBootstrap(packs: string[], options: BootstrapCommandOpt
   const printer = progressFor({ ...options, format: 'text' }, io);
   try {
     const outcome = await fromCore(io, () =>
-      bootstrap(selectionOf(packs, options), request, {
-        connect: connectFor(options, io),
-        signal: stop.controller.signal,
-        confirm: (question) => confirm(question, options.yes, io),
-        onEvent: printer.onEvent,
-        lockHolder: lockHolder(),
-        isProcessAlive,
-      }).finally(printer.finish),
+      bootstrap(
+        selectionOf(packs, options),
+        request,
+        interactiveDeps(options, io, stop.controller.signal, printer.onEvent),
+      ).finally(printer.finish),
     );
     if (outcome.kind === 'declined') return 1;
     for (const role of outcome.roles)
