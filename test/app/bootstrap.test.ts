@@ -5,8 +5,8 @@
  * the stack set `packsmith-bootstrap` in every target account, in the first Region only; the pack,
  * deployed afterwards by `engine: stackset`, names a role that exists in each account it reaches.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootstrap, type BootstrapRequest } from '../../src/app/bootstrap.js';
 import { deploy } from '../../src/app/deploy.js';
@@ -110,5 +110,38 @@ describe.skipIf(!motoStatus().available)(`bootstrap${motoSkipNote()}`, () => {
       }
     }
     expect(packs).toBe(targeted.length * REGIONS.length);
+  }, 180_000);
+  it('policyFile: a JSON policy in the repository becomes the role inline policy (an update); one outside the repository is refused', async () => {
+    const emu = rollout.fx.sandbox.stackSets;
+    const outside = join(rollout.fx.repo, '..', `outside-${process.pid}.json`);
+    writeFileSync(outside, '{}');
+    write(
+      `${rollout.fx.config}bootstrap:\n  roles:\n    ${ROLE}:\n      policyFile: ../${basename(outside)}\n`,
+    );
+    try {
+      await expect(bootstrap(rollout.selection, request, deps())).rejects.toThrow(/outside the repository/);
+    } finally {
+      rmSync(outside);
+    }
+
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:PutBucketPublicAccessBlock', Resource: '*' }],
+    };
+    mkdirSync(join(rollout.fx.repo, 'policies'), { recursive: true });
+    writeFileSync(join(rollout.fx.repo, 'policies', 'remediation.json'), JSON.stringify(policy));
+    write(
+      `${rollout.fx.config}bootstrap:\n  roles:\n    ${ROLE}:\n      policyFile: policies/remediation.json\n`,
+    );
+    const done = await bootstrap(rollout.selection, request, deps());
+    expect(done.kind === 'done' && done.plans.map((p) => p.stackSet)).toEqual(['update']);
+    expect(done.kind === 'done' && done.results.map((r) => r.outcome)).toEqual(['succeeded']);
+    const [account] = emu.roleAccounts(ROLE);
+    const role = emu
+      .deployed(account!, REGIONS[0]!)
+      .flatMap((s) => s.resources.roles)
+      .find((r) => r.roleName === ROLE);
+    expect(role?.policies).toEqual([{ PolicyName: 'packsmith-bootstrap', PolicyDocument: policy }]);
+    expect(role?.managedPolicyArns).toEqual([]);
   }, 180_000);
 });
