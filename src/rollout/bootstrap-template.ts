@@ -12,6 +12,7 @@
  *   service-linked role) and a delivery channel, deployed in every Region. AWS allows one recorder
  *   and one delivery channel per account and Region: in an account that already has one, the stack
  *   instance fails (its reason names the existing recorder) and the account keeps its own.
+ *   CloudFormation starts the recorder as soon as the delivery channel exists.
  */
 import type { ComposedPack, RemediationValue } from '../authoring/model.js';
 import { isCfnValue } from '../authoring/model.js';
@@ -214,8 +215,11 @@ export function bootstrapRecorderTemplate(recorder: NonNullable<Bootstrap['recor
           RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: false },
         },
       },
+      // A delivery channel needs a recorder; CloudFormation starts the recorder once the channel
+      // exists (AWS::Config::ConfigurationRecorder, CloudFormation User Guide).
       DeliveryChannel: {
         Type: 'AWS::Config::DeliveryChannel',
+        DependsOn: 'ConfigurationRecorder',
         Properties: {
           Name: 'default',
           S3BucketName: recorder.deliveryBucket,

@@ -150,7 +150,13 @@ describe('[16] bootstrap: templates', () => {
     const context = { account: '111111111111', region: 'eu-west-1', stackName: 's', stackId: 'id' };
     const r = interpretTemplate(bootstrapRolesTemplate({ roles, region: 'eu-west-1' }), [], [], context);
     expect(r.ok && r.resources.roles.map((x) => x.roleName)).toEqual(['a.role', 'b-role']);
-    const c = interpretTemplate(bootstrapRecorderTemplate({ deliveryBucket: 'logs' }), [], [], context);
+    const recorderBody = bootstrapRecorderTemplate({ deliveryBucket: 'logs' });
+    // The channel after the recorder: PutDeliveryChannel needs a recorder.
+    expect(
+      (JSON.parse(recorderBody) as { Resources: Record<string, { DependsOn?: string }> }).Resources
+        .DeliveryChannel!.DependsOn,
+    ).toBe('ConfigurationRecorder');
+    const c = interpretTemplate(recorderBody, [], [], context);
     expect(
       c.ok && [c.resources.recorders[0]!.roleArn, c.resources.deliveryChannels[0]!.s3BucketName],
     ).toEqual([
