@@ -169,8 +169,8 @@ async function prepareStackSets(
   return plans;
 }
 
-/** Confirmation, then each stack set stage by stage (a failed stage stops its stack set). */
-async function applyStackSets(
+/** Confirmation, then each stack set stage by stage (a failed stage stops its stack set); also `packsmith bootstrap`'s. */
+export async function applyStackSets(
   ctx: RolloutContext,
   request: DeployRequest,
   deps: RolloutDeps,

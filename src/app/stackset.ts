@@ -5,7 +5,7 @@
  * deployment's Regions; its instances in every Region, in the order of `regions`.
  */
 import type { BuiltPack } from '../generator/build.js';
-import { engineOf, stackSetNameOf } from '../org/deploy-config.js';
+import { engineOf, stackSetNameOf, type PackDeployment } from '../org/deploy-config.js';
 import type { OrgTree } from '../org/discover.js';
 import { sha256Hex, stageTemplate } from '../rollout/records.js';
 import { templateKey, templateS3Uri as templateS3Uri_ } from '../rollout/s3-keys.js';
@@ -63,21 +63,41 @@ export async function planStackSetPacks(
       ...(deployment.deliveryBucket ? { deliveryBucket: deployment.deliveryBucket } : {}),
       ...(deployment.deliveryKeyPrefix ? { deliveryKeyPrefix: deployment.deliveryKeyPrefix } : {}),
     }).body;
-    const config = { regions: ctx.regions, role: ctx.config.role };
-    const empty = { name: '', exists: false, parameters: [], instances: [], overrides: new Map() };
-    // The stages' accounts first (to know which instances to sample for their overrides)...
-    const draft = planStackSet({ pack, deployment, config, tree, templateBody, observed: empty });
-    problems.push(...draft.problems.map((p) => `pack ${pack}: ${p}`));
-    // ...then the plan against what AWS shows.
-    const observed = await observeStackSet(ctx.aws.cloudformation(region), {
-      stackSetName: draft.stackSetName,
-      callAs: draft.callAs,
-      samples: overrideSamples(draft.stages, ctx.regions),
-    });
-    plans.push(planStackSet({ pack, deployment, config, tree, templateBody, observed }));
+    const plan = await planOneStackSet(ctx, { pack, deployment, tree, templateBody, regions: ctx.regions });
+    problems.push(...plan.problems.map((p) => `pack ${pack}: ${p}`));
+    plans.push(plan);
   }
   if (problems.length) throw refused(`the stack set stages cannot be resolved:\n  ${problems.join('\n  ')}`);
   return plans;
+}
+
+/**
+ * One stack set's plan against what AWS shows now (administered from the first deployment Region,
+ * instances in `regions`): what packs and `packsmith bootstrap` share. The plan's `problems` name
+ * unknown OUs.
+ */
+export async function planOneStackSet(
+  ctx: RolloutContext,
+  input: {
+    pack: string;
+    deployment: PackDeployment;
+    tree: OrgTree;
+    templateBody: string;
+    regions: readonly string[];
+  },
+): Promise<StackSetPlan> {
+  const { pack, deployment, tree, templateBody } = input;
+  const config = { regions: [...input.regions], role: ctx.config.role };
+  const empty = { name: '', exists: false, parameters: [], instances: [], overrides: new Map() };
+  // The stages' accounts first (to know which instances to sample for their overrides)...
+  const draft = planStackSet({ pack, deployment, config, tree, templateBody, observed: empty });
+  // ...then the plan against what AWS shows.
+  const observed = await observeStackSet(ctx.aws.cloudformation(stackSetRegionOf(ctx)), {
+    stackSetName: draft.stackSetName,
+    callAs: draft.callAs,
+    samples: overrideSamples(draft.stages, input.regions),
+  });
+  return planStackSet({ pack, deployment, config, tree, templateBody, observed });
 }
 
 export interface StackSetDeployInput {

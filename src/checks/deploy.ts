@@ -152,6 +152,15 @@ export const deployChecks = define({
       'Organization packs are targeted by `targets` and `waves`; stack set packs by `stages` with one template for every Region. A setting of the other engine would be silently ignored.',
     fix: 'Remove the setting, or move it to its counterpart (`targets`/`waves` ↔ `stages`), or change `engine`.',
   },
+  'bootstrap-role-policy': {
+    id: 'PS553',
+    severity: 'error',
+    summary:
+      'A remediation role the packs reference (AutomationAssumeRole) has no policy under `bootstrap.roles`, so `packsmith bootstrap` cannot create it.',
+    rationale:
+      'bootstrap creates each referenced role in every target account; a role without permissions would let every automatic remediation fail. packsmith cannot derive the policy from the runbooks: the catalog holds their parameters, not the permissions their steps need.',
+    fix: 'Add `bootstrap: { roles: { ROLE: { managedPolicyArns: [...] } } }` (or `policyFile:` with a policy document in the repository) granting what the remediation runbooks do.',
+  },
   'inactive-target-account': {
     id: 'PS513',
     severity: 'warning',

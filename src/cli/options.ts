@@ -30,6 +30,12 @@ export interface DeployCommandOptions extends RolloutCommandOptions, TrackingCom
   rollback?: boolean;
 }
 
+export interface BootstrapCommandOptions extends RolloutCommandOptions, TrackingCommandOptions {
+  dryRun?: boolean;
+  lockWait: string;
+  resume?: boolean;
+}
+
 export interface DestroyCommandOptions extends RolloutCommandOptions, TrackingCommandOptions {
   lockWait: string;
 }

@@ -291,6 +291,71 @@ export const PackDeploymentSchema = Type.Object(
   },
 );
 
+/** An IAM role name (IAM: 1–64 characters of [\w+=,.@-]). */
+export const roleNamePattern = /^[\w+=,.@-]{1,64}$/;
+
+/** `bootstrap:` (issue 16): what `packsmith bootstrap` deploys to every target account. */
+export const BootstrapSchema = Type.Object(
+  {
+    roles: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: roleNamePattern.source }),
+        Type.Object(
+          {
+            managedPolicyArns: Type.Optional(
+              Type.Array(Type.String({ pattern: '^arn:[a-z-]+:iam::(aws|\\d{12}):policy/.+$' }), {
+                uniqueItems: true,
+                maxItems: 20,
+                description: 'Managed policies attached to the role (ManagedPolicyArns).',
+              }),
+            ),
+            policyFile: Type.Optional(
+              Type.String({
+                minLength: 1,
+                description:
+                  'An IAM policy document (JSON) in the repository, attached inline to the role. packsmith cannot derive it from the runbooks: the catalog has no runbook permissions.',
+              }),
+            ),
+          },
+          {
+            additionalProperties: false,
+            description:
+              'The policy of one remediation role: managed policies, an inline policy file, or both.',
+          },
+        ),
+        {
+          description:
+            "Per remediation role the packs' remediation blocks reference (AutomationAssumeRole), the policy it gets. Each role is created in every target account with the same name, trusting SSM Automation.",
+        },
+      ),
+    ),
+    recorder: Type.Optional(
+      Type.Object(
+        {
+          deliveryBucket: Type.String({
+            minLength: 3,
+            maxLength: 63,
+            description: "The delivery channel's S3 bucket (S3BucketName).",
+          }),
+          deliveryKeyPrefix: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 1024,
+              description: "The delivery channel's S3KeyPrefix.",
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Also deploy a configuration recorder (all resource types, the AWS Config service-linked role) and a delivery channel in every target account and Region. AWS allows one recorder per account and Region: the stack instance fails in an account that already has one, which keeps its own.',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'What `packsmith bootstrap` deploys to every target account.' },
+);
+
 export const DeployConfigSchema = Type.Object(
   {
     $schema: Type.Optional(
@@ -365,6 +430,7 @@ export const DeployConfigSchema = Type.Object(
           'Regions deployed at once (default: all). 1 deploys them one after the other, in the order of `regions`.',
       }),
     ),
+    bootstrap: Type.Optional(BootstrapSchema),
     packs: Type.Record(
       Type.String({ pattern: packNamePattern.source, maxLength: limits.orgPackNameLength }),
       PackDeploymentSchema,
@@ -379,6 +445,7 @@ export type PackDeployment = Static<typeof PackDeploymentSchema>;
 export type Targets = Static<typeof TargetsSchema>;
 export type Wave = Static<typeof WaveSchema>;
 export type Stage = Static<typeof StageSchema>;
+export type Bootstrap = Static<typeof BootstrapSchema>;
 
 /** The engine a pack deploys by. */
 export const engineOf = (deployment: Pick<PackDeployment, 'engine'>): DeployEngine =>

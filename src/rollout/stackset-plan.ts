@@ -87,6 +87,8 @@ export interface StackSetPlan {
   /** The rules a template change adds, removes or changes (undefined: not comparable). */
   ruleChanges?: RuleChange[];
   autoDeployment: { Enabled: boolean; RetainStacksOnAccountRemoval: boolean };
+  /** Capabilities the template needs (CAPABILITY_NAMED_IAM for named IAM roles: bootstrap). */
+  capabilities?: Array<'CAPABILITY_IAM' | 'CAPABILITY_NAMED_IAM'>;
   stages: StagePlan[];
   /** Problems resolving the stages' targets (unknown OUs). */
   problems: string[];
@@ -130,7 +132,9 @@ export function stageTargets(
   const filter: AccountFilter = stage.accountFilter ?? (listed.length ? 'UNION' : 'NONE');
   const inOus = (a: OrgAccount) => a.ancestorIds.some((id) => ouIds.includes(id));
   const named = new Set(listed);
-  const active = tree.accounts.filter((a) => a.status === 'ACTIVE');
+  // Service-managed stack sets never deploy to the management account, even when an OU they
+  // target holds it (CloudFormation User Guide, "Create a stack set with service-managed permissions").
+  const active = tree.accounts.filter((a) => a.status === 'ACTIVE' && a.id !== tree.managementAccountId);
   const reached = active.filter((a) => {
     switch (filter) {
       case 'NONE':

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { organizationStatusOfPackState } from '../../src/facts/enums.js';
 import type { PackDeployment } from '../../src/org/deploy-config.js';
 import type { OrgTree } from '../../src/org/discover.js';
-import { planStackSet, type ObservedStackSet, type Parameter } from '../../src/rollout/stackset-plan.js';
+import {
+  planStackSet,
+  stageTargets,
+  type ObservedStackSet,
+  type Parameter,
+} from '../../src/rollout/stackset-plan.js';
 import { stackSetTemplate } from '../../src/rollout/stackset-template.js';
 import { accessKeysPackTemplate } from '../support/templates.js';
 
@@ -190,5 +195,16 @@ describe('[16] stack set plan', () => {
     expect(organizationStatusOfPackState('CREATE_FAILED', 'update')).toBe('UPDATE_FAILED');
     expect(organizationStatusOfPackState('CREATE_IN_PROGRESS', 'update')).toBe('UPDATE_IN_PROGRESS');
     expect(organizationStatusOfPackState('DELETE_FAILED', 'create')).toBe('DELETE_FAILED');
+  });
+});
+
+describe('[16] stack set targets', () => {
+  it('a stage targeting the root leaves out the management account (service-managed stack sets never deploy there)', () => {
+    const withManagement: OrgTree = {
+      ...tree,
+      accounts: [account('111111111111', 'r-root', '/Root'), ...tree.accounts],
+    };
+    const { accounts } = stageTargets(withManagement, { name: 'all', ous: ['/Root'] });
+    expect(accounts.map((a) => a.id)).toEqual(['222222222201', '333333333301', '333333333302']);
   });
 });

@@ -8,6 +8,7 @@ import { registerImport } from './import.js';
 import { registerPreflight } from './preflight.js';
 import { registerPlan } from './plan.js';
 import { registerDeploy } from './deploy.js';
+import { registerBootstrap } from './bootstrap.js';
 import { registerDestroy } from './destroy.js';
 import { registerAdopt } from './adopt.js';
 import { registerStatus } from './status.js';
@@ -30,6 +31,7 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerImport,
   registerPreflight,
   registerPlan,
+  registerBootstrap,
   registerDeploy,
   registerAdopt,
   registerStatus,

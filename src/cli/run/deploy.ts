@@ -10,12 +10,10 @@ import { printable } from '../../util/text.js';
 import { UsageError } from '../errors.js';
 import { processOutput } from '../output.js';
 import type { DeployCommandOptions } from '../options.js';
-import { connectFor, fromCore, selectionOf } from './rollout-context.js';
+import { fromCore, selectionOf } from './rollout-context.js';
 import {
-  confirm,
+  interactiveDeps,
   interruptible,
-  isProcessAlive,
-  lockHolder,
   lockWaitSeconds,
   progressFor,
   reportCancelledBeforeChange,
@@ -58,14 +56,11 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
   const printer = progressFor(options, io);
   try {
     const outcome = await fromCore(io, () =>
-      deploy(selectionOf(packs, options), request, {
-        connect: connectFor(options, io),
-        signal: stop.controller.signal,
-        confirm: (question) => confirm(question, options.yes, io),
-        onEvent: printer.onEvent,
-        lockHolder: lockHolder(),
-        isProcessAlive,
-      }).finally(printer.finish),
+      deploy(
+        selectionOf(packs, options),
+        request,
+        interactiveDeps(options, io, stop.controller.signal, printer.onEvent),
+      ).finally(printer.finish),
     );
     const signal = stop.received();
     if (outcome.kind === 'cancelled') {

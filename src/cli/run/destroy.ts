@@ -5,12 +5,10 @@
 import { destroy, type PresentRegion } from '../../app/destroy.js';
 import { processOutput, type Output } from '../output.js';
 import type { DestroyCommandOptions } from '../options.js';
-import { connectFor, fromCore, selectionOf } from './rollout-context.js';
+import { fromCore, selectionOf } from './rollout-context.js';
 import {
-  confirm,
+  interactiveDeps,
   interruptible,
-  isProcessAlive,
-  lockHolder,
   lockWaitSeconds,
   progressFor,
   reportCancelledBeforeChange,
@@ -50,13 +48,8 @@ export async function runDestroy(pack: string, options: DestroyCommandOptions): 
     const { packs: _packs, ...selection } = selectionOf([pack], options);
     const outcome = await fromCore(io, () =>
       destroy({ ...selection, pack }, request, {
-        connect: connectFor(options, io),
-        signal: stop.controller.signal,
-        confirm: (question) => confirm(question, options.yes, io),
+        ...interactiveDeps(options, io, stop.controller.signal, printer.onEvent),
         describe: (orgPackName, present, absent) => describeDestroy(io, orgPackName, present, absent),
-        onEvent: printer.onEvent,
-        lockHolder: lockHolder(),
-        isProcessAlive,
       }).finally(printer.finish),
     );
     const signal = stop.received();

@@ -16,15 +16,15 @@ import type { RolloutDocument } from '../../report/schemas/rollout.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { jsonDocument, type Output } from '../output.js';
 import { useColor } from '../terminal.js';
-import type { TrackingCommandOptions } from '../options.js';
+import type { RolloutCommandOptions, TrackingCommandOptions } from '../options.js';
 import { timeBounds } from '../../facts/limits.js';
 import type { PackRegionResult } from '../../app/deploy.js';
 
 export type { PackRegionResult };
-import type { AppEvent, LockHolder } from '../../app/events.js';
+import type { AppEvent, LockHolder, RolloutDeps } from '../../app/events.js';
 import { formatPlan } from './planning.js';
 import { formatFindings } from './preflight.js';
-import { printDiagnostics } from './rollout-context.js';
+import { connectFor, printDiagnostics } from './rollout-context.js';
 import { printable } from '../../util/text.js';
 
 /** `--poll-interval` and `--timeout`, within their bounds. */
@@ -86,6 +86,27 @@ export function lockHolder(): LockHolder {
 }
 
 /** Whether a process of this host is running (EPERM: it is, under another user). */
+/**
+ * The dependencies of a use case that changes the organization from this process: AWS clients,
+ * Ctrl-C as the signal, confirmation on the terminal (`--yes`), live progress, this process as the
+ * lock holder.
+ */
+export function interactiveDeps(
+  options: RolloutCommandOptions & { yes?: boolean },
+  io: Output,
+  signal: AbortSignal,
+  onEvent: (event: AppEvent) => void,
+): RolloutDeps {
+  return {
+    connect: connectFor(options, io),
+    signal,
+    confirm: (question) => confirm(question, options.yes, io),
+    onEvent,
+    lockHolder: lockHolder(),
+    isProcessAlive,
+  };
+}
+
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
