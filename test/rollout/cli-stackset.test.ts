@@ -5,7 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StatusOutputSchema } from '../../src/report/schemas/rollout.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
 import { deployArgs, startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
 
@@ -14,6 +16,7 @@ describe.skipIf(!motoStatus().available)(
   () => {
     let f: RolloutFixture;
     let configText = '';
+    let broken = '';
     beforeAll(async () => {
       f = await startRolloutFixture({
         accounts: 4,
@@ -61,10 +64,11 @@ describe.skipIf(!motoStatus().available)(
     }, 120_000);
 
     it('a stage that fails: exit 1, the failed account with its reason, how to continue', async () => {
-      const [broken] = f.sandbox.org.accounts
-        .filter((a) => a.status === 'ACTIVE' && a.path === '/Root/ou-2')
-        .map((a) => a.id)
-        .sort();
+      broken =
+        f.sandbox.org.accounts
+          .filter((a) => a.status === 'ACTIVE' && a.path === '/Root/ou-2')
+          .map((a) => a.id)
+          .sort()[0] ?? '';
       writeFileSync(
         join(f.repo, 'packsmith.deploy.yaml'),
         configText.replace(
@@ -73,7 +77,7 @@ describe.skipIf(!motoStatus().available)(
         ),
       );
       f.sandbox.stackSets.faults.set({
-        accountFailures: { [broken!]: { reason: 'no recorder \u001b[31mhere' } },
+        accountFailures: { [broken]: { reason: 'no recorder \u001b[31mhere' } },
       });
       try {
         const failed = await f.cli(...deployArgs());
@@ -86,6 +90,54 @@ describe.skipIf(!motoStatus().available)(
       } finally {
         f.sandbox.stackSets.faults.reset();
       }
+    }, 120_000);
+
+    it('status shows the stack instances: the failure once with its account, --failed, JSON schema-valid', async () => {
+      expect(broken).toMatch(/^\d{12}$/);
+      const status = await f.cli('status');
+      expect(status.code, status.stderr).toBe(1);
+      // Summary first: the cause once, with the account and its OU, escaped for the terminal.
+      expect(status.stdout.match(/no recorder/g)).toHaveLength(1);
+      expect(status.stdout).toContain(broken);
+      expect(status.stdout).toContain('/Root/ou-2');
+      expect(status.stdout).not.toContain('\u001b[31m');
+
+      const failed = await f.cli('status', '--failed');
+      const failedLines = failed.stdout.split('\n').filter((l) => /\d{12}/.test(l) && /iam-baseline/.test(l));
+      expect(failedLines.length).toBeGreaterThan(0);
+      for (const line of failedLines) expect(line).toContain(broken);
+      expect(failed.stdout).toMatch(/UPDATE_FAILED/);
+      expect(failed.stdout).not.toContain('\u001b[31m');
+
+      const json = await f.cli('status', '--format', 'json');
+      const doc = JSON.parse(json.stdout) as {
+        accounts: Array<{
+          accountId: string;
+          region: string;
+          status: string;
+          stackSetName?: string;
+          wave?: string;
+        }>;
+        summary: { failures: Array<{ errorMessage?: string; accounts: Array<{ accountId: string }> }> };
+      };
+      const validate = new Ajv({ strict: false }).compile(StatusOutputSchema);
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      // Every row: each account of the stages in each Region.
+      const targets = f.sandbox.org.accounts.filter(
+        (a) => a.status === 'ACTIVE' && (a.path === '/Root/ou-1' || a.path === '/Root/ou-2'),
+      );
+      expect(doc.accounts.filter((r) => r.stackSetName === 'packsmith-iam-baseline')).toHaveLength(
+        targets.length * 2,
+      );
+      expect(doc.accounts.find((r) => r.accountId === broken && r.region === 'us-east-1')).toMatchObject({
+        status: 'UPDATE_FAILED',
+        wave: 'production',
+      });
+      // The injected reason is one cause naming the broken account only; the instances the
+      // stopped operation cancelled are another.
+      const cause = doc.summary.failures.find((c) => c.errorMessage === 'no recorder here');
+      expect(cause?.accounts.map((a) => a.accountId)).toEqual([broken]);
+      expect(doc.summary.failures.every((c) => c.accounts.every((a) => a.accountId === broken))).toBe(true);
     }, 120_000);
   },
 );
