@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StatusOutputSchema } from '../../src/report/schemas/rollout.js';
+import { HistoryOutputSchema, StatusOutputSchema } from '../../src/report/schemas/rollout.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
 import { deployArgs, startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
 
@@ -138,6 +138,34 @@ describe.skipIf(!motoStatus().available)(
       const cause = doc.summary.failures.find((c) => c.errorMessage === 'no recorder here');
       expect(cause?.accounts.map((a) => a.accountId)).toEqual([broken]);
       expect(doc.summary.failures.every((c) => c.accounts.every((a) => a.accountId === broken))).toBe(true);
+    }, 120_000);
+    it("history lists each stage's operations: id, action, status, reason, times", async () => {
+      const text = await f.cli('history');
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain('Stack set operations (engine: stackset)');
+      expect(text.stdout).toMatch(
+        /iam-baseline\s+packsmith-iam-baseline\s+canary\s+packsmith-\S+-s0-create-instances-a1\s+create-instances\s+SUCCEEDED/,
+      );
+      expect(text.stdout).toMatch(
+        /production\s+packsmith-\S+-s1-update-instances-a1\s+update-instances\s+FAILED/,
+      );
+
+      const json = await f.cli('history', '--format', 'json');
+      const doc = JSON.parse(json.stdout) as {
+        stackSetOperations?: Array<{
+          stage: string;
+          action: string;
+          status: string;
+          instances: Record<string, number>;
+        }>;
+      };
+      const validate = new Ajv({ strict: false }).compile(HistoryOutputSchema);
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      const ops = doc.stackSetOperations ?? [];
+      // Newest first: the failed production update leads.
+      expect(ops[0]).toMatchObject({ stage: 'production', action: 'update-instances', status: 'FAILED' });
+      expect(ops[0]!.instances.FAILED).toBe(1);
+      expect(ops.filter((o) => o.stage === 'canary').length).toBeGreaterThan(0);
     }, 120_000);
   },
 );

@@ -224,6 +224,40 @@ export const HistoryOutputSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    stackSetOperations: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: Type.Integer(),
+            pack: Type.String(),
+            stackSetName: Type.String(),
+            stage: Type.String(),
+            stageIndex: Type.Integer({ minimum: 0 }),
+            operationId: Type.String(),
+            action: literalUnion(
+              ['update-stack-set', 'create-instances', 'update-instances'] as const,
+              'UpdateStackSet scoped to the stage, CreateStackInstances or UpdateStackInstances.',
+            ),
+            attempt: Type.Integer({ minimum: 1 }),
+            status: Type.String({
+              description: "AWS's StackSetOperationStatus, or ISSUING / TIMED_OUT as packsmith recorded it.",
+            }),
+            statusReason: Type.Union([Type.String(), Type.Null()]),
+            callerAccount: AccountId,
+            startedAt: Type.String(),
+            endedAt: Type.Union([Type.String(), Type.Null()]),
+            instances: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
+              description: 'Stack instances per recorded DetailedStatus in this operation.',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          description:
+            '`engine: stackset`: the stack set operations of each stage, newest first (absent when none were recorded).',
+        },
+      ),
+    ),
   },
   { additionalProperties: false, title: 'packsmith history output' },
 );
