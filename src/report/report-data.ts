@@ -17,6 +17,8 @@ export type ReportAccountStatus =
 export const reportAccountStatuses: readonly ReportAccountStatus[] = [
   ...organizationResourceStatuses,
   'NOT_DEPLOYED',
+  'OUTDATED',
+  'SKIPPED_SUSPENDED_ACCOUNT',
 ];
 
 /** The coarse outcome a status stands for: what the colours, glyphs and wave counts are built on. */
@@ -40,8 +42,10 @@ export interface ReportWave {
 export interface ReportPack {
   /** The pack's name in the repository. */
   pack: string;
-  /** The organization conformance pack's name in AWS. */
+  /** The organization conformance pack's name in AWS; the stack set's for `engine: stackset`. */
   orgPackName: string;
+  /** `stackset`: deployed by a stack set, its waves the stages (absent: an organization pack). */
+  engine?: 'stackset';
   regions: string[];
   waves: ReportWave[];
 }

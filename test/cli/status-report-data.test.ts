@@ -7,6 +7,7 @@ import { statusReportData } from '../../src/cli/run/status-report.js';
 import type { DeployConfig } from '../../src/org/deploy-config.js';
 import type { OrgTree } from '../../src/org/discover.js';
 import { renderHtmlReport } from '../../src/report/html-report.js';
+import { openStatusStore } from '../../src/state/store.js';
 
 describe('statusReportData', () => {
   // No pack to look up: only what is passed through is under test.
@@ -55,5 +56,117 @@ describe('statusReportData', () => {
 
   it('has no compliance without it', () => {
     expect(statusReportData(base)).not.toHaveProperty('compliance');
+  });
+});
+
+describe('statusReportData with a stack set pack (issue 16)', () => {
+  const account = (id: string, ou: string, path: string) => ({
+    id,
+    name: `member-${id.slice(-2)}`,
+    email: `${id}@example.com`,
+    status: 'ACTIVE' as const,
+    parentId: ou,
+    ouPath: path,
+    ancestorIds: ['r-root', ou],
+  });
+  const tree: OrgTree = {
+    organizationId: 'o-example',
+    managementAccountId: '111111111111',
+    featureSet: 'ALL',
+    root: { id: 'r-root', name: 'Root', path: '/Root' },
+    ous: [
+      { id: 'ou-canary', name: 'canary', parentId: 'r-root', path: '/Root/canary', depth: 1 },
+      { id: 'ou-prod', name: 'prod', parentId: 'r-root', path: '/Root/prod', depth: 1 },
+    ],
+    accounts: [
+      account('222222222201', 'ou-canary', '/Root/canary'),
+      account('222222222202', 'ou-prod', '/Root/prod'),
+      account('222222222203', 'ou-prod', '/Root/prod'),
+    ],
+  };
+  const config = {
+    packs: {
+      baseline: {
+        engine: 'stackset',
+        stages: [
+          { name: 'canary', ous: ['/Root/canary'] },
+          { name: 'production', ous: ['/Root/prod'] },
+        ],
+      },
+    },
+  } as unknown as DeployConfig;
+  const row = (accountId: string, status: string, wave: string, errorMessage?: string) => ({
+    pack: 'baseline',
+    stackSetName: 'packsmith-baseline',
+    region: 'us-east-1',
+    accountId,
+    wave,
+    status: status as 'UPDATE_FAILED',
+    ...(errorMessage ? { errorMessage } : {}),
+    target: true,
+    history: {},
+  });
+
+  it('the overview names the stack set with its stages as waves; one cause for reasons that differ in the account only; operations in the deployments', () => {
+    const store = openStatusStore(':memory:');
+    try {
+      const op = store.startStackSetOperation({
+        pack: 'baseline',
+        stackSetName: 'packsmith-baseline',
+        runKey: 'k1',
+        stage: 'production',
+        stageIndex: 1,
+        kind: 'update-instances',
+        operationId: 'packsmith-k1-s1-update-instances-a1',
+        attempt: 1,
+        callerAccount: '111111111111',
+        startedAt: new Date('2026-11-26T11:00:00.000Z'),
+      });
+      store.updateStackSetOperation(op, 'FAILED', 'tolerance exceeded', new Date('2026-11-26T11:05:00.000Z'));
+      const data = statusReportData({
+        config,
+        packs: ['baseline'],
+        regions: ['us-east-1'],
+        tree,
+        rows: [
+          row('222222222201', 'UPDATE_SUCCESSFUL', 'canary'),
+          row('222222222202', 'UPDATE_FAILED', 'production', 'no recorder in 222222222202'),
+          row('222222222203', 'UPDATE_FAILED', 'production', 'no recorder in 222222222203'),
+        ],
+        store,
+        now: new Date('2026-11-26T12:00:00.000Z'),
+      });
+      expect(data.packs).toEqual([
+        {
+          pack: 'baseline',
+          orgPackName: 'packsmith-baseline',
+          engine: 'stackset',
+          regions: ['us-east-1'],
+          waves: [
+            { name: 'canary', accounts: ['222222222201'] },
+            { name: 'production', accounts: ['222222222202', '222222222203'] },
+          ],
+        },
+      ]);
+      expect(data.accounts.map((a) => a.wave)).toEqual(['canary', 'production', 'production']);
+      expect(data.deployments).toContainEqual({
+        id: 'packsmith-k1-s1-update-instances-a1',
+        pack: 'baseline',
+        region: 'us-east-1',
+        operation: 'update-instances',
+        startedAt: '2026-11-26T11:00:00.000Z',
+        endedAt: '2026-11-26T11:05:00.000Z',
+        outcome: 'failed',
+        wave: 'production',
+      });
+      const html = renderHtmlReport(data);
+      expect(html).toContain('stack set packsmith-baseline');
+      expect(html).not.toContain('organization conformance pack packsmith-baseline');
+      // Both accounts under one cause, the reason normalised.
+      expect(html.match(/no recorder in &lt;account&gt;/g)?.length).toBe(1);
+      expect(html).toContain('packsmith-k1-s1-update-instances-a1');
+    } finally {
+      store.close();
+    }
   });
 });
