@@ -7,7 +7,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HistoryOutputSchema, StatusOutputSchema } from '../../src/report/schemas/rollout.js';
+import {
+  HistoryOutputSchema,
+  PlanOutputSchema,
+  StatusOutputSchema,
+} from '../../src/report/schemas/rollout.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
 import { deployArgs, startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
 
@@ -51,6 +55,26 @@ describe.skipIf(!motoStatus().available)(
       expect(planned.stdout).toMatch(/stage 1 canary: create, \d+ instance\(s\) to create/);
       expect(planned.stdout).toMatch(/stage 2 production: create/);
 
+      const json = await f.cli('plan', '--format', 'json');
+      expect(json.code, json.stderr).toBe(0);
+      const doc = JSON.parse(json.stdout) as {
+        stackSets?: Array<{
+          stackSetName: string;
+          stackSet: string;
+          stages: Array<{ name: string; action: string; create: string[] }>;
+        }>;
+      };
+      const validate = new Ajv({ strict: false }).compile(PlanOutputSchema);
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect(doc.stackSets?.map((p) => [p.stackSetName, p.stackSet])).toEqual([
+        ['packsmith-iam-baseline', 'create'],
+      ]);
+      expect(doc.stackSets?.[0]?.stages.map((s) => [s.name, s.action])).toEqual([
+        ['canary', 'create'],
+        ['production', 'create'],
+      ]);
+      expect(doc.stackSets?.[0]?.stages[0]?.create.length).toBeGreaterThan(0);
+
       const deployed = await f.cli(...deployArgs());
       expect(deployed.code, deployed.stderr).toBe(0);
       expect(deployed.stderr).toContain('packsmith-iam-baseline: succeeded');
@@ -61,6 +85,8 @@ describe.skipIf(!motoStatus().available)(
       const again = await f.cli(...deployArgs());
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toContain('Nothing to deploy');
+      const unchanged = JSON.parse((await f.cli('plan', '--format', 'json')).stdout) as typeof doc;
+      expect(unchanged.stackSets?.[0]?.stages.map((s) => s.action)).toEqual(['unchanged', 'unchanged']);
     }, 120_000);
 
     it('a stage that fails: exit 1, the failed account with its reason, how to continue', async () => {
