@@ -1,18 +1,22 @@
 /**
  * Issue 16, through the CLI against the sandbox: `plan` shows each stage of a stack set pack,
  * `deploy --yes` applies them in order and says how each stage ended, a second `deploy` has nothing
- * to do.
+ * to do; after a failing stage, `status`, `history` and `plan --format json` show the stack set pack
+ * (issue 16, part 3), and `unlock` releases its lock.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireLock, readLock } from '../../src/rollout/lock.js';
+import { sandboxTemplateBucket } from '../../src/sandbox/sandbox.js';
 import {
   HistoryOutputSchema,
   PlanOutputSchema,
   StatusOutputSchema,
 } from '../../src/report/schemas/rollout.js';
-import { motoSkipNote, motoStatus } from '../support/moto.js';
+import { motoSkipNote, motoStatus, s3Client } from '../support/moto.js';
 import { deployArgs, startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
 
 describe.skipIf(!motoStatus().available)(
@@ -192,6 +196,28 @@ describe.skipIf(!motoStatus().available)(
       expect(ops[0]).toMatchObject({ stage: 'production', action: 'update-instances', status: 'FAILED' });
       expect(ops[0]!.instances.FAILED).toBe(1);
       expect(ops.filter((o) => o.stage === 'canary').length).toBeGreaterThan(0);
+    }, 120_000);
+
+    it("unlock releases a stack set pack's lock, kept under the stack set's name", async () => {
+      const s3 = s3Client({
+        endpoint: f.sandbox.moto.endpoint,
+        accountId: f.sandbox.org.managementAccountId,
+      });
+      const target = {
+        bucket: sandboxTemplateBucket('us-east-1'),
+        owner: f.sandbox.org.managementAccountId,
+        orgPackName: 'packsmith-iam-baseline',
+      };
+      await acquireLock(s3, {
+        ...target,
+        holder: { who: 'a dead deploy', operation: 'deploy', host: hostname(), pid: 999_999 },
+        ttlMs: 120_000,
+      });
+      const unlocked = await f.cli('unlock', 'iam-baseline', '--yes');
+      expect(unlocked.code, unlocked.stderr).toBe(0);
+      expect(unlocked.stderr).toContain('packsmith-iam-baseline is locked by a dead deploy');
+      expect(unlocked.stdout).toContain('Lock of packsmith-iam-baseline broken.');
+      expect(await readLock(s3, target)).toBeUndefined();
     }, 120_000);
   },
 );
