@@ -8,6 +8,7 @@ import type { DeployConfig } from '../../src/org/deploy-config.js';
 import type { OrgTree } from '../../src/org/discover.js';
 import { renderHtmlReport } from '../../src/report/html-report.js';
 import { openStatusStore } from '../../src/state/store.js';
+import { stackSetTree } from '../support/stackset-tree.js';
 
 describe('statusReportData', () => {
   // No pack to look up: only what is passed through is under test.
@@ -60,37 +61,14 @@ describe('statusReportData', () => {
 });
 
 describe('statusReportData with a stack set pack (issue 16)', () => {
-  const account = (id: string, ou: string, path: string) => ({
-    id,
-    name: `member-${id.slice(-2)}`,
-    email: `${id}@example.com`,
-    status: 'ACTIVE' as const,
-    parentId: ou,
-    ouPath: path,
-    ancestorIds: ['r-root', ou],
-  });
-  const tree: OrgTree = {
-    organizationId: 'o-example',
-    managementAccountId: '111111111111',
-    featureSet: 'ALL',
-    root: { id: 'r-root', name: 'Root', path: '/Root' },
-    ous: [
-      { id: 'ou-canary', name: 'canary', parentId: 'r-root', path: '/Root/canary', depth: 1 },
-      { id: 'ou-prod', name: 'prod', parentId: 'r-root', path: '/Root/prod', depth: 1 },
-    ],
-    accounts: [
-      account('222222222201', 'ou-canary', '/Root/canary'),
-      account('222222222202', 'ou-prod', '/Root/prod'),
-      account('222222222203', 'ou-prod', '/Root/prod'),
-    ],
-  };
+  const tree = stackSetTree;
   const config = {
     packs: {
       baseline: {
         engine: 'stackset',
         stages: [
-          { name: 'canary', ous: ['/Root/canary'] },
-          { name: 'production', ous: ['/Root/prod'] },
+          { name: 'canary', ous: ['/Root/Canary'] },
+          { name: 'production', ous: ['/Root/Prod'] },
         ],
       },
     },
@@ -130,8 +108,8 @@ describe('statusReportData with a stack set pack (issue 16)', () => {
         tree,
         rows: [
           row('222222222201', 'UPDATE_SUCCESSFUL', 'canary'),
-          row('222222222202', 'UPDATE_FAILED', 'production', 'no recorder in 222222222202'),
-          row('222222222203', 'UPDATE_FAILED', 'production', 'no recorder in 222222222203'),
+          row('333333333301', 'UPDATE_FAILED', 'production', 'no recorder in 333333333301'),
+          row('333333333302', 'UPDATE_FAILED', 'production', 'no recorder in 333333333302'),
         ],
         store,
         now: new Date('2026-11-26T12:00:00.000Z'),
@@ -144,7 +122,7 @@ describe('statusReportData with a stack set pack (issue 16)', () => {
           regions: ['us-east-1'],
           waves: [
             { name: 'canary', accounts: ['222222222201'] },
-            { name: 'production', accounts: ['222222222202', '222222222203'] },
+            { name: 'production', accounts: ['333333333301', '333333333302'] },
           ],
         },
       ]);

@@ -2,36 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { organizationStatusOfPackState } from '../../src/facts/enums.js';
 import type { PackDeployment } from '../../src/org/deploy-config.js';
-import type { OrgTree } from '../../src/org/discover.js';
 import { planStackSet, type ObservedStackSet, type Parameter } from '../../src/rollout/stackset-plan.js';
 import { stackSetTemplate } from '../../src/rollout/stackset-template.js';
+import { stackSetTree } from '../support/stackset-tree.js';
 import { accessKeysPackTemplate } from '../support/templates.js';
 
-const account = (id: string, parentId: string, ouPath: string, status = 'ACTIVE') => ({
-  id,
-  name: `a${id.slice(-2)}`,
-  email: `${id}@example.com`,
-  status: status as 'ACTIVE',
-  parentId,
-  ouPath,
-  ancestorIds: ['r-root', parentId],
-});
-const tree: OrgTree = {
-  organizationId: 'o-example',
-  managementAccountId: '111111111111',
-  featureSet: 'ALL',
-  root: { id: 'r-root', name: 'Root', path: '/Root' },
-  ous: [
-    { id: 'ou-root-canary01', name: 'Canary', parentId: 'r-root', path: '/Root/Canary', depth: 1 },
-    { id: 'ou-root-prod0001', name: 'Prod', parentId: 'r-root', path: '/Root/Prod', depth: 1 },
-  ],
-  accounts: [
-    account('222222222201', 'ou-root-canary01', '/Root/Canary'),
-    account('333333333301', 'ou-root-prod0001', '/Root/Prod'),
-    account('333333333302', 'ou-root-prod0001', '/Root/Prod'),
-    account('333333333303', 'ou-root-prod0001', '/Root/Prod', 'SUSPENDED'),
-  ],
-};
+const tree = stackSetTree;
 const deployment: PackDeployment = {
   engine: 'stackset',
   parameters: { MaxAccessKeyAge: 90 },
