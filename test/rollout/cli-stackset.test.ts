@@ -139,6 +139,19 @@ describe.skipIf(!motoStatus().available)(
       expect(failed.stdout).toMatch(/UPDATE_FAILED/);
       expect(failed.stdout).not.toContain('\u001b[31m');
 
+      // --ou: the canary OU alone has no failure; --account: that account's instances only.
+      const canary = await f.cli('status', '--ou', '/Root/ou-1', '--all');
+      expect(canary.code, canary.stderr).toBe(0);
+      expect(canary.stdout).not.toContain('no recorder');
+      expect(canary.stdout).toMatch(/iam-baseline\s+us-east-1\s+\d{12}/);
+      const one = JSON.parse((await f.cli('status', '--account', broken, '--format', 'json')).stdout) as {
+        accounts: Array<{ accountId: string; region: string }>;
+      };
+      expect(one.accounts.map((r) => `${r.accountId} ${r.region}`).sort()).toEqual([
+        `${broken} eu-west-1`,
+        `${broken} us-east-1`,
+      ]);
+
       const json = await f.cli('status', '--format', 'json');
       const doc = JSON.parse(json.stdout) as {
         accounts: Array<{
