@@ -165,6 +165,57 @@ export const RegionPlanSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const StackSetAction = Type.Union([
+  Type.Literal('create'),
+  Type.Literal('update'),
+  Type.Literal('unchanged'),
+]);
+
+/** A stack set pack's plan (`engine: stackset`, src/rollout/stackset-plan.ts), stage by stage. */
+export const StackSetPlanSchema = Type.Object(
+  {
+    pack: Type.String(),
+    stackSetName: Type.String(),
+    callAs: Type.Union([Type.Literal('SELF'), Type.Literal('DELEGATED_ADMIN')]),
+    regions: Type.Array(Type.String(), { description: "The instances' Regions, in their order." }),
+    stackSet: Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('unchanged')], {
+      description: '`create`: no stack set yet; `update`: its template or parameters change.',
+    }),
+    ruleChanges: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            rule: Type.String(),
+            change: Type.Union([Type.Literal('added'), Type.Literal('removed'), Type.Literal('changed')]),
+            details: Type.Array(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+        { description: "The rule-level diff of the stack set's template (absent when it cannot be read)." },
+      ),
+    ),
+    stages: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          index: Type.Integer({ minimum: 0 }),
+          action: StackSetAction,
+          accounts: Type.Array(AccountId, { description: 'Active accounts the stage reaches.' }),
+          create: Type.Array(Type.String(), { description: 'Instances to create, `account/region`.' }),
+          update: Type.Array(Type.String(), { description: 'Instances to update, `account/region`.' }),
+          reasons: Type.Array(Type.String(), { description: 'Why the stage is updated.' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Packs deployed by `engine: stackset`, per stage (absent when there are none). A plan file with them is not applied by `deploy --plan`: stack set packs are planned at deploy.',
+  },
+);
+
 export const PlanOutputSchema = Type.Object(
   {
     ...reportHeader('plan'),
@@ -205,8 +256,9 @@ export const PlanOutputSchema = Type.Object(
         update: Type.Integer({ minimum: 0 }),
         unchanged: Type.Integer({ minimum: 0 }),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, description: 'Organization packs: pack × Region actions.' },
     ),
+    stackSets: Type.Optional(Type.Array(StackSetPlanSchema, { description: StackSetPlanSchema.description })),
   },
   { additionalProperties: false, title: 'packsmith plan output (and plan file)' },
 );

@@ -37,7 +37,7 @@ import {
   type RolloutSelection,
 } from './context.js';
 import type { RolloutDeps } from './events.js';
-import { planStackSetPacks } from './stackset.js';
+import { planStackSetPacks, stackSetPlanDocument } from './stackset.js';
 import type { StackSetPlan } from '../rollout/stackset-plan.js';
 
 type PlannedRegion = PlanDocument['packs'][number]['regions'][number];
@@ -403,6 +403,7 @@ export async function plan(selection: RolloutSelection, deps: PlanDeps): Promise
       deps.onProgress,
     );
     const stackSets = await planStackSetPacks(ctx, built.built, tree);
+    if (stackSets.length) document.stackSets = stackSets.map(stackSetPlanDocument);
     return { plan: document, stackSets, diagnostics };
   });
 }

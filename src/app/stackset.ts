@@ -20,6 +20,7 @@ import { planStackSet, type StackSetPlan } from '../rollout/stackset-plan.js';
 import { packNeedsStaging, stackSetTemplate } from '../rollout/stackset-template.js';
 import type { StatusStore } from '../state/store.js';
 import { bucketOf, type RolloutContext, type RolloutSetup } from './context.js';
+import type { PlanDocument } from './documents.js';
 import { refused } from './errors.js';
 
 /** The selected packs that deploy by `engine: stackset`. */
@@ -174,4 +175,33 @@ export function stackSetResultLines(result: StackSetApplyResult): string[] {
       lines.push(`    ${f.account} ${f.region}: ${f.status}${f.reason ? `: ${f.reason}` : ''}`);
   }
   return lines;
+}
+
+/** A stack set plan as `plan --format json` shows it (StackSetPlanSchema). */
+export function stackSetPlanDocument(plan: StackSetPlan): NonNullable<PlanDocument['stackSets']>[number] {
+  return {
+    pack: plan.pack,
+    stackSetName: plan.stackSetName,
+    callAs: plan.callAs,
+    regions: [...plan.regions],
+    stackSet: plan.stackSet,
+    ...(plan.ruleChanges
+      ? {
+          ruleChanges: plan.ruleChanges.map((c) => ({
+            rule: c.rule,
+            change: c.change,
+            details: [...c.details],
+          })),
+        }
+      : {}),
+    stages: plan.stages.map((s) => ({
+      name: s.name,
+      index: s.index,
+      action: s.action,
+      accounts: [...s.accounts],
+      create: [...s.create],
+      update: [...s.update],
+      reasons: [...s.reasons],
+    })),
+  };
 }

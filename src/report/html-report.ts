@@ -410,6 +410,7 @@ function viewModel(data: ReportData, limit: number) {
     return {
       pack,
       orgPackName: info?.orgPackName ?? '',
+      kind: info?.engine === 'stackset' ? 'stack set' : 'organization conformance pack',
       regions: regionRows,
       waves,
       hasWaves: waves.length > 0,

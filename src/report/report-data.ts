@@ -5,20 +5,29 @@
 import { organizationResourceStatuses, type OrganizationResourceStatus } from '../facts/enums.js';
 import type { PackCompliance, RuleCompliance } from '../rollout/compliance.js';
 
-/** A per-account status, or NOT_DEPLOYED for a target AWS has never reported on. */
-export type ReportAccountStatus = OrganizationResourceStatus | 'NOT_DEPLOYED';
+/**
+ * A per-account status, or NOT_DEPLOYED for a target AWS has never reported on; a stack set pack's
+ * instances also OUTDATED (behind the stack set, not failed) and SKIPPED_SUSPENDED_ACCOUNT
+ * (src/rollout/stackset-status.ts maps them).
+ */
+export type ReportAccountStatus =
+  OrganizationResourceStatus | 'NOT_DEPLOYED' | 'OUTDATED' | 'SKIPPED_SUSPENDED_ACCOUNT';
 
 /** Every status the report knows, in the order its legend and summaries list them. */
 export const reportAccountStatuses: readonly ReportAccountStatus[] = [
   ...organizationResourceStatuses,
   'NOT_DEPLOYED',
+  'OUTDATED',
+  'SKIPPED_SUSPENDED_ACCOUNT',
 ];
 
 /** The coarse outcome a status stands for: what the colours, glyphs and wave counts are built on. */
 export type StatusGroup = 'succeeded' | 'failed' | 'in-progress' | 'not-deployed';
 
 export function statusGroup(status: ReportAccountStatus): StatusGroup {
-  if (status === 'NOT_DEPLOYED') return 'not-deployed';
+  if (status === 'NOT_DEPLOYED' || status === 'SKIPPED_SUSPENDED_ACCOUNT') return 'not-deployed';
+  // Behind the stack set: a later stage still to come.
+  if (status === 'OUTDATED') return 'in-progress';
   if (status.endsWith('_FAILED')) return 'failed';
   if (status.endsWith('_IN_PROGRESS')) return 'in-progress';
   return 'succeeded';
@@ -33,8 +42,10 @@ export interface ReportWave {
 export interface ReportPack {
   /** The pack's name in the repository. */
   pack: string;
-  /** The organization conformance pack's name in AWS. */
+  /** The organization conformance pack's name in AWS; the stack set's for `engine: stackset`. */
   orgPackName: string;
+  /** `stackset`: deployed by a stack set, its waves the stages (absent: an organization pack). */
+  engine?: 'stackset';
   regions: string[];
   waves: ReportWave[];
 }

@@ -202,8 +202,11 @@ export interface StatusStore {
   ): void;
   /** Each stack instance's status and reason, replacing what was recorded for the operation. */
   recordStackInstances(row: number, instances: readonly StackInstanceObservation[], at?: Date): void;
-  /** A pack's stack set operations, newest first; only those of `runKey` when given. */
-  stackSetOperations(filter: { pack: string; runKey?: string }): StackSetOperationRecord[];
+  /**
+   * Stack set operations, newest first: a pack's (every pack's without `pack`), only those of
+   * `runKey` when given, at most `limit`.
+   */
+  stackSetOperations(filter: { pack?: string; runKey?: string; limit?: number }): StackSetOperationRecord[];
   stackInstances(row: number): StackInstanceRecord[];
   readonly schemaVersion: number;
   startDeployment(input: StartDeploymentInput): number;
@@ -665,13 +668,15 @@ class SqliteStatusStore implements StatusStore {
     });
   }
 
-  stackSetOperations(filter: { pack: string; runKey?: string }): StackSetOperationRecord[] {
+  stackSetOperations(filter: { pack?: string; runKey?: string; limit?: number }): StackSetOperationRecord[] {
     const rows = this.db
       .prepare(
-        `SELECT * FROM stackset_operations WHERE pack = @pack AND (@runKey IS NULL OR run_key = @runKey)
-          ORDER BY id DESC`,
+        `SELECT * FROM stackset_operations WHERE (@pack IS NULL OR pack = @pack)
+          AND (@runKey IS NULL OR run_key = @runKey) ORDER BY id DESC LIMIT @limit`,
       )
-      .all({ pack: filter.pack, runKey: filter.runKey ?? null }) as Array<Record<string, unknown>>;
+      .all({ pack: filter.pack ?? null, runKey: filter.runKey ?? null, limit: filter.limit ?? -1 }) as Array<
+      Record<string, unknown>
+    >;
     return rows.map((r) => ({
       id: r.id as number,
       pack: r.pack as string,

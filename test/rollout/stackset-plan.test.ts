@@ -10,33 +10,10 @@ import {
   type Parameter,
 } from '../../src/rollout/stackset-plan.js';
 import { stackSetTemplate } from '../../src/rollout/stackset-template.js';
+import { orgAccount, stackSetTree } from '../support/stackset-tree.js';
 import { accessKeysPackTemplate } from '../support/templates.js';
 
-const account = (id: string, parentId: string, ouPath: string, status = 'ACTIVE') => ({
-  id,
-  name: `a${id.slice(-2)}`,
-  email: `${id}@example.com`,
-  status: status as 'ACTIVE',
-  parentId,
-  ouPath,
-  ancestorIds: ['r-root', parentId],
-});
-const tree: OrgTree = {
-  organizationId: 'o-example',
-  managementAccountId: '111111111111',
-  featureSet: 'ALL',
-  root: { id: 'r-root', name: 'Root', path: '/Root' },
-  ous: [
-    { id: 'ou-root-canary01', name: 'Canary', parentId: 'r-root', path: '/Root/Canary', depth: 1 },
-    { id: 'ou-root-prod0001', name: 'Prod', parentId: 'r-root', path: '/Root/Prod', depth: 1 },
-  ],
-  accounts: [
-    account('222222222201', 'ou-root-canary01', '/Root/Canary'),
-    account('333333333301', 'ou-root-prod0001', '/Root/Prod'),
-    account('333333333302', 'ou-root-prod0001', '/Root/Prod'),
-    account('333333333303', 'ou-root-prod0001', '/Root/Prod', 'SUSPENDED'),
-  ],
-};
+const tree = stackSetTree;
 const deployment: PackDeployment = {
   engine: 'stackset',
   parameters: { MaxAccessKeyAge: 90 },
@@ -202,7 +179,7 @@ describe('[16] stack set targets', () => {
   it('a stage targeting the root leaves out the management account (service-managed stack sets never deploy there)', () => {
     const withManagement: OrgTree = {
       ...tree,
-      accounts: [account('111111111111', 'r-root', '/Root'), ...tree.accounts],
+      accounts: [orgAccount('111111111111', 'r-root', '/Root'), ...tree.accounts],
     };
     const { accounts } = stageTargets(withManagement, { name: 'all', ous: ['/Root'] });
     expect(accounts.map((a) => a.id)).toEqual(['222222222201', '333333333301', '333333333302']);

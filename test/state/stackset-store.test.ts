@@ -52,4 +52,29 @@ describe('[16] stack set operations in the status store', () => {
     expect(instances[2]!.detailedStatus).toBeNull();
     expect(store.stackSetOperations({ pack: 'baseline', runKey: 'other' })).toEqual([]);
   });
+
+  it("every pack's operations without a pack, newest first, at most `limit`", () => {
+    store = openStatusStore(':memory:');
+    const start = (pack: string, stageIndex: number) =>
+      store!.startStackSetOperation({
+        pack,
+        stackSetName: `packsmith-${pack}`,
+        runKey: 'k1',
+        stage: `s${stageIndex}`,
+        stageIndex,
+        kind: 'update-instances',
+        operationId: `packsmith-k1-s${stageIndex}-update-instances-a1`,
+        attempt: 1,
+        callerAccount: '111122223333',
+      });
+    start('a', 0);
+    start('b', 0);
+    start('a', 1);
+    expect(store.stackSetOperations({}).map((o) => `${o.pack} ${o.stage}`)).toEqual(['a s1', 'b s0', 'a s0']);
+    expect(store.stackSetOperations({ limit: 2 }).map((o) => `${o.pack} ${o.stage}`)).toEqual([
+      'a s1',
+      'b s0',
+    ]);
+    expect(store.stackSetOperations({ pack: 'a', limit: 1 }).map((o) => o.stage)).toEqual(['s1']);
+  });
 });

@@ -54,13 +54,71 @@ export async function runHistory(pack: string | undefined, options: HistoryComma
         counts: store.deploymentCounts(d.id) as Record<string, number>,
         ...(d.unavailableRules.length ? { unavailableRules: d.unavailableRules } : {}),
       }));
+    // Stack set packs (issue 16): their operations, per stage. A stack set spans Regions: not
+    // filtered by --region.
+    const stackSetOperations = store.stackSetOperations({ ...(pack ? { pack } : {}), limit }).map((o) => ({
+      id: o.id,
+      pack: o.pack,
+      stackSetName: o.stackSetName,
+      stage: o.stage,
+      stageIndex: o.stageIndex,
+      operationId: o.operationId,
+      action: o.kind,
+      attempt: o.attempt,
+      status: o.status,
+      statusReason: o.statusReason,
+      callerAccount: o.callerAccount,
+      startedAt: o.startedAt,
+      endedAt: o.endedAt,
+      instances: instanceCounts(store.stackInstances(o.id)),
+    }));
     if (options.format === 'json') {
-      io.out(jsonDocument('history', { deployments }));
+      io.out(
+        jsonDocument('history', {
+          deployments,
+          ...(stackSetOperations.length ? { stackSetOperations } : {}),
+        }),
+      );
       return 0;
     }
-    if (deployments.length === 0) {
+    if (deployments.length === 0 && stackSetOperations.length === 0) {
       io.out('No deployments recorded.');
       return 0;
+    }
+    if (stackSetOperations.length > 0) {
+      io.out('Stack set operations (engine: stackset)');
+      io.out(
+        table(
+          [
+            'pack',
+            'stack set',
+            'stage',
+            'operation id',
+            'action',
+            'status',
+            'reason',
+            'started',
+            'ended',
+            'instances',
+          ],
+          stackSetOperations.map((o) => [
+            o.pack,
+            o.stackSetName,
+            o.stage,
+            o.operationId,
+            o.action,
+            o.status,
+            o.statusReason ?? '',
+            o.startedAt,
+            o.endedAt ?? '(running or interrupted)',
+            Object.entries(o.instances)
+              .map(([s, n]) => `${s} ${n}`)
+              .join(', ') || '-',
+          ]),
+        ),
+      );
+      if (deployments.length === 0) return 0;
+      io.out('');
     }
     io.out(
       table(
@@ -110,4 +168,14 @@ export async function runHistory(pack: string | undefined, options: HistoryComma
   } finally {
     store.close();
   }
+}
+
+/** Stack instances per recorded DetailedStatus (unknown: `-`), sorted. */
+function instanceCounts(instances: ReadonlyArray<{ detailedStatus: string | null }>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const i of [...instances].sort((a, b) =>
+    (a.detailedStatus ?? '-') < (b.detailedStatus ?? '-') ? -1 : 1,
+  ))
+    counts[i.detailedStatus ?? '-'] = (counts[i.detailedStatus ?? '-'] ?? 0) + 1;
+  return counts;
 }

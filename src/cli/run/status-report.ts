@@ -2,11 +2,21 @@
  * The data of `packsmith status --format html`: what AWS reports now (the status rows), the
  * configuration's waves, and the deployments and status transitions the local database recorded.
  */
-import { orgPackNameOf, targetsOf, type DeployConfig, type PackDeployment } from '../../org/deploy-config.js';
+import {
+  engineOf,
+  orgPackNameOf,
+  stackSetNameOf,
+  targetsOf,
+  type DeployConfig,
+  type PackDeployment,
+} from '../../org/deploy-config.js';
+import { stageTargets } from '../../rollout/stackset-plan.js';
+import { normalizeStatusReason } from '../../rollout/stackset-status.js';
 import type { OrgTree } from '../../org/discover.js';
 import { resolveTargets } from '../../org/targeting.js';
 import type {
   ReportData,
+  ReportPack,
   ReportNotEvaluated,
   ReportPackCompliance,
   ReportRuleCompliance,
@@ -25,6 +35,16 @@ const DEPLOYMENTS_IN_TIMELINE = 20;
 
 /** The configured waves of a pack, with their accounts (none without waves). */
 function wavesOfPack(tree: OrgTree, deployment: PackDeployment): Array<{ name: string; accounts: string[] }> {
+  if (engineOf(deployment) === 'stackset') {
+    // A stack set pack's stages, an account in its first stage only.
+    const seen = new Set<string>();
+    return (deployment.stages ?? []).map((stage) => ({
+      name: stage.name,
+      accounts: stageTargets(tree, stage)
+        .accounts.map((a) => a.id)
+        .filter((id) => !seen.has(id) && Boolean(seen.add(id))),
+    }));
+  }
   if (!deployment.waves) return [];
   const included = resolveTargets(tree, targetsOf(deployment)).included;
   return resolveWaves({ tree, included, waves: deployment.waves }).waves.map((w) => ({
@@ -60,16 +80,31 @@ export function statusReportData(input: {
 }): ReportData {
   const { config, tree, store } = input;
   const waveOf = new Map<string, string>();
-  const packs = input.packs.flatMap((pack) => {
+  const packs = input.packs.flatMap((pack): ReportPack[] => {
     const deployment = config.packs[pack];
     if (!deployment) return [];
     const waves = wavesOfPack(tree, deployment);
     for (const w of waves) for (const id of w.accounts) waveOf.set(`${pack} ${id}`, w.name);
+    if (engineOf(deployment) === 'stackset')
+      return [
+        {
+          pack,
+          orgPackName: stackSetNameOf(pack, deployment),
+          engine: 'stackset' as const,
+          regions: [...input.regions],
+          waves,
+        },
+      ];
     return [{ pack, orgPackName: orgPackNameOf(pack, deployment), regions: [...input.regions], waves }];
   });
   const history = input.packs.flatMap((pack) =>
     (store?.history({ pack, limit: 500 }) ?? []).filter((d) => input.regions.includes(d.region)),
   );
+  // Stack set packs' operations, each a stage's: in the deployments table, in the Region the stack
+  // sets are administered from (the first).
+  const stackSetOperations = packs
+    .filter((p) => p.engine === 'stackset')
+    .flatMap((p) => store?.stackSetOperations({ pack: p.pack, limit: 500 }) ?? []);
   const timeline: ReportTimelineEvent[] = [];
   const seen = new Map<string, number>();
   for (const d of history) {
@@ -116,23 +151,38 @@ export function statusReportData(input: {
         ...(r.ouPath !== undefined ? { ouPath: r.ouPath } : {}),
         status: r.status,
         ...(r.errorCode ? { errorCode: r.errorCode } : {}),
-        ...(r.errorMessage ? { errorMessage: r.errorMessage } : {}),
+        // A stack instance's StatusReason normalised, so that one cause groups its accounts once.
+        ...(r.errorMessage
+          ? { errorMessage: r.stackSetName ? normalizeStatusReason(r.errorMessage) : r.errorMessage }
+          : {}),
         ...(r.hint ? { hint: r.hint } : {}),
         ...(r.lastUpdateTime ? { lastUpdateTime: r.lastUpdateTime } : {}),
         ...(wave ? { wave } : {}),
         target: r.target,
       };
     }),
-    deployments: history.map((d) => ({
-      id: String(d.id),
-      pack: d.pack,
-      region: d.region,
-      operation: d.operation,
-      startedAt: d.startedAt,
-      endedAt: d.endedAt,
-      outcome: d.outcome,
-      ...(d.wave ? { wave: d.wave } : {}),
-    })),
+    deployments: [
+      ...history.map((d) => ({
+        id: String(d.id),
+        pack: d.pack,
+        region: d.region,
+        operation: d.operation,
+        startedAt: d.startedAt,
+        endedAt: d.endedAt,
+        outcome: d.outcome,
+        ...(d.wave ? { wave: d.wave } : {}),
+      })),
+      ...stackSetOperations.map((o) => ({
+        id: o.operationId,
+        pack: o.pack,
+        region: input.regions[0] ?? '',
+        operation: o.kind,
+        startedAt: o.startedAt,
+        endedAt: o.endedAt,
+        outcome: o.status.toLowerCase(),
+        wave: o.stage,
+      })),
+    ],
     timeline,
     ...(input.notEvaluated?.length
       ? { notEvaluated: input.notEvaluated.map((u) => ({ ...u, controls: [...u.controls] })) }

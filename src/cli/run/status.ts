@@ -16,7 +16,16 @@ import {
   type RuleCompliance,
   type UnmappedRule,
 } from '../../rollout/compliance.js';
-import { orgPackNameOf, ouRefPattern, targetsOf } from '../../org/deploy-config.js';
+import { engineOf, orgPackNameOf, ouRefPattern, stackSetNameOf, targetsOf } from '../../org/deploy-config.js';
+import { stackSetRegionOf } from '../../app/stackset.js';
+import { observeStackSet } from '../../rollout/stackset.js';
+import { stageTargets } from '../../rollout/stackset-plan.js';
+import {
+  lastRecordedInstances,
+  mergeStackInstance,
+  normalizeStatusReason,
+  type RecordedInstance,
+} from '../../rollout/stackset-status.js';
 import { resolveTargets } from '../../org/targeting.js';
 import { hintFor } from '../../rollout/hints.js';
 import { describePack } from '../../rollout/observe.js';
@@ -70,6 +79,80 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       }
     };
     const wanted = options.account?.length ? new Set(options.account) : undefined;
+    /** What the local history recorded of a stack set pack's instances; a failing store is dropped. */
+    const recordedInstancesOf = (pack: string): Map<string, RecordedInstance> => {
+      try {
+        if (!store) return new Map();
+        const s = store;
+        return lastRecordedInstances(s.stackSetOperations({ pack }), (row) => s.stackInstances(row));
+      } catch (error) {
+        unavailable = (error as Error).message;
+        store?.close();
+        store = undefined;
+        return new Map();
+      }
+    };
+    /**
+     * A stack set pack: every stage's account × Region (the stage as the row's wave) and every
+     * instance AWS lists, live (ListStackInstances through the engine's observe) merged with the
+     * store's last recorded status and reason.
+     */
+    const stackSetRows = async (pack: string): Promise<StatusRow[]> => {
+      const deployment = ctx.config.packs[pack]!;
+      const stackSetName = stackSetNameOf(pack, deployment);
+      const callAs =
+        deployment.callAs ?? (ctx.config.role === 'delegated-administrator' ? 'DELEGATED_ADMIN' : 'SELF');
+      const stageOf = new Map<string, string>();
+      for (const stage of deployment.stages ?? [])
+        for (const a of stageTargets(tree, stage).accounts)
+          if (!stageOf.has(a.id)) stageOf.set(a.id, stage.name);
+      const observed = await observeStackSet(ctx.aws.cloudformation(stackSetRegionOf(ctx)), {
+        stackSetName,
+        callAs,
+      });
+      const live = new Map(observed.instances.map((i) => [`${i.account}/${i.region}`, i]));
+      const recorded = recordedInstancesOf(pack);
+      const out: StatusRow[] = [];
+      for (const region of ctx.regions) {
+        const inRegion = observed.instances.filter((i) => i.region === region).map((i) => i.account);
+        for (const id of [...new Set([...stageOf.keys(), ...inRegion])].sort()) {
+          if (wanted && !wanted.has(id)) continue;
+          const k = `${id}/${region}`;
+          const rec = recorded.get(k);
+          const merged = mergeStackInstance({
+            accountId: id,
+            region,
+            ...(live.has(k) ? { live: live.get(k)! } : {}),
+            ...(rec ? { recorded: rec } : {}),
+          });
+          const account = byId.get(id);
+          const failed = merged.status.endsWith('_FAILED');
+          const hint = failed ? hintFor(undefined, merged.reason) : undefined;
+          const stage = stageOf.get(id);
+          out.push({
+            pack,
+            stackSetName,
+            region,
+            accountId: id,
+            ...(account ? { name: account.name, ouPath: account.ouPath } : {}),
+            ...(stage ? { wave: stage } : {}),
+            status: merged.status,
+            ...(failed && merged.reason ? { errorMessage: merged.reason } : {}),
+            ...(hint ? { hint } : {}),
+            stackInstance: merged.stackInstance,
+            target: stageOf.has(id),
+            history: rec
+              ? {
+                  ...(rec.record.detailedStatus ? { recordedDetailedStatus: rec.record.detailedStatus } : {}),
+                  lastObservedAt: rec.record.observedAt,
+                  lastOperationId: rec.operation.operationId,
+                }
+              : {},
+          });
+        }
+      }
+      return out;
+    };
     let rows: StatusRow[] = [];
     const notEvaluated: ReportNotEvaluated[] = [];
     const waveOf = wavesOf(ctx.config, tree, ctx.packs);
@@ -77,6 +160,10 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
       for (const pack of ctx.packs) {
         const deployment = ctx.config.packs[pack];
         if (!deployment) continue;
+        if (engineOf(deployment) === 'stackset') {
+          rows.push(...(await stackSetRows(pack)));
+          continue;
+        }
         const orgPackName = orgPackNameOf(pack, deployment);
         const targets = new Set(resolveTargets(tree, targetsOf(deployment)).included.map((a) => a.id));
         for (const region of ctx.regions) {
@@ -365,7 +452,10 @@ function summaryRowOf(r: StatusRow): SummaryRow {
     ...(r.name !== undefined ? { name: r.name } : {}),
     ...(r.ouPath !== undefined ? { ouPath: r.ouPath } : {}),
     ...(r.errorCode !== undefined ? { errorCode: r.errorCode } : {}),
-    ...(r.errorMessage !== undefined ? { errorMessage: r.errorMessage } : {}),
+    // A stack instance's StatusReason, normalised: the accounts of one cause group once.
+    ...(r.errorMessage !== undefined
+      ? { errorMessage: r.stackSetName ? normalizeStatusReason(r.errorMessage) : r.errorMessage }
+      : {}),
     ...(r.hint !== undefined ? { hint: r.hint } : {}),
   };
 }

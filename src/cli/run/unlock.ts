@@ -1,7 +1,7 @@
 /** `packsmith unlock PACK`: break a lock left by a deploy that died. */
 import { printableLine } from '../../util/text.js';
 import { breakLock, readLock, isLockExpired } from '../../rollout/lock.js';
-import { orgPackNameOf } from '../../org/deploy-config.js';
+import { engineOf, orgPackNameOf, stackSetNameOf } from '../../org/deploy-config.js';
 import type { UnlockCommandOptions } from '../options.js';
 import { UsageError } from '../errors.js';
 import { processOutput } from '../output.js';
@@ -18,7 +18,11 @@ export async function runUnlock(pack: string, options: UnlockCommandOptions): Pr
     const target = {
       bucket: ctx.config.templateBuckets[region] as string,
       owner: ctx.config.deployingAccount,
-      orgPackName: orgPackNameOf(pack, deployment),
+      // A stack set pack's deploy lock is under the stack set's name (app/deploy.ts).
+      orgPackName:
+        engineOf(deployment) === 'stackset'
+          ? stackSetNameOf(pack, deployment)
+          : orgPackNameOf(pack, deployment),
     };
     const s3 = ctx.aws.s3(region);
     const current = await readLock(s3, target);

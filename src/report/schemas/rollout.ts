@@ -48,13 +48,21 @@ export const StatusOutputSchema = Type.Object(
       Type.Object(
         {
           pack: Type.String(),
-          orgPackName: Type.String(),
+          orgPackName: Type.Optional(
+            Type.String({ description: 'The organization conformance pack (`engine: organization`).' }),
+          ),
+          stackSetName: Type.Optional(
+            Type.String({ description: 'The stack set deploying the pack (`engine: stackset`).' }),
+          ),
           region: Type.String(),
           accountId: AccountId,
           name: Type.Optional(Type.String()),
           ouPath: Type.Optional(Type.String()),
           wave: Type.Optional(Type.String({ description: "The account's wave of the configuration." })),
-          status: Type.Union([Status, Type.Literal('NOT_DEPLOYED')]),
+          status: Type.Union([Status, Type.Literal('NOT_DEPLOYED'), Type.Literal('OUTDATED'), Type.Literal('SKIPPED_SUSPENDED_ACCOUNT')], {
+            description:
+              "The organization status; a stack instance's mapped to it (src/rollout/stackset-status.ts): FAILED, CANCELLED, INOPERABLE → *_FAILED, PENDING, RUNNING → *_IN_PROGRESS, CURRENT → *_SUCCESSFUL (CREATE_ or UPDATE_ after the last recorded operation), OUTDATED and SKIPPED_SUSPENDED_ACCOUNT as such.",
+          }),
           errorCode: Type.Optional(Type.String()),
           errorMessage: Type.Optional(Type.String()),
           hint: Type.Optional(Type.String()),
@@ -65,9 +73,28 @@ export const StatusOutputSchema = Type.Object(
               description: "With --compliance: the pack's compliance in this account and Region.",
             }),
           ),
+          stackInstance: Type.Optional(
+            Type.Object(
+              {
+                status: Type.Optional(Type.String({ description: 'CURRENT, OUTDATED or INOPERABLE.' })),
+                detailedStatus: Type.Optional(Type.String()),
+                statusReason: Type.Optional(Type.String()),
+              },
+              {
+                additionalProperties: false,
+                description: "`engine: stackset`: the stack instance as AWS lists it (the reason recorded when AWS's has none).",
+              },
+            ),
+          ),
           history: Type.Object(
             {
               recordedStatus: Type.Optional(Status),
+              recordedDetailedStatus: Type.Optional(
+                Type.String({ description: "`engine: stackset`: the instance's last recorded DetailedStatus." }),
+              ),
+              lastOperationId: Type.Optional(
+                Type.String({ description: '`engine: stackset`: the operation that last recorded the instance.' }),
+              ),
               lastObservedAt: Type.Optional(
                 Type.String({ description: 'When packsmith last recorded a change.' }),
               ),
@@ -195,6 +222,40 @@ export const HistoryOutputSchema = Type.Object(
           ),
         },
         { additionalProperties: false },
+      ),
+    ),
+    stackSetOperations: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: Type.Integer(),
+            pack: Type.String(),
+            stackSetName: Type.String(),
+            stage: Type.String(),
+            stageIndex: Type.Integer({ minimum: 0 }),
+            operationId: Type.String(),
+            action: literalUnion(
+              ['update-stack-set', 'create-instances', 'update-instances'] as const,
+              'UpdateStackSet scoped to the stage, CreateStackInstances or UpdateStackInstances.',
+            ),
+            attempt: Type.Integer({ minimum: 1 }),
+            status: Type.String({
+              description: "AWS's StackSetOperationStatus, or ISSUING / TIMED_OUT as packsmith recorded it.",
+            }),
+            statusReason: Type.Union([Type.String(), Type.Null()]),
+            callerAccount: AccountId,
+            startedAt: Type.String(),
+            endedAt: Type.Union([Type.String(), Type.Null()]),
+            instances: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
+              description: 'Stack instances per recorded DetailedStatus in this operation.',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          description:
+            '`engine: stackset`: the stack set operations of each stage, newest first (absent when none were recorded).',
+        },
       ),
     ),
   },
