@@ -42,8 +42,9 @@ export function compileCacheDirectory(
  */
 export function enableCompileCache(
   env: NodeJS.ProcessEnv = process.env,
-  enable: EnableCompileCache | undefined = (module as { enableCompileCache?: EnableCompileCache })
-    .enableCompileCache,
+  // null: this Node has no compile cache (an explicit undefined would select the default).
+  enable: EnableCompileCache | null = (module as { enableCompileCache?: EnableCompileCache })
+    .enableCompileCache ?? null,
 ): string | undefined {
   if (!enable) return undefined;
   if (env.NODE_DISABLE_COMPILE_CACHE !== undefined && env.NODE_DISABLE_COMPILE_CACHE !== '') return undefined;

@@ -32,7 +32,7 @@ describe('enableCompileCache', () => {
   const enabled = (directory?: string) => ({ status: 1, directory: directory ?? '/from/env' });
 
   it('does nothing where Node has no compile cache (Node 20)', () => {
-    expect(enableCompileCache({}, undefined)).toBeUndefined();
+    expect(enableCompileCache({}, null)).toBeUndefined();
   });
 
   it("enables it in the user's cache folder", () => {
