@@ -41,6 +41,7 @@ import type {
   StackSetOperationRecordStatus,
   StatusStore,
 } from '../state/store.js';
+import { pages } from '../org/discover.js';
 import { sha256Hex } from './records.js';
 import type {
   ObservedInstance,
@@ -117,49 +118,36 @@ const parameters = (list: ReadonlyArray<{ ParameterKey?: string; ParameterValue?
       : [],
   );
 
-/** Every page of a list call, NextToken by NextToken. */
-async function eachPage<S>(
-  fetch: (token: string | undefined) => Promise<{ Summaries?: S[]; NextToken?: string }>,
-  visit: (summary: S) => void,
-): Promise<void> {
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    for (const s of page.Summaries ?? []) visit(s);
-    token = page.NextToken;
-  } while (token);
-}
-
 async function listInstances(
   cf: CloudFormationSender,
   name: string,
   callAs: 'SELF' | 'DELEGATED_ADMIN',
 ): Promise<ObservedInstance[]> {
   const byKey = new Map<string, ObservedInstance>();
-  await eachPage(
-    (token) =>
-      cf.send(
-        new ListStackInstancesCommand({
-          StackSetName: name,
-          CallAs: callAs,
-          NextToken: token,
-          MaxResults: 100,
-        }),
-      ),
-    (s) => {
-      if (!s.Account || !s.Region) return;
-      // One row per account and Region, the last listed winning.
-      byKey.set(instanceKey(s.Account, s.Region), {
-        account: s.Account,
-        region: s.Region,
-        ...(s.Status ? { status: s.Status } : {}),
-        ...(s.StackInstanceStatus?.DetailedStatus
-          ? { detailedStatus: s.StackInstanceStatus.DetailedStatus }
-          : {}),
-        ...(s.StatusReason ? { statusReason: s.StatusReason } : {}),
-      });
-    },
-  );
+  const summaries = await pages(`ListStackInstances ${name}`, async (token) => {
+    const r = await cf.send(
+      new ListStackInstancesCommand({
+        StackSetName: name,
+        CallAs: callAs,
+        NextToken: token,
+        MaxResults: 100,
+      }),
+    );
+    return { items: r.Summaries ?? [], next: r.NextToken };
+  });
+  for (const s of summaries) {
+    if (!s.Account || !s.Region) continue;
+    // One row per account and Region, the last listed winning.
+    byKey.set(instanceKey(s.Account, s.Region), {
+      account: s.Account,
+      region: s.Region,
+      ...(s.Status ? { status: s.Status } : {}),
+      ...(s.StackInstanceStatus?.DetailedStatus
+        ? { detailedStatus: s.StackInstanceStatus.DetailedStatus }
+        : {}),
+      ...(s.StatusReason ? { statusReason: s.StatusReason } : {}),
+    });
+  }
   return [...byKey.values()].sort((a, b) =>
     a.account === b.account ? (a.region < b.region ? -1 : 1) : a.account < b.account ? -1 : 1,
   );
@@ -531,28 +519,28 @@ async function operationInstances(
   regions: readonly string[],
 ): Promise<StackInstanceObservation[]> {
   const byKey = new Map<string, StackInstanceObservation>();
-  await eachPage(
-    (token) =>
-      cf.send(
-        new ListStackSetOperationResultsCommand({
-          StackSetName: name,
-          OperationId: operationId,
-          CallAs: callAs,
-          NextToken: token,
-          MaxResults: 100,
-        }),
-      ),
-    (s) => {
-      if (!s.Account || !s.Region) return;
-      byKey.set(instanceKey(s.Account, s.Region), {
-        accountId: s.Account,
-        region: s.Region,
-        status: s.Status ?? null,
-        detailedStatus: s.Status ?? null,
-        statusReason: s.StatusReason ?? null,
-      });
-    },
-  );
+  const results = await pages(`ListStackSetOperationResults ${operationId}`, async (token) => {
+    const r = await cf.send(
+      new ListStackSetOperationResultsCommand({
+        StackSetName: name,
+        OperationId: operationId,
+        CallAs: callAs,
+        NextToken: token,
+        MaxResults: 100,
+      }),
+    );
+    return { items: r.Summaries ?? [], next: r.NextToken };
+  });
+  for (const s of results) {
+    if (!s.Account || !s.Region) continue;
+    byKey.set(instanceKey(s.Account, s.Region), {
+      accountId: s.Account,
+      region: s.Region,
+      status: s.Status ?? null,
+      detailedStatus: s.Status ?? null,
+      statusReason: s.StatusReason ?? null,
+    });
+  }
   const wanted = new Set(stage.accounts.flatMap((a) => regions.map((r) => instanceKey(a, r))));
   if ([...wanted].some((k) => !byKey.has(k))) {
     for (const i of await listInstances(cf, name, callAs)) {

@@ -4,7 +4,7 @@
  * stage with later stages untouched, and a repeated OperationId followed rather than reissued.
  */
 import { describe, expect, it } from 'vitest';
-import { applyStackSet, operationIdOf } from '../../src/rollout/stackset.js';
+import { applyStackSet, observeStackSet, operationIdOf } from '../../src/rollout/stackset.js';
 import type { StackSetPlan, StagePlan } from '../../src/rollout/stackset-plan.js';
 import { openStatusStore } from '../../src/state/store.js';
 
@@ -270,5 +270,24 @@ describe('[16] staged stack set apply', () => {
       DeploymentTargets: { OrganizationalUnitIds: ['ou-root-stage0000'] },
       Regions: ['us-east-1'],
     });
+  });
+});
+
+describe('[16] stack set listings from AWS are bounded', () => {
+  it('a NextToken that comes back twice is an error, not an endless loop', async () => {
+    let calls = 0;
+    const cf = {
+      send: async (command: { constructor: { name: string } }) => {
+        const name = command.constructor.name.replace(/Command$/, '');
+        if (name === 'DescribeStackSet') return { StackSet: { Status: 'ACTIVE', Parameters: [] } };
+        calls += 1;
+        if (calls > 50) throw new Error('still paging after 50 pages');
+        return { Summaries: [], NextToken: 'same' };
+      },
+    };
+    await expect(
+      observeStackSet(cf as never, { stackSetName: 'packsmith-baseline', callAs: 'SELF' }),
+    ).rejects.toThrow(/ListStackInstances packsmith-baseline: the same NextToken came back twice/);
+    expect(calls).toBe(2);
   });
 });
