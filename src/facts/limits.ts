@@ -227,4 +227,9 @@ export const inputFileLimits = {
    * 300 KB), so 128 MiB covers over 400 templates of the largest size plus per-account data.
    */
   savedPlanBytes: 128 * 1024 * 1024,
+  /**
+   * packsmith's choice: a result cache entry holds one file's findings (the file itself is at most
+   * 1 MiB); an entry over 16 MiB was not written by packsmith and is ignored, not parsed.
+   */
+  cacheEntryBytes: 16 * 1024 * 1024,
 } as const;

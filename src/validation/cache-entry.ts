@@ -4,17 +4,24 @@
  * the expected ones and the value passes the caller's shape check.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { inputFileLimits } from '../facts/limits.js';
 import { isObject } from './template-values.js';
 
-/** The entry's value; undefined when the file is absent, unreadable, or not exactly as expected. */
+/**
+ * The entry's value; undefined when the file is absent, unreadable, not a regular file within
+ * `maxBytes`, or not exactly as expected.
+ */
 export async function readEntryFile<T>(
   file: string,
   expected: { format: number; key: string; field: string },
   isValue: (v: unknown) => v is T,
+  maxBytes: number = inputFileLimits.cacheEntryBytes,
 ): Promise<T | undefined> {
   let text: string;
   try {
+    const info = await stat(file);
+    if (!info.isFile() || info.size > maxBytes) return undefined;
     text = await readFile(file, 'utf8');
   } catch {
     return undefined;

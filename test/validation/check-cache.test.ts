@@ -15,6 +15,7 @@ import {
 } from '../../src/validation/check-cache.js';
 import { validate, type ValidateOptions } from '../../src/validation/validate.js';
 import { ruleTemplate } from '../support/templates.js';
+import { readEntryFile } from '../../src/validation/cache-entry.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'packsmith-check-cache-'));
 
@@ -208,5 +209,19 @@ describe('the cache folder', () => {
     expect(await storeCheckCacheEntries(join(file, 'cache'), [['k', { kind: 'neither' }]])).toBeInstanceOf(
       Error,
     );
+  });
+});
+
+describe('cache entry files are read within a bound', () => {
+  it('an entry over the size bound, or not a regular file, is ignored without being read', async () => {
+    const dir = tmp();
+    const file = join(dir, 'entry.json');
+    writeFileSync(file, JSON.stringify({ format: 1, key: 'k', entry: 'value' }));
+    const isString = (v: unknown): v is string => typeof v === 'string';
+    const expected = { format: 1, key: 'k', field: 'entry' };
+    expect(await readEntryFile(file, expected, isString, 1024)).toBe('value');
+    expect(await readEntryFile(file, expected, isString, 16)).toBeUndefined();
+    mkdirSync(join(dir, 'folder.json'));
+    expect(await readEntryFile(join(dir, 'folder.json'), expected, isString)).toBeUndefined();
   });
 });
