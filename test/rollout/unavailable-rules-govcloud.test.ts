@@ -9,44 +9,29 @@
  * partition), so the commercial half of the issue's us-east-1 + us-gov-west-1 scenario is the
  * us-east-1 + me-central-1 test beside this one (unavailable-rules-e2e.test.ts).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxDeployConfig, startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
-import { packageRoot } from '../../src/util/package-root.js';
-import { runCli } from '../support/cli.js';
 import { motoSkipNote, motoStatus } from '../support/moto.js';
+import { startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
 
 const available = motoStatus().available;
 const PACK = 'iam-baseline';
 const REGION = 'us-gov-west-1';
 
 describe.skipIf(!available)(`unavailable rules in GovCloud, end to end${motoSkipNote()}`, () => {
-  let sandbox: Sandbox;
-  let repo: string;
-  let env: Record<string, string | undefined>;
-  const cli = (...args: string[]) => runCli([...args, '--root', repo], { env });
-  const configPath = () => join(repo, 'packsmith.deploy.yaml');
+  let fx: RolloutFixture;
+  const cli = (...args: string[]) => fx.cli(...args);
 
   beforeAll(async () => {
-    sandbox = await startSandbox({
+    fx = await startRolloutFixture({
       accounts: 3,
       regions: [REGION],
+      packs: [PACK],
       depth: 1,
       fanout: 1,
-      emulator: { delay: { baseMs: 50, jitterMs: 50 } },
+      delay: { baseMs: 50, jitterMs: 50 },
     });
-    repo = mkdtempSync(join(tmpdir(), 'packsmith-govcloud-e2e-'));
-    cpSync(join(packageRoot(), 'packs'), join(repo, 'packs'), { recursive: true });
-    writeFileSync(configPath(), sandboxDeployConfig(sandbox, [PACK]));
-    env = { ...sandbox.env, NODE_NO_WARNINGS: '1' };
   }, 120_000);
-
-  afterAll(async () => {
-    await sandbox?.stop();
-    if (repo) rmSync(repo, { recursive: true, force: true });
-  });
+  afterAll(() => fx?.stop());
 
   it('plan refuses by default, naming the rule, us-gov-west-1 and the setting to add', async () => {
     const r = await cli('plan');
@@ -59,13 +44,9 @@ describe.skipIf(!available)(`unavailable rules in GovCloud, end to end${motoSkip
   });
 
   it('with exclude: the template lacks that rule and only it, the deploy succeeds, status names the control', async () => {
-    writeFileSync(
-      configPath(),
-      readFileSync(configPath(), 'utf8').replace(
-        `  ${PACK}:\n`,
-        `  ${PACK}:\n    unavailableRules: exclude\n`,
-      ),
-    );
+    const excluding = fx.config.replace(`  ${PACK}:\n`, `  ${PACK}:\n    unavailableRules: exclude\n`);
+    expect(excluding).not.toBe(fx.config);
+    fx.writeConfig(excluding);
     const plan = await cli('plan', '--format', 'json');
     expect(plan.code, plan.stderr).toBe(0);
     const desired = (
