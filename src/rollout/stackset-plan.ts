@@ -30,6 +30,8 @@ export interface ObservedInstance {
 export interface ObservedStackSet {
   name: string;
   exists: boolean;
+  /** DescribeStackSet's StackSetId: names one creation of the stack set (a recreated one has another). */
+  stackSetId?: string;
   /** DescribeStackSet: the current template and parameters. */
   templateBody?: string;
   parameters: Parameter[];

@@ -51,12 +51,12 @@ import type {
   StagePlan,
 } from './stackset-plan.js';
 
-type CloudFormationSender = Pick<CloudFormationClient, 'send'>;
+export type CloudFormationSender = Pick<CloudFormationClient, 'send'>;
 
 /** packsmith's bound on the attempts of one stage's operation within one rollout. */
 const maxAttempts = 100;
 
-const instanceKey = (account: string, region: string) => `${account}/${region}`;
+export const instanceKey = (account: string, region: string) => `${account}/${region}`;
 
 /**
  * DescribeStackSet and every stack instance (ListStackInstances, paginated; one row per account
@@ -104,6 +104,7 @@ export async function observeStackSet(
   return {
     name,
     exists: true,
+    ...(stackSet?.StackSetId ? { stackSetId: stackSet.StackSetId } : {}),
     templateBody: stackSet?.TemplateBody,
     parameters: parameters(stackSet?.Parameters),
     instances,
@@ -118,7 +119,7 @@ const parameters = (list: ReadonlyArray<{ ParameterKey?: string; ParameterValue?
       : [],
   );
 
-async function listInstances(
+export async function listInstances(
   cf: CloudFormationSender,
   name: string,
   callAs: 'SELF' | 'DELEGATED_ADMIN',
@@ -197,6 +198,8 @@ export interface FollowSettings {
 
 export type StackSetEvent =
   | { kind: 'stack-set-created'; stackSetName: string }
+  /** `destroy`: DeleteStackSet once no instance remained. */
+  | { kind: 'stack-set-deleted'; stackSetName: string }
   | {
       kind: 'operation';
       stage: string;
@@ -467,7 +470,7 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
   return { stackSetName: name, outcome: stopped ?? 'succeeded', stages: results, runKey };
 }
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   return `${awsErrorName(error) ?? 'Error'}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
@@ -510,12 +513,12 @@ export async function followOperation(
  * Region, with StatusReason), completed by ListStackInstances for the stage's instances it does not
  * list (an endpoint may list no results at all).
  */
-async function operationInstances(
+export async function operationInstances(
   cf: CloudFormationSender,
   name: string,
   callAs: 'SELF' | 'DELEGATED_ADMIN',
   operationId: string,
-  stage: StagePlan,
+  stage: Pick<StagePlan, 'accounts'>,
   regions: readonly string[],
 ): Promise<StackInstanceObservation[]> {
   const byKey = new Map<string, StackInstanceObservation>();

@@ -264,7 +264,9 @@ export function progressFor(options: { quiet?: boolean; format: string }, io: Ou
               ? `${event.pack}: stage ${e.stage}: ${e.operationId} ${e.status}`
               : e.kind === 'skipped'
                 ? `${event.pack}: stage ${e.stage}: ${e.operation} ${e.operationId} already succeeded`
-                : `${event.pack}: stack set ${e.stackSetName} created`;
+                : e.kind === 'stack-set-deleted'
+                  ? `${event.pack}: stack set ${e.stackSetName} deleted`
+                  : `${event.pack}: stack set ${e.stackSetName} created`;
         if (progress) progress.log(printable(text));
         else if (options.format !== 'json') io.err(printable(text));
         break;
