@@ -161,4 +161,38 @@ describe.skipIf(!motoStatus().available)(`packsmith destroy with engine: stackse
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain(`Nothing to destroy: stack set ${STACK_SET} does not exist.`);
   }, 120_000);
+
+  it('SIGINT while a deletion runs: exit 130, the operation recorded; the next run follows it, issuing nothing twice', async () => {
+    const redeployed = await f.cli(...deployArgs());
+    expect(redeployed.code, redeployed.stderr).toBe(0);
+    const before = deleteOperations().length;
+    // Each poll of the operation takes a while: the signal arrives while the canary's deletion runs.
+    f.sandbox.stackSets.faults.set({ latency: { ms: 400, actions: ['DescribeStackSetOperation'] } });
+    try {
+      const child = f.spawnCli([...destroyArgs]);
+      await child.waitFor(/canary: delete-instances packsmith-\S+-s0-delete-instances-a1/);
+      child.proc.kill('SIGINT');
+      const exit = await child.exited;
+      expect(exit.code, exit.stderr).toBe(130);
+      expect(exit.stderr).toContain('packsmith: SIGINT received: stopping');
+      expect(exit.stderr).toContain('packsmith destroy iam-baseline` again');
+    } finally {
+      f.sandbox.stackSets.faults.reset();
+    }
+    // Nothing lost: the issued operation is in the store, still RUNNING (AWS goes on with it).
+    const stopped = deleteOperations().slice(before);
+    expect(stopped.map((o) => [o.stage, o.attempt, o.status])).toEqual([['canary', 1, 'RUNNING']]);
+
+    const done = await f.cli(...destroyArgs);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toContain(`${STACK_SET}: deleted`);
+    const run = deleteOperations().slice(before);
+    // One operation per stage, each its first attempt: the canary's was followed (or had ended), not reissued.
+    expect(new Set(run.map((o) => o.id)).size).toBe(2);
+    expect(run.every((o) => o.attempt === 1)).toBe(true);
+    expect(run.filter((o) => o.stage === 'canary').at(-1)?.status).toBe('SUCCEEDED');
+    await expect(cf.send(new DescribeStackSetCommand({ StackSetName: STACK_SET }))).rejects.toMatchObject({
+      name: 'StackSetNotFoundException',
+    });
+  }, 120_000);
 });
