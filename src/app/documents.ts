@@ -255,8 +255,26 @@ export const PlanOutputSchema = Type.Object(
         create: Type.Integer({ minimum: 0 }),
         update: Type.Integer({ minimum: 0 }),
         unchanged: Type.Integer({ minimum: 0 }),
+        stackSetStages: Type.Optional(
+          Type.Object(
+            {
+              create: Type.Integer({ minimum: 0 }),
+              update: Type.Integer({ minimum: 0 }),
+              unchanged: Type.Integer({ minimum: 0 }),
+            },
+            {
+              additionalProperties: false,
+              description:
+                'Packs of `engine: stackset`: their stages by action, counted apart (a stage is one operation over many accounts and Regions, not a pack × Region). Absent when there are none.',
+            },
+          ),
+        ),
       },
-      { additionalProperties: false, description: 'Organization packs: pack × Region actions.' },
+      {
+        additionalProperties: false,
+        description:
+          'Organization packs: pack × Region actions (create, update, unchanged); stack set packs: `stackSetStages`.',
+      },
     ),
     stackSets: Type.Optional(Type.Array(StackSetPlanSchema, { description: StackSetPlanSchema.description })),
   },

@@ -403,7 +403,15 @@ export async function plan(selection: RolloutSelection, deps: PlanDeps): Promise
       deps.onProgress,
     );
     const stackSets = await planStackSetPacks(ctx, built.built, tree);
-    if (stackSets.length) document.stackSets = stackSets.map(stackSetPlanDocument);
+    if (stackSets.length) {
+      document.stackSets = stackSets.map(stackSetPlanDocument);
+      const stages = stackSets.flatMap((p) => p.stages);
+      document.summary.stackSetStages = {
+        create: stages.filter((s) => s.action === 'create').length,
+        update: stages.filter((s) => s.action === 'update').length,
+        unchanged: stages.filter((s) => s.action === 'unchanged').length,
+      };
+    }
     return { plan: document, stackSets, diagnostics };
   });
 }

@@ -62,6 +62,7 @@ describe.skipIf(!motoStatus().available)(
       const json = await f.cli('plan', '--format', 'json');
       expect(json.code, json.stderr).toBe(0);
       const doc = JSON.parse(json.stdout) as {
+        summary: Record<string, unknown>;
         stackSets?: Array<{
           stackSetName: string;
           stackSet: string;
@@ -78,6 +79,13 @@ describe.skipIf(!motoStatus().available)(
         ['production', 'create'],
       ]);
       expect(doc.stackSets?.[0]?.stages[0]?.create.length).toBeGreaterThan(0);
+      // The summary counts the stack set's stages apart from the organization packs' pack × Region.
+      expect(doc.summary).toEqual({
+        create: 0,
+        update: 0,
+        unchanged: 0,
+        stackSetStages: { create: 2, update: 0, unchanged: 0 },
+      });
 
       const deployed = await f.cli(...deployArgs());
       expect(deployed.code, deployed.stderr).toBe(0);
@@ -91,6 +99,7 @@ describe.skipIf(!motoStatus().available)(
       expect(again.stderr).toContain('Nothing to deploy');
       const unchanged = JSON.parse((await f.cli('plan', '--format', 'json')).stdout) as typeof doc;
       expect(unchanged.stackSets?.[0]?.stages.map((s) => s.action)).toEqual(['unchanged', 'unchanged']);
+      expect(unchanged.summary.stackSetStages).toEqual({ create: 0, update: 0, unchanged: 2 });
     }, 120_000);
 
     it('a stage that fails: exit 1, the failed account with its reason, how to continue', async () => {
