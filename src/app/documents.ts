@@ -450,12 +450,22 @@ const RegionResult = Type.Object(
 );
 
 /** `packsmith deploy --format json` and `packsmith destroy --format json`. */
+const StackInstanceFailure = Type.Object(
+  {
+    account: AccountId,
+    region: Type.String(),
+    status: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
 export const RolloutOutputSchema = Type.Object(
   {
     ...reportHeader('rollout'),
     ok: Type.Boolean({
       description:
-        'False when a put failed, an account failed or was not reported, the local status store failed, or a signal stopped the run.',
+        'False when a put failed, an account failed or was not reported, a stack set did not end as asked (succeeded, or deleted), the local status store failed, or a signal stopped the run.',
     }),
     cancelled: Type.Optional(
       Type.Object(
@@ -473,6 +483,43 @@ export const RolloutOutputSchema = Type.Object(
       ),
     ),
     regions: Type.Array(RegionResult),
+    stackSets: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            stackSetName: Type.String(),
+            outcome: Type.String({
+              description:
+                'deploy: succeeded, failed, timed-out, cancelled; destroy: deleted, absent, failed, timed-out, cancelled.',
+            }),
+            stages: Type.Array(
+              Type.Object(
+                {
+                  stage: Type.String(),
+                  outcome: Type.String(),
+                  operations: Type.Array(
+                    Type.Object(
+                      { operationId: Type.String(), status: Type.String() },
+                      { additionalProperties: false },
+                    ),
+                  ),
+                  failures: Type.Array(StackInstanceFailure),
+                },
+                { additionalProperties: false },
+              ),
+            ),
+            remaining: Type.Optional(
+              Type.Array(StackInstanceFailure, {
+                description:
+                  'destroy: the instances AWS still lists, which kept the stack set from being deleted.',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'Packs of `engine: stackset`: each stack set, stage by stage.' },
+      ),
+    ),
     failures: Type.Optional(
       Type.Array(FailureCauseSchema, {
         description:

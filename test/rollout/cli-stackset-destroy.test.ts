@@ -12,7 +12,9 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RolloutOutputSchema } from '../../src/report/schemas/rollout.js';
 import { FAKE_CREDENTIALS, motoSkipNote, motoStatus } from '../support/moto.js';
 import {
   deployArgs,
@@ -95,8 +97,20 @@ describe.skipIf(!motoStatus().available)(`packsmith destroy with engine: stackse
       },
     });
     try {
-      const failed = await f.cli(...destroyArgs);
+      const failed = await f.cli(...destroyArgs, '--format', 'json');
       expect(failed.code, failed.stderr).toBe(1);
+      // The JSON document is not ok, and names the instance left with its reason.
+      const doc = JSON.parse(failed.stdout) as {
+        ok: boolean;
+        stackSets?: Array<{ outcome: string; remaining?: Array<{ account: string; status?: string }> }>;
+      };
+      const validate = new Ajv({ strict: false }).compile(RolloutOutputSchema);
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect(doc.ok).toBe(false);
+      expect(doc.stackSets?.[0]?.outcome).toBe('failed');
+      expect(doc.stackSets?.[0]?.remaining).toContainEqual(
+        expect.objectContaining({ account: broken, status: 'INOPERABLE' }),
+      );
       expect(failed.stderr).toContain(`Destroy stack set ${STACK_SET}`);
       expect(failed.stderr).toContain('stage canary: deleted');
       expect(failed.stderr).toMatch(/stage production: failed/);

@@ -14,6 +14,7 @@ import { sandboxTemplateBucket } from '../../src/sandbox/sandbox.js';
 import {
   HistoryOutputSchema,
   PlanOutputSchema,
+  RolloutOutputSchema,
   StatusOutputSchema,
 } from '../../src/report/schemas/rollout.js';
 import { motoSkipNote, motoStatus, s3Client } from '../support/moto.js';
@@ -119,8 +120,17 @@ describe.skipIf(!motoStatus().available)(
         accountFailures: { [broken]: { reason: 'no recorder \u001b[31mhere' } },
       });
       try {
-        const failed = await f.cli(...deployArgs());
+        const failed = await f.cli(...deployArgs('--format', 'json'));
         expect(failed.code, failed.stderr).toBe(1);
+        // The JSON document says the run was not ok (it said ok: true when only a stack set failed).
+        const doc = JSON.parse(failed.stdout) as {
+          ok: boolean;
+          stackSets?: Array<{ stackSetName: string; outcome: string }>;
+        };
+        const validate = new Ajv({ strict: false }).compile(RolloutOutputSchema);
+        expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+        expect(doc.ok).toBe(false);
+        expect(doc.stackSets).toMatchObject([{ stackSetName: 'packsmith-iam-baseline', outcome: 'failed' }]);
         expect(failed.stderr).toContain('stage canary: succeeded');
         expect(failed.stderr).toMatch(new RegExp(`${broken} us-east-1: FAILED: no recorder`));
         expect(failed.stderr).toContain('packsmith deploy --resume');

@@ -87,11 +87,28 @@ export async function runDestroy(pack: string, options: DestroyCommandOptions): 
       case 'cancelled':
         return reportCancelledBeforeChange(signal ?? 'SIGINT', options.format, io, 'deleted');
       case 'stack-set': {
+        const r = outcome.result;
         const code = reportResults([], [], options.format, io, {
           ...(signal && outcome.interrupted ? { interrupted: signal } : {}),
           statePath: outcome.statePath,
+          stackSets: {
+            ok: r.outcome === 'deleted',
+            documents: [
+              {
+                stackSetName: r.stackSetName,
+                outcome: r.outcome,
+                stages: r.stages.map((s) => ({
+                  stage: s.stage,
+                  outcome: s.outcome,
+                  operations: s.operations.map((o) => ({ operationId: o.operationId, status: o.status })),
+                  failures: s.failures.map((f) => ({ ...f })),
+                })),
+                ...(r.remaining.length ? { remaining: r.remaining.map((i) => ({ ...i })) } : {}),
+              },
+            ],
+          },
         });
-        return Math.max(code, reportStackSetDestroy(outcome.result, pack, signal !== undefined, io));
+        return Math.max(code, reportStackSetDestroy(r, pack, signal !== undefined, io));
       }
       case 'done':
         return reportResults(outcome.results, [], options.format, io, {
