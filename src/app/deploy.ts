@@ -148,7 +148,11 @@ export async function deploy(
       const stackSets = await applyStackSets(ctx, request, deps, stackSetPlans);
       if (stackSets === 'declined') return { kind: 'declined', plan: outcome.plan, diagnostics };
       const nothingToDo = outcome.nothingToDo && stackSets.length === 0;
-      return { ...outcome, nothingToDo, stackSets, diagnostics } as DeployOutcome;
+      // A signal that stopped a stack set is an interruption too (130/143), not a failed stage.
+      const interrupted =
+        outcome.interrupted ||
+        (deps.signal?.aborted === true && stackSets.some((r) => r.outcome === 'cancelled'));
+      return { ...outcome, nothingToDo, interrupted, stackSets, diagnostics } as DeployOutcome;
     });
   } catch (error) {
     if (error instanceof CancelledBeforeChange) return { kind: 'cancelled', diagnostics };

@@ -364,6 +364,12 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
     };
     results.push(result);
     for (const op of ops) {
+      // After a signal no operation is issued: the stage (and the rollout) stops here, for --resume.
+      if (follow.signal?.aborted) {
+        result.outcome = 'cancelled';
+        stopped = 'cancelled';
+        break;
+      }
       const earlier = previous.filter((p) => p.stageIndex === stage.index && p.kind === op.kind);
       const last = earlier[0];
       if (input.resume && last?.status === 'SUCCEEDED') {

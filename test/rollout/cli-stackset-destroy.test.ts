@@ -77,7 +77,7 @@ describe.skipIf(!motoStatus().available)(`packsmith destroy with engine: stackse
     readDatabase(f.statePath, (db) =>
       db
         .prepare(
-          "SELECT stage, operation_id AS id, attempt, status FROM stackset_operations WHERE kind = 'delete-instances' ORDER BY id",
+          "SELECT stage, operation_id AS id, attempt, status FROM stackset_operations WHERE kind = 'delete-instances' ORDER BY stackset_operations.id",
         )
         .all(),
     ) as Array<{ stage: string; id: string; attempt: number; status: string }>;
@@ -208,5 +208,23 @@ describe.skipIf(!motoStatus().available)(`packsmith destroy with engine: stackse
     await expect(cf.send(new DescribeStackSetCommand({ StackSetName: STACK_SET }))).rejects.toMatchObject({
       name: 'StackSetNotFoundException',
     });
+  }, 120_000);
+
+  it('deploy of a stack set pack stopped by SIGINT: no operation after the signal, exit 130; --resume then finishes it', async () => {
+    f.sandbox.stackSets.faults.set({ latency: { ms: 1000, actions: ['DescribeStackSetOperation'] } });
+    try {
+      const child = f.spawnCli(deployArgs());
+      await child.waitFor(/canary: create-instances packsmith-\S+-s0-create-instances-a\d+/);
+      child.proc.kill('SIGINT');
+      const exit = await child.exited;
+      // It exited 1, as if a stage had failed, and issued the next stage's operation after the signal.
+      expect(exit.code, exit.stderr).toBe(130);
+      expect(exit.stderr).not.toMatch(/s1-create-instances/);
+    } finally {
+      f.sandbox.stackSets.faults.reset();
+    }
+    const resumed = await f.cli(...deployArgs('--resume'));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`${STACK_SET}: succeeded`);
   }, 120_000);
 });
