@@ -34,16 +34,14 @@ export function benchTree(org: BenchOrganization): OrgTree {
     featureSet: 'ALL',
     root: { id: org.rootId, name: 'Root', path: '/Root' },
     ous: org.ouIds.map((id) => ({ id, name: id, parentId: org.rootId, path: `/Root/${id}`, depth: 1 })),
-    accounts: org.accounts.map(
-      (a): OrgAccount => ({
-        id: a.id,
-        name: `a-${a.id}`,
-        email: '',
-        status: 'ACTIVE',
-        parentId: a.ouId,
-        ouPath: `/Root/${a.ouId}`,
-        ancestorIds: [org.rootId, a.ouId],
-      }),
-    ),
+    accounts: org.accounts.map((a): OrgAccount => ({
+      id: a.id,
+      name: `a-${a.id}`,
+      email: '',
+      status: 'ACTIVE',
+      parentId: a.ouId,
+      ouPath: `/Root/${a.ouId}`,
+      ancestorIds: [org.rootId, a.ouId],
+    })),
   };
 }

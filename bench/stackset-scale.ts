@@ -39,7 +39,15 @@ if (!gc) throw new Error('run with --expose-gc');
 
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', join(import.meta.dirname, 'stackset-emulator-server.ts'), String(accounts), String(ous), '1000', '500'],
+  [
+    '--import',
+    'tsx',
+    join(import.meta.dirname, 'stackset-emulator-server.ts'),
+    String(accounts),
+    String(ous),
+    '1000',
+    '500',
+  ],
   { stdio: ['pipe', 'pipe', 'inherit'] },
 );
 const endpoint = await new Promise<string>((resolve, reject) => {
@@ -117,7 +125,13 @@ try {
     heapPeak = heapBefore;
     const start = performance.now();
     const s0 = await stats();
-    const empty: ObservedStackSet = { name: '', exists: false, parameters: [], instances: [], overrides: new Map() };
+    const empty: ObservedStackSet = {
+      name: '',
+      exists: false,
+      parameters: [],
+      instances: [],
+      overrides: new Map(),
+    };
     const draft = planStackSet({ pack: 'bench', deployment, config, tree, templateBody, observed: empty });
     const observed = await observeStackSet(cf, {
       stackSetName: draft.stackSetName,
@@ -155,20 +169,21 @@ try {
     const returnedAt = Date.now();
     const wallMs = performance.now() - start;
     const s2 = await stats();
+    // The operation's own requests (CreateStackSet, CreateStackInstances, UpdateStackSet, ...).
+    const issuedAction = (k: string) => !k.startsWith('Describe') && !k.startsWith('List');
+    const issued = Object.fromEntries(Object.entries(diff(s2, s1)).filter(([k]) => issuedAction(k)));
     // The last poll saw the end: its DescribeStackSetOperation, then what was read after the end.
     const tail = diff(s2, last);
-    const afterEnd = { ...tail, DescribeStackSetOperation: (tail.DescribeStackSetOperation ?? 1) - 1 };
-    if (!afterEnd.DescribeStackSetOperation) delete afterEnd.DescribeStackSetOperation;
+    const afterEnd: Counts = {};
+    for (const [k, v] of Object.entries(tail)) {
+      const n = k === 'DescribeStackSetOperation' ? v - 1 : v;
+      if (n > 0 && !issuedAction(k)) afterEnd[k] = n;
+    }
     polls.push({ DescribeStackSetOperation: 1 });
-    // The first poll also carried the operation's own request (CreateStackInstances, UpdateStackSet).
-    const issued: Counts = {};
-    for (const [k, v] of Object.entries(polls[0] ?? {}))
-      if (k !== 'DescribeStackSetOperation') {
-        issued[k] = v;
-        delete polls[0]![k];
-      }
+    for (const p of polls) for (const k of Object.keys(p)) if (issuedAction(k)) delete p[k];
     const perPollByAction: Counts = {};
-    for (const p of polls) for (const [k, v] of Object.entries(p)) perPollByAction[k] = Math.max(perPollByAction[k] ?? 0, v);
+    for (const p of polls)
+      for (const [k, v] of Object.entries(p)) perPollByAction[k] = Math.max(perPollByAction[k] ?? 0, v);
     const end = (
       await client.send(
         new DescribeStackSetOperationCommand({ StackSetName: plan.stackSetName, OperationId: operationId }),
