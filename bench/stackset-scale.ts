@@ -219,8 +219,18 @@ try {
   const statusStart = performance.now();
   const s0 = await stats();
   const observed = await observeStackSet(cf, { stackSetName: 'packsmith-bench', callAs: 'SELF' });
-  const recorded = lastRecordedInstances(store.stackSetOperations({ pack: 'bench' }), (row) =>
-    store.stackInstances(row),
+  // As `status` does: the rows shown are the stage's accounts x Regions and every live instance.
+  const shown = new Set(observed.instances.map((i) => `${i.account}/${i.region}`));
+  for (const region of regions) for (const a of org.accounts) shown.add(`${a.id}/${region}`);
+  let recordsRead = 0;
+  const recorded = lastRecordedInstances(
+    store.stackSetOperations({ pack: 'bench' }),
+    (row) => {
+      const rows = store.stackInstances(row);
+      recordsRead += rows.length;
+      return rows;
+    },
+    shown,
   );
   let failed = 0;
   for (const live of observed.instances) {
@@ -250,6 +260,7 @@ try {
       status: {
         instances: observed.instances.length,
         recorded: recorded.size,
+        recordsRead,
         failed,
         requests: statusRequests,
         ms: statusMs,
