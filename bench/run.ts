@@ -375,7 +375,10 @@ function benchStackSet(): void {
     afterEnd: Record<string, number>;
     totalRequests: number;
     wallMs: number;
-    endToReturnedMs: number | null;
+    /** From the operation's EndTimestamp to the poll that saw it. */
+    endToSeenMs: number | null;
+    /** From that poll to the engine returning: the result pages and the store. */
+    seenToReturnedMs: number;
     heapPeakDeltaMb: number;
     heapRetainedDeltaMb: number;
   }
@@ -455,10 +458,16 @@ function benchStackSet(): void {
       ok: p.heapPeakDeltaMb * 1024 < 10 * total && p.heapRetainedDeltaMb * 1024 < 2 * total,
     });
     results.push({
-      name: `stack set ${label}: wall time; operation end -> engine returned`,
-      value: `${(p.wallMs / 1000).toFixed(1)} s; ${p.endToReturnedMs ?? '?'} ms`,
-      target: `end -> returned <= poll interval + 2 s (${stackSetIntervalMs + 2000} ms: the result pages and the store)`,
-      ok: p.endToReturnedMs !== null && p.endToReturnedMs <= stackSetIntervalMs + 2000,
+      name: `stack set ${label}: wall time; operation end -> seen by a poll`,
+      value: `${(p.wallMs / 1000).toFixed(1)} s; ${p.endToSeenMs ?? '?'} ms`,
+      target: `seen <= poll interval + one request (${stackSetIntervalMs + 250} ms)`,
+      ok: p.endToSeenMs !== null && p.endToSeenMs <= stackSetIntervalMs + 250,
+    });
+    results.push({
+      name: `stack set ${label}: seen -> results read and recorded`,
+      value: `${p.seenToReturnedMs} ms (${afterTarget} pages, ${p.instances} store rows)`,
+      target: `<= 50 ms per result page (${50 * afterTarget} ms)`,
+      ok: p.seenToReturnedMs <= 50 * afterTarget,
     });
   }
   results.push({

@@ -146,6 +146,7 @@ try {
     const polls: Counts[] = [];
     let last = s1;
     let operationId = '';
+    let sawEndAt = 0;
     const result = await applyStackSet({
       cf,
       plan,
@@ -164,6 +165,9 @@ try {
       },
       onEvent: (e) => {
         if (e.kind === 'operation') operationId = e.operationId;
+        // The poll that saw the end; what follows is reading the results and recording them.
+        if (e.kind === 'operation-status' && ['SUCCEEDED', 'FAILED', 'STOPPED'].includes(e.status))
+          sawEndAt = Date.now();
       },
     });
     const returnedAt = Date.now();
@@ -202,7 +206,8 @@ try {
       afterEnd,
       totalRequests: sum(diff(s2, s0)),
       wallMs,
-      endToReturnedMs: end ? returnedAt - end.getTime() : null,
+      endToSeenMs: end ? sawEndAt - end.getTime() : null,
+      seenToReturnedMs: returnedAt - sawEndAt,
       heapPeakDeltaMb: heapPeakDelta / 2 ** 20,
       heapRetainedDeltaMb: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20,
       rssDeltaMb: (process.memoryUsage().rss - rssBefore) / 2 ** 20,
