@@ -25,6 +25,7 @@ import type { StackSetEmulator } from '../../src/sandbox/stackset-emulator/index
 import { motoSkipNote, motoStatus } from '../support/moto.js';
 import {
   deployArgs,
+  eventually,
   startRolloutFixture,
   type CliChild,
   type RolloutFixture,
@@ -144,13 +145,13 @@ describe.skipIf(!motoStatus().available)(
             '    engine: stackset',
             `    parameters: { S3AccessLogsBucket: ${DEFAULT_LOGS} }`,
             '    stages:',
-            "      - { name: canary, ous: ['/Root/ou-1'], maxConcurrent: '100%' }",
+            "      - { name: canary, ous: ['/Root/ou-1'], maxConcurrent: '100%', concurrencyMode: SOFT }",
             '      - name: production',
             "        ous: ['/Root/ou-2']",
             `        parameters: { S3AccessLogsBucket: ${PROD_LOGS} }`,
             "        maxConcurrent: '10%'",
             `        failureTolerance: ${TOLERANCE}`,
-            "      - { name: rest, ous: ['/Root/ou-3', '/Root/ou-4'], maxConcurrent: '100%' }",
+            "      - { name: rest, ous: ['/Root/ou-3', '/Root/ou-4'], maxConcurrent: '100%', concurrencyMode: SOFT }",
             '',
           ].join('\n'),
         )}bootstrap:\n  roles:\n    ${ROLE}:\n      managedPolicyArns: [arn:aws:iam::aws:policy/AmazonS3FullAccess]\n  recorder:\n    deliveryBucket: config-delivery\n`,
@@ -312,11 +313,15 @@ describe.skipIf(!motoStatus().available)(
       expect(before.size).toBe(2);
 
       emu.resetStats();
-      // The clock stands still until the resumed deploy follows production's operation, which
-      // is therefore still RUNNING when it asks.
-      const again = f.spawnCli(deployArgs('--resume'));
-      await again.waitFor(/stage production: update-instances \S+ \(already issued: followed\)/);
-      const resumed = await clock.run(() => again.exited);
+      // The clock stands still until the resumed deploy has sent production's operation again
+      // (refused: its OperationId exists), so it plans and follows it while it is RUNNING.
+      const again = f.cli(...deployArgs('--resume'));
+      let ended = false;
+      void again.finally(() => (ended = true));
+      await eventually(() => (ended || emu.stats().requests.UpdateStackInstances ? true : undefined), {
+        what: 'the resumed deploy to send UpdateStackInstances',
+      });
+      const resumed = await clock.run(() => again);
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(resumed.stderr).toContain(
         `stage production: update-instances ${operationId} (already issued: followed)`,
