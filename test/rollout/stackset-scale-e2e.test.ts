@@ -55,21 +55,18 @@ function ticker(emu: StackSetEmulator): { run<T>(work: () => Promise<T>): Promis
 }
 
 /**
- * Advances the manual clock one second at a time until the child prints `pattern`: the operation
- * it then waits on cannot end before many more seconds (see the stage's preferences).
+ * Advances the manual clock one second at a time until `reached()`, checked before every tick: no
+ * emulated time passes once it holds (the emulator answers in this process, between ticks).
  */
-async function stepUntil(emu: StackSetEmulator, child: CliChild, pattern: RegExp): Promise<void> {
-  const seen = child.waitFor(pattern, 60_000);
-  let done = false;
-  void seen.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  while (!done) {
+async function stepUntil(emu: StackSetEmulator, child: CliChild, reached: () => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!reached()) {
+    if (child.proc.exitCode !== null || child.proc.signalCode !== null)
+      throw new Error(`the CLI exited first:\n${child.stderr()}`);
+    if (Date.now() > deadline) throw new Error(`not reached within 60 s:\n${child.stderr()}`);
     emu.tick?.(1_000);
     await new Promise((r) => setTimeout(r, 10));
   }
-  await seen;
 }
 
 interface DeployedPack {
@@ -291,9 +288,10 @@ describe.skipIf(!motoStatus().available)(
       );
       emu.resetStats();
       const child = f.spawnCli(deployArgs());
-      // The clock moves one second at a time until production's operation is issued: it has
-      // 300 accounts per Region three at a time (strict tolerance 2), minutes of emulated time.
-      await stepUntil(emu, child, /stage production: update-instances (packsmith-\S+)/);
+      // The clock moves one second at a time until the emulator accepts production's operation,
+      // then stands still: the operation is RUNNING, none of its instances has started.
+      await stepUntil(emu, child, () => emu.stats().operations.UpdateStackInstances === 1);
+      await child.waitFor(/stage production: update-instances (packsmith-\S+)/);
       const operationId = /stage production: update-instances (packsmith-\S+)/.exec(
         child.stderr(),
       )?.[1] as string;
@@ -311,6 +309,11 @@ describe.skipIf(!motoStatus().available)(
       expect(emu.stats().operations).toEqual({ UpdateStackSet: 1, UpdateStackInstances: 1 });
       const before = byBody(deployedPacks());
       expect(before.size).toBe(2);
+      const canary = keysOf(byOu.get('/Root/ou-1') as string[]).sort();
+      // The canary runs the third template; production, stopped before any instance started, and
+      // the rest still run the second.
+      expect([...before].find(([body]) => body !== newBody)?.[1]).toEqual(canary);
+      expect(before.get(newBody)).toHaveLength(2400 - canary.length);
 
       emu.resetStats();
       // The clock stands still until the resumed deploy has sent production's operation again
