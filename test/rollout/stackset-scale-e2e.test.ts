@@ -8,8 +8,9 @@
  *   values), the other OUs: every account's deployed pack shows its stage's values, and its
  *   automatic remediations name a role that exists in that account;
  * - a template update goes to the canary, then to production, whose failures beyond its tolerance
- *   stop the rollout (exit 1): every other instance stays on the old template; `--resume` after
- *   the fix puts every instance on the new one;
+ *   stop the rollout (exit 1): every other instance stays on the old template, and `status` /
+ *   `history` show the 2,400 instances and the failure with its accounts; `--resume` after the
+ *   fix puts every instance on the new one;
  * - SIGKILL of a spawned deploy while production's operation runs, then `--resume`: exactly the
  *   operations an uninterrupted rollout issues, counted at the emulator.
  *
@@ -257,6 +258,33 @@ describe.skipIf(!motoStatus().available)(
       const canary = keysOf(byOu.get('/Root/ou-1') as string[]).sort();
       expect(bodies.get(newBody)).toEqual(canary);
       expect(bodies.get(oldBody)).toHaveLength(2400 - canary.length);
+
+      // status and history at 2,400 instances: every instance once; production's failed (the
+      // injected failures and the instances its stopped operation cancelled), no other; the
+      // injected cause once, with exactly its accounts; production's operation FAILED.
+      const status = await f.cli('status', '--format', 'json');
+      expect(status.code, status.stderr).toBe(1);
+      const doc = JSON.parse(status.stdout) as {
+        accounts: Array<{ accountId: string; region: string; status: string; stackSetName?: string }>;
+        summary: { failures: Array<{ errorMessage?: string; accounts: Array<{ accountId: string }> }> };
+      };
+      const rows = doc.accounts.filter((r) => r.stackSetName === PACK);
+      expect(rows.map((r) => `${r.accountId}/${r.region}`).sort()).toEqual(keysOf(members).sort());
+      expect(
+        rows
+          .filter((r) => r.status.endsWith('_FAILED'))
+          .map((r) => `${r.accountId}/${r.region}`)
+          .sort(),
+      ).toEqual(keysOf(production).sort());
+      const cause = doc.summary.failures.find((c) => c.errorMessage === 'injected: no capacity');
+      expect(cause?.accounts.map((a) => a.accountId).sort()).toEqual(broken);
+      const inProduction = new Set(production);
+      for (const c of doc.summary.failures)
+        for (const a of c.accounts) expect(inProduction.has(a.accountId), a.accountId).toBe(true);
+      const history = await f.cli('history');
+      expect(history.stdout).toMatch(
+        /production\s+packsmith-\S+-s1-update-instances-a1\s+update-instances\s+FAILED/,
+      );
     }, 120_000);
 
     it('deploy --resume after the fix finishes: every instance on the new template, values kept', async () => {
