@@ -18,10 +18,21 @@
  *     ⌈N/100⌉), CPU per poll, peak memory (target < 200 MB), and the time from the last account
  *     finishing to packsmith reporting it (target: within one poll interval); discovery (over a fake
  *     Organizations API: packsmith's own cost), planning and the HTML report for N.
+ *  5. The stack set engine at 5,000 instances (2,500 accounts x 2 Regions; bench/stackset-scale.ts,
+ *     the StackSets emulator in its own process, reached over HTTP by the real SDK client): one stage
+ *     operation followed to its end (create, then a template update, then a third Region), and
+ *     `status` over the 5,000 instances. Requests are counted at the emulator. Targets follow AWS's
+ *     page size (ListStackInstances and ListStackSetOperationResults take MaxResults ≤ 100): while an
+ *     operation runs, one DescribeStackSetOperation per poll and nothing else; after it ends,
+ *     ⌈instances it reached / 100⌉ ListStackSetOperationResults pages and no ListStackInstances;
+ *     observing before the plan, DescribeStackSet + ⌈instances / 100⌉ ListStackInstances pages + one
+ *     DescribeStackInstance per stage and Region. Memory budgets are packsmith's own: peak RSS under
+ *     200 MB (as for rollout tracking), heap growth during a phase under 10 KiB per instance (SDK
+ *     parsing included) and retained afterwards under 2 KiB per instance.
  *
  * Absolute figures are printed with the machine they ran on; the start-up target is a ratio.
- * Exits 1 when a target is missed. `npm run bench -- build help validate rollout` runs only the
- * sections named (default: all).
+ * Exits 1 when a target is missed. `npm run bench -- build help validate rollout stackset` runs
+ * only the sections named (default: all).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +44,7 @@ import type { ManagedRule } from '../src/catalog/types.js';
 import { packageRoot } from '../src/util/package-root.js';
 
 const root = packageRoot();
-const sections = ['build', 'help', 'validate', 'rollout'] as const;
+const sections = ['build', 'help', 'validate', 'rollout', 'stackset'] as const;
 const asked = process.argv.slice(2);
 for (const a of asked) {
   if (!(sections as readonly string[]).includes(a))
@@ -331,6 +342,156 @@ for (const accounts of wanted('rollout') ? [1000, 5000] : []) {
     value: `${m.planMs.toFixed(0)} ms`,
     target: '< 1 s',
     ok: m.planMs < 1000,
+  });
+}
+
+// ---- 5. the stack set engine at 5,000 instances (bench/stackset-scale.ts)
+if (wanted('stackset')) benchStackSet();
+
+function benchStackSet(): void {
+  const accounts = 2500;
+  const stackSetIntervalMs = 500;
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      join(root, 'bench/stackset-scale.ts'),
+      String(accounts),
+      String(stackSetIntervalMs),
+    ],
+    { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+  );
+  interface Phase {
+    outcome: string;
+    /** Instances the stage's operation reaches. */
+    instances: number;
+    observeRequests: Record<string, number>;
+    issued: Record<string, number>;
+    polls: number;
+    perPollMax: Record<string, number>;
+    maxRequestsInAPoll: number;
+    afterEnd: Record<string, number>;
+    totalRequests: number;
+    wallMs: number;
+    /** From the operation's EndTimestamp to the poll that saw it. */
+    endToSeenMs: number | null;
+    /** From that poll to the engine returning: the result pages and the store. */
+    seenToReturnedMs: number;
+    heapPeakDeltaMb: number;
+    heapRetainedDeltaMb: number;
+  }
+  let m: {
+    create: Phase;
+    update: Phase;
+    addRegion: Phase;
+    status: {
+      instances: number;
+      /** Rows read from the status store's history (create and update recorded 5,000 each). */
+      recordsRead: number;
+      requests: Record<string, number>;
+      ms: number;
+      heapPeakDeltaMb: number;
+    };
+    peakRssMb: number;
+  };
+  try {
+    m = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as typeof m;
+  } catch {
+    results.push({
+      name: `stack set at ${accounts * 2} instances`,
+      value: `failed: ${run.stderr.slice(-300)}`,
+      target: 'runs',
+      ok: false,
+    });
+    return;
+  }
+  const pagesOf = (n: number) => Math.ceil(n / 100);
+  const counts = (c: Record<string, number>) =>
+    Object.keys(c).length
+      ? Object.entries(c)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')
+      : 'none';
+  const kib = (mb: number, n: number) => ((mb * 1024) / n).toFixed(1);
+  // [label, phase, instances before it, instances after it]
+  const phases: Array<[string, Phase, number, number]> = [
+    ['create 5,000 instances', m.create, 0, accounts * 2],
+    ['template update of 5,000 instances', m.update, accounts * 2, accounts * 2],
+    ['a third Region (2,500 new instances beside 5,000)', m.addRegion, accounts * 2, accounts * 3],
+  ];
+  for (const [label, p, existing, total] of phases) {
+    const afterTarget = pagesOf(p.instances);
+    // DescribeStackSet, the instance pages, one DescribeStackInstance per stage (1) and Region.
+    const observeTarget = 1 + pagesOf(existing) + (existing ? total / accounts : 0);
+    const issuedCount = Object.values(p.issued).reduce((a, b) => a + b, 0);
+    results.push({
+      name: `stack set ${label}: requests per poll while the operation runs (max, by action, at the emulator)`,
+      value: `${counts(p.perPollMax)} over ${p.polls} polls (${p.outcome})`,
+      target: 'DescribeStackSetOperation 1, nothing else',
+      ok:
+        p.outcome === 'succeeded' &&
+        p.maxRequestsInAPoll <= 1 &&
+        Object.keys(p.perPollMax).every((k) => k === 'DescribeStackSetOperation'),
+    });
+    results.push({
+      name: `stack set ${label}: requests after the operation ended`,
+      value: counts(p.afterEnd),
+      target: `ListStackSetOperationResults <= ${afterTarget} (⌈${p.instances}/100⌉), ListStackInstances 0`,
+      ok: (p.afterEnd.ListStackSetOperationResults ?? 0) <= afterTarget && !p.afterEnd.ListStackInstances,
+    });
+    const observed = Object.values(p.observeRequests).reduce((a, b) => a + b, 0);
+    results.push({
+      name: `stack set ${label}: total requests (observe + issue + polls + results)`,
+      value: `${p.totalRequests} (observe: ${counts(p.observeRequests)}; issued: ${counts(p.issued)})`,
+      target: `<= ${observeTarget + 2 + p.polls + afterTarget} (observe <= ${observeTarget}, <= 2 issued, 1 per poll, ${afterTarget} result pages)`,
+      ok:
+        observed <= observeTarget &&
+        issuedCount <= 2 &&
+        p.totalRequests <= observeTarget + 2 + p.polls + afterTarget,
+    });
+    results.push({
+      name: `stack set ${label}: heap growth during the phase / retained after it`,
+      value: `${p.heapPeakDeltaMb.toFixed(1)} MB (${kib(p.heapPeakDeltaMb, total)} KiB per instance) / ${p.heapRetainedDeltaMb.toFixed(1)} MB`,
+      target: `< ${((10 * total) / 1024).toFixed(0)} MB / < ${((2 * total) / 1024).toFixed(0)} MB (10 / 2 KiB per instance)`,
+      ok: p.heapPeakDeltaMb * 1024 < 10 * total && p.heapRetainedDeltaMb * 1024 < 2 * total,
+    });
+    results.push({
+      name: `stack set ${label}: wall time; operation end -> seen by a poll`,
+      value: `${(p.wallMs / 1000).toFixed(1)} s; ${p.endToSeenMs ?? '?'} ms`,
+      target: `seen <= poll interval + one request (${stackSetIntervalMs + 250} ms)`,
+      ok: p.endToSeenMs !== null && p.endToSeenMs <= stackSetIntervalMs + 250,
+    });
+    results.push({
+      name: `stack set ${label}: seen -> results read and recorded`,
+      value: `${p.seenToReturnedMs} ms (${afterTarget} pages, ${p.instances} store rows)`,
+      target: `<= 50 ms per result page (${50 * afterTarget} ms)`,
+      ok: p.seenToReturnedMs <= 50 * afterTarget,
+    });
+  }
+  results.push({
+    name: `stack set status over ${m.status.instances} instances: records read from the store's history`,
+    value: `${m.status.recordsRead} (after two rollouts recorded ${m.status.instances} each)`,
+    target: `<= ${m.status.instances} (the newest record of each instance, not the whole history)`,
+    ok: m.status.recordsRead <= m.status.instances,
+  });
+  const statusTarget = 1 + pagesOf(m.status.instances);
+  const statusRequests = Object.values(m.status.requests).reduce((a, b) => a + b, 0);
+  results.push({
+    name: `stack set status over ${m.status.instances} instances: requests, time, heap growth`,
+    value: `${statusRequests} (${counts(m.status.requests)}), ${m.status.ms.toFixed(0)} ms, ${m.status.heapPeakDeltaMb.toFixed(1)} MB`,
+    target: `<= ${statusTarget} requests (DescribeStackSet + ⌈${m.status.instances}/100⌉), < 2 s, < ${((10 * m.status.instances) / 1024).toFixed(0)} MB`,
+    ok:
+      statusRequests <= statusTarget &&
+      m.status.ms < 2000 &&
+      m.status.heapPeakDeltaMb * 1024 < 10 * m.status.instances,
+  });
+  results.push({
+    name: 'stack set at 5,000 instances: peak memory of the engine process',
+    value: `${m.peakRssMb.toFixed(0)} MB`,
+    target: '< 200 MB',
+    ok: m.peakRssMb < 200,
   });
 }
 

@@ -152,6 +152,15 @@ export const deployChecks = define({
       'Organization packs are targeted by `targets` and `waves`; stack set packs by `stages` with one template for every Region. A setting of the other engine would be silently ignored.',
     fix: 'Remove the setting, or move it to its counterpart (`targets`/`waves` ↔ `stages`), or change `engine`.',
   },
+  'stackset-strict-concurrency': {
+    id: 'PS554',
+    severity: 'warning',
+    summary:
+      'A stack set stage sets `maxConcurrent` above one account, but STRICT failure tolerance with `failureTolerance` 0 runs one account at a time.',
+    rationale:
+      'With ConcurrencyMode STRICT_FAILURE_TOLERANCE (the default) AWS starts at most the lower of MaxConcurrent and FailureTolerance + 1 accounts at once per Region (API reference, StackSetOperationPreferences): with a tolerance of 0 a stage of 1,200 accounts deploys them one after the other, whatever `maxConcurrent` says.',
+    fix: 'Add `concurrencyMode: SOFT` (`maxConcurrent` as given; the stage still stops beyond its tolerance), or a `failureTolerance` of at least `maxConcurrent` − 1.',
+  },
   'bootstrap-role-policy': {
     id: 'PS553',
     severity: 'error',

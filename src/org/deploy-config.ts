@@ -795,6 +795,22 @@ function stackSetProblems(
         [...path, 'ous'],
         'key',
       );
+    // STRICT (the default) caps concurrency at failureTolerance + 1: with no tolerance, one at a time.
+    const most = stage.maxConcurrent;
+    const tolerance = stage.failureTolerance;
+    if (
+      ((typeof most === 'number' && most > 1) || typeof most === 'string') &&
+      stage.concurrencyMode !== 'SOFT' &&
+      (tolerance === undefined ||
+        tolerance === 0 ||
+        (typeof tolerance === 'string' && parseFloat(tolerance) === 0))
+    )
+      problem(
+        'stackset-strict-concurrency',
+        `stage ${i + 1} of pack ${pack} sets maxConcurrent ${String(most)}, but with STRICT failure tolerance and failureTolerance 0 AWS runs one account at a time per Region`,
+        [...path, 'maxConcurrent'],
+        'key',
+      );
     const seen = new Set<string>();
     for (const [ou, j] of ous) {
       if (seen.has(ou)) continue;

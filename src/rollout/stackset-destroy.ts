@@ -299,10 +299,7 @@ export async function destroyStackSet(input: DestroyStackSetInput): Promise<Stac
       follow,
       (status) => emit({ kind: 'operation-status', stage: group.name, operationId: followed, status }),
     );
-    const accounts = [...new Set(group.instances.map((k) => k.split('/')[0]!))];
-    const instances = (
-      await operationInstances(cf, name, callAs, followed, { accounts }, input.regions)
-    ).filter((i) => group.instances.includes(instanceKey(i.accountId, i.region)));
+    const instances = await operationInstances(cf, name, callAs, followed, group.instances);
     if (row !== undefined) {
       store?.recordStackInstances(row, instances);
       // Cancelled here, the operation goes on in AWS: its row stays RUNNING, for the next run to follow.

@@ -87,16 +87,22 @@ export interface RecordedInstance {
 
 /**
  * The last recorded state of each instance (`account/region`) from a pack's operations, newest
- * first as the store lists them: the newest operation that recorded the instance wins.
+ * first as the store lists them: the newest operation that recorded the instance wins. With
+ * `wanted` (the instances a view shows), only those are kept, and older operations are not read
+ * once each of them has its record: every rollout records its instances again, so a history of
+ * many rollouts over 5,000 instances is otherwise read whole for every `status`.
  */
 export function lastRecordedInstances(
   operations: readonly StackSetOperationRecord[],
   instancesOf: (row: number) => readonly StackInstanceRecord[],
+  wanted?: ReadonlySet<string>,
 ): Map<string, RecordedInstance> {
   const last = new Map<string, RecordedInstance>();
   for (const operation of operations) {
+    if (wanted && last.size === wanted.size) break;
     for (const record of instancesOf(operation.id)) {
       const k = `${record.accountId}/${record.region}`;
+      if (wanted && !wanted.has(k)) continue;
       if (!last.has(k)) last.set(k, { record, operation });
     }
   }

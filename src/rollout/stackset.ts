@@ -287,8 +287,10 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
       });
       continue;
     }
+    // Each operation with the instances (`account/region`) it reaches: those are read after it ends.
     const ops: Array<{
       kind: StackSetOperationKind;
+      reaches: readonly string[];
       send: (operationId: string) => Promise<string | undefined>;
     }> = [];
     const regionsWith = (keys: readonly string[]) =>
@@ -303,6 +305,9 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
       stackSetPending = false;
       ops.push({
         kind: 'update-stack-set',
+        // The stage's existing instances (all are in `update` when the stack set changes); scoped
+        // to Regions where the stage creates only, it reaches none.
+        reaches: stage.update,
         send: async (operationId) =>
           (
             await cf.send(
@@ -324,6 +329,7 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
     if (stage.create.length) {
       ops.push({
         kind: 'create-instances',
+        reaches: stage.create,
         send: async (operationId) =>
           (
             await cf.send(
@@ -341,6 +347,7 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
     if (stage.update.length && (ops.every((o) => o.kind !== 'update-stack-set') || stage.overrides.length)) {
       ops.push({
         kind: 'update-instances',
+        reaches: stage.update,
         send: async (operationId) =>
           (
             await cf.send(
@@ -441,7 +448,7 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
         follow,
         (status) => emit({ kind: 'operation-status', stage: stage.name, operationId: followed, status }),
       );
-      const instances = await operationInstances(cf, name, callAs, followed, stage, plan.regions);
+      const instances = await operationInstances(cf, name, callAs, followed, op.reaches);
       if (row !== undefined) {
         store?.recordStackInstances(row, instances);
         // Cancelled here, the operation goes on in AWS: its row stays RUNNING, for --resume to follow.
@@ -515,18 +522,21 @@ export async function followOperation(
 }
 
 /**
- * Each of the stage's instances after an operation: ListStackSetOperationResults (per account and
- * Region, with StatusReason), completed by ListStackInstances for the stage's instances it does not
- * list (an endpoint may list no results at all).
+ * The instances an operation reaches (`reaches`, `account/region`), after it ended:
+ * ListStackSetOperationResults (per account and Region, with StatusReason: ⌈results / 100⌉ pages),
+ * completed by ListStackInstances only when it does not list some of them (an endpoint may list no
+ * results at all). The stage's other instances are not read: an operation in one Region (a Region
+ * added to the stage) or for a few new accounts reads its own results, not the whole stack set.
  */
 export async function operationInstances(
   cf: CloudFormationSender,
   name: string,
   callAs: 'SELF' | 'DELEGATED_ADMIN',
   operationId: string,
-  stage: Pick<StagePlan, 'accounts'>,
-  regions: readonly string[],
+  reaches: readonly string[],
 ): Promise<StackInstanceObservation[]> {
+  if (reaches.length === 0) return [];
+  const wanted = new Set(reaches);
   const byKey = new Map<string, StackInstanceObservation>();
   const results = await pages(`ListStackSetOperationResults ${operationId}`, async (token) => {
     const r = await cf.send(
@@ -542,7 +552,9 @@ export async function operationInstances(
   });
   for (const s of results) {
     if (!s.Account || !s.Region) continue;
-    byKey.set(instanceKey(s.Account, s.Region), {
+    const k = instanceKey(s.Account, s.Region);
+    if (!wanted.has(k)) continue;
+    byKey.set(k, {
       accountId: s.Account,
       region: s.Region,
       status: s.Status ?? null,
@@ -550,8 +562,7 @@ export async function operationInstances(
       statusReason: s.StatusReason ?? null,
     });
   }
-  const wanted = new Set(stage.accounts.flatMap((a) => regions.map((r) => instanceKey(a, r))));
-  if ([...wanted].some((k) => !byKey.has(k))) {
+  if (byKey.size < wanted.size) {
     for (const i of await listInstances(cf, name, callAs)) {
       const k = instanceKey(i.account, i.region);
       if (!wanted.has(k) || byKey.has(k)) continue;
@@ -564,5 +575,5 @@ export async function operationInstances(
       });
     }
   }
-  return [...byKey.values()].filter((i) => wanted.has(instanceKey(i.accountId, i.region)));
+  return [...byKey.values()];
 }

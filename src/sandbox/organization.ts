@@ -9,7 +9,8 @@
  * - OUs: `depth` levels below the root, `fanout` children each (depth 3, fanout 2 → 14 OUs), named
  *   by their position: `ou-1`, `ou-1-2`, `ou-1-2-1`, ...
  * - Member accounts `member-01`..`member-NN` are spread round-robin over the root and every OU
- *   (CreateAccount puts them in the root; MoveAccount moves them).
+ *   (CreateAccount puts them in the root; MoveAccount moves them); with `membersInRoot: false`,
+ *   over the OUs only (1,200 accounts in 4 OUs: depth 1, fanout 4 → 300 in each).
  * - `closed` accounts are closed with CloseAccount: moto marks them SUSPENDED at once (AWS passes
  *   through PENDING_CLOSURE first) and they stay listed by ListAccounts, as in AWS.
  * - Per account and Region: a configuration recorder `default` and a delivery channel `default`
@@ -67,6 +68,8 @@ export interface CreateOrganizationOptions {
   closed?: string[];
   /** Requests in flight at once; default 8. */
   concurrency?: number;
+  /** Whether members are spread over the root too (default) or over the OUs only. */
+  membersInRoot?: boolean;
 }
 
 export interface OrgUnit {
@@ -160,7 +163,8 @@ export async function createOrganization(options: CreateOrganizationOptions): Pr
     }
 
     // Member accounts, round-robin over the root and every OU.
-    const homes = [{ id: rootId, path: '/Root' }, ...ous];
+    const homes = options.membersInRoot === false ? ous : [{ id: rootId, path: '/Root' }, ...ous];
+    if (homes.length === 0) throw new Error('createOrganization: membersInRoot: false needs at least one OU');
     const width = Math.max(2, String(memberCount).length);
     const members = await mapLimit(
       Array.from({ length: memberCount }, (_, i) => i),

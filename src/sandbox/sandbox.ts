@@ -50,6 +50,8 @@ export interface SandboxOptions {
   /** OU levels below the root (default 3) and children per OU (default 2). */
   depth?: number;
   fanout?: number;
+  /** Members spread over the root and the OUs (default) or, `false`, over the OUs only. */
+  membersInRoot?: boolean;
   /** Passed to the emulator (per-account delay, seed, clock, faults, aggregators: default [SANDBOX_AGGREGATOR]...). */
   emulator?: Omit<
     ConfigEmulatorOptions,
@@ -155,6 +157,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       closed: suspended.map(name),
       ...(options.depth === undefined ? {} : { depth: options.depth }),
       ...(options.fanout === undefined ? {} : { fanout: options.fanout }),
+      ...(options.membersInRoot === undefined ? {} : { membersInRoot: options.membersInRoot }),
     });
     await prepareManagementAccount(moto.endpoint, org.managementAccountId, regions);
     wiring = motoWiring({

@@ -1,7 +1,8 @@
 /**
  * Issue 16: `engine: stackset` in packsmith.deploy.yaml: stages with OUs, accounts, overrides and
  * operation preferences; every problem at once, located (PS550 'stackset-stage-ous', PS551
- * 'stackset-ou-in-two-stages', PS552 'deploy-engine-setting', PS508 for overrides).
+ * 'stackset-ou-in-two-stages', PS552 'deploy-engine-setting', PS508 for overrides, PS554
+ * 'stackset-strict-concurrency').
  */
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
@@ -89,6 +90,32 @@ describe('[16] stack set engine configuration', () => {
       '21:5 PS552 `callAs` of pack web applies to `engine: stackset` only; this pack deploys as an organization conformance pack',
       '22:3 PS504 pack plain has no `targets` (or, with `engine: stackset`, `stages`)',
     ]);
+  });
+
+  it('maxConcurrent above one with STRICT and no failure tolerance (one at a time in AWS) is a PS554 warning', () => {
+    const text = [
+      /* 1-5 */ ...head,
+      /*  6 */ '  baseline:',
+      /*  7 */ '    engine: stackset',
+      /*  8 */ '    stages:',
+      /*  9 */ "      - { name: a, ous: [/Root/A], maxConcurrent: '100%' }",
+      /* 10 */ '      - { name: b, ous: [/Root/B], maxConcurrent: 10, failureTolerance: 0, concurrencyMode: STRICT }',
+      /* 11 */ "      - { name: c, ous: [/Root/C], maxConcurrent: 10, failureTolerance: '0%' }",
+      /* 12 */ "      - { name: d, ous: [/Root/D], maxConcurrent: '100%', concurrencyMode: SOFT }",
+      /* 13 */ '      - { name: e, ous: [/Root/E], maxConcurrent: 10, failureTolerance: 2 }',
+      /* 14 */ "      - { name: f, ous: [/Root/F], maxConcurrent: 10, failureTolerance: '5%' }",
+      /* 15 */ '      - { name: g, ous: [/Root/G], maxConcurrent: 1 }',
+      /* 16 */ '      - { name: h, ous: [/Root/H] }',
+      '',
+    ].join('\n');
+    const loaded = parseDeployConfig(FILE, text);
+    expect(seen(loaded.problems)).toEqual([
+      '9:36 PS554 stage 1 of pack baseline sets maxConcurrent 100%, but with STRICT failure tolerance and failureTolerance 0 AWS runs one account at a time per Region',
+      '10:36 PS554 stage 2 of pack baseline sets maxConcurrent 10, but with STRICT failure tolerance and failureTolerance 0 AWS runs one account at a time per Region',
+      '11:36 PS554 stage 3 of pack baseline sets maxConcurrent 10, but with STRICT failure tolerance and failureTolerance 0 AWS runs one account at a time per Region',
+    ]);
+    expect(loaded.problems.every((d) => d.severity === 'warning')).toBe(true);
+    expect(loaded.config).toBeDefined();
   });
 
   it('a stage override naming a parameter the pack does not declare is PS508, at the override', () => {

@@ -130,6 +130,49 @@ describe('lastRecordedInstances and mergeStackInstance', () => {
     });
   });
 
+  it('with the instances a view shows, older operations are not read once each has its record (a long history is not read whole)', () => {
+    const at = (
+      accountId: string,
+      region: string,
+      detailedStatus: StackInstanceRecord['detailedStatus'],
+    ) => ({
+      ...record(detailedStatus, null),
+      accountId,
+      region,
+    });
+    // Three rollouts, newest first, each recording the same two instances; the oldest also one more.
+    const ops = [
+      operation(3, 'update-stack-set'),
+      operation(2, 'update-stack-set'),
+      operation(1, 'create-instances'),
+    ];
+    const recorded: Record<number, StackInstanceRecord[]> = {
+      3: [at('222222222222', 'us-east-1', 'SUCCEEDED'), at('222222222222', 'eu-west-1', 'FAILED')],
+      2: [at('222222222222', 'us-east-1', 'FAILED'), at('222222222222', 'eu-west-1', 'FAILED')],
+      1: [
+        at('222222222222', 'us-east-1', 'SUCCEEDED'),
+        at('222222222222', 'eu-west-1', 'SUCCEEDED'),
+        at('333333333333', 'us-east-1', 'SUCCEEDED'),
+      ],
+    };
+    const read: number[] = [];
+    const instancesOf = (row: number) => {
+      read.push(row);
+      return recorded[row] ?? [];
+    };
+    const shown = new Set(['222222222222/us-east-1', '222222222222/eu-west-1']);
+    const last = lastRecordedInstances(ops, instancesOf, shown);
+    expect(read).toEqual([3]);
+    expect([...last.keys()].sort()).toEqual([...shown].sort());
+    expect(last.get('222222222222/eu-west-1')?.operation.operationId).toBe('op-3');
+    // An instance recorded only long ago is still found: reading goes on until it is.
+    read.length = 0;
+    const older = lastRecordedInstances(ops, instancesOf, new Set([...shown, '333333333333/us-east-1']));
+    expect(read).toEqual([3, 2, 1]);
+    expect(older.get('333333333333/us-east-1')?.operation.operationId).toBe('op-1');
+    expect(older.get('222222222222/us-east-1')?.record.detailedStatus).toBe('SUCCEEDED');
+  });
+
   it('a recorded reason of another DetailedStatus is not shown; no live instance is NOT_DEPLOYED', () => {
     const recorded = { record: record('FAILED', 'old failure'), operation: operation(1, 'update-instances') };
     const merged = mergeStackInstance({

@@ -1030,10 +1030,26 @@ describe('StackSets emulator over the CloudFormation wire protocol', () => {
     expect(await res.json()).toEqual({
       requests: { CreateStackSet: 1, DescribeStackSet: 2 },
       throttled: {},
+      operations: {},
       total: 3,
     });
     await fetch(`${emu.endpoint}/__emulator/stats`, { method: 'DELETE' });
     expect(emu.stats().total).toBe(0);
+    // Accepted operations apart from requests: the same OperationId again starts none.
+    const create = new CreateStackInstancesCommand({
+      StackSetName: 'pack',
+      DeploymentTargets: { OrganizationalUnitIds: [ou(1)] },
+      Regions: ['us-east-1'],
+      OperationId: 'counted-once',
+    });
+    await cfn.send(create);
+    expect((await errorOf(cfn.send(create))).name).toBe('OperationIdAlreadyExistsException');
+    expect(emu.stats()).toMatchObject({
+      requests: { CreateStackInstances: 2 },
+      operations: { CreateStackInstances: 1 },
+    });
+    emu.resetStats();
+    expect(emu.stats()).toEqual({ requests: {}, throttled: {}, operations: {}, total: 0 });
     // Throttling: the SDK classifies CloudFormation's "Throttling" code and retries it.
     await fetch(`${emu.endpoint}/__emulator/faults`, {
       method: 'POST',

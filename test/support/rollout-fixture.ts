@@ -31,6 +31,12 @@ export interface RolloutFixtureOptions {
   delay?: { baseMs: number; jitterMs: number };
   depth?: number;
   fanout?: number;
+  /** Members over the root and the OUs (default) or, `false`, over the OUs only. */
+  membersInRoot?: boolean;
+  /** How many member accounts get no recorder in moto (see SandboxOptions.withoutRecorder). */
+  withoutRecorder?: number;
+  /** The StackSets emulator's options (per-instance delay, clock, seed). */
+  stackSets?: SandboxOptions['stackSets'];
 }
 
 export interface ChildExit {
@@ -78,6 +84,9 @@ export async function startRolloutFixture(options: RolloutFixtureOptions): Promi
     depth: options.depth ?? 2,
     fanout: options.fanout ?? 2,
     emulator: { delay: options.delay ?? { baseMs: 100, jitterMs: 200 } },
+    ...(options.membersInRoot === undefined ? {} : { membersInRoot: options.membersInRoot }),
+    ...(options.withoutRecorder === undefined ? {} : { withoutRecorder: options.withoutRecorder }),
+    ...(options.stackSets === undefined ? {} : { stackSets: options.stackSets }),
   };
   const sandbox = await startSandbox(sandboxOptions);
   const repo = mkdtempSync(join(tmpdir(), 'packsmith-cli-rollout-'));

@@ -80,11 +80,11 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
     };
     const wanted = options.account?.length ? new Set(options.account) : undefined;
     /** What the local history recorded of a stack set pack's instances; a failing store is dropped. */
-    const recordedInstancesOf = (pack: string): Map<string, RecordedInstance> => {
+    const recordedInstancesOf = (pack: string, shown: ReadonlySet<string>): Map<string, RecordedInstance> => {
       try {
         if (!store) return new Map();
         const s = store;
-        return lastRecordedInstances(s.stackSetOperations({ pack }), (row) => s.stackInstances(row));
+        return lastRecordedInstances(s.stackSetOperations({ pack }), (row) => s.stackInstances(row), shown);
       } catch (error) {
         unavailable = (error as Error).message;
         store?.close();
@@ -111,12 +111,22 @@ export async function runStatus(packs: string[], options: StatusCommandOptions):
         callAs,
       });
       const live = new Map(observed.instances.map((i) => [`${i.account}/${i.region}`, i]));
-      const recorded = recordedInstancesOf(pack);
-      const out: StatusRow[] = [];
+      // The rows shown: per Region, the stages' accounts and every account with an instance there.
+      const shown = new Map<string, string[]>();
       for (const region of ctx.regions) {
         const inRegion = observed.instances.filter((i) => i.region === region).map((i) => i.account);
-        for (const id of [...new Set([...stageOf.keys(), ...inRegion])].sort()) {
-          if (wanted && !wanted.has(id)) continue;
+        shown.set(
+          region,
+          [...new Set([...stageOf.keys(), ...inRegion])].sort().filter((id) => !wanted || wanted.has(id)),
+        );
+      }
+      const recorded = recordedInstancesOf(
+        pack,
+        new Set([...shown].flatMap(([region, ids]) => ids.map((id) => `${id}/${region}`))),
+      );
+      const out: StatusRow[] = [];
+      for (const region of ctx.regions) {
+        for (const id of shown.get(region)!) {
           const k = `${id}/${region}`;
           const rec = recorded.get(k);
           const merged = mergeStackInstance({

@@ -7,7 +7,7 @@
  * - `GET /__emulator/roles/{roleName}`: `{accounts}` where a stack instance created that role
  * - `GET /__emulator/deployed`: every account and Region with what was deployed there
  * - `GET` / `POST` (merge) / `DELETE /__emulator/faults`: `{accountFailures: {id: {reason, regions?, actions?} | null}, throttle: {rate, actions?} | null, latency: {ms, actions?} | null}`
- * - `GET` / `DELETE /__emulator/stats`: requests per action
+ * - `GET` / `DELETE /__emulator/stats`: requests and accepted operations per action
  * - `POST /__emulator/auto-deploy`: auto-deployment against the organization as it is now
  * - `POST /__emulator/tick` `{"ms": n}` (manual clock only)
  * The Region of a request is its SigV4 credential scope (stack sets live in the Region they were
@@ -60,6 +60,12 @@ export interface StackSetEmulatorStats {
   requests: Record<string, number>;
   /** Requests answered with Throttling, per action. */
   throttled: Record<string, number>;
+  /**
+   * Operations accepted (answered with an OperationId), per action: a request refused (an
+   * OperationId already used, an operation in progress, a throttled one) starts none. What "no
+   * redundant operation" is counted with.
+   */
+  operations: Record<string, number>;
   total: number;
 }
 
@@ -129,15 +135,18 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
   if (options.faults) engine.setFaults(options.faults);
   let requests: Record<string, number> = {};
   let throttled: Record<string, number> = {};
+  let operations: Record<string, number> = {};
   let total = 0;
   const stats = (): StackSetEmulatorStats => ({
     requests: { ...requests },
     throttled: { ...throttled },
+    operations: { ...operations },
     total,
   });
   const resetStats = (): void => {
     requests = {};
     throttled = {};
+    operations = {};
     total = 0;
   };
 
@@ -222,6 +231,7 @@ export async function startStackSetEmulator(options: StackSetEmulatorOptions): P
     const auth = req.headers.authorization;
     const r = requestRegion(typeof auth === 'string' ? auth : undefined, region);
     const result = await engine.handle(action, params, r);
+    if (typeof result.OperationId === 'string') operations[action] = (operations[action] ?? 0) + 1;
     send(res, 200, responseXml(action, result, requestId), 'text/xml', requestId);
   };
 
