@@ -137,9 +137,13 @@ function reportStackSetDestroy(
       lines.push(`    ${f.account} ${f.region}: ${f.status}${f.reason ? `: ${f.reason}` : ''}`);
   }
   if (result.remaining.length) {
+    // Each instance a deletion could not remove, with AWS's reason; the others (stages not reached) counted.
+    const failed = result.remaining.filter((r) => r.status === 'INOPERABLE' || r.reason !== undefined);
     lines.push(`  ${result.remaining.length} stack instance(s) remain, so the stack set was not deleted:`);
-    for (const r of result.remaining)
+    for (const r of failed)
       lines.push(`    ${r.account} ${r.region}: ${r.status ?? 'unknown'}${r.reason ? `: ${r.reason}` : ''}`);
+    const others = result.remaining.length - failed.length;
+    if (others > 0) lines.push(`    and ${others} other instance(s) not deleted yet`);
   }
   for (const line of lines) io.err(printable(line));
   if (result.outcome === 'deleted') return 0;
