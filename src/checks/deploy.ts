@@ -298,6 +298,23 @@ export const deployChecks = define({
       'Service-managed stack sets need trusted access for member.org.stacksets.cloudformation.amazonaws.com (prior-art §1.3); without it CreateStackSet with PermissionModel SERVICE_MANAGED fails.',
     fix: 'From the management account: activate trusted access with AWS Organizations in the CloudFormation StackSets console (or ActivateOrganizationsAccess), then run preflight again.',
   },
+  'preflight-stacksets-not-delegated-admin': {
+    id: 'PS546',
+    severity: 'error',
+    summary:
+      'A stack set pack uses `callAs: DELEGATED_ADMIN`, and the deploying account is not a registered delegated administrator for CloudFormation StackSets.',
+    rationale:
+      'With CallAs DELEGATED_ADMIN the calling account must be registered as a delegated administrator for member.org.stacksets.cloudformation.amazonaws.com in the management account (CloudFormation API reference, CreateStackSet CallAs); the management account itself cannot be one. Every stack set call fails otherwise.',
+    fix: 'From the management account: RegisterDelegatedAdministrator --service-principal member.org.stacksets.cloudformation.amazonaws.com --account-id DEPLOYING_ACCOUNT (or use `callAs: SELF` from the management account).',
+  },
+  'preflight-stacksets-self-not-management': {
+    id: 'PS547',
+    severity: 'error',
+    summary: 'A stack set pack uses `callAs: SELF`, and the deploying account is not the management account.',
+    rationale:
+      'Service-managed stack sets are administered with CallAs SELF only from the management account; a delegated administrator must call with DELEGATED_ADMIN (CloudFormation API reference, CreateStackSet CallAs). The stack set calls fail otherwise.',
+    fix: 'Set `callAs: DELEGATED_ADMIN` for the pack (or remove `callAs`: it follows `role`), or deploy it from the management account.',
+  },
   'preflight-no-recorder': {
     id: 'PS540',
     severity: 'error',

@@ -255,7 +255,81 @@ async function organizationChecks(input: PreflightInput, aws: PreflightAws): Pro
     roleChecks(config, org, isManagement, aws),
     trustedAccessChecks(config, aws, input.stackSetPacks ?? []),
   ]);
-  return [...out, ...role, ...trusted];
+  const stackSetCaller = org ? await stackSetCallerChecks(input, isManagement === true, aws) : [];
+  return [...out, ...role, ...trusted, ...stackSetCaller];
+}
+
+/** The CallAs a stack set pack's calls use: its `callAs`, else what `role` implies (as the planner). */
+export function stackSetCallAs(
+  config: Pick<DeployConfig, 'role' | 'packs'>,
+  pack: string,
+): 'SELF' | 'DELEGATED_ADMIN' {
+  return (
+    config.packs[pack]?.callAs ?? (config.role === 'delegated-administrator' ? 'DELEGATED_ADMIN' : 'SELF')
+  );
+}
+
+/**
+ * Stack set packs: with CallAs SELF the deploying account must be the management account; with
+ * DELEGATED_ADMIN, a registered delegated administrator of StackSets (never the management
+ * account). CloudFormation API reference, CreateStackSet `CallAs`. A `role` that already does not
+ * match (PS523) is not repeated here.
+ */
+async function stackSetCallerChecks(
+  input: PreflightInput,
+  isManagement: boolean,
+  aws: PreflightAws,
+): Promise<PreflightFinding[]> {
+  const { config } = input;
+  const account = config.deployingAccount;
+  const packs = [...(input.stackSetPacks ?? [])].sort();
+  const self = packs.filter((p) => stackSetCallAs(config, p) === 'SELF');
+  const delegated = packs.filter((p) => stackSetCallAs(config, p) === 'DELEGATED_ADMIN');
+  const out: PreflightFinding[] = [];
+  const packList = (list: string[]) => `${list.length === 1 ? 'pack' : 'packs'} ${list.join(', ')}`;
+  if (self.length && !isManagement && config.role !== 'management') {
+    out.push(
+      finding(
+        'preflight-stacksets-self-not-management',
+        `the stack sets of ${packList(self)} are called with CallAs SELF, but ${account} is not the management account: a delegated administrator calls with DELEGATED_ADMIN`,
+      ),
+    );
+  }
+  if (delegated.length === 0) return out;
+  if (isManagement) {
+    // A management account configured as a delegated administrator is PS523 already.
+    if (config.role !== 'management') return out;
+    out.push(
+      finding(
+        'preflight-stacksets-not-delegated-admin',
+        `the stack sets of ${packList(delegated)} are called with CallAs DELEGATED_ADMIN, but ${account} is the management account, which cannot be a delegated administrator: use \`callAs: SELF\``,
+      ),
+    );
+    return out;
+  }
+  try {
+    const admins = await listDelegatedAdmins(aws, stackSetsPrincipal);
+    if (!admins.includes(account)) {
+      out.push(
+        finding(
+          'preflight-stacksets-not-delegated-admin',
+          `the stack sets of ${packList(delegated)} are called with CallAs DELEGATED_ADMIN, but ${account} is not a delegated administrator for ${stackSetsPrincipal}` +
+            (admins.length ? ` (registered: ${admins.sort().join(', ')})` : ' (none is registered)'),
+        ),
+      );
+    }
+  } catch (e) {
+    // A delegated administrator may not be allowed to list them: a warning, not an error.
+    out.push(
+      isAccessDenied(e)
+        ? unverified(
+            `that ${account} is a delegated administrator for ${stackSetsPrincipal} (CallAs DELEGATED_ADMIN of ${packList(delegated)})`,
+            'ListDelegatedAdministrators',
+          )
+        : failed(`ListDelegatedAdministrators for ${stackSetsPrincipal}`, e),
+    );
+  }
+  return out;
 }
 
 const visibilitySplit =
@@ -325,11 +399,14 @@ async function delegatedAdminNotice(account: string, aws: PreflightAws): Promise
   }
 }
 
-async function listDelegatedAdmins(aws: PreflightAws): Promise<string[]> {
+async function listDelegatedAdmins(
+  aws: PreflightAws,
+  servicePrincipal: string = configMultiAccountSetupPrincipal,
+): Promise<string[]> {
   const admins = await pages('ListDelegatedAdministrators', async (NextToken) => {
     const r = await aws.organizations.send(
       new ListDelegatedAdministratorsCommand({
-        ServicePrincipal: configMultiAccountSetupPrincipal,
+        ServicePrincipal: servicePrincipal,
         MaxResults: organizationsApiLimits.listMaxResults,
         NextToken,
       }),

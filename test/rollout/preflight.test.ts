@@ -4,10 +4,11 @@
  * tiny hand-written `send` fakes for what moto cannot do: denied calls, a public bucket policy,
  * a role that cannot be assumed, and more than 20 accounts sharing a problem.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import {
   EnableAWSServiceAccessCommand,
+  ListDelegatedAdministratorsCommand,
   RegisterDelegatedAdministratorCommand,
 } from '@aws-sdk/client-organizations';
 import {
@@ -31,6 +32,7 @@ import {
   configMultiAccountSetupPrincipal,
   recordsType,
   runPreflight,
+  stackSetsPrincipal,
   type PreflightAws,
   type PreflightFinding,
   type PreflightInput,
@@ -49,6 +51,7 @@ import {
   useMoto,
 } from '../support/moto.js';
 import { createOrganization, type OrgTree as FixtureTree } from '../support/org-fixture.js';
+import { startDelegatedAdminShim, type DelegatedAdminShim } from '../../src/sandbox/delegated-admin-shim.js';
 
 const id = (name: keyof typeof deployChecks) => deployChecks[name].id;
 const ids = (findings: PreflightFinding[]) => findings.map((f) => f.checkId).sort();
@@ -339,6 +342,211 @@ describe.skipIf(!motoStatus().available)(`runPreflight against moto${motoSkipNot
       },
     ]);
     expect(findings[0]!.message).toMatch(/invisible to each other/);
+  });
+
+  describe('stack set packs: CallAs and the StackSets delegated administrator', () => {
+    // moto 5.2 knows no delegated administrators for StackSets: the sandbox's shim keeps them.
+    let shim: DelegatedAdminShim;
+    beforeAll(async () => {
+      shim = await startDelegatedAdminShim({ target: moto.endpoint });
+    });
+    afterAll(async () => {
+      await shim.close();
+    });
+    beforeEach(() => {
+      shim.reset();
+    });
+    /** awsAs, with Organizations through the shim. */
+    const viaShim = (caller: string, orgAccount = caller): PreflightAws => ({
+      ...awsAs(caller, orgAccount),
+      organizations: organizationsClient({ endpoint: shim.endpoint, accountId: orgAccount }),
+    });
+
+    it('moto 5.2 alone refuses the StackSets principal for delegated administrators (why the shim exists)', async () => {
+      const orgs = organizationsClient({ endpoint: moto.endpoint, accountId: management });
+      await expect(
+        orgs.send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: stackSetsPrincipal })),
+      ).rejects.toMatchObject({ name: 'InvalidInputException' });
+      const viaTheShim = organizationsClient({ endpoint: shim.endpoint, accountId: management });
+      await viaTheShim.send(
+        new RegisterDelegatedAdministratorCommand({
+          AccountId: acct('member-01'),
+          ServicePrincipal: stackSetsPrincipal,
+        }),
+      );
+      // Register is the management account's only; the management account cannot be registered.
+      await expect(
+        organizationsClient({ endpoint: shim.endpoint, accountId: acct('member-01') }).send(
+          new RegisterDelegatedAdministratorCommand({
+            AccountId: acct('member-02'),
+            ServicePrincipal: stackSetsPrincipal,
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+      await expect(
+        viaTheShim.send(
+          new RegisterDelegatedAdministratorCommand({
+            AccountId: management,
+            ServicePrincipal: stackSetsPrincipal,
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'ConstraintViolationException' });
+      // Config's principal still goes to moto; the unfiltered list has both.
+      await viaTheShim.send(
+        new RegisterDelegatedAdministratorCommand({
+          AccountId: acct('member-02'),
+          ServicePrincipal: configMultiAccountSetupPrincipal,
+        }),
+      );
+      const all = await viaTheShim.send(new ListDelegatedAdministratorsCommand({}));
+      expect(all.DelegatedAdministrators?.map((a) => a.Id).sort()).toEqual(
+        [acct('member-01'), acct('member-02')].sort(),
+      );
+      const stackSets = await viaTheShim.send(
+        new ListDelegatedAdministratorsCommand({ ServicePrincipal: stackSetsPrincipal }),
+      );
+      expect(stackSets.DelegatedAdministrators?.map((a) => a.Id)).toEqual([acct('member-01')]);
+      expect(shim.registered()).toEqual({ [stackSetsPrincipal]: [acct('member-01')] });
+    });
+
+    const stackSetConfig = (over: Partial<DeployConfig>, callAs?: 'SELF' | 'DELEGATED_ADMIN') =>
+      deployConfig({
+        packs: {
+          baseline: {
+            engine: 'stackset',
+            stages: [{ name: 'all', ous: ['/Root'] }],
+            ...(callAs ? { callAs } : {}),
+          },
+        },
+        ...over,
+      });
+    const stackSetInput = (config: DeployConfig): PreflightInput => ({
+      ...inputFor(config, tree.accounts, tree),
+      stackSetPacks: ['baseline'],
+    });
+    const enableStackSets = () =>
+      organizationsClient({ endpoint: shim.endpoint, accountId: management }).send(
+        new EnableAWSServiceAccessCommand({ ServicePrincipal: stackSetsPrincipal }),
+      );
+    const errorsAndWarnings = (findings: PreflightFinding[]) =>
+      findings.filter((f) => f.severity !== 'notice').map((f) => [f.checkId, f.severity]);
+
+    it('PS546: DELEGATED_ADMIN from an account not registered for StackSets (though registered for Config) is an error; registered passes', async () => {
+      const admin = acct('member-02');
+      await bucket('adm-tpl-use1', 'us-east-1', { owner: admin });
+      await bucket('adm-tpl-euw1', 'eu-west-1', { owner: admin });
+      await enableTrustedAccess();
+      await enableStackSets();
+      const orgs = organizationsClient({ endpoint: shim.endpoint, accountId: management });
+      await orgs.send(
+        new RegisterDelegatedAdministratorCommand({
+          AccountId: admin,
+          ServicePrincipal: configMultiAccountSetupPrincipal,
+        }),
+      );
+      const config = stackSetConfig({
+        deployingAccount: admin,
+        role: 'delegated-administrator',
+        templateBuckets: { 'us-east-1': 'adm-tpl-use1', 'eu-west-1': 'adm-tpl-euw1' },
+      });
+      const before = await runPreflight(stackSetInput(config), viaShim(admin, management));
+      expect(errorsAndWarnings(before)).toEqual([[id('preflight-stacksets-not-delegated-admin'), 'error']]);
+      expect(before[0]!.message).toContain(admin);
+      expect(before[0]!.message).toContain(stackSetsPrincipal);
+      expect(before[0]!.message).toContain('pack baseline');
+
+      await orgs.send(
+        new RegisterDelegatedAdministratorCommand({ AccountId: admin, ServicePrincipal: stackSetsPrincipal }),
+      );
+      expect(await runPreflight(stackSetInput(config), viaShim(admin, management))).toEqual([]);
+    });
+
+    it('PS546: the management account with callAs DELEGATED_ADMIN; PS547: a delegated administrator with callAs SELF', async () => {
+      await bucket('tpl-use1', 'us-east-1');
+      await bucket('tpl-euw1', 'eu-west-1');
+      await enableTrustedAccess();
+      await enableStackSets();
+      const asManagement = await runPreflight(
+        stackSetInput(stackSetConfig({ deployingAccount: management }, 'DELEGATED_ADMIN')),
+        viaShim(management),
+      );
+      expect(errorsAndWarnings(asManagement)).toEqual([
+        [id('preflight-stacksets-not-delegated-admin'), 'error'],
+      ]);
+      expect(asManagement[0]!.message).toMatch(/is the management account/);
+      // SELF from the management account is right.
+      expect(
+        await runPreflight(
+          stackSetInput(stackSetConfig({ deployingAccount: management })),
+          viaShim(management),
+        ),
+      ).toEqual([]);
+
+      const admin = acct('member-03');
+      await bucket('adm-tpl-use1', 'us-east-1', { owner: admin });
+      await bucket('adm-tpl-euw1', 'eu-west-1', { owner: admin });
+      const orgs = organizationsClient({ endpoint: shim.endpoint, accountId: management });
+      for (const principal of [configMultiAccountSetupPrincipal, stackSetsPrincipal]) {
+        await orgs.send(
+          new RegisterDelegatedAdministratorCommand({ AccountId: admin, ServicePrincipal: principal }),
+        );
+      }
+      const self = await runPreflight(
+        stackSetInput(
+          stackSetConfig(
+            {
+              deployingAccount: admin,
+              role: 'delegated-administrator',
+              templateBuckets: { 'us-east-1': 'adm-tpl-use1', 'eu-west-1': 'adm-tpl-euw1' },
+            },
+            'SELF',
+          ),
+        ),
+        viaShim(admin, management),
+      );
+      expect(errorsAndWarnings(self)).toEqual([[id('preflight-stacksets-self-not-management'), 'error']]);
+      expect(self[0]!.message).toContain(admin);
+    });
+
+    it('PS546 unverifiable: ListDelegatedAdministrators denied to the delegated administrator is a warning, not a crash', async () => {
+      const admin = acct('member-02');
+      await bucket('adm-tpl-use1', 'us-east-1', { owner: admin });
+      await bucket('adm-tpl-euw1', 'eu-west-1', { owner: admin });
+      await enableTrustedAccess();
+      await enableStackSets();
+      await organizationsClient({ endpoint: shim.endpoint, accountId: management }).send(
+        new RegisterDelegatedAdministratorCommand({
+          AccountId: admin,
+          ServicePrincipal: configMultiAccountSetupPrincipal,
+        }),
+      );
+      const real = viaShim(admin, management);
+      const denied: PreflightAws = {
+        ...real,
+        organizations: {
+          send: ((command: unknown) => {
+            if (
+              command instanceof ListDelegatedAdministratorsCommand &&
+              command.input.ServicePrincipal === stackSetsPrincipal
+            ) {
+              return Promise.reject(
+                Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }),
+              );
+            }
+            return real.organizations.send(command as never);
+          }) as PreflightAws['organizations']['send'],
+        },
+      };
+      const config = stackSetConfig({
+        deployingAccount: admin,
+        role: 'delegated-administrator',
+        templateBuckets: { 'us-east-1': 'adm-tpl-use1', 'eu-west-1': 'adm-tpl-euw1' },
+      });
+      const findings = await runPreflight(stackSetInput(config), denied);
+      expect(errorsAndWarnings(findings)).toEqual([[id('preflight-unverified'), 'warning']]);
+      expect(findings[0]!.message).toContain(stackSetsPrincipal);
+      expect(findings[0]!.message).toContain('ListDelegatedAdministrators');
+    });
   });
 
   it('an account outside any organization: "not in an organization", without cascading', async () => {
