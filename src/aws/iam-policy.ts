@@ -107,6 +107,16 @@ export function deployerStatements(inputs: PolicyInputs = {}): DescribedStatemen
     },
     {
       calledBy: 'packsmith',
+      why: "preflight: whether `packsmith bootstrap` created the packs' remediation roles (the stack set `packsmith-bootstrap`; reading its instances needs the StackSets statement, which bootstrap needs anyway)",
+      statement: {
+        Sid: 'BootstrapStackSet',
+        Effect: 'Allow',
+        Action: ['cloudformation:DescribeStackSet'],
+        Resource: `arn:${partition}:cloudformation:*:*:stackset/packsmith-bootstrap:*`,
+      },
+    },
+    {
+      calledBy: 'packsmith',
       why: 'check that the caller is the configured deploying account',
       statement: { Sid: 'CallerIdentity', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: '*' },
     },

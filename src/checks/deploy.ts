@@ -315,6 +315,15 @@ export const deployChecks = define({
       'Service-managed stack sets are administered with CallAs SELF only from the management account; a delegated administrator must call with DELEGATED_ADMIN (CloudFormation API reference, CreateStackSet CallAs). The stack set calls fail otherwise.',
     fix: 'Set `callAs: DELEGATED_ADMIN` for the pack (or remove `callAs`: it follows `role`), or deploy it from the management account.',
   },
+  'preflight-remediation-role': {
+    id: 'PS548',
+    severity: 'warning',
+    summary:
+      'A remediation role the packs reference is not verified in some of their target accounts: the bootstrap stack set does not provide it there.',
+    rationale:
+      'Automatic remediation assumes the role named by AutomationAssumeRole in each account; where it is missing, every remediation fails. packsmith sees the roles `packsmith bootstrap` created (the stack set packsmith-bootstrap: its template names the role, and it has a CURRENT stack instance in the account). A role created another way (by hand, Control Tower) is not visible from the deploying account, so this is a warning, not an error. The management account is never a stack set target: a role needed there is created by hand.',
+    fix: 'Run `packsmith bootstrap` (with the role under `bootstrap.roles`), or create the role in the listed accounts another way.',
+  },
   'preflight-no-recorder': {
     id: 'PS540',
     severity: 'error',

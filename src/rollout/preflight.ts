@@ -38,11 +38,14 @@ import {
   type ConfigServiceClient,
   type ConfigurationRecorder,
 } from '@aws-sdk/client-config-service';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { organizationsApiLimits } from '../facts/limits.js';
 import type { DeployConfig, PackDeployment } from '../org/deploy-config.js';
 import { pages, type OrgAccount, type OrgTree } from '../org/discover.js';
 import { deployChecks, type DeployCheckName } from '../org/problems.js';
 import { mapLimit } from '../util/map-limit.js';
+import { bootstrapRolesStackSetName } from './bootstrap-template.js';
+import { observeStackSet } from './stackset.js';
 
 /**
  * The service principal of organization conformance packs: delegated administrators are registered
@@ -91,6 +94,15 @@ export interface PreflightPack {
   resourceTypes: string[];
 }
 
+/** A remediation role the packs reference, and where it is needed. */
+export interface PreflightRemediationRole {
+  name: string;
+  /** The packs whose remediations reference it (sorted). */
+  packs: string[];
+  /** Their target accounts, management account excepted (sorted). */
+  accounts: string[];
+}
+
 export interface PreflightInput {
   config: DeployConfig;
   packs: PreflightPack[];
@@ -100,6 +112,8 @@ export interface PreflightInput {
   checkRecorders?: { roleName: string; concurrency?: number };
   /** Packs deployed by `engine: stackset` (their prerequisites are checked too). */
   stackSetPacks?: readonly string[];
+  /** The remediation roles the packs reference: checked against the bootstrap stack set. */
+  remediationRoles?: readonly PreflightRemediationRole[];
 }
 
 type Sender<C extends { send: unknown }> = Pick<C, 'send'>;
@@ -110,6 +124,8 @@ export interface PreflightAws {
   s3(region: string): Sender<S3Client>;
   /** A Config client in `accountId` and `region`, with the account check role assumed. */
   configInAccount(accountId: string, region: string): Promise<Sender<ConfigServiceClient>>;
+  /** CloudFormation in `region` (the bootstrap stack set); without it the remediation roles are not checked. */
+  cloudformation?(region: string): Sender<CloudFormationClient>;
 }
 
 export async function runPreflight(input: PreflightInput, aws: PreflightAws): Promise<PreflightFinding[]> {
@@ -119,6 +135,7 @@ export async function runPreflight(input: PreflightInput, aws: PreflightAws): Pr
     organizationChecks(input, aws),
     bucketChecks(input, aws),
     input.checkRecorders ? recorderChecks(input, input.checkRecorders, aws) : Promise.resolve([]),
+    remediationRoleChecks(input, aws),
   ]);
   return groups.flat();
 }
@@ -832,6 +849,88 @@ function aggregate(problems: AccountProblem[], names: Map<string, string>): Pref
         out.push(finding(name, `account ${label}${place}: ${detail}`, { ...where, accountId: p.accountId }));
       }
     }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. remediation roles, as the bootstrap stack set provides them
+
+/** The role names an `AWS::IAM::Role` of a stack set template creates. */
+function templateRoleNames(body: string | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!body) return out;
+  try {
+    const t = JSON.parse(body) as {
+      Resources?: Record<string, { Type?: unknown; Properties?: { RoleName?: unknown } }>;
+    };
+    for (const r of Object.values(t.Resources ?? {})) {
+      if (r?.Type === 'AWS::IAM::Role' && typeof r.Properties?.RoleName === 'string')
+        out.add(r.Properties.RoleName);
+    }
+  } catch {
+    // Not packsmith's template: no role is known to come from it.
+  }
+  return out;
+}
+
+/**
+ * Each referenced remediation role must exist in every target account of its packs. Seen from the
+ * deploying account: the stack set `packsmith-bootstrap` (first Region: IAM is global, one instance
+ * per account covers every Region) has a template naming the role and a CURRENT instance in the
+ * account. Anything else is "not verified" (PS548, a warning: the role may come from elsewhere).
+ */
+async function remediationRoleChecks(input: PreflightInput, aws: PreflightAws): Promise<PreflightFinding[]> {
+  const roles = (input.remediationRoles ?? []).filter((r) => r.accounts.length > 0);
+  const region = input.config.regions[0];
+  if (roles.length === 0 || !aws.cloudformation || !region) return [];
+  const callAs = input.config.role === 'delegated-administrator' ? 'DELEGATED_ADMIN' : 'SELF';
+  const where = (role: PreflightRemediationRole) =>
+    role.packs.length === 1 ? { pack: role.packs[0] as string } : {};
+  let observed;
+  try {
+    observed = await observeStackSet(aws.cloudformation(region), {
+      stackSetName: bootstrapRolesStackSetName,
+      callAs,
+    });
+  } catch (e) {
+    const names = roles.map((r) => r.name).join(', ');
+    if (isAccessDenied(e)) {
+      return [
+        finding(
+          'preflight-remediation-role',
+          `could not verify the remediation roles ${names}: reading stack set ${bootstrapRolesStackSetName} (DescribeStackSet, ListStackInstances) was denied to the deploying credentials`,
+        ),
+      ];
+    }
+    return [failed(`reading stack set ${bootstrapRolesStackSetName}`, e)];
+  }
+  const created = templateRoleNames(observed.templateBody);
+  const current = new Set(
+    observed.instances.filter((i) => i.region === region && i.status === 'CURRENT').map((i) => i.account),
+  );
+  const out: PreflightFinding[] = [];
+  for (const role of roles) {
+    const packs = `${role.packs.length === 1 ? 'pack' : 'packs'} ${role.packs.join(', ')}`;
+    const why = !observed.exists
+      ? `stack set ${bootstrapRolesStackSetName} does not exist`
+      : !created.has(role.name)
+        ? `stack set ${bootstrapRolesStackSetName} does not create it`
+        : `stack set ${bootstrapRolesStackSetName} has no CURRENT stack instance there (${region})`;
+    const missing = created.has(role.name) ? role.accounts.filter((a) => !current.has(a)) : role.accounts;
+    if (missing.length === 0) continue;
+    const detail = `remediation role ${role.name} of ${packs} is not verified: ${why}`;
+    out.push(
+      finding(
+        'preflight-remediation-role',
+        `${detail}, in ${missing.length} of ${role.accounts.length} target account${role.accounts.length === 1 ? '' : 's'}`,
+        {
+          ...where(role),
+          detail,
+          ...(missing.length === 1 ? { accountId: missing[0] } : { accountIds: missing }),
+        },
+      ),
+    );
   }
   return out;
 }

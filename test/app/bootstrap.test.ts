@@ -10,6 +10,10 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootstrap, type BootstrapRequest } from '../../src/app/bootstrap.js';
 import { deploy } from '../../src/app/deploy.js';
+import { preflight } from '../../src/app/preflight.js';
+import { accountsShownInFinding, formatFindings } from '../../src/cli/run/preflight.js';
+import type { Output } from '../../src/cli/output.js';
+import { painter } from '../../src/cli/terminal.js';
 import { AppError } from '../../src/app/errors.js';
 import type { AppEvent, RolloutDeps } from '../../src/app/events.js';
 import { createAws } from '../../src/aws/clients.js';
@@ -181,6 +185,26 @@ describe.skipIf(!motoStatus().available)(`bootstrap honours the packs' exclusion
       ) +
         `bootstrap:\n  roles:\n    ${ROLE}:\n      managedPolicyArns: [arn:aws:iam::aws:policy/AmazonS3FullAccess]\n`,
     );
+    // Before bootstrap: preflight names the role and exactly the pack's accounts (not the excluded ones).
+    const roleFindings = async () =>
+      (await preflight(rollout.selection, {}, deps)).findings.filter(
+        (f) => f.checkId === deployChecks['preflight-remediation-role'].id,
+      );
+    const before = await roleFindings();
+    expect(before).toHaveLength(1);
+    expect(before[0]).toMatchObject({
+      severity: 'warning',
+      pack: 's3-data-protection',
+      accountIds: expected,
+    });
+    expect(before[0]!.message).toContain(ROLE);
+    expect(before[0]!.message).toContain('packsmith-bootstrap does not exist');
+    expect(before[0]!.fix).toContain('packsmith bootstrap');
+    const text = formatFindings(before, { paint: painter(false) } as Output);
+    expect(text).toContain(
+      `${expected.length} accounts: ${expected.slice(0, accountsShownInFinding).join(', ')}`,
+    );
+
     const done = await bootstrap(rollout.selection, request, deps);
     expect(done.kind).toBe('done');
     if (done.kind !== 'done') return;
@@ -189,5 +213,7 @@ describe.skipIf(!motoStatus().available)(`bootstrap honours the packs' exclusion
     expect(done.results.map((r) => r.outcome)).toEqual(['succeeded']);
     expect([...rollout.fx.sandbox.stackSets.roleAccounts(ROLE)].sort()).toEqual(expected);
     expect(rollout.fx.sandbox.stackSets.roleExists(excludedAccount.id, ROLE)).toBe(false);
+    // After bootstrap: nothing missing.
+    expect(await roleFindings()).toEqual([]);
   }, 180_000);
 });

@@ -871,6 +871,81 @@ describe('runPreflight with denied calls (fakes)', () => {
   });
 });
 
+describe('remediation roles against the bootstrap stack set (fakes)', () => {
+  const management = '123456789012';
+  const base = (cloudformation: ReturnType<typeof fakeClient> | undefined): PreflightAws => ({
+    sts: fakeClient({ GetCallerIdentity: () => ({ Account: management, Arn: 'arn:aws:iam::1:user/x' }) }),
+    organizations: fakeClient({
+      ListDelegatedAdministrators: () => ({ DelegatedAdministrators: [] }),
+      ListAWSServiceAccessForOrganization: () => ({
+        EnabledServicePrincipals: [{ ServicePrincipal: configMultiAccountSetupPrincipal }],
+      }),
+    }),
+    s3: () => fakeClient({ ...bucketsOk }),
+    configInAccount: () => Promise.reject(new Error('not used')),
+    ...(cloudformation ? { cloudformation: () => cloudformation } : {}),
+  });
+  const accounts = [1, 2, 3].map((n) => account(n).id);
+  const input = (): PreflightInput => ({
+    ...inputFor(deployConfig({ deployingAccount: management }), [], fakeTree([])),
+    remediationRoles: [{ name: 'Fixer', packs: ['baseline'], accounts }],
+  });
+  const roleTemplate = (name: string) =>
+    JSON.stringify({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: { RoleName: name } } } });
+  const roleFindings = (findings: PreflightFinding[]) =>
+    findings.filter((f) => f.checkId === id('preflight-remediation-role'));
+
+  it('names the accounts without a CURRENT instance (first Region only), and nothing once all have one', async () => {
+    const instances = [
+      { Account: accounts[0], Region: 'us-east-1', Status: 'CURRENT' },
+      { Account: accounts[1], Region: 'us-east-1', Status: 'OUTDATED' },
+      { Account: accounts[2], Region: 'eu-west-1', Status: 'CURRENT' },
+    ];
+    const cf = fakeClient({
+      DescribeStackSet: (i) => {
+        expect(i).toMatchObject({ StackSetName: 'packsmith-bootstrap', CallAs: 'SELF' });
+        return { StackSet: { Status: 'ACTIVE', TemplateBody: roleTemplate('Fixer') } };
+      },
+      ListStackInstances: () => ({ Summaries: instances }),
+    });
+    const found = roleFindings(await runPreflight(input(), base(cf)));
+    expect(found).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        pack: 'baseline',
+        accountIds: [accounts[1], accounts[2]],
+        message: expect.stringContaining('remediation role Fixer of pack baseline is not verified'),
+      }),
+    ]);
+    expect(found[0]!.message).toContain('2 of 3 target accounts');
+    for (const i of instances) Object.assign(i, { Region: 'us-east-1', Status: 'CURRENT' });
+    expect(roleFindings(await runPreflight(input(), base(cf)))).toEqual([]);
+  });
+
+  it('a bootstrap stack set that does not create the role, no stack set, a denied read: all "not verified"; no CloudFormation client: not checked', async () => {
+    const other = fakeClient({
+      DescribeStackSet: () => ({ StackSet: { Status: 'ACTIVE', TemplateBody: roleTemplate('Other') } }),
+      ListStackInstances: () => ({
+        Summaries: accounts.map((a) => ({ Account: a, Region: 'us-east-1', Status: 'CURRENT' })),
+      }),
+    });
+    const [notCreated] = roleFindings(await runPreflight(input(), base(other)));
+    expect(notCreated!.message).toContain('does not create it');
+    expect(notCreated!.accountIds).toEqual(accounts);
+
+    const none = fakeClient({ DescribeStackSet: deny('StackSetNotFoundException') });
+    const [missing] = roleFindings(await runPreflight(input(), base(none)));
+    expect(missing!.message).toContain('packsmith-bootstrap does not exist');
+
+    const denied = fakeClient({ DescribeStackSet: deny() });
+    const [unverifiable] = roleFindings(await runPreflight(input(), base(denied)));
+    expect(unverifiable).toMatchObject({ severity: 'warning' });
+    expect(unverifiable!.message).toMatch(/could not verify the remediation roles Fixer.*denied/);
+
+    expect(roleFindings(await runPreflight(input(), base(undefined)))).toEqual([]);
+  });
+});
+
 describe('recorder checks with many accounts (fakes)', () => {
   const count = aggregateAbove + 5;
   const accounts = Array.from({ length: count }, (_, i) => account(i + 1));
