@@ -5,7 +5,16 @@ import type { OrgTree } from '../org/discover.js';
 import type { DesiredPack } from '../rollout/desired.js';
 import { referencedRoles } from '../rollout/bootstrap-template.js';
 import { packTargetAccounts } from '../rollout/bootstrap-targets.js';
-import { runPreflight, type PreflightFinding, type PreflightRemediationRole } from '../rollout/preflight.js';
+import {
+  runPreflight,
+  type PreflightFinding,
+  type PreflightRemediationRole,
+  type PreflightStagedTemplate,
+} from '../rollout/preflight.js';
+import { sha256Hex } from '../rollout/records.js';
+import { templateKey } from '../rollout/s3-keys.js';
+import { packNeedsStaging } from '../rollout/stackset-template.js';
+import { stackSetNameOf } from '../org/deploy-config.js';
 import { resourceTypesEvaluated } from '../rollout/resource-types.js';
 import { parseYamlSource } from '../source/yaml-source.js';
 import { checkTemplate } from '../validation/validate-template.js';
@@ -20,7 +29,7 @@ import {
   type RolloutSelection,
 } from './context.js';
 import type { RolloutDeps } from './events.js';
-import { stackSetPacksOf } from './stackset.js';
+import { stackSetPacksOf, stackSetRegionOf } from './stackset.js';
 
 export interface PreflightSettings {
   checkRecorders?: { roleName: string; concurrency: number };
@@ -78,6 +87,7 @@ export async function preflightFindings(
   const aws = ctx.aws;
   const checker = settings.checkRecorders;
   const remediationRoles = settings.built ? remediationRolesOf(ctx, settings.built, tree) : [];
+  const stagedStackSetTemplates = settings.built ? stagedTemplatesOf(ctx, settings.built) : [];
   const awsFindings = await runPreflight(
     {
       config: { ...ctx.config, regions: ctx.regions },
@@ -85,6 +95,7 @@ export async function preflightFindings(
       tree,
       stackSetPacks: stackSetPacksOf(ctx),
       remediationRoles,
+      stagedStackSetTemplates,
       ...(checker
         ? { checkRecorders: { roleName: checker.roleName, concurrency: checker.concurrency } }
         : {}),
@@ -120,6 +131,22 @@ export function remediationRolesOf(
     const accounts = new Set<string>();
     for (const p of packs) for (const a of packTargetAccounts(tree, ctx.config.packs[p]!)) accounts.add(a);
     return { name: role.name, packs, accounts: [...accounts].sort() };
+  });
+}
+
+/** The stack set packs too large to travel inline: where their templates are staged (as deploy stages them). */
+export function stagedTemplatesOf(
+  ctx: Pick<RolloutContext, 'config' | 'packs' | 'regions'>,
+  built: ReadonlyMap<string, BuiltPack>,
+): PreflightStagedTemplate[] {
+  const region = stackSetRegionOf(ctx);
+  const bucket = ctx.config.templateBuckets[region];
+  if (!bucket) return []; // PS502
+  return stackSetPacksOf(ctx).flatMap((pack) => {
+    const b = built.get(pack);
+    if (!b || !packNeedsStaging(b.template)) return [];
+    const name = stackSetNameOf(pack, ctx.config.packs[pack]!);
+    return [{ pack, bucket, key: templateKey(name, sha256Hex(b.template)), region }];
   });
 }
 

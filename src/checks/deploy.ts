@@ -324,6 +324,15 @@ export const deployChecks = define({
       'Automatic remediation assumes the role named by AutomationAssumeRole in each account; where it is missing, every remediation fails. packsmith sees the roles `packsmith bootstrap` created (the stack set packsmith-bootstrap: its template names the role, and it has a CURRENT stack instance in the account). A role created another way (by hand, Control Tower) is not visible from the deploying account, so this is a warning, not an error. The management account is never a stack set target: a role needed there is created by hand.',
     fix: 'Run `packsmith bootstrap` (with the role under `bootstrap.roles`), or create the role in the listed accounts another way.',
   },
+  'preflight-template-bucket-org-read': {
+    id: 'PS549',
+    severity: 'error',
+    summary:
+      "A stack set pack is too large to travel inline (TemplateS3Uri), and the template bucket's policy does not let the organization's accounts read its staged template.",
+    rationale:
+      "The stack instance in each member account creates the conformance pack from the staged object: the member account reads it from the deploying account's bucket, which S3 allows only when the bucket policy grants it. That the reader is the member account (not the deploying one) is not documented for AWS::Config::ConformancePack; packsmith takes the safe side and asks for read access for the organization (aws:PrincipalOrgID), limited to the pack's templates.",
+    fix: "Add the statement the finding gives to the template bucket's policy (s3:GetObject on packsmith/STACKSET/templates/* for aws:PrincipalOrgID = the organization id).",
+  },
   'preflight-no-recorder': {
     id: 'PS540',
     severity: 'error',

@@ -27,6 +27,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import {
   GetBucketLocationCommand,
+  GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
   GetPublicAccessBlockCommand,
   type S3Client,
@@ -40,6 +41,7 @@ import {
 } from '@aws-sdk/client-config-service';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { organizationsApiLimits } from '../facts/limits.js';
+import { arnPrefix } from '../facts/partitions.js';
 import type { DeployConfig, PackDeployment } from '../org/deploy-config.js';
 import { pages, type OrgAccount, type OrgTree } from '../org/discover.js';
 import { deployChecks, type DeployCheckName } from '../org/problems.js';
@@ -114,6 +116,18 @@ export interface PreflightInput {
   stackSetPacks?: readonly string[];
   /** The remediation roles the packs reference: checked against the bootstrap stack set. */
   remediationRoles?: readonly PreflightRemediationRole[];
+  /** Stack set packs whose template travels by TemplateS3Uri: the organization must read the object. */
+  stagedStackSetTemplates?: readonly PreflightStagedTemplate[];
+}
+
+/** A stack set pack's staged template: what each member account reads. */
+export interface PreflightStagedTemplate {
+  pack: string;
+  bucket: string;
+  /** The template's key (`packsmith/STACKSET/templates/SHA.yaml`). */
+  key: string;
+  /** The bucket's Region (the stack set's). */
+  region: string;
 }
 
 type Sender<C extends { send: unknown }> = Pick<C, 'send'>;
@@ -136,6 +150,7 @@ export async function runPreflight(input: PreflightInput, aws: PreflightAws): Pr
     bucketChecks(input, aws),
     input.checkRecorders ? recorderChecks(input, input.checkRecorders, aws) : Promise.resolve([]),
     remediationRoleChecks(input, aws),
+    stagedTemplateReadChecks(input, aws),
   ]);
   return groups.flat();
 }
@@ -929,6 +944,167 @@ async function remediationRoleChecks(input: PreflightInput, aws: PreflightAws): 
           detail,
           ...(missing.length === 1 ? { accountId: missing[0] } : { accountIds: missing }),
         },
+      ),
+    );
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. staged stack set templates: the organization's accounts read them
+
+/** `*` and `?` wildcards as IAM matches ARNs (case-sensitive); linear backtracking on the last `*`. */
+export function wildcardMatch(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < text.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+      p += 1;
+      t += 1;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p;
+      mark = t;
+      p += 1;
+    } else if (star !== -1) {
+      p = star + 1;
+      mark += 1;
+      t = mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p += 1;
+  return p === pattern.length;
+}
+
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+/**
+ * Whether a bucket policy lets every account of organization `orgId` GetObject `objectArn`: an
+ * Allow statement for any principal (`*` or `{"AWS": "*"}`), an action covering s3:GetObject, a
+ * resource matching the object, and only an aws:PrincipalOrgID (StringEquals/StringLike) or
+ * aws:PrincipalOrgPaths condition naming the organization. A Deny statement covering the object
+ * for everyone is taken to win. Grants to listed accounts are not counted: new accounts would
+ * miss out.
+ */
+export function policyGrantsOrgRead(policyText: string, orgId: string, objectArn: string): boolean {
+  let policy: { Statement?: unknown };
+  try {
+    policy = JSON.parse(policyText) as { Statement?: unknown };
+  } catch {
+    return false;
+  }
+  const statements = asList(policy.Statement) as Array<Record<string, unknown>>;
+  const coversAction = (s: Record<string, unknown>) =>
+    asList(s.Action).some((a) => typeof a === 'string' && wildcardMatch(a.toLowerCase(), 's3:getobject'));
+  const coversObject = (s: Record<string, unknown>) =>
+    asList(s.Resource).some((r) => typeof r === 'string' && wildcardMatch(r, objectArn));
+  const anyone = (s: Record<string, unknown>) => {
+    const p = s.Principal;
+    if (p === '*') return true;
+    if (typeof p === 'object' && p !== null) return asList((p as Record<string, unknown>).AWS).includes('*');
+    return false;
+  };
+  const orgCondition = (s: Record<string, unknown>): boolean => {
+    const condition = s.Condition;
+    if (condition === undefined) return false; // no condition: public (PS533), not "the organization"
+    if (typeof condition !== 'object' || condition === null) return false;
+    const entries = Object.entries(condition as Record<string, Record<string, unknown>>);
+    if (entries.length === 0) return false;
+    return entries.every(([operator, block]) => {
+      const keys = Object.entries(block ?? {});
+      if (keys.length === 0) return false;
+      return keys.every(([key, value]) => {
+        const k = key.toLowerCase();
+        const values = asList(value).filter((v): v is string => typeof v === 'string');
+        if (k === 'aws:principalorgid')
+          return /^String(Equals|Like)$/i.test(operator) && values.includes(orgId);
+        if (k === 'aws:principalorgpaths')
+          return (
+            /^ForAnyValue:String(Equals|Like)$/i.test(operator) &&
+            values.some((v) => v.startsWith(`${orgId}/`))
+          );
+        return false;
+      });
+    });
+  };
+  const denied = statements.some(
+    (s) =>
+      s.Effect === 'Deny' && anyone(s) && s.Condition === undefined && coversAction(s) && coversObject(s),
+  );
+  if (denied) return false;
+  return statements.some(
+    (s) => s.Effect === 'Allow' && anyone(s) && coversAction(s) && coversObject(s) && orgCondition(s),
+  );
+}
+
+/** The statement to add: read of the pack's staged templates for the organization. */
+export function orgTemplateReadStatement(bucket: string, key: string, region: string, orgId: string): string {
+  const prefix = key.slice(0, key.lastIndexOf('/') + 1);
+  return JSON.stringify({
+    Sid: 'PacksmithOrganizationReadsTemplates',
+    Effect: 'Allow',
+    Principal: '*',
+    Action: 's3:GetObject',
+    Resource: `${arnPrefix(region)}s3:::${bucket}/${prefix}*`,
+    Condition: { StringEquals: { 'aws:PrincipalOrgID': orgId } },
+  });
+}
+
+async function stagedTemplateReadChecks(
+  input: PreflightInput,
+  aws: PreflightAws,
+): Promise<PreflightFinding[]> {
+  const staged = input.stagedStackSetTemplates ?? [];
+  const orgId = input.tree?.organizationId;
+  if (staged.length === 0 || !orgId) return [];
+  const policies = new Map<string, Promise<{ text?: string; error?: unknown }>>();
+  const policyOf = (bucket: string, region: string) => {
+    let p = policies.get(bucket);
+    if (!p) {
+      p = aws
+        .s3(region)
+        .send(
+          new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: input.config.deployingAccount }),
+        )
+        .then(
+          (r) => ({ text: r.Policy ?? '' }),
+          (error: unknown) => (errorName(error) === 'NoSuchBucketPolicy' ? { text: '' } : { error }),
+        );
+      policies.set(bucket, p);
+    }
+    return p;
+  };
+  const out: PreflightFinding[] = [];
+  for (const t of staged) {
+    const where = { pack: t.pack, region: t.region };
+    const got = await policyOf(t.bucket, t.region);
+    if (got.error !== undefined) {
+      const name = errorName(got.error);
+      // A missing bucket is PS530 already.
+      if (name === 'NoSuchBucket' || name === 'NotFound') continue;
+      out.push(
+        isAccessDenied(got.error)
+          ? unverified(
+              `that the organization's accounts can read the staged template of pack ${t.pack} in ${t.bucket}`,
+              'GetBucketPolicy',
+              where,
+            )
+          : failed(`GetBucketPolicy of template bucket ${t.bucket}`, got.error, where),
+      );
+      continue;
+    }
+    const objectArn = `${arnPrefix(t.region)}s3:::${t.bucket}/${t.key}`;
+    if (got.text && policyGrantsOrgRead(got.text, orgId, objectArn)) continue;
+    out.push(
+      finding(
+        'preflight-template-bucket-org-read',
+        `pack ${t.pack} is over the inline template limit and deploys from s3://${t.bucket}/${t.key}, but ` +
+          `${got.text ? "the bucket's policy does not let" : 'the bucket has no policy, so nothing lets'} the accounts of organization ${orgId} read it: ` +
+          `every stack instance would fail. Add to the bucket policy: ${orgTemplateReadStatement(t.bucket, t.key, t.region, orgId)}`,
+        where,
       ),
     );
   }

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import {
   CreateBucketCommand,
+  PutBucketPolicyCommand,
   PutPublicAccessBlockCommand,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
@@ -29,6 +30,8 @@ import { resolveTargets } from '../../src/org/targeting.js';
 import {
   aggregateAbove,
   bucketRegion,
+  policyGrantsOrgRead,
+  wildcardMatch,
   configMultiAccountSetupPrincipal,
   recordsType,
   runPreflight,
@@ -549,6 +552,55 @@ describe.skipIf(!motoStatus().available)(`runPreflight against moto${motoSkipNot
     });
   });
 
+  it('PS549: a staged stack set template the organization cannot read; the statement it gives fixes it (moto S3)', async () => {
+    await bucket('tpl-use1', 'us-east-1');
+    await bucket('tpl-euw1', 'eu-west-1');
+    await bucket('awsconfigconforms-baseline', 'us-east-1');
+    await enableTrustedAccess();
+    const key = `packsmith/packsmith-baseline/templates/${'a'.repeat(64)}.yaml`;
+    const input: PreflightInput = {
+      ...inputFor(deployConfig({ deployingAccount: management }), tree.accounts, tree),
+      stagedStackSetTemplates: [{ pack: 'baseline', bucket: 'tpl-use1', key, region: 'us-east-1' }],
+    };
+    const before = await runPreflight(input, awsAs(management));
+    expect(before.map((f) => [f.checkId, f.severity, f.pack, f.region])).toEqual([
+      [id('preflight-template-bucket-org-read'), 'error', 'baseline', 'us-east-1'],
+    ]);
+    expect(before[0]!.message).toContain(`s3://tpl-use1/${key}`);
+    expect(before[0]!.message).toContain('has no policy');
+    const statement = JSON.parse(before[0]!.message.slice(before[0]!.message.indexOf('{'))) as unknown;
+    expect(statement).toEqual({
+      Sid: 'PacksmithOrganizationReadsTemplates',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::tpl-use1/packsmith/packsmith-baseline/templates/*',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': tree.organizationId } },
+    });
+
+    const s3 = s3Client({ endpoint: moto.endpoint, accountId: management, region: 'us-east-1' });
+    // A policy for another organization is not enough.
+    const other = JSON.stringify(statement).replace(tree.organizationId, 'o-someoneelse');
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: 'tpl-use1',
+        Policy: `{"Version":"2012-10-17","Statement":[${other}]}`,
+      }),
+    );
+    const wrongOrg = await runPreflight(input, awsAs(management));
+    expect(wrongOrg.map((f) => f.checkId)).toEqual([id('preflight-template-bucket-org-read')]);
+    expect(wrongOrg[0]!.message).toContain("the bucket's policy does not let");
+
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: 'tpl-use1',
+        Policy: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }),
+      }),
+    );
+    // Read for the organization only: not public (PS533), and PS549 is satisfied.
+    expect(await runPreflight(input, awsAs(management))).toEqual([]);
+  });
+
   it('an account outside any organization: "not in an organization", without cascading', async () => {
     const outsider = '999999999999';
     await bucket('out-tpl-use1', 'us-east-1', { owner: outsider });
@@ -1056,6 +1108,82 @@ describe('recorder checks with many accounts (fakes)', () => {
     for (const f of findings) expect(f.message).toContain('PacksmithCheck');
     // With one job at a time, a failed account is not tried again in its second Region.
     expect(attempts).toHaveLength(few.length);
+  });
+});
+
+describe('policyGrantsOrgRead', () => {
+  const arn = 'arn:aws:s3:::tpl/packsmith/packsmith-p/templates/abc.yaml';
+  const policy = (...statements: unknown[]) =>
+    JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  const grant = (over: Record<string, unknown> = {}) => ({
+    Effect: 'Allow',
+    Principal: '*',
+    Action: 's3:GetObject',
+    Resource: 'arn:aws:s3:::tpl/packsmith/*',
+    Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } },
+    ...over,
+  });
+
+  it('accepts the organization read in its usual forms', () => {
+    expect(policyGrantsOrgRead(policy(grant()), 'o-1', arn)).toBe(true);
+    expect(
+      policyGrantsOrgRead(policy(grant({ Principal: { AWS: '*' }, Action: ['s3:Get*'] })), 'o-1', arn),
+    ).toBe(true);
+    expect(
+      policyGrantsOrgRead(
+        policy(
+          grant({ Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-1/r-ab/*'] } } }),
+        ),
+        'o-1',
+        arn,
+      ),
+    ).toBe(true);
+    expect(
+      policyGrantsOrgRead(policy(grant({ Resource: ['arn:aws:s3:::tpl/*'], Action: 's3:*' })), 'o-1', arn),
+    ).toBe(true);
+  });
+
+  it('refuses what does not reach every account of the organization, or is something else', () => {
+    expect(policyGrantsOrgRead(policy(grant()), 'o-2', arn)).toBe(false);
+    expect(policyGrantsOrgRead(policy(grant({ Resource: 'arn:aws:s3:::tpl/other/*' })), 'o-1', arn)).toBe(
+      false,
+    );
+    expect(policyGrantsOrgRead(policy(grant({ Action: 's3:PutObject' })), 'o-1', arn)).toBe(false);
+    expect(
+      policyGrantsOrgRead(policy(grant({ Principal: { AWS: 'arn:aws:iam::1:root' } })), 'o-1', arn),
+    ).toBe(false);
+    expect(policyGrantsOrgRead(policy(grant({ Effect: 'Deny' })), 'o-1', arn)).toBe(false);
+    // Public (no condition) is PS533's business, not an organization grant.
+    expect(policyGrantsOrgRead(policy(grant({ Condition: undefined })), 'o-1', arn)).toBe(false);
+    // An extra condition the members may not meet.
+    expect(
+      policyGrantsOrgRead(
+        policy(
+          grant({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1', 'aws:SourceVpce': 'vpce-1' } } }),
+        ),
+        'o-1',
+        arn,
+      ),
+    ).toBe(false);
+    // A Deny for everyone wins.
+    expect(
+      policyGrantsOrgRead(
+        policy(grant(), { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::tpl/*' }),
+        'o-1',
+        arn,
+      ),
+    ).toBe(false);
+    expect(policyGrantsOrgRead('not json', 'o-1', arn)).toBe(false);
+  });
+
+  it('wildcardMatch: * and ? as IAM, in linear time on long inputs', () => {
+    expect(wildcardMatch('a*b?d', 'aXXbcd')).toBe(true);
+    expect(wildcardMatch('a*b?d', 'aXXbd')).toBe(false);
+    expect(wildcardMatch('*', '')).toBe(true);
+    const long = 'a'.repeat(20_000);
+    const started = Date.now();
+    expect(wildcardMatch(`${'*a'.repeat(50)}b`, long)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 
