@@ -3,7 +3,7 @@
  * organization conformance pack rollout (fact sheet §0, §3) and reports EVERY problem at once,
  * before anything is put. Nothing here writes to AWS.
  *
- * Checks, each a `deployChecks` entry (src/org/problems.ts, PS520–PS549):
+ * Checks, each a `deployChecks` entry (src/checks/deploy.ts, PS520–PS549):
  * 1. the caller is `deployingAccount` (GetCallerIdentity);
  * 2. there is an organization with all features (DescribeOrganization, or the given tree);
  * 3. `role` matches what `deployingAccount` is: the management account, or a registered delegated
@@ -11,7 +11,14 @@
  * 4. trusted access for that principal is enabled;
  * 5. template and delivery buckets exist, are in the right Region and are not public;
  * 6. with `checkRecorders`: in every included account × Region, a recording configuration recorder,
- *    a recording group that covers the pack's resource types, and a delivery channel.
+ *    a recording group that covers the pack's resource types, and a delivery channel;
+ * 7. the remediation roles the packs reference are provided by the bootstrap stack set in every
+ *    target account (PS548, a warning);
+ * 8. a stack set pack staged by TemplateS3Uri: the template bucket's policy lets the organization
+ *    read it (PS549).
+ * Stack set packs also: trusted access for StackSets (PS545), and their CallAs against the
+ * deploying account (PS546 DELEGATED_ADMIN needs a StackSets delegated administrator, PS547 SELF
+ * the management account).
  *
  * A call that is denied turns into a "could not verify" warning; any other failure of one call is
  * reported as a finding and the other checks still run. The role checks are about the configured
