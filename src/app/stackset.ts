@@ -173,6 +173,10 @@ export function stackSetResultLines(result: StackSetApplyResult): string[] {
     );
     for (const f of s.failures)
       lines.push(`    ${f.account} ${f.region}: ${f.status}${f.reason ? `: ${f.reason}` : ''}`);
+    if (s.notAttempted.length)
+      lines.push(
+        `    ${s.notAttempted.length} instance(s) not attempted (CANCELLED: the operation stopped before reaching them; not failures)`,
+      );
   }
   return lines;
 }
