@@ -29,7 +29,7 @@ import {
   type RolloutSelection,
 } from './context.js';
 import type { RolloutDeps } from './events.js';
-import { stackSetPacksOf, stackSetRegionOf } from './stackset.js';
+import { stackSetPacksOf } from './stackset.js';
 
 export interface PreflightSettings {
   checkRecorders?: { roleName: string; concurrency: number };
@@ -139,14 +139,16 @@ export function stagedTemplatesOf(
   ctx: Pick<RolloutContext, 'config' | 'packs' | 'regions'>,
   built: ReadonlyMap<string, BuiltPack>,
 ): PreflightStagedTemplate[] {
-  const region = stackSetRegionOf(ctx);
-  const bucket = ctx.config.templateBuckets[region];
-  if (!bucket) return []; // PS502
+  // Each Region's bucket holds a copy (the pack in each Region reads its own).
   return stackSetPacksOf(ctx).flatMap((pack) => {
     const b = built.get(pack);
     if (!b || !packNeedsStaging(b.template)) return [];
     const name = stackSetNameOf(pack, ctx.config.packs[pack]!);
-    return [{ pack, bucket, key: templateKey(name, sha256Hex(b.template)), region }];
+    const key = templateKey(name, sha256Hex(b.template));
+    return ctx.regions.flatMap((region) => {
+      const bucket = ctx.config.templateBuckets[region];
+      return bucket ? [{ pack, bucket, key, region }] : []; // no bucket: PS502
+    });
   });
 }
 
