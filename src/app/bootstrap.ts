@@ -4,10 +4,10 @@
  * (`rollout/bootstrap-template.ts`, policies from `bootstrap.roles`) go in the stack set
  * `packsmith-bootstrap`, with instances in the first deployment Region only (IAM is global); with
  * `bootstrap.recorder`, a configuration recorder and delivery channel go in
- * `packsmith-bootstrap-recorder`, in every Region. Both target the union of the deployment's
- * targets (every OU and account the packs' `targets` and `stages` name; exclusions are not
- * applied: a role in an excluded account does no harm) as one stage, with auto-deployment for
- * accounts that join. Planned first (`dryRun` stops there), then applied as `deploy` applies stack
+ * `packsmith-bootstrap-recorder`, in every Region. Both target exactly the accounts the packs
+ * deploy to (their `excludeOus` / `excludeAccounts` applied: an excluded account may have its own
+ * recorder, and a second one fails there), as one stage, with auto-deployment for accounts that
+ * join the targeted OUs. Planned first (`dryRun` stops there), then applied as `deploy` applies stack
  * sets (confirmation, lock, one operation per stage followed to its end, the store).
  */
 import { resolve } from 'node:path';
@@ -25,6 +25,7 @@ import {
   type BootstrapRole,
   type ReferencedRole,
 } from '../rollout/bootstrap-template.js';
+import { bootstrapTargets } from '../rollout/bootstrap-targets.js';
 import type { StackSetApplyResult } from '../rollout/stackset.js';
 import type { StackSetPlan } from '../rollout/stackset-plan.js';
 import { readUserFile } from '../source/read-file.js';
@@ -56,31 +57,15 @@ export type BootstrapOutcome =
       dryRun: boolean;
     };
 
-/** The one stage bootstrap deploys in: every OU and account the deployment targets. */
-export function bootstrapStage(ctx: Pick<RolloutContext, 'config' | 'packs'>): Stage {
-  const ous: string[] = [];
-  const accounts: string[] = [];
-  const add = (list: string[], items: readonly string[] | undefined) => {
-    for (const i of items ?? []) if (!list.includes(i)) list.push(i);
-  };
-  for (const pack of ctx.packs) {
-    const d = ctx.config.packs[pack];
-    if (!d) continue;
-    add(ous, d.targets?.ous);
-    add(accounts, d.targets?.accounts);
-    for (const s of d.stages ?? []) {
-      add(ous, s.ous);
-      add(accounts, s.accountFilter === undefined || s.accountFilter === 'UNION' ? s.accounts : []);
-    }
-  }
-  return {
-    name: 'all',
-    ous,
-    ...(accounts.length ? { accounts, accountFilter: 'UNION' as const } : {}),
-    maxConcurrent: '100%',
-    failureTolerance: 0,
-    concurrencyMode: 'SOFT',
-  };
+/**
+ * The one stage bootstrap deploys in: exactly the accounts the selected packs deploy to (their
+ * exclusions applied; `rollout/bootstrap-targets.ts`).
+ */
+export function bootstrapStage(ctx: Pick<RolloutContext, 'config' | 'packs'>, tree: OrgTree): Stage {
+  const deployments = ctx.packs
+    .map((p) => ctx.config.packs[p])
+    .filter((d): d is PackDeployment => d !== undefined);
+  return bootstrapTargets(tree, deployments).stage;
 }
 
 /** The configuration's remediation roles with their policies; refuses (PS553, unreadable files) otherwise. */
@@ -128,7 +113,7 @@ function rolesWithPolicies(ctx: RolloutContext, roles: readonly ReferencedRole[]
 }
 
 async function plans(ctx: RolloutContext, roles: BootstrapRole[], tree: OrgTree): Promise<StackSetPlan[]> {
-  const stage = bootstrapStage(ctx);
+  const stage = bootstrapStage(ctx, tree);
   const deployment = (stackSetName: string): PackDeployment => ({
     engine: 'stackset',
     stackSetName,

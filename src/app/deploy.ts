@@ -311,7 +311,7 @@ async function prepare(
   checkpoint(deps.signal);
   const desired = desiredPacks(ctx, built.built, tree, built.catalog);
   if (desired.diagnostics.length > 0) warn(desired.diagnostics);
-  const findings = await preflightFindings(ctx, desired.packs, tree);
+  const findings = await preflightFindings(ctx, desired.packs, tree, { built: built.built });
   checkpoint(deps.signal);
   if (findings.length > 0) deps.onEvent?.({ kind: 'preflight', findings });
   if (findings.some((f) => f.severity === 'error')) throw refused('preflight failed: nothing was deployed');

@@ -40,27 +40,29 @@ export async function planStackSetPacks(
   tree: OrgTree,
 ): Promise<StackSetPlan[]> {
   const plans: StackSetPlan[] = [];
-  const region = stackSetRegionOf(ctx);
   const problems: string[] = [];
   for (const pack of stackSetPacksOf(ctx)) {
     const deployment = ctx.config.packs[pack]!;
     const b = built.get(pack);
     if (!b) continue;
-    let templateS3Uri: string | undefined;
-    if (packNeedsStaging(b.template)) {
-      // Over the inline limit: staged like the organization engine's templates, by deploy
-      // (content-addressed, so the plan knows the URI without writing anything).
-      const bucket = bucketOf(ctx, region);
-      templateS3Uri = templateS3Uri_(
-        bucket,
-        templateKey(stackSetNameOf(pack, deployment), sha256Hex(b.template)),
-      );
-    }
+    // Over the inline limit: staged like the organization engine's templates, by deploy, in each
+    // Region's bucket (content-addressed, so the plan knows the URIs without writing anything).
+    const templateS3Uris = packNeedsStaging(b.template)
+      ? Object.fromEntries(
+          ctx.regions.map((region) => [
+            region,
+            templateS3Uri_(
+              bucketOf(ctx, region),
+              templateKey(stackSetNameOf(pack, deployment), sha256Hex(b.template)),
+            ),
+          ]),
+        )
+      : undefined;
     const templateBody = stackSetTemplate({
       packName: pack,
       packTemplate: b.template,
       parameters: b.pack.parameters,
-      ...(templateS3Uri ? { templateS3Uri } : {}),
+      ...(templateS3Uris ? { templateS3Uris } : {}),
       ...(deployment.deliveryBucket ? { deliveryBucket: deployment.deliveryBucket } : {}),
       ...(deployment.deliveryKeyPrefix ? { deliveryKeyPrefix: deployment.deliveryKeyPrefix } : {}),
     }).body;
@@ -121,13 +123,15 @@ export async function deployStackSetPacks(input: StackSetDeployInput): Promise<S
     if (input.follow.signal?.aborted) break;
     const b = input.built.get(plan.pack);
     if (b && packNeedsStaging(b.template)) {
-      const region = stackSetRegionOf(ctx);
-      await stageTemplate(ctx.aws.s3(region), {
-        bucket: bucketOf(ctx, region),
-        owner: ctx.config.deployingAccount,
-        orgPackName: plan.stackSetName,
-        body: b.template,
-      });
+      // A copy in each Region's bucket: the pack in each Region reads its own (the template maps it).
+      for (const region of ctx.regions) {
+        await stageTemplate(ctx.aws.s3(region), {
+          bucket: bucketOf(ctx, region),
+          owner: ctx.config.deployingAccount,
+          orgPackName: plan.stackSetName,
+          body: b.template,
+        });
+      }
     }
     results.push(
       await applyStackSet({
@@ -173,6 +177,10 @@ export function stackSetResultLines(result: StackSetApplyResult): string[] {
     );
     for (const f of s.failures)
       lines.push(`    ${f.account} ${f.region}: ${f.status}${f.reason ? `: ${f.reason}` : ''}`);
+    if (s.notAttempted.length)
+      lines.push(
+        `    ${s.notAttempted.length} instance(s) not attempted (CANCELLED: the operation stopped before reaching them; not failures)`,
+      );
   }
   return lines;
 }

@@ -34,7 +34,10 @@ export interface PolicyInputs {
 }
 
 /** The stack set engine's calls (issue 16): service-managed stack sets, followed operation by operation. */
-export function stackSetStatements(partition = 'aws'): DescribedStatement[] {
+export function stackSetStatements(
+  partition = 'aws',
+  templateBuckets: readonly string[] = ['TEMPLATE-BUCKET'],
+): DescribedStatement[] {
   return [
     {
       calledBy: 'packsmith',
@@ -60,6 +63,16 @@ export function stackSetStatements(partition = 'aws'): DescribedStatement[] {
           `arn:${partition}:cloudformation:*:*:stackset-target/packsmith-*`,
           `arn:${partition}:cloudformation:*::type/resource/AWS-Config-ConformancePack`,
         ],
+      },
+    },
+    {
+      calledBy: 'packsmith',
+      why: '`engine: stackset` preflight: a pack too large to travel inline is read by every member account from the template bucket, so its policy must grant the organization read (PS549)',
+      statement: {
+        Sid: 'StackSetTemplateBucketPolicy',
+        Effect: 'Allow',
+        Action: ['s3:GetBucketPolicy'],
+        Resource: bucketArns(partition, templateBuckets),
       },
     },
   ];
@@ -105,6 +118,16 @@ export function deployerStatements(inputs: PolicyInputs = {}): DescribedStatemen
           'organizations:ListRoots',
         ],
         Resource: '*',
+      },
+    },
+    {
+      calledBy: 'packsmith',
+      why: "preflight: whether `packsmith bootstrap` created the packs' remediation roles (the stack set `packsmith-bootstrap`; reading its instances needs the StackSets statement, which bootstrap needs anyway)",
+      statement: {
+        Sid: 'BootstrapStackSet',
+        Effect: 'Allow',
+        Action: ['cloudformation:DescribeStackSet'],
+        Resource: `arn:${partition}:cloudformation:*:*:stackset/packsmith-bootstrap:*`,
       },
     },
     {
@@ -172,7 +195,7 @@ export function deployerStatements(inputs: PolicyInputs = {}): DescribedStatemen
       },
     },
   ];
-  if (inputs.stackSets) statements.push(...stackSetStatements(partition));
+  if (inputs.stackSets) statements.push(...stackSetStatements(partition, templates));
   if (inputs.accountCheckRoleName !== undefined || !inputs.templateBuckets) {
     const role = inputs.accountCheckRoleName ?? 'ACCOUNT-CHECK-ROLE';
     statements.push({

@@ -307,6 +307,41 @@ export const deployChecks = define({
       'Service-managed stack sets need trusted access for member.org.stacksets.cloudformation.amazonaws.com (prior-art §1.3); without it CreateStackSet with PermissionModel SERVICE_MANAGED fails.',
     fix: 'From the management account: activate trusted access with AWS Organizations in the CloudFormation StackSets console (or ActivateOrganizationsAccess), then run preflight again.',
   },
+  'preflight-stacksets-not-delegated-admin': {
+    id: 'PS546',
+    severity: 'error',
+    summary:
+      'A stack set pack uses `callAs: DELEGATED_ADMIN`, and the deploying account is not a registered delegated administrator for CloudFormation StackSets.',
+    rationale:
+      'With CallAs DELEGATED_ADMIN the calling account must be registered as a delegated administrator for member.org.stacksets.cloudformation.amazonaws.com in the management account (CloudFormation API reference, CreateStackSet CallAs); the management account itself cannot be one. Every stack set call fails otherwise.',
+    fix: 'From the management account: RegisterDelegatedAdministrator --service-principal member.org.stacksets.cloudformation.amazonaws.com --account-id DEPLOYING_ACCOUNT (or use `callAs: SELF` from the management account).',
+  },
+  'preflight-stacksets-self-not-management': {
+    id: 'PS547',
+    severity: 'error',
+    summary: 'A stack set pack uses `callAs: SELF`, and the deploying account is not the management account.',
+    rationale:
+      'Service-managed stack sets are administered with CallAs SELF only from the management account; a delegated administrator must call with DELEGATED_ADMIN (CloudFormation API reference, CreateStackSet CallAs). The stack set calls fail otherwise.',
+    fix: 'Set `callAs: DELEGATED_ADMIN` for the pack (or remove `callAs`: it follows `role`), or deploy it from the management account.',
+  },
+  'preflight-remediation-role': {
+    id: 'PS548',
+    severity: 'warning',
+    summary:
+      'A remediation role the packs reference is not verified in some of their target accounts: the bootstrap stack set does not provide it there.',
+    rationale:
+      'Automatic remediation assumes the role named by AutomationAssumeRole in each account; where it is missing, every remediation fails. packsmith sees the roles `packsmith bootstrap` created (the stack set packsmith-bootstrap: its template names the role, and it has a CURRENT stack instance in the account). A role created another way (by hand, Control Tower) is not visible from the deploying account, so this is a warning, not an error. The management account is never a stack set target: a role needed there is created by hand.',
+    fix: 'Run `packsmith bootstrap` (with the role under `bootstrap.roles`), or create the role in the listed accounts another way.',
+  },
+  'preflight-template-bucket-org-read': {
+    id: 'PS549',
+    severity: 'error',
+    summary:
+      "A stack set pack is too large to travel inline (TemplateS3Uri), and the template bucket's policy does not let the organization's accounts read its staged template.",
+    rationale:
+      "The stack instance in each member account creates the conformance pack from the staged object: the member account reads it from the deploying account's bucket, which S3 allows only when the bucket policy grants it. That the reader is the member account (not the deploying one) is not documented for AWS::Config::ConformancePack; packsmith takes the safe side and asks for read access for the organization (aws:PrincipalOrgID), limited to the pack's templates.",
+    fix: "Add the statement the finding gives to the template bucket's policy (s3:GetObject on packsmith/STACKSET/templates/* for aws:PrincipalOrgID = the organization id).",
+  },
   'preflight-no-recorder': {
     id: 'PS540',
     severity: 'error',

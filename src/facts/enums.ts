@@ -163,7 +163,13 @@ export const terminalStackSetOperationStatuses: readonly StackSetOperationStatus
 /** [CFN:StackInstanceDetailedStatus] the per-instance outcomes that count as failures of an operation. */
 export const failedStackInstanceStatuses: readonly StackInstanceDetailedStatus[] = [
   'FAILED',
-  'CANCELLED',
   'INOPERABLE',
   'FAILED_IMPORT',
 ];
+/**
+ * [CFN:StackInstanceDetailedStatus] CANCELLED: "the operation in the specified account and Region
+ * has been canceled", because a user stopped it or its failure tolerance was exceeded: the
+ * operation never reached the instance. Not a failure of its own (the cause is elsewhere): packsmith
+ * shows it as "not attempted".
+ */
+export const notAttemptedStackInstanceStatuses: readonly StackInstanceDetailedStatus[] = ['CANCELLED'];

@@ -7,11 +7,11 @@ import type { PackCompliance, RuleCompliance } from '../rollout/compliance.js';
 
 /**
  * A per-account status, or NOT_DEPLOYED for a target AWS has never reported on; a stack set pack's
- * instances also OUTDATED (behind the stack set, not failed) and SKIPPED_SUSPENDED_ACCOUNT
- * (src/rollout/stackset-status.ts maps them).
+ * instances also OUTDATED (behind the stack set, not failed), SKIPPED_SUSPENDED_ACCOUNT and
+ * NOT_ATTEMPTED (CANCELLED: the operation stopped before it) (src/rollout/stackset-status.ts maps them).
  */
 export type ReportAccountStatus =
-  OrganizationResourceStatus | 'NOT_DEPLOYED' | 'OUTDATED' | 'SKIPPED_SUSPENDED_ACCOUNT';
+  OrganizationResourceStatus | 'NOT_DEPLOYED' | 'OUTDATED' | 'SKIPPED_SUSPENDED_ACCOUNT' | 'NOT_ATTEMPTED';
 
 /** Every status the report knows, in the order its legend and summaries list them. */
 export const reportAccountStatuses: readonly ReportAccountStatus[] = [
@@ -19,13 +19,16 @@ export const reportAccountStatuses: readonly ReportAccountStatus[] = [
   'NOT_DEPLOYED',
   'OUTDATED',
   'SKIPPED_SUSPENDED_ACCOUNT',
+  'NOT_ATTEMPTED',
 ];
 
 /** The coarse outcome a status stands for: what the colours, glyphs and wave counts are built on. */
 export type StatusGroup = 'succeeded' | 'failed' | 'in-progress' | 'not-deployed';
 
 export function statusGroup(status: ReportAccountStatus): StatusGroup {
-  if (status === 'NOT_DEPLOYED' || status === 'SKIPPED_SUSPENDED_ACCOUNT') return 'not-deployed';
+  // NOT_ATTEMPTED: a stack instance the operation stopped before (CANCELLED), not a failure.
+  if (status === 'NOT_DEPLOYED' || status === 'SKIPPED_SUSPENDED_ACCOUNT' || status === 'NOT_ATTEMPTED')
+    return 'not-deployed';
   // Behind the stack set: a later stage still to come.
   if (status === 'OUTDATED') return 'in-progress';
   if (status.endsWith('_FAILED')) return 'failed';
@@ -84,11 +87,21 @@ export interface ReportTimelineEvent {
   at: string;
   pack: string;
   region: string;
+  /**
+   * A deployment's (org pack) or a stack set operation's start and end, and each account's status
+   * as recorded (a stack instance's mapped to the organization vocabulary).
+   */
   kind: 'deployment-started' | 'deployment-ended' | 'status';
   accountId?: string;
   status?: string;
   outcome?: string;
+  /** The wave; a stack set pack's stage. */
   wave?: string;
+  /** `stackset`: the event is a stack set operation's (or one of its instances'). */
+  engine?: 'stackset';
+  /** A stack set operation: its kind (create-instances, update-stack-set, …) and OperationId. */
+  operation?: string;
+  operationId?: string;
 }
 
 /** A pack's compliance in one account and Region, as the organization aggregator reports it. */

@@ -3,7 +3,7 @@
  * organization conformance pack rollout (fact sheet §0, §3) and reports EVERY problem at once,
  * before anything is put. Nothing here writes to AWS.
  *
- * Checks, each a `deployChecks` entry (src/org/problems.ts, PS520–PS549):
+ * Checks, each a `deployChecks` entry (src/checks/deploy.ts, PS520–PS549):
  * 1. the caller is `deployingAccount` (GetCallerIdentity);
  * 2. there is an organization with all features (DescribeOrganization, or the given tree);
  * 3. `role` matches what `deployingAccount` is: the management account, or a registered delegated
@@ -11,7 +11,14 @@
  * 4. trusted access for that principal is enabled;
  * 5. template and delivery buckets exist, are in the right Region and are not public;
  * 6. with `checkRecorders`: in every included account × Region, a recording configuration recorder,
- *    a recording group that covers the pack's resource types, and a delivery channel.
+ *    a recording group that covers the pack's resource types, and a delivery channel;
+ * 7. the remediation roles the packs reference are provided by the bootstrap stack set in every
+ *    target account (PS548, a warning);
+ * 8. a stack set pack staged by TemplateS3Uri: the template bucket's policy lets the organization
+ *    read it (PS549).
+ * Stack set packs also: trusted access for StackSets (PS545), and their CallAs against the
+ * deploying account (PS546 DELEGATED_ADMIN needs a StackSets delegated administrator, PS547 SELF
+ * the management account).
  *
  * A call that is denied turns into a "could not verify" warning; any other failure of one call is
  * reported as a finding and the other checks still run. The role checks are about the configured
@@ -27,6 +34,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import {
   GetBucketLocationCommand,
+  GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
   GetPublicAccessBlockCommand,
   type S3Client,
@@ -38,11 +46,15 @@ import {
   type ConfigServiceClient,
   type ConfigurationRecorder,
 } from '@aws-sdk/client-config-service';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { organizationsApiLimits } from '../facts/limits.js';
+import { arnPrefix } from '../facts/partitions.js';
 import type { DeployConfig, PackDeployment } from '../org/deploy-config.js';
 import { pages, type OrgAccount, type OrgTree } from '../org/discover.js';
 import { deployChecks, type DeployCheckName } from '../org/problems.js';
 import { mapLimit } from '../util/map-limit.js';
+import { bootstrapRolesStackSetName } from './bootstrap-template.js';
+import { observeStackSet } from './stackset.js';
 
 /**
  * The service principal of organization conformance packs: delegated administrators are registered
@@ -91,6 +103,15 @@ export interface PreflightPack {
   resourceTypes: string[];
 }
 
+/** A remediation role the packs reference, and where it is needed. */
+export interface PreflightRemediationRole {
+  name: string;
+  /** The packs whose remediations reference it (sorted). */
+  packs: string[];
+  /** Their target accounts, management account excepted (sorted). */
+  accounts: string[];
+}
+
 export interface PreflightInput {
   config: DeployConfig;
   packs: PreflightPack[];
@@ -100,6 +121,20 @@ export interface PreflightInput {
   checkRecorders?: { roleName: string; concurrency?: number };
   /** Packs deployed by `engine: stackset` (their prerequisites are checked too). */
   stackSetPacks?: readonly string[];
+  /** The remediation roles the packs reference: checked against the bootstrap stack set. */
+  remediationRoles?: readonly PreflightRemediationRole[];
+  /** Stack set packs whose template travels by TemplateS3Uri: the organization must read the object. */
+  stagedStackSetTemplates?: readonly PreflightStagedTemplate[];
+}
+
+/** A stack set pack's staged template: what each member account reads. */
+export interface PreflightStagedTemplate {
+  pack: string;
+  bucket: string;
+  /** The template's key (`packsmith/STACKSET/templates/SHA.yaml`). */
+  key: string;
+  /** The bucket's Region (the stack set's). */
+  region: string;
 }
 
 type Sender<C extends { send: unknown }> = Pick<C, 'send'>;
@@ -110,6 +145,8 @@ export interface PreflightAws {
   s3(region: string): Sender<S3Client>;
   /** A Config client in `accountId` and `region`, with the account check role assumed. */
   configInAccount(accountId: string, region: string): Promise<Sender<ConfigServiceClient>>;
+  /** CloudFormation in `region` (the bootstrap stack set); without it the remediation roles are not checked. */
+  cloudformation?(region: string): Sender<CloudFormationClient>;
 }
 
 export async function runPreflight(input: PreflightInput, aws: PreflightAws): Promise<PreflightFinding[]> {
@@ -119,6 +156,8 @@ export async function runPreflight(input: PreflightInput, aws: PreflightAws): Pr
     organizationChecks(input, aws),
     bucketChecks(input, aws),
     input.checkRecorders ? recorderChecks(input, input.checkRecorders, aws) : Promise.resolve([]),
+    remediationRoleChecks(input, aws),
+    stagedTemplateReadChecks(input, aws),
   ]);
   return groups.flat();
 }
@@ -255,7 +294,81 @@ async function organizationChecks(input: PreflightInput, aws: PreflightAws): Pro
     roleChecks(config, org, isManagement, aws),
     trustedAccessChecks(config, aws, input.stackSetPacks ?? []),
   ]);
-  return [...out, ...role, ...trusted];
+  const stackSetCaller = org ? await stackSetCallerChecks(input, isManagement === true, aws) : [];
+  return [...out, ...role, ...trusted, ...stackSetCaller];
+}
+
+/** The CallAs a stack set pack's calls use: its `callAs`, else what `role` implies (as the planner). */
+export function stackSetCallAs(
+  config: Pick<DeployConfig, 'role' | 'packs'>,
+  pack: string,
+): 'SELF' | 'DELEGATED_ADMIN' {
+  return (
+    config.packs[pack]?.callAs ?? (config.role === 'delegated-administrator' ? 'DELEGATED_ADMIN' : 'SELF')
+  );
+}
+
+/**
+ * Stack set packs: with CallAs SELF the deploying account must be the management account; with
+ * DELEGATED_ADMIN, a registered delegated administrator of StackSets (never the management
+ * account). CloudFormation API reference, CreateStackSet `CallAs`. A `role` that already does not
+ * match (PS523) is not repeated here.
+ */
+async function stackSetCallerChecks(
+  input: PreflightInput,
+  isManagement: boolean,
+  aws: PreflightAws,
+): Promise<PreflightFinding[]> {
+  const { config } = input;
+  const account = config.deployingAccount;
+  const packs = [...(input.stackSetPacks ?? [])].sort();
+  const self = packs.filter((p) => stackSetCallAs(config, p) === 'SELF');
+  const delegated = packs.filter((p) => stackSetCallAs(config, p) === 'DELEGATED_ADMIN');
+  const out: PreflightFinding[] = [];
+  const packList = (list: string[]) => `${list.length === 1 ? 'pack' : 'packs'} ${list.join(', ')}`;
+  if (self.length && !isManagement && config.role !== 'management') {
+    out.push(
+      finding(
+        'preflight-stacksets-self-not-management',
+        `the stack sets of ${packList(self)} are called with CallAs SELF, but ${account} is not the management account: a delegated administrator calls with DELEGATED_ADMIN`,
+      ),
+    );
+  }
+  if (delegated.length === 0) return out;
+  if (isManagement) {
+    // A management account configured as a delegated administrator is PS523 already.
+    if (config.role !== 'management') return out;
+    out.push(
+      finding(
+        'preflight-stacksets-not-delegated-admin',
+        `the stack sets of ${packList(delegated)} are called with CallAs DELEGATED_ADMIN, but ${account} is the management account, which cannot be a delegated administrator: use \`callAs: SELF\``,
+      ),
+    );
+    return out;
+  }
+  try {
+    const admins = await listDelegatedAdmins(aws, stackSetsPrincipal);
+    if (!admins.includes(account)) {
+      out.push(
+        finding(
+          'preflight-stacksets-not-delegated-admin',
+          `the stack sets of ${packList(delegated)} are called with CallAs DELEGATED_ADMIN, but ${account} is not a delegated administrator for ${stackSetsPrincipal}` +
+            (admins.length ? ` (registered: ${admins.sort().join(', ')})` : ' (none is registered)'),
+        ),
+      );
+    }
+  } catch (e) {
+    // A delegated administrator may not be allowed to list them: a warning, not an error.
+    out.push(
+      isAccessDenied(e)
+        ? unverified(
+            `that ${account} is a delegated administrator for ${stackSetsPrincipal} (CallAs DELEGATED_ADMIN of ${packList(delegated)})`,
+            'ListDelegatedAdministrators',
+          )
+        : failed(`ListDelegatedAdministrators for ${stackSetsPrincipal}`, e),
+    );
+  }
+  return out;
 }
 
 const visibilitySplit =
@@ -325,11 +438,14 @@ async function delegatedAdminNotice(account: string, aws: PreflightAws): Promise
   }
 }
 
-async function listDelegatedAdmins(aws: PreflightAws): Promise<string[]> {
+async function listDelegatedAdmins(
+  aws: PreflightAws,
+  servicePrincipal: string = configMultiAccountSetupPrincipal,
+): Promise<string[]> {
   const admins = await pages('ListDelegatedAdministrators', async (NextToken) => {
     const r = await aws.organizations.send(
       new ListDelegatedAdministratorsCommand({
-        ServicePrincipal: configMultiAccountSetupPrincipal,
+        ServicePrincipal: servicePrincipal,
         MaxResults: organizationsApiLimits.listMaxResults,
         NextToken,
       }),
@@ -755,6 +871,249 @@ function aggregate(problems: AccountProblem[], names: Map<string, string>): Pref
         out.push(finding(name, `account ${label}${place}: ${detail}`, { ...where, accountId: p.accountId }));
       }
     }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. remediation roles, as the bootstrap stack set provides them
+
+/** The role names an `AWS::IAM::Role` of a stack set template creates. */
+function templateRoleNames(body: string | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!body) return out;
+  try {
+    const t = JSON.parse(body) as {
+      Resources?: Record<string, { Type?: unknown; Properties?: { RoleName?: unknown } }>;
+    };
+    for (const r of Object.values(t.Resources ?? {})) {
+      if (r?.Type === 'AWS::IAM::Role' && typeof r.Properties?.RoleName === 'string')
+        out.add(r.Properties.RoleName);
+    }
+  } catch {
+    // Not packsmith's template: no role is known to come from it.
+  }
+  return out;
+}
+
+/**
+ * Each referenced remediation role must exist in every target account of its packs. Seen from the
+ * deploying account: the stack set `packsmith-bootstrap` (first Region: IAM is global, one instance
+ * per account covers every Region) has a template naming the role and a CURRENT instance in the
+ * account. Anything else is "not verified" (PS548, a warning: the role may come from elsewhere).
+ */
+async function remediationRoleChecks(input: PreflightInput, aws: PreflightAws): Promise<PreflightFinding[]> {
+  const roles = (input.remediationRoles ?? []).filter((r) => r.accounts.length > 0);
+  const region = input.config.regions[0];
+  if (roles.length === 0 || !aws.cloudformation || !region) return [];
+  const callAs = input.config.role === 'delegated-administrator' ? 'DELEGATED_ADMIN' : 'SELF';
+  const where = (role: PreflightRemediationRole) =>
+    role.packs.length === 1 ? { pack: role.packs[0] as string } : {};
+  let observed;
+  try {
+    observed = await observeStackSet(aws.cloudformation(region), {
+      stackSetName: bootstrapRolesStackSetName,
+      callAs,
+    });
+  } catch (e) {
+    const names = roles.map((r) => r.name).join(', ');
+    if (isAccessDenied(e)) {
+      return [
+        finding(
+          'preflight-remediation-role',
+          `could not verify the remediation roles ${names}: reading stack set ${bootstrapRolesStackSetName} (DescribeStackSet, ListStackInstances) was denied to the deploying credentials`,
+        ),
+      ];
+    }
+    return [failed(`reading stack set ${bootstrapRolesStackSetName}`, e)];
+  }
+  const created = templateRoleNames(observed.templateBody);
+  const current = new Set(
+    observed.instances.filter((i) => i.region === region && i.status === 'CURRENT').map((i) => i.account),
+  );
+  const out: PreflightFinding[] = [];
+  for (const role of roles) {
+    const packs = `${role.packs.length === 1 ? 'pack' : 'packs'} ${role.packs.join(', ')}`;
+    const why = !observed.exists
+      ? `stack set ${bootstrapRolesStackSetName} does not exist`
+      : !created.has(role.name)
+        ? `stack set ${bootstrapRolesStackSetName} does not create it`
+        : `stack set ${bootstrapRolesStackSetName} has no CURRENT stack instance there (${region})`;
+    const missing = created.has(role.name) ? role.accounts.filter((a) => !current.has(a)) : role.accounts;
+    if (missing.length === 0) continue;
+    const detail = `remediation role ${role.name} of ${packs} is not verified: ${why}`;
+    out.push(
+      finding(
+        'preflight-remediation-role',
+        `${detail}, in ${missing.length} of ${role.accounts.length} target account${role.accounts.length === 1 ? '' : 's'}`,
+        {
+          ...where(role),
+          detail,
+          ...(missing.length === 1 ? { accountId: missing[0] } : { accountIds: missing }),
+        },
+      ),
+    );
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. staged stack set templates: the organization's accounts read them
+
+/** `*` and `?` wildcards as IAM matches ARNs (case-sensitive); linear backtracking on the last `*`. */
+export function wildcardMatch(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < text.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+      p += 1;
+      t += 1;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p;
+      mark = t;
+      p += 1;
+    } else if (star !== -1) {
+      p = star + 1;
+      mark += 1;
+      t = mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p += 1;
+  return p === pattern.length;
+}
+
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+/**
+ * Whether a bucket policy lets every account of organization `orgId` GetObject `objectArn`: an
+ * Allow statement for any principal (`*` or `{"AWS": "*"}`), an action covering s3:GetObject, a
+ * resource matching the object, and only an aws:PrincipalOrgID (StringEquals/StringLike) or
+ * aws:PrincipalOrgPaths condition naming the organization. A Deny statement covering the object
+ * for everyone is taken to win. Grants to listed accounts are not counted: new accounts would
+ * miss out.
+ */
+export function policyGrantsOrgRead(policyText: string, orgId: string, objectArn: string): boolean {
+  let policy: { Statement?: unknown };
+  try {
+    policy = JSON.parse(policyText) as { Statement?: unknown };
+  } catch {
+    return false;
+  }
+  const statements = asList(policy.Statement) as Array<Record<string, unknown>>;
+  const coversAction = (s: Record<string, unknown>) =>
+    asList(s.Action).some((a) => typeof a === 'string' && wildcardMatch(a.toLowerCase(), 's3:getobject'));
+  const coversObject = (s: Record<string, unknown>) =>
+    asList(s.Resource).some((r) => typeof r === 'string' && wildcardMatch(r, objectArn));
+  const anyone = (s: Record<string, unknown>) => {
+    const p = s.Principal;
+    if (p === '*') return true;
+    if (typeof p === 'object' && p !== null) return asList((p as Record<string, unknown>).AWS).includes('*');
+    return false;
+  };
+  const orgCondition = (s: Record<string, unknown>): boolean => {
+    const condition = s.Condition;
+    if (condition === undefined) return false; // no condition: public (PS533), not "the organization"
+    if (typeof condition !== 'object' || condition === null) return false;
+    const entries = Object.entries(condition as Record<string, Record<string, unknown>>);
+    if (entries.length === 0) return false;
+    return entries.every(([operator, block]) => {
+      const keys = Object.entries(block ?? {});
+      if (keys.length === 0) return false;
+      return keys.every(([key, value]) => {
+        const k = key.toLowerCase();
+        const values = asList(value).filter((v): v is string => typeof v === 'string');
+        if (k === 'aws:principalorgid')
+          return /^String(Equals|Like)$/i.test(operator) && values.includes(orgId);
+        if (k === 'aws:principalorgpaths')
+          return (
+            /^ForAnyValue:String(Equals|Like)$/i.test(operator) &&
+            values.some((v) => v.startsWith(`${orgId}/`))
+          );
+        return false;
+      });
+    });
+  };
+  const denied = statements.some(
+    (s) =>
+      s.Effect === 'Deny' && anyone(s) && s.Condition === undefined && coversAction(s) && coversObject(s),
+  );
+  if (denied) return false;
+  return statements.some(
+    (s) => s.Effect === 'Allow' && anyone(s) && coversAction(s) && coversObject(s) && orgCondition(s),
+  );
+}
+
+/** The statement to add: read of the pack's staged templates for the organization. */
+export function orgTemplateReadStatement(bucket: string, key: string, region: string, orgId: string): string {
+  const prefix = key.slice(0, key.lastIndexOf('/') + 1);
+  return JSON.stringify({
+    Sid: 'PacksmithOrganizationReadsTemplates',
+    Effect: 'Allow',
+    Principal: '*',
+    Action: 's3:GetObject',
+    Resource: `${arnPrefix(region)}s3:::${bucket}/${prefix}*`,
+    Condition: { StringEquals: { 'aws:PrincipalOrgID': orgId } },
+  });
+}
+
+async function stagedTemplateReadChecks(
+  input: PreflightInput,
+  aws: PreflightAws,
+): Promise<PreflightFinding[]> {
+  const staged = input.stagedStackSetTemplates ?? [];
+  const orgId = input.tree?.organizationId;
+  if (staged.length === 0 || !orgId) return [];
+  const policies = new Map<string, Promise<{ text?: string; error?: unknown }>>();
+  const policyOf = (bucket: string, region: string) => {
+    let p = policies.get(bucket);
+    if (!p) {
+      p = aws
+        .s3(region)
+        .send(
+          new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: input.config.deployingAccount }),
+        )
+        .then(
+          (r) => ({ text: r.Policy ?? '' }),
+          (error: unknown) => (errorName(error) === 'NoSuchBucketPolicy' ? { text: '' } : { error }),
+        );
+      policies.set(bucket, p);
+    }
+    return p;
+  };
+  const out: PreflightFinding[] = [];
+  for (const t of staged) {
+    const where = { pack: t.pack, region: t.region };
+    const got = await policyOf(t.bucket, t.region);
+    if (got.error !== undefined) {
+      const name = errorName(got.error);
+      // A missing bucket is PS530 already.
+      if (name === 'NoSuchBucket' || name === 'NotFound') continue;
+      out.push(
+        isAccessDenied(got.error)
+          ? unverified(
+              `that the organization's accounts can read the staged template of pack ${t.pack} in ${t.bucket}`,
+              'GetBucketPolicy',
+              where,
+            )
+          : failed(`GetBucketPolicy of template bucket ${t.bucket}`, got.error, where),
+      );
+      continue;
+    }
+    const objectArn = `${arnPrefix(t.region)}s3:::${t.bucket}/${t.key}`;
+    if (got.text && policyGrantsOrgRead(got.text, orgId, objectArn)) continue;
+    out.push(
+      finding(
+        'preflight-template-bucket-org-read',
+        `pack ${t.pack} is over the inline template limit and deploys from s3://${t.bucket}/${t.key}, but ` +
+          `${got.text ? "the bucket's policy does not let" : 'the bucket has no policy, so nothing lets'} the accounts of organization ${orgId} read it: ` +
+          `every stack instance would fail. Add to the bucket policy: ${orgTemplateReadStatement(t.bucket, t.key, t.region, orgId)}`,
+        where,
+      ),
+    );
   }
   return out;
 }

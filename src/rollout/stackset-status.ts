@@ -6,6 +6,7 @@
  */
 import {
   failedStackInstanceStatuses,
+  notAttemptedStackInstanceStatuses,
   type OrganizationResourceStatus,
   type StackInstanceDetailedStatus,
 } from '../facts/enums.js';
@@ -15,10 +16,11 @@ import type { ObservedInstance } from './stackset-plan.js';
 /**
  * packsmith's words for stack instances the organization enum has no status for: an instance not
  * failed but behind the stack set (OUTDATED: a later stage not reached yet, or a SOFT-tolerated
- * failure retried), and an instance AWS skipped because its account is suspended.
+ * failure retried), an instance AWS skipped because its account is suspended, and one the
+ * operation never reached (NOT_ATTEMPTED: CANCELLED, the operation stopped before it).
  */
 export type StackInstanceReportStatus =
-  OrganizationResourceStatus | 'OUTDATED' | 'SKIPPED_SUSPENDED_ACCOUNT' | 'NOT_DEPLOYED';
+  OrganizationResourceStatus | 'OUTDATED' | 'SKIPPED_SUSPENDED_ACCOUNT' | 'NOT_ATTEMPTED' | 'NOT_DEPLOYED';
 
 /** Whether the last operation that reached the instance created, updated or deleted it. */
 export type InstanceOperation = 'create' | 'update' | 'delete';
@@ -26,8 +28,10 @@ export type InstanceOperation = 'create' | 'update' | 'delete';
 /**
  * A stack instance's Status and DetailedStatus ([CFN:StackInstanceStatus],
  * [CFN:StackInstanceDetailedStatus]) as the status the summary understands:
- * - a DetailedStatus among `failedStackInstanceStatuses` (FAILED, CANCELLED, INOPERABLE,
- *   FAILED_IMPORT) or Status INOPERABLE → CREATE_FAILED / UPDATE_FAILED;
+ * - CANCELLED (the operation stopped before reaching it: a user stopped it, or its failure
+ *   tolerance was exceeded elsewhere) → NOT_ATTEMPTED, not a failure cause;
+ * - a DetailedStatus among `failedStackInstanceStatuses` (FAILED, INOPERABLE, FAILED_IMPORT) or
+ *   Status INOPERABLE → CREATE_FAILED / UPDATE_FAILED;
  * - PENDING, RUNNING → CREATE_IN_PROGRESS / UPDATE_IN_PROGRESS;
  * - SKIPPED_SUSPENDED_ACCOUNT → SKIPPED_SUSPENDED_ACCOUNT (not a failure);
  * - Status OUTDATED otherwise → OUTDATED (not a failure: behind the stack set);
@@ -44,6 +48,12 @@ export function reportStatusOfInstance(
 ): StackInstanceReportStatus {
   const prefix = operation === 'update' ? 'UPDATE' : operation === 'delete' ? 'DELETE' : 'CREATE';
   const detailed = instance.detailedStatus ?? undefined;
+  if (
+    detailed !== undefined &&
+    (notAttemptedStackInstanceStatuses as readonly string[]).includes(detailed) &&
+    instance.status !== 'INOPERABLE'
+  )
+    return 'NOT_ATTEMPTED';
   if (
     (detailed !== undefined &&
       (failedStackInstanceStatuses as readonly string[]).includes(detailed as StackInstanceDetailedStatus)) ||

@@ -5,7 +5,10 @@
  * stage's ParameterOverrides change the pack's values in that stage's accounts only.
  *
  * The pack travels inline (`TemplateBody`) while it fits the ConformancePack TemplateBody limit,
- * else by `TemplateS3Uri`, staged as the organization engine stages templates (`stageTemplate`).
+ * else by `TemplateS3Uri`, staged as the organization engine stages templates (`stageTemplate`) in
+ * each Region's template bucket: PutConformancePack reads a template only from a bucket in the
+ * pack's own Region, so the stack set template picks its Region's copy (`Fn::FindInMap` on
+ * `AWS::Region`; the outer template is CloudFormation, where intrinsics work).
  * Pure and deterministic: the same inputs give the same bytes (JSON, keys in a fixed order, LF).
  */
 import type { ComposedParameter } from '../authoring/model.js';
@@ -21,8 +24,8 @@ export interface StackSetTemplateInput {
   packTemplate: string;
   /** The pack's parameters: each one becomes a stack set parameter of the same name. */
   parameters: ReadonlyArray<Pick<ComposedParameter, 'name' | 'default' | 'description'>>;
-  /** Where the pack template is staged; required when it is over the inline limit. */
-  templateS3Uri?: string;
+  /** Where the pack template is staged, per Region; required when it is over the inline limit. */
+  templateS3Uris?: Readonly<Record<string, string>>;
   deliveryBucket?: string;
   deliveryKeyPrefix?: string;
 }
@@ -39,11 +42,15 @@ export function packNeedsStaging(packTemplate: string): boolean {
   return Buffer.byteLength(packTemplate, 'utf8') > limits.templateBodyBytes;
 }
 
+/** The mapping of the staged pack template's URI by Region. */
+export const stagedTemplateMapping = 'PackTemplateByRegion';
+
 export function stackSetTemplate(input: StackSetTemplateInput): StackSetTemplate {
   const inline = !packNeedsStaging(input.packTemplate);
-  if (!inline && !input.templateS3Uri) {
+  const regions = Object.keys(input.templateS3Uris ?? {}).sort();
+  if (!inline && regions.length === 0) {
     throw new Error(
-      `the template of pack ${input.packName} is over the ${limits.templateBodyBytes}-byte TemplateBody limit: stage it and pass templateS3Uri`,
+      `the template of pack ${input.packName} is over the ${limits.templateBodyBytes}-byte TemplateBody limit: stage it and pass templateS3Uris`,
     );
   }
   const names = input.parameters.map((p) => p.name).sort();
@@ -59,7 +66,9 @@ export function stackSetTemplate(input: StackSetTemplateInput): StackSetTemplate
   }
   const properties: Record<string, unknown> = {
     ConformancePackName: input.packName,
-    ...(inline ? { TemplateBody: input.packTemplate } : { TemplateS3Uri: input.templateS3Uri }),
+    ...(inline
+      ? { TemplateBody: input.packTemplate }
+      : { TemplateS3Uri: { 'Fn::FindInMap': [stagedTemplateMapping, { Ref: 'AWS::Region' }, 'Uri'] } }),
     ...(names.length
       ? {
           ConformancePackInputParameters: names.map((name) => ({
@@ -75,6 +84,15 @@ export function stackSetTemplate(input: StackSetTemplateInput): StackSetTemplate
     AWSTemplateFormatVersion: '2010-09-09',
     Description: `packsmith: conformance pack ${input.packName}`,
     ...(names.length ? { Parameters: parameters } : {}),
+    ...(inline
+      ? {}
+      : {
+          Mappings: {
+            [stagedTemplateMapping]: Object.fromEntries(
+              regions.map((r) => [r, { Uri: input.templateS3Uris![r] }]),
+            ),
+          },
+        }),
     Resources: {
       [stackSetPackResourceId]: { Type: 'AWS::Config::ConformancePack', Properties: properties },
     },

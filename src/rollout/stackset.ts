@@ -33,7 +33,11 @@ import {
   withRetries,
   type RetryHooks,
 } from '../aws/retry.js';
-import { failedStackInstanceStatuses, terminalStackSetOperationStatuses } from '../facts/enums.js';
+import {
+  failedStackInstanceStatuses,
+  notAttemptedStackInstanceStatuses,
+  terminalStackSetOperationStatuses,
+} from '../facts/enums.js';
 import { stackSetLimits } from '../facts/limits.js';
 import type {
   StackInstanceObservation,
@@ -221,6 +225,8 @@ export interface StageResult {
   outcome: 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'unchanged' | 'not-started';
   /** Instances of the stage that failed, with AWS's reason. */
   failures: Array<{ account: string; region: string; status: string; reason?: string }>;
+  /** Instances the operation never reached (CANCELLED: it stopped before them): not failures. */
+  notAttempted: Array<{ account: string; region: string }>;
 }
 
 export interface StackSetApplyResult {
@@ -284,6 +290,7 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
         operations: [],
         outcome: 'not-started',
         failures: [],
+        notAttempted: [],
       });
       continue;
     }
@@ -368,6 +375,7 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
       operations: [],
       outcome: ops.length ? 'succeeded' : 'unchanged',
       failures: [],
+      notAttempted: [],
     };
     results.push(result);
     for (const op of ops) {
@@ -461,6 +469,11 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
       });
       for (const i of instances) {
         if (
+          i.detailedStatus &&
+          (notAttemptedStackInstanceStatuses as readonly string[]).includes(i.detailedStatus)
+        ) {
+          result.notAttempted.push({ account: i.accountId, region: i.region });
+        } else if (
           i.detailedStatus &&
           (failedStackInstanceStatuses as readonly string[]).includes(i.detailedStatus)
         ) {

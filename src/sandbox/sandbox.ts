@@ -19,6 +19,7 @@ import {
   startMoto,
   type MotoServer,
 } from './moto.js';
+import { startDelegatedAdminShim, type DelegatedAdminShim } from './delegated-admin-shim.js';
 import { createOrganization, type OrgTree } from './organization.js';
 import {
   STACKSETS_SERVICE_PRINCIPAL,
@@ -78,6 +79,11 @@ export interface Sandbox {
   emulator: ConfigEmulator;
   /** CloudFormation StackSets (service-managed) on moto's organization: AWS_ENDPOINT_URL_CLOUDFORMATION. */
   stackSets: StackSetEmulator;
+  /**
+   * Organizations (AWS_ENDPOINT_URL_ORGANIZATIONS): moto's, with the delegated administrators of
+   * StackSets that moto 5.2 refuses kept by the shim (delegated-admin-shim.ts).
+   */
+  organizations: DelegatedAdminShim;
   org: OrgTree;
   /** The first Region (AWS_REGION). */
   region: string;
@@ -134,6 +140,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const moto = await startMoto();
   let emulator: ConfigEmulator | undefined;
   let stackSets: StackSetEmulator | undefined;
+  let organizations: DelegatedAdminShim | undefined;
   let wiring: ReturnType<typeof motoWiring> | undefined;
   let orgSource: ReturnType<typeof motoOrganizationSource> | undefined;
   let stopped: Promise<void> | undefined;
@@ -144,6 +151,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       try {
         await emulator?.close();
         await stackSets?.close();
+        await organizations?.close();
       } finally {
         await moto.stop();
       }
@@ -194,8 +202,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       region,
       managementAccountId: org.managementAccountId,
     });
+    organizations = await startDelegatedAdminShim({
+      target: moto.endpoint,
+      managementAccountId: org.managementAccountId,
+    });
     const env = {
-      AWS_ENDPOINT_URL_ORGANIZATIONS: moto.endpoint,
+      AWS_ENDPOINT_URL_ORGANIZATIONS: organizations.endpoint,
       AWS_ENDPOINT_URL_STS: moto.endpoint,
       AWS_ENDPOINT_URL_S3: moto.endpoint,
       AWS_ENDPOINT_URL_CONFIG_SERVICE: emulator.endpoint,
@@ -204,7 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
       AWS_REGION: region,
     };
-    return { moto, emulator, stackSets, org, region, regions, env, stop };
+    return { moto, emulator, stackSets, organizations, org, region, regions, env, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -10,6 +10,10 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootstrap, type BootstrapRequest } from '../../src/app/bootstrap.js';
 import { deploy } from '../../src/app/deploy.js';
+import { preflight } from '../../src/app/preflight.js';
+import { accountsShownInFinding, formatFindings } from '../../src/cli/run/preflight.js';
+import type { Output } from '../../src/cli/output.js';
+import { painter } from '../../src/cli/terminal.js';
 import { AppError } from '../../src/app/errors.js';
 import type { AppEvent, RolloutDeps } from '../../src/app/events.js';
 import { createAws } from '../../src/aws/clients.js';
@@ -143,5 +147,73 @@ describe.skipIf(!motoStatus().available)(`bootstrap${motoSkipNote()}`, () => {
       .find((r) => r.roleName === ROLE);
     expect(role?.policies).toEqual([{ PolicyName: 'packsmith-bootstrap', PolicyDocument: policy }]);
     expect(role?.managedPolicyArns).toEqual([]);
+  }, 180_000);
+});
+
+describe.skipIf(!motoStatus().available)(`bootstrap honours the packs' exclusions${motoSkipNote()}`, () => {
+  const rollout = useRolloutFixture({
+    accounts: 6,
+    regions: REGIONS,
+    packs: ['s3-data-protection'],
+    depth: 1,
+    fanout: 2,
+  });
+  const request: BootstrapRequest = { lockWaitSeconds: 0, tracking: { intervalMs: 50, timeoutMs: 60_000 } };
+  const deps: RolloutDeps = {
+    connect: (settings) => createAws(settings),
+    confirm: () => Promise.resolve(true),
+    lockHolder: { user: 'tester', host: 'test-host', pid: 424242 },
+    isProcessAlive: () => true,
+  };
+
+  it('excludeOus and excludeAccounts: the role stack set reaches exactly the pack accounts (checked at the emulator)', async () => {
+    const { org } = rollout.fx.sandbox;
+    const excludedOu = org.ous[0]!;
+    const members = org.accounts.filter((a) => !a.management);
+    const excludedAccount = members.find((a) => a.parentId !== excludedOu.id)!;
+    const expected = members
+      .filter((a) => a.parentId !== excludedOu.id && a.id !== excludedAccount.id)
+      .map((a) => a.id)
+      .sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(members.length - 1);
+    writeFileSync(
+      join(rollout.fx.repo, 'packsmith.deploy.yaml'),
+      rollout.fx.config.replace(
+        '      ous: [/Root]\n',
+        `      ous: [/Root]\n      excludeOus: ['${excludedOu.path}']\n      excludeAccounts: ['${excludedAccount.id}']\n`,
+      ) +
+        `bootstrap:\n  roles:\n    ${ROLE}:\n      managedPolicyArns: [arn:aws:iam::aws:policy/AmazonS3FullAccess]\n`,
+    );
+    // Before bootstrap: preflight names the role and exactly the pack's accounts (not the excluded ones).
+    const roleFindings = async () =>
+      (await preflight(rollout.selection, {}, deps)).findings.filter(
+        (f) => f.checkId === deployChecks['preflight-remediation-role'].id,
+      );
+    const before = await roleFindings();
+    expect(before).toHaveLength(1);
+    expect(before[0]).toMatchObject({
+      severity: 'warning',
+      pack: 's3-data-protection',
+      accountIds: expected,
+    });
+    expect(before[0]!.message).toContain(ROLE);
+    expect(before[0]!.message).toContain('packsmith-bootstrap does not exist');
+    expect(before[0]!.fix).toContain('packsmith bootstrap');
+    const text = formatFindings(before, { paint: painter(false) } as Output);
+    expect(text).toContain(
+      `${expected.length} accounts: ${expected.slice(0, accountsShownInFinding).join(', ')}`,
+    );
+
+    const done = await bootstrap(rollout.selection, request, deps);
+    expect(done.kind).toBe('done');
+    if (done.kind !== 'done') return;
+    expect(done.plans[0]!.stages[0]!.targets).toMatchObject({ AccountFilterType: 'DIFFERENCE' });
+    expect(done.plans[0]!.stages[0]!.accounts).toEqual(expected);
+    expect(done.results.map((r) => r.outcome)).toEqual(['succeeded']);
+    expect([...rollout.fx.sandbox.stackSets.roleAccounts(ROLE)].sort()).toEqual(expected);
+    expect(rollout.fx.sandbox.stackSets.roleExists(excludedAccount.id, ROLE)).toBe(false);
+    // After bootstrap: nothing missing.
+    expect(await roleFindings()).toEqual([]);
   }, 180_000);
 });

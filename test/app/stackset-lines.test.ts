@@ -59,7 +59,7 @@ describe('[16] stack set lines', () => {
     ]);
   });
 
-  it('a failed stage names its accounts and reasons; later stages show as not started', () => {
+  it('a failed stage names its accounts and reasons, counts the instances it never reached apart; later stages show as not started', () => {
     expect(
       stackSetResultLines({
         stackSetName: 'packsmith-baseline',
@@ -79,14 +79,26 @@ describe('[16] stack set lines', () => {
                 reason: 'NoAvailableConfigurationRecorder',
               },
             ],
+            notAttempted: [
+              { account: '333333333333', region: 'us-east-1' },
+              { account: '444444444444', region: 'us-east-1' },
+            ],
           },
-          { stage: 'rest', action: 'update', operations: [], outcome: 'not-started', failures: [] },
+          {
+            stage: 'rest',
+            action: 'update',
+            operations: [],
+            outcome: 'not-started',
+            failures: [],
+            notAttempted: [],
+          },
         ],
       }),
     ).toEqual([
       'packsmith-baseline: failed',
       '  stage production: failed (update-instances op-1 FAILED)',
       '    222222222222 us-east-1: FAILED: NoAvailableConfigurationRecorder',
+      '    2 instance(s) not attempted (CANCELLED: the operation stopped before reaching them; not failures)',
       '  stage rest: not-started',
     ]);
   });

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as cloudformation from '@aws-sdk/client-cloudformation';
 import * as config from '@aws-sdk/client-config-service';
 import * as organizations from '@aws-sdk/client-organizations';
 import * as s3 from '@aws-sdk/client-s3';
@@ -25,6 +26,7 @@ import { runCli } from '../support/cli.js';
 
 /** Every command class each SDK package exports, with its client's class name. */
 const sdks: Array<[string, object]> = [
+  ['CloudFormationClient', cloudformation],
   ['ConfigServiceClient', config],
   ['OrganizationsClient', organizations],
   ['S3Client', s3],

@@ -1,7 +1,8 @@
 /**
  * Issue 16, through the CLI against the sandbox: `bootstrap plan` shows the bootstrap stack sets and
  * changes nothing; `bootstrap --yes` creates the remediation role (first Region) and the recorder
- * (every Region) in every target account; a second run has nothing to do.
+ * (every Region) in every target account, after which preflight finds the role everywhere (PS548
+ * before); a second run has nothing to do.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +44,16 @@ describe.skipIf(!motoStatus().available)(`packsmith bootstrap${motoSkipNote()}`,
     expect(planText).toContain('Dry run: nothing was changed');
     expect(emu.roleAccounts(ROLE)).toEqual([]);
 
+    // Before bootstrap, preflight names the role and its accounts (a warning: exit 0).
+    const before = await f.cli('preflight');
+    expect(before.code, before.stdout + before.stderr).toBe(0);
+    expect(before.stdout).toMatch(
+      new RegExp(
+        `warning PS548 \\[pack s3-data-protection\\] remediation role ${ROLE} of pack s3-data-protection is not verified`,
+      ),
+    );
+    expect(before.stdout).toMatch(/\d+ accounts: \d{12}/);
+
     const done = await f.cli('bootstrap', '--yes', ...follow);
     expect(done.code, done.stderr).toBe(0);
     expect(done.stderr).toContain('packsmith-bootstrap: succeeded');
@@ -61,6 +72,11 @@ describe.skipIf(!motoStatus().available)(`packsmith bootstrap${motoSkipNote()}`,
         ).toEqual(['default']);
       }
     }
+
+    // After bootstrap, preflight finds nothing missing.
+    const after = await f.cli('preflight');
+    expect(after.code, after.stdout + after.stderr).toBe(0);
+    expect(after.stdout).not.toContain('PS548');
 
     const again = await f.cli('bootstrap', '--yes', ...follow);
     expect(again.code, again.stderr).toBe(0);

@@ -134,6 +134,9 @@ describe.skipIf(!motoStatus().available)(
         expect(failed.stderr).toContain('stage canary: succeeded');
         expect(failed.stderr).toMatch(new RegExp(`${broken} us-east-1: FAILED: no recorder`));
         expect(failed.stderr).toContain('packsmith deploy --resume');
+        // The instances the stopped operation never reached are counted apart, not listed as failures.
+        expect(failed.stderr).toMatch(/\d+ instance\(s\) not attempted \(CANCELLED/);
+        expect(failed.stderr).not.toMatch(/: CANCELLED/);
         // AWS's text reaches the terminal only escaped.
         expect(failed.stderr).not.toContain('\u001b[31m');
       } finally {
@@ -180,7 +183,10 @@ describe.skipIf(!motoStatus().available)(
           stackSetName?: string;
           wave?: string;
         }>;
-        summary: { failures: Array<{ errorMessage?: string; accounts: Array<{ accountId: string }> }> };
+        summary: {
+          statuses: Record<string, number>;
+          failures: Array<{ errorMessage?: string; accounts: Array<{ accountId: string }> }>;
+        };
       };
       const validate = new Ajv({ strict: false }).compile(StatusOutputSchema);
       expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
@@ -195,11 +201,15 @@ describe.skipIf(!motoStatus().available)(
         status: 'UPDATE_FAILED',
         wave: 'production',
       });
-      // The injected reason is one cause naming the broken account only; the instances the
-      // stopped operation cancelled are another.
-      const cause = doc.summary.failures.find((c) => c.errorMessage === 'no recorder here');
-      expect(cause?.accounts.map((a) => a.accountId)).toEqual([broken]);
-      expect(doc.summary.failures.every((c) => c.accounts.every((a) => a.accountId === broken))).toBe(true);
+      // The injected reason is the one cause, naming the broken account only; the instances the
+      // stopped operation never reached (CANCELLED) are "not attempted", not a failure cause.
+      expect(doc.summary.failures.map((c) => c.errorMessage)).toEqual(['no recorder here']);
+      expect(doc.summary.failures[0]?.accounts.map((a) => a.accountId)).toEqual([broken]);
+      const notAttempted = doc.accounts.filter((r) => r.status === 'NOT_ATTEMPTED');
+      expect(notAttempted.length).toBeGreaterThan(0);
+      expect(notAttempted.every((r) => r.wave === 'production')).toBe(true);
+      expect(doc.summary.statuses.NOT_ATTEMPTED).toBe(notAttempted.length);
+      expect(status.stdout).toContain('NOT_ATTEMPTED');
     }, 120_000);
     it("history lists each stage's operations: id, action, status, reason, times", async () => {
       const text = await f.cli('history');

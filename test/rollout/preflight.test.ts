@@ -4,14 +4,16 @@
  * tiny hand-written `send` fakes for what moto cannot do: denied calls, a public bucket policy,
  * a role that cannot be assumed, and more than 20 accounts sharing a problem.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import {
   EnableAWSServiceAccessCommand,
+  ListDelegatedAdministratorsCommand,
   RegisterDelegatedAdministratorCommand,
 } from '@aws-sdk/client-organizations';
 import {
   CreateBucketCommand,
+  PutBucketPolicyCommand,
   PutPublicAccessBlockCommand,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
@@ -28,9 +30,12 @@ import { resolveTargets } from '../../src/org/targeting.js';
 import {
   aggregateAbove,
   bucketRegion,
+  policyGrantsOrgRead,
+  wildcardMatch,
   configMultiAccountSetupPrincipal,
   recordsType,
   runPreflight,
+  stackSetsPrincipal,
   type PreflightAws,
   type PreflightFinding,
   type PreflightInput,
@@ -49,6 +54,7 @@ import {
   useMoto,
 } from '../support/moto.js';
 import { createOrganization, type OrgTree as FixtureTree } from '../support/org-fixture.js';
+import { startDelegatedAdminShim, type DelegatedAdminShim } from '../../src/sandbox/delegated-admin-shim.js';
 
 const id = (name: keyof typeof deployChecks) => deployChecks[name].id;
 const ids = (findings: PreflightFinding[]) => findings.map((f) => f.checkId).sort();
@@ -339,6 +345,260 @@ describe.skipIf(!motoStatus().available)(`runPreflight against moto${motoSkipNot
       },
     ]);
     expect(findings[0]!.message).toMatch(/invisible to each other/);
+  });
+
+  describe('stack set packs: CallAs and the StackSets delegated administrator', () => {
+    // moto 5.2 knows no delegated administrators for StackSets: the sandbox's shim keeps them.
+    let shim: DelegatedAdminShim;
+    beforeAll(async () => {
+      shim = await startDelegatedAdminShim({ target: moto.endpoint });
+    });
+    afterAll(async () => {
+      await shim.close();
+    });
+    beforeEach(() => {
+      shim.reset();
+    });
+    /** awsAs, with Organizations through the shim. */
+    const viaShim = (caller: string, orgAccount = caller): PreflightAws => ({
+      ...awsAs(caller, orgAccount),
+      organizations: organizationsClient({ endpoint: shim.endpoint, accountId: orgAccount }),
+    });
+
+    it('moto 5.2 alone refuses the StackSets principal for delegated administrators (why the shim exists)', async () => {
+      const orgs = organizationsClient({ endpoint: moto.endpoint, accountId: management });
+      await expect(
+        orgs.send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: stackSetsPrincipal })),
+      ).rejects.toMatchObject({ name: 'InvalidInputException' });
+      const viaTheShim = organizationsClient({ endpoint: shim.endpoint, accountId: management });
+      await viaTheShim.send(
+        new RegisterDelegatedAdministratorCommand({
+          AccountId: acct('member-01'),
+          ServicePrincipal: stackSetsPrincipal,
+        }),
+      );
+      // Register is the management account's only; the management account cannot be registered.
+      await expect(
+        organizationsClient({ endpoint: shim.endpoint, accountId: acct('member-01') }).send(
+          new RegisterDelegatedAdministratorCommand({
+            AccountId: acct('member-02'),
+            ServicePrincipal: stackSetsPrincipal,
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+      await expect(
+        viaTheShim.send(
+          new RegisterDelegatedAdministratorCommand({
+            AccountId: management,
+            ServicePrincipal: stackSetsPrincipal,
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'ConstraintViolationException' });
+      // Config's principal still goes to moto; the unfiltered list has both.
+      await viaTheShim.send(
+        new RegisterDelegatedAdministratorCommand({
+          AccountId: acct('member-02'),
+          ServicePrincipal: configMultiAccountSetupPrincipal,
+        }),
+      );
+      const all = await viaTheShim.send(new ListDelegatedAdministratorsCommand({}));
+      expect(all.DelegatedAdministrators?.map((a) => a.Id).sort()).toEqual(
+        [acct('member-01'), acct('member-02')].sort(),
+      );
+      const stackSets = await viaTheShim.send(
+        new ListDelegatedAdministratorsCommand({ ServicePrincipal: stackSetsPrincipal }),
+      );
+      expect(stackSets.DelegatedAdministrators?.map((a) => a.Id)).toEqual([acct('member-01')]);
+      expect(shim.registered()).toEqual({ [stackSetsPrincipal]: [acct('member-01')] });
+    });
+
+    const stackSetConfig = (over: Partial<DeployConfig>, callAs?: 'SELF' | 'DELEGATED_ADMIN') =>
+      deployConfig({
+        packs: {
+          baseline: {
+            engine: 'stackset',
+            stages: [{ name: 'all', ous: ['/Root'] }],
+            ...(callAs ? { callAs } : {}),
+          },
+        },
+        ...over,
+      });
+    const stackSetInput = (config: DeployConfig): PreflightInput => ({
+      ...inputFor(config, tree.accounts, tree),
+      stackSetPacks: ['baseline'],
+    });
+    const enableStackSets = () =>
+      organizationsClient({ endpoint: shim.endpoint, accountId: management }).send(
+        new EnableAWSServiceAccessCommand({ ServicePrincipal: stackSetsPrincipal }),
+      );
+    const errorsAndWarnings = (findings: PreflightFinding[]) =>
+      findings.filter((f) => f.severity !== 'notice').map((f) => [f.checkId, f.severity]);
+
+    it('PS546: DELEGATED_ADMIN from an account not registered for StackSets (though registered for Config) is an error; registered passes', async () => {
+      const admin = acct('member-02');
+      await bucket('adm-tpl-use1', 'us-east-1', { owner: admin });
+      await bucket('adm-tpl-euw1', 'eu-west-1', { owner: admin });
+      await enableTrustedAccess();
+      await enableStackSets();
+      const orgs = organizationsClient({ endpoint: shim.endpoint, accountId: management });
+      await orgs.send(
+        new RegisterDelegatedAdministratorCommand({
+          AccountId: admin,
+          ServicePrincipal: configMultiAccountSetupPrincipal,
+        }),
+      );
+      const config = stackSetConfig({
+        deployingAccount: admin,
+        role: 'delegated-administrator',
+        templateBuckets: { 'us-east-1': 'adm-tpl-use1', 'eu-west-1': 'adm-tpl-euw1' },
+      });
+      const before = await runPreflight(stackSetInput(config), viaShim(admin, management));
+      expect(errorsAndWarnings(before)).toEqual([[id('preflight-stacksets-not-delegated-admin'), 'error']]);
+      expect(before[0]!.message).toContain(admin);
+      expect(before[0]!.message).toContain(stackSetsPrincipal);
+      expect(before[0]!.message).toContain('pack baseline');
+
+      await orgs.send(
+        new RegisterDelegatedAdministratorCommand({ AccountId: admin, ServicePrincipal: stackSetsPrincipal }),
+      );
+      expect(await runPreflight(stackSetInput(config), viaShim(admin, management))).toEqual([]);
+    });
+
+    it('PS546: the management account with callAs DELEGATED_ADMIN; PS547: a delegated administrator with callAs SELF', async () => {
+      await bucket('tpl-use1', 'us-east-1');
+      await bucket('tpl-euw1', 'eu-west-1');
+      await enableTrustedAccess();
+      await enableStackSets();
+      const asManagement = await runPreflight(
+        stackSetInput(stackSetConfig({ deployingAccount: management }, 'DELEGATED_ADMIN')),
+        viaShim(management),
+      );
+      expect(errorsAndWarnings(asManagement)).toEqual([
+        [id('preflight-stacksets-not-delegated-admin'), 'error'],
+      ]);
+      expect(asManagement[0]!.message).toMatch(/is the management account/);
+      // SELF from the management account is right.
+      expect(
+        await runPreflight(
+          stackSetInput(stackSetConfig({ deployingAccount: management })),
+          viaShim(management),
+        ),
+      ).toEqual([]);
+
+      const admin = acct('member-03');
+      await bucket('adm-tpl-use1', 'us-east-1', { owner: admin });
+      await bucket('adm-tpl-euw1', 'eu-west-1', { owner: admin });
+      const orgs = organizationsClient({ endpoint: shim.endpoint, accountId: management });
+      for (const principal of [configMultiAccountSetupPrincipal, stackSetsPrincipal]) {
+        await orgs.send(
+          new RegisterDelegatedAdministratorCommand({ AccountId: admin, ServicePrincipal: principal }),
+        );
+      }
+      const self = await runPreflight(
+        stackSetInput(
+          stackSetConfig(
+            {
+              deployingAccount: admin,
+              role: 'delegated-administrator',
+              templateBuckets: { 'us-east-1': 'adm-tpl-use1', 'eu-west-1': 'adm-tpl-euw1' },
+            },
+            'SELF',
+          ),
+        ),
+        viaShim(admin, management),
+      );
+      expect(errorsAndWarnings(self)).toEqual([[id('preflight-stacksets-self-not-management'), 'error']]);
+      expect(self[0]!.message).toContain(admin);
+    });
+
+    it('PS546 unverifiable: ListDelegatedAdministrators denied to the delegated administrator is a warning, not a crash', async () => {
+      const admin = acct('member-02');
+      await bucket('adm-tpl-use1', 'us-east-1', { owner: admin });
+      await bucket('adm-tpl-euw1', 'eu-west-1', { owner: admin });
+      await enableTrustedAccess();
+      await enableStackSets();
+      await organizationsClient({ endpoint: shim.endpoint, accountId: management }).send(
+        new RegisterDelegatedAdministratorCommand({
+          AccountId: admin,
+          ServicePrincipal: configMultiAccountSetupPrincipal,
+        }),
+      );
+      const real = viaShim(admin, management);
+      const denied: PreflightAws = {
+        ...real,
+        organizations: {
+          send: ((command: unknown) => {
+            if (
+              command instanceof ListDelegatedAdministratorsCommand &&
+              command.input.ServicePrincipal === stackSetsPrincipal
+            ) {
+              return Promise.reject(
+                Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }),
+              );
+            }
+            return real.organizations.send(command as never);
+          }) as PreflightAws['organizations']['send'],
+        },
+      };
+      const config = stackSetConfig({
+        deployingAccount: admin,
+        role: 'delegated-administrator',
+        templateBuckets: { 'us-east-1': 'adm-tpl-use1', 'eu-west-1': 'adm-tpl-euw1' },
+      });
+      const findings = await runPreflight(stackSetInput(config), denied);
+      expect(errorsAndWarnings(findings)).toEqual([[id('preflight-unverified'), 'warning']]);
+      expect(findings[0]!.message).toContain(stackSetsPrincipal);
+      expect(findings[0]!.message).toContain('ListDelegatedAdministrators');
+    });
+  });
+
+  it('PS549: a staged stack set template the organization cannot read; the statement it gives fixes it (moto S3)', async () => {
+    await bucket('tpl-use1', 'us-east-1');
+    await bucket('tpl-euw1', 'eu-west-1');
+    await bucket('awsconfigconforms-baseline', 'us-east-1');
+    await enableTrustedAccess();
+    const key = `packsmith/packsmith-baseline/templates/${'a'.repeat(64)}.yaml`;
+    const input: PreflightInput = {
+      ...inputFor(deployConfig({ deployingAccount: management }), tree.accounts, tree),
+      stagedStackSetTemplates: [{ pack: 'baseline', bucket: 'tpl-use1', key, region: 'us-east-1' }],
+    };
+    const before = await runPreflight(input, awsAs(management));
+    expect(before.map((f) => [f.checkId, f.severity, f.pack, f.region])).toEqual([
+      [id('preflight-template-bucket-org-read'), 'error', 'baseline', 'us-east-1'],
+    ]);
+    expect(before[0]!.message).toContain(`s3://tpl-use1/${key}`);
+    expect(before[0]!.message).toContain('has no policy');
+    const statement = JSON.parse(before[0]!.message.slice(before[0]!.message.indexOf('{'))) as unknown;
+    expect(statement).toEqual({
+      Sid: 'PacksmithOrganizationReadsTemplates',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::tpl-use1/packsmith/packsmith-baseline/templates/*',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': tree.organizationId } },
+    });
+
+    const s3 = s3Client({ endpoint: moto.endpoint, accountId: management, region: 'us-east-1' });
+    // A policy for another organization is not enough.
+    const other = JSON.stringify(statement).replace(tree.organizationId, 'o-someoneelse');
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: 'tpl-use1',
+        Policy: `{"Version":"2012-10-17","Statement":[${other}]}`,
+      }),
+    );
+    const wrongOrg = await runPreflight(input, awsAs(management));
+    expect(wrongOrg.map((f) => f.checkId)).toEqual([id('preflight-template-bucket-org-read')]);
+    expect(wrongOrg[0]!.message).toContain("the bucket's policy does not let");
+
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: 'tpl-use1',
+        Policy: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }),
+      }),
+    );
+    // Read for the organization only: not public (PS533), and PS549 is satisfied.
+    expect(await runPreflight(input, awsAs(management))).toEqual([]);
   });
 
   it('an account outside any organization: "not in an organization", without cascading', async () => {
@@ -663,6 +923,81 @@ describe('runPreflight with denied calls (fakes)', () => {
   });
 });
 
+describe('remediation roles against the bootstrap stack set (fakes)', () => {
+  const management = '123456789012';
+  const base = (cloudformation: ReturnType<typeof fakeClient> | undefined): PreflightAws => ({
+    sts: fakeClient({ GetCallerIdentity: () => ({ Account: management, Arn: 'arn:aws:iam::1:user/x' }) }),
+    organizations: fakeClient({
+      ListDelegatedAdministrators: () => ({ DelegatedAdministrators: [] }),
+      ListAWSServiceAccessForOrganization: () => ({
+        EnabledServicePrincipals: [{ ServicePrincipal: configMultiAccountSetupPrincipal }],
+      }),
+    }),
+    s3: () => fakeClient({ ...bucketsOk }),
+    configInAccount: () => Promise.reject(new Error('not used')),
+    ...(cloudformation ? { cloudformation: () => cloudformation } : {}),
+  });
+  const accounts = [1, 2, 3].map((n) => account(n).id);
+  const input = (): PreflightInput => ({
+    ...inputFor(deployConfig({ deployingAccount: management }), [], fakeTree([])),
+    remediationRoles: [{ name: 'Fixer', packs: ['baseline'], accounts }],
+  });
+  const roleTemplate = (name: string) =>
+    JSON.stringify({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: { RoleName: name } } } });
+  const roleFindings = (findings: PreflightFinding[]) =>
+    findings.filter((f) => f.checkId === id('preflight-remediation-role'));
+
+  it('names the accounts without a CURRENT instance (first Region only), and nothing once all have one', async () => {
+    const instances = [
+      { Account: accounts[0], Region: 'us-east-1', Status: 'CURRENT' },
+      { Account: accounts[1], Region: 'us-east-1', Status: 'OUTDATED' },
+      { Account: accounts[2], Region: 'eu-west-1', Status: 'CURRENT' },
+    ];
+    const cf = fakeClient({
+      DescribeStackSet: (i) => {
+        expect(i).toMatchObject({ StackSetName: 'packsmith-bootstrap', CallAs: 'SELF' });
+        return { StackSet: { Status: 'ACTIVE', TemplateBody: roleTemplate('Fixer') } };
+      },
+      ListStackInstances: () => ({ Summaries: instances }),
+    });
+    const found = roleFindings(await runPreflight(input(), base(cf)));
+    expect(found).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        pack: 'baseline',
+        accountIds: [accounts[1], accounts[2]],
+        message: expect.stringContaining('remediation role Fixer of pack baseline is not verified'),
+      }),
+    ]);
+    expect(found[0]!.message).toContain('2 of 3 target accounts');
+    for (const i of instances) Object.assign(i, { Region: 'us-east-1', Status: 'CURRENT' });
+    expect(roleFindings(await runPreflight(input(), base(cf)))).toEqual([]);
+  });
+
+  it('a bootstrap stack set that does not create the role, no stack set, a denied read: all "not verified"; no CloudFormation client: not checked', async () => {
+    const other = fakeClient({
+      DescribeStackSet: () => ({ StackSet: { Status: 'ACTIVE', TemplateBody: roleTemplate('Other') } }),
+      ListStackInstances: () => ({
+        Summaries: accounts.map((a) => ({ Account: a, Region: 'us-east-1', Status: 'CURRENT' })),
+      }),
+    });
+    const [notCreated] = roleFindings(await runPreflight(input(), base(other)));
+    expect(notCreated!.message).toContain('does not create it');
+    expect(notCreated!.accountIds).toEqual(accounts);
+
+    const none = fakeClient({ DescribeStackSet: deny('StackSetNotFoundException') });
+    const [missing] = roleFindings(await runPreflight(input(), base(none)));
+    expect(missing!.message).toContain('packsmith-bootstrap does not exist');
+
+    const denied = fakeClient({ DescribeStackSet: deny() });
+    const [unverifiable] = roleFindings(await runPreflight(input(), base(denied)));
+    expect(unverifiable).toMatchObject({ severity: 'warning' });
+    expect(unverifiable!.message).toMatch(/could not verify the remediation roles Fixer.*denied/);
+
+    expect(roleFindings(await runPreflight(input(), base(undefined)))).toEqual([]);
+  });
+});
+
 describe('recorder checks with many accounts (fakes)', () => {
   const count = aggregateAbove + 5;
   const accounts = Array.from({ length: count }, (_, i) => account(i + 1));
@@ -773,6 +1108,82 @@ describe('recorder checks with many accounts (fakes)', () => {
     for (const f of findings) expect(f.message).toContain('PacksmithCheck');
     // With one job at a time, a failed account is not tried again in its second Region.
     expect(attempts).toHaveLength(few.length);
+  });
+});
+
+describe('policyGrantsOrgRead', () => {
+  const arn = 'arn:aws:s3:::tpl/packsmith/packsmith-p/templates/abc.yaml';
+  const policy = (...statements: unknown[]) =>
+    JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  const grant = (over: Record<string, unknown> = {}) => ({
+    Effect: 'Allow',
+    Principal: '*',
+    Action: 's3:GetObject',
+    Resource: 'arn:aws:s3:::tpl/packsmith/*',
+    Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } },
+    ...over,
+  });
+
+  it('accepts the organization read in its usual forms', () => {
+    expect(policyGrantsOrgRead(policy(grant()), 'o-1', arn)).toBe(true);
+    expect(
+      policyGrantsOrgRead(policy(grant({ Principal: { AWS: '*' }, Action: ['s3:Get*'] })), 'o-1', arn),
+    ).toBe(true);
+    expect(
+      policyGrantsOrgRead(
+        policy(
+          grant({ Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-1/r-ab/*'] } } }),
+        ),
+        'o-1',
+        arn,
+      ),
+    ).toBe(true);
+    expect(
+      policyGrantsOrgRead(policy(grant({ Resource: ['arn:aws:s3:::tpl/*'], Action: 's3:*' })), 'o-1', arn),
+    ).toBe(true);
+  });
+
+  it('refuses what does not reach every account of the organization, or is something else', () => {
+    expect(policyGrantsOrgRead(policy(grant()), 'o-2', arn)).toBe(false);
+    expect(policyGrantsOrgRead(policy(grant({ Resource: 'arn:aws:s3:::tpl/other/*' })), 'o-1', arn)).toBe(
+      false,
+    );
+    expect(policyGrantsOrgRead(policy(grant({ Action: 's3:PutObject' })), 'o-1', arn)).toBe(false);
+    expect(
+      policyGrantsOrgRead(policy(grant({ Principal: { AWS: 'arn:aws:iam::1:root' } })), 'o-1', arn),
+    ).toBe(false);
+    expect(policyGrantsOrgRead(policy(grant({ Effect: 'Deny' })), 'o-1', arn)).toBe(false);
+    // Public (no condition) is PS533's business, not an organization grant.
+    expect(policyGrantsOrgRead(policy(grant({ Condition: undefined })), 'o-1', arn)).toBe(false);
+    // An extra condition the members may not meet.
+    expect(
+      policyGrantsOrgRead(
+        policy(
+          grant({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1', 'aws:SourceVpce': 'vpce-1' } } }),
+        ),
+        'o-1',
+        arn,
+      ),
+    ).toBe(false);
+    // A Deny for everyone wins.
+    expect(
+      policyGrantsOrgRead(
+        policy(grant(), { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::tpl/*' }),
+        'o-1',
+        arn,
+      ),
+    ).toBe(false);
+    expect(policyGrantsOrgRead('not json', 'o-1', arn)).toBe(false);
+  });
+
+  it('wildcardMatch: * and ? as IAM, in linear time on long inputs', () => {
+    expect(wildcardMatch('a*b?d', 'aXXbcd')).toBe(true);
+    expect(wildcardMatch('a*b?d', 'aXXbd')).toBe(false);
+    expect(wildcardMatch('*', '')).toBe(true);
+    const long = 'a'.repeat(20_000);
+    const started = Date.now();
+    expect(wildcardMatch(`${'*a'.repeat(50)}b`, long)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 

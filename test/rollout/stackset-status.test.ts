@@ -45,10 +45,17 @@ describe('reportStatusOfInstance', () => {
     expect(reportStatusOfInstance({ status: 'CURRENT', detailedStatus: 'SUCCEEDED' }, 'update')).toBe(
       'UPDATE_SUCCESSFUL',
     );
-    for (const d of ['FAILED', 'CANCELLED', 'INOPERABLE', 'FAILED_IMPORT'])
+    for (const d of ['FAILED', 'INOPERABLE', 'FAILED_IMPORT'])
       expect(reportStatusOfInstance({ status: 'OUTDATED', detailedStatus: d }, 'update')).toBe(
         'UPDATE_FAILED',
       );
+    // CANCELLED: the operation stopped before reaching the instance: not attempted, not failed.
+    expect(reportStatusOfInstance({ status: 'OUTDATED', detailedStatus: 'CANCELLED' }, 'update')).toBe(
+      'NOT_ATTEMPTED',
+    );
+    expect(reportStatusOfInstance({ status: 'INOPERABLE', detailedStatus: 'CANCELLED' }, 'update')).toBe(
+      'UPDATE_FAILED',
+    );
     expect(reportStatusOfInstance({ status: 'INOPERABLE' }, 'create')).toBe('CREATE_FAILED');
     expect(reportStatusOfInstance({ status: 'OUTDATED', detailedStatus: 'RUNNING' }, 'create')).toBe(
       'CREATE_IN_PROGRESS',

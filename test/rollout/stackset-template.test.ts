@@ -1,4 +1,5 @@
 /** Issue 16: the stack set template deploys the built pack; pack parameters become stack set parameters. */
+import { interpretTemplate } from '../../src/sandbox/stackset-emulator/template.js';
 import { describe, expect, it } from 'vitest';
 import {
   inlinePackTemplateOf,
@@ -59,22 +60,43 @@ describe('[16] stack set template', () => {
     expect(a.body).toBe(b.body);
   });
 
-  it('a pack over the TemplateBody limit goes by TemplateS3Uri, and is refused without one', () => {
+  it('a pack over the TemplateBody limit goes by TemplateS3Uri, each Region its own copy; refused without one', () => {
     const big = `${pack}# ${'x'.repeat(52_000)}\n`;
     expect(() => stackSetTemplate({ packName: 'baseline', packTemplate: big, parameters })).toThrow(
       /51200-byte TemplateBody limit/,
     );
-    const t = stackSetTemplate({
-      packName: 'baseline',
-      packTemplate: big,
-      parameters,
-      templateS3Uri: 's3://bucket/packsmith/baseline/templates/abc.yaml',
-    });
+    const uris = {
+      'us-east-1': 's3://bucket-use1/packsmith/baseline/templates/abc.yaml',
+      'eu-west-1': 's3://bucket-euw1/packsmith/baseline/templates/abc.yaml',
+    };
+    const t = stackSetTemplate({ packName: 'baseline', packTemplate: big, parameters, templateS3Uris: uris });
     expect(t.packSource).toBe('s3');
-    expect(JSON.parse(t.body).Resources.ConformancePack.Properties).toMatchObject({
-      TemplateS3Uri: 's3://bucket/packsmith/baseline/templates/abc.yaml',
-    });
     expect(inlinePackTemplateOf(t.body)).toBeUndefined();
+    // PutConformancePack reads only from a bucket in the pack's Region: each instance resolves its
+    // Region's URI (interpreted as CloudFormation would, by the StackSets emulator).
+    for (const [region, uri] of Object.entries(uris)) {
+      const deployed = interpretTemplate(
+        t.body,
+        [{ ParameterKey: 'LogBucket', ParameterValue: 'logs' }],
+        [],
+        {
+          account: '111111111111',
+          region,
+          stackName: 'StackSet-x',
+          stackId: 'id',
+        },
+      );
+      expect(deployed.ok && deployed.resources.conformancePacks[0]?.templateS3Uri).toBe(uri);
+    }
+    const other = interpretTemplate(t.body, [{ ParameterKey: 'LogBucket', ParameterValue: 'logs' }], [], {
+      account: '111111111111',
+      region: 'ap-south-1',
+      stackName: 'StackSet-x',
+      stackId: 'id',
+    });
+    expect(other.ok ? '' : other.reason).toMatch(
+      /Unable to get mapping for PackTemplateByRegion::ap-south-1::Uri/,
+    );
   });
 
   it('overrides are strings, sorted: the values each stage gives its accounts', () => {

@@ -90,7 +90,8 @@ describe.skipIf(!available)(`npm run sandbox${motoSkipNote()}`, () => {
 
   it('prints the environment and the organization summary', () => {
     const env = formatEnv(sandbox.env);
-    expect(env).toContain(`export AWS_ENDPOINT_URL_ORGANIZATIONS=${sandbox.moto.endpoint}`);
+    // Organizations through the delegated-administrator shim in front of moto.
+    expect(env).toContain(`export AWS_ENDPOINT_URL_ORGANIZATIONS=${sandbox.organizations.endpoint}`);
     expect(env).toContain(`export AWS_ENDPOINT_URL_CONFIG_SERVICE=${sandbox.emulator.endpoint}`);
     expect(env).toContain('export AWS_REGION=us-east-1');
     const summary = formatSummary(sandbox.org);

@@ -137,8 +137,8 @@ function reportStackSetDestroy(
       lines.push(`    ${f.account} ${f.region}: ${f.status}${f.reason ? `: ${f.reason}` : ''}`);
   }
   if (result.remaining.length) {
-    // Each instance a deletion could not remove, with AWS's reason; the others (stages not reached) counted.
-    const failed = result.remaining.filter((r) => r.status === 'INOPERABLE' || r.reason !== undefined);
+    // Each instance a deletion could not remove (INOPERABLE), with AWS's reason; the others counted.
+    const failed = result.remaining.filter((r) => r.status === 'INOPERABLE');
     lines.push(`  ${result.remaining.length} stack instance(s) remain, so the stack set was not deleted:`);
     for (const r of failed)
       lines.push(`    ${r.account} ${r.region}: ${r.status ?? 'unknown'}${r.reason ? `: ${r.reason}` : ''}`);

@@ -11,7 +11,7 @@ import {
   type PackDeployment,
 } from '../../org/deploy-config.js';
 import { stageTargets } from '../../rollout/stackset-plan.js';
-import { normalizeStatusReason } from '../../rollout/stackset-status.js';
+import { normalizeStatusReason, reportStatusOfInstance } from '../../rollout/stackset-status.js';
 import type { OrgTree } from '../../org/discover.js';
 import { resolveTargets } from '../../org/targeting.js';
 import type {
@@ -133,6 +133,44 @@ export function statusReportData(input: {
         accountId: t.accountId,
         status: t.status,
         ...wave,
+      });
+    }
+  }
+  // Stack set packs: each stage's operation starts and ends beside the organization packs'
+  // deployments (in the Region the stack sets are administered from), and its instances' statuses
+  // as the operation recorded them, in the Region of each instance.
+  const operationsSeen = new Map<string, number>();
+  for (const o of stackSetOperations) {
+    const common = {
+      pack: o.pack,
+      wave: o.stage,
+      engine: 'stackset' as const,
+      operation: o.kind,
+      operationId: o.operationId,
+    };
+    const adminRegion = input.regions[0] ?? '';
+    timeline.push({ at: o.startedAt, region: adminRegion, kind: 'deployment-started', ...common });
+    if (o.endedAt)
+      timeline.push({
+        at: o.endedAt,
+        region: adminRegion,
+        kind: 'deployment-ended',
+        outcome: o.status.toLowerCase(),
+        ...common,
+      });
+    const n = operationsSeen.get(o.pack) ?? 0;
+    operationsSeen.set(o.pack, n + 1);
+    if (n >= DEPLOYMENTS_IN_TIMELINE) continue;
+    const kind = o.kind === 'create-instances' ? 'create' : 'update';
+    for (const r of store?.stackInstances(o.id) ?? []) {
+      if (!input.regions.includes(r.region)) continue;
+      timeline.push({
+        at: r.observedAt,
+        region: r.region,
+        kind: 'status',
+        accountId: r.accountId,
+        status: reportStatusOfInstance(r, kind),
+        ...common,
       });
     }
   }

@@ -59,9 +59,9 @@ export const StatusOutputSchema = Type.Object(
           name: Type.Optional(Type.String()),
           ouPath: Type.Optional(Type.String()),
           wave: Type.Optional(Type.String({ description: "The account's wave of the configuration." })),
-          status: Type.Union([Status, Type.Literal('NOT_DEPLOYED'), Type.Literal('OUTDATED'), Type.Literal('SKIPPED_SUSPENDED_ACCOUNT')], {
+          status: Type.Union([Status, Type.Literal('NOT_DEPLOYED'), Type.Literal('OUTDATED'), Type.Literal('SKIPPED_SUSPENDED_ACCOUNT'), Type.Literal('NOT_ATTEMPTED')], {
             description:
-              "The organization status; a stack instance's mapped to it (src/rollout/stackset-status.ts): FAILED, CANCELLED, INOPERABLE → *_FAILED, PENDING, RUNNING → *_IN_PROGRESS, CURRENT → *_SUCCESSFUL (CREATE_ or UPDATE_ after the last recorded operation), OUTDATED and SKIPPED_SUSPENDED_ACCOUNT as such.",
+              "The organization status; a stack instance's mapped to it (src/rollout/stackset-status.ts): FAILED, INOPERABLE → *_FAILED, PENDING, RUNNING → *_IN_PROGRESS, CURRENT → *_SUCCESSFUL (CREATE_ or UPDATE_ after the last recorded operation), CANCELLED → NOT_ATTEMPTED (the operation stopped before reaching it: not a failure), OUTDATED and SKIPPED_SUSPENDED_ACCOUNT as such.",
           }),
           errorCode: Type.Optional(Type.String()),
           errorMessage: Type.Optional(Type.String()),

@@ -3,7 +3,8 @@
  * parameters (pure). Supported resource types: AWS::Config::ConformancePack, AWS::IAM::Role,
  * AWS::Config::ConfigurationRecorder, AWS::Config::DeliveryChannel. Intrinsics: Ref (parameters and
  * the pseudo parameters AWS::AccountId, AWS::Region, AWS::Partition, AWS::StackName, AWS::StackId),
- * Fn::Sub (string form and [string, variables]), Fn::Join. Anything else fails the instance with a
+ * Fn::Sub (string form and [string, variables]), Fn::Join, Fn::FindInMap (over the template's
+ * Mappings). Anything else fails the instance with a
  * reason that says it is an emulator limit (CloudFormation itself would deploy it).
  */
 import { partitionOf } from '../../facts/partitions.js';
@@ -139,7 +140,11 @@ export function interpretTemplate(
       'AWS::StackName': context.stackName,
       'AWS::StackId': context.stackId,
     };
-    const resolve = (value: unknown): unknown => resolveIntrinsics(value, values, pseudo);
+    const mappings = (
+      typeof template.Mappings === 'object' && template.Mappings !== null ? template.Mappings : {}
+    ) as Record<string, unknown>;
+    const resolve = (value: unknown): unknown =>
+      resolveIntrinsics(value, { params: values, pseudo, mappings });
     const resources: DeployedResources = {
       conformancePacks: [],
       roles: [],
@@ -216,12 +221,29 @@ export function interpretTemplate(
   }
 }
 
-function resolveIntrinsics(
-  value: unknown,
-  params: Record<string, string>,
-  pseudo: Record<string, string>,
-): unknown {
-  const recurse = (v: unknown): unknown => resolveIntrinsics(v, params, pseudo);
+interface Scope {
+  params: Record<string, string>;
+  pseudo: Record<string, string>;
+  mappings: Record<string, unknown>;
+}
+
+/** Fn::FindInMap [MapName, TopLevelKey, SecondLevelKey]: a missing key fails, as CloudFormation's does. */
+function findInMap(args: unknown, scope: Scope): unknown {
+  const keys = Array.isArray(args) ? args.map((a) => resolveIntrinsics(a, scope)) : [];
+  if (keys.length !== 3 || keys.some((k) => typeof k !== 'string'))
+    throw new TemplateFailure('Template error: Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]');
+  const [map, top, second] = keys as [string, string, string];
+  const value = ((scope.mappings[map] as Record<string, Record<string, unknown> | undefined> | undefined)?.[
+    top
+  ] ?? {})[second];
+  if (value === undefined)
+    throw new TemplateFailure(`Template error: Unable to get mapping for ${map}::${top}::${second}`);
+  return value;
+}
+
+function resolveIntrinsics(value: unknown, scope: Scope): unknown {
+  const { params, pseudo } = scope;
+  const recurse = (v: unknown): unknown => resolveIntrinsics(v, scope);
   if (Array.isArray(value)) return value.map(recurse);
   if (typeof value !== 'object' || value === null) return value;
   const record = value as Record<string, unknown>;
@@ -258,6 +280,7 @@ function resolveIntrinsics(
       const list = recurse(items);
       return (Array.isArray(list) ? list : []).map(String).join(String(sep));
     }
+    if (key === 'Fn::FindInMap') return findInMap(arg, scope);
     if (key.startsWith('Fn::')) {
       throw new TemplateFailure(
         `Intrinsic ${key} is not supported by the StackSets emulator (emulator limit)`,
