@@ -23,6 +23,11 @@ export interface BuiltPack {
   resources: number;
   parameters: number;
   pack: ComposedPack;
+  /**
+   * The template as rendering read it back (js-yaml, core schema), for the template checks to reuse
+   * instead of parsing `text` again; valid only while `text` is `template`.
+   */
+  parsedTemplate?: { text: string; value: unknown };
 }
 
 export interface BuildResult {
@@ -76,6 +81,7 @@ export function buildRepository(
       resources: pack.rules.length + pack.remediations.length,
       parameters: pack.parameters.length,
       pack,
+      parsedTemplate: { text: rendered.text, value: rendered.value },
     };
     diagnostics.push(...limitProblems(result));
     built.push(result);

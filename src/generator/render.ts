@@ -332,6 +332,8 @@ export function packView(pack: ComposedPack, model: ConformancePackTemplate) {
 
 export interface RenderedTemplate {
   text?: string;
+  /** `text` as js-yaml read it (core schema) to prove it equals the model: checks need not parse it again. */
+  value?: unknown;
   diagnostics: Diagnostic[];
 }
 
@@ -383,7 +385,7 @@ export function renderPackTemplate(
       ],
     };
   }
-  return { text, diagnostics: [] };
+  return { text, value: parsed, diagnostics: [] };
 }
 
 /** The Markdown page of a pack. */

@@ -95,6 +95,12 @@ function cfnSchema(): jsyaml.Schema {
 export interface YamlSourceOptions {
   /** Read CloudFormation short-form tags (`!Ref`, `!If`, …) as their long forms. */
   cloudFormation?: boolean;
+  /**
+   * The value of the text, already read by js-yaml with the core schema (a template packsmith
+   * rendered and read back): not parsed again. Text the core schema reads has no tag the
+   * CloudFormation schema reads differently, so the value is the same either way.
+   */
+  coreValue?: { text: string; value: unknown };
 }
 
 let yamlLibrary: typeof YamlLibrary | undefined;
@@ -130,10 +136,13 @@ export function parseYamlSource(file: string, rawText: string, options: YamlSour
   let value: unknown;
   let syntaxErrors: Diagnostic[] = [];
   try {
-    value = jsyaml.load(text, {
-      schema: options.cloudFormation ? cfnSchema() : jsyaml.CORE_SCHEMA,
-      filename: file,
-    });
+    value =
+      options.coreValue !== undefined && options.coreValue.text === rawText
+        ? options.coreValue.value
+        : jsyaml.load(text, {
+            schema: options.cloudFormation ? cfnSchema() : jsyaml.CORE_SCHEMA,
+            filename: file,
+          });
     syntaxErrors = fastPathProblems(text, value, () => parsed().doc).map((p) => guardDiagnostic(p, at));
   } catch {
     const { doc } = parsed();

@@ -60,7 +60,10 @@ export function checkBuiltPacks(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const pack of built) {
-    const source = parseYamlSource(`${pack.name}.yaml`, pack.template, { cloudFormation: true });
+    const source = parseYamlSource(`${pack.name}.yaml`, pack.template, {
+      cloudFormation: true,
+      ...(pack.parsedTemplate ? { coreValue: pack.parsedTemplate } : {}),
+    });
     for (const finding of checkTemplate(source, catalog, { checks: builtTemplateChecks, regions })) {
       const { path, part: _part, ...rest } = finding;
       const origin = originOf(pack.pack, path) ?? pack.pack.origin.locate();
