@@ -1,44 +1,81 @@
 /**
- * Commands that never reach AWS load none of the AWS SDK: their implementations are bundled the way
- * scripts/bundle-cli.mjs bundles them and the bundle's inputs are listed. `packsmith build` of 100
- * packs spent ~0.15 s of CPU evaluating the SDK clients it had pulled in through the rollout
- * context (issue 15, speed).
+ * What a command loads before it runs: its implementation is bundled the way scripts/bundle-cli.mjs
+ * bundles it (split into chunks; each `await import()` a chunk of its own, loaded on demand) and the
+ * modules of the chunks it imports statically are listed. `packsmith build` of 100 packs spent
+ * ~0.15 s of CPU evaluating the AWS SDK clients it had pulled in through the rollout context, and
+ * loaded execa (~250 KB) to start no process (issue 15, speed).
  */
-import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { build, type Metafile } from 'esbuild';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/util/package-root.js';
 
 const root = packageRoot();
+const entries = [
+  'src/cli/run/build.ts',
+  'src/cli/run/validate.ts',
+  'src/cli/run/plan.ts',
+  // Loaded by every build (app/build.ts imports it on demand), policies or not.
+  'src/validation/guard/policies.ts',
+  'src/validation/cfn-lint/run.ts',
+];
+let meta: Metafile;
 
-async function inputsOf(entry: string): Promise<string[]> {
+beforeAll(async () => {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [entry],
+    entryPoints: entries,
+    outdir: mkdtempSync(join(tmpdir(), 'packsmith-command-modules-')),
     bundle: true,
+    splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20.9',
     external: ['better-sqlite3'],
     write: false,
     metafile: true,
-    outfile: 'out.js',
     logLevel: 'silent',
   });
-  return Object.keys(result.metafile.inputs);
+  meta = result.metafile;
+}, 60_000);
+
+/** The source files in the chunks that `entry` loads before it runs (static imports only). */
+function loadedBy(entry: string): string[] {
+  const start = Object.keys(meta.outputs).find((o) => meta.outputs[o]!.entryPoint === entry)!;
+  const seen = new Set<string>([start]);
+  const queue = [start];
+  while (queue.length > 0) {
+    for (const i of meta.outputs[queue.pop()!]!.imports) {
+      if (i.kind === 'import-statement' && !i.external && !seen.has(i.path)) {
+        seen.add(i.path);
+        queue.push(i.path);
+      }
+    }
+  }
+  return [...seen].flatMap((o) => Object.keys(meta.outputs[o]!.inputs));
 }
 
-describe('modules a command loads', () => {
-  it.each(['src/cli/run/build.ts', 'src/cli/run/validate.ts'])(
-    '%s loads no AWS SDK module',
-    async (entry) => {
-      const inputs = await inputsOf(entry);
-      expect(inputs.length).toBeGreaterThan(10);
-      expect(inputs.filter((f) => f.includes('@aws-sdk/') || f.includes('@smithy/'))).toEqual([]);
-    },
-  );
+const aws = (f: string) => f.includes('@aws-sdk/') || f.includes('@smithy/');
+const execa = (f: string) => f.includes('node_modules/execa/');
 
-  it('the rollout commands do load it (the check above sees the SDK when it is there)', async () => {
-    const inputs = await inputsOf('src/cli/run/plan.ts');
-    expect(inputs.some((f) => f.includes('@aws-sdk/client-cloudformation'))).toBe(true);
+describe('modules a command loads before it runs', () => {
+  it('build loads neither the AWS SDK nor execa (a build with no Guard policy starts no process)', () => {
+    const inputs = [...loadedBy('src/cli/run/build.ts'), ...loadedBy('src/validation/guard/policies.ts')];
+    expect(inputs.length).toBeGreaterThan(10);
+    expect(inputs.filter((f) => aws(f) || execa(f))).toEqual([]);
+    // The check sees execa where it is loaded: cfn-lint's runner starts its processes with it.
+    expect(loadedBy('src/validation/cfn-lint/run.ts').some(execa)).toBe(true);
+  });
+
+  it('validate loads no AWS SDK', () => {
+    expect(loadedBy('src/cli/run/validate.ts').filter(aws)).toEqual([]);
+  });
+
+  it('the rollout commands do load it (the checks above see the SDK when it is there)', () => {
+    expect(loadedBy('src/cli/run/plan.ts').some((f) => f.includes('@aws-sdk/client-cloudformation'))).toBe(
+      true,
+    );
   });
 });
