@@ -22,6 +22,9 @@ vi.mock('js-yaml', async (importOriginal) => {
 });
 
 const { build } = await import('../../src/app/build.js');
+const { buildRepository } = await import('../../src/generator/build.js');
+const { loadRepository } = await import('../../src/authoring/repository.js');
+const { packageTemplateSource } = await import('../../src/generator/package-templates.js');
 const { parseYamlSource } = await import('../../src/source/yaml-source.js');
 const { packageRoot } = await import('../../src/util/package-root.js');
 
@@ -32,9 +35,19 @@ describe('built templates', () => {
     expect(outcome.built.length).toBe(3);
     for (const pack of outcome.built) {
       expect(loads.texts.filter((t) => t === pack.template)).toHaveLength(1);
-      expect(pack.parsedTemplate?.text).toBe(pack.template);
-      const parsed = parseYamlSource(`${pack.name}.yaml`, pack.template, { cloudFormation: true });
-      expect(pack.parsedTemplate?.value).toEqual(parsed.value);
+    }
+  });
+
+  it('the value the checks are given is what parsing the template gives', async () => {
+    const seen: Array<[string, unknown]> = [];
+    const repo = await loadRepository(packageRoot());
+    const result = buildRepository(repo, [], packageTemplateSource(), {
+      readme: false,
+      onBuilt: (pack, value) => seen.push([pack.template, value]),
+    });
+    expect(seen.map(([t]) => t)).toEqual(result.built.map((p) => p.template));
+    for (const [text, value] of seen) {
+      expect(value).toEqual(parseYamlSource('t.yaml', text, { cloudFormation: true }).value);
     }
   });
 
