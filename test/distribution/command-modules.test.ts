@@ -20,6 +20,7 @@ const entries = [
   // Loaded by every build (app/build.ts imports it on demand), policies or not.
   'src/validation/guard/policies.ts',
   'src/validation/cfn-lint/run.ts',
+  'src/validation/guard/test-cases.ts',
 ];
 let meta: Metafile;
 
@@ -65,12 +66,14 @@ describe('modules a command loads before it runs', () => {
     const inputs = [...loadedBy('src/cli/run/build.ts'), ...loadedBy('src/validation/guard/policies.ts')];
     expect(inputs.length).toBeGreaterThan(10);
     expect(inputs.filter((f) => aws(f) || execa(f))).toEqual([]);
-    // The check sees execa where it is loaded: cfn-lint's runner starts its processes with it.
-    expect(loadedBy('src/validation/cfn-lint/run.ts').some(execa)).toBe(true);
+    // The check sees execa where it is loaded: guard test cases start their processes with it.
+    expect(loadedBy('src/validation/guard/test-cases.ts').some(execa)).toBe(true);
   });
 
-  it('validate loads no AWS SDK', () => {
+  it('validate loads no AWS SDK, and execa only with a process to start', () => {
     expect(loadedBy('src/cli/run/validate.ts').filter(aws)).toEqual([]);
+    // Loaded by every validate (validation/validate.ts imports it on demand), --cfn-lint off too.
+    expect(loadedBy('src/validation/cfn-lint/run.ts').filter(execa)).toEqual([]);
   });
 
   it('the rollout commands do load it (the checks above see the SDK when it is there)', () => {

@@ -1,13 +1,14 @@
 /**
  * Runs cfn-lint over conformance-pack templates: never one process per file. Templates the cache
  * does not answer are split into batches balanced by the time each template took on earlier runs
- * (costs.ts; bytes for a template never measured), one cfn-lint process per batch, run in parallel; findings are split back by `Filename`, mapped to diagnostics and filtered through the
- * documented suppressions (suppressions.ts).
+ * (costs.ts; bytes for a template never measured), one cfn-lint process per batch, run in
+ * parallel; findings are split back by `Filename`, mapped to diagnostics and filtered through the
+ * documented suppressions (suppressions.ts). execa is loaded when a process is started
+ * (`--cfn-lint off` and a run the cache answers start none).
  */
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { RuleInfo } from '../report.js';
 import { planBatches } from './batches.js';
@@ -87,6 +88,7 @@ async function lintBatch(
 ): Promise<Map<string, CfnLintFinding[]>> {
   const count = `${units.length} template${units.length === 1 ? '' : 's'}`;
   const what = `while linting ${count}: ${listFiles(units)}`;
+  const { execa } = await import('execa');
   const result = await execa(
     executable,
     ['--format', 'json', '--', ...units.map((u) => globEscape(u.lintPath))],
