@@ -8,11 +8,10 @@
  * asked for (a problem to report) or when js-yaml rejects the file (for its precise errors).
  */
 import jsyaml from 'js-yaml';
-import { createRequire } from 'node:module';
-import type * as YamlLibrary from 'yaml';
 import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import { yamlSyntaxCheck } from '../checks/yaml.js';
+import { yamlLibrary } from './yaml-library.js';
 import {
   aliasProblem,
   duplicateKeys,
@@ -103,10 +102,7 @@ export interface YamlSourceOptions {
   coreValue?: { text: string; value: unknown };
 }
 
-let yamlLibrary: typeof YamlLibrary | undefined;
-/** The `yaml` library, loaded on first use: a clean build never needs it. */
-const yamlLib = (): typeof YamlLibrary =>
-  (yamlLibrary ??= createRequire(import.meta.url)('yaml') as typeof YamlLibrary);
+const yamlLib = yamlLibrary;
 
 export function parseYamlSource(file: string, rawText: string, options: YamlSourceOptions = {}): YamlSource {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;

@@ -17,6 +17,7 @@ import { finalizeDiagnostics } from '../diagnostics/pipeline.js';
 import { packageTemplateSource } from '../generator/package-templates.js';
 import { inputFileLimits } from '../facts/limits.js';
 import { readTemplateFile, readUserFile, type FileRead } from '../source/read-file.js';
+import { preloadYamlLibrary } from '../source/yaml-library.js';
 import { parseYamlSource, type YamlSource } from '../source/yaml-source.js';
 import { packageRoot } from '../util/package-root.js';
 import { displayPath } from '../util/paths.js';
@@ -129,6 +130,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
       return { key, entry: await readCheckCacheEntry(cache.dir, key) };
     }),
   );
+  // A file the cache does not answer is checked, and findings are located with the `yaml` library:
+  // loaded now as one chunk, not later module by module from its package.
+  if (reads.some(({ read }, i) => read.ok && !looked[i]?.entry)) await preloadYamlLibrary();
   for (const [index, { path, explicit, file, read }] of reads.entries()) {
     if (!read.ok) {
       if (read.reason !== 'too-large') throw new InputError(`${file} ${read.message}: ${read.fix}`);

@@ -76,9 +76,26 @@ describe('modules a command loads before it runs', () => {
     expect(loadedBy('src/validation/cfn-lint/run.ts').filter(execa)).toEqual([]);
   });
 
+  it('the yaml library is bundled as a chunk loaded on demand, not read module by module from its package', () => {
+    const yaml = (f: string) => f.includes('node_modules/yaml/');
+    expect(Object.values(meta.outputs).some((o) => Object.keys(o.inputs).some(yaml))).toBe(true);
+    expect(loadedBy('src/cli/run/build.ts').some(yaml)).toBe(false);
+    expect(loadedBy('src/cli/run/validate.ts').some(yaml)).toBe(false);
+  });
+
   it('the rollout commands do load it (the checks above see the SDK when it is there)', () => {
     expect(loadedBy('src/cli/run/plan.ts').some((f) => f.includes('@aws-sdk/client-cloudformation'))).toBe(
       true,
     );
+  });
+});
+
+describe('preloading the yaml library', () => {
+  it('gives the library the synchronous accessor returns', async () => {
+    const { preloadYamlLibrary, yamlLibrary } = await import('../../src/source/yaml-library.js');
+    await preloadYamlLibrary();
+    const library = yamlLibrary();
+    expect(library.parseDocument('a: 1\n').toJS()).toEqual({ a: 1 });
+    expect(yamlLibrary()).toBe(library);
   });
 });
