@@ -76,6 +76,17 @@ describe('modules a command loads before it runs', () => {
     expect(loadedBy('src/validation/cfn-lint/run.ts').filter(execa)).toEqual([]);
   });
 
+  it('validate loads the authoring stack (schemas, composition, rendering) only for a repository', () => {
+    const heavy = (f: string) =>
+      f.endsWith('src/authoring/validators.generated.ts') ||
+      f.endsWith('src/authoring/compose.ts') ||
+      f.endsWith('src/authoring/repository.ts') ||
+      f.includes('node_modules/handlebars/');
+    expect(loadedBy('src/cli/run/validate.ts').filter(heavy)).toEqual([]);
+    // The check sees them where they are loaded.
+    expect(loadedBy('src/cli/run/build.ts').filter(heavy).length).toBeGreaterThanOrEqual(4);
+  });
+
   it('the yaml library is bundled as a chunk loaded on demand, not read module by module from its package', () => {
     const yaml = (f: string) => f.includes('node_modules/yaml/');
     expect(Object.values(meta.outputs).some((o) => Object.keys(o.inputs).some(yaml))).toBe(true);
