@@ -163,17 +163,23 @@ describe('the costs file', () => {
   });
 });
 
-/** A fake cfn-lint: logs each lint invocation's files; a batch with a file named `slow*` takes 2 s more. */
-async function fakeCfnLint(dir: string): Promise<{ executable: string; log: string }> {
+/**
+ * A fake cfn-lint: logs each lint invocation's files; a batch with a file named `slow*` takes 2 s
+ * more; `--version` answers after `versionDelayMs` and logs that it did.
+ */
+async function fakeCfnLint(dir: string, versionDelayMs = 0): Promise<{ executable: string; log: string }> {
   const log = join(dir, 'fake.log');
   const script = `#!/usr/bin/env node
 const fs = require('node:fs');
 const args = process.argv.slice(2);
-if (args[0] === '--version') { console.log('cfn-lint 9.9.9'); process.exit(0); }
-const files = args.slice(args.indexOf('--') + 1);
-fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify(files.map((f) => f.split('/').pop())) + '\\n');
-const slow = files.some((f) => f.split('/').pop().startsWith('slow'));
-setTimeout(() => { process.stdout.write('[]'); }, slow ? 2000 : 0);
+if (args[0] === '--version') {
+  setTimeout(() => { fs.appendFileSync(${JSON.stringify(log)}, '["version printed"]\\n'); console.log('cfn-lint 9.9.9'); }, ${versionDelayMs});
+} else {
+  const files = args.slice(args.indexOf('--') + 1);
+  fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify(files.map((f) => f.split('/').pop())) + '\\n');
+  const slow = files.some((f) => f.split('/').pop().startsWith('slow'));
+  setTimeout(() => { process.stdout.write('[]'); }, slow ? 2000 : 0);
+}
 `;
   const executable = join(dir, 'fake-cfn-lint.cjs');
   await writeFile(executable, script, 'utf8');
@@ -182,6 +188,26 @@ setTimeout(() => { process.stdout.write('[]'); }, slow ? 2000 : 0);
 }
 
 describe('runCfnLint and the costs', () => {
+  it('a costs file alone is no cache entry: with nothing cached, linting still starts beside `--version`', async () => {
+    const dir = await freshDir('early');
+    const fake = await fakeCfnLint(dir, 1500);
+    const path = join(dir, 'a.yaml');
+    await writeFile(path, 'Resources: {}\n', 'utf8');
+    const cacheDir = join(dir, 'cache');
+    await writeCosts(cacheDir, table([[path, 14, 100]]));
+    const result = await runCfnLint([{ file: 'a.yaml', path, text: 'Resources: {}\n' }], {
+      packsmithVersion: '0.1.0',
+      mode: 'require',
+      executable: fake.executable,
+      cwd: dir,
+      cacheDir,
+    });
+    expect(result.status).toMatchObject({ ran: true, linted: 1, processes: 1 });
+    const log = (await readFile(fake.log, 'utf8')).trim().split('\n');
+    expect(log.indexOf('["a.yaml"]')).toBeGreaterThanOrEqual(0);
+    expect(log.indexOf('["a.yaml"]')).toBeLessThan(log.indexOf('["version printed"]'));
+  });
+
   it('records each linted template and plans the next run from the records, not the bytes', async () => {
     const dir = await freshDir('run');
     const fake = await fakeCfnLint(dir);
@@ -232,6 +258,7 @@ describe('runCfnLint and the costs', () => {
     const batches = (await readFile(fake.log, 'utf8'))
       .trim()
       .split('\n')
+      .filter((l) => l !== '["version printed"]')
       .map((l) => (JSON.parse(l) as string[]).sort());
     expect(batches.sort()).toEqual([['big.yaml', 'slow.yaml'], ['small.yaml']]);
   });
