@@ -5,12 +5,12 @@
  */
 import { realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { dirname, extname, join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import type { Catalog } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { inputFileLimits, limits } from '../facts/limits.js';
 import { isInside, readUserFile, realRoot, type FileRead } from '../source/read-file.js';
-import { displayPath } from '../util/paths.js';
+import { displayPath, resolveBeside } from '../util/paths.js';
 import { authoringChecks, fileRefused } from './problems.js';
 import { authoringSchemas } from './schema.js';
 import type { CatalogExtension, PackManifest, RemediationBlock, RuleBlock } from './schema.js';
@@ -328,10 +328,7 @@ function addUnique<T extends { name: string }>(
   });
 }
 
-/** Absolute path of a file named relative to an authoring file. */
-export function resolveBeside(authoringFile: string, relativePath: string): string {
-  return resolve(dirname(authoringFile), relativePath);
-}
+export { resolveBeside };
 
 /** Reads the Guard policy files the rule blocks name, each confined to the repository. */
 function readAttachments(repo: Repository): void {

@@ -5,7 +5,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { schemaDiagnostic, translateSchemaErrors } from './schema-errors.js';
-import { authoringKinds, authoringSchemas, type AuthoringKind } from './schema.js';
+import { authoringKinds, authoringSchemas, isAuthoringKind, type AuthoringKind } from './schema.js';
 import * as precompiled from './validators.generated.js';
 import type { YamlPath, YamlSource } from '../source/yaml-source.js';
 import { closest } from '../util/suggest.js';
@@ -17,9 +17,7 @@ function validatorFor(kind: AuthoringKind): ValidateFunction {
   return (precompiled as unknown as Record<AuthoringKind, ValidateFunction>)[kind];
 }
 
-export function isAuthoringKind(kind: unknown): kind is AuthoringKind {
-  return typeof kind === 'string' && (authoringKinds as string[]).includes(kind);
-}
+export { isAuthoringKind };
 
 /** A file's schema problems: the diagnostics, and for each the part of the value that is wrong. */
 export interface AuthoringFileCheck {

@@ -891,3 +891,7 @@ export const authoringSchemas = {
 } as const satisfies Record<string, TSchema>;
 export type AuthoringKind = keyof typeof authoringSchemas;
 export const authoringKinds = Object.keys(authoringSchemas) as AuthoringKind[];
+
+export function isAuthoringKind(kind: unknown): kind is AuthoringKind {
+  return typeof kind === 'string' && (authoringKinds as string[]).includes(kind);
+}

@@ -47,7 +47,16 @@ export function buildRepository(
   repo: Repository,
   names: readonly string[],
   templates: TemplateSource,
-  options: { readme?: boolean } = {},
+  options: {
+    readme?: boolean;
+    /**
+     * Told each built pack as it is built, with its template as rendering read it back (js-yaml,
+     * core schema): the template checks use that value instead of parsing the text again, and it is
+     * not kept once the callback returns (100 parsed templates held to the end cost more garbage
+     * collection than the parse they save).
+     */
+    onBuilt?: (pack: BuiltPack, templateValue: unknown) => void;
+  } = {},
 ): BuildResult {
   const wantReadme = options.readme ?? true;
   const composition = composeRepository(repo, names);
@@ -79,6 +88,7 @@ export function buildRepository(
     };
     diagnostics.push(...limitProblems(result));
     built.push(result);
+    options.onBuilt?.(result, rendered.value);
   }
   return { built, diagnostics: sortDiagnostics(diagnostics) };
 }

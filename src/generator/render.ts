@@ -332,6 +332,8 @@ export function packView(pack: ComposedPack, model: ConformancePackTemplate) {
 
 export interface RenderedTemplate {
   text?: string;
+  /** `text` as js-yaml read it (core schema) to prove it equals the model: checks need not parse it again. */
+  value?: unknown;
   diagnostics: Diagnostic[];
 }
 
@@ -383,7 +385,7 @@ export function renderPackTemplate(
       ],
     };
   }
-  return { text, diagnostics: [] };
+  return { text, value: parsed, diagnostics: [] };
 }
 
 /** The Markdown page of a pack. */
@@ -497,8 +499,16 @@ export function firstDifference(expected: unknown, actual: unknown, path = ''): 
     if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return here;
     const e = expected as Record<string, unknown>;
     const a = actual as Record<string, unknown>;
-    for (const k of new Set([...Object.keys(e), ...Object.keys(a)])) {
-      if (!(k in e) || !(k in a)) return `${path}/${k}`;
+    // The keys of `expected`, then those of `actual` it does not have, in that order (no set is
+    // made: this runs for every object of every built template).
+    for (const k of Object.keys(e)) {
+      if (!(k in a)) return `${path}/${k}`;
+      const d = firstDifference(e[k], a[k], `${path}/${k}`);
+      if (d) return d;
+    }
+    for (const k of Object.keys(a)) {
+      if (Object.prototype.propertyIsEnumerable.call(e, k)) continue;
+      if (!(k in e)) return `${path}/${k}`;
       const d = firstDifference(e[k], a[k], `${path}/${k}`);
       if (d) return d;
     }

@@ -56,7 +56,9 @@ export interface ReadFileOptions {
 export function readUserFile(path: string, options: ReadFileOptions): FileRead {
   let real: string;
   try {
-    real = realpathSync(path);
+    // The native realpath: one system call, where the JavaScript one lstat()s every component of
+    // the path (measured: a third of reading a repository's small files).
+    real = realpathSync.native(path);
   } catch (error) {
     return failure(error, options);
   }
@@ -118,7 +120,7 @@ export function isInside(root: string, path: string): boolean {
 /** The real path of a folder, or the path itself when it cannot be resolved. */
 export function realRoot(root: string): string {
   try {
-    return realpathSync(root);
+    return realpathSync.native(root);
   } catch {
     return root;
   }

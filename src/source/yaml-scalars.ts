@@ -9,8 +9,7 @@
  * positioned document (the `yaml` library's, already kept by YamlSource) walked for the exact
  * scalars, each with its path and its text as written.
  */
-import { createRequire } from 'node:module';
-import type * as YamlLibrary from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 import type { Node } from 'yaml';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
@@ -22,9 +21,7 @@ export interface AmbiguousScalar {
   reading: string;
 }
 
-let yamlLibrary: typeof YamlLibrary | undefined;
-const yamlLib = (): typeof YamlLibrary =>
-  (yamlLibrary ??= createRequire(import.meta.url)('yaml') as typeof YamlLibrary);
+const yamlLib = yamlLibrary;
 
 const booleans11 = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
 const true11 = /^(?:y|Y|yes|Yes|YES|on|On|ON)$/;

@@ -8,11 +8,10 @@
  * asked for (a problem to report) or when js-yaml rejects the file (for its precise errors).
  */
 import jsyaml from 'js-yaml';
-import { createRequire } from 'node:module';
-import type * as YamlLibrary from 'yaml';
 import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import { yamlSyntaxCheck } from '../checks/yaml.js';
+import { yamlLibrary } from './yaml-library.js';
 import {
   aliasProblem,
   duplicateKeys,
@@ -95,12 +94,15 @@ function cfnSchema(): jsyaml.Schema {
 export interface YamlSourceOptions {
   /** Read CloudFormation short-form tags (`!Ref`, `!If`, …) as their long forms. */
   cloudFormation?: boolean;
+  /**
+   * The value of the text, already read by js-yaml with the core schema (a template packsmith
+   * rendered and read back): not parsed again. Text the core schema reads has no tag the
+   * CloudFormation schema reads differently, so the value is the same either way.
+   */
+  coreValue?: { text: string; value: unknown };
 }
 
-let yamlLibrary: typeof YamlLibrary | undefined;
-/** The `yaml` library, loaded on first use: a clean build never needs it. */
-const yamlLib = (): typeof YamlLibrary =>
-  (yamlLibrary ??= createRequire(import.meta.url)('yaml') as typeof YamlLibrary);
+const yamlLib = yamlLibrary;
 
 export function parseYamlSource(file: string, rawText: string, options: YamlSourceOptions = {}): YamlSource {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
@@ -130,10 +132,13 @@ export function parseYamlSource(file: string, rawText: string, options: YamlSour
   let value: unknown;
   let syntaxErrors: Diagnostic[] = [];
   try {
-    value = jsyaml.load(text, {
-      schema: options.cloudFormation ? cfnSchema() : jsyaml.CORE_SCHEMA,
-      filename: file,
-    });
+    value =
+      options.coreValue !== undefined && options.coreValue.text === rawText
+        ? options.coreValue.value
+        : jsyaml.load(text, {
+            schema: options.cloudFormation ? cfnSchema() : jsyaml.CORE_SCHEMA,
+            filename: file,
+          });
     syntaxErrors = fastPathProblems(text, value, () => parsed().doc).map((p) => guardDiagnostic(p, at));
   } catch {
     const { doc } = parsed();

@@ -1,4 +1,4 @@
-import { isAbsolute, relative, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 /**
  * A path as reports show it: relative to `base` (with `../` when outside it), always with `/`.
@@ -8,4 +8,9 @@ export function displayPath(path: string, base: string = process.cwd()): string 
   const rel = relative(base, path);
   const shown = rel === '' ? '.' : isAbsolute(rel) ? path : rel;
   return sep === '/' ? shown : shown.split(sep).join('/');
+}
+
+/** Absolute path of a file named relative to an authoring file. */
+export function resolveBeside(authoringFile: string, relativePath: string): string {
+  return resolve(dirname(authoringFile), relativePath);
 }

@@ -53,19 +53,25 @@ function reportedWithin(
 /** Template checks that see what the authoring stage cannot. */
 export const builtTemplateChecks = templateChecks.filter((c) => !allAuthoringCheckIds.has(c.meta.id));
 
-export function checkBuiltPacks(
-  built: readonly BuiltPack[],
+/**
+ * The template checks of one built pack, mapped to authoring lines. `templateValue`, when given, is
+ * the template as rendering read it (core schema): not parsed again.
+ */
+function checkBuiltPack(
+  pack: BuiltPack,
+  templateValue: unknown,
   catalog: Catalog,
-  regions: readonly string[] = [],
+  regions: readonly string[],
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const pack of built) {
-    const source = parseYamlSource(`${pack.name}.yaml`, pack.template, { cloudFormation: true });
-    for (const finding of checkTemplate(source, catalog, { checks: builtTemplateChecks, regions })) {
-      const { path, part: _part, ...rest } = finding;
-      const origin = originOf(pack.pack, path) ?? pack.pack.origin.locate();
-      out.push({ ...rest, location: origin });
-    }
+  const source = parseYamlSource(`${pack.name}.yaml`, pack.template, {
+    cloudFormation: true,
+    ...(templateValue !== undefined ? { coreValue: { text: pack.template, value: templateValue } } : {}),
+  });
+  for (const finding of checkTemplate(source, catalog, { checks: builtTemplateChecks, regions })) {
+    const { path, part: _part, ...rest } = finding;
+    const origin = originOf(pack.pack, path) ?? pack.pack.origin.locate();
+    out.push({ ...rest, location: origin });
   }
   return out;
 }
@@ -81,11 +87,14 @@ export function checkRepository(
   templates: TemplateSource,
   options: { readme?: boolean; regions?: readonly string[] } = {},
 ): BuildResult {
-  const result = buildRepository(repo, names, templates, { readme: options.readme ?? false });
+  const checked: Diagnostic[] = [];
+  const result = buildRepository(repo, names, templates, {
+    readme: options.readme ?? false,
+    onBuilt: (pack, value) =>
+      checked.push(...checkBuiltPack(pack, value, repo.catalog, options.regions ?? [])),
+  });
   // A value the authoring stage already reports (under its own id) is not reported again by a
   // template check mapped back to it: one defect, one finding, the author's.
-  const fromTemplates = checkBuiltPacks(result.built, repo.catalog, options.regions ?? []).filter(
-    (d) => !reportedWithin(d, result.diagnostics, repo.texts),
-  );
+  const fromTemplates = checked.filter((d) => !reportedWithin(d, result.diagnostics, repo.texts));
   return { built: result.built, diagnostics: sortDiagnostics([...result.diagnostics, ...fromTemplates]) };
 }

@@ -57,6 +57,8 @@ export interface CheckCacheKeyParts {
 }
 
 export function checkCacheKey(parts: CheckCacheKeyParts): string {
+  // The parts as a JSON array (self-delimiting), then the text as it is: no escaped copy of every
+  // file's text is made only to be hashed.
   return createHash('sha256')
     .update(
       JSON.stringify([
@@ -67,9 +69,9 @@ export function checkCacheKey(parts: CheckCacheKeyParts): string {
         parts.checkIds,
         parts.inline,
         parts.regions,
-        parts.text,
       ]),
     )
+    .update(parts.text)
     .digest('hex');
 }
 

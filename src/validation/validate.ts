@@ -6,17 +6,16 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import { composeRepository } from '../authoring/compose.js';
 import { fileRefused } from '../authoring/problems.js';
-import { loadRepository, type Repository } from '../authoring/repository.js';
-import { isAuthoringKind } from '../authoring/schema-validate.js';
+import type { Repository } from '../authoring/repository.js';
+import { isAuthoringKind } from '../authoring/schema.js';
 import { catalogDataDir, catalogDataFiles } from '../catalog/catalog.js';
 import type { Catalog } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { finalizeDiagnostics } from '../diagnostics/pipeline.js';
-import { packageTemplateSource } from '../generator/package-templates.js';
 import { inputFileLimits } from '../facts/limits.js';
 import { readTemplateFile, readUserFile, type FileRead } from '../source/read-file.js';
+import { preloadYamlLibrary } from '../source/yaml-library.js';
 import { parseYamlSource, type YamlSource } from '../source/yaml-source.js';
 import { packageRoot } from '../util/package-root.js';
 import { displayPath } from '../util/paths.js';
@@ -44,7 +43,6 @@ import type { Config } from './config.js';
 import { checkRuleInfo } from './checks-doc.js';
 import { allChecks } from './registry.js';
 import type { RuleInfo, ValidationReport } from './report.js';
-import { checkRepository } from './check-built.js';
 import { builtFromManifest, originOf } from './source-map.js';
 import { isObject } from './template-values.js';
 import { checkTemplate, locateFindings } from './validate-template.js';
@@ -129,6 +127,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
       return { key, entry: await readCheckCacheEntry(cache.dir, key) };
     }),
   );
+  // A file the cache does not answer is checked, and findings are located with the `yaml` library:
+  // loaded now as one chunk, not later module by module from its package.
+  if (reads.some(({ read }, i) => read.ok && !looked[i]?.entry)) await preloadYamlLibrary();
   for (const [index, { path, explicit, file, read }] of reads.entries()) {
     if (!read.ok) {
       if (read.reason !== 'too-large') throw new InputError(`${file} ${read.message}: ${read.fix}`);
@@ -174,15 +175,24 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   // Authoring files: each repository is checked whole, exactly as `build` checks it (so references
   // resolve and both commands agree); only the findings in the files asked for are reported.
   const repositories = new Map<string, Repository>();
+  // The authoring stack (schemas, composition, rendering) is loaded only when a repository is:
+  // templates alone, or a run the cache answers, do without it.
   const repositoryFor = async (root: string) => {
     let repo = repositories.get(root);
-    if (!repo) repositories.set(root, (repo = await loadRepository(root)));
+    if (!repo) {
+      const { loadRepository } = await import('../authoring/repository.js');
+      repositories.set(root, (repo = await loadRepository(root)));
+    }
     return repo;
   };
   const asked = new Set(authoring.map((a) => a.file));
   const policies: GuardPolicy[] = [];
   for (const root of new Set(authoring.map((a) => repositoryRootOf(a.path) ?? dirname(a.path)))) {
     const repo = await repositoryFor(root);
+    const [{ checkRepository }, { packageTemplateSource }] = await Promise.all([
+      import('./check-built.js'),
+      import('../generator/package-templates.js'),
+    ]);
     for (const d of checkRepository(repo, [], packageTemplateSource(), {
       regions: options.regions ?? [],
     }).diagnostics) {
@@ -405,6 +415,7 @@ async function builtPack(
     const repo = await repositoryFor(root);
     const name = [...repo.packs.values()].find((p) => p.path === manifestPath)?.value.name;
     if (!name) return undefined;
+    const { composeRepository } = await import('../authoring/compose.js');
     return composeRepository(repo, [name]).packs[0];
   }
   return undefined;

@@ -169,6 +169,14 @@ describe('pack template rendering', () => {
     expect(firstDifference({ a: 1 }, { a: 1, c: 2 })).toBe('/c');
     expect(firstDifference({ a: '1' }, { a: 1 })).toBe('/a');
     expect(firstDifference([1], [1])).toBeUndefined();
+    // Keys of the expected document first, in its order; then the ones only the actual one has.
+    expect(firstDifference({ a: 1, b: 2 }, { c: 3, b: 3, a: 1 })).toBe('/b');
+    expect(firstDifference({ a: 1, b: 2 }, { z: 0, b: 2, a: 1, y: 0 })).toBe('/z');
+    expect(firstDifference({ a: { b: 1 } }, { a: { b: 1 }, c: undefined })).toBe('/c');
+    // Inherited names are compared as the values they are, never skipped.
+    expect(firstDifference({ a: 1 }, { a: 1, toString: 'x' })).toBe('/toString');
+    expect(firstDifference({ a: 1, toString: 'y' }, { a: 1 })).toBe('/toString');
+    expect(firstDifference(JSON.parse('{"__proto__": 1}'), {})).toBe('/__proto__');
   });
 
   it('escapes Markdown so a value cannot open a table cell or a link', () => {

@@ -156,7 +156,7 @@ describe('planBatches', () => {
       [30, 10, 1],
       [25, 20],
     ]);
-    expect(batches.map((b) => b.bytes)).toEqual([45, 41, 45]);
+    expect(batches.map((b) => b.weight)).toEqual([45, 41, 45]);
   });
 
   it('puts every item in exactly one batch and never makes more batches than items', () => {
@@ -172,7 +172,7 @@ describe('planBatches', () => {
   it('keeps the heaviest batch within one template of the ideal split', () => {
     const many = Array.from({ length: 122 }, (_, i) => 1000 + ((i * 7919) % 50_000));
     const batches = planBatches(many, (s) => s, 2);
-    const [a, b] = batches.map((x) => x.bytes);
+    const [a, b] = batches.map((x) => x.weight);
     expect(Math.abs(a! - b!)).toBeLessThanOrEqual(Math.max(...many));
   });
 

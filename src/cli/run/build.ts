@@ -8,7 +8,7 @@ import { displayPath } from '../../util/paths.js';
 import { ExitCode } from '../errors.js';
 import { jsonDocument, processOutput, type OutputFormat } from '../output.js';
 import { loadRepositoryConfig } from './repository-config.js';
-import { fromCore } from './rollout-context.js';
+import { fromCore } from './core-call.js';
 
 export async function runBuild(
   names: string[],

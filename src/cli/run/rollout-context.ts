@@ -6,12 +6,9 @@
  */
 import { createAws, onAwsCall, type Aws } from '../../aws/clients.js';
 import { proxyProblem, proxySettingsFrom } from '../../aws/proxy.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { formatDiagnosticsText } from '../../diagnostics/format-text.js';
 import type { BuiltPack } from '../../generator/build.js';
 import type { DeployConfig } from '../../org/deploy-config.js';
 import type { YamlSource } from '../../source/yaml-source.js';
-import { AppError } from '../../app/errors.js';
 import {
   awsSettingsOf,
   buildPacks as buildPacksCore,
@@ -22,50 +19,17 @@ import {
   type RolloutSelection,
 } from '../../app/context.js';
 import type { RolloutAwsSettings } from '../../app/events.js';
-import { CliError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Output } from '../output.js';
 import type { RolloutCommandOptions } from '../options.js';
 
 export { discover, resolveStatePath, type RolloutLocation } from '../../app/context.js';
+export { fromCore, printDiagnostics, stopOnErrors } from './core-call.js';
+import { fromCore, fromCoreSync, printDiagnostics } from './core-call.js';
 import { rolloutLocation as rolloutLocationCore } from '../../app/context.js';
 
 export interface RolloutContext extends CoreRolloutContext {
   close(): void;
-}
-
-/** Prints every diagnostic and stops with exit code 1 when one is an error. */
-export function stopOnErrors(diagnostics: readonly Diagnostic[], io: Output): void {
-  printDiagnostics(diagnostics, io);
-  if (diagnostics.some((d) => d.severity === 'error'))
-    throw new CliError('stopped: fix the problems above first');
-}
-
-export function printDiagnostics(diagnostics: readonly Diagnostic[], io: Output): void {
-  if (diagnostics.length > 0) io.err(formatDiagnosticsText(diagnostics, io.paint));
-}
-
-/** Runs a core call; its refusal becomes the CLI's (problems printed, exit 2 for usage, else 1). */
-export async function fromCore<T>(io: Output, call: () => T | Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw cliErrorOf(error, io);
-  }
-}
-
-function cliErrorOf(error: unknown, io: Output): unknown {
-  if (!(error instanceof AppError)) return error;
-  printDiagnostics(error.diagnostics, io);
-  return error.kind === 'usage' ? new UsageError(error.message) : new CliError(error.message);
-}
-
-/** Same as `fromCore`, for a synchronous call. */
-function fromCoreSync<T>(io: Output, call: () => T): T {
-  try {
-    return call();
-  } catch (error) {
-    throw cliErrorOf(error, io);
-  }
 }
 
 /** What the options select: paths relative to the working directory. */

@@ -28,20 +28,24 @@ export interface CacheKeyParts {
 
 /** sha256 (hex) of all parts; any change in any part gives another key. */
 export function cacheKey(parts: CacheKeyParts): string {
-  return createHash('sha256')
-    .update(
-      JSON.stringify([
-        'packsmith-cfn-lint',
-        CACHE_FORMAT,
-        parts.packsmithVersion,
-        parts.cfnLintVersion,
-        parts.suppressionsVersion,
-        parts.mappingVersion,
-        parts.environment,
-        parts.text,
-      ]),
-    )
-    .digest('hex');
+  return (
+    createHash('sha256')
+      .update(
+        JSON.stringify([
+          'packsmith-cfn-lint',
+          CACHE_FORMAT,
+          parts.packsmithVersion,
+          parts.cfnLintVersion,
+          parts.suppressionsVersion,
+          parts.mappingVersion,
+          parts.environment,
+        ]),
+      )
+      // The parts as a JSON array (self-delimiting), then the text as it is: no escaped copy of every
+      // template's text is made only to be hashed.
+      .update(parts.text)
+      .digest('hex')
+  );
 }
 
 const configNames = ['.cfnlintrc', '.cfnlintrc.yaml', '.cfnlintrc.yml'];

@@ -2,7 +2,6 @@
  * Finds cfn-lint and its version (`cfn-lint --version` → `cfn-lint 1.51.0`), once per process and
  * executable.
  */
-import { execa } from 'execa';
 import { constants } from 'node:fs';
 import { access, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -33,6 +32,7 @@ function firstLine(text: string): string {
 }
 
 async function detect(executable: string): Promise<CfnLintDetection> {
+  const { execa } = await import('execa');
   const result = await execa(executable, ['--version'], {
     reject: false,
     stdin: 'ignore',

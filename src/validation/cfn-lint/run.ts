@@ -1,17 +1,28 @@
 /**
  * Runs cfn-lint over conformance-pack templates: never one process per file. Templates the cache
- * does not answer are split into byte-balanced batches, one cfn-lint process per batch, run in
+ * does not answer are split into batches balanced by the time each template took on earlier runs
+ * (costs.ts; bytes for a template never measured), one cfn-lint process per batch, run in
  * parallel; findings are split back by `Filename`, mapped to diagnostics and filtered through the
- * documented suppressions (suppressions.ts).
+ * documented suppressions (suppressions.ts). execa is loaded when a process is started
+ * (`--cfn-lint off` and a run the cache answers start none).
  */
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { RuleInfo } from '../report.js';
 import { planBatches } from './batches.js';
 import { cacheKey, cfnLintEnvironment, readCacheEntry, writeCacheEntry } from './cache.js';
+import {
+  batchCosts,
+  costWeights,
+  COSTS_FILE,
+  mergeCosts,
+  readCosts,
+  writeCosts,
+  type CostTable,
+  type TemplateCost,
+} from './costs.js';
 import { cfnLintFingerprint, DEFAULT_EXECUTABLE, detectCfnLint, type CfnLintDetection } from './detect.js';
 import { parseCfnLintJson, type CfnLintFinding } from './findings.js';
 import { attachFile, MAPPING_VERSION, mapTemplateFindings, type TemplateFindings } from './map.js';
@@ -43,7 +54,11 @@ interface LintUnit {
   key: string;
   /** The file cfn-lint reads: the input's own path, or a temporary copy of its text. */
   lintPath: string;
+  /** The first input's absolute path: what its measured cost is recorded under. */
+  path: string;
   bytes: number;
+  /** What the batches are balanced by (see costWeights). */
+  weight: number;
   inputs: LintInput[];
 }
 
@@ -73,6 +88,7 @@ async function lintBatch(
 ): Promise<Map<string, CfnLintFinding[]>> {
   const count = `${units.length} template${units.length === 1 ? '' : 's'}`;
   const what = `while linting ${count}: ${listFiles(units)}`;
+  const { execa } = await import('execa');
   const result = await execa(
     executable,
     ['--format', 'json', '--', ...units.map((u) => globEscape(u.lintPath))],
@@ -141,13 +157,15 @@ interface LintOutcome {
   /** Findings by template text. */
   answers: Map<string, TemplateFindings>;
   processes: number;
+  /** Each linted template's share of its batch's wall time, by path. */
+  costs: Array<[string, TemplateCost]>;
 }
 
 /** Whether the cache folder holds any entry (a missing folder holds none). */
 async function hasEntries(cacheDir: string): Promise<boolean> {
   try {
     return (await readdir(cacheDir)).some(
-      (name) => name.endsWith('.json') && name !== 'cfn-lint-version.json',
+      (name) => name.endsWith('.json') && name !== 'cfn-lint-version.json' && name !== COSTS_FILE,
     );
   } catch {
     return false;
@@ -155,7 +173,8 @@ async function hasEntries(cacheDir: string): Promise<boolean> {
 }
 
 /**
- * Lints each group's text once: byte-balanced batches, one cfn-lint process each, all in parallel.
+ * Lints each group's text once: batches balanced by `costs` (recorded times, else bytes), one
+ * cfn-lint process each, all in parallel.
  * `done` is told each template's findings as its batch ends (the cache is written from it). Throws
  * when a process fails, after the others have ended.
  */
@@ -166,9 +185,11 @@ async function lintGroups(
   timeoutMs: number,
   concurrency: number,
   options: CfnLintOptions,
+  costs: CostTable,
   done: (text: string, findings: TemplateFindings) => Promise<void>,
 ): Promise<LintOutcome> {
   const answers = new Map<string, TemplateFindings>();
+  const measured: Array<[string, TemplateCost]> = [];
   let scratch: string | undefined;
   try {
     const onDisk = await Promise.all(
@@ -177,7 +198,8 @@ async function lintGroups(
     const units: LintUnit[] = [];
     for (const [index, [text, group]] of groups.entries()) {
       const first = group[0]!;
-      let lintPath = resolve(first.path);
+      const path = resolve(first.path);
+      let lintPath = path;
       if (!onDisk[index]) {
         // The file changed since it was read (or is not on disk): lint the text the key describes.
         scratch ??= await mkdtemp(join(tmpdir(), 'packsmith-cfn-lint-'));
@@ -186,14 +208,24 @@ async function lintGroups(
         lintPath = join(dir, basename(first.path) || 'template.yaml');
         await writeFile(lintPath, text, 'utf8');
       }
-      units.push({ key: text, lintPath, bytes: Buffer.byteLength(text, 'utf8'), inputs: group });
+      units.push({
+        key: text,
+        lintPath,
+        path,
+        bytes: Buffer.byteLength(text, 'utf8'),
+        weight: 0,
+        inputs: group,
+      });
     }
-    const batches = planBatches(units, (u) => u.bytes, concurrency);
+    costWeights(units, costs).forEach((weight, i) => (units[i]!.weight = weight));
+    const batches = planBatches(units, (u) => u.weight, concurrency);
     let batchesDone = 0;
     options.onBatch?.(0, batches.length);
     const settled = await Promise.allSettled(
       batches.map(async (batch) => {
+        const started = performance.now();
         const byPath = await lintBatch(executable, batch.items, cwd, timeoutMs);
+        measured.push(...batchCosts(batch.items, performance.now() - started));
         options.onBatch?.(++batchesDone, batches.length);
         for (const unit of batch.items) {
           const findings = mapTemplateFindings(byPath.get(unit.lintPath) ?? []);
@@ -209,7 +241,7 @@ async function lintGroups(
         `${failures.length} cfn-lint processes failed:\n${failures.map((f) => f.message).join('\n')}`,
       );
     }
-    return { answers, processes: batches.length };
+    return { answers, processes: batches.length, costs: measured };
   } finally {
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   }
@@ -269,7 +301,18 @@ export async function runCfnLint(
       environment,
     });
   }
+  // What each template cost on earlier runs balances the batches (bytes when none is recorded).
+  const costs: CostTable = cacheDir !== undefined ? await readCosts(cacheDir) : new Map();
   let cacheBroken = false;
+  async function rememberCosts(outcome: LintOutcome): Promise<void> {
+    if (cacheDir === undefined || cacheBroken || outcome.costs.length === 0) return;
+    try {
+      await writeCosts(cacheDir, mergeCosts(costs, outcome.costs));
+    } catch (error) {
+      cacheBroken = true;
+      warnings.push(`cannot write the cfn-lint cache in ${cacheDir}: ${(error as Error).message}`);
+    }
+  }
   async function remember(key: string, findings: TemplateFindings): Promise<void> {
     if (cacheDir === undefined || cacheBroken) return;
     try {
@@ -295,6 +338,7 @@ export async function runCfnLint(
       timeoutMs,
       concurrency,
       options,
+      costs,
       async (text, findings) => {
         const found = await knownVersion;
         if (found.found) await remember(keyFor(found.version, text), findings);
@@ -332,6 +376,7 @@ export async function runCfnLint(
     const outcome = await early;
     for (const [text, findings] of outcome.answers) answers.set(text, findings);
     processes = outcome.processes;
+    await rememberCosts(outcome);
     linted = inputs.length;
   } else {
     if (cacheDir !== undefined) {
@@ -346,7 +391,7 @@ export async function runCfnLint(
       );
     }
 
-    // 2. Lint the rest: byte-balanced batches, one cfn-lint process each, all in parallel.
+    // 2. Lint the rest: balanced batches, one cfn-lint process each, all in parallel.
     const misses = [...groups].filter(([text]) => !answers.has(text));
     if (misses.length > 0 && fromMemory) {
       // cfn-lint is about to run anyway: confirm the remembered version first.
@@ -364,10 +409,12 @@ export async function runCfnLint(
         timeoutMs,
         concurrency,
         options,
+        costs,
         (text, findings) => remember(keyFor(cfnLintVersion, text), findings),
       );
       for (const [text, findings] of outcome.answers) answers.set(text, findings);
       processes = outcome.processes;
+      await rememberCosts(outcome);
       linted = misses.reduce((n, [, group]) => n + group.length, 0);
     }
   }

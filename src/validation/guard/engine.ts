@@ -3,7 +3,6 @@
  * asked only to parse policies (`cfn-guard parse-tree --rules FILE`, which reads no data and exits 0
  * when the policy parses). One process per distinct policy text (about 20 ms each), two at a time.
  */
-import { execa } from 'execa';
 import { constants } from 'node:fs';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +19,12 @@ export const CFN_GUARD_INSTALL_HINT =
 
 export type CfnGuardDetection =
   { found: true; executable: string; version: string } | { found: false; problem: string };
+
+/**
+ * execa, loaded when a process is started: a build with no Guard policy starts none and need not load
+ * it (~250 KB of the CLI bundle).
+ */
+const loadExeca = async () => (await import('execa')).execa;
 
 /** Where cfn-guard is looked for, in order: PACKSMITH_CFN_GUARD, PATH, the project's `.tools/bin`. */
 export async function cfnGuardCandidates(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
@@ -65,6 +70,7 @@ async function detect(env: NodeJS.ProcessEnv): Promise<CfnGuardDetection> {
     return { found: false, problem: 'is not installed (not on PATH, no .tools/bin/cfn-guard)' };
   }
   const problems: string[] = [];
+  const execa = await loadExeca();
   for (const file of candidates) {
     const result = await execa(file, ['--version'], { reject: false, stdin: 'ignore', timeout: 30_000 });
     const version = /\b(\d+\.\d+\.\d+[\w.+-]*)/.exec(`${result.stdout}`)?.[1];
@@ -119,6 +125,7 @@ export async function parsePolicies(
   const distinct = [...new Set(texts)];
   const out = new Map<string, GuardParseError | undefined>();
   if (distinct.length === 0) return out;
+  const execa = await loadExeca();
   const dir = await mkdtemp(join(tmpdir(), 'packsmith-guard-'));
   try {
     const results = await mapLimit(distinct, options.concurrency ?? 2, async (text, i) => {

@@ -5,11 +5,10 @@
  * parse (PS160) and the Guard 3-only constructs (PS161).
  */
 import type { Repository } from '../../authoring/repository.js';
-import { resolveBeside } from '../../authoring/repository.js';
 import { guardChecks } from '../../checks/guard.js';
 import type { Diagnostic, SourceLocation } from '../../diagnostics/diagnostic.js';
 import type { YamlPath, YamlSource } from '../../source/yaml-source.js';
-import { displayPath } from '../../util/paths.js';
+import { displayPath, resolveBeside } from '../../util/paths.js';
 import { characters, printable } from '../../util/text.js';
 import { limits } from '../../facts/limits.js';
 import { isObject } from '../template-values.js';
