@@ -38,14 +38,18 @@ import {
   type WarningSink,
 } from './plan.js';
 import { preflightFindings } from './preflight.js';
-import type { StackSetApplyResult } from '../rollout/stackset.js';
-import type { StackSetPlan } from '../rollout/stackset-plan.js';
+import { observeStackSet, type StackSetApplyResult } from '../rollout/stackset.js';
+import { observedMarkOf, type StackSetPlan } from '../rollout/stackset-plan.js';
 import {
   deployStackSetPacks,
   hasChanges,
   planStackSetPacks,
   stackSetPacksOf,
+  stackSetPlanDifferences,
+  stackSetPlanDocument,
+  stackSetPlanFromDocument,
   stackSetPlanLines,
+  stackSetRegionOf,
 } from './stackset.js';
 
 export interface DeployRequest {
@@ -138,13 +142,17 @@ export async function deploy(
     return await withCheckedRollout(selection, deps.connect, async (ctx) => {
       if (ctx.diagnostics.length > 0) warn(ctx.diagnostics);
       const prepared = await prepare(ctx, request, deps, warn);
-      const stackSetPlans = await prepareStackSets(ctx, request, deps, prepared.tree);
+      const stackSetPlans = await prepareStackSets(ctx, request, deps, prepared.tree, prepared.plan);
       const outcome = await apply(ctx, request, deps, prepared, warn);
       if (outcome.kind === 'declined') return { ...outcome, diagnostics } as DeployOutcome;
       const stackSets = await applyStackSets(ctx, request, deps, stackSetPlans);
       if (stackSets === 'declined') return { kind: 'declined', plan: outcome.plan, diagnostics };
       const nothingToDo = outcome.nothingToDo && stackSets.length === 0;
-      return { ...outcome, nothingToDo, stackSets, diagnostics } as DeployOutcome;
+      // A signal that stopped a stack set is an interruption too (130/143), not a failed stage.
+      const interrupted =
+        outcome.interrupted ||
+        (deps.signal?.aborted === true && stackSets.some((r) => r.outcome === 'cancelled'));
+      return { ...outcome, nothingToDo, interrupted, stackSets, diagnostics } as DeployOutcome;
     });
   } catch (error) {
     if (error instanceof CancelledBeforeChange) return { kind: 'cancelled', diagnostics };
@@ -158,13 +166,52 @@ async function prepareStackSets(
   request: DeployRequest,
   deps: RolloutDeps,
   tree: OrgTree,
+  saved: PlanDocument,
 ): Promise<StackSetPlan[]> {
+  if (request.planFile) return savedStackSetPlans(ctx, deps, tree, saved.stackSets ?? []);
   if (stackSetPacksOf(ctx).length === 0) return [];
-  if (request.planFile)
-    throw usage('--plan applies organization packs only; stack set packs are planned at deploy');
   const built = await buildPacks(ctx);
   const plans = await planStackSetPacks(ctx, built.built, tree);
   checkpoint(deps.signal);
+  deps.onEvent?.({ kind: 'stack-set-plan', lines: plans.flatMap(stackSetPlanLines) });
+  return plans;
+}
+
+/**
+ * `deploy --plan`: the saved stack set plans are applied exactly, once each is what this checkout
+ * plans now against what AWS shows now (`stackSetPlanDifferences`: the stack set's StackSetId,
+ * template and parameters in AWS, then the template, parameters, stages, targets, overrides,
+ * preferences and the instances to change). Any difference refuses the whole deploy before any
+ * change, naming the pack, the stage and what differs. Stack set packs the plan does not have are
+ * not deployed, as organization packs.
+ */
+async function savedStackSetPlans(
+  ctx: RolloutContext,
+  deps: RolloutDeps,
+  tree: OrgTree,
+  saved: NonNullable<PlanDocument['stackSets']>,
+): Promise<StackSetPlan[]> {
+  if (saved.length === 0) return [];
+  const selected = new Set(stackSetPacksOf(ctx));
+  const problems: string[] = saved
+    .filter((p) => !selected.has(p.pack))
+    .map((p) => `${p.pack}: not among the stack set packs this deploy selects`);
+  const built = await buildPacks(ctx);
+  const fresh = await planStackSetPacks(ctx, built.built, tree);
+  for (const plan of saved) {
+    if (!selected.has(plan.pack)) continue;
+    const now = fresh.find((f) => f.pack === plan.pack);
+    if (!now) problems.push(`${plan.pack}: this checkout no longer builds it`);
+    else problems.push(...stackSetPlanDifferences(plan, stackSetPlanDocument(now)));
+  }
+  if (problems.length > 0) {
+    throw refused(
+      `the plan is not what this checkout builds and AWS holds now, so nothing was deployed:\n  ${problems.join('\n  ')}\n` +
+        'run `packsmith plan --out FILE` again, review it, and deploy that plan',
+    );
+  }
+  checkpoint(deps.signal);
+  const plans = saved.map(stackSetPlanFromDocument);
   deps.onEvent?.({ kind: 'stack-set-plan', lines: plans.flatMap(stackSetPlanLines) });
   return plans;
 }
@@ -176,6 +223,8 @@ export async function applyStackSets(
   deps: RolloutDeps,
   plans: readonly StackSetPlan[],
 ): Promise<StackSetApplyResult[] | 'declined'> {
+  // A saved plan was checked before the lock: another run may have changed the stack set since.
+  const verify = request.planFile ? (plan: StackSetPlan) => stackSetStillAsPlanned(ctx, plan) : undefined;
   const changing = plans.filter(hasChanges);
   if (changing.length === 0) return [];
   const verb = request.resume ? 'Resume' : 'Deploy';
@@ -203,7 +252,8 @@ export async function applyStackSets(
         lock,
         controller,
         (e) => deps.onEvent?.(e),
-        () =>
+        async () =>
+          (await verify?.(plan)) ??
           deployStackSetPacks({
             ctx,
             built: built.built,
@@ -224,6 +274,21 @@ export async function applyStackSets(
     store.close();
   }
   return results;
+}
+
+/** `deploy --plan`, under the lock: AWS still shows the stack set the plan was made against. */
+async function stackSetStillAsPlanned(ctx: RolloutContext, plan: StackSetPlan): Promise<undefined> {
+  const observed = await observeStackSet(ctx.aws.cloudformation(stackSetRegionOf(ctx)), {
+    stackSetName: plan.stackSetName,
+    callAs: plan.callAs,
+  });
+  const now = observedMarkOf(observed);
+  const then = plan.observedStackSet;
+  if (then && JSON.stringify(now) !== JSON.stringify(then))
+    throw refused(
+      `${plan.pack}: stack set ${plan.stackSetName} changed since the plan was made (another run while this one waited for the lock?): run \`packsmith plan --out FILE\` again`,
+    );
+  return undefined;
 }
 
 interface Prepared {

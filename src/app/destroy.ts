@@ -5,7 +5,11 @@
 import { destroyRegion, type TrackingSettings } from '../rollout/apply.js';
 import { describePack } from '../rollout/observe.js';
 import { fetchDetailedStatus } from '../rollout/poll.js';
-import { orgPackNameOf } from '../org/deploy-config.js';
+import { engineOf, orgPackNameOf, type PackDeployment } from '../org/deploy-config.js';
+import { destroyStackSet, type StackSetDestroyResult } from '../rollout/stackset-destroy.js';
+import { observeStackSet } from '../rollout/stackset.js';
+import { planStackSet } from '../rollout/stackset-plan.js';
+import { stackSetRegionOf } from './stackset.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { usage } from './errors.js';
 import {
@@ -34,10 +38,28 @@ export interface PresentRegion {
 
 export type DestroyOutcome =
   /** The pack exists in none of the selected Regions: nothing to do. */
-  | { kind: 'absent'; orgPackName: string; absent: string[]; diagnostics: Diagnostic[] }
+  | {
+      kind: 'absent';
+      orgPackName: string;
+      absent: string[];
+      diagnostics: Diagnostic[];
+      /** A stack set pack: its stack set does not exist. */
+      engine?: 'stackset';
+    }
   | { kind: 'declined'; orgPackName: string; absent: string[]; diagnostics: Diagnostic[] }
   /** Cancelled (the signal) before any delete: nothing changed. */
   | { kind: 'cancelled'; orgPackName: string; absent: string[]; diagnostics: Diagnostic[] }
+  /** A pack of `engine: stack set`: its instances deleted stage by stage, then the stack set. */
+  | {
+      kind: 'stack-set';
+      orgPackName: string;
+      absent: string[];
+      result: StackSetDestroyResult;
+      /** The signal stopped the run after a DeleteStackInstances was issued. */
+      interrupted: boolean;
+      statePath: string;
+      diagnostics: Diagnostic[];
+    }
   | {
       kind: 'done';
       orgPackName: string;
@@ -86,7 +108,12 @@ export async function destroy(
   selection: RolloutRequest & { pack: string; regions?: readonly string[] },
   request: DestroyRequest,
   deps: RolloutDeps & {
-    describe?(orgPackName: string, present: readonly PresentRegion[], absent: readonly string[]): void;
+    describe?(
+      orgPackName: string,
+      present: readonly PresentRegion[],
+      absent: readonly string[],
+      engine?: 'stackset',
+    ): void;
   },
 ): Promise<DestroyOutcome> {
   const { pack } = selection;
@@ -94,6 +121,13 @@ export async function destroy(
     const diagnostics = [...ctx.diagnostics];
     const deployment = ctx.config.packs[pack];
     if (!deployment) throw usage(`pack "${pack}" is not in ${ctx.configFile}`);
+    if (engineOf(deployment) === 'stackset') {
+      if (selection.regions?.length)
+        throw usage(
+          `${pack} deploys by engine: stackset; its stack set is destroyed as a whole (every instance in every Region, then the stack set): --region does not apply`,
+        );
+      return destroyStackSetPack(ctx, pack, deployment, request, deps, diagnostics);
+    }
     const orgPackName = orgPackNameOf(pack, deployment);
     const { present, absent } = await presence(ctx, orgPackName);
     const base = { orgPackName, absent, diagnostics };
@@ -148,4 +182,95 @@ export async function destroy(
     if (interrupted && results.every((r) => r.notPut)) return { kind: 'cancelled', ...base };
     return { kind: 'done', ...base, results, interrupted, statePath: shownStatePath(ctx) };
   });
+}
+
+/**
+ * `destroy` of a stack set pack: what AWS lists (the stack set, its instances per Region), the
+ * confirmation, then under the deploy lock (kept under the stack set's name) DeleteStackInstances
+ * stage by stage and DeleteStackSet (`rollout/stackset-destroy.ts`), recorded in the store.
+ */
+async function destroyStackSetPack(
+  ctx: RolloutContext,
+  pack: string,
+  deployment: PackDeployment,
+  request: DestroyRequest,
+  deps: Parameters<typeof destroy>[2],
+  diagnostics: Diagnostic[],
+): Promise<DestroyOutcome> {
+  const tree = await discover(ctx);
+  const cf = ctx.aws.cloudformation(stackSetRegionOf(ctx));
+  // The stages' targets and accounts as the configuration names them now.
+  const draft = planStackSet({
+    pack,
+    deployment,
+    config: { regions: [...ctx.regions], role: ctx.config.role },
+    tree,
+    templateBody: '',
+    observed: { name: '', exists: false, parameters: [], instances: [], overrides: new Map() },
+  });
+  const name = draft.stackSetName;
+  const observed = await observeStackSet(cf, { stackSetName: name, callAs: draft.callAs });
+  const names = new Map(tree.accounts.map((a) => [a.id, a]));
+  const regions = [...new Set([...ctx.regions, ...observed.instances.map((i) => i.region)])];
+  const present: PresentRegion[] = regions.flatMap((region) => {
+    const holders = observed.instances
+      .filter((i) => i.region === region)
+      .map((i) => ({
+        id: i.account,
+        name: names.get(i.account)?.name ?? '',
+        ouPath: names.get(i.account)?.ouPath ?? '',
+      }));
+    return holders.length ? [{ region, holders }] : [];
+  });
+  const base = { orgPackName: name, absent: observed.exists ? [] : [...ctx.regions], diagnostics };
+  deps.describe?.(name, present, base.absent, 'stackset');
+  if (!observed.exists) return { kind: 'absent', ...base, engine: 'stackset' };
+  const where = present.length ? ` and its instances in ${present.map((r) => r.region).join(', ')}` : '';
+  if (!(await deps.confirm(`Destroy stack set ${name}${where}?`))) return { kind: 'declined', ...base };
+  if (deps.signal?.aborted) return { kind: 'cancelled', ...base };
+
+  const store = openStore(ctx, deps.openStore);
+  deps.onEvent?.({ kind: 'store-opened', statePath: shownStatePath(ctx) });
+  const controller = followSignal(deps.signal);
+  let result: StackSetDestroyResult;
+  try {
+    const lock = await lockPack(
+      ctx,
+      { pack, orgPackName: name },
+      'destroy',
+      request.lockWaitSeconds,
+      deps,
+      store,
+    );
+    result = await holdingLock(
+      lock,
+      controller,
+      (e) => deps.onEvent?.(e),
+      () =>
+        destroyStackSet({
+          cf,
+          pack,
+          stackSetName: name,
+          callAs: draft.callAs,
+          stages: draft.stages,
+          regions: ctx.regions,
+          rootId: tree.root.id,
+          callerAccount: ctx.config.deployingAccount,
+          store,
+          follow: {
+            intervalMs: request.tracking.intervalMs,
+            timeoutMs: request.tracking.timeoutMs,
+            signal: controller.signal,
+          },
+          onEvent: (event) => deps.onEvent?.({ kind: 'stack-set', pack, event }),
+        }),
+    );
+  } finally {
+    store.close();
+  }
+  const interrupted = deps.signal?.aborted === true;
+  if (result.outcome === 'absent') return { kind: 'absent', ...base, engine: 'stackset' };
+  if (interrupted && result.stages.every((s) => s.operations.length === 0) && result.outcome !== 'deleted')
+    return { kind: 'cancelled', ...base };
+  return { kind: 'stack-set', ...base, result, interrupted, statePath: shownStatePath(ctx) };
 }

@@ -171,6 +171,11 @@ const StackSetAction = Type.Union([
   Type.Literal('unchanged'),
 ]);
 
+const StackSetParameter = Type.Object(
+  { ParameterKey: Type.String(), ParameterValue: Type.String() },
+  { additionalProperties: false },
+);
+
 /** A stack set pack's plan (`engine: stackset`, src/rollout/stackset-plan.ts), stage by stage. */
 export const StackSetPlanSchema = Type.Object(
   {
@@ -181,6 +186,29 @@ export const StackSetPlanSchema = Type.Object(
     stackSet: Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('unchanged')], {
       description: '`create`: no stack set yet; `update`: its template or parameters change.',
     }),
+    templateBody: Type.String({ description: 'The exact stack set template `deploy --plan` applies.' }),
+    templateSha256: Sha256,
+    parameters: Type.Array(StackSetParameter, { description: "The stack set's parameters." }),
+    autoDeployment: Type.Object(
+      { Enabled: Type.Boolean(), RetainStacksOnAccountRemoval: Type.Boolean() },
+      { additionalProperties: false },
+    ),
+    capabilities: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('CAPABILITY_IAM'), Type.Literal('CAPABILITY_NAMED_IAM')])),
+    ),
+    observed: Type.Object(
+      {
+        exists: Type.Boolean(),
+        stackSetId: Type.Optional(Type.String()),
+        templateSha256: Type.Optional(Sha256),
+        parametersSha256: Type.Optional(Sha256),
+      },
+      {
+        additionalProperties: false,
+        description:
+          'The stack set as AWS showed it when planned (DescribeStackSet): `deploy --plan` refuses when it differs now.',
+      },
+    ),
     ruleChanges: Type.Optional(
       Type.Array(
         Type.Object(
@@ -204,6 +232,32 @@ export const StackSetPlanSchema = Type.Object(
           create: Type.Array(Type.String(), { description: 'Instances to create, `account/region`.' }),
           update: Type.Array(Type.String(), { description: 'Instances to update, `account/region`.' }),
           reasons: Type.Array(Type.String(), { description: 'Why the stage is updated.' }),
+          targets: Type.Object(
+            {
+              OrganizationalUnitIds: Type.Array(Type.String()),
+              Accounts: Type.Optional(Type.Array(AccountId)),
+              AccountFilterType: Type.Optional(
+                literalUnion(['NONE', 'INTERSECTION', 'DIFFERENCE', 'UNION'] as const),
+              ),
+            },
+            { additionalProperties: false, description: "The stage's DeploymentTargets, OU ids resolved." },
+          ),
+          overrides: Type.Array(StackSetParameter, { description: "The stage's ParameterOverrides." }),
+          preferences: Type.Object(
+            {
+              RegionConcurrencyType: literalUnion(['SEQUENTIAL', 'PARALLEL'] as const),
+              RegionOrder: Type.Array(Type.String()),
+              MaxConcurrentCount: Type.Optional(Type.Integer({ minimum: 0 })),
+              MaxConcurrentPercentage: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+              FailureToleranceCount: Type.Optional(Type.Integer({ minimum: 0 })),
+              FailureTolerancePercentage: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+              ConcurrencyMode: literalUnion(['STRICT_FAILURE_TOLERANCE', 'SOFT_FAILURE_TOLERANCE'] as const),
+            },
+            { additionalProperties: false, description: "The stage's OperationPreferences." },
+          ),
+          createRegions: Type.Array(Type.String(), {
+            description: 'Regions where the stage creates instances (CreateStackInstances).',
+          }),
         },
         { additionalProperties: false },
       ),
@@ -212,7 +266,7 @@ export const StackSetPlanSchema = Type.Object(
   {
     additionalProperties: false,
     description:
-      'Packs deployed by `engine: stackset`, per stage (absent when there are none). A plan file with them is not applied by `deploy --plan`: stack set packs are planned at deploy.',
+      'Packs deployed by `engine: stackset`, per stage (absent when there are none). `deploy --plan` applies exactly these, after checking that this checkout plans the same now and that AWS shows the stack set as it was planned against.',
   },
 );
 
@@ -255,8 +309,26 @@ export const PlanOutputSchema = Type.Object(
         create: Type.Integer({ minimum: 0 }),
         update: Type.Integer({ minimum: 0 }),
         unchanged: Type.Integer({ minimum: 0 }),
+        stackSetStages: Type.Optional(
+          Type.Object(
+            {
+              create: Type.Integer({ minimum: 0 }),
+              update: Type.Integer({ minimum: 0 }),
+              unchanged: Type.Integer({ minimum: 0 }),
+            },
+            {
+              additionalProperties: false,
+              description:
+                'Packs of `engine: stackset`: their stages by action, counted apart (a stage is one operation over many accounts and Regions, not a pack × Region). Absent when there are none.',
+            },
+          ),
+        ),
       },
-      { additionalProperties: false, description: 'Organization packs: pack × Region actions.' },
+      {
+        additionalProperties: false,
+        description:
+          'Organization packs: pack × Region actions (create, update, unchanged); stack set packs: `stackSetStages`.',
+      },
     ),
     stackSets: Type.Optional(Type.Array(StackSetPlanSchema, { description: StackSetPlanSchema.description })),
   },
@@ -378,12 +450,22 @@ const RegionResult = Type.Object(
 );
 
 /** `packsmith deploy --format json` and `packsmith destroy --format json`. */
+const StackInstanceFailure = Type.Object(
+  {
+    account: AccountId,
+    region: Type.String(),
+    status: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
 export const RolloutOutputSchema = Type.Object(
   {
     ...reportHeader('rollout'),
     ok: Type.Boolean({
       description:
-        'False when a put failed, an account failed or was not reported, the local status store failed, or a signal stopped the run.',
+        'False when a put failed, an account failed or was not reported, a stack set did not end as asked (succeeded, or deleted), the local status store failed, or a signal stopped the run.',
     }),
     cancelled: Type.Optional(
       Type.Object(
@@ -401,6 +483,43 @@ export const RolloutOutputSchema = Type.Object(
       ),
     ),
     regions: Type.Array(RegionResult),
+    stackSets: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            stackSetName: Type.String(),
+            outcome: Type.String({
+              description:
+                'deploy: succeeded, failed, timed-out, cancelled; destroy: deleted, absent, failed, timed-out, cancelled.',
+            }),
+            stages: Type.Array(
+              Type.Object(
+                {
+                  stage: Type.String(),
+                  outcome: Type.String(),
+                  operations: Type.Array(
+                    Type.Object(
+                      { operationId: Type.String(), status: Type.String() },
+                      { additionalProperties: false },
+                    ),
+                  ),
+                  failures: Type.Array(StackInstanceFailure),
+                },
+                { additionalProperties: false },
+              ),
+            ),
+            remaining: Type.Optional(
+              Type.Array(StackInstanceFailure, {
+                description:
+                  'destroy: the instances AWS still lists, which kept the stack set from being deleted.',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'Packs of `engine: stackset`: each stack set, stage by stage.' },
+      ),
+    ),
     failures: Type.Optional(
       Type.Array(FailureCauseSchema, {
         description:

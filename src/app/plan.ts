@@ -18,7 +18,7 @@ import {
 import { sha256Hex } from '../rollout/records.js';
 import { inputFileLimits } from '../facts/limits.js';
 import { readUserFile } from '../source/read-file.js';
-import { orgPackNameOf } from '../org/deploy-config.js';
+import { engineOf, orgPackNameOf } from '../org/deploy-config.js';
 import { deployChecks } from '../org/problems.js';
 import { resolveWaves, type WaveProblem } from '../rollout/waves.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -368,6 +368,18 @@ export function readPlanFile(path: string, ctx: Pick<RolloutContext, 'config' | 
       }
     }
   }
+  for (const stackSet of plan.stackSets ?? []) {
+    const deployment = ctx.config.packs[stackSet.pack];
+    if (!deployment) throw usage(`the plan deploys pack ${stackSet.pack}, which is not in ${ctx.configFile}`);
+    if (engineOf(deployment) !== 'stackset')
+      throw usage(
+        `the plan deploys pack ${stackSet.pack} as a stack set, but ${ctx.configFile} deploys it by engine: ${engineOf(deployment)}`,
+      );
+    if (sha256Hex(stackSet.templateBody) !== stackSet.templateSha256)
+      throw usage(
+        `the plan's stack set template for ${stackSet.pack} does not match its hash: the file was edited`,
+      );
+  }
   return plan;
 }
 
@@ -403,7 +415,15 @@ export async function plan(selection: RolloutSelection, deps: PlanDeps): Promise
       deps.onProgress,
     );
     const stackSets = await planStackSetPacks(ctx, built.built, tree);
-    if (stackSets.length) document.stackSets = stackSets.map(stackSetPlanDocument);
+    if (stackSets.length) {
+      document.stackSets = stackSets.map(stackSetPlanDocument);
+      const stages = stackSets.flatMap((p) => p.stages);
+      document.summary.stackSetStages = {
+        create: stages.filter((s) => s.action === 'create').length,
+        update: stages.filter((s) => s.action === 'update').length,
+        unchanged: stages.filter((s) => s.action === 'unchanged').length,
+      };
+    }
     return { plan: document, stackSets, diagnostics };
   });
 }

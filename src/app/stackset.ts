@@ -185,14 +185,20 @@ export function stackSetResultLines(result: StackSetApplyResult): string[] {
   return lines;
 }
 
-/** A stack set plan as `plan --format json` shows it (StackSetPlanSchema). */
-export function stackSetPlanDocument(plan: StackSetPlan): NonNullable<PlanDocument['stackSets']>[number] {
+/** A stack set plan as `plan --format json` shows it and `deploy --plan` applies it (StackSetPlanSchema). */
+export function stackSetPlanDocument(plan: StackSetPlan): StackSetPlanDocument {
   return {
     pack: plan.pack,
     stackSetName: plan.stackSetName,
     callAs: plan.callAs,
     regions: [...plan.regions],
     stackSet: plan.stackSet,
+    templateBody: plan.templateBody,
+    templateSha256: sha256Hex(plan.templateBody),
+    parameters: plan.parameters.map((p) => ({ ...p })),
+    autoDeployment: { ...plan.autoDeployment },
+    ...(plan.capabilities ? { capabilities: [...plan.capabilities] } : {}),
+    observed: { ...(plan.observedStackSet ?? { exists: plan.stackSet !== 'create' }) },
     ...(plan.ruleChanges
       ? {
           ruleChanges: plan.ruleChanges.map((c) => ({
@@ -210,6 +216,121 @@ export function stackSetPlanDocument(plan: StackSetPlan): NonNullable<PlanDocume
       create: [...s.create],
       update: [...s.update],
       reasons: [...s.reasons],
+      targets: {
+        OrganizationalUnitIds: [...s.targets.OrganizationalUnitIds],
+        ...(s.targets.Accounts ? { Accounts: [...s.targets.Accounts] } : {}),
+        ...(s.targets.AccountFilterType ? { AccountFilterType: s.targets.AccountFilterType } : {}),
+      },
+      overrides: s.overrides.map((p) => ({ ...p })),
+      preferences: { ...s.preferences, RegionOrder: [...s.preferences.RegionOrder] },
+      createRegions: [...s.createRegions],
     })),
   };
+}
+
+export type StackSetPlanDocument = NonNullable<PlanDocument['stackSets']>[number];
+
+/** A saved stack set plan as the engine applies it: exactly what the plan file says. */
+export function stackSetPlanFromDocument(doc: StackSetPlanDocument): StackSetPlan {
+  return {
+    pack: doc.pack,
+    stackSetName: doc.stackSetName,
+    callAs: doc.callAs,
+    regions: [...doc.regions],
+    stackSet: doc.stackSet,
+    templateBody: doc.templateBody,
+    parameters: doc.parameters.map((p) => ({ ...p })),
+    ...(doc.ruleChanges
+      ? { ruleChanges: doc.ruleChanges.map((c) => ({ ...c, details: [...c.details] })) }
+      : {}),
+    autoDeployment: { ...doc.autoDeployment },
+    ...(doc.capabilities ? { capabilities: [...doc.capabilities] } : {}),
+    stages: doc.stages.map((s) => ({
+      name: s.name,
+      index: s.index,
+      action: s.action,
+      targets: {
+        OrganizationalUnitIds: [...s.targets.OrganizationalUnitIds],
+        ...(s.targets.Accounts ? { Accounts: [...s.targets.Accounts] } : {}),
+        ...(s.targets.AccountFilterType ? { AccountFilterType: s.targets.AccountFilterType } : {}),
+      },
+      accounts: [...s.accounts],
+      overrides: s.overrides.map((p) => ({ ...p })),
+      preferences: { ...s.preferences, RegionOrder: [...s.preferences.RegionOrder] },
+      createRegions: [...s.createRegions],
+      create: [...s.create],
+      update: [...s.update],
+      reasons: [...s.reasons],
+    })),
+    problems: [],
+    observedStackSet: { ...doc.observed },
+  };
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const count = (list: readonly string[]) => `${list.length} instance(s)`;
+
+/**
+ * What differs between a saved stack set plan and the plan made now, one located sentence each
+ * (`pack`, then `stage NAME` where it is a stage's): AWS's stack set first (another stack set,
+ * template or parameters than it was planned against), then what this checkout builds and targets.
+ */
+export function stackSetPlanDifferences(saved: StackSetPlanDocument, now: StackSetPlanDocument): string[] {
+  const out: string[] = [];
+  const at = (what: string) => out.push(`${saved.pack}: ${what}`);
+  const o = saved.observed;
+  const n = now.observed;
+  if (o.exists !== n.exists)
+    at(
+      o.exists
+        ? `stack set ${saved.stackSetName} was deleted since the plan was made`
+        : `stack set ${saved.stackSetName} was created since the plan was made`,
+    );
+  else if (o.exists) {
+    if (o.stackSetId !== n.stackSetId)
+      at(
+        `stack set ${saved.stackSetName} is another one than planned against (StackSetId ${n.stackSetId ?? '?'}, planned ${o.stackSetId ?? '?'})`,
+      );
+    if (o.templateSha256 !== n.templateSha256 || o.parametersSha256 !== n.parametersSha256)
+      at(
+        `stack set ${saved.stackSetName} was updated since the plan was made (its template or parameters in AWS differ)`,
+      );
+  }
+  if (saved.stackSetName !== now.stackSetName)
+    at(`the stack set name differs (plan ${saved.stackSetName}, now ${now.stackSetName})`);
+  if (saved.callAs !== now.callAs) at(`CallAs differs (plan ${saved.callAs}, now ${now.callAs})`);
+  if (!same(saved.regions, now.regions))
+    at(`the Regions differ (plan ${saved.regions.join(', ')}, now ${now.regions.join(', ')})`);
+  if (saved.templateSha256 !== now.templateSha256)
+    at("the stack set template this checkout builds differs from the plan's");
+  if (!same(saved.parameters, now.parameters)) at('the stack set parameters differ');
+  if (!same(saved.autoDeployment, now.autoDeployment) || !same(saved.capabilities, now.capabilities))
+    at('the auto-deployment settings or capabilities differ');
+  if (saved.stackSet !== now.stackSet)
+    at(`the plan says the stack set is ${saved.stackSet}, planned now it is ${now.stackSet}`);
+  const names = (list: StackSetPlanDocument['stages']) => list.map((s) => s.name).join(', ');
+  if (
+    !same(
+      saved.stages.map((s) => s.name),
+      now.stages.map((s) => s.name),
+    )
+  ) {
+    at(`the stages differ (plan ${names(saved.stages)}, now ${names(now.stages)})`);
+    return out;
+  }
+  saved.stages.forEach((s, i) => {
+    const f = now.stages[i]!;
+    const stage = (what: string) => at(`stage ${s.name}: ${what}`);
+    if (!same(s.targets, f.targets)) stage('the targets differ');
+    if (!same(s.accounts, f.accounts))
+      stage(`the accounts it reaches differ (plan ${s.accounts.length}, now ${f.accounts.length})`);
+    if (!same(s.overrides, f.overrides)) stage('the parameter overrides differ');
+    if (!same(s.preferences, f.preferences)) stage('the operation preferences differ');
+    if (s.action !== f.action) stage(`the plan says ${s.action}, planned now it is ${f.action}`);
+    else if (!same(s.create, f.create) || !same(s.update, f.update))
+      stage(
+        `the instances to change differ (plan: create ${count(s.create)}, update ${count(s.update)}; now: create ${count(f.create)}, update ${count(f.update)})`,
+      );
+  });
+  return out;
 }

@@ -41,13 +41,15 @@ export function stackSetStatements(
   return [
     {
       calledBy: 'packsmith',
-      why: "`engine: stackset`: create and update the service-managed stack set `packsmith-*`, add and update its stack instances stage by stage, and follow each operation to its end with each instance's status",
+      why: "`engine: stackset`: create and update the service-managed stack set `packsmith-*`, add and update its stack instances stage by stage, and follow each operation to its end with each instance's status; `destroy` deletes the instances stage by stage, then the stack set",
       statement: {
         Sid: 'StackSets',
         Effect: 'Allow',
         Action: [
           'cloudformation:CreateStackInstances',
           'cloudformation:CreateStackSet',
+          'cloudformation:DeleteStackInstances',
+          'cloudformation:DeleteStackSet',
           'cloudformation:DescribeStackInstance',
           'cloudformation:DescribeStackSet',
           'cloudformation:DescribeStackSetOperation',

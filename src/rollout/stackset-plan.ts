@@ -14,6 +14,7 @@ import { stackSetNameOf } from '../org/deploy-config.js';
 import type { OrgAccount, OrgTree } from '../org/discover.js';
 import { ROOT_PATH } from '../org/discover.js';
 import { ruleChanges, type RuleChange } from './rule-diff.js';
+import { createHash } from 'node:crypto';
 import { inlinePackTemplateOf, parameterList } from './stackset-template.js';
 
 export type Parameter = { ParameterKey: string; ParameterValue: string };
@@ -30,6 +31,8 @@ export interface ObservedInstance {
 export interface ObservedStackSet {
   name: string;
   exists: boolean;
+  /** DescribeStackSet's StackSetId: names one creation of the stack set (a recreated one has another). */
+  stackSetId?: string;
   /** DescribeStackSet: the current template and parameters. */
   templateBody?: string;
   parameters: Parameter[];
@@ -92,6 +95,29 @@ export interface StackSetPlan {
   stages: StagePlan[];
   /** Problems resolving the stages' targets (unknown OUs). */
   problems: string[];
+  /** The stack set as observed when planned: what `deploy --plan` checks is still there. */
+  observedStackSet?: ObservedStackSetMark;
+}
+
+/** What identifies the observed stack set's state: its StackSetId, template and parameters hashes. */
+export interface ObservedStackSetMark {
+  exists: boolean;
+  stackSetId?: string;
+  templateSha256?: string;
+  parametersSha256?: string;
+}
+
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** The mark of an observed stack set (hashes of its template and sorted parameters). */
+export function observedMarkOf(observed: ObservedStackSet): ObservedStackSetMark {
+  if (!observed.exists) return { exists: false };
+  return {
+    exists: true,
+    ...(observed.stackSetId ? { stackSetId: observed.stackSetId } : {}),
+    ...(observed.templateBody !== undefined ? { templateSha256: sha256Hex(observed.templateBody) } : {}),
+    parametersSha256: sha256Hex(JSON.stringify(sortParameters(observed.parameters))),
+  };
 }
 
 export interface StackSetPlanInput {
@@ -251,5 +277,6 @@ export function planStackSet(input: StackSetPlanInput): StackSetPlan {
     },
     stages,
     problems,
+    observedStackSet: observedMarkOf(observed),
   };
 }

@@ -22,8 +22,8 @@ import type { ObservedInstance } from './stackset-plan.js';
 export type StackInstanceReportStatus =
   OrganizationResourceStatus | 'OUTDATED' | 'SKIPPED_SUSPENDED_ACCOUNT' | 'NOT_ATTEMPTED' | 'NOT_DEPLOYED';
 
-/** Whether the last operation that reached the instance created it or updated it. */
-export type InstanceOperation = 'create' | 'update';
+/** Whether the last operation that reached the instance created, updated or deleted it. */
+export type InstanceOperation = 'create' | 'update' | 'delete';
 
 /**
  * A stack instance's Status and DetailedStatus ([CFN:StackInstanceStatus],
@@ -36,14 +36,17 @@ export type InstanceOperation = 'create' | 'update';
  * - SKIPPED_SUSPENDED_ACCOUNT → SKIPPED_SUSPENDED_ACCOUNT (not a failure);
  * - Status OUTDATED otherwise → OUTDATED (not a failure: behind the stack set);
  * - Status CURRENT (or SUCCEEDED) → CREATE_SUCCESSFUL / UPDATE_SUCCESSFUL.
- * CREATE_* or UPDATE_* follows the kind of the last recorded operation (`create-instances` →
- * create; UpdateStackSet and UpdateStackInstances → update; nothing recorded → create).
+ * CREATE_*, UPDATE_* or DELETE_* follows the kind of the last recorded operation (`create-instances` →
+ * create; UpdateStackSet and UpdateStackInstances → update; `destroy`'s DeleteStackInstances →
+ * delete, so an instance its deletion left INOPERABLE is DELETE_FAILED; nothing recorded → create).
+ * An instance still listed and CURRENT after a deletion (one the deletion did not reach) is not
+ * DELETE_SUCCESSFUL: it is deployed, UPDATE_SUCCESSFUL.
  */
 export function reportStatusOfInstance(
   instance: { status?: string | null; detailedStatus?: string | null },
   operation: InstanceOperation,
 ): StackInstanceReportStatus {
-  const prefix = operation === 'update' ? 'UPDATE' : 'CREATE';
+  const prefix = operation === 'update' ? 'UPDATE' : operation === 'delete' ? 'DELETE' : 'CREATE';
   const detailed = instance.detailedStatus ?? undefined;
   if (
     detailed !== undefined &&
@@ -60,7 +63,7 @@ export function reportStatusOfInstance(
   if (detailed === 'PENDING' || detailed === 'RUNNING') return `${prefix}_IN_PROGRESS`;
   if (detailed === 'SKIPPED_SUSPENDED_ACCOUNT') return 'SKIPPED_SUSPENDED_ACCOUNT';
   if (instance.status === 'OUTDATED') return 'OUTDATED';
-  return `${prefix}_SUCCESSFUL`;
+  return operation === 'delete' ? 'UPDATE_SUCCESSFUL' : `${prefix}_SUCCESSFUL`;
 }
 
 export const isFailedReportStatus = (status: string): boolean => status.endsWith('_FAILED');
@@ -139,8 +142,13 @@ export interface MergedStackInstance {
 export function mergeStackInstance(input: StackInstanceRowInput): MergedStackInstance {
   const { live, recorded } = input;
   if (!live) return { status: 'NOT_DEPLOYED', stackInstance: {} };
+  const kind = recorded?.operation.kind;
   const operation: InstanceOperation =
-    recorded === undefined || recorded.operation.kind === 'create-instances' ? 'create' : 'update';
+    kind === undefined || kind === 'create-instances'
+      ? 'create'
+      : kind === 'delete-instances' || kind === 'delete-stack-set'
+        ? 'delete'
+        : 'update';
   const sameDetail =
     recorded !== undefined &&
     (live.detailedStatus === undefined || recorded.record.detailedStatus === live.detailedStatus);

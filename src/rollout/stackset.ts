@@ -55,12 +55,12 @@ import type {
   StagePlan,
 } from './stackset-plan.js';
 
-type CloudFormationSender = Pick<CloudFormationClient, 'send'>;
+export type CloudFormationSender = Pick<CloudFormationClient, 'send'>;
 
 /** packsmith's bound on the attempts of one stage's operation within one rollout. */
 const maxAttempts = 100;
 
-const instanceKey = (account: string, region: string) => `${account}/${region}`;
+export const instanceKey = (account: string, region: string) => `${account}/${region}`;
 
 /**
  * DescribeStackSet and every stack instance (ListStackInstances, paginated; one row per account
@@ -108,6 +108,7 @@ export async function observeStackSet(
   return {
     name,
     exists: true,
+    ...(stackSet?.StackSetId ? { stackSetId: stackSet.StackSetId } : {}),
     templateBody: stackSet?.TemplateBody,
     parameters: parameters(stackSet?.Parameters),
     instances,
@@ -122,7 +123,7 @@ const parameters = (list: ReadonlyArray<{ ParameterKey?: string; ParameterValue?
       : [],
   );
 
-async function listInstances(
+export async function listInstances(
   cf: CloudFormationSender,
   name: string,
   callAs: 'SELF' | 'DELEGATED_ADMIN',
@@ -201,6 +202,8 @@ export interface FollowSettings {
 
 export type StackSetEvent =
   | { kind: 'stack-set-created'; stackSetName: string }
+  /** `destroy`: DeleteStackSet once no instance remained. */
+  | { kind: 'stack-set-deleted'; stackSetName: string }
   | {
       kind: 'operation';
       stage: string;
@@ -376,6 +379,12 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
     };
     results.push(result);
     for (const op of ops) {
+      // After a signal no operation is issued: the stage (and the rollout) stops here, for --resume.
+      if (follow.signal?.aborted) {
+        result.outcome = 'cancelled';
+        stopped = 'cancelled';
+        break;
+      }
       const earlier = previous.filter((p) => p.stageIndex === stage.index && p.kind === op.kind);
       const last = earlier[0];
       if (input.resume && last?.status === 'SUCCEEDED') {
@@ -487,7 +496,7 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
   return { stackSetName: name, outcome: stopped ?? 'succeeded', stages: results, runKey };
 }
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   return `${awsErrorName(error) ?? 'Error'}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
@@ -532,7 +541,7 @@ export async function followOperation(
  * results at all). The stage's other instances are not read: an operation in one Region (a Region
  * added to the stage) or for a few new accounts reads its own results, not the whole stack set.
  */
-async function operationInstances(
+export async function operationInstances(
   cf: CloudFormationSender,
   name: string,
   callAs: 'SELF' | 'DELEGATED_ADMIN',

@@ -154,6 +154,36 @@ CREATE TABLE stack_instance_status (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    // `destroy` of a stack set pack: DeleteStackInstances per stage, then DeleteStackSet (recorded
+    // as one row, its OperationId the stack set's name: it has none). SQLite cannot alter a CHECK:
+    // the table is rebuilt as in version 3; stack_instance_status keeps referencing it by name.
+    version: 6,
+    sql: `
+CREATE TABLE stackset_operations_v6 (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  pack           TEXT    NOT NULL,
+  stack_set_name TEXT    NOT NULL,
+  run_key        TEXT    NOT NULL,
+  stage          TEXT    NOT NULL,
+  stage_index    INTEGER NOT NULL CHECK (stage_index >= 0),
+  kind           TEXT    NOT NULL CHECK (kind IN ('update-stack-set', 'create-instances', 'update-instances',
+                                 'delete-instances', 'delete-stack-set')),
+  operation_id   TEXT    NOT NULL,
+  attempt        INTEGER NOT NULL CHECK (attempt >= 1),
+  status         TEXT    NOT NULL CHECK (status IN ('ISSUING', ${quoted(stackSetOperationStatuses)}, 'TIMED_OUT')),
+  status_reason  TEXT,
+  caller_account TEXT    NOT NULL CHECK (length(caller_account) = 12 AND caller_account NOT GLOB '*[^0-9]*'),
+  started_at     TEXT    NOT NULL,
+  ended_at       TEXT
+);
+INSERT INTO stackset_operations_v6 SELECT id, pack, stack_set_name, run_key, stage, stage_index, kind, operation_id,
+  attempt, status, status_reason, caller_account, started_at, ended_at FROM stackset_operations;
+DROP TABLE stackset_operations;
+ALTER TABLE stackset_operations_v6 RENAME TO stackset_operations;
+CREATE INDEX stackset_operations_pack ON stackset_operations (pack, run_key, id);
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]?.version ?? 0;

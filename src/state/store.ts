@@ -135,8 +135,15 @@ export interface TransitionRecord {
   redacted: boolean;
 }
 
-/** The kinds of stack set operation a stage may issue (issue 16). */
-export type StackSetOperationKind = 'update-stack-set' | 'create-instances' | 'update-instances';
+/** The kinds of stack set operation a stage may issue (issue 16), deploy's and destroy's. */
+export type StackSetOperationKind =
+  | 'update-stack-set'
+  | 'create-instances'
+  | 'update-instances'
+  /** `destroy`: DeleteStackInstances of one stage. */
+  | 'delete-instances'
+  /** `destroy`: DeleteStackSet once no instance remains (no OperationId: the stack set's name is kept). */
+  | 'delete-stack-set';
 /** A stack set operation's status as packsmith records it: AWS's, or ISSUING / TIMED_OUT. */
 export type StackSetOperationRecordStatus = StackSetOperationStatus | 'ISSUING' | 'TIMED_OUT';
 

@@ -14,6 +14,7 @@ import { sandboxTemplateBucket } from '../../src/sandbox/sandbox.js';
 import {
   HistoryOutputSchema,
   PlanOutputSchema,
+  RolloutOutputSchema,
   StatusOutputSchema,
 } from '../../src/report/schemas/rollout.js';
 import { motoSkipNote, motoStatus, s3Client } from '../support/moto.js';
@@ -62,6 +63,7 @@ describe.skipIf(!motoStatus().available)(
       const json = await f.cli('plan', '--format', 'json');
       expect(json.code, json.stderr).toBe(0);
       const doc = JSON.parse(json.stdout) as {
+        summary: Record<string, unknown>;
         stackSets?: Array<{
           stackSetName: string;
           stackSet: string;
@@ -78,6 +80,13 @@ describe.skipIf(!motoStatus().available)(
         ['production', 'create'],
       ]);
       expect(doc.stackSets?.[0]?.stages[0]?.create.length).toBeGreaterThan(0);
+      // The summary counts the stack set's stages apart from the organization packs' pack × Region.
+      expect(doc.summary).toEqual({
+        create: 0,
+        update: 0,
+        unchanged: 0,
+        stackSetStages: { create: 2, update: 0, unchanged: 0 },
+      });
 
       const deployed = await f.cli(...deployArgs());
       expect(deployed.code, deployed.stderr).toBe(0);
@@ -91,6 +100,7 @@ describe.skipIf(!motoStatus().available)(
       expect(again.stderr).toContain('Nothing to deploy');
       const unchanged = JSON.parse((await f.cli('plan', '--format', 'json')).stdout) as typeof doc;
       expect(unchanged.stackSets?.[0]?.stages.map((s) => s.action)).toEqual(['unchanged', 'unchanged']);
+      expect(unchanged.summary.stackSetStages).toEqual({ create: 0, update: 0, unchanged: 2 });
     }, 120_000);
 
     it('a stage that fails: exit 1, the failed account with its reason, how to continue', async () => {
@@ -110,8 +120,17 @@ describe.skipIf(!motoStatus().available)(
         accountFailures: { [broken]: { reason: 'no recorder \u001b[31mhere' } },
       });
       try {
-        const failed = await f.cli(...deployArgs());
+        const failed = await f.cli(...deployArgs('--format', 'json'));
         expect(failed.code, failed.stderr).toBe(1);
+        // The JSON document says the run was not ok (it said ok: true when only a stack set failed).
+        const doc = JSON.parse(failed.stdout) as {
+          ok: boolean;
+          stackSets?: Array<{ stackSetName: string; outcome: string }>;
+        };
+        const validate = new Ajv({ strict: false }).compile(RolloutOutputSchema);
+        expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+        expect(doc.ok).toBe(false);
+        expect(doc.stackSets).toMatchObject([{ stackSetName: 'packsmith-iam-baseline', outcome: 'failed' }]);
         expect(failed.stderr).toContain('stage canary: succeeded');
         expect(failed.stderr).toMatch(new RegExp(`${broken} us-east-1: FAILED: no recorder`));
         expect(failed.stderr).toContain('packsmith deploy --resume');

@@ -186,10 +186,13 @@ describe.skipIf(!motoStatus().available)(`stack set engine against moto${motoSki
     expect(actionsCalledByPackSmith().stackSet.filter((a) => !listed.includes(a))).toEqual([
       's3:GetBucketPolicy',
     ]);
-    // Updates are not exercised here: every action called is listed, and the listed ones not yet
-    // called are the update operations.
+    // Updates and destroy are not exercised here: every action called is listed, and the listed
+    // ones not yet called are the update and delete operations (destroy's are called in
+    // test/rollout/cli-stackset-destroy.test.ts).
     expect(called.filter((a) => !listed.includes(a))).toEqual([]);
     expect(listed.filter((a) => !called.includes(a))).toEqual([
+      'cloudformation:DeleteStackInstances',
+      'cloudformation:DeleteStackSet',
       'cloudformation:UpdateStackInstances',
       'cloudformation:UpdateStackSet',
     ]);

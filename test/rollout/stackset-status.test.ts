@@ -72,6 +72,35 @@ describe('reportStatusOfInstance', () => {
   });
 });
 
+describe('reportStatusOfInstance after destroy', () => {
+  it('an instance a DeleteStackInstances left INOPERABLE is DELETE_FAILED, one it is deleting DELETE_IN_PROGRESS', () => {
+    const recorded = {
+      record: record('INOPERABLE', 'access denied'),
+      operation: operation(3, 'delete-instances'),
+    };
+    const merged = mergeStackInstance({
+      accountId: '222222222222',
+      region: 'us-east-1',
+      live: {
+        account: '222222222222',
+        region: 'us-east-1',
+        status: 'INOPERABLE',
+        detailedStatus: 'INOPERABLE',
+      },
+      recorded,
+    });
+    expect(merged.status).toBe('DELETE_FAILED');
+    expect(merged.reason).toBe('access denied');
+    expect(reportStatusOfInstance({ status: 'CURRENT', detailedStatus: 'RUNNING' }, 'delete')).toBe(
+      'DELETE_IN_PROGRESS',
+    );
+    // Still deployed (the deletion did not reach it): not DELETE_SUCCESSFUL.
+    expect(reportStatusOfInstance({ status: 'CURRENT', detailedStatus: 'SUCCEEDED' }, 'delete')).toBe(
+      'UPDATE_SUCCESSFUL',
+    );
+  });
+});
+
 describe('normalizeStatusReason', () => {
   it('makes the reasons of one cause in different accounts and Regions equal, without control characters', () => {
     const a = normalizeStatusReason(

@@ -80,4 +80,80 @@ describe('status store migrations', () => {
       store.close();
     }
   });
+
+  it('brings a version 5 database (stack set operations) to version 6: rows kept, delete kinds accepted', () => {
+    const path = join(dir.dir, 'state.db');
+    const db = new Database(path);
+    db.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    for (const m of migrations.filter((m) => m.version <= 5)) {
+      db.exec(m.sql);
+      db.prepare("INSERT INTO schema_version VALUES (?, '2026-01-01T00:00:00.000Z')").run(m.version);
+    }
+    db.prepare(
+      `INSERT INTO stackset_operations (pack, stack_set_name, run_key, stage, stage_index, kind, operation_id,
+         attempt, status, caller_account, started_at)
+       VALUES ('baseline', 'packsmith-baseline', 'k', 'canary', 0, 'create-instances', 'op-1', 1, 'SUCCEEDED',
+         '123456789012', '2026-01-01T00:00:00.000Z')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO stack_instance_status (operation_row, account_id, region, status, detailed_status, observed_at)
+       VALUES (1, '111111111111', 'us-east-1', 'CURRENT', 'SUCCEEDED', '2026-01-01T00:05:00.000Z')`,
+    ).run();
+    // Version 5 refuses the kinds destroy records.
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO stackset_operations (pack, stack_set_name, run_key, stage, stage_index, kind, operation_id,
+             attempt, status, caller_account, started_at)
+           VALUES ('baseline', 'packsmith-baseline', 'd', 'canary', 0, 'delete-instances', 'op-2', 1, 'ISSUING',
+             '123456789012', '2026-01-01T00:00:00.000Z')`,
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    db.close();
+
+    const store = openStatusStore(path);
+    try {
+      expect(store.schemaVersion).toBe(latestSchemaVersion);
+      const [old] = store.stackSetOperations({ pack: 'baseline' });
+      expect(old).toMatchObject({
+        id: 1,
+        kind: 'create-instances',
+        status: 'SUCCEEDED',
+        operationId: 'op-1',
+      });
+      expect(store.stackInstances(1)).toMatchObject([
+        { accountId: '111111111111', detailedStatus: 'SUCCEEDED' },
+      ]);
+      for (const kind of ['delete-instances', 'delete-stack-set'] as const) {
+        const row = store.startStackSetOperation({
+          pack: 'baseline',
+          stackSetName: 'packsmith-baseline',
+          runKey: 'd',
+          stage: 'canary',
+          stageIndex: 0,
+          kind,
+          operationId: `op-${kind}`,
+          attempt: 1,
+          callerAccount: '123456789012',
+        });
+        // The instances still reference the rebuilt table.
+        store.recordStackInstances(row, [
+          {
+            accountId: '111111111111',
+            region: 'us-east-1',
+            status: 'INOPERABLE',
+            detailedStatus: 'INOPERABLE',
+          },
+        ]);
+        expect(store.stackInstances(row)).toHaveLength(1);
+      }
+      expect(store.stackSetOperations({ pack: 'baseline', runKey: 'd' }).map((o) => o.kind)).toEqual([
+        'delete-stack-set',
+        'delete-instances',
+      ]);
+    } finally {
+      store.close();
+    }
+  });
 });

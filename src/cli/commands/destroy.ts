@@ -8,7 +8,7 @@ export function registerDestroy(program: Command): void {
       program
         .command('destroy')
         .description(
-          "Delete a pack's organization conformance pack in each Region and follow every account's deletion to the end.",
+          "Delete a pack's organization conformance pack in each Region and follow every account's deletion to the end; for engine: stackset, its stack instances stage by stage, then the stack set.",
         )
         .argument('<pack>', 'pack of the deployment configuration'),
     ),

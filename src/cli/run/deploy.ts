@@ -80,6 +80,19 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
       ...(signal && outcome.interrupted ? { interrupted: signal } : {}),
       statePath: outcome.statePath,
       resumeWith: 'packsmith deploy --resume',
+      stackSets: {
+        ok: outcome.stackSets.every((r) => r.outcome === 'succeeded'),
+        documents: outcome.stackSets.map((r) => ({
+          stackSetName: r.stackSetName,
+          outcome: r.outcome,
+          stages: r.stages.map((s) => ({
+            stage: s.stage,
+            outcome: s.outcome,
+            operations: s.operations.map((o) => ({ operationId: o.operationId, status: o.status })),
+            failures: s.failures.map((f) => ({ ...f })),
+          })),
+        })),
+      },
     });
     return Math.max(code, reportStackSets(outcome.stackSets, io));
   } finally {

@@ -264,7 +264,9 @@ export function progressFor(options: { quiet?: boolean; format: string }, io: Ou
               ? `${event.pack}: stage ${e.stage}: ${e.operationId} ${e.status}`
               : e.kind === 'skipped'
                 ? `${event.pack}: stage ${e.stage}: ${e.operation} ${e.operationId} already succeeded`
-                : `${event.pack}: stack set ${e.stackSetName} created`;
+                : e.kind === 'stack-set-deleted'
+                  ? `${event.pack}: stack set ${e.stackSetName} deleted`
+                  : `${event.pack}: stack set ${e.stackSetName} created`;
         if (progress) progress.log(printable(text));
         else if (options.format !== 'json') io.err(printable(text));
         break;
@@ -336,6 +338,8 @@ export interface RunEnding {
   statePath?: string;
   /** The command that continues an interrupted run. */
   resumeWith?: string;
+  /** The stack sets of the run (`engine: stackset`), shown in the JSON document; `ok` only when each is. */
+  stackSets?: { documents: NonNullable<RolloutDocument['stackSets']>; ok: boolean };
 }
 
 const isOk = (r: PackRegionResult | { outcome: string }) =>
@@ -353,7 +357,8 @@ export function reportResults(
   ending: RunEnding = {},
 ): number {
   const storeFailed = results.filter((r) => r.storeError !== undefined);
-  const ok = results.every(isOk) && storeFailed.length === 0 && !ending.interrupted;
+  const ok =
+    results.every(isOk) && storeFailed.length === 0 && !ending.interrupted && ending.stackSets?.ok !== false;
   const code = ending.interrupted ? exitCodeOf(ending.interrupted) : ok ? 0 : 1;
   const inProgress = results.reduce(
     (n, r) => n + (r.counts ? r.counts.pending + r.counts['in-progress'] : 0),
@@ -426,7 +431,15 @@ export function reportResults(
       ? { cancelled: { signal: ending.interrupted, beforeAnyChange: false, inProgress } }
       : {};
     const failures = failureCausesOf(results);
-    io.out(jsonDocument('rollout', { ok, ...cancelled, regions, ...(failures.length ? { failures } : {}) }));
+    io.out(
+      jsonDocument('rollout', {
+        ok,
+        ...cancelled,
+        regions,
+        ...(ending.stackSets?.documents.length ? { stackSets: ending.stackSets.documents } : {}),
+        ...(failures.length ? { failures } : {}),
+      }),
+    );
     return code;
   }
   const color = useColor(process.stdout);

@@ -235,8 +235,14 @@ export const HistoryOutputSchema = Type.Object(
             stageIndex: Type.Integer({ minimum: 0 }),
             operationId: Type.String(),
             action: literalUnion(
-              ['update-stack-set', 'create-instances', 'update-instances'] as const,
-              'UpdateStackSet scoped to the stage, CreateStackInstances or UpdateStackInstances.',
+              [
+                'update-stack-set',
+                'create-instances',
+                'update-instances',
+                'delete-instances',
+                'delete-stack-set',
+              ] as const,
+              'UpdateStackSet scoped to the stage, CreateStackInstances or UpdateStackInstances (deploy); DeleteStackInstances of a stage, or DeleteStackSet (destroy).',
             ),
             attempt: Type.Integer({ minimum: 1 }),
             status: Type.String({
