@@ -30,8 +30,12 @@ export const stackSetPacksOf = (ctx: Pick<RolloutSetup, 'packs' | 'config'>): st
     return d !== undefined && engineOf(d) === 'stackset';
   });
 
-/** The Region the stack sets are administered from: the first deployment Region. */
-export const stackSetRegionOf = (ctx: Pick<RolloutSetup, 'regions'>): string => ctx.regions[0]!;
+/**
+ * The Region the stack sets are administered from: the configuration's first Region, whatever
+ * `--region` selects (a stack set lives in one Region; selecting another must not look for it, or
+ * create a second one, there). The lock lives in the same Region (app/lock.ts).
+ */
+export const stackSetRegionOf = (ctx: Pick<RolloutSetup, 'config'>): string => ctx.config.regions[0]!;
 
 /** Each stack set pack's plan against what AWS shows now. Unknown OUs stop here. */
 export async function planStackSetPacks(

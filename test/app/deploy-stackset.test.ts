@@ -160,6 +160,14 @@ describe.skipIf(!motoStatus().available)(`deploy with engine: stackset${motoSkip
     // Deployed: the next plan has nothing to do.
     const again = await plan(rollout.selection, { connect: (s) => createAws(s) });
     expect(again.stackSets[0]!.stages.map((s) => s.action)).toEqual(['unchanged', 'unchanged']);
+    // `--region` of the second Region: the stack set is still the one administered from the
+    // configuration's first Region (planned there, it would be a second stack set to create).
+    const second = await plan(
+      { ...rollout.selection, regions: [REGIONS[1]!] },
+      { connect: (s) => createAws(s) },
+    );
+    expect(second.stackSets[0]).toMatchObject({ stackSet: 'unchanged' });
+    expect(second.stackSets[0]!.stages.map((s) => s.action)).toEqual(['unchanged', 'unchanged']);
   }, 120_000);
 
   it('a staged update: canary first, production fails beyond its tolerance and stops with reasons; --resume after the fix finishes without reissuing canary', async () => {
