@@ -17,11 +17,7 @@
  * the next attempt. A FAILED or STOPPED operation, or any instance left after the stages, stops
  * before DeleteStackSet, naming each instance with AWS's StatusReason.
  */
-import {
-  DeleteStackInstancesCommand,
-  DeleteStackSetCommand,
-  DescribeStackSetOperationCommand,
-} from '@aws-sdk/client-cloudformation';
+import { DeleteStackInstancesCommand, DeleteStackSetCommand } from '@aws-sdk/client-cloudformation';
 import {
   awsErrorName,
   stackSetOperationInProgressRetry,
@@ -34,8 +30,8 @@ import {
   errorText,
   followOperation,
   instanceKey,
+  issueOperation,
   observeStackSet,
-  operationIdOf,
   operationInstances,
   type CloudFormationSender,
   type FollowSettings,
@@ -47,9 +43,6 @@ import type {
   ObservedStackSet,
   OperationPreferences,
 } from './stackset-plan.js';
-
-/** packsmith's bound on the attempts of one stage's deletion within one stack set. */
-const maxAttempts = 100;
 
 /** One stage as destroy uses it: its targets, the accounts it reaches now, its preferences. */
 export interface DestroyStage {
@@ -221,75 +214,38 @@ export async function destroyStackSet(input: DestroyStackSetInput): Promise<Stac
       continue;
     }
     const last = previous.find((p) => p.stageIndex === group.index && p.kind === 'delete-instances');
-    let attempt = last ? (unfinished(last.status) ? last.attempt : last.attempt + 1) : 1;
-    let row: number | undefined;
-    let operationId: string;
-    let reused = false;
-    for (;;) {
-      operationId = operationIdOf(runKey, group.index, 'delete-instances', attempt);
-      row = store?.startStackSetOperation({
+    const { operationId, row, reused } = await issueOperation({
+      cf,
+      ...(store ? { store } : {}),
+      ...(input.retry ? { retry: input.retry } : {}),
+      record: {
         pack: input.pack,
         stackSetName: name,
         runKey,
         stage: group.name,
         stageIndex: group.index,
         kind: 'delete-instances',
-        operationId,
-        attempt,
         callerAccount: input.callerAccount,
-      });
-      try {
-        const id = operationId;
-        operationId =
-          (
-            await withRetries(
-              () =>
-                cf.send(
-                  new DeleteStackInstancesCommand({
-                    StackSetName: name,
-                    CallAs: callAs,
-                    DeploymentTargets: group.targets,
-                    Regions: group.regions,
-                    OperationPreferences: group.preferences,
-                    RetainStacks: false,
-                    OperationId: id,
-                  }),
-                ),
-              [stackSetOperationInProgressRetry],
-              input.retry,
-            )
-          ).OperationId ?? id;
-        break;
-      } catch (error) {
-        if (awsErrorName(error) !== 'OperationIdAlreadyExistsException') {
-          if (row !== undefined) store?.updateStackSetOperation(row, 'FAILED', errorText(error));
-          throw error;
-        }
-      }
+      },
+      callAs,
+      attempt: last ? (unfinished(last.status) ? last.attempt : last.attempt + 1) : 1,
+      send: async (id) =>
+        (
+          await cf.send(
+            new DeleteStackInstancesCommand({
+              StackSetName: name,
+              CallAs: callAs,
+              DeploymentTargets: group.targets,
+              Regions: group.regions,
+              OperationPreferences: group.preferences,
+              RetainStacks: false,
+              OperationId: id,
+            }),
+          )
+        ).OperationId,
       // Issued before: followed while unfinished; once ended (and instances remain), the next attempt.
-      const status = (
-        await cf.send(
-          new DescribeStackSetOperationCommand({
-            StackSetName: name,
-            OperationId: operationId,
-            CallAs: callAs,
-          }),
-        )
-      ).StackSetOperation?.Status;
-      if (unfinished(status)) {
-        reused = true;
-        break;
-      }
-      if (row !== undefined)
-        store?.updateStackSetOperation(
-          row,
-          (status as StackSetOperationRecordStatus) ?? 'FAILED',
-          'an earlier attempt',
-        );
-      attempt += 1;
-      if (attempt > maxAttempts)
-        throw new Error(`stage ${group.name}: ${maxAttempts} attempts of delete-instances already ended`);
-    }
+      nextAttemptAfter: (status) => !unfinished(status),
+    });
     emit({ kind: 'operation', stage: group.name, operation: 'delete-instances', operationId, reused });
     if (row !== undefined) store?.updateStackSetOperation(row, 'RUNNING');
     const followed = operationId;

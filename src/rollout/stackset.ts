@@ -41,6 +41,7 @@ import {
 import { stackSetLimits } from '../facts/limits.js';
 import type {
   StackInstanceObservation,
+  StartStackSetOperationInput,
   StackSetOperationKind,
   StackSetOperationRecordStatus,
   StatusStore,
@@ -394,60 +395,29 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
       }
       // A failed or stopped attempt is retried under a new id; an unfinished one under its own.
       const unfinished = last && !['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT'].includes(last.status);
-      let attempt = last ? (unfinished ? last.attempt : last.attempt + 1) : 1;
-      let row: number | undefined;
-      let followed: string;
-      let reused = false;
-      for (;;) {
-        const operationId = operationIdOf(runKey, stage.index, op.kind, attempt);
-        row = store?.startStackSetOperation({
+      const {
+        operationId: followed,
+        row,
+        reused,
+      } = await issueOperation({
+        cf,
+        store,
+        ...(input.retry ? { retry: input.retry } : {}),
+        record: {
           pack: plan.pack,
           stackSetName: name,
           runKey,
           stage: stage.name,
           stageIndex: stage.index,
           kind: op.kind,
-          operationId,
-          attempt,
           callerAccount: input.callerAccount,
-        });
-        try {
-          // AWS uses the OperationId given; an endpoint that answers with another id is followed by that one.
-          followed =
-            (await withRetries(
-              () => op.send(operationId),
-              [stackSetOperationInProgressRetry],
-              input.retry,
-            )) ?? operationId;
-          break;
-        } catch (error) {
-          if (awsErrorName(error) !== 'OperationIdAlreadyExistsException') {
-            if (row !== undefined) store?.updateStackSetOperation(row, 'FAILED', errorText(error));
-            throw error;
-          }
-        }
-        // Issued before (a killed run, or a run on another machine whose store this one lacks):
-        // followed, unless it already ended without success, when this is the next attempt.
-        const earlierStatus = (
-          await cf.send(
-            new DescribeStackSetOperationCommand({
-              StackSetName: name,
-              OperationId: operationId,
-              CallAs: callAs,
-            }),
-          )
-        ).StackSetOperation?.Status;
-        if (earlierStatus === 'FAILED' || earlierStatus === 'STOPPED') {
-          if (row !== undefined) store?.updateStackSetOperation(row, earlierStatus, 'an earlier attempt');
-          attempt += 1;
-          if (attempt > maxAttempts)
-            throw new Error(`stage ${stage.name}: ${maxAttempts} attempts of ${op.kind} already failed`);
-          continue;
-        }
-        followed = operationId;
-        reused = true;
-        break;
-      }
+        },
+        callAs,
+        attempt: last ? (unfinished ? last.attempt : last.attempt + 1) : 1,
+        send: op.send,
+        // Issued before: followed, unless it already ended without success.
+        nextAttemptAfter: (status) => status === 'FAILED' || status === 'STOPPED',
+      });
       emit({ kind: 'operation', stage: stage.name, operation: op.kind, operationId: followed, reused });
       if (row !== undefined) store?.updateStackSetOperation(row, 'RUNNING');
       const end = await followOperation(
@@ -494,6 +464,70 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
     }
   }
   return { stackSetName: name, outcome: stopped ?? 'succeeded', stages: results, runKey };
+}
+
+/** One stage's operation to issue under the id derived for each attempt (see `issueOperation`). */
+export interface IssueOperationInput {
+  cf: CloudFormationSender;
+  store?: StatusStore;
+  retry?: RetryHooks;
+  /** What the store records for it, but the id and the attempt. */
+  record: Omit<StartStackSetOperationInput, 'operationId' | 'attempt'>;
+  callAs: 'SELF' | 'DELEGATED_ADMIN';
+  /** The first attempt to try. */
+  attempt: number;
+  /** Sends the operation under `operationId`; resolves to the id AWS answers with, if any. */
+  send: (operationId: string) => Promise<string | undefined>;
+  /** Whether an operation AWS already has under the id, ended with `status`, calls for the next attempt (else it is followed). */
+  nextAttemptAfter: (status: string | undefined) => boolean;
+}
+
+/**
+ * Issues one stage's operation under its derived id, recorded before it is sent. An id AWS already
+ * has (a killed run, or a run on another machine whose store this one lacks) is followed rather than
+ * reissued, unless it ended in a way `nextAttemptAfter` says to retry: then the next attempt's id.
+ * At most `maxAttempts`; an error other than OperationIdAlreadyExists is recorded and thrown.
+ */
+export async function issueOperation(
+  input: IssueOperationInput,
+): Promise<{ operationId: string; row: number | undefined; reused: boolean }> {
+  const { cf, store, record } = input;
+  for (let attempt = input.attempt; ; attempt++) {
+    if (attempt > maxAttempts)
+      throw new Error(`stage ${record.stage}: ${maxAttempts} attempts of ${record.kind} already ended`);
+    const operationId = operationIdOf(record.runKey, record.stageIndex, record.kind, attempt);
+    const row = store?.startStackSetOperation({ ...record, operationId, attempt });
+    try {
+      // AWS uses the OperationId given; an endpoint that answers with another id is followed by that one.
+      const answered = await withRetries(
+        () => input.send(operationId),
+        [stackSetOperationInProgressRetry],
+        input.retry,
+      );
+      return { operationId: answered ?? operationId, row, reused: false };
+    } catch (error) {
+      if (awsErrorName(error) !== 'OperationIdAlreadyExistsException') {
+        if (row !== undefined) store?.updateStackSetOperation(row, 'FAILED', errorText(error));
+        throw error;
+      }
+    }
+    const status = (
+      await cf.send(
+        new DescribeStackSetOperationCommand({
+          StackSetName: record.stackSetName,
+          OperationId: operationId,
+          CallAs: input.callAs,
+        }),
+      )
+    ).StackSetOperation?.Status;
+    if (!input.nextAttemptAfter(status)) return { operationId, row, reused: true };
+    if (row !== undefined)
+      store?.updateStackSetOperation(
+        row,
+        (status as StackSetOperationRecordStatus | undefined) ?? 'FAILED',
+        'an earlier attempt',
+      );
+  }
 }
 
 export function errorText(error: unknown): string {
