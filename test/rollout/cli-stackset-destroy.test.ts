@@ -22,6 +22,7 @@ import {
   startRolloutFixture,
   type RolloutFixture,
 } from '../support/rollout-fixture.js';
+import { iamBaselineAsStackSet } from '../support/stackset-config.js';
 
 const STACK_SET = 'packsmith-iam-baseline';
 const destroyArgs = ['destroy', 'iam-baseline', '--yes', '--poll-interval', '0.1'];
@@ -37,19 +38,7 @@ describe.skipIf(!motoStatus().available)(`packsmith destroy with engine: stackse
       depth: 1,
       delay: { baseMs: 50, jitterMs: 50 },
     });
-    const config = f.config.replace(
-      / {2}iam-baseline:\n {4}targets:\n {6}ous: \[\/Root\]\n/,
-      [
-        '  iam-baseline:',
-        '    engine: stackset',
-        '    stages:',
-        '      - { name: canary, ous: [/Root/ou-1] }',
-        '      - name: production',
-        '        ous: [/Root/ou-2]',
-        '        parameters: { AccessKeysRotatedParamMaxAccessKeyAge: 30 }',
-        '',
-      ].join('\n'),
-    );
+    const config = iamBaselineAsStackSet(f.config);
     writeFileSync(join(f.repo, 'packsmith.deploy.yaml'), config);
     cf = new CloudFormationClient({
       endpoint: f.sandbox.stackSets.endpoint,

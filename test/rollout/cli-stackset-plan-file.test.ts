@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlanOutputSchema } from '../../src/report/schemas/rollout.js';
 import { FAKE_CREDENTIALS, motoSkipNote, motoStatus } from '../support/moto.js';
 import { deployArgs, startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
+import { iamBaselineAsStackSet } from '../support/stackset-config.js';
 
 const STACK_SET = 'packsmith-iam-baseline';
 
@@ -37,20 +38,7 @@ describe.skipIf(!motoStatus().available)(`deploy --plan with engine: stackset${m
       depth: 1,
       delay: { baseMs: 50, jitterMs: 50 },
     });
-    configA = f.config.replace(
-      / {2}iam-baseline:\n {4}targets:\n {6}ous: \[\/Root\]\n/,
-      [
-        '  iam-baseline:',
-        '    engine: stackset',
-        '    parameters: { AccessKeysRotatedParamMaxAccessKeyAge: 90 }',
-        '    stages:',
-        '      - { name: canary, ous: [/Root/ou-1] }',
-        '      - name: production',
-        '        ous: [/Root/ou-2]',
-        '        parameters: { AccessKeysRotatedParamMaxAccessKeyAge: 30 }',
-        '',
-      ].join('\n'),
-    );
+    configA = iamBaselineAsStackSet(f.config, { base: 90 });
     f.writeConfig(configA);
     cf = new CloudFormationClient({
       endpoint: f.sandbox.stackSets.endpoint,

@@ -19,6 +19,7 @@ import {
 } from '../../src/report/schemas/rollout.js';
 import { motoSkipNote, motoStatus, s3Client } from '../support/moto.js';
 import { deployArgs, startRolloutFixture, type RolloutFixture } from '../support/rollout-fixture.js';
+import { iamBaselineAsStackSet } from '../support/stackset-config.js';
 
 describe.skipIf(!motoStatus().available)(
   `packsmith plan / deploy with engine: stackset${motoSkipNote()}`,
@@ -33,19 +34,7 @@ describe.skipIf(!motoStatus().available)(
         packs: ['iam-baseline'],
         depth: 1,
       });
-      const config = f.config.replace(
-        / {2}iam-baseline:\n {4}targets:\n {6}ous: \[\/Root\]\n/,
-        [
-          '  iam-baseline:',
-          '    engine: stackset',
-          '    stages:',
-          '      - { name: canary, ous: [/Root/ou-1] }',
-          '      - name: production',
-          '        ous: [/Root/ou-2]',
-          '        parameters: { AccessKeysRotatedParamMaxAccessKeyAge: 30 }',
-          '',
-        ].join('\n'),
-      );
+      const config = iamBaselineAsStackSet(f.config);
       writeFileSync(join(f.repo, 'packsmith.deploy.yaml'), config);
       configText = config;
     }, 120_000);
