@@ -23,8 +23,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CloudFormationClient, DescribeStackSetOperationCommand } from '@aws-sdk/client-cloudformation';
 import type { PackDeployment } from '../src/org/deploy-config.js';
-import { applyStackSet, observeStackSet, overrideSamples } from '../src/rollout/stackset.js';
-import { planStackSet, type ObservedStackSet } from '../src/rollout/stackset-plan.js';
+import { applyStackSet, observeStackSet, planAgainstAws } from '../src/rollout/stackset.js';
 import { lastRecordedInstances, mergeStackInstance } from '../src/rollout/stackset-status.js';
 import { stackSetTemplate } from '../src/rollout/stackset-template.js';
 import { openStatusStore } from '../src/state/store.js';
@@ -125,20 +124,7 @@ try {
     heapPeak = heapBefore;
     const start = performance.now();
     const s0 = await stats();
-    const empty: ObservedStackSet = {
-      name: '',
-      exists: false,
-      parameters: [],
-      instances: [],
-      overrides: new Map(),
-    };
-    const draft = planStackSet({ pack: 'bench', deployment, config, tree, templateBody, observed: empty });
-    const observed = await observeStackSet(cf, {
-      stackSetName: draft.stackSetName,
-      callAs: draft.callAs,
-      samples: overrideSamples(draft.stages, inRegions),
-    });
-    const plan = planStackSet({ pack: 'bench', deployment, config, tree, templateBody, observed });
+    const plan = await planAgainstAws(cf, { pack: 'bench', deployment, config, tree, templateBody });
     const s1 = await stats();
     const observeRequests = diff(s1, s0);
     // Each wait between two DescribeStackSetOperation calls closes a poll: the requests since the

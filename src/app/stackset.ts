@@ -11,12 +11,11 @@ import { sha256Hex, stageTemplate } from '../rollout/records.js';
 import { templateKey, templateS3Uri as templateS3Uri_ } from '../rollout/s3-keys.js';
 import {
   applyStackSet,
-  observeStackSet,
-  overrideSamples,
+  planAgainstAws,
   type StackSetApplyResult,
   type StackSetEvent,
 } from '../rollout/stackset.js';
-import { planStackSet, type StackSetPlan } from '../rollout/stackset-plan.js';
+import type { StackSetPlan } from '../rollout/stackset-plan.js';
 import { packNeedsStaging, stackSetTemplate } from '../rollout/stackset-template.js';
 import type { StatusStore } from '../state/store.js';
 import { bucketOf, type RolloutContext, type RolloutSetup } from './context.js';
@@ -95,16 +94,13 @@ export async function planOneStackSet(
 ): Promise<StackSetPlan> {
   const { pack, deployment, tree, templateBody } = input;
   const config = { regions: [...input.regions], role: ctx.config.role };
-  const empty = { name: '', exists: false, parameters: [], instances: [], overrides: new Map() };
-  // The stages' accounts first (to know which instances to sample for their overrides)...
-  const draft = planStackSet({ pack, deployment, config, tree, templateBody, observed: empty });
-  // ...then the plan against what AWS shows.
-  const observed = await observeStackSet(ctx.aws.cloudformation(stackSetRegionOf(ctx)), {
-    stackSetName: draft.stackSetName,
-    callAs: draft.callAs,
-    samples: overrideSamples(draft.stages, input.regions),
+  return planAgainstAws(ctx.aws.cloudformation(stackSetRegionOf(ctx)), {
+    pack,
+    deployment,
+    config,
+    tree,
+    templateBody,
   });
-  return planStackSet({ pack, deployment, config, tree, templateBody, observed });
 }
 
 export interface StackSetDeployInput {

@@ -48,12 +48,14 @@ import type {
 } from '../state/store.js';
 import { pages } from '../org/discover.js';
 import { sha256Hex } from './records.js';
-import type {
-  ObservedInstance,
-  ObservedStackSet,
-  Parameter,
-  StackSetPlan,
-  StagePlan,
+import {
+  planStackSet,
+  type ObservedInstance,
+  type ObservedStackSet,
+  type Parameter,
+  type StackSetPlan,
+  type StackSetPlanInput,
+  type StagePlan,
 } from './stackset-plan.js';
 
 export type CloudFormationSender = Pick<CloudFormationClient, 'send'>;
@@ -180,6 +182,30 @@ export function runKeyOf(
   return sha256Hex(
     JSON.stringify([plan.stackSetName, sha256Hex(plan.templateBody), plan.parameters, stages]),
   ).slice(0, 16);
+}
+
+/**
+ * One stack set's plan against what AWS shows now: the stages' accounts first (to know which
+ * instances to sample for their overrides), then the plan against the observed stack set.
+ */
+export async function planAgainstAws(
+  cf: CloudFormationSender,
+  input: Omit<StackSetPlanInput, 'observed'>,
+): Promise<StackSetPlan> {
+  const empty: ObservedStackSet = {
+    name: '',
+    exists: false,
+    parameters: [],
+    instances: [],
+    overrides: new Map(),
+  };
+  const draft = planStackSet({ ...input, observed: empty });
+  const observed = await observeStackSet(cf, {
+    stackSetName: draft.stackSetName,
+    callAs: draft.callAs,
+    samples: overrideSamples(draft.stages, input.config.regions),
+  });
+  return planStackSet({ ...input, observed });
 }
 
 /** The OperationId of one stage's operation: deterministic, so AWS dedupes a repeated call. */

@@ -11,8 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { PackDeployment } from '../../src/org/deploy-config.js';
 import type { OrgAccount, OrgTree } from '../../src/org/discover.js';
-import { applyStackSet, observeStackSet, overrideSamples } from '../../src/rollout/stackset.js';
-import { planStackSet, type ObservedStackSet, type StackSetPlan } from '../../src/rollout/stackset-plan.js';
+import { applyStackSet, planAgainstAws } from '../../src/rollout/stackset.js';
+import type { StackSetPlan } from '../../src/rollout/stackset-plan.js';
 import { stackSetTemplate } from '../../src/rollout/stackset-template.js';
 import { startStackSetEmulator, type StackSetEmulator } from '../../src/sandbox/stackset-emulator/index.js';
 import type { OrganizationSnapshot } from '../../src/sandbox/stackset-emulator/index.js';
@@ -105,26 +105,12 @@ async function setUp(org: { snapshot: OrganizationSnapshot }) {
   const deploy = async (tree: OrgTree, regions: string[], version: number) => {
     const config = { regions, role: 'management' } as const;
     const templateBody = templateOf(version);
-    const empty: ObservedStackSet = {
-      name: '',
-      exists: false,
-      parameters: [],
-      instances: [],
-      overrides: new Map(),
-    };
-    const draft = planStackSet({ pack: 'reqs', deployment, config, tree, templateBody, observed: empty });
-    const observed = await observeStackSet(cf, {
-      stackSetName: draft.stackSetName,
-      callAs: draft.callAs,
-      samples: overrideSamples(draft.stages, regions),
-    });
-    const plan: StackSetPlan = planStackSet({
+    const plan: StackSetPlan = await planAgainstAws(cf, {
       pack: 'reqs',
       deployment,
       config,
       tree,
       templateBody,
-      observed,
     });
     const polls: Counts[] = [];
     const start = emu.stats().requests;
