@@ -18,6 +18,7 @@ import {
   progressFor,
   reportCancelledBeforeChange,
   reportResults,
+  stackSetDocument,
   trackingSettings,
 } from './rollout-runner.js';
 
@@ -82,16 +83,7 @@ export async function runDeploy(packs: string[], options: DeployCommandOptions):
       resumeWith: 'packsmith deploy --resume',
       stackSets: {
         ok: outcome.stackSets.every((r) => r.outcome === 'succeeded'),
-        documents: outcome.stackSets.map((r) => ({
-          stackSetName: r.stackSetName,
-          outcome: r.outcome,
-          stages: r.stages.map((s) => ({
-            stage: s.stage,
-            outcome: s.outcome,
-            operations: s.operations.map((o) => ({ operationId: o.operationId, status: o.status })),
-            failures: s.failures.map((f) => ({ ...f })),
-          })),
-        })),
+        documents: outcome.stackSets.map(stackSetDocument),
       },
     });
     return Math.max(code, reportStackSets(outcome.stackSets, io));

@@ -15,6 +15,7 @@ import {
   progressFor,
   reportCancelledBeforeChange,
   reportResults,
+  stackSetDocument,
   trackingSettings,
 } from './rollout-runner.js';
 
@@ -95,14 +96,7 @@ export async function runDestroy(pack: string, options: DestroyCommandOptions): 
             ok: r.outcome === 'deleted',
             documents: [
               {
-                stackSetName: r.stackSetName,
-                outcome: r.outcome,
-                stages: r.stages.map((s) => ({
-                  stage: s.stage,
-                  outcome: s.outcome,
-                  operations: s.operations.map((o) => ({ operationId: o.operationId, status: o.status })),
-                  failures: s.failures.map((f) => ({ ...f })),
-                })),
+                ...stackSetDocument(r),
                 ...(r.remaining.length ? { remaining: r.remaining.map((i) => ({ ...i })) } : {}),
               },
             ],

@@ -8,6 +8,8 @@ import type { RegionEvent } from '../../rollout/apply.js';
 import type { RegionRolloutResult, WaveEvent } from '../../rollout/rollout.js';
 import { hintFor } from '../../rollout/hints.js';
 import { emptyCounts } from '../../rollout/tracker.js';
+import type { StackSetApplyResult } from '../../rollout/stackset.js';
+import type { StackSetDestroyResult } from '../../rollout/stackset-destroy.js';
 import { createProgress, type Progress } from '../progress.js';
 import { createStepProgress, type StepProgress } from '../step-progress.js';
 import { failureCausesOf, formatRolloutSummary, summaryJson } from '../rollout-summary.js';
@@ -539,4 +541,20 @@ export function formatWaves(r: PackRegionResult, p: Output['paint']): string {
     }
   }
   return lines.join('\n');
+}
+
+/** A stack set's result in `deploy` / `destroy --format json`: its stages, operations and failures. */
+export function stackSetDocument(
+  r: StackSetApplyResult | StackSetDestroyResult,
+): NonNullable<RolloutDocument['stackSets']>[number] {
+  return {
+    stackSetName: r.stackSetName,
+    outcome: r.outcome,
+    stages: r.stages.map((s) => ({
+      stage: s.stage,
+      outcome: s.outcome,
+      operations: s.operations.map((o) => ({ operationId: o.operationId, status: o.status })),
+      failures: s.failures.map((f) => ({ ...f })),
+    })),
+  };
 }
