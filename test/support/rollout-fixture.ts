@@ -29,6 +29,8 @@ export interface RolloutFixtureOptions {
   packs?: string[];
   /** Per-account completion delay of the emulator. */
   delay?: { baseMs: number; jitterMs: number };
+  /** The Config emulator's clock; `manual` holds every pack in progress until `sandbox.emulator.tick`. */
+  clock?: 'real' | 'manual';
   depth?: number;
   fanout?: number;
   /** Members over the root and the OUs (default) or, `false`, over the OUs only. */
@@ -83,7 +85,10 @@ export async function startRolloutFixture(options: RolloutFixtureOptions): Promi
     regions: options.regions ?? ['us-east-1', 'eu-west-1'],
     depth: options.depth ?? 2,
     fanout: options.fanout ?? 2,
-    emulator: { delay: options.delay ?? { baseMs: 100, jitterMs: 200 } },
+    emulator: {
+      delay: options.delay ?? { baseMs: 100, jitterMs: 200 },
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    },
     ...(options.membersInRoot === undefined ? {} : { membersInRoot: options.membersInRoot }),
     ...(options.withoutRecorder === undefined ? {} : { withoutRecorder: options.withoutRecorder }),
     ...(options.stackSets === undefined ? {} : { stackSets: options.stackSets }),
