@@ -5,11 +5,11 @@
  */
 import { realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, relative, resolve } from 'node:path';
 import type { Catalog } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { inputFileLimits, limits } from '../facts/limits.js';
-import { isInside, readUserFile, realRoot, type FileRead } from '../source/read-file.js';
+import { isInside, readRealFile, readUserFile, realRoot, type FileRead } from '../source/read-file.js';
 import { displayPath, resolveBeside } from '../util/paths.js';
 import { authoringChecks, fileRefused } from './problems.js';
 import { authoringSchemas } from './schema.js';
@@ -70,14 +70,18 @@ export async function loadRepository(root: string, options: { packsDir?: string 
   const packsDir = resolve(absRoot, options.packsDir ?? 'packs');
   const { files: paths, links } = await scanYamlFiles(packsDir);
   const refused: Diagnostic[] = outsideLinks(links, absRoot);
+  // The walk met no link below packs/ (links are listed apart): once packs/ itself resolves inside
+  // the repository, a file's real path is its path below the real packs/ folder, and no file needs
+  // resolving again. When packs/ leads outside, each file is refused as before.
+  const realPacks = realPathOf(packsDir);
+  const confined = realPacks !== undefined && isInside(realRoot(absRoot), realPacks);
+  const reading = { purpose: 'authoring file', maxBytes: inputFileLimits.authoringFileBytes };
   // Synchronous reads: for hundreds of small files they cost a fraction of promise-based ones.
   const files: InputFile[] = [];
   for (const path of paths) {
-    const read = readUserFile(path, {
-      purpose: 'authoring file',
-      maxBytes: inputFileLimits.authoringFileBytes,
-      root: absRoot,
-    });
+    const read = confined
+      ? readRealFile(join(realPacks, relative(packsDir, path)), reading)
+      : readUserFile(path, { ...reading, root: absRoot });
     if (read.ok) files.push({ path, text: read.text });
     else
       refused.push(fileRefused('the authoring file', read, { file: displayPath(path), line: 1, column: 1 }));
@@ -121,6 +125,14 @@ async function scanYamlFiles(dir: string): Promise<{ files: string[]; links: str
   };
   await walk(dir);
   return { files: files.sort(), links: links.sort() };
+}
+
+function realPathOf(path: string): string | undefined {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function isFolder(path: string): boolean {

@@ -70,6 +70,17 @@ export function readUserFile(path: string, options: ReadFileOptions): FileRead {
       fix: `Move the ${options.purpose} inside the repository and name it by a path there; packsmith reads no file outside it.`,
     };
   }
+  return readRealFile(real, options);
+}
+
+/**
+ * Reads the file at `real`, a path the caller knows to hold no symbolic link (a folder walk that
+ * met no link below a resolved folder): what readUserFile does after resolving the path, without
+ * resolving it again (glibc's realpath reads every component's link, and a repository has hundreds
+ * of files). The last component is still opened without following a link, so a file swapped for
+ * a link since the walk is refused. `options.root` is not consulted: the caller confined the folder.
+ */
+export function readRealFile(real: string, options: ReadFileOptions): FileRead {
   let stats: Stats;
   try {
     stats = statSync(real);

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inputFileLimits } from '../../src/facts/limits.js';
-import { readUserFile } from '../../src/source/read-file.js';
+import { readRealFile, readUserFile } from '../../src/source/read-file.js';
 import { runCli, type CliResult } from '../support/cli.js';
 
 /** Distinctive fake secrets: they must appear nowhere packsmith writes. */
@@ -319,5 +319,18 @@ describe('readUserFile', () => {
       ok: false,
       reason: 'missing',
     });
+  });
+
+  it('[1] readRealFile (a path a folder walk found free of links) refuses a file swapped for a link since', () => {
+    // loadRepository reads the files its walk listed without resolving each again: should one have
+    // become a link to a file outside since, the open refuses it rather than following it.
+    const path = join(root, 'packs', 'policies', 'ok.guard');
+    const options = { purpose: 'test file', maxBytes: 1000 };
+    expect(readRealFile(path, options)).toMatchObject({ ok: true, realPath: path });
+    rmSync(path);
+    symlinkSync(join(outside, 'secret.guard'), path);
+    const refused = readRealFile(path, options);
+    expect(refused).toMatchObject({ ok: false, reason: 'unreadable' });
+    expect(JSON.stringify(refused)).not.toContain(fileSecret);
   });
 });
