@@ -28,69 +28,88 @@ export function jsonObject(text: string): Record<string, unknown> | string {
 
 export function checkSpec(value: unknown, spec: PropertySpec, path: Array<string | number>): SpecProblem[] {
   const problems: SpecProblem[] = [];
-  const here = describe(path);
+  visit(value, spec, path, problems);
+  return problems;
+}
+
+/**
+ * Adds the problems of `value` to `problems`. One list for the whole walk, and the path's text made
+ * only for a problem: this runs for every property value of every built template.
+ */
+function visit(
+  value: unknown,
+  spec: PropertySpec,
+  path: Array<string | number>,
+  problems: SpecProblem[],
+): void {
   const problem = (message: string, at = path, part: 'key' | 'value' = 'value') =>
     problems.push({ path: at, message, part });
-  if (isIntrinsic(value) || spec.kind === 'any') return problems;
+  if (isIntrinsic(value) || spec.kind === 'any') return;
   switch (spec.kind) {
     case 'string': {
       if (typeof value !== 'string' && typeof value !== 'number') {
-        problem(`${here} must be a string`);
+        problem(`${describe(path)} must be a string`);
         break;
       }
       const s = String(value);
-      const n = characters(s);
+      const n = spec.min !== undefined || spec.max !== undefined ? characters(s) : 0;
       if (spec.enum && !spec.enum.includes(s)) {
-        problem(`${here} must be one of ${spec.enum.join(', ')}; it is ${JSON.stringify(s)}`);
+        problem(`${describe(path)} must be one of ${spec.enum.join(', ')}; it is ${JSON.stringify(s)}`);
       } else if (spec.min !== undefined && n < spec.min) {
         problem(
-          spec.min === 1 ? `${here} must not be empty` : `${here} needs at least ${spec.min} characters`,
+          spec.min === 1
+            ? `${describe(path)} must not be empty`
+            : `${describe(path)} needs at least ${spec.min} characters`,
         );
       } else if (spec.max !== undefined && n > spec.max) {
-        problem(`${here} has ${n} characters; at most ${spec.max} are allowed`);
+        problem(`${describe(path)} has ${n} characters; at most ${spec.max} are allowed`);
       } else if (spec.pattern && !spec.pattern.test(s)) {
-        problem(`${here} does not match ${spec.pattern.source}`);
+        problem(`${describe(path)} does not match ${spec.pattern.source}`);
       }
       break;
     }
     case 'integer': {
       const n = typeof value === 'string' && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isInteger(n)) problem(`${here} must be an integer`);
-      else if (spec.min !== undefined && n < spec.min) problem(`${here} is ${n}; the minimum is ${spec.min}`);
-      else if (spec.max !== undefined && n > spec.max) problem(`${here} is ${n}; the maximum is ${spec.max}`);
+      if (typeof n !== 'number' || !Number.isInteger(n)) problem(`${describe(path)} must be an integer`);
+      else if (spec.min !== undefined && n < spec.min)
+        problem(`${describe(path)} is ${n}; the minimum is ${spec.min}`);
+      else if (spec.max !== undefined && n > spec.max)
+        problem(`${describe(path)} is ${n}; the maximum is ${spec.max}`);
       break;
     }
     case 'boolean':
       if (typeof value !== 'boolean' && !(typeof value === 'string' && /^(true|false)$/i.test(value))) {
-        problem(`${here} must be true or false`);
+        problem(`${describe(path)} must be true or false`);
       }
       break;
     case 'list':
       if (!Array.isArray(value)) {
-        problem(`${here} must be a list`);
+        problem(`${describe(path)} must be a list`);
         break;
       }
       if (spec.max !== undefined && value.length > spec.max) {
-        problem(`${here} has ${value.length} items; at most ${spec.max} are allowed`);
+        problem(`${describe(path)} has ${value.length} items; at most ${spec.max} are allowed`);
       }
       if (spec.min !== undefined && value.length < spec.min)
-        problem(`${here} needs at least ${spec.min} item(s)`);
-      value.forEach((item, i) => problems.push(...checkSpec(item, spec.of, [...path, i])));
+        problem(`${describe(path)} needs at least ${spec.min} item(s)`);
+      value.forEach((item, i) => visit(item, spec.of, [...path, i], problems));
       break;
     case 'map':
       if (spec.jsonText && typeof value === 'string') {
         const parsed = jsonObject(value);
         if (typeof parsed === 'string')
-          problem(`${here} written as a string must hold a JSON object: ${parsed}`);
-        else problems.push(...checkSpec(parsed, { ...spec, jsonText: false }, path));
+          problem(`${describe(path)} written as a string must hold a JSON object: ${parsed}`);
+        else visit(parsed, { ...spec, jsonText: false }, path, problems);
         break;
       }
       if (!isObject(value)) {
-        problem(`${here} must be a mapping`);
+        problem(`${describe(path)} must be a mapping`);
         break;
       }
       if (spec.max !== undefined && Object.keys(value).length > spec.max) {
-        problem(`${here} has ${Object.keys(value).length} entries; at most ${spec.max} are allowed`);
+        problem(
+          `${describe(path)} has ${Object.keys(value).length} entries; at most ${spec.max} are allowed`,
+        );
       }
       for (const [k, v] of Object.entries(value)) {
         if (spec.keyMax !== undefined && characters(k) > spec.keyMax) {
@@ -100,33 +119,32 @@ export function checkSpec(value: unknown, spec: PropertySpec, path: Array<string
             'key',
           );
         }
-        problems.push(...checkSpec(v, spec.of, [...path, k]));
+        visit(v, spec.of, [...path, k], problems);
       }
       break;
     case 'object':
       if (!isObject(value)) {
-        problem(`${here} must be a mapping`);
+        problem(`${describe(path)} must be a mapping`);
         break;
       }
       for (const required of spec.required ?? []) {
         if (!Object.hasOwn(value, required))
-          problem(`${here} is missing the required property ${required}`, path, 'key');
+          problem(`${describe(path)} is missing the required property ${required}`, path, 'key');
       }
       for (const [k, v] of Object.entries(value)) {
         const child = Object.hasOwn(spec.props, k) ? spec.props[k] : undefined;
         if (!child) {
           problem(
-            `${here} has no property ${k} (known: ${Object.keys(spec.props).join(', ')})`,
+            `${describe(path)} has no property ${k} (known: ${Object.keys(spec.props).join(', ')})`,
             [...path, k],
             'key',
           );
           continue;
         }
-        problems.push(...checkSpec(v, child, [...path, k]));
+        visit(v, child, [...path, k], problems);
       }
       break;
   }
-  return problems;
 }
 
 /**
