@@ -228,7 +228,9 @@ def main():
     version, lint = load()
     warm_up(lint)
     emit(sys.stdout, {"version": version})
-    files = json.load(sys.stdin)["files"]
+    text = sys.stdin.read()
+    # No document: the caller went away before it had files to give (its end closed stdin).
+    files = json.loads(text)["files"] if text.strip() else []
     if files:
         import gc
 
