@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/util/package-root.js';
+import { DRIVER_SCRIPT } from '../../src/validation/cfn-lint/driver.js';
 
 const root = packageRoot();
 const built = existsSync(join(root, 'dist', 'cli', 'bin.js'));
@@ -31,6 +32,10 @@ describe.skipIf(!built && !process.env.CI)(
       expect(files).toContain('LICENSE');
       expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toContain('Apache License');
       expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).license).toBe('Apache-2.0');
+    });
+
+    it('ships the cfn-lint driver where the built CLI looks for it', () => {
+      expect(files).toContain(DRIVER_SCRIPT);
     });
 
     it('every shipped source map carries its sources or points at shipped files', () => {

@@ -109,7 +109,8 @@ async function statPart(path: string): Promise<string> {
   }
 }
 
-async function onPath(executable: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+/** The executable's path: as given when it names a folder, else the first match on PATH. */
+export async function onPath(executable: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (executable.includes('/') || executable.includes(sep)) return executable;
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;

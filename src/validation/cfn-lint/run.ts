@@ -1,10 +1,13 @@
 /**
- * Runs cfn-lint over conformance-pack templates: never one process per file. Templates the cache
- * does not answer are split into batches balanced by the time each template took on earlier runs
- * (costs.ts; bytes for a template never measured), one cfn-lint process per batch, run in
- * parallel; findings are split back by `Filename`, mapped to diagnostics and filtered through the
- * documented suppressions (suppressions.ts). execa is loaded when a process is started
- * (`--cfn-lint off` and a run the cache answers start none).
+ * Runs cfn-lint over conformance-pack templates: never one process per file. For the default
+ * `cfn-lint` on a Python that can run it, the driver (driver.ts, driver.py) loads cfnlint once and
+ * its `concurrency` workers take the templates the cache does not answer one at a time, slowest
+ * first by the time each took on earlier runs (costs.ts; bytes for a template never measured).
+ * Otherwise (another executable, no usable Python, Windows) those templates are split into batches
+ * balanced by the same weights, one cfn-lint process per batch, run in parallel. Either way the
+ * findings are split back by `Filename`, mapped to diagnostics and filtered through the documented
+ * suppressions (suppressions.ts), with the same results. execa is loaded when a batch process is
+ * started (`--cfn-lint off` and a run the cache answers start none).
  */
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -24,14 +27,19 @@ import {
   type TemplateCost,
 } from './costs.js';
 import { cfnLintFingerprint, DEFAULT_EXECUTABLE, detectCfnLint, type CfnLintDetection } from './detect.js';
+import { Driver, findDriverPython } from './driver.js';
 import { parseCfnLintJson, type CfnLintFinding } from './findings.js';
 import { attachFile, MAPPING_VERSION, mapTemplateFindings, type TemplateFindings } from './map.js';
+import { duration, stderrExcerpt } from './messages.js';
 import { SUPPRESSIONS_VERSION } from './suppressions.js';
 import type { CfnLintOptions, CfnLintResult, LintInput } from './types.js';
 
 export type { CfnLintMode, CfnLintOptions, CfnLintResult, LintInput } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+/** All the output a cfn-lint process (or the driver) may print. */
+const MAX_BUFFER = 1024 * 1024 * 1024;
 
 export const DISABLED_REASON = 'disabled (--cfn-lint off)';
 const INSTALL_HINT = 'install it with `pip install cfn-lint`';
@@ -68,17 +76,6 @@ function listFiles(units: readonly LintUnit[]): string {
   return names.length > 20 ? `${shown} and ${names.length - 20} more` : shown;
 }
 
-function stderrExcerpt(stderr: string): string {
-  const lines = stderr.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) return ' It printed nothing on stderr.';
-  const shown = lines.length > 15 ? [...lines.slice(0, 12), '…', ...lines.slice(-3)] : lines;
-  return `\nstderr:\n${shown.map((l) => `  ${l}`).join('\n')}`;
-}
-
-function duration(ms: number): string {
-  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} minute(s)` : `${ms / 1000} s`;
-}
-
 /** Runs one cfn-lint process over a batch and returns its findings by lint path. */
 async function lintBatch(
   executable: string,
@@ -97,7 +94,7 @@ async function lintBatch(
       stdin: 'ignore',
       cwd,
       timeout: timeoutMs,
-      maxBuffer: 1024 * 1024 * 1024,
+      maxBuffer: MAX_BUFFER,
     },
   );
   if (result.timedOut) {
@@ -122,6 +119,16 @@ async function lintBatch(
       `cfn-lint failed (exit code ${result.exitCode}) ${what}: ${(error as Error).message}.${stderrExcerpt(result.stderr)}`,
     );
   }
+  return findingsByPath(findings, units, cwd, what);
+}
+
+/** The findings of one cfn-lint output by lint path; throws on a finding for no template asked for. */
+function findingsByPath(
+  findings: readonly CfnLintFinding[],
+  units: readonly LintUnit[],
+  cwd: string,
+  what: string,
+): Map<string, CfnLintFinding[]> {
   const byPath = new Map<string, CfnLintFinding[]>(units.map((u) => [u.lintPath, []]));
   for (const finding of findings) {
     if (finding.Filename === null) {
@@ -138,6 +145,53 @@ async function lintBatch(
     list.push(finding);
   }
   return byPath;
+}
+
+/**
+ * Lints the units with the driver (driver.ts): heaviest first, so the workers, taking one template
+ * at a time, end together. `done` is told each template's findings as it is done; the costs are
+ * each template's own time.
+ */
+async function lintWithDriver(
+  driver: Driver,
+  units: readonly LintUnit[],
+  cwd: string,
+  options: CfnLintOptions,
+  done: (unit: LintUnit, findings: TemplateFindings) => Promise<void>,
+): Promise<Array<[string, TemplateCost]>> {
+  const order = [...units].sort((a, b) => b.weight - a.weight);
+  const costs: Array<[string, TemplateCost]> = [];
+  const count = `${order.length} template${order.length === 1 ? '' : 's'}`;
+  const what = (index?: number): string => {
+    const unit = index === undefined ? undefined : order[index];
+    return unit ? `while linting ${unit.inputs[0]!.file}` : `while linting ${count}: ${listFiles(order)}`;
+  };
+  let finished = 0;
+  options.onBatch?.(0, order.length);
+  try {
+    await driver.lint(
+      order.map((u) => globEscape(u.lintPath)),
+      what,
+      async (index, output, ms) => {
+        const unit = order[index]!;
+        let findings: CfnLintFinding[];
+        try {
+          findings = parseCfnLintJson(output);
+        } catch (error) {
+          throw new Error(`cfn-lint failed ${what(index)}: ${(error as Error).message}`);
+        }
+        const byPath = findingsByPath(findings, [unit], cwd, what(index));
+        costs.push([unit.path, { bytes: unit.bytes, ms }]);
+        options.onBatch?.(++finished, order.length);
+        await done(unit, mapTemplateFindings(byPath.get(unit.lintPath)!));
+      },
+    );
+  } catch (error) {
+    // Stops the driver's other workers at once (lintGroups waits for the driver's end).
+    await driver.stop();
+    throw error;
+  }
+  return costs;
 }
 
 /** Whether the file at `path` holds exactly `text` (else cfn-lint must read a copy of `text`). */
@@ -173,8 +227,8 @@ async function hasEntries(cacheDir: string): Promise<boolean> {
 }
 
 /**
- * Lints each group's text once: batches balanced by `costs` (recorded times, else bytes), one
- * cfn-lint process each, all in parallel.
+ * Lints each group's text once: with `driver`, in its workers; else batches balanced by `costs`
+ * (recorded times, else bytes), one cfn-lint process each, all in parallel.
  * `done` is told each template's findings as its batch ends (the cache is written from it). Throws
  * when a process fails, after the others have ended.
  */
@@ -187,9 +241,9 @@ async function lintGroups(
   options: CfnLintOptions,
   costs: CostTable,
   done: (text: string, findings: TemplateFindings) => Promise<void>,
+  driver?: Driver,
 ): Promise<LintOutcome> {
   const answers = new Map<string, TemplateFindings>();
-  const measured: Array<[string, TemplateCost]> = [];
   let scratch: string | undefined;
   try {
     const onDisk = await Promise.all(
@@ -218,9 +272,17 @@ async function lintGroups(
       });
     }
     costWeights(units, costs).forEach((weight, i) => (units[i]!.weight = weight));
+    if (driver) {
+      const measured = await lintWithDriver(driver, units, cwd, options, async (unit, findings) => {
+        answers.set(unit.key, findings);
+        await done(unit.key, findings);
+      });
+      return { answers, processes: Math.min(concurrency, units.length), costs: measured };
+    }
     const batches = planBatches(units, (u) => u.weight, concurrency);
     let batchesDone = 0;
     options.onBatch?.(0, batches.length);
+    const measured: Array<[string, TemplateCost]> = [];
     const settled = await Promise.allSettled(
       batches.map(async (batch) => {
         const started = performance.now();
@@ -243,8 +305,36 @@ async function lintGroups(
     }
     return { answers, processes: batches.length, costs: measured };
   } finally {
+    // After a success the driver has ended; any failure (even before it was given the files) stops it.
+    await driver?.stop();
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** A driver that has loaded cfnlint, and the version it found. */
+type LoadedDriver = Driver & { version: string };
+
+/**
+ * The driver for the default cfn-lint, once it has loaded cfnlint; undefined when the executable
+ * is another one, its Python is not found or cannot run the driver, or the driver fails to load
+ * cfnlint (the batches then run, and report what is wrong as they always did).
+ */
+async function openDriver(
+  executable: string,
+  options: { workers: number; cwd: string; timeoutMs: number },
+): Promise<LoadedDriver | undefined> {
+  if (executable !== DEFAULT_EXECUTABLE) return undefined;
+  const python = await findDriverPython(executable);
+  if (!python) return undefined;
+  const driver = new Driver({ python, maxBuffer: MAX_BUFFER, ...options });
+  try {
+    const hello = await driver.hello;
+    if ('version' in hello) return Object.assign(driver, { version: hello.version });
+  } catch {
+    // falls back to the batches
+  }
+  await driver.stop();
+  return undefined;
 }
 
 /**
@@ -330,6 +420,12 @@ export async function runCfnLint(
   let version: ((detection: CfnLintDetection) => void) | undefined;
   const knownVersion = new Promise<CfnLintDetection>((done) => (version = done));
   let early: Promise<LintOutcome> | undefined;
+  // The driver prints the version itself once it has loaded cfnlint: no `--version` process.
+  let driver: LoadedDriver | undefined;
+  if (!detection && groups.size > 0) {
+    driver = await openDriver(executable, { workers: concurrency, cwd, timeoutMs });
+    if (driver) detection = { found: true, executable, version: driver.version };
+  }
   if (!detection && groups.size > 0 && (cacheDir === undefined || !(await hasEntries(cacheDir)))) {
     early = lintGroups(
       [...groups],
@@ -394,13 +490,18 @@ export async function runCfnLint(
     // 2. Lint the rest: balanced batches, one cfn-lint process each, all in parallel.
     const misses = [...groups].filter(([text]) => !answers.has(text));
     if (misses.length > 0 && fromMemory) {
-      // cfn-lint is about to run anyway: confirm the remembered version first.
-      const actual = await detectCfnLint(executable);
+      // cfn-lint is about to run anyway: confirm the remembered version first (the driver says it).
+      driver = await openDriver(executable, { workers: concurrency, cwd, timeoutMs });
+      const actual = driver
+        ? { found: true as const, version: driver.version }
+        : await detectCfnLint(executable);
       if (!actual.found || actual.version !== cfnLintVersion) {
+        await driver?.stop();
         if (memory) await rm(memory, { force: true });
         return runCfnLint(inputs, options, 'ignore');
       }
     }
+    if (misses.length === 0) await driver?.stop();
     if (misses.length > 0) {
       const outcome = await lintGroups(
         misses,
@@ -411,6 +512,7 @@ export async function runCfnLint(
         options,
         costs,
         (text, findings) => remember(keyFor(cfnLintVersion, text), findings),
+        driver,
       );
       for (const [text, findings] of outcome.answers) answers.set(text, findings);
       processes = outcome.processes;

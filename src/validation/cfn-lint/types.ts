@@ -21,14 +21,20 @@ export interface CfnLintOptions {
   concurrency?: number;
   /** Executable name or path; default `cfn-lint`. */
   executable?: string;
-  /** Time one cfn-lint process may take before it is killed and the run fails; default 10 minutes. */
+  /**
+   * Time one cfn-lint process (or the driver, with all its workers) may take before it is killed and
+   * the run fails; default 10 minutes.
+   */
   timeoutMs?: number;
   /**
    * Working directory of the cfn-lint processes; default `process.cwd()`. cfn-lint reads a project
    * `.cfnlintrc` from there (and a user one from the home folder); both are part of the cache key.
    */
   cwd?: string;
-  /** Called when the cfn-lint batches are planned (0 of N) and after each one (a process) ends. */
+  /**
+   * Called when the cfn-lint batches are planned (0 of N) and after each one (a process) ends; with
+   * the driver, when the templates are handed to it (0 of N) and after each template.
+   */
   onBatch?: (done: number, total: number) => void;
 }
 
@@ -41,7 +47,8 @@ export interface CfnLintResult {
   rules: RuleInfo[];
   /**
    * `version` is cfn-lint's bare version (`1.51.0`). `cached`: templates answered from the cache;
-   * `linted`: templates cfn-lint read in this run; `processes`: cfn-lint processes started to lint.
+   * `linted`: templates cfn-lint read in this run; `processes`: cfn-lint processes (batches, or the
+   * driver's workers) started to lint.
    */
   status:
     | { ran: true; version: string; cached: number; linted: number; processes: number }
