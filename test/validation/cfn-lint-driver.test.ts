@@ -220,7 +220,7 @@ process.stdin.resume(); process.stdin.on('end', () => {
   process.exit(1);
 });`,
     );
-    const driver = new Driver({ python: failing, cwd: dir, ...options });
+    const driver = await Driver.start({ python: failing, cwd: dir, ...options });
     expect(await driver.hello).toEqual({ version: '9.9.9' });
     const seen: number[] = [];
     await expect(
@@ -238,10 +238,14 @@ process.stdin.resume(); process.stdin.on('end', () => {
       dir,
       `console.log(JSON.stringify({ unavailable: 'cannot import cfnlint' })); process.exit(3);`,
     );
-    expect(await new Driver({ python: unavailable, cwd: dir, ...options }).hello).toEqual({
+    expect(await (await Driver.start({ python: unavailable, cwd: dir, ...options })).hello).toEqual({
       unavailable: 'cannot import cfnlint',
     });
-    expect(await new Driver({ python: join(dir, 'no-python'), cwd: dir, ...options }).hello).toMatchObject({
+    expect(
+      await (
+        await Driver.start({ python: join(dir, 'no-python'), cwd: dir, ...options })
+      ).hello,
+    ).toMatchObject({
       unavailable: expect.stringContaining('cannot start'),
     });
 
@@ -249,7 +253,7 @@ process.stdin.resume(); process.stdin.on('end', () => {
       dir,
       `process.stderr.write('Traceback\\nImportError: half installed\\n'); process.exit(1);`,
     );
-    await expect(new Driver({ python: crash, cwd: dir, ...options }).hello).rejects.toThrow(
+    await expect((await Driver.start({ python: crash, cwd: dir, ...options })).hello).rejects.toThrow(
       /cfn-lint crashed \(exit code 1\) while loading cfnlint[\s\S]*ImportError: half installed/,
     );
 
@@ -257,7 +261,7 @@ process.stdin.resume(); process.stdin.on('end', () => {
       dir,
       `console.log(JSON.stringify({ version: '9.9.9' })); setTimeout(() => {}, 60000);`,
     );
-    const stuck = new Driver({ python: slow, cwd: dir, ...options, timeoutMs: 1500 });
+    const stuck = await Driver.start({ python: slow, cwd: dir, ...options, timeoutMs: 1500 });
     await stuck.hello;
     await expect(
       stuck.lint(
@@ -278,7 +282,7 @@ process.stdin.resume(); process.stdin.on('end', () => {
         files.push(join(dir, `t${i}.yaml`));
         await writeFile(files.at(-1)!, RULE(`r${i}`));
       }
-      const driver = new Driver({ python: python!, cwd: dir, ...options });
+      const driver = await Driver.start({ python: python!, cwd: dir, ...options });
       await driver.hello;
       let workers: number[] = [];
       const linting = driver.lint(

@@ -6,11 +6,10 @@
  * or through a pyenv shim) and that Python can import cfnlint and fork; run.ts keeps the batches
  * otherwise. The protocol is described in driver.py.
  */
-import { spawn, execFile } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { packageRoot } from '../../util/package-root.js';
 import { onPath } from './detect.js';
 import { duration, stderrExcerpt } from './messages.js';
@@ -58,17 +57,16 @@ export async function findDriverPython(
   const direct = pythonOfScript(text);
   if (direct) return direct;
   if (!/^#!.*\b(ba)?sh\b/.test(text) || !/pyenv/.test(text)) return undefined;
-  try {
-    const { stdout } = await promisify(execFile)('pyenv', ['which', executable], {
-      env,
-      timeout: 30_000,
-      encoding: 'utf8',
-    });
-    const real = stdout.trim();
-    return real ? pythonOfScript(await head(real)) : undefined;
-  } catch {
-    return undefined;
-  }
+  const { execa } = await import('execa');
+  const which = await execa('pyenv', ['which', executable], {
+    env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: 30_000,
+  });
+  const real = which.exitCode === 0 ? which.stdout.trim() : '';
+  return real ? pythonOfScript(await head(real)) : undefined;
 }
 
 /** Why the driver stopped: `index` is the file it was linting when it failed, if known. */
@@ -100,10 +98,12 @@ interface FileResult {
   output: string;
 }
 
-/** One driver process: `hello` first, then `lint` once (or `close`). */
+/**
+ * One driver process: `hello` first, then `lint` once (or `close`). Started through execa (like
+ * every cfn-lint process), whose clean-up stops it should packsmith itself exit or be killed.
+ */
 export class Driver {
   readonly hello: Promise<DriverHello>;
-  private readonly child;
   private readonly lines: AsyncIterator<string>;
   private readonly exited: Promise<{ code: number | null; signal: string | null }>;
   private stderr = '';
@@ -112,12 +112,26 @@ export class Driver {
   private overflow = false;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly options: DriverOptions) {
+  /** Starts the driver (execa is loaded here, only when cfn-lint is about to run). */
+  static async start(options: DriverOptions): Promise<Driver> {
+    const { execa } = await import('execa');
     const script = join(packageRoot(), DRIVER_SCRIPT);
-    this.child = spawn(options.python, [script, String(options.workers)], {
+    // Streams, not buffers: the output is read line by line as each template is done.
+    const child = execa(options.python, [script, String(options.workers)], {
       cwd: options.cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      buffer: false,
+      reject: false,
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
     });
+    return new Driver(options, child as unknown as ChildProcessWithoutNullStreams);
+  }
+
+  private constructor(
+    private readonly options: DriverOptions,
+    private readonly child: ChildProcessWithoutNullStreams,
+  ) {
     const spawned = new Promise<Error | undefined>((done) => {
       this.child.once('spawn', () => done(undefined));
       this.child.once('error', (error) => done(error));

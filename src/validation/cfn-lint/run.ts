@@ -326,7 +326,7 @@ async function openDriver(
   if (executable !== DEFAULT_EXECUTABLE) return undefined;
   const python = await findDriverPython(executable);
   if (!python) return undefined;
-  const driver = new Driver({ python, maxBuffer: MAX_BUFFER, ...options });
+  const driver = await Driver.start({ python, maxBuffer: MAX_BUFFER, ...options });
   try {
     const hello = await driver.hello;
     if ('version' in hello) return Object.assign(driver, { version: hello.version });
