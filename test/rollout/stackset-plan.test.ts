@@ -116,6 +116,23 @@ describe('[16] stack set plan', () => {
     expect(plan.stages.map((s) => s.action)).toEqual(['unchanged', 'unchanged']);
   });
 
+  it('a parameter left to its template Default: unchanged whether AWS lists it or not; another value updates', () => {
+    // DescribeStackSet may or may not list a parameter the stack set was not given (undocumented).
+    const byDefault: PackDeployment = { ...deployment, parameters: undefined };
+    const plan = (parameters: Parameter[]) =>
+      planStackSet({
+        pack: 'baseline',
+        deployment: byDefault,
+        config,
+        tree,
+        templateBody: body(),
+        observed: { ...deployed(), parameters },
+      }).stackSet;
+    expect(plan([])).toBe('unchanged');
+    expect(plan([p('MaxAccessKeyAge', '90')])).toBe('unchanged');
+    expect(plan([p('MaxAccessKeyAge', '60')])).toBe('update');
+  });
+
   it('a template change updates every stage, with the rule-level diff', () => {
     const plan = planStackSet({
       pack: 'baseline',
