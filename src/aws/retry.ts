@@ -50,6 +50,37 @@ export interface RetryHooks {
   now?: () => number;
   /** Called before each wait: what failed, the attempt number, how long we wait. */
   onRetry?: (info: { code: string; attempt: number; delayMs: number }) => void;
+  /** Once aborted (SIGINT/SIGTERM), no further wait or attempt: RetryInterrupted is thrown. */
+  signal?: AbortSignal;
+}
+
+/** A retry given up because the run was stopped by a signal; `cause` is the last AWS error. */
+export class RetryInterrupted extends Error {
+  override readonly name = 'RetryInterrupted';
+  constructor(override readonly cause: unknown) {
+    const said = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`stopped by a signal while waiting to try again (${said})`);
+  }
+}
+
+/** `sleep(ms)`, ended early when `signal` aborts. */
+async function waitUnlessAborted(
+  sleep: (ms: number) => Promise<void>,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (!signal) return sleep(ms);
+  if (signal.aborted) return;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<void>((done) => {
+    onAbort = () => done();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([sleep(ms), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+  }
 }
 
 export const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -63,7 +94,8 @@ export function awsErrorName(error: unknown): string | undefined {
 
 /**
  * Runs `fn`, retrying while it fails with one of the policies' codes and the policy's time budget
- * is not spent. Every other error, and the last retried one, propagates unchanged.
+ * is not spent. Every other error, and the last retried one, propagates unchanged; a signal ends the
+ * wait at once with RetryInterrupted.
  */
 export async function withRetries<T>(
   fn: () => Promise<T>,
@@ -85,8 +117,10 @@ export async function withRetries<T>(
       attempts.set(policy, attempt);
       const delayMs = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       if (now() - started + delayMs > policy.maxElapsedMs) throw error;
+      if (hooks.signal?.aborted) throw new RetryInterrupted(error);
       hooks.onRetry?.({ code, attempt, delayMs });
-      await sleep(delayMs);
+      await waitUnlessAborted(sleep, delayMs, hooks.signal);
+      if (hooks.signal?.aborted) throw new RetryInterrupted(error);
     }
   }
 }

@@ -20,6 +20,7 @@
 import { DeleteStackInstancesCommand, DeleteStackSetCommand } from '@aws-sdk/client-cloudformation';
 import {
   awsErrorName,
+  RetryInterrupted,
   stackSetOperationInProgressRetry,
   withRetries,
   type RetryHooks,
@@ -36,6 +37,8 @@ import {
   type CloudFormationSender,
   type FollowSettings,
   type StackSetEvent,
+  interruptedToUndefined,
+  withSignal,
 } from './stackset.js';
 import type {
   DeploymentTargets,
@@ -214,10 +217,10 @@ export async function destroyStackSet(input: DestroyStackSetInput): Promise<Stac
       continue;
     }
     const last = previous.find((p) => p.stageIndex === group.index && p.kind === 'delete-instances');
-    const { operationId, row, reused } = await issueOperation({
+    const issued = await issueOperation({
       cf,
       ...(store ? { store } : {}),
-      ...(input.retry ? { retry: input.retry } : {}),
+      retry: withSignal(input.retry, follow.signal),
       record: {
         pack: input.pack,
         stackSetName: name,
@@ -245,7 +248,13 @@ export async function destroyStackSet(input: DestroyStackSetInput): Promise<Stac
         ).OperationId,
       // Issued before: followed while unfinished; once ended (and instances remain), the next attempt.
       nextAttemptAfter: (status) => !unfinished(status),
-    });
+    }).catch(interruptedToUndefined);
+    if (!issued) {
+      result.outcome = 'cancelled';
+      stopped = 'cancelled';
+      continue;
+    }
+    const { operationId, row, reused } = issued;
     emit({ kind: 'operation', stage: group.name, operation: 'delete-instances', operationId, reused });
     if (row !== undefined) store?.updateStackSetOperation(row, 'RUNNING');
     const followed = operationId;
@@ -316,9 +325,14 @@ export async function destroyStackSet(input: DestroyStackSetInput): Promise<Stac
     await withRetries(
       () => cf.send(new DeleteStackSetCommand({ StackSetName: name, CallAs: callAs })),
       [stackSetOperationInProgressRetry],
-      input.retry,
+      withSignal(input.retry, follow.signal),
     );
   } catch (error) {
+    if (error instanceof RetryInterrupted) {
+      // Never accepted by AWS: recorded as stopped, and the stack set is still there to delete.
+      if (row !== undefined) store?.updateStackSetOperation(row, 'STOPPED', error.message);
+      return { stackSetName: name, outcome: 'cancelled', stages: results, remaining: [], runKey };
+    }
     // Deleted by an earlier run that was stopped before recording it.
     if (awsErrorName(error) !== 'StackSetNotFoundException') {
       if (row !== undefined) store?.updateStackSetOperation(row, 'FAILED', errorText(error));

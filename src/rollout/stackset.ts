@@ -29,6 +29,7 @@ import {
 import {
   awsErrorName,
   defaultSleep,
+  RetryInterrupted,
   stackSetOperationInProgressRetry,
   withRetries,
   type RetryHooks,
@@ -421,14 +422,10 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
       }
       // A failed or stopped attempt is retried under a new id; an unfinished one under its own.
       const unfinished = last && !['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT'].includes(last.status);
-      const {
-        operationId: followed,
-        row,
-        reused,
-      } = await issueOperation({
+      const issued = await issueOperation({
         cf,
         store,
-        ...(input.retry ? { retry: input.retry } : {}),
+        retry: withSignal(input.retry, input.follow.signal),
         record: {
           pack: plan.pack,
           stackSetName: name,
@@ -443,7 +440,13 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
         send: op.send,
         // Issued before: followed, unless it already ended without success.
         nextAttemptAfter: (status) => status === 'FAILED' || status === 'STOPPED',
-      });
+      }).catch(interruptedToUndefined);
+      if (!issued) {
+        result.outcome = 'cancelled';
+        stopped = 'cancelled';
+        break;
+      }
+      const { operationId: followed, row, reused } = issued;
       emit({ kind: 'operation', stage: stage.name, operation: op.kind, operationId: followed, reused });
       if (row !== undefined) store?.updateStackSetOperation(row, 'RUNNING');
       const end = await followOperation(
@@ -492,6 +495,17 @@ export async function applyStackSet(input: ApplyStackSetInput): Promise<StackSet
   return { stackSetName: name, outcome: stopped ?? 'succeeded', stages: results, runKey };
 }
 
+/** Undefined for a retry a signal stopped (the caller stops as cancelled); any other error is thrown. */
+export function interruptedToUndefined(error: unknown): undefined {
+  if (error instanceof RetryInterrupted) return undefined;
+  throw error;
+}
+
+/** The retry hooks, stopped by `signal` too: a wait for another operation to end is not sat out after SIGINT. */
+export function withSignal(retry: RetryHooks | undefined, signal: AbortSignal | undefined): RetryHooks {
+  return { ...retry, ...(signal ? { signal } : {}) };
+}
+
 /** One stage's operation to issue under the id derived for each attempt (see `issueOperation`). */
 export interface IssueOperationInput {
   cf: CloudFormationSender;
@@ -533,7 +547,9 @@ export async function issueOperation(
       return { operationId: answered ?? operationId, row, reused: false };
     } catch (error) {
       if (awsErrorName(error) !== 'OperationIdAlreadyExistsException') {
-        if (row !== undefined) store?.updateStackSetOperation(row, 'FAILED', errorText(error));
+        // Stopped by a signal before AWS accepted it: STOPPED, so --resume issues the next attempt.
+        const status = error instanceof RetryInterrupted ? 'STOPPED' : 'FAILED';
+        if (row !== undefined) store?.updateStackSetOperation(row, status, errorText(error));
         throw error;
       }
     }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   awsErrorName,
   resourceInUseRetry,
+  RetryInterrupted,
   trustedAccessPropagationRetry,
   withRetries,
   type RetryPolicy,
@@ -84,6 +85,31 @@ describe('withRetries', () => {
       withRetries(() => Promise.reject('ResourceInUseException' as unknown as Error), [policy], clock),
     ).rejects.toBe('ResourceInUseException');
     expect(clock.slept).toEqual([]);
+  });
+
+  it('a signal ends the wait at once and stops retrying: RetryInterrupted carries the AWS error', async () => {
+    const busy = awsError('ResourceInUseException');
+    const { fn, calls } = failing([busy, busy, busy], 'done');
+    const controller = new AbortController();
+    // A wait that never ends by itself: only the abort can end it (else the test times out).
+    const never = () => new Promise<void>(() => undefined);
+    const pending = withRetries(fn, [policy], { signal: controller.signal, sleep: never });
+    const failed = pending.catch((error: unknown) => error);
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    const error = await failed;
+    expect(error).toBeInstanceOf(RetryInterrupted);
+    expect((error as RetryInterrupted).cause).toBe(busy);
+    expect((error as Error).message).toMatch(
+      /stopped by a signal while waiting to try again \(ResourceInUseException/,
+    );
+    expect(calls()).toBe(1);
+    // Already aborted: not even one wait.
+    const again = failing([busy], 'done');
+    await expect(withRetries(again.fn, [policy], { signal: controller.signal })).rejects.toBeInstanceOf(
+      RetryInterrupted,
+    );
+    expect(again.calls()).toBe(1);
   });
 
   it('calls onRetry before each wait with the code, attempt number and delay', async () => {

@@ -230,6 +230,43 @@ describe('[16] staged stack set apply', () => {
     expect(ids.size).toBe(1);
   });
 
+  it('a signal while waiting for another operation: cancelled at once, recorded STOPPED, --resume issues the next attempt', async () => {
+    const store = openStatusStore(':memory:');
+    const p = plan([stage(0, 'canary'), stage(1, 'production')]);
+    const busy = scriptedCloudFormation({ busy: 1000 });
+    const controller = new AbortController();
+    const result = await applyStackSet({
+      cf: busy.cf,
+      plan: p,
+      callerAccount: '111122223333',
+      store,
+      follow: { ...follow, signal: controller.signal },
+      // The first wait aborts the run, as SIGINT would; the wait itself never ends by itself.
+      retry: { onRetry: () => controller.abort(), sleep: () => new Promise<void>(() => undefined) },
+    });
+    expect(result.outcome).toBe('cancelled');
+    expect(result.stages.map((s) => s.outcome)).toEqual(['cancelled', 'not-started']);
+    expect(busy.sent.filter((s) => s.command === 'UpdateStackSet')).toHaveLength(1);
+    const [row] = store.stackSetOperations({ pack: 'baseline' });
+    expect(row).toMatchObject({ status: 'STOPPED', attempt: 1 });
+    expect(row!.statusReason).toMatch(/stopped by a signal while waiting to try again/);
+
+    const free = scriptedCloudFormation({});
+    const resumed = await applyStackSet({
+      cf: free.cf,
+      plan: p,
+      callerAccount: '111122223333',
+      store,
+      follow,
+      resume: true,
+    });
+    expect(resumed.outcome).toBe('succeeded');
+    expect(free.sent.find((s) => s.command === 'UpdateStackSet')!.input.OperationId).toBe(
+      operationIdOf(result.runKey, 0, 'update-stack-set', 2),
+    );
+    store.close();
+  });
+
   it('without the store (another machine): an OperationId that already FAILED is not followed again, the next attempt is issued', async () => {
     const p = plan([stage(0, 'canary')]);
     const probe = scriptedCloudFormation({});

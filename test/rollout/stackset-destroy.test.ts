@@ -71,7 +71,10 @@ function scriptedStackSet(options: {
   earlier?: Record<string, string>;
   /** Instances that a deletion leaves INOPERABLE. */
   inoperable?: string[];
+  /** DeleteStackSet answers OperationInProgressException (another operation runs) this many times. */
+  busyDeletes?: number;
 }) {
+  let busyDeletes = options.busyDeletes ?? 0;
   let instances = [...options.instances];
   let exists = true;
   const sent: Array<{ command: string; input: Record<string, unknown> }> = [];
@@ -136,6 +139,8 @@ function scriptedStackSet(options: {
         case 'ListStackSetOperationResults':
           return { Summaries: [] };
         case 'DeleteStackSet':
+          if (busyDeletes-- > 0)
+            throw Object.assign(new Error('busy'), { name: 'OperationInProgressException' });
           if (instances.length)
             throw Object.assign(new Error('not empty'), { name: 'StackSetNotEmptyException' });
           exists = false;
@@ -184,6 +189,30 @@ describe('[16] destroyStackSet', () => {
       ['delete-instances', 'production', 'SUCCEEDED'],
       ['delete-instances', 'canary', 'SUCCEEDED'],
     ]);
+    store.close();
+  });
+
+  it('a signal while DeleteStackSet waits for another operation: cancelled at once, recorded STOPPED, the stack set kept', async () => {
+    const store = openStatusStore(':memory:');
+    const { cf, sent } = scriptedStackSet({
+      instances: [{ account: A, region: 'us-east-1' }],
+      busyDeletes: 1000,
+    });
+    const controller = new AbortController();
+    const result = await destroyStackSet({
+      ...input(cf),
+      store,
+      follow: { ...input(cf).follow, signal: controller.signal },
+      // The first wait aborts the run, as SIGINT would; the wait never ends by itself.
+      retry: { onRetry: () => controller.abort(), sleep: () => new Promise<void>(() => undefined) },
+    });
+    expect(result.outcome).toBe('cancelled');
+    expect(sent.filter((s) => s.command === 'DeleteStackSet')).toHaveLength(1);
+    const [row] = store.stackSetOperations({ pack: 'baseline' });
+    expect(row).toMatchObject({ kind: 'delete-stack-set', status: 'STOPPED' });
+    expect(row!.statusReason).toMatch(
+      /stopped by a signal while waiting to try again \(OperationInProgressException/,
+    );
     store.close();
   });
 
