@@ -63,6 +63,21 @@ export class RetryInterrupted extends Error {
   }
 }
 
+/** A wait of `ms` that ends, its timer cleared, as soon as `signal` aborts. */
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return defaultSleep(ms);
+  return new Promise((done) => {
+    if (signal.aborted) return done();
+    const end = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', end);
+      done();
+    };
+    const timer = setTimeout(end, ms);
+    signal.addEventListener('abort', end, { once: true });
+  });
+}
+
 /** `sleep(ms)`, ended early when `signal` aborts. */
 async function waitUnlessAborted(
   sleep: (ms: number) => Promise<void>,
@@ -102,7 +117,8 @@ export async function withRetries<T>(
   policies: readonly RetryPolicy[],
   hooks: RetryHooks = {},
 ): Promise<T> {
-  const sleep = hooks.sleep ?? defaultSleep;
+  // The default wait's timer is cleared on abort: a pending timer would hold the process until it fires.
+  const sleep = hooks.sleep ?? ((ms: number) => abortableSleep(ms, hooks.signal));
   const now = hooks.now ?? Date.now;
   const started = now();
   const attempts = new Map<RetryPolicy, number>();

@@ -15,6 +15,7 @@ import {
 import {
   awsErrorName,
   resourceInUseRetry,
+  RetryInterrupted,
   trustedAccessPropagationRetry,
   withRetries,
   type RetryHooks,
@@ -301,6 +302,8 @@ export async function applyRegion(input: ApplyRegionInput): Promise<RegionResult
       retryHooks(input, emit),
     );
   } catch (error) {
+    if (error instanceof RetryInterrupted)
+      return row.finish({ outcome: 'cancelled', accounts: [], polls: 0, requests: 0, notPut: true });
     return row.finish({ outcome: 'put-failed', error: errorOf(error), accounts: [], polls: 0, requests: 0 });
   }
   row.accepted();
@@ -439,6 +442,8 @@ export async function destroyRegion(input: DestroyRegionInput): Promise<RegionRe
       retryHooks(input, emit),
     );
   } catch (error) {
+    if (error instanceof RetryInterrupted)
+      return row.finish({ outcome: 'cancelled', accounts: [], polls: 0, requests: 0, notPut: true });
     return row.finish({ outcome: 'put-failed', error: errorOf(error), accounts: [], polls: 0, requests: 0 });
   }
   row.accepted();
@@ -529,11 +534,13 @@ async function aggregateTime(config: ConfigSender, orgPackName: string): Promise
 
 /** packsmith's retry hooks for one Region's write: each wait is reported as a `retry` event. */
 function retryHooks(
-  input: { region: string; retry?: RetryHooks },
+  input: { region: string; retry?: RetryHooks; tracking: Pick<TrackingSettings, 'signal'> },
   emit: (event: RegionEvent) => void,
 ): RetryHooks {
   return {
     ...input.retry,
+    // A signal ends a wait for ResourceInUse (up to 5 minutes) at once: nothing was put.
+    ...(input.tracking.signal ? { signal: input.tracking.signal } : {}),
     onRetry: (info) => {
       input.retry?.onRetry?.(info);
       emit({ kind: 'retry', region: input.region, code: info.code, delayMs: info.delayMs });

@@ -148,6 +148,33 @@ describe.skipIf(!available)(`an interrupted deploy${motoSkipNote()}`, () => {
     expect(next.stdout).toMatch(/update in us-east-1 succeeded: 22 of 22/);
   }, 120_000);
 
+  it('Ctrl-C while the put waits out ResourceInUseException: stops at once, puts nothing, records "cancelled"', async () => {
+    withPrefix('while-busy');
+    f.sandbox.emulator.resetStats();
+    // Every put is refused as busy: packsmith waits 5 s, 10 s, ... up to 5 minutes in all.
+    f.sandbox.emulator.faults.set({ resourceInUseNextPuts: 1000 });
+    try {
+      const child = f.spawnCli(deployArgs());
+      await child.waitFor(/ResourceInUseException, trying again in \d+ s/, 60_000);
+      const sentAt = Date.now();
+      child.proc.kill('SIGINT');
+      const exit = await child.exited;
+      // Before: the wait went on (and the retries after it) for up to 5 minutes.
+      expect(Date.now() - sentAt, exit.stderr + exit.stdout).toBeLessThan(5_000);
+      expect(exit.code, exit.stderr).toBe(130);
+      expect(exit.stderr).not.toMatch(/put-failed|failed to put/i);
+      expect(puts()).toBe(1);
+      const last = readDatabase(f.statePath, (db) =>
+        db
+          .prepare('SELECT ended_at IS NOT NULL AS ended, outcome FROM deployments ORDER BY id DESC LIMIT 1')
+          .get(),
+      );
+      expect(last).toEqual({ ended: 1, outcome: 'cancelled' });
+    } finally {
+      f.sandbox.emulator.faults.set({ resourceInUseNextPuts: 0 });
+    }
+  }, 120_000);
+
   it('[10] Ctrl-C in a wave: the wave is said interrupted with its accounts in progress, never ✓', async () => {
     // A new org pack, so that its first deployment goes in waves.
     f.writeConfig(
