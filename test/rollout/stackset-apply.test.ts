@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyStackSet, observeStackSet, operationIdOf } from '../../src/rollout/stackset.js';
 import type { StackSetPlan, StagePlan } from '../../src/rollout/stackset-plan.js';
-import { openStatusStore } from '../../src/state/store.js';
+import { openStatusStore, type StatusStore } from '../../src/state/store.js';
 
 interface Sent {
   command: string;
@@ -100,6 +100,24 @@ const plan = (stages: StagePlan[]): StackSetPlan => ({
 });
 const follow = { intervalMs: 1, timeoutMs: 5_000, sleep: async () => undefined };
 
+/** `applyStackSet --resume` of `p` with `store`, against a CloudFormation scripted by `options`. */
+async function resumeOn(
+  p: StackSetPlan,
+  store: StatusStore,
+  options: Parameters<typeof scriptedCloudFormation>[0] = {},
+) {
+  const scripted = scriptedCloudFormation(options);
+  const result = await applyStackSet({
+    cf: scripted.cf,
+    plan: p,
+    callerAccount: '111122223333',
+    store,
+    follow,
+    resume: true,
+  });
+  return { result, sent: scripted.sent };
+}
+
 describe('[16] staged stack set apply', () => {
   it('a template change goes to the first stage by UpdateStackSet, then stage by stage with overrides; each followed to its end', async () => {
     const { cf, sent } = scriptedCloudFormation({ polls: 2 });
@@ -165,15 +183,8 @@ describe('[16] staged stack set apply', () => {
     });
 
     // Resumed after the fix: canary is not reissued; production gets a new attempt (a new OperationId).
-    const again = scriptedCloudFormation({});
-    const resumed = await applyStackSet({
-      cf: again.cf,
-      plan: p,
-      callerAccount: '111122223333',
-      store,
-      follow,
-      resume: true,
-    });
+    const again = await resumeOn(p, store);
+    const resumed = again.result;
     expect(resumed.outcome).toBe('succeeded');
     const issued = again.sent.filter((s) => s.command.startsWith('Update')).map((s) => s.input.OperationId);
     expect(issued).toEqual([
@@ -192,15 +203,8 @@ describe('[16] staged stack set apply', () => {
     // The row of a killed run: issued, never seen to end.
     const row = store.stackSetOperations({ pack: 'baseline' })[0]!.id;
     store.updateStackSetOperation(row, 'RUNNING');
-    const second = scriptedCloudFormation({ existing: new Set([id]) });
-    const result = await applyStackSet({
-      cf: second.cf,
-      plan: p,
-      callerAccount: '111122223333',
-      store,
-      follow,
-      resume: true,
-    });
+    const second = await resumeOn(p, store, { existing: new Set([id]) });
+    const result = second.result;
     expect(result.outcome).toBe('succeeded');
     expect(result.stages[0]!.operations).toEqual([
       { kind: 'update-stack-set', operationId: id, status: 'SUCCEEDED' },
@@ -251,16 +255,8 @@ describe('[16] staged stack set apply', () => {
     expect(row).toMatchObject({ status: 'STOPPED', attempt: 1 });
     expect(row!.statusReason).toMatch(/stopped by a signal while waiting to try again/);
 
-    const free = scriptedCloudFormation({});
-    const resumed = await applyStackSet({
-      cf: free.cf,
-      plan: p,
-      callerAccount: '111122223333',
-      store,
-      follow,
-      resume: true,
-    });
-    expect(resumed.outcome).toBe('succeeded');
+    const free = await resumeOn(p, store);
+    expect(free.result.outcome).toBe('succeeded');
     expect(free.sent.find((s) => s.command === 'UpdateStackSet')!.input.OperationId).toBe(
       operationIdOf(result.runKey, 0, 'update-stack-set', 2),
     );

@@ -69,3 +69,17 @@ export const ruleTemplate = (identifier: string, extra = '') => `Resources:
         Owner: AWS
         SourceIdentifier: ${identifier}
 ${extra}`;
+
+/**
+ * A template of one S3_BUCKET_VERSIONING_ENABLED rule named `name`, `extra` (indented property
+ * lines) written under its Properties before Source.
+ */
+export const namedRuleTemplate = (name: string, extra = '') => `Resources:
+  Rule:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: ${name}
+${extra}      Source:
+        Owner: AWS
+        SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED
+`;

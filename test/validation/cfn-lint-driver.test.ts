@@ -19,6 +19,7 @@ import {
 } from '../../src/validation/cfn-lint/driver.js';
 import { runCfnLint, type CfnLintOptions, type LintInput } from '../../src/validation/cfn-lint/run.js';
 import { packageRoot } from '../../src/util/package-root.js';
+import { namedRuleTemplate } from '../support/templates.js';
 import { tool } from '../support/tools.js';
 
 const cfnLint = tool('cfn-lint');
@@ -77,16 +78,6 @@ describe('finding the Python that runs cfn-lint', () => {
   );
 });
 
-const RULE = (name: string, extra = '') => `Resources:
-  Rule:
-    Type: AWS::Config::ConfigRule
-    Properties:
-      ConfigRuleName: ${name}
-${extra}      Source:
-        Owner: AWS
-        SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED
-`;
-
 /** Templates with findings, suppressed findings, a parse error, glob characters and texts not on disk. */
 async function madeInputs(dir: string): Promise<LintInput[]> {
   const inputs: LintInput[] = [];
@@ -95,16 +86,19 @@ async function madeInputs(dir: string): Promise<LintInput[]> {
     await writeFile(path, onDisk, 'utf8');
     inputs.push({ file: `made/${name}`, path, text });
   };
-  await add('bogus.yaml', RULE('bogus', '      Bogus: 1\n'));
-  await add('controls.yaml', RULE('controlled').replace('  Rule:\n', "  Rule:\n    Controls: ['3562']\n"));
-  await add('unused.yaml', `Parameters:\n  P:\n    Type: String\n${RULE('unused')}`);
+  await add('bogus.yaml', namedRuleTemplate('bogus', '      Bogus: 1\n'));
+  await add(
+    'controls.yaml',
+    namedRuleTemplate('controlled').replace('  Rule:\n', "  Rule:\n    Controls: ['3562']\n"),
+  );
+  await add('unused.yaml', `Parameters:\n  P:\n    Type: String\n${namedRuleTemplate('unused')}`);
   await add('broken.yaml', 'Resources: [\n');
-  await add('glob[x]*?.yaml', RULE('globbed', '      BogusG: 1\n'));
-  await add('changed.yaml', RULE('changed', '      Edited: 1\n'), RULE('on-disk'));
+  await add('glob[x]*?.yaml', namedRuleTemplate('globbed', '      BogusG: 1\n'));
+  await add('changed.yaml', namedRuleTemplate('changed', '      Edited: 1\n'), namedRuleTemplate('on-disk'));
   inputs.push({
     file: 'made/nowhere.yaml',
     path: join(dir, 'missing', 'nowhere.yaml'),
-    text: RULE('x', '      Y: 1\n'),
+    text: namedRuleTemplate('x', '      Y: 1\n'),
   });
   return inputs;
 }
@@ -280,7 +274,7 @@ process.stdin.resume(); process.stdin.on('end', () => {
       const files: string[] = [];
       for (let i = 0; i < 40; i++) {
         files.push(join(dir, `t${i}.yaml`));
-        await writeFile(files.at(-1)!, RULE(`r${i}`));
+        await writeFile(files.at(-1)!, namedRuleTemplate(`r${i}`));
       }
       const driver = await Driver.start({ python: python!, cwd: dir, ...options });
       await driver.hello;

@@ -23,6 +23,7 @@ import {
   type LintInput,
 } from '../../src/validation/cfn-lint/run.js';
 import { cfnLintSuppressions, findSuppression } from '../../src/validation/cfn-lint/suppressions.js';
+import { namedRuleTemplate } from '../support/templates.js';
 import { tool } from '../support/tools.js';
 
 const cfnLint = tool('cfn-lint');
@@ -134,16 +135,6 @@ const controlsFinding = finding({
     Source: 'https://github.com/aws-cloudformation/cfn-lint',
   },
 });
-
-const RULE_NAME_TEMPLATE = (name: string, extra = '') => `Resources:
-  Rule:
-    Type: AWS::Config::ConfigRule
-    Properties:
-      ConfigRuleName: ${name}
-${extra}      Source:
-        Owner: AWS
-        SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED
-`;
 
 describe('planBatches', () => {
   const sizes = [5, 40, 10, 30, 20, 1, 25];
@@ -624,11 +615,11 @@ describe(`runCfnLint with cfn-lint${needsCfnLint}`, () => {
     'maps an unknown property to E3002 at its line and suppresses resource-level Controls',
     async () => {
       const dir = await freshDir('real-map');
-      const bad = await writeInput(dir, 'bad.yaml', RULE_NAME_TEMPLATE('bad-rule', '      Bogus: 1\n'));
+      const bad = await writeInput(dir, 'bad.yaml', namedRuleTemplate('bad-rule', '      Bogus: 1\n'));
       const controls = await writeInput(
         dir,
         'controls.yaml',
-        RULE_NAME_TEMPLATE('controlled').replace('  Rule:\n', "  Rule:\n    Controls: ['3562', '4333']\n"),
+        namedRuleTemplate('controlled').replace('  Rule:\n', "  Rule:\n    Controls: ['3562', '4333']\n"),
       );
       const result = await runCfnLint([bad, controls], { ...base, cwd: dir });
       expect(result.diagnostics).toEqual([
@@ -669,9 +660,9 @@ describe(`runCfnLint with cfn-lint${needsCfnLint}`, () => {
       const inputs: LintInput[] = [];
       for (let i = 0; i < 5; i++) {
         const extra = i % 2 === 0 ? `      Bogus${i}: 1\n` : '';
-        inputs.push(await writeInput(dir, `pack-${i}.yaml`, RULE_NAME_TEMPLATE(`rule-${i}`, extra)));
+        inputs.push(await writeInput(dir, `pack-${i}.yaml`, namedRuleTemplate(`rule-${i}`, extra)));
       }
-      inputs.push(await writeInput(dir, 'glob[x].yaml', RULE_NAME_TEMPLATE('globbed', '      BogusG: 1\n')));
+      inputs.push(await writeInput(dir, 'glob[x].yaml', namedRuleTemplate('globbed', '      BogusG: 1\n')));
       const options: CfnLintOptions = {
         ...base,
         executable: wrapper.executable,
@@ -700,7 +691,7 @@ describe(`runCfnLint with cfn-lint${needsCfnLint}`, () => {
       expect(warm.rules).toEqual(cold.rules);
 
       // Change one template: only it is linted again, in one process.
-      const changed = await writeInput(dir, 'pack-1.yaml', RULE_NAME_TEMPLATE('rule-1', '      Oops: 1\n'));
+      const changed = await writeInput(dir, 'pack-1.yaml', namedRuleTemplate('rule-1', '      Oops: 1\n'));
       const next = inputs.map((i) => (i.path === changed.path ? changed : i));
       const third = await runCfnLint(next, options);
       const thirdCalls = (await invocations(wrapper.log)).slice(coldCalls.length);
@@ -726,7 +717,7 @@ describe(`runCfnLint with cfn-lint${needsCfnLint}`, () => {
       const dir = await freshDir('real-corrupt');
       const cacheDir = join(dir, 'cache');
       const wrapper = await loggingWrapper(dir);
-      const input = await writeInput(dir, 'bad.yaml', RULE_NAME_TEMPLATE('bad-rule', '      Bogus: 1\n'));
+      const input = await writeInput(dir, 'bad.yaml', namedRuleTemplate('bad-rule', '      Bogus: 1\n'));
       const options: CfnLintOptions = { ...base, executable: wrapper.executable, cwd: dir, cacheDir };
       const first = await runCfnLint([input], options);
       const [entry] = await readdir(cacheDir);
