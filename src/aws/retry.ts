@@ -8,6 +8,8 @@
  * Throttling and transient network errors stay the SDK's business.
  */
 
+import { sleep } from '../util/sleep.js';
+
 export interface RetryPolicy {
   /** Error names retried. */
   codes: readonly string[];
@@ -46,7 +48,8 @@ export const stackSetOperationInProgressRetry: RetryPolicy = {
 };
 
 export interface RetryHooks {
-  sleep?: (ms: number) => Promise<void>;
+  /** The wait between attempts (default: util/sleep.ts); it ends early when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   /** Called before each wait: what failed, the attempt number, how long we wait. */
   onRetry?: (info: { code: string; attempt: number; delayMs: number }) => void;
@@ -62,43 +65,6 @@ export class RetryInterrupted extends Error {
     super(`stopped by a signal while waiting to try again (${said})`);
   }
 }
-
-/** A wait of `ms` that ends, its timer cleared, as soon as `signal` aborts. */
-function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return defaultSleep(ms);
-  return new Promise((done) => {
-    if (signal.aborted) return done();
-    const end = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', end);
-      done();
-    };
-    const timer = setTimeout(end, ms);
-    signal.addEventListener('abort', end, { once: true });
-  });
-}
-
-/** `sleep(ms)`, ended early when `signal` aborts. */
-async function waitUnlessAborted(
-  sleep: (ms: number) => Promise<void>,
-  ms: number,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  if (!signal) return sleep(ms);
-  if (signal.aborted) return;
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<void>((done) => {
-    onAbort = () => done();
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    await Promise.race([sleep(ms), aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort!);
-  }
-}
-
-export const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The AWS error name of `error` (SDK exceptions carry it as `name`). */
 export function awsErrorName(error: unknown): string | undefined {
@@ -117,8 +83,7 @@ export async function withRetries<T>(
   policies: readonly RetryPolicy[],
   hooks: RetryHooks = {},
 ): Promise<T> {
-  // The default wait's timer is cleared on abort: a pending timer would hold the process until it fires.
-  const sleep = hooks.sleep ?? ((ms: number) => abortableSleep(ms, hooks.signal));
+  const wait = hooks.sleep ?? sleep;
   const now = hooks.now ?? Date.now;
   const started = now();
   const attempts = new Map<RetryPolicy, number>();
@@ -135,7 +100,7 @@ export async function withRetries<T>(
       if (now() - started + delayMs > policy.maxElapsedMs) throw error;
       if (hooks.signal?.aborted) throw new RetryInterrupted(error);
       hooks.onRetry?.({ code, attempt, delayMs });
-      await waitUnlessAborted(sleep, delayMs, hooks.signal);
+      await wait(delayMs, hooks.signal);
       if (hooks.signal?.aborted) throw new RetryInterrupted(error);
     }
   }

@@ -31,6 +31,7 @@ import type { ObservedRegion, PutRequest, TargetAccount } from './plan.js';
 import { trackRollout, type PollSnapshot, type RolloutOutcome } from './poll.js';
 import { newDeploymentRecord, stageTemplate, writeDeploymentRecord, type S3Sender } from './records.js';
 import { createTracker, type AccountState, type StateCounts, type Tracker } from './tracker.js';
+import { sleep } from '../util/sleep.js';
 
 type ConfigSender = Pick<ConfigServiceClient, 'send'>;
 type ObservedPack = NonNullable<ObservedRegion['pack']>;
@@ -479,18 +480,6 @@ export async function destroyRegion(input: DestroyRegionInput): Promise<RegionRe
  */
 export const putVisibilityDelaysMs: readonly number[] = [500, 1000, 2000, 4000, 8000];
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 /**
  * Describes the pack until it shows the put just accepted: a LastUpdateTime later (to the second)
  * than the one seen before the put, or, for a pack that was not visible before, any. Bounded by
@@ -503,7 +492,7 @@ export async function confirmPut(
   settings: Pick<TrackingSettings, 'sleep' | 'signal'> & { delaysMs?: readonly number[] },
 ): Promise<{ lastUpdateTime?: Date; attempts: number }> {
   const delays = settings.delaysMs ?? putVisibilityDelaysMs;
-  const sleep = settings.sleep ?? defaultSleep;
+  const pause = settings.sleep ?? sleep;
   const beforeSecond = before?.lastUpdateTime
     ? Math.floor(before.lastUpdateTime.getTime() / 1000)
     : undefined;
@@ -514,7 +503,7 @@ export async function confirmPut(
       return { lastUpdateTime: time, attempts: attempt };
     const delay = delays[attempt - 1];
     if (delay === undefined || settings.signal?.aborted) return { attempts: attempt };
-    await sleep(delay, settings.signal);
+    await pause(delay, settings.signal);
   }
 }
 

@@ -13,6 +13,7 @@ import { organizationResourceStatuses, type OrganizationResourceStatus } from '.
 import { orgPackApiLimits, timeBounds } from '../facts/limits.js';
 import type { AccountObservation } from '../state/store.js';
 import type { AccountState, DetailedRow, StateCounts, Tracker } from './tracker.js';
+import { sleep } from '../util/sleep.js';
 
 type ConfigSender = Pick<ConfigServiceClient, 'send'>;
 
@@ -162,21 +163,6 @@ export interface TrackRolloutResult {
   requests: number;
 }
 
-function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 export function toObservations(rows: readonly DetailedRow[]): AccountObservation[] {
   return rows.map((r) => ({
     accountId: r.accountId,
@@ -202,7 +188,7 @@ function clampMs(ms: number, range: { min: number; max: number }, unitMs: number
  */
 export async function trackRollout(options: TrackRolloutOptions): Promise<TrackRolloutResult> {
   const { config, orgPackName, tracker, store, signal } = options;
-  const sleep = options.sleep ?? timerSleep;
+  const pause = options.sleep ?? sleep;
   const now = options.now ?? (() => new Date());
   const interval = clampMs(options.intervalMs, timeBounds.pollIntervalSeconds, 1000);
   const deadline =
@@ -229,7 +215,7 @@ export async function trackRollout(options: TrackRolloutOptions): Promise<TrackR
         tracker.expire();
         return result('timed-out');
       }
-      await sleep(Math.min(wait, left), signal);
+      await pause(Math.min(wait, left), signal);
       continue;
     }
     polls += 1;
@@ -277,6 +263,6 @@ export async function trackRollout(options: TrackRolloutOptions): Promise<TrackR
     }
     // The last wait is shortened so that one final poll happens at the deadline.
     const elapsed = Math.max(0, at.getTime() - pollStarted);
-    await sleep(Math.min(Math.max(0, wait - elapsed), left), signal);
+    await pause(Math.min(Math.max(0, wait - elapsed), left), signal);
   }
 }

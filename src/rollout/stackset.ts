@@ -28,7 +28,6 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import {
   awsErrorName,
-  defaultSleep,
   RetryInterrupted,
   stackSetOperationInProgressRetry,
   withRetries,
@@ -58,6 +57,7 @@ import {
   type StackSetPlanInput,
   type StagePlan,
 } from './stackset-plan.js';
+import { sleep } from '../util/sleep.js';
 
 export type CloudFormationSender = Pick<CloudFormationClient, 'send'>;
 
@@ -583,7 +583,7 @@ export async function followOperation(
   settings: FollowSettings,
   onStatus?: (status: string) => void,
 ): Promise<{ status: StackSetOperationRecordStatus | 'CANCELLED'; reason?: string }> {
-  const sleep = settings.sleep ?? ((ms: number) => defaultSleep(ms));
+  const pause = settings.sleep ?? sleep;
   const now = settings.now ?? (() => Date.now());
   const deadline = now() + settings.timeoutMs;
   let last: string | undefined;
@@ -606,7 +606,7 @@ export async function followOperation(
       return { status: status as StackSetOperationRecordStatus, ...(reason ? { reason } : {}) };
     }
     if (now() >= deadline) return { status: 'TIMED_OUT' };
-    await sleep(settings.intervalMs, settings.signal);
+    await pause(settings.intervalMs, settings.signal);
   }
 }
 

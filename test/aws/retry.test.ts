@@ -11,6 +11,7 @@ import {
   withRetries,
   type RetryPolicy,
 } from '../../src/aws/retry.js';
+import { untilAborted } from '../support/waits.js';
 
 const awsError = (name: string) => Object.assign(new Error(`${name}: try again later`), { name });
 
@@ -92,8 +93,7 @@ describe('withRetries', () => {
     const { fn, calls } = failing([busy, busy, busy], 'done');
     const controller = new AbortController();
     // A wait that never ends by itself: only the abort can end it (else the test times out).
-    const never = () => new Promise<void>(() => undefined);
-    const pending = withRetries(fn, [policy], { signal: controller.signal, sleep: never });
+    const pending = withRetries(fn, [policy], { signal: controller.signal, sleep: untilAborted });
     const failed = pending.catch((error: unknown) => error);
     await new Promise((r) => setTimeout(r, 20));
     controller.abort();

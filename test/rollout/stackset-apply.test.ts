@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { applyStackSet, observeStackSet, operationIdOf } from '../../src/rollout/stackset.js';
 import type { StackSetPlan, StagePlan } from '../../src/rollout/stackset-plan.js';
 import { openStatusStore, type StatusStore } from '../../src/state/store.js';
+import { untilAborted } from '../support/waits.js';
 
 interface Sent {
   command: string;
@@ -245,8 +246,8 @@ describe('[16] staged stack set apply', () => {
       callerAccount: '111122223333',
       store,
       follow: { ...follow, signal: controller.signal },
-      // The first wait aborts the run, as SIGINT would; the wait itself never ends by itself.
-      retry: { onRetry: () => controller.abort(), sleep: () => new Promise<void>(() => undefined) },
+      // The first wait aborts the run, as SIGINT would; the wait ends only on the abort.
+      retry: { onRetry: () => controller.abort(), sleep: untilAborted },
     });
     expect(result.outcome).toBe('cancelled');
     expect(result.stages.map((s) => s.outcome)).toEqual(['cancelled', 'not-started']);

@@ -12,6 +12,7 @@ import {
   type DestroyStage,
 } from '../../src/rollout/stackset-destroy.js';
 import { openStatusStore } from '../../src/state/store.js';
+import { untilAborted } from '../support/waits.js';
 
 const preferences = {
   RegionConcurrencyType: 'SEQUENTIAL' as const,
@@ -203,8 +204,8 @@ describe('[16] destroyStackSet', () => {
       ...input(cf),
       store,
       follow: { ...input(cf).follow, signal: controller.signal },
-      // The first wait aborts the run, as SIGINT would; the wait never ends by itself.
-      retry: { onRetry: () => controller.abort(), sleep: () => new Promise<void>(() => undefined) },
+      // The first wait aborts the run, as SIGINT would; the wait ends only on the abort.
+      retry: { onRetry: () => controller.abort(), sleep: untilAborted },
     });
     expect(result.outcome).toBe('cancelled');
     expect(sent.filter((s) => s.command === 'DeleteStackSet')).toHaveLength(1);
