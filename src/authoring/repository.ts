@@ -73,8 +73,9 @@ export async function loadRepository(root: string, options: { packsDir?: string 
   // The walk met no link below packs/ (links are listed apart): once packs/ itself resolves inside
   // the repository, a file's real path is its path below the real packs/ folder, and no file needs
   // resolving again. When packs/ leads outside, each file is refused as before.
-  const realPacks = realPathOf(packsDir);
-  const confined = realPacks !== undefined && isInside(realRoot(absRoot), realPacks);
+  // (A packs/ folder that cannot be resolved held no file for the walk to list.)
+  const realPacks = realRoot(packsDir);
+  const confined = isInside(realRoot(absRoot), realPacks);
   const reading = { purpose: 'authoring file', maxBytes: inputFileLimits.authoringFileBytes };
   // Synchronous reads: for hundreds of small files they cost a fraction of promise-based ones.
   const files: InputFile[] = [];
@@ -125,14 +126,6 @@ async function scanYamlFiles(dir: string): Promise<{ files: string[]; links: str
   };
   await walk(dir);
   return { files: files.sort(), links: links.sort() };
-}
-
-function realPathOf(path: string): string | undefined {
-  try {
-    return realpathSync.native(path);
-  } catch {
-    return undefined;
-  }
 }
 
 function isFolder(path: string): boolean {
